@@ -1,0 +1,75 @@
+# Nyskap – the only entry points a newcomer needs.
+#   make run    install, migrate, load reference and demo data, serve on http://127.0.0.1:8000
+#   make test   the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set)
+#   make lint   ruff, mypy, djLint, migrations and translations check
+#   make bench  benchmarks (results in bench/results/)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve migrate reference-data demo-data test test-fast lint format bench messages compilemessages worker clean
+
+install: $(VENV)/.installed node_modules/.installed var/.exists
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Nyskap needs Python 3.12 or newer (see .python-version)"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+var/.exists:
+	mkdir -p var
+	touch $@
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+reference-data: migrate
+	$(MANAGE) load_reference_data
+
+demo-data: reference-data
+	$(MANAGE) demo_data
+
+run: demo-data
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: install
+	$(MANAGE) db_worker
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint src/nyskap --lint
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check_translations
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install
+	$(MANAGE) makemessages --all --ignore ".venv/*" --ignore "node_modules/*" --no-obsolete
+	$(MANAGE) compile_translations
+
+compilemessages: install
+	$(MANAGE) compile_translations
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .security_log import security_event
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return bool(getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True))
+
+    def populate_username(self, request: HttpRequest, user: Any) -> None:
+        # The username mirrors the e-mail so that django-axes and the admin have a stable key.
+        user.username = (user.email or "").lower()
+
+
+def accepted_acr_values(provider_id: str) -> list[str]:
+    config = settings.OIDC_PROVIDERS_CONFIG.get(provider_id, {})
+    return [value.strip() for value in config.get("acr", "").split(",") if value.strip()]
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
+        provider_id = sociallogin.account.provider
+        accepted = accepted_acr_values(provider_id)
+        if not accepted:
+            return
+        id_token = (sociallogin.account.extra_data or {}).get("id_token") or {}
+        acr = id_token.get("acr")
+        if acr not in accepted:
+            security_event("oidc_acr_refused", request=request, provider=provider_id, acr=acr)
+            response = render(
+                request,
+                "accounts/acr_refused.html",
+                {"acr": acr, "accepted": accepted},
+                status=403,
+            )
+            raise ImmediateHttpResponse(response)
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
+        return True
+
+
+def oidc_error_message() -> str:
+    return _("The login did not reach the required security level.")

@@ -1,0 +1,22 @@
+"""The one NinjaAPI object; each app contributes a Router mounted under /api/v1/."""
+
+from ninja import NinjaAPI
+
+from .errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Nyskap API",
+    version="1",
+    description=(
+        "Open API for Nyskap, the Norwegian public sector's innovation platform. Reading published data needs no "
+        "key; write operations take a bearer token (`Authorization: Bearer nsk_…`)."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+
+from nyskap.organisations.api import router as organisations_router  # noqa: E402
+
+api.add_router("/organisations", organisations_router)

@@ -1,0 +1,62 @@
+"""One JSON error shape for the whole API: ``{"status": 422, "code": "validation_error", "message": "...",
+"errors": [{"field": "kind", "message": "..."}]}``. Internals (tracebacks, SQL) are never exposed."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+logger = logging.getLogger("nyskap.api")
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    status: int
+    code: str
+    message: str
+    errors: list[FieldError] = []
+
+
+def error_response(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, errors: list[dict] | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"status": status, "code": code, "message": message, "errors": errors or []}, status=status
+    )
+
+
+def _field_name(loc: list | tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("query", "body", "path", "header", "cookie", "form", "payload")]
+    return ".".join(parts) or "__all__"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ValidationError)
+    def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [{"field": _field_name(e.get("loc", ())), "message": str(e.get("msg", ""))} for e in exc.errors]
+        return error_response(api, request, 422, "validation_error", "The request is not valid.", errors)
+
+    @api.exception_handler(AuthenticationError)
+    def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error_response(api, request, 401, "not_authenticated", "A valid API token is required.")
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error_response(api, request, 404, "not_found", "Not found.")
+
+    @api.exception_handler(HttpError)
+    def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict"}.get(exc.status_code, "error")
+        return error_response(api, request, exc.status_code, code, str(exc))
+
+    @api.exception_handler(Exception)
+    def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("Unhandled API error")
+        return error_response(api, request, 500, "server_error", "An unexpected error occurred.")

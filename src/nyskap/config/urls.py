@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from nyskap.api.api import api
+
+urlpatterns = [
+    path("", include("nyskap.core.urls")),
+    path("organisasjoner/", include("nyskap.organisations.urls")),
+    path("konto/", include("nyskap.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("drift/", admin.site.urls),
+]
+
+handler403 = "nyskap.core.views.permission_denied"
+handler404 = "nyskap.core.views.page_not_found"
+handler500 = "nyskap.core.views.server_error"
+
+if settings.DEBUG:
+    from django.views.generic import TemplateView
+
+    urlpatterns += [path("_500/", TemplateView.as_view(template_name="500.html"))]

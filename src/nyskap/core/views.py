@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+
+from nyskap.organisations.models import Organisation, OrganisationKind
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    counts = {
+        "municipalities": Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).count(),
+        "counties": Organisation.objects.filter(kind=OrganisationKind.COUNTY_MUNICIPALITY).count(),
+        "state": Organisation.objects.filter(
+            kind__in=[OrganisationKind.STATE_AGENCY, OrganisationKind.MINISTRY, OrganisationKind.COUNTY_GOVERNOR]
+        ).count(),
+    }
+    return render(request, "core/home.html", {"counts": counts})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without a request context so that a broken context processor cannot break the error page.
+    return render(request, "500.html", status=500)

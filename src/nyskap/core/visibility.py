@@ -1,0 +1,105 @@
+"""The visibility model shared by every module's content (ARCHITECTURE.md, access control).
+
+An object is owned by one or more organisations and has one of four visibility levels:
+
+- ``draft``: only its authors (and platform operators) see it;
+- ``organisation``: members of the owning organisations see it;
+- ``network``: every signed-in user who is a member of a public body sees it;
+- ``public``: everybody, also anonymous visitors.
+
+Lists filter in the database (``VisibleQuerySet.visible_to``); single objects are checked with the ``rules``
+predicate ``core.view_object`` (``can_view``). Both read the same definition, so a list never shows what the detail
+page would refuse.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import rules
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from nyskap.accounts.models import User
+
+
+class Visibility(models.TextChoices):
+    DRAFT = "draft", _("Draft (authors only)")
+    ORGANISATION = "organisation", _("Own organisation")
+    NETWORK = "network", _("Public-sector network (signed-in public bodies)")
+    PUBLIC = "public", _("Public")
+
+
+def _is_operator(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and (user.is_superuser or user.is_staff))
+
+
+def _public_body_member(user: Any) -> bool:
+    from nyskap.organisations.models import OrganisationKind
+
+    return user.memberships.filter(organisation__kind__in=OrganisationKind.public_sector()).exists()
+
+
+class VisibleQuerySet(models.QuerySet):
+    """QuerySet for models with ``visibility``, ``owners`` (M2M to Organisation) and ``authors`` (M2M to User)."""
+
+    def visible_to(self, user: User | Any) -> VisibleQuerySet:
+        if _is_operator(user):
+            return self.all()
+        condition = Q(visibility=Visibility.PUBLIC)
+        if user is not None and user.is_authenticated and user.is_active:
+            org_ids = list(user.memberships.values_list("organisation_id", flat=True))
+            condition |= Q(authors=user)
+            if org_ids:
+                condition |= Q(visibility__in=[Visibility.ORGANISATION, Visibility.NETWORK], owners__in=org_ids)
+            if _public_body_member(user):
+                condition |= Q(visibility=Visibility.NETWORK)
+        return self.filter(condition).distinct()
+
+
+class VisibleModel(models.Model):
+    """Abstract base for shared content. Subclasses add ``owners`` and ``authors`` relations."""
+
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.DRAFT, db_index=True
+    )
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+@rules.predicate
+def can_view(user: Any, obj: Any) -> bool:
+    if obj is None:
+        return False
+    if obj.visibility == Visibility.PUBLIC or _is_operator(user):
+        return True
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if obj.authors.filter(pk=user.pk).exists():
+        return True
+    if obj.visibility == Visibility.DRAFT:
+        return False
+    if obj.visibility == Visibility.NETWORK and _public_body_member(user):
+        return True
+    owner_ids = set(obj.owners.values_list("pk", flat=True))
+    return user.memberships.filter(organisation_id__in=owner_ids).exists()
+
+
+@rules.predicate
+def can_edit(user: Any, obj: Any) -> bool:
+    """Authors, and editors or admins of an owning organisation, may edit."""
+    if obj is None or user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if _is_operator(user) or obj.authors.filter(pk=user.pk).exists():
+        return True
+    owner_ids = set(obj.owners.values_list("pk", flat=True))
+    return user.memberships.filter(organisation_id__in=owner_ids, role__in=["editor", "admin"]).exists()
+
+
+rules.add_perm("core.view_object", can_view)
+rules.add_perm("core.change_object", can_edit)

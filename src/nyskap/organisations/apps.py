@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class OrganisationsConfig(AppConfig):
+    name = "nyskap.organisations"
+    label = "organisations"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Organisation)
+        auditlog.register(models.County)

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_organisation_number
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    COUNTY_MUNICIPALITY = "county_municipality", _("County municipality")
+    STATE_AGENCY = "state_agency", _("State agency")
+    MINISTRY = "ministry", _("Ministry")
+    COUNTY_GOVERNOR = "county_governor", _("County governor (statsforvalter)")
+    HEALTH_TRUST = "health_trust", _("Health trust")
+    INTER_MUNICIPAL = "inter_municipal", _("Inter-municipal company")
+    OTHER_PUBLIC = "other_public", _("Other public body")
+    COMPANY = "company", _("Company")
+    SOCIAL_ENTREPRENEUR = "social_entrepreneur", _("Social entrepreneur")
+    RESEARCH = "research", _("Research organisation")
+    VOLUNTARY = "voluntary", _("Voluntary organisation")
+
+    @classmethod
+    def public_sector(cls) -> list[str]:
+        return [
+            cls.MUNICIPALITY,
+            cls.COUNTY_MUNICIPALITY,
+            cls.STATE_AGENCY,
+            cls.MINISTRY,
+            cls.COUNTY_GOVERNOR,
+            cls.HEALTH_TRUST,
+            cls.INTER_MUNICIPAL,
+            cls.OTHER_PUBLIC,
+        ]
+
+
+def size_band_for(population: int | None) -> str:
+    if population is None:
+        return ""
+    for code, _label, low, high in settings.ORGANISATION_SIZE_BANDS:
+        if population >= low and (high is None or population <= high):
+            return str(code)
+    return ""
+
+
+def size_band_choices() -> list[tuple[str, str]]:
+    return [(str(code), str(label)) for code, label, _low, _high in settings.ORGANISATION_SIZE_BANDS]
+
+
+class CentralityClass(models.IntegerChoices):
+    # SSB's centrality index classes (Klass 128), 1 = most central.
+    C1 = 1, _("1 – most central")
+    C2 = 2, _("2")
+    C3 = 3, _("3")
+    C4 = 4, _("4")
+    C5 = 5, _("5")
+    C6 = 6, _("6 – least central")
+
+
+class County(models.Model):
+    number = models.CharField(_("county number"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    official_name = models.CharField(_("official name"), max_length=200)
+    county_municipality = models.ForeignKey(
+        "Organisation",
+        verbose_name=_("county municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="county_municipality_of",
+        help_text=_("For Oslo the municipality is also the county municipality."),
+    )
+    county_governor = models.ForeignKey(
+        "Organisation",
+        verbose_name=_("county governor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="governed_counties",
+    )
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def public_sector(self) -> OrganisationQuerySet:
+        return self.filter(kind__in=OrganisationKind.public_sector())
+
+    def active(self) -> OrganisationQuerySet:
+        return self.filter(ended_on__isnull=True)
+
+    def in_size_band(self, code: str) -> OrganisationQuerySet:
+        for band, _label, low, high in settings.ORGANISATION_SIZE_BANDS:
+            if band == code:
+                condition = Q(population__gte=low)
+                if high is not None:
+                    condition &= Q(population__lte=high)
+                return self.filter(condition)
+        return self.none()
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    official_name = models.CharField(_("official name"), max_length=300, blank=True)
+    other_name_forms = models.CharField(
+        _("other official name forms"), max_length=300, blank=True, help_text=_("Sami and Kven name forms.")
+    )
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
+    organisation_number = models.CharField(
+        _("organisation number"),
+        max_length=9,
+        blank=True,
+        validators=[validate_organisation_number],
+        help_text=_("Nine digits, as in the Central Coordinating Register for Legal Entities."),
+    )
+    municipality_number = models.CharField(_("municipality number"), max_length=4, blank=True)
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(_("population as of (1 January)"), null=True, blank=True)
+    centrality_class = models.PositiveSmallIntegerField(
+        _("centrality class"), choices=CentralityClass.choices, null=True, blank=True
+    )
+    centrality_index = models.PositiveSmallIntegerField(_("centrality index"), null=True, blank=True)
+    size_band = models.CharField(_("size band"), max_length=8, blank=True, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent ministry"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subordinates",
+    )
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    sources = models.CharField(_("sources"), max_length=200, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    reference_key = models.CharField(
+        _("reference key"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Stable key of the reference data this organisation was loaded from."),
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["kind", "name"]), models.Index(fields=["organisation_number"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_number"],
+                condition=~Q(organisation_number=""),
+                name="organisation_number_unique_when_set",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.size_band = size_band_for(self.population) if self.kind == OrganisationKind.MUNICIPALITY else ""
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public_sector(self) -> bool:
+        return self.kind in OrganisationKind.public_sector()
+
+    @property
+    def size_band_label(self) -> str:
+        return dict(size_band_choices()).get(self.size_band, "")

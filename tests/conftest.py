@@ -1,0 +1,108 @@
+"""The shared cast: `innovator`, `leader` and `colleague` in one municipality, `outsider` in another, `operator`
+and `anonymous`. Each persona fixture returns the user; `as_<persona>` fixtures return a logged-in test client."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from nyskap.accounts.models import Role, User
+from nyskap.organisations.models import Organisation, OrganisationKind
+
+from .factories import CountyFactory, MembershipFactory, OrganisationFactory, UserFactory, give_totp
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def home_municipality(db) -> Organisation:
+    county = CountyFactory(number="46", name="Vestland", official_name="Vestland")
+    return OrganisationFactory(
+        name="Øygarden kommune", slug="oygarden", kind=OrganisationKind.MUNICIPALITY, county=county, population=39000
+    )
+
+
+@pytest.fixture
+def other_municipality(db) -> Organisation:
+    county = CountyFactory(number="18", name="Nordland", official_name="Nordland - Nordlánnda")
+    return OrganisationFactory(
+        name="Bodø kommune", slug="bodo", kind=OrganisationKind.MUNICIPALITY, county=county, population=53000
+    )
+
+
+@pytest.fixture
+def innovator(home_municipality) -> User:
+    user = UserFactory(email="innovator@oygarden.kommune.no", name="Ina Innovatør")
+    MembershipFactory(user=user, organisation=home_municipality, role=Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def leader(home_municipality) -> User:
+    user = UserFactory(email="leder@oygarden.kommune.no", name="Lars Leder")
+    MembershipFactory(user=user, organisation=home_municipality, role=Role.ADMIN)
+    give_totp(user)
+    return user
+
+
+@pytest.fixture
+def colleague(home_municipality) -> User:
+    user = UserFactory(email="kollega@oygarden.kommune.no", name="Kari Kollega")
+    MembershipFactory(user=user, organisation=home_municipality, role=Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def outsider(other_municipality) -> User:
+    user = UserFactory(email="utenforstaende@bodo.kommune.no", name="Ola Utenfor")
+    MembershipFactory(user=user, organisation=other_municipality, role=Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def operator(db) -> User:
+    user = UserFactory(email="drift@nyskap.no", name="Dina Drift", is_staff=True, is_superuser=True)
+    give_totp(user)
+    return user
+
+
+@pytest.fixture
+def anonymous() -> Client:
+    return Client()
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_innovator(innovator) -> Client:
+    return _client_for(innovator)
+
+
+@pytest.fixture
+def as_leader(leader) -> Client:
+    return _client_for(leader)
+
+
+@pytest.fixture
+def as_colleague(colleague) -> Client:
+    return _client_for(colleague)
+
+
+@pytest.fixture
+def as_outsider(outsider) -> Client:
+    return _client_for(outsider)
+
+
+@pytest.fixture
+def as_operator(operator) -> Client:
+    return _client_for(operator)
