@@ -106,3 +106,11 @@ def as_outsider(outsider) -> Client:
 @pytest.fixture
 def as_operator(operator) -> Client:
     return _client_for(operator)
+
+
+@pytest.fixture(autouse=True)
+def _mail_through_tasks(settings):
+    """Django's test set-up swaps the mail backend for locmem; put ours back so mail goes through the task queue
+    (ImmediateBackend in tests) and reaches `mail.outbox` only once the transaction commits."""
+    settings.EMAIL_BACKEND = "nyskap.core.mail.TaskEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
