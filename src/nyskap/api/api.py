@@ -20,3 +20,7 @@ install_error_handlers(api)
 from nyskap.organisations.api import router as organisations_router  # noqa: E402
 
 api.add_router("/organisations", organisations_router)
+
+from .me import router as me_router  # noqa: E402
+
+api.add_router("/me", me_router)
