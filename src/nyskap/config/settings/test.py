@@ -18,3 +18,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": None}
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "1000/m/ip", "signup": "1000/m/ip", "confirm_email": "1000/m/key"}
+
+# A test-only app exercising the shared visibility model (tables created without migrations).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.visibility_app"]  # noqa: F405
