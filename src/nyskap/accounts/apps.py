@@ -8,9 +8,11 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models, security_log  # noqa: F401 - connects the security-event receivers
+        from . import models, receivers, security_log  # noqa: F401 - connects the signal receivers
 
         auditlog.register(models.Membership)
         auditlog.register(models.Invitation)
         auditlog.register(models.JoinRequest)
-        auditlog.register(models.User, include_fields=["email", "is_active", "is_staff", "is_superuser", "name"])
+        auditlog.register(
+            models.User, include_fields=["email", "is_active", "is_staff", "is_superuser", "name"]
+        )

@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,8 @@ from .security_log import security_event
 
 LAST_SEEN_KEY = "_nyskap_last_seen"
 AUTH_AT_KEY = "_nyskap_authenticated_at"
+# Set on the request when a timeout ends the session, so that only this session ends (not all of them).
+SESSION_EXPIRED_ATTR = "_nyskap_session_expired"
 
 
 class SessionTimeoutMiddleware:
@@ -41,8 +44,14 @@ class SessionTimeoutMiddleware:
                 reason = "idle"
             if reason:
                 security_event("session_expired", user=user, request=request, reason=reason)
+                setattr(request, SESSION_EXPIRED_ATTR, True)
                 logout(request)
-                messages.info(request, _("You were signed out because the session expired. Please sign in again."))
+                # fail_silently: this middleware runs before MessageMiddleware in settings.MIDDLEWARE.
+                messages.info(
+                    request,
+                    _("You were signed out because the session expired. Please sign in again."),
+                    fail_silently=True,
+                )
                 return redirect_to_login(request.get_full_path())
             session[LAST_SEEN_KEY] = now.isoformat()
         return self.get_response(request)
@@ -72,6 +81,7 @@ class RequireMfaMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and request.path != reverse("accounts:mfa_required")
             and mfa_required(user)
             and not has_mfa(user)
         ):

@@ -26,7 +26,7 @@ class NyskapUserManager(UserManager):
 
 
 class User(AbstractUser):
-    """A person. Logs in with e-mail; `username` is kept equal to the e-mail for the admin and for django-axes."""
+    """A person. Logs in with e-mail; `username` is kept equal to the e-mail for the admin and django-axes."""
 
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
@@ -79,7 +79,9 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
     )
@@ -91,7 +93,9 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
+        ]
         ordering = ["organisation__name", "user__email"]
 
     def __str__(self) -> str:
@@ -159,7 +163,9 @@ class JoinRequestStatus(models.TextChoices):
 class JoinRequest(models.Model):
     """A user asks to join an organisation; its admin (or, for the first admin, an operator) decides."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("user")
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("organisation")
     )
@@ -178,7 +184,9 @@ class JoinRequest(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "organisation"], condition=Q(status="pending"), name="one_pending_join_request"
+                fields=["user", "organisation"],
+                condition=Q(status="pending"),
+                name="one_pending_join_request",
             )
         ]
 

@@ -53,11 +53,17 @@ def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def _on_login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
     # The e-mail is not logged in clear: only whether one was given.
-    security_event("login_failed", request=request, login_given=bool(credentials.get("login") or credentials.get("email")))
+    security_event(
+        "login_failed",
+        request=request,
+        login_given=bool(credentials.get("login") or credentials.get("email")),
+    )
 
 
 @receiver(user_locked_out)
-def _on_lockout(sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kw: Any) -> None:
+def _on_lockout(
+    sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kw: Any
+) -> None:
     security_event("lockout", request=request)
 
 

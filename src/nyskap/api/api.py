@@ -17,9 +17,11 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
+from nyskap.organisations.api import counties_router  # noqa: E402
 from nyskap.organisations.api import router as organisations_router  # noqa: E402
 
 api.add_router("/organisations", organisations_router)
+api.add_router("/counties", counties_router)
 
 from .me import router as me_router  # noqa: E402
 

@@ -127,10 +127,17 @@ class Organisation(models.Model):
     )
     municipality_number = models.CharField(_("municipality number"), max_length=4, blank=True)
     county = models.ForeignKey(
-        County, verbose_name=_("county"), null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"
+        County,
+        verbose_name=_("county"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    population_year = models.PositiveSmallIntegerField(_("population as of (1 January)"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("population as of (1 January)"), null=True, blank=True
+    )
     centrality_class = models.PositiveSmallIntegerField(
         _("centrality class"), choices=CentralityClass.choices, null=True, blank=True
     )

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nyskap.organisations.models import Organisation
+
+from .models import Role
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=150)
+    title = forms.CharField(label=_("Job title"), max_length=150, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not re.fullmatch(r"\+?[0-9 ()-]{5,30}", phone):
+            raise forms.ValidationError(
+                _("Enter a phone number with digits only, for example +47 912 34 567.")
+            )
+        return phone
+
+
+class AccountDeleteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Type your e-mail address to confirm"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email.lower() != (self.user.email or "").lower():
+            raise forms.ValidationError(_("The e-mail address does not match your account."))
+        return email
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args: Any, member_name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if member_name:
+            self.fields["role"].label = _("Role for %(name)s") % {"name": member_name}
+
+
+class JoinRequestForm(forms.Form):
+    organisation = forms.CharField(
+        label=_("Organisation number or short name"),
+        max_length=220,
+        help_text=_(
+            "The nine-digit organisation number, or the short name in the address of the organisation's page "
+            "(for example oygarden in /organisasjoner/oygarden/)."
+        ),
+    )
+    role = forms.ChoiceField(label=_("Role you ask for"), choices=Role.choices, initial=Role.MEMBER)
+    message = forms.CharField(
+        label=_("Message to the administrator"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_organisation(self) -> Organisation:
+        value = self.cleaned_data["organisation"].strip()
+        digits = re.sub(r"[\s.]", "", value)
+        candidates = Organisation.objects.public_sector().active()
+        if digits.isdigit():
+            if len(digits) != 9:
+                raise forms.ValidationError(_("An organisation number has nine digits."))
+            organisation = candidates.filter(organisation_number=digits).first()
+        else:
+            organisation = candidates.filter(slug=value.lower()).first()
+        if organisation is None:
+            raise forms.ValidationError(
+                _(
+                    "No public-sector organisation has this organisation number or short name. "
+                    "Check it and try again."
+                )
+            )
+        return organisation
+
+
+class JoinRequestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])

@@ -1,0 +1,23 @@
+"""Signal receivers that keep sessions in step with the account (connected in `AccountsConfig.ready`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_out
+from django.dispatch import receiver
+
+from .middleware import SESSION_EXPIRED_ATTR
+from .models import User
+from .services import user_end_all_sessions
+
+
+@receiver(user_logged_out, dispatch_uid="nyskap.accounts.logout_everywhere")
+def _logout_everywhere(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Logging out ends every session of the user, on every device (ASVS 3.3.1)."""
+    if user is None or user.pk is None or getattr(request, SESSION_EXPIRED_ATTR, False):
+        # A timed-out session ends only itself; a deleted account has no sessions left to end.
+        return
+    if not User.objects.filter(pk=user.pk).exists():
+        return
+    user_end_all_sessions(user=user)

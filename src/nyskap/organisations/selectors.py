@@ -1,0 +1,60 @@
+"""Reads that the pages and the API share."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from .models import Organisation
+from .validators import normalise_organisation_number
+
+
+def _case_variants(text: str) -> list[str]:
+    # SQLite's LIKE folds case for ASCII letters only, so "ålesund" would miss "Ålesund"; trying the common
+    # capitalisations as well makes the search behave the same on SQLite and PostgreSQL for Norwegian names.
+    return list(dict.fromkeys([text, text.lower(), text.upper(), text.capitalize(), text.title()]))
+
+
+def organisation_search(
+    *,
+    q: str | None = None,
+    kind: str | None = None,
+    county: str | None = None,
+    size_band: str | None = None,
+    centrality_class: int | None = None,
+) -> QuerySet[Organisation]:
+    """Organisations matching every filter given, ordered by name; the county is fetched in the same query."""
+    organisations = Organisation.objects.select_related("county")
+    if q and q.strip():
+        text = q.strip()
+        condition = Q()
+        for variant in _case_variants(text):
+            condition |= (
+                Q(name__icontains=variant)
+                | Q(official_name__icontains=variant)
+                | Q(short_name__icontains=variant)
+                | Q(legal_name__icontains=variant)
+            )
+        digits = normalise_organisation_number(text)
+        if digits.isdigit():
+            condition |= Q(organisation_number__contains=digits) | Q(municipality_number=digits)
+        organisations = organisations.filter(condition)
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    if county:
+        organisations = organisations.filter(county__number=county)
+    if size_band:
+        # Stored on save, for municipalities only (see Organisation.save).
+        organisations = organisations.filter(size_band=size_band)
+    if centrality_class:
+        organisations = organisations.filter(centrality_class=centrality_class)
+    return organisations.order_by("name", "pk")
+
+
+def organisation_for_detail() -> QuerySet[Organisation]:
+    """Everything the detail page and the detail API show, in a fixed number of queries."""
+    return Organisation.objects.select_related(
+        "county", "county__county_municipality", "county__county_governor", "parent"
+    ).prefetch_related(
+        Prefetch("subordinates", queryset=Organisation.objects.order_by("name")),
+        "governed_counties",
+    )
