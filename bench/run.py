@@ -70,7 +70,10 @@ def raw_sql_baseline(repeat: int = REPEAT) -> dict[str, float]:
             cursor.fetchall()
             samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
-    return {"p50_ms": round(statistics.median(samples), 3), "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 3)}
+    return {
+        "p50_ms": round(statistics.median(samples), 3),
+        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 3),
+    }
 
 
 def main() -> int:
@@ -89,7 +92,10 @@ def main() -> int:
         Organisation.objects.bulk_create(
             [
                 Organisation(
-                    kind=OrganisationKind.COMPANY, name=f"Leverandør {i:03d} AS", slug=f"leverandor-{i:03d}", county=county
+                    kind=OrganisationKind.COMPANY,
+                    name=f"Leverandør {i:03d} AS",
+                    slug=f"leverandor-{i:03d}",
+                    county=county,
                 )
                 for i in range(200)
             ]

@@ -24,7 +24,11 @@ def _clear_cache():
 def home_municipality(db) -> Organisation:
     county = CountyFactory(number="46", name="Vestland", official_name="Vestland")
     return OrganisationFactory(
-        name="Øygarden kommune", slug="oygarden", kind=OrganisationKind.MUNICIPALITY, county=county, population=39000
+        name="Øygarden kommune",
+        slug="oygarden",
+        kind=OrganisationKind.MUNICIPALITY,
+        county=county,
+        population=39000,
     )
 
 

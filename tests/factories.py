@@ -57,7 +57,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def verified(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+    def verified(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create:
             obj.save()
             EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})

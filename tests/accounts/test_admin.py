@@ -16,9 +16,7 @@ def test_when_admin_changes_role_then_audit_entry_names_the_actor(as_leader, lea
         {f"member-{membership.pk}-role": "editor"},
     )
     assert response.status_code == 302
-    entry = (
-        LogEntry.objects.get_for_object(membership).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
-    )
+    entry = LogEntry.objects.get_for_object(membership).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
     assert entry.actor == leader
     assert entry.changes_dict["role"] == ["member", "editor"]
 

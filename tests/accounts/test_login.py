@@ -75,7 +75,5 @@ def test_when_login_fails_then_event_is_logged_without_email_or_password(client,
     events = security_log.named("login_failed")
     assert len(events) == 1
     assert events[0]["login_given"] is True
-    assert all(
-        colleague.email not in line and "hemmelig-feil-passord" not in line for line in security_log.lines
-    )
+    assert all(colleague.email not in line and "hemmelig-feil-passord" not in line for line in security_log.lines)
     assert all("kollega" not in line for line in security_log.lines)

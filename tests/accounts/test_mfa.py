@@ -38,9 +38,7 @@ def test_when_admin_without_mfa_opens_members_page_then_redirected(client, admin
 
 
 @pytest.mark.parametrize("path", ["/accounts/2fa/", "/accounts/2fa/totp/activate/"])
-def test_when_admin_without_mfa_opens_allauth_mfa_pages_then_they_render_in_our_layout(
-    client, admin_without_mfa, path
-):
+def test_when_admin_without_mfa_opens_allauth_mfa_pages_then_they_render_in_our_layout(client, admin_without_mfa, path):
     client.force_login(admin_without_mfa)
     # allauth asks for the password again before a new authenticator is added.
     reauthentication = client.post("/accounts/reauthenticate/", {"password": PASSWORD})

@@ -111,9 +111,7 @@ class FakeProvider:
                 provider.token_requests.append(form)
                 challenge = provider.codes.pop(form.get("code", ""), None)
                 verifier = form.get("code_verifier", "")
-                expected = (
-                    base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-                )
+                expected = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
                 if (
                     challenge is None
                     or expected != challenge
@@ -186,9 +184,7 @@ def _start_login(client, provider: FakeProvider) -> dict[str, str]:
 
 def _callback(client, provider: FakeProvider, params: dict[str, str]):
     provider.register_code("code-1", params["code_challenge"])
-    return client.get(
-        f"/accounts/oidc/{PROVIDER_ID}/login/callback/", {"code": "code-1", "state": params["state"]}
-    )
+    return client.get(f"/accounts/oidc/{PROVIDER_ID}/login/callback/", {"code": "code-1", "state": params["state"]})
 
 
 def test_when_user_logs_in_with_oidc_then_pkce_is_used_and_user_is_signed_in(client, fake_provider):
@@ -232,9 +228,7 @@ def test_when_acr_is_too_low_then_login_is_refused_with_403(client, fake_provide
 def test_when_code_verifier_does_not_match_then_no_user_is_signed_in(client, fake_provider):
     params = _start_login(client, fake_provider)
     fake_provider.register_code("code-1", "a-challenge-from-another-login")
-    response = client.get(
-        f"/accounts/oidc/{PROVIDER_ID}/login/callback/", {"code": "code-1", "state": params["state"]}
-    )
+    response = client.get(f"/accounts/oidc/{PROVIDER_ID}/login/callback/", {"code": "code-1", "state": params["state"]})
     assert response.status_code == 401  # allauth's authentication error page
     assert "_auth_user_id" not in client.session
     assert not SocialAccount.objects.exists()

@@ -58,13 +58,9 @@ def test_when_invitation_fails_then_no_mail_is_sent(
 
 
 def test_when_invitation_is_already_pending_then_a_second_is_refused(leader, home_municipality):
-    services.invitation_create(
-        organisation=home_municipality, email="a@b.no", role=Role.MEMBER, invited_by=leader
-    )
+    services.invitation_create(organisation=home_municipality, email="a@b.no", role=Role.MEMBER, invited_by=leader)
     with pytest.raises(ServiceError) as exc:
-        services.invitation_create(
-            organisation=home_municipality, email="A@B.no", role=Role.MEMBER, invited_by=leader
-        )
+        services.invitation_create(organisation=home_municipality, email="A@B.no", role=Role.MEMBER, invited_by=leader)
     assert exc.value.message == "This person already has a pending invitation to the organisation."
     assert Invitation.objects.count() == 1
 
@@ -74,9 +70,7 @@ def test_when_pending_invitation_has_expired_then_a_new_one_replaces_it(leader, 
         organisation=home_municipality, email="a@b.no", role=Role.MEMBER, invited_by=leader
     )
     Invitation.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    new = services.invitation_create(
-        organisation=home_municipality, email="a@b.no", role=Role.ADMIN, invited_by=leader
-    )
+    new = services.invitation_create(organisation=home_municipality, email="a@b.no", role=Role.ADMIN, invited_by=leader)
     old.refresh_from_db()
     assert old.status == InvitationStatus.REVOKED
     assert new.status == InvitationStatus.PENDING
@@ -86,9 +80,7 @@ def test_when_pending_invitation_has_expired_then_a_new_one_replaces_it(leader, 
 def test_when_non_admin_invites_then_access_is_denied(persona, request, home_municipality):
     user = request.getfixturevalue(persona)
     with pytest.raises(AccessDenied):
-        services.invitation_create(
-            organisation=home_municipality, email="x@y.no", role=Role.MEMBER, invited_by=user
-        )
+        services.invitation_create(organisation=home_municipality, email="x@y.no", role=Role.MEMBER, invited_by=user)
     assert not Invitation.objects.exists()
 
 
@@ -156,8 +148,7 @@ def test_when_other_user_accepts_invitation_then_it_is_refused(leader, outsider,
     with pytest.raises(AccessDenied) as exc:
         services.invitation_accept(invitation=invitation, user=outsider)
     assert exc.value.message == (
-        "The invitation was sent to another e-mail address. "
-        "Log in with the address the invitation was sent to."
+        "The invitation was sent to another e-mail address. Log in with the address the invitation was sent to."
     )
     assert not Membership.objects.filter(user=outsider, organisation=home_municipality).exists()
     invitation.refresh_from_db()
@@ -177,9 +168,7 @@ def test_when_outsider_revokes_invitation_then_access_is_denied(leader, outsider
 # Memberships
 
 
-def test_when_admin_changes_role_then_role_is_saved_and_logged(
-    leader, colleague, home_municipality, security_log
-):
+def test_when_admin_changes_role_then_role_is_saved_and_logged(leader, colleague, home_municipality, security_log):
     membership = Membership.objects.get(user=colleague)
     services.membership_change_role(membership=membership, role=Role.EDITOR, actor=leader)
     membership.refresh_from_db()
@@ -203,12 +192,8 @@ def test_when_last_admin_is_demoted_then_it_is_refused(leader):
 
 
 def test_when_another_admin_exists_then_admin_may_step_down(leader, innovator):
-    services.membership_change_role(
-        membership=Membership.objects.get(user=innovator), role=Role.ADMIN, actor=leader
-    )
-    services.membership_change_role(
-        membership=Membership.objects.get(user=leader), role=Role.MEMBER, actor=leader
-    )
+    services.membership_change_role(membership=Membership.objects.get(user=innovator), role=Role.ADMIN, actor=leader)
+    services.membership_change_role(membership=Membership.objects.get(user=leader), role=Role.MEMBER, actor=leader)
     assert Membership.objects.get(user=leader).role == Role.MEMBER
     assert Membership.objects.get(user=innovator).role == Role.ADMIN
 
@@ -264,9 +249,7 @@ def test_when_user_asks_to_join_then_request_is_pending_and_admins_get_mail(
 
 def test_when_member_asks_to_join_then_it_is_refused(colleague, home_municipality):
     with pytest.raises(ServiceError) as exc:
-        services.join_request_create(
-            user=colleague, organisation=home_municipality, role=Role.ADMIN, message=""
-        )
+        services.join_request_create(user=colleague, organisation=home_municipality, role=Role.ADMIN, message="")
     assert exc.value.message == "You are already a member of the organisation."
     assert not JoinRequest.objects.exists()
 
@@ -274,13 +257,8 @@ def test_when_member_asks_to_join_then_it_is_refused(colleague, home_municipalit
 def test_when_request_is_already_pending_then_a_second_is_refused(outsider, home_municipality):
     services.join_request_create(user=outsider, organisation=home_municipality, role=Role.MEMBER, message="")
     with pytest.raises(ServiceError) as exc:
-        services.join_request_create(
-            user=outsider, organisation=home_municipality, role=Role.EDITOR, message=""
-        )
-    assert (
-        exc.value.message
-        == "You have already asked to join this organisation. The request awaits a decision."
-    )
+        services.join_request_create(user=outsider, organisation=home_municipality, role=Role.EDITOR, message="")
+    assert exc.value.message == "You have already asked to join this organisation. The request awaits a decision."
     assert JoinRequest.objects.count() == 1
 
 

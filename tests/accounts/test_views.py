@@ -42,9 +42,7 @@ def test_when_anonymous_opens_profile_then_redirected_to_login(anonymous):
 def test_when_member_opens_profile_then_memberships_and_pending_requests_show(
     as_colleague, colleague, other_municipality
 ):
-    services.join_request_create(
-        user=colleague, organisation=other_municipality, role=Role.MEMBER, message=""
-    )
+    services.join_request_create(user=colleague, organisation=other_municipality, role=Role.MEMBER, message="")
     response = as_colleague.get("/konto/")
     assert response.status_code == 200
     content = response.content.decode()
@@ -145,12 +143,8 @@ def test_when_last_admin_deletes_account_then_error_names_organisation(as_leader
 def test_when_admin_opens_members_page_then_members_invitations_and_requests_show(
     as_leader, leader, colleague, outsider, home_municipality
 ):
-    services.invitation_create(
-        organisation=home_municipality, email="ny@x.no", role=Role.MEMBER, invited_by=leader
-    )
-    services.join_request_create(
-        user=outsider, organisation=home_municipality, role=Role.MEMBER, message="Hei"
-    )
+    services.invitation_create(organisation=home_municipality, email="ny@x.no", role=Role.MEMBER, invited_by=leader)
+    services.join_request_create(user=outsider, organisation=home_municipality, role=Role.MEMBER, message="Hei")
     response = as_leader.get(MEMBERS_URL)
     assert response.status_code == 200
     content = response.content.decode()
@@ -180,9 +174,7 @@ def test_when_anonymous_opens_members_page_then_redirected_to_login(anonymous):
 
 def test_when_admin_changes_role_then_it_is_saved(as_leader, colleague):
     membership = Membership.objects.get(user=colleague)
-    response = as_leader.post(
-        f"{MEMBERS_URL}{membership.pk}/rolle/", {f"member-{membership.pk}-role": "editor"}
-    )
+    response = as_leader.post(f"{MEMBERS_URL}{membership.pk}/rolle/", {f"member-{membership.pk}-role": "editor"})
     assert response.status_code == 302
     assert response["Location"] == MEMBERS_URL
     assert _messages(response) == ["The role of Kari Kollega is now Editor."]
@@ -208,25 +200,18 @@ def test_when_role_is_changed_with_htmx_then_the_row_is_returned(as_leader, coll
 
 def test_when_last_admin_demotes_self_then_error_shows_beside_role(as_leader, leader):
     membership = Membership.objects.get(user=leader)
-    response = as_leader.post(
-        f"{MEMBERS_URL}{membership.pk}/rolle/", {f"member-{membership.pk}-role": "member"}
-    )
+    response = as_leader.post(f"{MEMBERS_URL}{membership.pk}/rolle/", {f"member-{membership.pk}-role": "member"})
     assert response.status_code == 400
     content = response.content.decode()
     assert f'id="id_member-{membership.pk}-role_error"' in content
-    assert (
-        "Øygarden kommune must have at least one administrator. Appoint another administrator first."
-        in content
-    )
+    assert "Øygarden kommune must have at least one administrator. Appoint another administrator first." in content
     membership.refresh_from_db()
     assert membership.role == Role.ADMIN
 
 
 def test_when_outsider_changes_role_then_403(as_outsider, colleague):
     membership = Membership.objects.get(user=colleague)
-    response = as_outsider.post(
-        f"{MEMBERS_URL}{membership.pk}/rolle/", {f"member-{membership.pk}-role": "admin"}
-    )
+    response = as_outsider.post(f"{MEMBERS_URL}{membership.pk}/rolle/", {f"member-{membership.pk}-role": "admin"})
     assert response.status_code == 403
     membership.refresh_from_db()
     assert membership.role == Role.MEMBER
@@ -260,9 +245,7 @@ def test_when_membership_belongs_to_other_org_then_404(as_leader, outsider):
 # Invitations
 
 
-def test_when_admin_invites_then_invitation_is_sent(
-    as_leader, home_municipality, django_capture_on_commit_callbacks
-):
+def test_when_admin_invites_then_invitation_is_sent(as_leader, home_municipality, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = as_leader.post(
             "/konto/organisasjoner/oygarden/invitasjoner/",
@@ -296,9 +279,7 @@ def test_when_invitation_email_is_invalid_then_error_shows(as_leader):
 
 
 def test_when_outsider_invites_then_403(as_outsider, home_municipality):
-    response = as_outsider.post(
-        "/konto/organisasjoner/oygarden/invitasjoner/", {"email": "x@y.no", "role": "admin"}
-    )
+    response = as_outsider.post("/konto/organisasjoner/oygarden/invitasjoner/", {"email": "x@y.no", "role": "admin"})
     assert response.status_code == 403
     assert not Invitation.objects.exists()
 
@@ -319,9 +300,7 @@ def test_when_outsider_revokes_invitation_then_403(as_outsider, leader, home_mun
         organisation=home_municipality, email="ny@x.no", role=Role.MEMBER, invited_by=leader
     )
     assert (
-        as_outsider.post(
-            f"/konto/organisasjoner/oygarden/invitasjoner/{invitation.pk}/trekk-tilbake/"
-        ).status_code
+        as_outsider.post(f"/konto/organisasjoner/oygarden/invitasjoner/{invitation.pk}/trekk-tilbake/").status_code
         == 403
     )
     invitation.refresh_from_db()
@@ -366,9 +345,7 @@ def test_when_invitee_accepts_then_membership_is_created(client, invitation, hom
     assert Membership.objects.get(user=user, organisation=home_municipality).role == Role.EDITOR
 
 
-def test_when_outsider_accepts_someone_elses_invitation_then_403(
-    as_outsider, outsider, invitation, home_municipality
-):
+def test_when_outsider_accepts_someone_elses_invitation_then_403(as_outsider, outsider, invitation, home_municipality):
     response = as_outsider.post(f"/konto/invitasjon/{invitation.token}/")
     assert response.status_code == 403
     assert "The invitation was sent to another e-mail address." in response.content.decode()
@@ -417,17 +394,13 @@ def test_when_user_asks_to_join_by_organisation_number_then_request_is_created(
 ):
     number = home_municipality.organisation_number
     spaced = f"{number[:3]} {number[3:6]} {number[6:]}"
-    response = as_outsider.post(
-        "/konto/bli-medlem/", {"organisation": spaced, "role": "member", "message": ""}
-    )
+    response = as_outsider.post("/konto/bli-medlem/", {"organisation": spaced, "role": "member", "message": ""})
     assert response.status_code == 302
     assert JoinRequest.objects.get().organisation == home_municipality
 
 
 def test_when_organisation_is_unknown_then_error_is_beside_field_and_input_kept(as_outsider):
-    response = as_outsider.post(
-        "/konto/bli-medlem/", {"organisation": "atlantis", "role": "member", "message": "Hei"}
-    )
+    response = as_outsider.post("/konto/bli-medlem/", {"organisation": "atlantis", "role": "member", "message": "Hei"})
     assert response.status_code == 400
     content = response.content.decode()
     assert (
@@ -441,17 +414,13 @@ def test_when_organisation_is_unknown_then_error_is_beside_field_and_input_kept(
 
 def test_when_organisation_is_a_company_then_it_is_refused(as_outsider):
     OrganisationFactory(slug="firma-as", kind=OrganisationKind.COMPANY)
-    response = as_outsider.post(
-        "/konto/bli-medlem/", {"organisation": "firma-as", "role": "member", "message": ""}
-    )
+    response = as_outsider.post("/konto/bli-medlem/", {"organisation": "firma-as", "role": "member", "message": ""})
     assert response.status_code == 400
     assert not JoinRequest.objects.exists()
 
 
 def test_when_member_asks_to_join_own_organisation_then_error_shows(as_colleague):
-    response = as_colleague.post(
-        "/konto/bli-medlem/", {"organisation": "oygarden", "role": "admin", "message": ""}
-    )
+    response = as_colleague.post("/konto/bli-medlem/", {"organisation": "oygarden", "role": "admin", "message": ""})
     assert response.status_code == 400
     assert "You are already a member of the organisation." in response.content.decode()
     assert not JoinRequest.objects.exists()
@@ -480,9 +449,7 @@ def test_when_admin_rejects_request_then_no_member_is_added(as_leader, outsider,
     assert not Membership.objects.filter(user=outsider, organisation=home_municipality).exists()
 
 
-def test_when_outsider_decides_a_request_then_403(
-    as_outsider, colleague, other_municipality, home_municipality
-):
+def test_when_outsider_decides_a_request_then_403(as_outsider, colleague, other_municipality, home_municipality):
     stranger = UserFactory(email="ny@x.no")
     join_request = services.join_request_create(
         user=stranger, organisation=home_municipality, role=Role.ADMIN, message=""
@@ -497,9 +464,7 @@ def test_when_outsider_decides_a_request_then_403(
 # Operator list
 
 
-def test_when_operator_opens_request_list_then_only_orgs_without_admin_show(
-    as_operator, outsider, colleague, leader
-):
+def test_when_operator_opens_request_list_then_only_orgs_without_admin_show(as_operator, outsider, colleague, leader):
     orphan = OrganisationFactory(name="Ny kommune uten admin", slug="ny-kommune")
     services.join_request_create(user=outsider, organisation=orphan, role=Role.ADMIN, message="")
     with_admin = services.join_request_create(
@@ -518,13 +483,9 @@ def test_when_operator_opens_request_list_then_only_orgs_without_admin_show(
 
 def test_when_operator_approves_first_admin_then_back_to_list(as_operator, outsider):
     orphan = OrganisationFactory(slug="ny-kommune")
-    join_request = services.join_request_create(
-        user=outsider, organisation=orphan, role=Role.ADMIN, message=""
-    )
+    join_request = services.join_request_create(user=outsider, organisation=orphan, role=Role.ADMIN, message="")
     url = reverse("accounts:operator_join_requests")
-    response = as_operator.post(
-        f"/konto/forespørsler/{join_request.pk}/avgjør/", {"decision": "approve", "next": url}
-    )
+    response = as_operator.post(f"/konto/forespørsler/{join_request.pk}/avgjør/", {"decision": "approve", "next": url})
     assert response.status_code == 302
     assert response["Location"] == url
     assert Membership.objects.get(user=outsider, organisation=orphan).role == Role.ADMIN
@@ -532,9 +493,7 @@ def test_when_operator_approves_first_admin_then_back_to_list(as_operator, outsi
 
 def test_when_next_points_elsewhere_then_it_is_ignored(as_operator, outsider):
     orphan = OrganisationFactory(slug="ny-kommune")
-    join_request = services.join_request_create(
-        user=outsider, organisation=orphan, role=Role.ADMIN, message=""
-    )
+    join_request = services.join_request_create(user=outsider, organisation=orphan, role=Role.ADMIN, message="")
     response = as_operator.post(
         f"/konto/forespørsler/{join_request.pk}/avgjør/",
         {"decision": "reject", "next": "https://evil.example/"},

@@ -86,17 +86,31 @@ def test_when_two_app_servers_and_a_worker_share_postgresql_then_a_session_moves
     servers = [
         subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "nyskap.config.wsgi:application",
-                "--bind", f"127.0.0.1:{port}", "--workers", "2", "--env", "DJANGO_SETTINGS_MODULE=nyskap.config.settings.dev",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "nyskap.config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--env",
+                "DJANGO_SETTINGS_MODULE=nyskap.config.settings.dev",
             ],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / f"server-{port}.log", "w"),
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(tmp_path / f"server-{port}.log", "w"),
         )
         for port in ports
     ]
     worker_log = tmp_path / "worker.log"
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--interval", "0.2"],
-        cwd=ROOT, env=env, stdout=open(worker_log, "w"), stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=open(worker_log, "w"),
+        stderr=subprocess.STDOUT,
     )
     try:
         a, b = (f"http://127.0.0.1:{port}" for port in ports)
@@ -122,13 +136,14 @@ def test_when_two_app_servers_and_a_worker_share_postgresql_then_a_session_moves
             match = re.search(r"http://127\.0\.0\.1:\d+(/accounts/confirm-email/[^\s]+/)", sent)
             link = match.group(1) if match else None
             time.sleep(0.3)
-        assert link, (
-            f"the worker sent no confirmation e-mail: {worker_log.read_text()[-2000:]}\n"
-            + "\n".join((tmp_path / f"server-{port}.log").read_text()[-1500:] for port in ports)
+        assert link, f"the worker sent no confirmation e-mail: {worker_log.read_text()[-2000:]}\n" + "\n".join(
+            (tmp_path / f"server-{port}.log").read_text()[-1500:] for port in ports
         )
 
         token = _csrf(person, f"{b}{link}")
-        response = person.post(f"{b}{link}", data={"csrfmiddlewaretoken": token}, headers={"Referer": f"{b}{link}"}, timeout=10)
+        response = person.post(
+            f"{b}{link}", data={"csrfmiddlewaretoken": token}, headers={"Referer": f"{b}{link}"}, timeout=10
+        )
         assert response.status_code == 200
 
         token = _csrf(person, f"{b}/accounts/login/")

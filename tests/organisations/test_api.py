@@ -196,9 +196,7 @@ def test_when_a_ministry_is_fetched_then_subordinates_are_listed(client, bodies)
     bodies["digdir"].ended_on = datetime.date(2024, 1, 1)
     bodies["digdir"].save()
     body = client.get(f"{URL}/digitaliserings-og-forvaltningsdepartementet").json()
-    assert body["subordinates"] == [
-        {"slug": "digitaliseringsdirektoratet", "name": "Digitaliseringsdirektoratet"}
-    ]
+    assert body["subordinates"] == [{"slug": "digitaliseringsdirektoratet", "name": "Digitaliseringsdirektoratet"}]
     assert client.get(f"{URL}/digitaliseringsdirektoratet").json()["ended_on"] == "2024-01-01"
 
 
@@ -253,9 +251,7 @@ def test_when_the_schema_is_read_then_every_organisation_operation_is_documented
         assert set(operation["responses"]) == codes, path
     components = schema["components"]["schemas"]
     for name in ("OrganisationOut", "OrganisationDetailOut", "CountyOut"):
-        undocumented = [
-            f for f, spec in components[name]["properties"].items() if not spec.get("description")
-        ]
+        undocumented = [f for f, spec in components[name]["properties"].items() if not spec.get("description")]
         assert undocumented == [], name
     parameters = {p["name"]: p for p in schema["paths"]["/api/v1/organisations"]["get"]["parameters"]}
     assert set(parameters) == {"q", "kind", "county", "size_band", "centrality_class", "page", "page_size"}

@@ -134,9 +134,7 @@ def test_when_loaded_then_state_bodies_have_parents_end_dates_notes_and_sources(
     assert (ks.kind, ks.parent) == ("other_public", None)
     smk = Organisation.objects.get(organisation_number="972417777")
     assert (smk.kind, smk.parent) == ("ministry", None)
-    assert (
-        Organisation.objects.get(organisation_number="986399445").kind == "state_agency"
-    )  # Innovasjon Norge
+    assert Organisation.objects.get(organisation_number="986399445").kind == "state_agency"  # Innovasjon Norge
     assert Organisation.objects.filter(kind="county_governor").exclude(parent=digdir.parent).count() == 0
 
 
@@ -208,8 +206,7 @@ def test_when_a_parent_ministry_changes_then_the_change_names_old_and_new_parent
             2,
             "organisasjonsnummer",
             "958935421",
-            "municipalities_2024.csv, row 2, column organisasjonsnummer: "
-            "The check digit of “958935421” is wrong",
+            "municipalities_2024.csv, row 2, column organisasjonsnummer: The check digit of “958935421” is wrong",
         ),
         (
             "municipalities_2024.csv",
@@ -245,8 +242,7 @@ def test_when_a_parent_ministry_changes_then_the_change_names_old_and_new_parent
             26,
             "status",
             "nedlagt",
-            "state_agencies.csv, row 26, column status: "
-            "“nedlagt” is neither “aktiv” nor “opphørt YYYY-MM-DD”.",
+            "state_agencies.csv, row 26, column status: “nedlagt” is neither “aktiv” nor “opphørt YYYY-MM-DD”.",
         ),
         (
             "counties_2024.csv",
@@ -281,8 +277,7 @@ def test_when_a_municipality_names_an_unknown_county_then_that_is_the_problem(tm
         load(data_dir)
     problems = [line for line in str(caught.value).splitlines() if line.startswith("- ")]
     assert problems == [
-        "- municipalities_2024.csv, row 3, column fylkesnummer: "
-        "unknown county “12”: it is not in counties_2024.csv."
+        "- municipalities_2024.csv, row 3, column fylkesnummer: unknown county “12”: it is not in counties_2024.csv."
     ]
     assert Organisation.objects.count() == 0
 
@@ -312,18 +307,14 @@ def test_when_several_cells_are_broken_then_every_problem_is_listed(tmp_path):
         "- municipalities_2024.csv, row 5, column folketall_2026_01_01: “mange” is not a whole number.",
         "- municipalities_2024.csv, row 7, column sentralitetsklasse: 7 is outside the allowed range 1–6.",
     ]
-    assert str(caught.value).startswith(
-        f"The reference data in {data_dir} has 3 problem(s); nothing was written."
-    )
+    assert str(caught.value).startswith(f"The reference data in {data_dir} has 3 problem(s); nothing was written.")
 
 
 def test_when_a_broken_file_follows_a_good_load_then_the_previous_values_stay(tmp_path):
     load()
     data_dir = copy_data(tmp_path)
     edit_cell(data_dir, "municipalities_2024.csv", 2, "folketall_2026_01_01", "728715")  # valid change …
-    edit_cell(
-        data_dir, "municipalities_2024.csv", 3, "organisasjonsnummer", "944496395"
-    )  # … and a broken one
+    edit_cell(data_dir, "municipalities_2024.csv", 3, "organisasjonsnummer", "944496395")  # … and a broken one
     with pytest.raises(CommandError):
         load(data_dir)
     assert Organisation.objects.get(reference_key="kommune:0301").population == 728714

@@ -38,8 +38,7 @@ def test_when_number_is_valid_then_no_problem_is_found(number):
 
 def test_when_check_digit_is_wrong_then_the_message_names_the_number():
     assert organisation_number_problem("974761077") == (
-        "The check digit of “974761077” is wrong (MOD11); "
-        "check that the organisation number is typed correctly."
+        "The check digit of “974761077” is wrong (MOD11); check that the organisation number is typed correctly."
     )
 
 
@@ -91,8 +90,7 @@ def test_when_form_gets_a_wrong_check_digit_then_the_error_shows_beside_the_fiel
     assert not form.is_valid()
     assert form.errors == {
         "organisation_number": [
-            "The check digit of “974761077” is wrong (MOD11); "
-            "check that the organisation number is typed correctly."
+            "The check digit of “974761077” is wrong (MOD11); check that the organisation number is typed correctly."
         ]
     }
     html = str(form)
@@ -105,9 +103,7 @@ def test_when_form_gets_a_wrong_check_digit_then_the_error_shows_beside_the_fiel
 
 @pytest.mark.django_db
 def test_when_number_is_already_registered_then_the_form_says_so():
-    organisation_create(
-        name="Skatteetaten", kind=OrganisationKind.STATE_AGENCY, organisation_number="974761076"
-    )
+    organisation_create(name="Skatteetaten", kind=OrganisationKind.STATE_AGENCY, organisation_number="974761076")
     form = OrganisationForm(
         data={"name": "Skatt", "kind": OrganisationKind.STATE_AGENCY, "organisation_number": "974761076"}
     )
@@ -119,9 +115,7 @@ def test_when_number_is_already_registered_then_the_form_says_so():
 
 @pytest.mark.django_db
 def test_when_two_organisations_share_a_name_then_create_gives_each_a_unique_readable_slug():
-    first = organisation_create(
-        name="Bærum Innovasjon AS", kind=OrganisationKind.COMPANY, organisation_number=""
-    )
+    first = organisation_create(name="Bærum Innovasjon AS", kind=OrganisationKind.COMPANY, organisation_number="")
     second = organisation_create(
         name="Bærum Innovasjon AS", kind=OrganisationKind.COMPANY, organisation_number="974 761 076"
     )

@@ -165,9 +165,7 @@ def test_when_there_are_more_than_fifty_then_pages_link_with_filters_kept(anonym
 
 
 @pytest.mark.parametrize(("page", "expected"), [("999", 3), ("abc", 1), ("-1", 3), ("0", 3)])
-def test_when_the_page_number_is_unknown_then_a_page_is_shown_not_an_error(
-    anonymous, vestland, page, expected
-):
+def test_when_the_page_number_is_unknown_then_a_page_is_shown_not_an_error(anonymous, vestland, page, expected):
     OrganisationFactory.create_batch(120, county=vestland)
     response = get(anonymous, f"{LIST_URL}?page={page}")
     assert response.status_code == 200
@@ -207,14 +205,11 @@ def test_when_a_ministry_detail_opens_then_its_subordinate_bodies_are_listed(ano
     html = get(anonymous, "/organisasjoner/digitaliserings-og-forvaltningsdepartementet/").content.decode()
     assert "Subordinate bodies" in html
     assert (
-        '<a class="ds-link" href="/organisasjoner/digitaliseringsdirektoratet/">'
-        "Digitaliseringsdirektoratet</a>" in html
+        '<a class="ds-link" href="/organisasjoner/digitaliseringsdirektoratet/">Digitaliseringsdirektoratet</a>' in html
     )
 
 
-def test_when_a_municipality_detail_opens_then_county_links_population_and_centrality_show(
-    anonymous, mix, vestland
-):
+def test_when_a_municipality_detail_opens_then_county_links_population_and_centrality_show(anonymous, mix, vestland):
     governor = OrganisationFactory(
         name="Statsforvaltaren i Vestland", kind=OrganisationKind.COUNTY_GOVERNOR, county=None
     )
@@ -226,12 +221,9 @@ def test_when_a_municipality_detail_opens_then_county_links_population_and_centr
     alver.centrality_index = 745
     alver.save()
     html = get(anonymous, "/organisasjoner/alver/").content.decode()
+    assert '<a class="ds-link" href="/organisasjoner/vestland-fylkeskommune/">Vestland fylkeskommune</a>' in html
     assert (
-        '<a class="ds-link" href="/organisasjoner/vestland-fylkeskommune/">Vestland fylkeskommune</a>' in html
-    )
-    assert (
-        '<a class="ds-link" href="/organisasjoner/statsforvaltaren-i-vestland/">'
-        "Statsforvaltaren i Vestland</a>" in html
+        '<a class="ds-link" href="/organisasjoner/statsforvaltaren-i-vestland/">Statsforvaltaren i Vestland</a>' in html
     )
     assert "30,285 (1 January 2026)" in html
     assert "<dd>20,000–49,999</dd>" in html

@@ -13,6 +13,4 @@ class AccountsConfig(AppConfig):
         auditlog.register(models.Membership)
         auditlog.register(models.Invitation)
         auditlog.register(models.JoinRequest)
-        auditlog.register(
-            models.User, include_fields=["email", "is_active", "is_staff", "is_superuser", "name"]
-        )
+        auditlog.register(models.User, include_fields=["email", "is_active", "is_staff", "is_superuser", "name"])

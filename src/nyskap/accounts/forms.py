@@ -24,9 +24,7 @@ class ProfileForm(forms.Form):
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()
         if phone and not re.fullmatch(r"\+?[0-9 ()-]{5,30}", phone):
-            raise forms.ValidationError(
-                _("Enter a phone number with digits only, for example +47 912 34 567.")
-            )
+            raise forms.ValidationError(_("Enter a phone number with digits only, for example +47 912 34 567."))
         return phone
 
 
@@ -48,9 +46,7 @@ class AccountDeleteForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
-    )
+    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
 
 
@@ -92,10 +88,7 @@ class JoinRequestForm(forms.Form):
             organisation = candidates.filter(slug=value.lower()).first()
         if organisation is None:
             raise forms.ValidationError(
-                _(
-                    "No public-sector organisation has this organisation number or short name. "
-                    "Check it and try again."
-                )
+                _("No public-sector organisation has this organisation number or short name. Check it and try again.")
             )
         return organisation
 

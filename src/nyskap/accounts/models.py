@@ -14,10 +14,6 @@ from nyskap.organisations.models import Organisation
 
 
 class NyskapUserManager(UserManager):
-    def _create_user_object(self, username, email, password, **extra_fields):  # type: ignore[no-untyped-def]
-        username = username or (email or "").lower()
-        return super()._create_user_object(username, email, password, **extra_fields)
-
     def create_user(self, username=None, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def]
         return super().create_user(username or (email or "").lower(), email, password, **extra_fields)
 
@@ -37,7 +33,7 @@ class User(AbstractUser):
     # Raising this number ends every session of the user (log out everywhere, deactivation).
     session_generation = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = NyskapUserManager()
+    objects = NyskapUserManager()  # type: ignore[misc]
 
     REQUIRED_FIELDS = ["email"]
 
@@ -79,9 +75,7 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
     )
@@ -93,9 +87,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")]
         ordering = ["organisation__name", "user__email"]
 
     def __str__(self) -> str:
@@ -163,9 +155,7 @@ class JoinRequestStatus(models.TextChoices):
 class JoinRequest(models.Model):
     """A user asks to join an organisation; its admin (or, for the first admin, an operator) decides."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("user")
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("user"))
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("organisation")
     )

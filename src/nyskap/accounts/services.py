@@ -50,9 +50,7 @@ class AccessDenied(ServiceError):
 
 
 def is_operator(user: Any) -> bool:
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)
-    )
+    return bool(user is not None and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
 
 
 def is_org_admin(user: Any, organisation: Organisation) -> bool:
@@ -88,9 +86,9 @@ def _is_last_admin(membership: Membership) -> bool:
 
 
 def _last_admin_message(organisation: Organisation) -> str:
-    return _(
-        "%(organisation)s must have at least one administrator. Appoint another administrator first."
-    ) % {"organisation": organisation}
+    return _("%(organisation)s must have at least one administrator. Appoint another administrator first.") % {
+        "organisation": organisation
+    }
 
 
 def _log_role_change(
@@ -150,9 +148,7 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
         # An expired invitation gives way to the new one (only one pending invitation per address).
         invitation.status = InvitationStatus.REVOKED
         invitation.save(update_fields=["status"])
-    invitation = Invitation.objects.create(
-        organisation=organisation, email=email, role=role, invited_by=invited_by
-    )
+    invitation = Invitation.objects.create(organisation=organisation, email=email, role=role, invited_by=invited_by)
     accept_url = _site_url(reverse("accounts:invitation_accept", kwargs={"token": invitation.token}))
     send_mail(
         subject=_("Invitation to %(organisation)s on Nyskap") % {"organisation": organisation},
@@ -200,10 +196,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         raise ServiceError(problem)
     if not _user_owns_email(user, invitation.email):
         raise AccessDenied(
-            _(
-                "The invitation was sent to another e-mail address. "
-                "Log in with the address the invitation was sent to."
-            )
+            _("The invitation was sent to another e-mail address. Log in with the address the invitation was sent to.")
         )
     organisation = invitation.organisation
     if Membership.objects.filter(user=user, organisation=organisation).exists():
@@ -249,9 +242,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, actor: User) -> Membership:
-    membership = (
-        Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
-    )
+    membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
     _require_manager(actor, membership.organisation)
     _validate_role(role)
     if role == membership.role:
@@ -274,9 +265,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> None:
     """Admins and operators remove members; a member may also leave on their own."""
-    membership = (
-        Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
-    )
+    membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
     if membership.user_id != actor.pk:
         _require_manager(actor, membership.organisation)
     if _is_last_admin(membership):
@@ -295,21 +284,13 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
 
 
 @transaction.atomic
-def join_request_create(
-    *, user: User, organisation: Organisation, role: str, message: str = ""
-) -> JoinRequest:
+def join_request_create(*, user: User, organisation: Organisation, role: str, message: str = "") -> JoinRequest:
     _validate_role(role)
     if Membership.objects.filter(user=user, organisation=organisation).exists():
         raise ServiceError(_("You are already a member of the organisation."))
-    if JoinRequest.objects.filter(
-        user=user, organisation=organisation, status=JoinRequestStatus.PENDING
-    ).exists():
-        raise ServiceError(
-            _("You have already asked to join this organisation. The request awaits a decision.")
-        )
-    join_request = JoinRequest.objects.create(
-        user=user, organisation=organisation, role=role, message=message.strip()
-    )
+    if JoinRequest.objects.filter(user=user, organisation=organisation, status=JoinRequestStatus.PENDING).exists():
+        raise ServiceError(_("You have already asked to join this organisation. The request awaits a decision."))
+    join_request = JoinRequest.objects.create(user=user, organisation=organisation, role=role, message=message.strip())
     admin_emails = list(
         Membership.objects.admins()
         .filter(organisation=organisation, user__is_active=True)
@@ -319,9 +300,7 @@ def join_request_create(
         path = reverse("accounts:members", kwargs={"slug": organisation.slug})
     else:
         # The first administrator of an organisation is approved by an operator.
-        admin_emails = list(
-            User.objects.filter(is_active=True, is_staff=True).values_list("email", flat=True)
-        )
+        admin_emails = list(User.objects.filter(is_active=True, is_staff=True).values_list("email", flat=True))
         path = reverse("accounts:operator_join_requests")
     if admin_emails:
         send_mail(

@@ -14,9 +14,7 @@ urlpatterns = [
     path("drift/forespørsler/", views.operator_join_requests, name="operator_join_requests"),
     path("invitasjon/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("organisasjoner/<slug:slug>/medlemmer/", views.members, name="members"),
-    path(
-        "organisasjoner/<slug:slug>/medlemmer/<int:pk>/rolle/", views.membership_role, name="membership_role"
-    ),
+    path("organisasjoner/<slug:slug>/medlemmer/<int:pk>/rolle/", views.membership_role, name="membership_role"),
     path(
         "organisasjoner/<slug:slug>/medlemmer/<int:pk>/fjern/",
         views.membership_remove,

@@ -114,14 +114,11 @@ def _render_members(
     )
     rows = []
     for membership in memberships:
-        if bound_role_form and bound_role_form[0] == membership.pk:
-            form = bound_role_form[1]
-        else:
-            form = _role_form(membership)
+        form = bound_role_form[1] if bound_role_form and bound_role_form[0] == membership.pk else _role_form(membership)
         rows.append({"membership": membership, "form": form})
-    invitations = Invitation.objects.filter(
-        organisation=organisation, status=InvitationStatus.PENDING
-    ).select_related("invited_by")
+    invitations = Invitation.objects.filter(organisation=organisation, status=InvitationStatus.PENDING).select_related(
+        "invited_by"
+    )
     join_requests = JoinRequest.objects.filter(
         organisation=organisation, status=JoinRequestStatus.PENDING
     ).select_related("user")
@@ -146,9 +143,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def membership_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organisation = _managed_organisation(request, slug)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=pk, organisation=organisation
-    )
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, organisation=organisation)
     form = _role_form(membership, request.POST)
     if form.is_valid():
         try:
@@ -187,9 +182,7 @@ def membership_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organisation = _managed_organisation(request, slug)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=pk, organisation=organisation
-    )
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, organisation=organisation)
     try:
         services.membership_remove(membership=membership, actor=_user(request))
     except AccessDenied as exc:
@@ -223,9 +216,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
         except ServiceError as exc:
             form.add_error("email", exc.message)
         else:
-            messages.success(
-                request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email}
-            )
+            messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email})
             return redirect("accounts:members", slug=organisation.slug)
     return _render_members(request, organisation, invite_form=form, status=400)
 
@@ -242,18 +233,14 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email}
-        )
+        messages.success(request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email})
     return redirect("accounts:members", slug=organisation.slug)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("organisation", "invited_by"), token=token
-    )
+    invitation = get_object_or_404(Invitation.objects.select_related("organisation", "invited_by"), token=token)
     context: dict[str, Any] = {"invitation": invitation, "error": services.invitation_problem(invitation)}
     if request.method == "POST":
         try:
@@ -310,9 +297,7 @@ def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose whether to approve or reject the request."))
     else:
         try:
-            services.join_request_decide(
-                join_request=join_request, approve=decision == "approve", actor=_user(request)
-            )
+            services.join_request_decide(join_request=join_request, approve=decision == "approve", actor=_user(request))
         except AccessDenied as exc:
             raise PermissionDenied from exc
         except ServiceError as exc:
@@ -322,9 +307,7 @@ def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 text = _("%(name)s is now a member of %(organisation)s.")
             else:
                 text = _("The request from %(name)s to join %(organisation)s has been rejected.")
-            messages.success(
-                request, text % {"name": join_request.user, "organisation": join_request.organisation}
-            )
+            messages.success(request, text % {"name": join_request.user, "organisation": join_request.organisation})
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -25,7 +25,12 @@ class ErrorOut(Schema):
 
 
 def error_response(
-    api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, errors: list[dict] | None = None
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    errors: list[dict] | None = None,
 ) -> HttpResponse:
     return api.create_response(
         request, {"status": status, "code": code, "message": message, "errors": errors or []}, status=status

@@ -37,6 +37,8 @@ class PageNumberPagination(PaginationBase):
         return {
             "count": count,
             "next": link(pagination.page + 1) if offset + pagination.page_size < count else None,
-            "previous": link(pagination.page - 1) if pagination.page > 1 and offset - pagination.page_size < count else None,
+            "previous": link(pagination.page - 1)
+            if pagination.page > 1 and offset - pagination.page_size < count
+            else None,
             "results": results,
         }

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from nyskap.api.api import api
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nyskap.core.urls")),
     path("organisasjoner/", include("nyskap.organisations.urls")),
     path("konto/", include("nyskap.accounts.urls")),

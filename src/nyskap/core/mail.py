@@ -7,6 +7,7 @@ transaction sends nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
@@ -16,9 +17,7 @@ from django.tasks import task
 
 
 def _serialise(message: EmailMessage) -> dict[str, object]:
-    alternatives = [
-        [str(content), mimetype] for content, mimetype in getattr(message, "alternatives", []) or []
-    ]
+    alternatives = [[str(content), mimetype] for content, mimetype in getattr(message, "alternatives", []) or []]
     return {
         "subject": str(message.subject),
         "body": str(message.body),
@@ -56,5 +55,5 @@ class TaskEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         for message in email_messages:
             payload = _serialise(message)
-            transaction.on_commit(lambda payload=payload: deliver_email.enqueue(payload))
+            transaction.on_commit(partial(deliver_email.enqueue, payload))
         return len(email_messages)

@@ -14,7 +14,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "municipalities": Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).count(),
         "counties": Organisation.objects.filter(kind=OrganisationKind.COUNTY_MUNICIPALITY).count(),
         "state": Organisation.objects.filter(
-            kind__in=[OrganisationKind.STATE_AGENCY, OrganisationKind.MINISTRY, OrganisationKind.COUNTY_GOVERNOR]
+            kind__in=[
+                OrganisationKind.STATE_AGENCY,
+                OrganisationKind.MINISTRY,
+                OrganisationKind.COUNTY_GOVERNOR,
+            ]
         ).count(),
     }
     return render(request, "core/home.html", {"counts": counts})

@@ -34,25 +34,16 @@ class OrganisationOut(Schema):
     short_name: str = Field(description="Abbreviation, e.g. `Digdir`; empty when none.")
     kind: OrganisationKind = Field(description="Kind of organisation.")
     organisation_number: str | None = Field(
-        description="Nine-digit number in the Central Coordinating Register for Legal Entities; "
-        "null when unknown."
+        description="Nine-digit number in the Central Coordinating Register for Legal Entities; null when unknown."
     )
-    municipality_number: str | None = Field(
-        description="Four-digit municipality number (municipalities only)."
-    )
-    county: str | None = Field(
-        description="Two-digit county number, or null when the organisation has no county."
-    )
+    municipality_number: str | None = Field(description="Four-digit municipality number (municipalities only).")
+    county: str | None = Field(description="Two-digit county number, or null when the organisation has no county.")
     population: int | None = Field(description="Inhabitants on 1 January of `population_year`.")
     population_year: int | None = Field(description="The year of `population` (1 January).")
-    size_band: str | None = Field(
-        description="Population band (municipalities only), see the `size_band` filter."
-    )
+    size_band: str | None = Field(description="Population band (municipalities only), see the `size_band` filter.")
     centrality_class: int | None = Field(description="SSB centrality class 1–6 (1 = most central).")
     centrality_index: int | None = Field(description="SSB centrality index 0–1000.")
-    ended_on: datetime.date | None = Field(
-        description="The date the organisation ceased to exist; null if active."
-    )
+    ended_on: datetime.date | None = Field(description="The date the organisation ceased to exist; null if active.")
 
     @staticmethod
     def resolve_organisation_number(obj: Organisation) -> str | None:
@@ -72,20 +63,14 @@ class OrganisationOut(Schema):
 
 
 class OrganisationDetailOut(OrganisationOut):
-    official_name: str = Field(
-        description="Full official name, with Sami and Kven forms; empty when not known."
-    )
+    official_name: str = Field(description="Full official name, with Sami and Kven forms; empty when not known.")
     other_name_forms: list[str] = Field(description="The Sami and Kven parts of the official name.")
-    legal_name: str = Field(
-        description="Legal name in the Central Coordinating Register; empty when not known."
-    )
+    legal_name: str = Field(description="Legal name in the Central Coordinating Register; empty when not known.")
     category: str = Field(description="Category in the source data, e.g. `direktorat/etat`, `tilsyn`.")
     parent: OrganisationRef | None = Field(description="The ministry the organisation reports to.")
     subordinates: list[OrganisationRef] = Field(description="Bodies that report to this organisation.")
     county_municipality: OrganisationRef | None = Field(description="The county municipality of the county.")
-    county_governor: OrganisationRef | None = Field(
-        description="The Statsforvalter office covering the county."
-    )
+    county_governor: OrganisationRef | None = Field(description="The Statsforvalter office covering the county.")
     website: str = Field(description="Website address; empty when not known.")
     note: str = Field(description="Notes from the reference data (in Norwegian).")
     sources: list[str] = Field(description="Source codes, explained in the shipped SOURCES.md.")
@@ -118,9 +103,7 @@ class CountyOut(Schema):
     county_municipality: OrganisationRef | None = Field(
         description="The county municipality; for Oslo (03) the municipality itself."
     )
-    county_governor: OrganisationRef | None = Field(
-        description="The Statsforvalter office covering the county."
-    )
+    county_governor: OrganisationRef | None = Field(description="The Statsforvalter office covering the county.")
 
 
 class OrganisationFilters(Schema):

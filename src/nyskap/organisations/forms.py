@@ -56,9 +56,7 @@ class OrganisationFilterForm(forms.Form):
         empty_label=_("All counties"),
     )
     size_band = forms.ChoiceField(label=_("Population (municipalities)"), required=False)
-    centrality_class = forms.TypedChoiceField(
-        label=_("Centrality class"), required=False, coerce=int, empty_value=None
-    )
+    centrality_class = forms.TypedChoiceField(label=_("Centrality class"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -135,9 +135,7 @@ class Organisation(models.Model):
         related_name="organisations",
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    population_year = models.PositiveSmallIntegerField(
-        _("population as of (1 January)"), null=True, blank=True
-    )
+    population_year = models.PositiveSmallIntegerField(_("population as of (1 January)"), null=True, blank=True)
     centrality_class = models.PositiveSmallIntegerField(
         _("centrality class"), choices=CentralityClass.choices, null=True, blank=True
     )

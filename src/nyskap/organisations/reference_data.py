@@ -230,9 +230,7 @@ def _read_rows(
             for number, values in enumerate(reader, start=2):
                 if None in values or any(v is None for v in values.values()):
                     problems.append(
-                        Problem(
-                            file, number, None, f"the row does not have {len(header)} comma-separated fields."
-                        )
+                        Problem(file, number, None, f"the row does not have {len(header)} comma-separated fields.")
                     )
                     continue
                 rows.append((number, values))
@@ -268,14 +266,10 @@ def _parse_counties(data_dir: Path, problems: list[Problem]) -> list[CountyRow]:
                 county_municipality_name=cells.text("fylkeskommune"),
                 organisation_number=cells.organisation_number("organisasjonsnummer"),
                 population=cells.integer(POPULATION_COLUMN, 0, 100_000_000),
-                county_governor_organisation_number=cells.organisation_number(
-                    "statsforvalter_organisasjonsnummer"
-                ),
+                county_governor_organisation_number=cells.organisation_number("statsforvalter_organisasjonsnummer"),
             )
         )
-    _check_unique(
-        COUNTIES_FILE, "fylkesnummer", [(c.row, c.number) for c in counties], problems, "county number"
-    )
+    _check_unique(COUNTIES_FILE, "fylkesnummer", [(c.row, c.number) for c in counties], problems, "county number")
     return counties
 
 
@@ -343,9 +337,7 @@ def _parse_state_agencies(data_dir: Path, problems: list[Problem]) -> list[State
                 organisation_number=cells.organisation_number("organisasjonsnummer", required=False),
                 category=category,
                 kind=kind or OrganisationKind.OTHER_PUBLIC,
-                parent_organisation_number=cells.organisation_number(
-                    "overordnet_departement_orgnr", required=False
-                ),
+                parent_organisation_number=cells.organisation_number("overordnet_departement_orgnr", required=False),
                 ended_on=ended_on,
                 note=cells.text("merknad", required=False),
                 sources=cells.text("kilder", required=False),
@@ -397,8 +389,7 @@ def _cross_check(data: ReferenceData, problems: list[Problem]) -> None:
                     STATE_AGENCIES_FILE,
                     a.row,
                     "overordnet_departement_orgnr",
-                    f"no row in {STATE_AGENCIES_FILE} has organisation number "
-                    f"“{a.parent_organisation_number}”.",
+                    f"no row in {STATE_AGENCIES_FILE} has organisation number “{a.parent_organisation_number}”.",
                 )
             )
         elif parent.kind != OrganisationKind.MINISTRY:

@@ -32,9 +32,7 @@ def unique_slug(base: str, taken: set[str]) -> str:
 
 
 @transaction.atomic
-def organisation_create(
-    *, name: str, kind: str, organisation_number: str = "", website: str = ""
-) -> Organisation:
+def organisation_create(*, name: str, kind: str, organisation_number: str = "", website: str = "") -> Organisation:
     """Register an organisation that is not in the reference data (a supplier, a research body …)."""
     taken = set(Organisation.objects.filter(slug__startswith=slug_base(name)).values_list("slug", flat=True))
     organisation = Organisation(

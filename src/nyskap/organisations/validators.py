@@ -36,8 +36,7 @@ def organisation_number_problem(value: str) -> str | None:
     expected = mod11_check_digit(digits[:8])
     if expected is None or expected != int(digits[8]):
         return _(
-            "The check digit of “%(value)s” is wrong (MOD11); "
-            "check that the organisation number is typed correctly."
+            "The check digit of “%(value)s” is wrong (MOD11); check that the organisation number is typed correctly."
         ) % {"value": value}
     return None
 

@@ -99,7 +99,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "var" / "nyskap.sqlite3")),
+            "NAME": env_str("SQLITE_PATH") or str(BASE_DIR / "var" / "nyskap.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers go on while one writer writes; IMMEDIATE avoids "database is locked" upgrades.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",

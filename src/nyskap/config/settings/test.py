@@ -14,7 +14,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["NAME"] = env_str("SQLITE_PATH", ":memory:")
+    DATABASES["default"]["NAME"] = env_str("SQLITE_PATH") or ":memory:"
     DATABASES["default"]["TEST"] = {"NAME": None}
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "1000/m/ip", "signup": "1000/m/ip", "confirm_email": "1000/m/key"}

@@ -16,7 +16,12 @@ from nyskap.organisations.models import Organisation
 DEMO_PASSWORD = "demo-passord-kun-lokalt"  # noqa: S105
 
 PERSONAS: list[dict[str, Any]] = [
-    {"email": "innovator@demo.nyskap.no", "name": "Ina Innovatør", "org": "kommune:4626", "role": Role.EDITOR},
+    {
+        "email": "innovator@demo.nyskap.no",
+        "name": "Ina Innovatør",
+        "org": "kommune:4626",
+        "role": Role.EDITOR,
+    },
     {"email": "leder@demo.nyskap.no", "name": "Lars Leder", "org": "kommune:4626", "role": Role.ADMIN},
     {"email": "kollega@demo.nyskap.no", "name": "Kari Kollega", "org": "kommune:4626", "role": Role.MEMBER},
     {"email": "utenfor@demo.nyskap.no", "name": "Ola Utenfor", "org": "kommune:1804", "role": Role.EDITOR},

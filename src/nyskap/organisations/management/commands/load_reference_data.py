@@ -41,8 +41,6 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         if report.created or report.updated:
-            self.stdout.write(
-                self.style.SUCCESS(f"Done: {report.created} created, {report.updated} updated.")
-            )
+            self.stdout.write(self.style.SUCCESS(f"Done: {report.created} created, {report.updated} updated."))
         else:
             self.stdout.write(self.style.SUCCESS("Done: the database already matches the reference data."))
