@@ -122,3 +122,18 @@ def test_when_two_organisations_share_a_name_then_create_gives_each_a_unique_rea
     assert (first.slug, second.slug) == ("baerum-innovasjon-as", "baerum-innovasjon-as-2")
     assert second.organisation_number == "974761076"
     assert Organisation.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "974761077",
+            "Kontrollsifferet i «974761077» er feil (MOD11). Sjekk at organisasjonsnummeret er skrevet riktig.",
+        ),
+        ("97476107", "Et organisasjonsnummer har 9 sifre. «97476107» har 8."),
+    ],
+)
+def test_when_the_language_is_bokmal_then_the_number_error_is_in_norwegian(value, message):
+    with translation.override("nb"):
+        assert organisation_number_problem(value) == message

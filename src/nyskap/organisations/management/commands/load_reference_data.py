@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from nyskap.organisations.reference_data import DEFAULT_DATA_DIR, ReferenceDataError
 from nyskap.organisations.services import reference_data_load
@@ -30,7 +31,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         data_dir: Path = options["data_dir"]
         try:
-            report = reference_data_load(data_dir=data_dir)
+            # Operators read this output in a terminal or a deployment log: keep it in one language throughout.
+            with translation.override("en"):
+                report = reference_data_load(data_dir=data_dir)
         except ReferenceDataError as exc:
             lines = [
                 f"The reference data in {data_dir} has {len(exc.problems)} problem(s); nothing was written.",
