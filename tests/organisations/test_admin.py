@@ -42,3 +42,8 @@ def test_when_a_member_who_is_not_an_operator_opens_the_admin_then_they_are_sent
         response = as_leader.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/drift/login/"), url
     assert Organisation.objects.get(pk=home_municipality.pk).website == ""
+
+
+def test_when_the_history_of_an_unknown_object_is_opened_then_it_is_not_found(as_operator):
+    assert as_operator.get("/drift/organisations/organisation/999999/auditlog/").status_code == 404
+    assert as_operator.get("/drift/accounts/membership/999999/auditlog/").status_code == 404

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from nyskap.core.admin import AuditHistoryAdminMixin
 
 from . import services
 from .models import Invitation, JoinRequest, Membership, User
@@ -66,8 +67,7 @@ class UserAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
-    show_auditlog_history_link = True
+class MembershipAdmin(AuditHistoryAdminMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role", "organisation__kind"]
     search_fields = ["user__email", "user__name", "organisation__name", "organisation__organisation_number"]
