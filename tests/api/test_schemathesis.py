@@ -13,6 +13,21 @@ from tests.factories import CountyFactory, OrganisationFactory
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """schemathesis calls the WSGI handler directly, which closes "old" connections at the end of each request —
+    inside a test transaction that would close PostgreSQL's connection. Django's own test client avoids this in
+    the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def _organisations(db):
     county = CountyFactory(number="46", name="Vestland", official_name="Vestland")

@@ -80,7 +80,7 @@ def test_when_mail_is_sent_in_a_transaction_then_it_is_queued_and_delivered_on_c
     assert mail.outbox[0].to == ["til@kommune.no"]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker manages its own connections and transactions
 def test_when_mail_is_queued_with_the_database_backend_then_a_worker_delivers_it(settings):
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
