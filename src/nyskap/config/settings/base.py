@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "nyskap.core",
     "nyskap.accounts",
     "nyskap.organisations",
+    "nyskap.projects",
     "nyskap.api",
     "django.contrib.admin",
     "django.contrib.auth",

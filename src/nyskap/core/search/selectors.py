@@ -1,0 +1,131 @@
+"""Reads from the search index: ranked object ids for a query, or a caller's QuerySet narrowed and ordered by them.
+
+A search runs in at most two SQL queries whatever the query: one vocabulary lookup (only when the query has words
+long enough for typo tolerance) and one ranked lookup. The vocabulary lookup serves both typo decisions at once:
+it tells which longer words have any indexed form at all, and which known words lie one typo away from those that
+have none. A word without hits is then OR-ed with up to `MAX_FUZZY_VARIANTS` of those known words, so "barnehgae"
+finds "barnehagen". Words with hits are never corrected: "helse" must not also find "helst".
+
+Pass a QuerySet rather than a model to search only what the caller may see: its SQL becomes a subquery inside the
+ranked lookup, so visibility is applied in the database before the candidate cap, never after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, models, router
+from django.db.models import Case, FloatField, IntegerField, Min, Value, When
+
+from . import backends
+from .models import SearchTerm
+from .services import content_type_of
+from .text import MAX_FUZZY_VARIANTS, MAX_FUZZY_WORDS, TermGroup, parse_query, typo_stems
+
+# Rank at most this many matches; enough that the best few of any realistic query are among them.
+DEFAULT_CANDIDATES = 1000
+MAX_CANDIDATES = 10_000
+DEFAULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    object_id: int
+    score: float
+
+
+def _with_typo_corrections(groups: list[TermGroup], database: str) -> list[TermGroup]:
+    fuzzy = [group for group in groups if group.fuzzy][:MAX_FUZZY_WORDS]
+    if not fuzzy:
+        return groups
+    neighbours = {group.source: typo_stems(group.source) for group in fuzzy}
+    wanted = set().union(*(group.stems() for group in fuzzy), *neighbours.values())
+    known = dict(
+        SearchTerm.objects.using(database)
+        .filter(stem__in=sorted(wanted))
+        .values("stem")
+        .annotate(word=Min("word"))
+        .values_list("stem", "word")
+    )
+    corrected = []
+    for group in groups:
+        if group in fuzzy and not group.stems() & known.keys():
+            words = [known[s] for s in sorted(neighbours[group.source] & known.keys())]
+            group = group.with_variants(words[:MAX_FUZZY_VARIANTS])
+        corrected.append(group)
+    return corrected
+
+
+def search(
+    source: type[models.Model] | models.QuerySet,
+    query: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    candidates: int = DEFAULT_CANDIDATES,
+) -> list[SearchHit]:
+    """The best `limit` hits for `query` among objects of `source` (a model, or a QuerySet to search within)."""
+    if not 1 <= candidates <= MAX_CANDIDATES:
+        raise ValueError(f"candidates must be between 1 and {MAX_CANDIDATES}")
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    groups = parse_query(query)
+    if not groups:
+        return []
+    if isinstance(source, models.QuerySet):
+        model, database = source.model, source.db
+        pks = source.order_by().values("pk")
+        within: tuple[str, Sequence[Any]] | None = pks.query.get_compiler(using=database).as_sql()
+    else:
+        model, database, within = source, router.db_for_read(source), None
+    groups = _with_typo_corrections(groups, database)
+    hits = backends.ranked(
+        connections[database],
+        content_type_id=content_type_of(model).pk,
+        groups=groups,
+        within=within,
+        candidates=candidates,
+        limit=min(limit, candidates),
+    )
+    return [SearchHit(object_id, score) for object_id, score in hits]
+
+
+def search_ids(
+    source: type[models.Model] | models.QuerySet,
+    query: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    candidates: int = DEFAULT_CANDIDATES,
+) -> list[int]:
+    """Object ids of the best hits, best first."""
+    return [hit.object_id for hit in search(source, query, limit=limit, candidates=candidates)]
+
+
+def filter_queryset(
+    queryset: models.QuerySet,
+    query: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    candidates: int = DEFAULT_CANDIDATES,
+) -> models.QuerySet:
+    """`queryset` narrowed to the hits for `query`, best first, each annotated with `search_rank` (higher is better).
+
+    The caller's filters (visibility, facets) are applied inside the search, so the hits are the best visible ones.
+    """
+    hits = search(queryset, query, limit=limit, candidates=candidates)
+    if not hits:
+        return queryset.none()
+    return (
+        queryset.filter(pk__in=[hit.object_id for hit in hits])
+        .annotate(
+            search_rank=Case(
+                *(When(pk=hit.object_id, then=Value(hit.score)) for hit in hits), output_field=FloatField()
+            ),
+            search_position=Case(
+                *(When(pk=hit.object_id, then=Value(position)) for position, hit in enumerate(hits)),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("search_position")
+    )

@@ -1,0 +1,72 @@
+"""Writes to the search index: callers (a project service, say) tell what an object's searchable text is; this module
+owns how it is stored.
+
+Each write runs in one transaction with the caller's change, so the index never shows text the object no longer
+has. Texts are split into two weights: `title` and `a_texts` (the need) rank above `b_texts` (description,
+lessons, effects …).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, models, router, transaction
+
+from . import backends
+from .models import SearchDocument, SearchTerm
+from .text import content_words, stem, tokenise
+
+# Words this short are never typo-corrected into, nor checked for hits; leaving them out keeps the vocabulary lean.
+_MIN_VOCABULARY_LENGTH = 3
+
+
+def content_type_of(model: type[models.Model] | models.Model) -> ContentType:
+    return ContentType.objects.get_for_model(model, for_concrete_model=True)
+
+
+def index_object(
+    obj: models.Model,
+    *,
+    title: str,
+    a_texts: Iterable[str] = (),
+    b_texts: Iterable[str] = (),
+    language: str = "",
+) -> SearchDocument:
+    """Index (or re-index) `obj` with the given texts, replacing whatever was indexed for it before."""
+    if obj.pk is None:
+        raise ValueError("Only saved objects can be indexed.")
+    text_a = " ".join(tokenise("\n".join([title, *a_texts])))
+    text_b = " ".join(tokenise("\n".join(b_texts)))
+    database = router.db_for_write(SearchDocument)
+    with transaction.atomic(using=database):
+        document, _ = SearchDocument.objects.using(database).update_or_create(
+            content_type=content_type_of(obj),
+            object_id=obj.pk,
+            defaults={"title": title, "text_a": text_a, "text_b": text_b, "language": language},
+        )
+        backends.write(connections[database], document)
+        words = {word for word in content_words(f"{text_a} {text_b}") if len(word) >= _MIN_VOCABULARY_LENGTH}
+        SearchTerm.objects.using(database).bulk_create(
+            [SearchTerm(word=word, stem=stem(word)) for word in sorted(words) if not word.isdigit()],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+    return document
+
+
+def remove_object(obj: models.Model) -> None:
+    """Take `obj` out of the index (a no-op when it was never indexed)."""
+    remove_objects(type(obj), [obj.pk])
+
+
+def remove_objects(model: type[models.Model], object_ids: Iterable[int]) -> int:
+    """Take several objects of one model out of the index; returns how many were indexed.
+
+    On SQLite a trigger removes the FTS5 rows with the documents, so bulk and cascading deletes stay consistent.
+    The vocabulary is not pruned: a stale word can at worst suggest a correction that then matches nothing.
+    """
+    deleted, _ = SearchDocument.objects.filter(
+        content_type=content_type_of(model), object_id__in=list(object_ids)
+    ).delete()
+    return deleted

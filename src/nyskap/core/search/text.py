@@ -1,0 +1,192 @@
+"""Pure text processing for Norwegian search: tokens, stems, variant expansion and one-typo neighbourhoods.
+
+No Django imports, so these functions can be tested with hypothesis on their own. Both database backends take
+their input from here, which is what keeps them behaving alike:
+
+- `tokenise` decides what a word is for both backends (PostgreSQL is fed the already tokenised text, so its own
+  parser never sees e-mail addresses, URLs or hyphenation rules that SQLite would not).
+- `parse_query` turns a user's query into `TermGroup`s: every group must match (AND), any variant within a group may
+  (OR). Variants come from the bokmål/nynorsk list in `synonyms.py`, looked up by stem so inflected query words
+  ("tjenestene") find their group too.
+- `edits1`/`typo_stems` give the one-typo neighbourhood used when a longer query word matches nothing.
+
+Stemming is Snowball Norwegian via PyStemmer, the same algorithm PostgreSQL's `norwegian` configuration uses; the
+parity test compares the two on a word list when the suite runs on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+from .stopwords import STOP_WORDS
+from .synonyms import VARIANT_GROUPS
+
+# Longer "words" are identifiers, hashes or junk; indexing them only bloats the vocabulary.
+MAX_TOKEN_LENGTH = 40
+# A query longer than this is someone pasting a document; the first words are what they meant.
+MAX_QUERY_TOKENS = 24
+# Typo tolerance applies to words at least this long: in shorter words one typo often makes another real word.
+MIN_FUZZY_LENGTH = 5
+# A typo neighbour must keep a stem this long, so "skloe" can reach "skol" but not two-letter stems.
+MIN_FUZZY_STEM = 4
+# How many query words may be corrected, and into how many known words each: bounds the SQL and the noise.
+MAX_FUZZY_WORDS = 4
+MAX_FUZZY_VARIANTS = 8
+
+# Letters and digits of any script; underscore is a "word" character for `\w` but not for us.
+_TOKEN = re.compile(r"[^\W_]+")
+_ALPHABET = "abcdefghijklmnopqrstuvwxyzæøå"
+
+# PyStemmer's Stemmer objects are not thread-safe; one per thread.
+_local = threading.local()
+
+
+def normalise(text: str) -> str:
+    """Unicode-compatible, case-folded form: "Å" and "å" (composed or not) compare equal; æ, ø and å are kept."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def tokenise(text: str) -> list[str]:
+    """Split on anything that is not a letter or digit; drop over-long tokens."""
+    return [token for token in _TOKEN.findall(normalise(text)) if len(token) <= MAX_TOKEN_LENGTH]
+
+
+def _stemmer() -> Stemmer.Stemmer:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("norwegian")
+    return stemmer
+
+
+def stem(word: str) -> str:
+    """Snowball Norwegian stem of one (already tokenised) word."""
+    return str(_stemmer().stemWord(word))
+
+
+def content_words(text: str) -> list[str]:
+    """Tokens without stop words, in order: what both backends index."""
+    return [token for token in tokenise(text) if token not in STOP_WORDS]
+
+
+def index_stems(text: str) -> str:
+    """Stemmed content words joined by spaces: the text the SQLite FTS5 table stores."""
+    return " ".join(stem(word) for word in content_words(text))
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """One required part of a query: matches when any of its variants matches.
+
+    `variants` hold surface words (stop words removed); a variant of several words needs all of them. `source` is
+    the query text the group came from; `fuzzy` says whether a typo in it may be corrected.
+    """
+
+    source: str
+    variants: tuple[tuple[str, ...], ...]
+    fuzzy: bool = False
+
+    def stems(self) -> set[str]:
+        return {stem(word) for variant in self.variants for word in variant}
+
+    def distinct_variants(self) -> list[tuple[str, ...]]:
+        """Variants with distinct stems ("kommune", "kommunen" and "kommuna" are one), first surface form kept."""
+        seen: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for variant in self.variants:
+            if variant:
+                seen.setdefault(_key(variant), variant)
+        return list(seen.values())
+
+    def with_variants(self, words: Iterable[str]) -> TermGroup:
+        extra = tuple((word,) for word in words if (word,) not in self.variants)
+        return TermGroup(source=self.source, variants=self.variants + extra, fuzzy=self.fuzzy)
+
+
+def _key(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(stem(word) for word in words)
+
+
+@lru_cache(maxsize=1)
+def _variant_index() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Map the stems of every listed form to all forms of its group (groups sharing a form are merged)."""
+    merged: list[tuple[set[tuple[str, ...]], dict[tuple[str, ...], None]]] = []
+    for group in VARIANT_GROUPS:
+        keys = {_key(tokenise(form)) for form in group}
+        forms = dict.fromkeys(tuple(content_words(form)) for form in group if content_words(form))
+        for other_keys, other_forms in [entry for entry in merged if entry[0] & keys]:
+            keys |= other_keys
+            forms = {**other_forms, **forms}
+            merged.remove((other_keys, other_forms))
+        merged.append((keys, forms))
+    index = {key: tuple(forms) for keys, forms in merged for key in keys}
+    return index
+
+
+def parse_query(query: str) -> list[TermGroup]:
+    """Turn a user's query into AND-ed groups of OR-ed variants; stop words and duplicates are dropped."""
+    index = _variant_index()
+    longest = max((len(key) for key in index), default=1)
+    tokens = tokenise(query)[:MAX_QUERY_TOKENS]
+    keys = _key(tokens)
+    groups: list[TermGroup] = []
+    position = 0
+    while position < len(tokens):
+        for length in range(min(longest, len(tokens) - position), 1, -1):
+            variants = index.get(keys[position : position + length])
+            if variants:
+                words = tokens[position : position + length]
+                own = tuple(word for word in words if word not in STOP_WORDS)
+                groups.append(TermGroup(" ".join(words), tuple(dict.fromkeys((own, *variants)))))
+                position += length
+                break
+        else:
+            word = tokens[position]
+            if word not in STOP_WORDS:
+                variants = index.get((keys[position],), ())
+                fuzzy = len(word) >= MIN_FUZZY_LENGTH and not word.isdigit()
+                groups.append(TermGroup(word, tuple(dict.fromkeys(((word,), *variants))), fuzzy))
+            position += 1
+    unique: dict[frozenset[str], TermGroup] = {}
+    for group in groups:
+        unique.setdefault(frozenset(group.stems()), group)
+    return list(unique.values())
+
+
+def edits1(word: str) -> set[str]:
+    """Every string one Damerau-Levenshtein edit from `word` (delete, transpose, substitute or insert one letter)."""
+    letters = set(_ALPHABET) | set(word)
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {left + right[1:] for left, right in splits if right}
+    transposes = {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    replaces = {left + letter + right[1:] for left, right in splits if right for letter in letters}
+    inserts = {left + letter + right for left, right in splits for letter in letters}
+    return (deletes | transposes | replaces | inserts) - {word}
+
+
+def typo_stems(word: str) -> set[str]:
+    """Stems of all one-typo neighbours of `word`, except its own stem and stems too short to be telling."""
+    own = stem(word)
+    return {s for s in _stemmer().stemWords(sorted(edits1(word))) if len(s) >= MIN_FUZZY_STEM and s != own}
+
+
+def fts5_match(groups: Iterable[TermGroup]) -> str:
+    """An FTS5 MATCH expression: groups AND-ed, variants OR-ed, words of a variant AND-ed, every stem quoted.
+
+    Tokens are letters and digits only, but quoting (with `"` doubled) keeps the expression safe whatever a caller
+    passes in: a quoted string is always a plain term to FTS5, never an operator or column filter.
+    """
+    parts = []
+    for group in groups:
+        variants = [
+            "(" + " AND ".join('"' + stem(word).replace('"', '""') + '"' for word in variant) + ")"
+            for variant in group.distinct_variants()
+        ]
+        if variants:
+            parts.append("(" + " OR ".join(variants) + ")")
+    return " AND ".join(parts)

@@ -1,0 +1,448 @@
+"""The project library (M1): innovation projects, their phase timeline, partners, funding and reuse.
+
+Multi-valued classifications (innovation types, sustainable development goals, life events) are many-to-many
+relations to small lookup tables whose primary key *is* the code (``"service"``, ``3``, ``"having_a_child"``).
+The rows are seeded by a data migration and never edited; labels come from the ``TextChoices``/``IntegerChoices``
+below, so they stay translatable. We chose this over a JSON list or an ArrayField because:
+
+- it works the same on SQLite and PostgreSQL (ArrayField is PostgreSQL only);
+- faceted counts are one plain ``GROUP BY`` over the through table on both databases
+  (``Project.innovation_types.through.objects.filter(project__in=qs).values("innovationtype_id")
+  .annotate(n=Count("*"))``) — counting inside a JSON list needs database-specific JSON functions;
+- the database enforces that only known codes are stored (foreign key), with no validation code to forget.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from nyskap.core.visibility import VisibleModel, VisibleQuerySet
+from nyskap.organisations.models import Organisation
+
+
+class Phase(models.TextChoices):
+    """The platform's phases (DOMAIN.md §7.3: triple diamond mapped to five phases) plus *stopped*."""
+
+    NEED = "need", _("Need")
+    IDEAS = "ideas", _("Ideas and concepts")
+    DEVELOP_TEST = "develop_test", _("Develop and test")
+    IMPLEMENTED = "implemented", _("Implemented")
+    SPREAD = "spread", _("Spread")
+    STOPPED = "stopped", _("Stopped")
+
+
+class InnovationTypeCode(models.TextChoices):
+    """The white paper's definition (ch. 3.1): a new or significantly changed service, product, process,
+    organisation or way of communicating (DOMAIN.md §0)."""
+
+    SERVICE = "service", _("Service")
+    PRODUCT = "product", _("Product")
+    PROCESS = "process", _("Process")
+    ORGANISATION = "organisation", _("Organisation")
+    COMMUNICATION = "communication", _("Way of communicating")
+
+
+class Degree(models.TextChoices):
+    """White paper ch. 3.1 (DOMAIN.md §0)."""
+
+    INCREMENTAL = "incremental", _("Incremental")
+    RADICAL = "radical", _("Radical")
+    TRANSFORMATIVE = "transformative", _("Transformative")
+
+
+class Novelty(models.TextChoices):
+    """The innovation barometers' novelty item (DOMAIN.md §1.1.1, question 3)."""
+
+    FIRST_OF_ITS_KIND = "first_of_its_kind", _("First of its kind")
+    INSPIRED_ADAPTED = "inspired_adapted", _("Inspired by others and adapted")
+    COPIED = "copied", _("Copied")
+
+
+class Sector(models.TextChoices):
+    HEALTH_CARE = "health_care", _("Health and care")
+    EDUCATION = "education", _("Education")
+    CHILDHOOD = "childhood", _("Childhood and kindergarten")
+    WELFARE = "welfare", _("Social services and welfare")
+    CULTURE = "culture", _("Culture")
+    INFRASTRUCTURE = "infrastructure", _("Technical services and infrastructure")
+    ENVIRONMENT = "environment", _("Environment and climate")
+    PLANNING_BUILDING = "planning_building", _("Planning and building")
+    TRANSPORT = "transport", _("Transport")
+    BUSINESS_DEVELOPMENT = "business_development", _("Business development")
+    ADMINISTRATION = "administration", _("Administration and digitalisation")
+    JUSTICE_EMERGENCY = "justice_emergency", _("Justice and emergency services")
+    OTHER = "other", _("Other")
+
+
+class SustainableDevelopmentGoalNumber(models.IntegerChoices):
+    SDG_1 = 1, _("1 No poverty")
+    SDG_2 = 2, _("2 Zero hunger")
+    SDG_3 = 3, _("3 Good health and well-being")
+    SDG_4 = 4, _("4 Quality education")
+    SDG_5 = 5, _("5 Gender equality")
+    SDG_6 = 6, _("6 Clean water and sanitation")
+    SDG_7 = 7, _("7 Affordable and clean energy")
+    SDG_8 = 8, _("8 Decent work and economic growth")
+    SDG_9 = 9, _("9 Industry, innovation and infrastructure")
+    SDG_10 = 10, _("10 Reduced inequalities")
+    SDG_11 = 11, _("11 Sustainable cities and communities")
+    SDG_12 = 12, _("12 Responsible consumption and production")
+    SDG_13 = 13, _("13 Climate action")
+    SDG_14 = 14, _("14 Life below water")
+    SDG_15 = 15, _("15 Life on land")
+    SDG_16 = 16, _("16 Peace, justice and strong institutions")
+    SDG_17 = 17, _("17 Partnerships for the goals")
+
+
+class LifeEventCode(models.TextChoices):
+    """The seven life events of the digitalisation strategy *Én digital offentlig sektor* (2019–2025), as listed in
+    Meld. St. 30 (2019–2020) ch. 6: få barn, dødsfall og arv, alvorlig sykt barn, miste og finne jobb, ny i Norge,
+    starte og drive en bedrift, starte og drive en frivillig organisasjon."""
+
+    HAVING_A_CHILD = "having_a_child", _("Having a child")
+    SERIOUSLY_ILL_CHILD = "seriously_ill_child", _("Seriously ill child")
+    LOSING_AND_FINDING_A_JOB = "losing_and_finding_a_job", _("Losing and finding a job")
+    NEW_IN_NORWAY = "new_in_norway", _("New in Norway")
+    STARTING_A_BUSINESS = "starting_a_business", _("Starting and running a business")
+    STARTING_A_VOLUNTARY_ORGANISATION = (
+        "starting_a_voluntary_organisation",
+        _("Starting and running a voluntary organisation"),
+    )
+    DEATH_AND_INHERITANCE = "death_and_inheritance", _("Death and inheritance")
+
+
+class EffectsMeasurement(models.TextChoices):
+    """How the effects were measured (barometer question 9, simplified; DOMAIN.md §1.1.1)."""
+
+    NONE = "none", _("Not evaluated")
+    INTERNAL = "internal", _("Evaluated internally")
+    EXTERNAL = "external", _("Evaluated with external assistance")
+
+
+class PartnerRole(models.TextChoices):
+    PUBLIC_BODY = "public_body", _("Other public body")
+    RESEARCH = "research", _("Research")
+    BUSINESS = "business", _("Business")
+    VOLUNTARY = "voluntary", _("Voluntary sector")
+    CITIZENS = "citizens", _("Citizens and users")
+
+
+class AdoptionHow(models.TextChoices):
+    COPIED = "copied", _("Copied")
+    ADAPTED = "adapted", _("Adapted")
+
+
+# Lookup tables (seeded in migration 0002, primary key = code)
+
+
+class InnovationType(models.Model):
+    code = models.CharField(_("code"), max_length=32, primary_key=True, choices=InnovationTypeCode.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("innovation type")
+        verbose_name_plural = _("innovation types")
+
+    def __str__(self) -> str:
+        return str(InnovationTypeCode(self.code).label)
+
+
+class SustainableDevelopmentGoal(models.Model):
+    number = models.PositiveSmallIntegerField(
+        _("number"), primary_key=True, choices=SustainableDevelopmentGoalNumber.choices
+    )
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("sustainable development goal")
+        verbose_name_plural = _("sustainable development goals")
+
+    def __str__(self) -> str:
+        return str(SustainableDevelopmentGoalNumber(self.number).label)
+
+
+class LifeEvent(models.Model):
+    code = models.CharField(_("code"), max_length=40, primary_key=True, choices=LifeEventCode.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("life event")
+        verbose_name_plural = _("life events")
+
+    def __str__(self) -> str:
+        return str(LifeEventCode(self.code).label)
+
+
+# Projects
+
+
+class ProjectQuerySet(VisibleQuerySet):
+    def in_phase(self, *phases: str) -> ProjectQuerySet:
+        return self.filter(phase__in=phases)
+
+    def real(self) -> ProjectQuerySet:
+        """Without the synthetic demonstration projects."""
+        return self.filter(is_synthetic=False)
+
+
+class Project(VisibleModel):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+
+    # The need comes first (behov, ikke løsning): written before any solution.
+    need_problem = models.TextField(_("the problem"), help_text=_("What is the problem? Markdown."))
+    need_who = models.TextField(_("who has the problem"), help_text=_("Who has the need? Markdown."))
+    need_today = models.TextField(_("today's situation"), help_text=_("How is it solved today? Markdown."))
+    need_effect = models.TextField(_("effect wanted"), help_text=_("What should be better? Markdown."))
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+
+    owners = models.ManyToManyField(
+        Organisation, verbose_name=_("owning organisations"), related_name="projects", blank=True
+    )
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("authors"), related_name="authored_projects", blank=True
+    )
+
+    phase = models.CharField(_("phase"), max_length=16, choices=Phase.choices, default=Phase.NEED, db_index=True)
+    innovation_types = models.ManyToManyField(
+        InnovationType, verbose_name=_("innovation types"), related_name="projects", blank=True
+    )
+    degree = models.CharField(_("degree of innovation"), max_length=16, choices=Degree.choices, blank=True)
+    novelty = models.CharField(_("novelty"), max_length=20, choices=Novelty.choices, blank=True, db_index=True)
+    sector = models.CharField(_("sector"), max_length=24, choices=Sector.choices, blank=True, db_index=True)
+    service_area = models.CharField(_("service area"), max_length=200, blank=True)
+    sdgs = models.ManyToManyField(
+        SustainableDevelopmentGoal,
+        verbose_name=_("sustainable development goals"),
+        related_name="projects",
+        blank=True,
+    )
+    life_events = models.ManyToManyField(LifeEvent, verbose_name=_("life events"), related_name="projects", blank=True)
+
+    budget = models.DecimalField(
+        _("budget (NOK)"), max_digits=14, decimal_places=2, null=True, blank=True, help_text=_("Total, in kroner.")
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    effects_achieved = models.TextField(_("effects achieved"), blank=True, help_text=_("Markdown."))
+    effects_measurement = models.CharField(
+        _("how the effects were measured"),
+        max_length=16,
+        choices=EffectsMeasurement.choices,
+        default=EffectsMeasurement.NONE,
+    )
+    lessons_learned = models.TextField(
+        _("lessons learned"), blank=True, help_text=_("Also what did not work. Markdown.")
+    )
+    stopped_reason = models.TextField(_("why the project was stopped"), blank=True)
+
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("E.g. “Meld. St. 30 (2019–2020), box 10.2”.")
+    )
+    is_synthetic = models.BooleanField(
+        _("synthetic example"), default=False, help_text=_("Made-up demonstration data, not a real project.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["-updated_at", "pk"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="project_end_not_before_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(phase=Phase.STOPPED) | ~Q(stopped_reason=""),
+                name="project_stopped_has_reason",
+                violation_error_message=_("A stopped project must say why it was stopped."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="project_budget_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Partner(models.Model):
+    """A partner in the project: a registered organisation, or a free-text name (a citizens' panel, a company not
+    registered on the platform)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners", verbose_name=_("project"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partner_in",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("When not a registered organisation."))
+    role = models.CharField(_("role"), max_length=16, choices=PartnerRole.choices)
+    contribution = models.CharField(_("contribution"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(name=""),
+                name="partner_organisation_or_name",
+                violation_error_message=_("Choose an organisation or write the partner's name."),
+            ),
+            models.UniqueConstraint(
+                fields=["project", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="partner_organisation_once_per_project",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation) if self.organisation_id else self.name
+
+
+class FundingSource(models.Model):
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="funding_sources", verbose_name=_("project")
+    )
+    source_name = models.CharField(_("source"), max_length=200)
+    amount = models.DecimalField(_("amount (NOK)"), max_digits=14, decimal_places=2)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["year", "pk"]
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="funding_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.year or '–'}): {self.amount}"
+
+
+class PhaseChange(models.Model):
+    """One entry in a project's timeline. ``from_phase`` is empty for the entry written when the project was
+    created. Written only by ``services.project_create`` and ``services.project_change_phase``."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="phase_changes", verbose_name=_("project")
+    )
+    from_phase = models.CharField(_("from phase"), max_length=16, choices=Phase.choices, blank=True)
+    to_phase = models.CharField(_("to phase"), max_length=16, choices=Phase.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    at = models.DateTimeField(_("changed at"), db_index=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("phase change")
+        verbose_name_plural = _("phase changes")
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_phase=F("to_phase")), name="phase_change_changes_phase"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.from_phase or '–'} → {self.to_phase}"
+
+
+class Adoption(models.Model):
+    """“We adopted this”: a project — or an organisation that took the solution into use without a project of its
+    own — adopted ``source_project``. ``source_phase`` records the source's phase when the adoption was registered:
+    adopting before the source is implemented is allowed (bodies do reuse ideas from pilots), and this keeps it
+    visible."""
+
+    source_project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="adoptions", verbose_name=_("adopted project")
+    )
+    adopting_project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="adopted_from",
+        verbose_name=_("adopting project"),
+    )
+    adopting_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+        verbose_name=_("adopting organisation"),
+    )
+    how = models.CharField(_("how"), max_length=16, choices=AdoptionHow.choices)
+    adopted_on = models.DateField(_("adopted on"))
+    note = models.TextField(_("note"), blank=True)
+    source_phase = models.CharField(_("phase of the adopted project then"), max_length=16, choices=Phase.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["adopted_on", "pk"]
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(adopting_project__isnull=False, adopting_organisation__isnull=True)
+                    | Q(adopting_project__isnull=True, adopting_organisation__isnull=False)
+                ),
+                name="adoption_exactly_one_adopter",
+                violation_error_message=_("Choose either the adopting project or the adopting organisation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(adopting_project__isnull=True) | ~Q(adopting_project=F("source_project")),
+                name="adoption_not_self",
+                violation_error_message=_("A project cannot adopt itself."),
+            ),
+            models.UniqueConstraint(
+                fields=["source_project", "adopting_project"],
+                condition=Q(adopting_project__isnull=False),
+                name="adoption_once_per_project",
+            ),
+            models.UniqueConstraint(
+                fields=["source_project", "adopting_organisation"],
+                condition=Q(adopting_organisation__isnull=False),
+                name="adoption_once_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        adopter = self.adopting_project if self.adopting_project_id else self.adopting_organisation
+        return f"{adopter} ← {self.source_project}"

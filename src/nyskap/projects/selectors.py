@@ -1,0 +1,200 @@
+"""Reads on the project library: the reuse family tree, adoption summaries, spread statistics and facet counts.
+Each runs a fixed number of queries whatever the size of the tree or the queryset (asserted in the tests)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from nyskap.organisations.models import Organisation
+
+from .calculations import NoveltyShares, novelty_shares
+from .models import Adoption, Novelty, Phase, PhaseChange, Project
+
+# A guard against pathological data; `project_adopt` already refuses cycles.
+MAX_TREE_DEPTH = 50
+
+
+def adoption_edges(project_id: int, *, max_depth: int = MAX_TREE_DEPTH) -> list[tuple[int, int | None, int]]:
+    """``(adoption id, adopting project id or None, depth)`` for every adoption downstream of ``project_id``, each
+    at the smallest depth it is reached, in breadth-first order. One recursive query (SQLite and PostgreSQL); the
+    depth bound ends it even if the data held a cycle."""
+    table = connection.ops.quote_name(Adoption._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE tree(adoption_id, adopting_project_id, depth) AS (
+            SELECT id, adopting_project_id, 1 FROM {table} WHERE source_project_id = %s
+            UNION
+            SELECT a.id, a.adopting_project_id, tree.depth + 1
+            FROM {table} a JOIN tree ON a.source_project_id = tree.adopting_project_id
+            WHERE tree.depth < %s
+        )
+        SELECT adoption_id, adopting_project_id, MIN(depth) FROM tree
+        GROUP BY adoption_id, adopting_project_id
+        ORDER BY MIN(depth), adoption_id
+    """  # noqa: S608 — the only interpolation is our own table name
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [project_id, max_depth])
+        return [(row[0], row[1], row[2]) for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class FamilyNode:
+    """One adopter in a family tree: ``depth`` 1 adopted the root directly, 2 adopted an adopter, and so on."""
+
+    adoption: Adoption
+    depth: int
+
+    @property
+    def adopter(self) -> Project | Organisation:
+        return self.adoption.adopting_project or self.adoption.adopting_organisation  # type: ignore[return-value]
+
+    @property
+    def parent(self) -> Project:
+        return self.adoption.source_project
+
+
+def family_tree(project: Project) -> list[FamilyNode]:
+    """Adopters of ``project``, adopters of those, and so on, breadth-first. An adopter reached along several paths
+    (a project that adopted two members of the family) appears once, under the adoption nearest the root. Two
+    queries."""
+    edges = adoption_edges(project.pk)
+    adoptions = Adoption.objects.select_related(
+        "source_project", "adopting_project", "adopting_organisation__county"
+    ).in_bulk([adoption_id for adoption_id, _adopter, _depth in edges])
+    nodes: list[FamilyNode] = []
+    seen: set[tuple[str, int]] = set()
+    for adoption_id, _adopting_project_id, depth in edges:
+        adoption = adoptions[adoption_id]
+        key = (
+            ("project", adoption.adopting_project_id)
+            if adoption.adopting_project_id
+            else ("organisation", adoption.adopting_organisation_id)
+        )
+        if key in seen:
+            continue
+        seen.add(key)  # type: ignore[arg-type]
+        nodes.append(FamilyNode(adoption=adoption, depth=depth))
+    return nodes
+
+
+def implemented_on(project: Project) -> datetime.date | None:
+    """The (local) date the project first reached *implemented*, from its timeline."""
+    at = (
+        PhaseChange.objects.filter(project=project, to_phase=Phase.IMPLEMENTED)
+        .order_by("at", "pk")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return timezone.localdate(at) if at else None
+
+
+@dataclass(frozen=True)
+class AdoptionTiming:
+    node: FamilyNode
+    days_from_implementation: int | None
+
+
+@dataclass(frozen=True)
+class AdoptionSummary:
+    """``adopting_bodies``: distinct organisations that adopted the solution anywhere in the family tree — an
+    adopting project counts each of its owners; the source's own owners are not counted (reuse inside the body
+    that made it is not spread). ``by_county``: those bodies per county name ("" for bodies with no county, such
+    as state agencies), most first. ``adoptions``: each adopter with the days from the source's first
+    implementation to the adoption (negative when adopted before, ``None`` if the source was never implemented)."""
+
+    adopting_bodies: int
+    by_county: list[tuple[str, int]]
+    implemented_on: datetime.date | None
+    adoptions: list[AdoptionTiming]
+
+
+def adoption_summary(project: Project) -> AdoptionSummary:
+    """Five queries: the tree (2), the adopting projects' owners with counties, the source's owners, the source's
+    implementation date."""
+    nodes = family_tree(project)
+    adopting_project_ids = [node.adoption.adopting_project_id for node in nodes if node.adoption.adopting_project_id]
+    owner_links = Project.owners.through.objects.filter(project_id__in=adopting_project_ids).select_related(
+        "organisation__county"
+    )
+    source_owner_ids = set(project.owners.values_list("pk", flat=True))
+    bodies: dict[int, Organisation] = {}
+    for link in owner_links:
+        bodies[link.organisation_id] = link.organisation
+    for node in nodes:
+        if node.adoption.adopting_organisation_id:
+            bodies[node.adoption.adopting_organisation_id] = node.adoption.adopting_organisation  # type: ignore[assignment]
+    for owner_id in source_owner_ids:
+        bodies.pop(owner_id, None)
+    counties = Counter(body.county.name if body.county_id else "" for body in bodies.values())  # type: ignore[union-attr]
+    start = implemented_on(project)
+    return AdoptionSummary(
+        adopting_bodies=len(bodies),
+        by_county=sorted(counties.items(), key=lambda item: (-item[1], item[0])),
+        implemented_on=start,
+        adoptions=[
+            AdoptionTiming(
+                node=node,
+                days_from_implementation=(node.adoption.adopted_on - start).days if start is not None else None,
+            )
+            for node in nodes
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class SpreadStatistics:
+    projects: int
+    novelty_unknown: int
+    shares: NoveltyShares
+    adoptions: int
+    adopted_projects: int
+
+
+def spread_statistics(queryset: QuerySet[Project]) -> SpreadStatistics:
+    """Novelty shares over the projects in ``queryset`` and how often they were adopted. Two queries."""
+    ids = queryset.order_by().values("pk")
+    counts: dict[str, Any] = Project.objects.filter(pk__in=ids).aggregate(
+        projects=Count("pk"),
+        first=Count("pk", filter=Q(novelty=Novelty.FIRST_OF_ITS_KIND)),
+        inspired=Count("pk", filter=Q(novelty=Novelty.INSPIRED_ADAPTED)),
+        copied=Count("pk", filter=Q(novelty=Novelty.COPIED)),
+    )
+    reuse = Adoption.objects.filter(source_project__in=ids).aggregate(
+        adoptions=Count("pk"), adopted_projects=Count("source_project", distinct=True)
+    )
+    shares = novelty_shares(
+        first_of_its_kind=counts["first"], inspired_adapted=counts["inspired"], copied=counts["copied"]
+    )
+    return SpreadStatistics(
+        projects=counts["projects"],
+        novelty_unknown=counts["projects"] - shares.known,
+        shares=shares,
+        adoptions=reuse["adoptions"],
+        adopted_projects=reuse["adopted_projects"],
+    )
+
+
+def facet_counts(queryset: QuerySet[Project]) -> dict[str, dict[Any, int]]:
+    """Number of projects per value of each facet (seven queries, each one ``GROUP BY``). Multi-valued facets
+    count a project once under each of its values."""
+    ids = queryset.order_by().values("pk")
+    projects = Project.objects.filter(pk__in=ids).order_by()
+    result: dict[str, dict[Any, int]] = {}
+    for field in ("phase", "sector", "degree", "novelty"):
+        rows = projects.exclude(**{field: ""}).values_list(field).annotate(n=Count("pk"))
+        result[field] = dict(rows)  # type: ignore[arg-type]
+    for field, column in (
+        ("innovation_types", "innovationtype_id"),
+        ("sdgs", "sustainabledevelopmentgoal_id"),
+        ("life_events", "lifeevent_id"),
+    ):
+        through = getattr(Project, field).through
+        rows = through.objects.filter(project_id__in=ids).order_by().values_list(column).annotate(n=Count("pk"))
+        result[field] = dict(rows)
+    return result
