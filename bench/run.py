@@ -8,6 +8,7 @@ written to bench/results/foundation.json; the run fails when a ceiling is exceed
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import statistics
@@ -18,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # the test settings include a test-only app
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nyskap.config.settings.test")
 if not os.environ.get("DATABASE_URL"):
     os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
@@ -85,7 +87,7 @@ def main() -> int:
     try:
         if test_db is None:
             call_command("migrate", verbosity=0)
-        call_command("load_reference_data", verbosity=0)
+        call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
         from nyskap.organisations.models import Organisation, OrganisationKind
 
         county = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).first().county
