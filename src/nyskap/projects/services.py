@@ -40,6 +40,7 @@ from .models import (
     Sector,
     SustainableDevelopmentGoalNumber,
 )
+from .search import index_project
 from .selectors import adoption_edges
 
 
@@ -232,6 +233,7 @@ def project_create(
     project.authors.add(actor)
     _set_m2m(project, cleaned)
     PhaseChange.objects.create(project=project, from_phase="", to_phase=Phase.NEED, actor=actor, at=timezone.now())
+    index_project(project)
     return project
 
 
@@ -251,6 +253,7 @@ def project_update(*, project: Project, actor: Any, **fields: Any) -> Project:
             setattr(project, name, value)
     project.save()
     _set_m2m(project, cleaned)
+    index_project(project)
     return project
 
 

@@ -1,0 +1,235 @@
+"""Finding projects: full-text search (through `nyskap.core.search`), filters that combine, facet counts and spread
+statistics for any result — one place used by the pages, the API and the exports, so they always agree.
+
+Within one facet the chosen values are alternatives (OR); different facets narrow each other (AND). Facet counts
+are computed over the current result, in a fixed number of queries whatever the result size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from nyskap.core.search import filter_queryset, index_object
+from nyskap.core.search import remove_object as _remove_from_index
+from nyskap.organisations.models import CentralityClass, County, Organisation, OrganisationKind, size_band_choices
+
+from .models import (
+    Degree,
+    EffectsMeasurement,
+    InnovationTypeCode,
+    LifeEventCode,
+    Novelty,
+    Phase,
+    Project,
+    Sector,
+    SustainableDevelopmentGoalNumber,
+)
+from .selectors import SpreadStatistics, facet_counts, spread_statistics
+
+# Rank at most this many hits of a text query; facets and pages are computed over them.
+SEARCH_RESULT_LIMIT = 1000
+
+
+def index_project(project: Project) -> None:
+    """(Re-)index a project's text: title and need rank above description, lessons and effects."""
+    index_object(
+        project,
+        title=project.title,
+        a_texts=[project.need_problem, project.need_who, project.need_today, project.need_effect],
+        b_texts=[project.description, project.lessons_learned, project.effects_achieved, project.service_area],
+    )
+
+
+def index_projects(projects: QuerySet[Project]) -> int:
+    count = 0
+    for project in projects.iterator(chunk_size=500):
+        index_project(project)
+        count += 1
+    return count
+
+
+def remove_project_from_index(project: Project) -> None:
+    _remove_from_index(project)
+
+
+YES_NO = [("", _("All")), ("yes", _("Yes")), ("no", _("No"))]
+SORT_CHOICES = [("relevance", _("Best match")), ("updated", _("Recently updated")), ("title", _("Title"))]
+
+
+def _county_choices() -> list[tuple[str, str]]:
+    return list(County.objects.order_by("number").values_list("number", "name"))
+
+
+class ProjectSearchForm(forms.Form):
+    """The search and its filters, read from the query string (shareable URLs)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    phase = forms.MultipleChoiceField(label=_("Phase"), choices=Phase.choices, required=False)
+    innovation_type = forms.MultipleChoiceField(
+        label=_("Innovation type"), choices=InnovationTypeCode.choices, required=False
+    )
+    degree = forms.MultipleChoiceField(label=_("Degree of innovation"), choices=Degree.choices, required=False)
+    novelty = forms.MultipleChoiceField(label=_("Novelty"), choices=Novelty.choices, required=False)
+    sector = forms.MultipleChoiceField(label=_("Sector"), choices=Sector.choices, required=False)
+    county = forms.MultipleChoiceField(label=_("County"), choices=_county_choices, required=False)
+    organisation_kind = forms.MultipleChoiceField(
+        label=_("Kind of organisation"), choices=OrganisationKind.choices, required=False
+    )
+    size_band = forms.MultipleChoiceField(label=_("Municipality size"), choices=size_band_choices, required=False)
+    centrality = forms.TypedMultipleChoiceField(
+        label=_("Centrality class"), choices=CentralityClass.choices, coerce=int, required=False
+    )
+    sdg = forms.TypedMultipleChoiceField(
+        label=_("Sustainable development goal"),
+        choices=SustainableDevelopmentGoalNumber.choices,
+        coerce=int,
+        required=False,
+    )
+    life_event = forms.MultipleChoiceField(label=_("Life event"), choices=LifeEventCode.choices, required=False)
+    effects_measured = forms.ChoiceField(label=_("Effects measured"), choices=YES_NO, required=False)
+    stopped = forms.ChoiceField(label=_("Stopped projects"), choices=YES_NO, required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+
+    FACETS = (
+        "phase",
+        "innovation_type",
+        "degree",
+        "novelty",
+        "sector",
+        "county",
+        "organisation_kind",
+        "size_band",
+        "centrality",
+        "sdg",
+        "life_event",
+    )
+
+
+@dataclass
+class FacetValue:
+    value: Any
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class ProjectSearchResult:
+    form: ProjectSearchForm
+    projects: QuerySet[Project]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    spread: SpreadStatistics | None = None
+    query: str = ""
+
+
+def _apply_filters(projects: QuerySet[Project], data: dict[str, Any]) -> QuerySet[Project]:
+    simple = {"phase": "phase__in", "degree": "degree__in", "novelty": "novelty__in", "sector": "sector__in"}
+    for name, lookup in simple.items():
+        if data.get(name):
+            projects = projects.filter(**{lookup: data[name]})
+    related = {
+        "innovation_type": "innovation_types__code__in",
+        "sdg": "sdgs__number__in",
+        "life_event": "life_events__code__in",
+        "county": "owners__county__number__in",
+        "organisation_kind": "owners__kind__in",
+        "size_band": "owners__size_band__in",
+        "centrality": "owners__centrality_class__in",
+    }
+    for name, lookup in related.items():
+        if data.get(name):
+            # A subquery keeps one row per project however many owners or types match.
+            projects = projects.filter(pk__in=Project.objects.filter(**{lookup: data[name]}).values("pk"))
+    if data.get("effects_measured") == "yes":
+        projects = projects.exclude(effects_measurement=EffectsMeasurement.NONE)
+    elif data.get("effects_measured") == "no":
+        projects = projects.filter(effects_measurement=EffectsMeasurement.NONE)
+    if data.get("stopped") == "yes":
+        projects = projects.filter(phase=Phase.STOPPED)
+    elif data.get("stopped") == "no":
+        projects = projects.exclude(phase=Phase.STOPPED)
+    return projects
+
+
+def _owner_facets(projects: QuerySet[Project]) -> dict[str, dict[Any, int]]:
+    """Counts by the owning organisations' county, kind, size band and centrality (a project counts once per value)."""
+    through = Project.owners.through
+    owners = through.objects.filter(project_id__in=projects.order_by().values("pk")).order_by()
+    result: dict[str, dict[Any, int]] = {}
+    for name, column in (
+        ("county", "organisation__county__number"),
+        ("organisation_kind", "organisation__kind"),
+        ("size_band", "organisation__size_band"),
+        ("centrality", "organisation__centrality_class"),
+    ):
+        empty = Q(**{f"{column}__isnull": True})
+        if name != "centrality":
+            empty |= Q(**{column: ""})
+        rows = owners.exclude(empty).values_list(column).annotate(n=Count("project_id", distinct=True))
+        result[name] = dict(rows)  # type: ignore[arg-type]
+    return result
+
+
+def _facets(form: ProjectSearchForm, projects: QuerySet[Project]) -> dict[str, list[FacetValue]]:
+    counts = facet_counts(projects)
+    owner_counts = _owner_facets(projects)
+    by_facet: dict[str, dict[Any, int]] = {
+        "phase": counts["phase"],
+        "degree": counts["degree"],
+        "novelty": counts["novelty"],
+        "sector": counts["sector"],
+        "innovation_type": counts["innovation_types"],
+        "sdg": counts["sdgs"],
+        "life_event": counts["life_events"],
+        **owner_counts,
+    }
+    data = form.cleaned_data if form.is_valid() else {}
+    facets: dict[str, list[FacetValue]] = {}
+    for name in ProjectSearchForm.FACETS:
+        chosen = {str(v) for v in data.get(name) or []}
+        values = []
+        for value, label in form.fields[name].choices:  # type: ignore[attr-defined]
+            count = by_facet.get(name, {}).get(value, 0)
+            if count or str(value) in chosen:
+                values.append(FacetValue(value=value, label=str(label), count=count, selected=str(value) in chosen))
+        facets[name] = values
+    return facets
+
+
+def search_projects(*, user: Any, params: Any, with_facets: bool = True) -> ProjectSearchResult:
+    """The projects `user` may see that match `params` (a QueryDict or dict), ranked, with facets and spread."""
+    form = ProjectSearchForm(params)
+    visible = Project.objects.visible_to(user)
+    if not form.is_valid():
+        projects = visible.none()
+        return ProjectSearchResult(form=form, projects=projects, facets={}, spread=None)
+    data = form.cleaned_data
+    filtered = _apply_filters(visible, data)
+    query = (data.get("q") or "").strip()
+    sort = data.get("sort") or ("relevance" if query else "updated")
+    if query:
+        projects = filter_queryset(filtered, query, limit=SEARCH_RESULT_LIMIT)
+        if sort != "relevance":
+            projects = projects.order_by(*(("title", "pk") if sort == "title" else ("-updated_at", "pk")))
+    else:
+        projects = filtered.order_by(*(("title", "pk") if sort == "title" else ("-updated_at", "pk")))
+    result = ProjectSearchResult(form=form, projects=projects, query=query)
+    if with_facets:
+        result.facets = _facets(form, projects)
+        result.spread = spread_statistics(projects)
+    return result
+
+
+def owners_of(projects: list[Project]) -> dict[int, list[Organisation]]:
+    """Owning organisations for a page of projects, in one query."""
+    through = Project.owners.through
+    rows = through.objects.filter(project_id__in=[p.pk for p in projects]).select_related("organisation")
+    result: dict[int, list[Organisation]] = {}
+    for row in rows:
+        result.setdefault(row.project_id, []).append(row.organisation)
+    return result

@@ -1,0 +1,134 @@
+"""search_projects: visibility first, filters that combine, Norwegian full text, facet counts and spread."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import QueryDict
+
+from nyskap.core.visibility import Visibility
+from nyskap.projects.models import Project
+from nyskap.projects.search import search_projects
+from nyskap.projects.services import project_update
+
+from .conftest import make_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library(innovator, outsider, home_municipality, other_municipality):
+    make_project(
+        actor=innovator,
+        owner=home_municipality,
+        title="Velferdsteknologi i hjemmetjenesten",
+        visibility=Visibility.PUBLIC,
+        sector="health_care",
+        novelty="copied",
+        innovation_types=["service", "process"],
+        description="Kommunen tok i bruk digitale medisindispensere.",
+    )
+    make_project(
+        actor=innovator,
+        owner=home_municipality,
+        title="Felles barnevernteneste",
+        visibility=Visibility.PUBLIC,
+        sector="welfare",
+        novelty="first_of_its_kind",
+        innovation_types=["organisation"],
+    )
+    make_project(
+        actor=innovator,
+        owner=home_municipality,
+        title="Intern kladd om skulemat",
+        visibility=Visibility.ORGANISATION,
+        sector="education",
+    )
+    make_project(
+        actor=outsider,
+        owner=other_municipality,
+        title="Smart parkering",
+        visibility=Visibility.PUBLIC,
+        sector="transport",
+        novelty="inspired_adapted",
+        innovation_types=["service"],
+    )
+
+
+def titles(result) -> list[str]:
+    return [p.title for p in result.projects]
+
+
+def test_when_anonymous_searches_everything_then_only_public_projects_come_back(library):
+    result = search_projects(user=AnonymousUser(), params=QueryDict(""))
+    assert sorted(titles(result)) == [
+        "Felles barnevernteneste",
+        "Smart parkering",
+        "Velferdsteknologi i hjemmetjenesten",
+    ]
+
+
+def test_when_a_colleague_searches_then_the_organisation_draft_is_included_and_the_outsider_does_not_see_it(
+    library, colleague, outsider
+):
+    assert "Intern kladd om skulemat" in titles(search_projects(user=colleague, params={}))
+    assert "Intern kladd om skulemat" not in titles(search_projects(user=outsider, params={}))
+    # Full text never leaks a hidden project either.
+    assert titles(search_projects(user=outsider, params={"q": "skulemat"})) == []
+    assert titles(search_projects(user=colleague, params={"q": "skolemat"})) == ["Intern kladd om skulemat"]
+
+
+def test_when_searching_in_norwegian_then_inflections_and_nynorsk_forms_match(library):
+    anonymous = AnonymousUser()
+    assert titles(search_projects(user=anonymous, params={"q": "kommune"})) == ["Velferdsteknologi i hjemmetjenesten"]
+    assert titles(search_projects(user=anonymous, params={"q": "barnevernteneste"})) == ["Felles barnevernteneste"]
+    assert titles(search_projects(user=anonymous, params={"q": "velferdsteknolgi"})) == [
+        "Velferdsteknologi i hjemmetjenesten"
+    ]
+
+
+def test_when_filters_combine_then_within_a_facet_is_or_and_across_facets_is_and(library):
+    anonymous = AnonymousUser()
+    params = QueryDict("sector=health_care&sector=transport")
+    assert sorted(titles(search_projects(user=anonymous, params=params))) == [
+        "Smart parkering",
+        "Velferdsteknologi i hjemmetjenesten",
+    ]
+    params = QueryDict("sector=health_care&sector=transport&county=18")
+    assert titles(search_projects(user=anonymous, params=params)) == ["Smart parkering"]
+    params = QueryDict("innovation_type=service&novelty=copied")
+    assert titles(search_projects(user=anonymous, params=params)) == ["Velferdsteknologi i hjemmetjenesten"]
+
+
+def test_when_results_are_shown_then_facets_count_the_current_result(library):
+    result = search_projects(user=AnonymousUser(), params=QueryDict("innovation_type=service"))
+    counts = {facet: {v.value: v.count for v in values} for facet, values in result.facets.items()}
+    assert counts["sector"] == {"health_care": 1, "transport": 1}
+    assert counts["innovation_type"] == {"process": 1, "service": 2}
+    assert counts["county"] == {"18": 1, "46": 1}
+    assert counts["novelty"] == {"copied": 1, "inspired_adapted": 1}
+    selected = [v.value for v in result.facets["innovation_type"] if v.selected]
+    assert selected == ["service"]
+    assert result.spread.projects == 2
+    assert result.spread.shares.copied == pytest.approx(0.5)
+
+
+def test_when_a_filter_value_is_unknown_then_the_form_reports_it_and_nothing_is_listed(library):
+    result = search_projects(user=AnonymousUser(), params=QueryDict("sector=romfart"))
+    assert list(result.projects) == []
+    assert "sector" in result.form.errors
+
+
+def test_when_a_project_is_edited_then_the_search_finds_its_new_text(library, innovator):
+    project = Project.objects.get(title="Smart parkering")
+    assert titles(search_projects(user=AnonymousUser(), params={"q": "ladestasjoner"})) == []
+    project_update(project=project, actor=project.authors.get(), description="Nye ladestasjoner for elbiler.")
+    assert titles(search_projects(user=AnonymousUser(), params={"q": "ladestasjon"})) == ["Smart parkering"]
+
+
+def test_when_searching_then_the_number_of_queries_does_not_grow_with_the_result(
+    library, colleague, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(20):
+        result = search_projects(user=colleague, params={"q": "kommune", "sector": ["health_care"]})
+        list(result.projects)
