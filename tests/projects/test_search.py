@@ -132,3 +132,20 @@ def test_when_searching_then_the_number_of_queries_does_not_grow_with_the_result
     with django_assert_max_num_queries(20):
         result = search_projects(user=colleague, params={"q": "kommune", "sector": ["health_care"]})
         list(result.projects)
+
+
+def test_when_a_need_is_written_then_similar_projects_come_with_the_reasons(library, colleague):
+    from nyskap.projects.search import similar_projects
+
+    need = "Hjemmetjenesten bruker mye tid på medisinhåndtering; vi vurderer velferdsteknologi som dispensere."
+    similar = similar_projects(user=colleague, text=need, sector="health_care", innovation_types=["service"])
+    assert next(s.project.title for s in similar) == "Velferdsteknologi i hjemmetjenesten"
+    best = similar[0]
+    assert "velferdsteknologi" in best.shared_words and "hjemmetjenesten" in best.shared_words
+    assert best.same_sector is True and best.shared_types == ["service"]
+
+
+def test_when_similar_projects_are_sought_then_hidden_ones_never_appear(library, outsider):
+    from nyskap.projects.search import similar_projects
+
+    assert [s.project.title for s in similar_projects(user=outsider, text="skulemat i skolen")] == []

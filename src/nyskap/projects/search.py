@@ -233,3 +233,62 @@ def owners_of(projects: list[Project]) -> dict[int, list[Organisation]]:
     for row in rows:
         result.setdefault(row.project_id, []).append(row.organisation)
     return result
+
+
+# How many distinct words of a need text go into a "similar projects" search (the longest first: they carry most).
+SIMILAR_QUERY_WORDS = 24
+
+
+@dataclass
+class SimilarProject:
+    project: Project
+    shared_words: list[str]
+    same_sector: bool
+    shared_types: list[str]
+
+
+def _informative_words(text: str) -> list[str]:
+    from nyskap.core.search.text import content_words
+
+    words = list(dict.fromkeys(word for word in content_words(text) if len(word) >= 4 and not word.isdigit()))
+    return sorted(words, key=lambda w: (-len(w), words.index(w)))[:SIMILAR_QUERY_WORDS]
+
+
+def similar_projects(
+    *,
+    user: Any,
+    text: str,
+    sector: str = "",
+    innovation_types: list[str] | None = None,
+    exclude: Project | None = None,
+    limit: int = 5,
+) -> list[SimilarProject]:
+    """Projects `user` may see whose title and need share the most words with `text` — ongoing, finished and
+    stopped alike — each with why it matches (shared words, same sector, shared innovation types)."""
+    from nyskap.core.search import search_ids
+    from nyskap.core.search.text import content_words, stem
+
+    words = _informative_words(text)
+    if not words:
+        return []
+    candidates = Project.objects.visible_to(user)
+    if exclude is not None and exclude.pk:
+        candidates = candidates.exclude(pk=exclude.pk)
+    ids = search_ids(candidates, " ".join(words), limit=limit, match_any=True)
+    projects = {p.pk: p for p in Project.objects.filter(pk__in=ids).prefetch_related("innovation_types")}
+    stems = {stem(word): word for word in words}
+    wanted_types = set(innovation_types or [])
+    result = []
+    for pk in ids:
+        project = projects[pk]
+        own = " ".join([project.title, project.need_problem, project.need_who, project.need_today, project.need_effect])
+        own_stems = {stem(word) for word in content_words(own)}
+        result.append(
+            SimilarProject(
+                project=project,
+                shared_words=[word for s, word in stems.items() if s in own_stems][:8],
+                same_sector=bool(sector) and project.sector == sector,
+                shared_types=sorted(wanted_types & {t.code for t in project.innovation_types.all()}),
+            )
+        )
+    return result

@@ -199,3 +199,12 @@ def test_a_search_takes_a_fixed_number_of_queries(django_assert_num_queries):
         assert len(search(Organisation, "barnehgae skule", limit=10)) == 10
     with django_assert_num_queries(3):
         assert len(list(filter_queryset(Organisation.objects.all(), "barnehage", limit=10))) == 10
+
+
+def test_when_any_word_may_match_then_documents_sharing_more_words_rank_first():
+    both = indexed("Omsorg for eldre hjemme", need="Eldre i hjemmetjenesten trenger trygghet og varm mat.")
+    one = indexed("Skolemat", need="Elever trenger varm mat.")
+    indexed("Parkering", need="Bilister finner ikke ledig plass.")
+    text = "Hjemmeboende eldre får kald mat; vi vil gi trygghet og varm mat i hjemmetjenesten."
+    assert search_ids(Organisation, text) == []  # every word required: no document has them all
+    assert search_ids(Organisation, text, match_any=True) == [both, one]

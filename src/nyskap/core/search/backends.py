@@ -60,6 +60,7 @@ def ranked(
     within: tuple[str, Sequence[Any]] | None,
     candidates: int,
     limit: int,
+    match_any: bool = False,
 ) -> list[Hit]:
     """Object ids and scores of the best `limit` among the first `candidates` documents matching every group.
 
@@ -73,7 +74,7 @@ def ranked(
     # Table names come from model metadata and constants; every value is a query parameter.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            query_sql, query_params = _tsquery(groups)
+            query_sql, query_params = _tsquery(groups, match_any=match_any)
             cursor.execute(
                 f"SELECT object_id, score FROM ("  # noqa: S608
                 f"  SELECT d.object_id, ts_rank('{POSTGRES_WEIGHTS}', d.vector, q.query) AS score"
@@ -84,7 +85,7 @@ def ranked(
                 [*query_params, content_type_id, *restrict_params, candidates, limit],
             )
         else:
-            match = fts5_match(groups)
+            match = fts5_match(groups, match_any=match_any)
             weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
             # CROSS JOIN makes SQLite drive the join from the FTS5 match; with a plain JOIN it scans every document
             # of the content type and probes the FTS5 table once per document.
@@ -100,7 +101,7 @@ def ranked(
         return [(int(object_id), float(score)) for object_id, score in cursor.fetchall()]
 
 
-def _tsquery(groups: Sequence[TermGroup]) -> tuple[str, list[str]]:
+def _tsquery(groups: Sequence[TermGroup], *, match_any: bool = False) -> tuple[str, list[str]]:
     """`(plainto_tsquery(v1) || plainto_tsquery(v2)) && (…)`: variants OR-ed, groups AND-ed, words as parameters."""
     parts: list[str] = []
     params: list[str] = []
@@ -108,4 +109,4 @@ def _tsquery(groups: Sequence[TermGroup]) -> tuple[str, list[str]]:
         variants = group.distinct_variants()
         parts.append("(" + " || ".join("plainto_tsquery('norwegian', %s)" for _ in variants) + ")")
         params.extend(" ".join(variant) for variant in variants)
-    return " && ".join(parts), params
+    return (" || " if match_any else " && ").join(parts), params

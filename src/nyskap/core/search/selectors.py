@@ -28,6 +28,8 @@ from .text import MAX_FUZZY_VARIANTS, MAX_FUZZY_WORDS, TermGroup, parse_query, t
 DEFAULT_CANDIDATES = 1000
 MAX_CANDIDATES = 10_000
 DEFAULT_LIMIT = 50
+# A "similar to this text" search uses at most this many distinct words of the text.
+MAX_ANY_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,13 @@ def search(
     *,
     limit: int = DEFAULT_LIMIT,
     candidates: int = DEFAULT_CANDIDATES,
+    match_any: bool = False,
 ) -> list[SearchHit]:
-    """The best `limit` hits for `query` among objects of `source` (a model, or a QuerySet to search within)."""
+    """The best `limit` hits for `query` among objects of `source` (a model, or a QuerySet to search within).
+
+    With `match_any`, a document matches when any query word does, and documents sharing more (and rarer) words rank
+    higher: that is how "similar to this text" works. Typo correction is then left out, as it would only add noise.
+    """
     if not 1 <= candidates <= MAX_CANDIDATES:
         raise ValueError(f"candidates must be between 1 and {MAX_CANDIDATES}")
     if limit < 1:
@@ -79,7 +86,7 @@ def search(
         within: tuple[str, Sequence[Any]] | None = pks.query.get_compiler(using=database).as_sql()
     else:
         model, database, within = source, router.db_for_read(source), None
-    groups = _with_typo_corrections(groups, database)
+    groups = groups[:MAX_ANY_WORDS] if match_any else _with_typo_corrections(groups, database)
     hits = backends.ranked(
         connections[database],
         content_type_id=content_type_of(model).pk,
@@ -87,6 +94,7 @@ def search(
         within=within,
         candidates=candidates,
         limit=min(limit, candidates),
+        match_any=match_any,
     )
     return [SearchHit(object_id, score) for object_id, score in hits]
 
@@ -97,9 +105,11 @@ def search_ids(
     *,
     limit: int = DEFAULT_LIMIT,
     candidates: int = DEFAULT_CANDIDATES,
+    match_any: bool = False,
 ) -> list[int]:
     """Object ids of the best hits, best first."""
-    return [hit.object_id for hit in search(source, query, limit=limit, candidates=candidates)]
+    hits = search(source, query, limit=limit, candidates=candidates, match_any=match_any)
+    return [hit.object_id for hit in hits]
 
 
 def filter_queryset(

@@ -175,7 +175,7 @@ def typo_stems(word: str) -> set[str]:
     return {s for s in _stemmer().stemWords(sorted(edits1(word))) if len(s) >= MIN_FUZZY_STEM and s != own}
 
 
-def fts5_match(groups: Iterable[TermGroup]) -> str:
+def fts5_match(groups: Iterable[TermGroup], *, match_any: bool = False) -> str:
     """An FTS5 MATCH expression: groups AND-ed, variants OR-ed, words of a variant AND-ed, every stem quoted.
 
     Tokens are letters and digits only, but quoting (with `"` doubled) keeps the expression safe whatever a caller
@@ -189,4 +189,4 @@ def fts5_match(groups: Iterable[TermGroup]) -> str:
         ]
         if variants:
             parts.append("(" + " OR ".join(variants) + ")")
-    return " AND ".join(parts)
+    return (" OR " if match_any else " AND ").join(parts)
