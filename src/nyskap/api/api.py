@@ -23,6 +23,10 @@ from nyskap.organisations.api import router as organisations_router  # noqa: E40
 api.add_router("/organisations", organisations_router)
 api.add_router("/counties", counties_router)
 
+from nyskap.projects.api import router as projects_router  # noqa: E402
+
 from .me import router as me_router  # noqa: E402
+
+api.add_router("/projects", projects_router)
 
 api.add_router("/me", me_router)

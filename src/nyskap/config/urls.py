@@ -7,6 +7,8 @@ from nyskap.api.api import api
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nyskap.core.urls")),
     path("organisasjoner/", include("nyskap.organisations.urls")),
+    path("prosjekter/overforing/", include("nyskap.projects.urls_transfer")),
+    path("prosjekter/", include("nyskap.projects.urls")),
     path("konto/", include("nyskap.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
