@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nyskap.core.urls")),
     path("organisasjoner/", include("nyskap.organisations.urls")),
     path("prosjekter/overforing/", include("nyskap.projects.urls_transfer")),
+    path("prosjekter/folg/", include("nyskap.projects.urls_follow")),
     path("prosjekter/", include("nyskap.projects.urls")),
     path("konto/", include("nyskap.accounts.urls")),
     path("accounts/", include("allauth.urls")),
