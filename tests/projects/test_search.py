@@ -149,3 +149,13 @@ def test_when_similar_projects_are_sought_then_hidden_ones_never_appear(library,
     from nyskap.projects.search import similar_projects
 
     assert [s.project.title for s in similar_projects(user=outsider, text="skulemat i skolen")] == []
+
+
+def test_when_projects_are_indexed_in_bulk_then_they_are_found(library):
+    from nyskap.core.models import SearchDocument
+    from nyskap.projects.search import index_projects
+
+    SearchDocument.objects.all().delete()
+    assert titles(search_projects(user=AnonymousUser(), params={"q": "parkering"})) == []
+    assert index_projects(Project.objects.all()) == 4
+    assert titles(search_projects(user=AnonymousUser(), params={"q": "parkering"})) == ["Smart parkering"]

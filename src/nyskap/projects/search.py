@@ -14,7 +14,7 @@ from django import forms
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from nyskap.core.search import filter_queryset, index_object
+from nyskap.core.search import filter_queryset, index_many, index_object
 from nyskap.core.search import remove_object as _remove_from_index
 from nyskap.organisations.models import CentralityClass, County, Organisation, OrganisationKind, size_band_choices
 
@@ -46,11 +46,17 @@ def index_project(project: Project) -> None:
 
 
 def index_projects(projects: QuerySet[Project]) -> int:
-    count = 0
-    for project in projects.iterator(chunk_size=500):
-        index_project(project)
-        count += 1
-    return count
+    """Index many projects in batches (imports, demo content, benchmarks); returns how many."""
+    fields = ("pk", "title", "need_problem", "need_who", "need_today", "need_effect", "description")
+    fields += ("lessons_learned", "effects_achieved", "service_area")
+    rows = projects.order_by().values_list(*fields).iterator(chunk_size=1000)
+    return index_many(
+        Project,
+        (
+            (pk, title, [p, w, t, e], [d, lessons, effects, area])
+            for pk, title, p, w, t, e, d, lessons, effects, area in rows
+        ),
+    )
 
 
 def remove_project_from_index(project: Project) -> None:

@@ -208,3 +208,29 @@ def test_when_any_word_may_match_then_documents_sharing_more_words_rank_first():
     text = "Hjemmeboende eldre får kald mat; vi vil gi trygghet og varm mat i hjemmetjenesten."
     assert search_ids(Organisation, text) == []  # every word required: no document has them all
     assert search_ids(Organisation, text, match_any=True) == [both, one]
+
+
+def test_when_many_objects_are_indexed_at_once_then_they_are_found_like_single_ones():
+    from nyskap.core.search import index_many
+
+    county = CountyFactory()
+    organisations = [OrganisationFactory(name=f"Bulk {i}", slug=f"bulk-{i}", county=county) for i in range(3)]
+    replaced = indexed("Gammel tekst", body="utdatert")
+    count = index_many(
+        Organisation,
+        [
+            (organisations[0].pk, "Barnehage i sentrum", ["Foreldre ønsker lengre åpningstid."], ["Kommunen"]),
+            (organisations[1].pk, "Sykehjem", ["Eldreomsorg med velferdsteknologi."], []),
+            (organisations[2].pk, "Skule", [], ["Digitale verktøy"]),
+            (replaced, "Ny tekst", ["oppdatert"], []),
+        ],
+        batch_size=2,
+    )
+    assert count == 4
+    assert search_ids(Organisation, "barnehagen") == [organisations[0].pk]
+    assert search_ids(Organisation, "omsorg for eldre") == [organisations[1].pk]
+    assert search_ids(Organisation, "skole digitale") == [organisations[2].pk]
+    assert search_ids(Organisation, "barnehgae") == [organisations[0].pk]  # the vocabulary was filled too
+    assert search_ids(Organisation, "utdatert") == []
+    assert search_ids(Organisation, "oppdatert") == [replaced]
+    assert SearchDocument.objects.filter(object_id=replaced).count() == 1

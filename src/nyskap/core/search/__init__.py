@@ -28,12 +28,13 @@ Design choices and why:
 """
 
 from .selectors import DEFAULT_CANDIDATES, SearchHit, filter_queryset, search, search_ids
-from .services import index_object, remove_object, remove_objects
+from .services import index_many, index_object, remove_object, remove_objects
 
 __all__ = [
     "DEFAULT_CANDIDATES",
     "SearchHit",
     "filter_queryset",
+    "index_many",
     "index_object",
     "remove_object",
     "remove_objects",
