@@ -1,0 +1,116 @@
+"""Shared benchmark helpers: percentiles, a gunicorn server on the benchmark database, HTTP load from threads."""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    if not ordered:
+        return {"p50_ms": 0.0, "p95_ms": 0.0, "max_ms": 0.0, "n": 0}
+    return {
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 2),
+        "max_ms": round(ordered[-1], 2),
+        "n": len(ordered),
+    }
+
+
+def time_calls(call: Callable[[], Any], repeat: int) -> dict[str, float]:
+    call()  # warm up
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return percentiles(samples)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn with `workers` sync workers serving the benchmark database (the production serving setup)."""
+
+    def __init__(self, env: dict[str, str], workers: int = 2) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "nyskap.config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/helse/", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def http_latency(url: str, repeat: int) -> dict[str, float]:
+    def get() -> None:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            response.read()
+            assert response.status == 200, (url, response.status)
+
+    return time_calls(get, repeat)
+
+
+def http_throughput(url: str, *, seconds: float = 5.0, threads: int = 4) -> float:
+    """Requests per second with `threads` clients in a closed loop for `seconds`."""
+    stop = time.monotonic() + seconds
+    counts = [0] * threads
+
+    def worker(index: int) -> None:
+        while time.monotonic() < stop:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                response.read()
+            counts[index] += 1
+
+    workers = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return round(sum(counts) / seconds, 1)
