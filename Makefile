@@ -39,6 +39,8 @@ reference-data: migrate
 
 demo-data: reference-data
 	$(MANAGE) demo_data
+	$(MANAGE) load_project_cases
+	$(if $(SIZE),$(MANAGE) generate_projects $(SIZE))
 
 run: demo-data
 	$(MANAGE) runserver $(HOST):$(PORT)

@@ -37,6 +37,7 @@ PUBLIC_ALLOW_LIST = [
     "admin:logout",
     "admin:view_on_site",
     "javascript-catalog",
+    "project_follow:unsubscribe",  # the signed token in the e-mail is the authority
 ]
 
 # URL names that are not reachable with the sample arguments, with the reason.

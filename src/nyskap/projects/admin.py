@@ -5,22 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest
 
-from .models import Adoption, FundingSource, Partner, PhaseChange, Project
+from nyskap.core.admin import AuditHistoryAdminMixin as HistoryAdminMixin
 
-
-class HistoryAdminMixin(AuditlogHistoryAdminMixin):
-    """django-auditlog's history view fails with a server error (NoReverseMatch) for an id that does not exist;
-    answer 404 like the admin's own change view. (A candidate for `core` — organisations' admin has the same gap.)"""
-
-    def auditlog_history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
-        if self.get_object(request, unquote(object_id)) is None:  # type: ignore[attr-defined]
-            raise Http404
-        return super().auditlog_history_view(request, object_id, extra_context)
+from .models import Adoption, FundingSource, Partner, PhaseChange, Project, Subscription
 
 
 class PartnerInline(admin.TabularInline):
@@ -67,3 +57,12 @@ class AdoptionAdmin(HistoryAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["source_project", "adopting_project", "adopting_organisation"]
     readonly_fields = ["source_phase", "created_by", "created_at"]
     show_auditlog_history_link = True
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "label", "created_at", "last_sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__email", "label", "project__title", "organisation__name", "sector"]
+    raw_id_fields = ["user", "project", "organisation"]
+    list_select_related = ["user"]

@@ -446,3 +446,104 @@ class Adoption(models.Model):
     def __str__(self) -> str:
         adopter = self.adopting_project if self.adopting_project_id else self.adopting_organisation
         return f"{adopter} ← {self.source_project}"
+
+
+# Following
+
+
+class SubscriptionKind(models.TextChoices):
+    PROJECT = "project", _("Project")
+    ORGANISATION = "organisation", _("Organisation")
+    SECTOR = "sector", _("Sector")
+    SEARCH = "search", _("Saved search")
+
+
+class Subscription(models.Model):
+    """A user follows a project, an organisation (its projects), a sector or a saved search, and gets a daily
+    digest of new projects and phase changes that match. Exactly one target field is set, the one of ``kind``.
+    ``query`` is a saved search's normalised query string (see ``following.normalise_search_query``). Written only
+    by ``following.subscription_create`` and ``following.subscription_delete``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_subscriptions", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=SubscriptionKind.choices)
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+        verbose_name=_("project"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="project_subscriptions",
+        verbose_name=_("organisation"),
+    )
+    sector = models.CharField(_("sector"), max_length=24, choices=Sector.choices, blank=True)
+    query = models.CharField(_("saved search"), max_length=1000, blank=True)
+    label = models.CharField(_("label"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_sent_at = models.DateTimeField(_("last digest sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "label", "pk"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind=SubscriptionKind.PROJECT,
+                        project__isnull=False,
+                        organisation__isnull=True,
+                        sector="",
+                        query="",
+                    )
+                    | Q(
+                        kind=SubscriptionKind.ORGANISATION,
+                        project__isnull=True,
+                        organisation__isnull=False,
+                        sector="",
+                        query="",
+                    )
+                    | (
+                        Q(kind=SubscriptionKind.SECTOR, project__isnull=True, organisation__isnull=True, query="")
+                        & ~Q(sector="")
+                    )
+                    | (
+                        Q(kind=SubscriptionKind.SEARCH, project__isnull=True, organisation__isnull=True, sector="")
+                        & ~Q(query="")
+                    )
+                ),
+                name="subscription_target_matches_kind",
+                violation_error_message=_("Set exactly the target that belongs to the kind of subscription."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "project"],
+                condition=Q(kind=SubscriptionKind.PROJECT),
+                name="subscription_project_once_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(kind=SubscriptionKind.ORGANISATION),
+                name="subscription_organisation_once_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "sector"],
+                condition=Q(kind=SubscriptionKind.SECTOR),
+                name="subscription_sector_once_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "query"],
+                condition=Q(kind=SubscriptionKind.SEARCH),
+                name="subscription_search_once_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()} {self.label}"
