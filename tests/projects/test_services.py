@@ -238,3 +238,10 @@ def test_when_an_outsider_adds_a_partner_then_refused(project, outsider):
         project_add_partner(project=project, actor=outsider, role=PartnerRole.RESEARCH, name="NTNU")
 
     assert Partner.objects.count() == 0
+
+
+def test_when_a_title_is_a_word_the_library_uses_in_its_urls_then_the_slug_avoids_it(innovator, home_municipality):
+    from .conftest import make_project
+
+    assert make_project(actor=innovator, owner=home_municipality, title="Ny").slug == "ny-2"
+    assert make_project(actor=innovator, owner=home_municipality, title="Lignende").slug == "lignende-2"

@@ -43,6 +43,8 @@ from .models import (
 from .search import index_project
 from .selectors import adoption_edges
 
+RESERVED_SLUGS = {"ny", "lignende", "folg", "overforing"}
+
 
 class ProjectError(Exception):
     """A refused change; ``message`` is shown to the user as it is, next to ``field`` when given."""
@@ -223,7 +225,8 @@ def project_create(
     )
     _check_dates(cleaned.get("start_date"), cleaned.get("end_date"))
     base = slugify(cleaned["title"])[:200] or "project"
-    taken = set(Project.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    # Words used by the library's own URLs under /prosjekter/ are never project slugs.
+    taken = set(Project.objects.filter(slug__startswith=base).values_list("slug", flat=True)) | RESERVED_SLUGS
     project = Project(slug=unique_slug(base, taken), phase=Phase.NEED)
     for name, value in cleaned.items():
         if name not in _M2M:
