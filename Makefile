@@ -70,8 +70,13 @@ messages: install
 compilemessages: install
 	$(MANAGE) compile_translations
 
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/nyskap_bench
+BENCH_SIZE ?= 100000
+
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/projects.py --size $(BENCH_SIZE)
+	$(PY) bench/projects.py --size $(BENCH_SIZE) --database-url $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) node_modules var

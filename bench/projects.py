@@ -1,0 +1,287 @@
+"""Benchmarks for the project library at national scale (default 100,000 projects).
+
+    python bench/projects.py --database-url postgres://postgres@127.0.0.1:5432/nyskap_bench   # PostgreSQL
+    python bench/projects.py                                                                   # SQLite
+
+Each figure is reported beside a ceiling measured in the same run on the same machine:
+- a search query beside the unranked index lookup for the same words (GIN on PostgreSQL, FTS5 on SQLite);
+- pages and API calls through gunicorn (2 workers, the production setup) beside a trivial Django view.
+It also checks the search page's query plans for sequential scans of the projects table (PostgreSQL), measures an
+import of 10,000 projects (time and peak memory, in a separate process) and scores search quality on the judged set.
+Results: bench/results/projects-<database>.json. Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+SELECTIVE = ["skattemelding", "medisindispenser", "barnetråkk", "videokonsultasjon fastlege", "effektkontrakt"]
+BROAD = ["kommune", "tjeneste", "digital", "barn", "eldre omsorg"]
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--size", type=int, default=int(os.environ.get("BENCH_SIZE", "100000")))
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "40")))
+    parser.add_argument("--import-rows", type=int, default=10000)
+    parser.add_argument("--child-import", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def configure(database_url: str) -> dict[str, str]:
+    env = {
+        "DJANGO_SETTINGS_MODULE": "nyskap.config.settings.dev",
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "EMAIL_URL": "dummy:",
+    }
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    else:
+        env["SQLITE_PATH"] = os.environ.get("SQLITE_PATH") or str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+    os.environ.update(env)
+    return env
+
+
+def reset_database(database_url: str) -> None:
+    if not database_url:
+        return
+    import dj_database_url
+
+    config = dj_database_url.parse(database_url)
+    name = config["NAME"]
+    base = ["psql", "-h", config["HOST"] or "127.0.0.1", "-p", str(config["PORT"] or 5432), "-U", config["USER"]]
+    subprocess.run([*base, "-d", "postgres", "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
+    subprocess.run([*base, "-d", "postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
+
+
+def import_child(rows: int) -> None:
+    """Run in a separate process: build a CSV of `rows` projects and import it; print seconds and peak RSS."""
+    import django
+
+    django.setup()
+    from nyskap.accounts.models import Membership, Role, User
+    from nyskap.organisations.models import Organisation
+    from nyskap.projects import importexport
+
+    owner = Organisation.objects.get(reference_key="kommune:4626")
+    user, _ = User.objects.get_or_create(email="import.bench@nyskap.invalid", defaults={"username": "import.bench"})
+    Membership.objects.get_or_create(user=user, organisation=owner, defaults={"role": Role.EDITOR})
+    import csv
+
+    header, example = list(csv.reader(io.StringIO(importexport.template_csv().lstrip("\ufeff"))))[:2]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    title = header.index("title")
+    for i in range(rows):
+        writer.writerow([f"Importert prosjekt {i:05d}" if n == title else cell for n, cell in enumerate(example)])
+    upload = io.BytesIO(out.getvalue().encode("utf-8"))
+    started = time.perf_counter()
+    result = importexport.import_projects(upload=upload, filename="bench.csv", owner=owner, actor=user)
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    created = getattr(result, "created", result)
+    print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": round(peak_mb, 1), "created": len(created)}))
+
+
+def main() -> int:
+    args = parse_args()
+    env = configure(args.database_url)
+    if args.child_import:
+        import_child(int(args.child_import))
+        return 0
+    reset_database(args.database_url)
+
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.common import Gunicorn, http_latency, http_throughput, time_calls
+    from bench.search_quality import evaluate
+    from nyskap.core.search import search_ids
+    from nyskap.core.search.backends import FTS_TABLE
+    from nyskap.core.search.text import fts5_match, parse_query
+    from nyskap.projects.content import generate_synthetic_projects, load_white_paper_cases
+    from nyskap.projects.models import Project
+    from nyskap.projects.search import index_projects, search_projects
+
+    report: dict[str, object] = {"database": connection.vendor, "size": args.size}
+    failures: list[str] = []
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
+    load_white_paper_cases()
+    generated = generate_synthetic_projects(args.size, seed=1, allow_without_debug=True)
+    index_projects(Project.objects.filter(pk__in=[p.pk for p in generated]))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    report["setup_seconds"] = round(time.perf_counter() - started, 1)
+    report["projects"] = Project.objects.count()
+    anonymous = AnonymousUser()
+    visible = Project.objects.visible_to(anonymous)
+
+    # Search quality on the white-paper projects (synthetic ones excluded from the candidates).
+    real = visible.real()
+    slugs = dict(Project.objects.real().values_list("pk", "slug"))
+    quality = evaluate(lambda q: [slugs[pk] for pk in search_ids(real, q, limit=10) if pk in slugs])
+    report["search_quality"] = {k: v for k, v in quality.items() if k != "rows"}
+    report["search_quality_rows"] = quality["rows"]
+
+    # The search query itself, beside the unranked index lookup for the same words.
+    def unranked(query: str):  # type: ignore[no-untyped-def]
+        groups = parse_query(query)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                words = " ".join(" ".join(g.distinct_variants()[0]) for g in groups)
+                cursor.execute(
+                    "SELECT object_id FROM core_searchdocument WHERE vector @@ plainto_tsquery('norwegian', %s) "
+                    "LIMIT 1000",
+                    [words],
+                )
+            else:
+                cursor.execute(
+                    f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1000", [fts5_match(groups)]
+                )
+            return cursor.fetchall()
+
+    searches = {}
+    for kind, queries, ceiling_ms in (("selective", SELECTIVE, 25), ("broad", BROAD, 100)):
+        for query in queries:
+            measured = time_calls(lambda q=query: search_ids(visible, q, limit=20), args.repeat)
+            lookup = time_calls(lambda q=query: unranked(q), args.repeat)
+            hits = len(unranked(query))
+            limit_ms = ceiling_ms if connection.vendor == "postgresql" else 30
+            searches[query] = {
+                "kind": kind,
+                "matches_found_by_index_capped_1000": hits,
+                "search": measured,
+                "ceiling_unranked_index_lookup": lookup,
+                "ratio_p95": round(measured["p95_ms"] / max(lookup["p95_ms"], 0.01), 1),
+                "target_p95_ms": limit_ms,
+            }
+            if measured["p95_ms"] > limit_ms:
+                failures.append(f"search {query!r}: p95 {measured['p95_ms']} ms > {limit_ms} ms")
+    report["search_queries"] = searches
+
+    # Query plans of the search page: no sequential scan of the projects table.
+    with CaptureQueriesContext(connection) as captured:
+        result = search_projects(user=anonymous, params={"q": "kommune", "sector": ["health_care"]})
+        list(result.projects[:20])
+    report["search_page_sql_queries"] = len(captured.captured_queries)
+    if connection.vendor == "postgresql":
+        seq_scans = []
+        with connection.cursor() as cursor:
+            for entry in captured.captured_queries:
+                sql = entry["sql"]
+                if not sql.lstrip().upper().startswith("SELECT"):
+                    continue
+                cursor.execute("EXPLAIN " + sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                if "Seq Scan on projects_project" in plan:
+                    seq_scans.append(sql[:200])
+        report["seq_scans_on_projects"] = seq_scans
+        if seq_scans:
+            failures.append(f"{len(seq_scans)} search-page queries scan projects_project sequentially")
+
+    # Through gunicorn: the trivial view is the ceiling for pages and API calls.
+    server = Gunicorn(env)
+    try:
+        trivial = f"{server.url}/helse/"
+        page = f"{server.url}/prosjekter/?" + urlencode({"q": "kommune", "sector": "health_care"}, doseq=True)
+        api = f"{server.url}/api/v1/projects?" + urlencode({"q": "skattemelding"})
+        similar = f"{server.url}/prosjekter/lignende/?" + urlencode(
+            {"need_problem": "Eldre som bor hjemme trenger hjelp med medisiner og trygghet om natten."}
+        )
+        http = {
+            "trivial_view": http_latency(trivial, args.repeat),
+            "api_search": http_latency(api, args.repeat),
+            "similar_fragment": http_latency(similar, args.repeat),
+            "search_page": http_latency(page, args.repeat),
+        }
+        throughput = {"trivial_view_rps": http_throughput(trivial), "search_page_rps": http_throughput(page)}
+        throughput["search_page_share_of_trivial"] = round(
+            throughput["search_page_rps"] / max(throughput["trivial_view_rps"], 0.1), 3
+        )
+    finally:
+        server.stop()
+    report["http"] = http
+    report["throughput"] = throughput
+    if http["api_search"]["p95_ms"] > 150:
+        failures.append(f"API search p95 {http['api_search']['p95_ms']} ms > 150 ms")
+    if http["similar_fragment"]["p95_ms"] > 300:
+        failures.append(f"similar fragment p95 {http['similar_fragment']['p95_ms']} ms > 300 ms")
+    if throughput["search_page_share_of_trivial"] < 0.30:
+        failures.append(f"search page at {throughput['search_page_share_of_trivial']:.0%} of the trivial view")
+
+    # Import of 10,000 rows in a separate process (its peak memory is its own).
+    child = subprocess.run(
+        [sys.executable, __file__, "--child-import", str(args.import_rows), "--database-url", args.database_url],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        timeout=900,
+    )
+    try:
+        imported = json.loads(child.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        imported = {"error": (child.stdout + child.stderr)[-2000:]}
+    report["import"] = {"rows": args.import_rows, **imported, "target_seconds": 60, "target_peak_rss_mb": 400}
+    if "seconds" not in imported:
+        failures.append("the import benchmark did not finish")
+    else:
+        if imported["seconds"] > 60:
+            failures.append(f"import of {args.import_rows} rows took {imported['seconds']} s > 60 s")
+        if imported["peak_rss_mb"] > 400:
+            failures.append(f"import peak memory {imported['peak_rss_mb']} MB > 400 MB")
+
+    report["failures"] = failures
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"projects-{connection.vendor}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    print(f"{connection.vendor}: {report['projects']} projects (setup {report['setup_seconds']} s)")
+    print(f"search quality: recall@5 {quality['recall_at_5']}, MRR {quality['mrr']} over {quality['queries']} queries")
+    for query, row in searches.items():
+        print(
+            f"  search {query!r:32} p95 {row['search']['p95_ms']:>7} ms  "
+            f"(index lookup {row['ceiling_unranked_index_lookup']['p95_ms']} ms, ×{row['ratio_p95']}; "
+            f"target {row['target_p95_ms']} ms)"
+        )
+    for name, values in http.items():
+        print(f"  {name:18} p95 {values['p95_ms']:>7} ms")
+    print(f"  throughput: {throughput}")
+    print(f"  search page SQL queries: {report['search_page_sql_queries']}")
+    print(f"  import: {report['import']}")
+    if failures:
+        print("FAILED:", *failures, sep="\n  ")
+        return 1
+    print(f"All targets met. Results in {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
