@@ -38,6 +38,9 @@ PUBLIC_ALLOW_LIST = [
     "admin:view_on_site",
     "javascript-catalog",
     "project_follow:unsubscribe",  # the signed token in the e-mail is the authority
+    "projects:list",  # published projects are public; the views filter by visibility
+    "projects:detail",
+    "project_transfer:export_*",  # exports of what the visitor may see
 ]
 
 # URL names that are not reachable with the sample arguments, with the reason.

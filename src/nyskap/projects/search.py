@@ -47,8 +47,8 @@ def index_project(project: Project) -> None:
 
 def index_projects(projects: QuerySet[Project]) -> int:
     """Index many projects in batches (imports, demo content, benchmarks); returns how many."""
-    fields = ("pk", "title", "need_problem", "need_who", "need_today", "need_effect", "description")
-    fields += ("lessons_learned", "effects_achieved", "service_area")
+    fields: tuple[str, ...] = ("pk", "title", "need_problem", "need_who", "need_today", "need_effect")
+    fields = (*fields, "description", "lessons_learned", "effects_achieved", "service_area")
     rows = projects.order_by().values_list(*fields).iterator(chunk_size=1000)
     return index_many(
         Project,
@@ -210,7 +210,7 @@ def _facets(form: ProjectSearchForm, projects: QuerySet[Project]) -> dict[str, l
 def search_projects(*, user: Any, params: Any, with_facets: bool = True) -> ProjectSearchResult:
     """The projects `user` may see that match `params` (a QueryDict or dict), ranked, with facets and spread."""
     form = ProjectSearchForm(params)
-    visible = Project.objects.visible_to(user)
+    visible: QuerySet[Project] = Project.objects.visible_to(user)
     if not form.is_valid():
         projects = visible.none()
         return ProjectSearchResult(form=form, projects=projects, facets={}, spread=None)

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path
+
+from . import views
 
 app_name = "projects"
 
-urlpatterns: list = []
+# "ny" and "lignende" come before the slug; a project slug can never be one of them (see the report to the lead).
+urlpatterns: list[URLPattern] = [
+    path("", views.project_list, name="list"),
+    path("ny/", views.project_create, name="create"),
+    path("lignende/", views.project_similar, name="similar"),
+    path("<slug:slug>/", views.project_detail, name="detail"),
+    path("<slug:slug>/rediger/", views.project_edit, name="edit"),
+    path("<slug:slug>/fase/", views.project_phase, name="phase"),
+    path("<slug:slug>/gjenbruk/", views.project_adopt, name="adopt"),
+]

@@ -1,0 +1,150 @@
+"""Export of search results (CSV, XLSX, JSON) and import of new projects from a spreadsheet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from nyskap.accounts.models import Membership, Role
+from nyskap.organisations.models import Organisation
+
+from . import importexport
+from .models import Project
+from .search import search_projects
+
+
+def _search_result(request: HttpRequest) -> QuerySet[Project]:
+    """The same projects as the library page shows for this query string, as the visitor may see them."""
+    return search_projects(user=request.user, params=request.GET, with_facets=False).projects
+
+
+def _filename(extension: str) -> str:
+    return f"nyskap-prosjekter-{timezone.localdate().isoformat()}.{extension}"
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    rows = importexport.export_csv(_search_result(request), base_url=_base_url(request))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+@require_GET
+def export_json(request: HttpRequest) -> StreamingHttpResponse:
+    parts = importexport.export_json(_search_result(request), base_url=_base_url(request))
+    response = StreamingHttpResponse(parts, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("json")}"'
+    return response
+
+
+@require_GET
+def export_xlsx(request: HttpRequest) -> FileResponse:
+    workbook = importexport.export_xlsx(_search_result(request), base_url=_base_url(request))
+    return FileResponse(
+        workbook,
+        as_attachment=True,
+        filename=_filename("xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+@require_GET
+def template_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(importexport.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="nyskap-prosjekter-mal.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def template_xlsx(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        importexport.template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="nyskap-prosjekter-mal.xlsx"'
+    return response
+
+
+def importable_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations the user may import projects into: where they are editor or administrator (operators: all)."""
+    if user.is_staff or user.is_superuser:
+        return Organisation.objects.order_by("name")
+    ids = Membership.objects.filter(user=user, role__in=[Role.EDITOR, Role.ADMIN]).values("organisation_id")
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+class ImportForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Owning organisation"),
+        queryset=Organisation.objects.none(),
+        to_field_name="slug",
+        empty_label=None,
+        help_text=gettext_lazy("The imported projects are owned by this organisation, and you become their author."),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("CSV (UTF-8) or Excel (.xlsx) with the columns of the template, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = importable_organisations(user)  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > importexport.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the limit is 10 MB. Split it into several files.")
+                % {"size": f"{upload.size / 1024 / 1024:.1f}"}
+            )
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_projects(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not importable_organisations(user).exists():
+        raise PermissionDenied(_("Only editors and administrators of an organisation can import projects."))
+    form = ImportForm(request.POST or None, request.FILES or None, user=user)
+    context: dict[str, Any] = {"form": form, "errors": [], "created": [], "columns": importexport.IMPORT_COLUMNS}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = importexport.import_projects(
+                upload=upload.file,
+                filename=upload.name,
+                owner=form.cleaned_data["organisation"],
+                actor=user,
+            )
+        except importexport.ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            context["errors"] = [str(error) for error in result.errors]
+            context["created"] = [
+                {"title": project.title, "url": importexport.project_page_path(project.slug)}
+                for project in result.created
+            ]
+            context["organisation"] = form.cleaned_data["organisation"]
+    status = 400 if request.method == "POST" and (form.errors or context["errors"]) else 200
+    return render(request, "projects/transfer/import.html", context, status=status)
