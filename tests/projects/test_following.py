@@ -359,6 +359,7 @@ def test_when_the_unsubscribe_token_is_tampered_with_then_it_is_refused_and_noth
         "no-such-token",
     ]
     client = Client()
+    client.cookies["django_language"] = "en"
     for bad in tampered:
         for method in (client.get, client.post):
             response = method(f"/prosjekter/folg/avmeld/{bad}/")

@@ -42,6 +42,19 @@ def _public_body_member(user: Any) -> bool:
     return user.memberships.filter(organisation__kind__in=OrganisationKind.public_sector()).exists()
 
 
+def _through_own_field(model: Any, relation: str) -> str:
+    """The through table's column that points back at `model` (e.g. ``project_id``)."""
+    return str(getattr(model, relation).field.m2m_column_name())
+
+
+def _through_user_field(model: Any) -> str:
+    return str(model.authors.field.m2m_reverse_name())
+
+
+def _through_org_field(model: Any) -> str:
+    return str(model.owners.field.m2m_reverse_name())
+
+
 class VisibleQuerySet(models.QuerySet):
     """QuerySet for models with ``visibility``, ``owners`` (M2M to Organisation) and ``authors`` (M2M to User)."""
 
@@ -50,13 +63,21 @@ class VisibleQuerySet(models.QuerySet):
             return self.all()
         condition = Q(visibility=Visibility.PUBLIC)
         if user is not None and user.is_authenticated and user.is_active:
+            # Relations are tested with subqueries rather than joins, so no row is repeated and no DISTINCT is
+            # needed: the database can then walk the result in index order and stop early.
+            model = self.model
+            authored = model.authors.through.objects.filter(**{_through_user_field(model): user.pk})
+            condition |= Q(pk__in=authored.values(_through_own_field(model, "authors")))
             org_ids = list(user.memberships.values_list("organisation_id", flat=True))
-            condition |= Q(authors=user)
             if org_ids:
-                condition |= Q(visibility__in=[Visibility.ORGANISATION, Visibility.NETWORK], owners__in=org_ids)
+                owned = model.owners.through.objects.filter(**{f"{_through_org_field(model)}__in": org_ids})
+                condition |= Q(
+                    visibility__in=[Visibility.ORGANISATION, Visibility.NETWORK],
+                    pk__in=owned.values(_through_own_field(model, "owners")),
+                )
             if _public_body_member(user):
                 condition |= Q(visibility=Visibility.NETWORK)
-        return self.filter(condition).distinct()
+        return self.filter(condition)
 
 
 class VisibleModel(models.Model):
