@@ -65,7 +65,7 @@ class VisibleQuerySet(models.QuerySet):
         if user is not None and user.is_authenticated and user.is_active:
             # Relations are tested with subqueries rather than joins, so no row is repeated and no DISTINCT is
             # needed: the database can then walk the result in index order and stop early.
-            model = self.model
+            model: Any = self.model
             authored = model.authors.through.objects.filter(**{_through_user_field(model): user.pk})
             condition |= Q(pk__in=authored.values(_through_own_field(model, "authors")))
             org_ids = list(user.memberships.values_list("organisation_id", flat=True))
