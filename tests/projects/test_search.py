@@ -159,3 +159,20 @@ def test_when_projects_are_indexed_in_bulk_then_they_are_found(library):
     assert titles(search_projects(user=AnonymousUser(), params={"q": "parkering"})) == []
     assert index_projects(Project.objects.all()) == 4
     assert titles(search_projects(user=AnonymousUser(), params={"q": "parkering"})) == ["Smart parkering"]
+
+
+def test_when_the_same_search_is_repeated_then_facets_come_from_the_cache_until_a_project_changes(
+    library, innovator, home_municipality, django_assert_max_num_queries
+):
+    first = search_projects(user=AnonymousUser(), params=QueryDict("sector=transport&sector=health_care"))
+    assert {v.value: v.count for v in first.facets["sector"]} == {"health_care": 1, "transport": 1}
+    with django_assert_max_num_queries(2):  # only the content-type lookup may remain; no facet queries
+        again = search_projects(user=AnonymousUser(), params=QueryDict("sector=transport&sector=health_care"))
+    assert {v.value: v.count for v in again.facets["sector"]} == {"health_care": 1, "transport": 1}
+
+    make_project(
+        actor=innovator, owner=home_municipality, title="Bysykler", visibility=Visibility.PUBLIC, sector="transport"
+    )
+    fresh = search_projects(user=AnonymousUser(), params=QueryDict("sector=transport&sector=health_care"))
+    assert {v.value: v.count for v in fresh.facets["sector"]} == {"health_care": 1, "transport": 2}
+    assert fresh.spread.projects == 3

@@ -10,7 +10,7 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import models, signals  # noqa: F401 - connects the cache invalidation
 
         auditlog.register(models.Project, m2m_fields={"owners", "authors", "innovation_types", "sdgs", "life_events"})
         auditlog.register(models.Partner)

@@ -258,6 +258,8 @@ class Project(VisibleModel):
         ordering = ["-updated_at", "pk"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
+        # The library's default order ("recently updated") reads the first page straight from this index.
+        indexes = [models.Index(F("updated_at").desc(), "id", name="project_recent_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),

@@ -7,11 +7,16 @@ are computed over the current result, in a fixed number of queries whatever the 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from nyskap.core.search import filter_queryset, index_many, index_object
@@ -207,6 +212,48 @@ def _facets(form: ProjectSearchForm, projects: QuerySet[Project]) -> dict[str, l
     return facets
 
 
+# Facet counts and spread over a large result are the expensive part of a search page; they are cached per visitor
+# scope and search, and a new library version (any project change, see signals.py) makes every cached entry stale.
+FACET_CACHE_SECONDS = 600
+_VERSION_KEY = "projects:library-version"
+
+
+def library_version() -> str:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        version = str(time.time_ns())
+        cache.add(_VERSION_KEY, version, None)
+        version = cache.get(_VERSION_KEY, version)
+    return str(version)
+
+
+def bump_library_version() -> None:
+    cache.set(_VERSION_KEY, str(time.time_ns()), None)
+
+
+def _scope(user: Any) -> str:
+    if user is None or not user.is_authenticated:
+        return "anonymous"
+    return f"user:{user.pk}"
+
+
+def _cached_facets_and_spread(
+    user: Any, form: ProjectSearchForm, projects: QuerySet[Project]
+) -> tuple[dict[str, list[FacetValue]], SpreadStatistics]:
+    params = json.dumps(
+        {name: form.cleaned_data.get(name) for name in sorted(form.fields) if name != "sort"},
+        sort_keys=True,
+        default=str,
+    )
+    digest = hashlib.sha256(f"{_scope(user)}|{params}".encode()).hexdigest()
+    key = f"projects:facets:{library_version()}:{get_language()}:{digest}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = (_facets(form, projects), spread_statistics(projects))
+        cache.set(key, cached, FACET_CACHE_SECONDS)
+    return cached
+
+
 def search_projects(*, user: Any, params: Any, with_facets: bool = True) -> ProjectSearchResult:
     """The projects `user` may see that match `params` (a QueryDict or dict), ranked, with facets and spread."""
     form = ProjectSearchForm(params)
@@ -226,8 +273,7 @@ def search_projects(*, user: Any, params: Any, with_facets: bool = True) -> Proj
         projects = filtered.order_by(*(("title", "pk") if sort == "title" else ("-updated_at", "pk")))
     result = ProjectSearchResult(form=form, projects=projects, query=query)
     if with_facets:
-        result.facets = _facets(form, projects)
-        result.spread = spread_statistics(projects)
+        result.facets, result.spread = _cached_facets_and_spread(user, form, projects)
     return result
 
 

@@ -92,7 +92,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
     """Search with facets. A GET form, so it works without JavaScript and every result has a shareable URL; with
     htmx the form swaps only the facets and results (``projects/_results.html``)."""
     result = search_projects(user=request.user, params=request.GET)
-    page_obj = Paginator(result.projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(result.projects, PAGE_SIZE)
+    if result.spread is not None:
+        paginator.count = result.spread.projects  # already counted (and cached) with the facets
+    page_obj = paginator.get_page(request.GET.get("page"))
     projects = list(page_obj.object_list)
     owners = owners_of(projects)
     form = result.form
