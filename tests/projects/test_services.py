@@ -245,3 +245,64 @@ def test_when_a_title_is_a_word_the_library_uses_in_its_urls_then_the_slug_avoid
 
     assert make_project(actor=innovator, owner=home_municipality, title="Ny").slug == "ny-2"
     assert make_project(actor=innovator, owner=home_municipality, title="Lignende").slug == "lignende-2"
+
+
+def test_when_many_projects_are_created_at_once_then_each_has_its_timeline_audit_entry_and_index(
+    innovator, home_municipality
+):
+    from auditlog.models import LogEntry
+
+    from nyskap.projects.models import PhaseChange
+    from nyskap.projects.search import search_projects
+    from nyskap.projects.services import BulkProjectRow, projects_bulk_create
+
+    rows = [
+        BulkProjectRow(fields={**NEED, "title": "Digital tilsynsordning", "innovation_types": ["service"]}),
+        BulkProjectRow(fields={**NEED, "title": "Felles innkjøp", "sdgs": [3]}, phase=Phase.IMPLEMENTED),
+        BulkProjectRow(
+            fields={**NEED, "title": "Droppet pilot", "lessons_learned": "For lite data."},
+            phase=Phase.STOPPED,
+            stopped_reason="Leverandøren trakk seg.",
+        ),
+    ]
+    created = projects_bulk_create(actor=innovator, owner=home_municipality, rows=rows, note="Importert")
+    assert [p.slug for p in created] == ["digital-tilsynsordning", "felles-innkjop", "droppet-pilot"]
+    for project in created:
+        assert list(project.owners.all()) == [home_municipality]
+        assert list(project.authors.all()) == [innovator]
+    assert list(created[0].innovation_types.values_list("code", flat=True)) == ["service"]
+    timeline = list(PhaseChange.objects.filter(project=created[1]).order_by("pk").values_list("from_phase", "to_phase"))
+    assert timeline == [("", "need"), ("need", "ideas"), ("ideas", "develop_test"), ("develop_test", "implemented")]
+    stopped = list(PhaseChange.objects.filter(project=created[2]).order_by("pk").values_list("to_phase", "note"))
+    assert stopped == [("need", ""), ("stopped", "Importert")]
+    entry = LogEntry.objects.get_for_object(created[0]).get()
+    assert entry.actor == innovator and entry.action == LogEntry.Action.CREATE
+    found = search_projects(user=innovator, params={"q": "tilsynsordning"})
+    assert [p.title for p in found.projects] == ["Digital tilsynsordning"]
+
+
+def test_when_some_rows_are_bad_then_every_problem_is_listed_and_nothing_is_created(innovator, home_municipality):
+    from nyskap.projects.services import BulkProjectError, BulkProjectRow, projects_bulk_create
+
+    rows = [
+        BulkProjectRow(fields={**NEED, "title": "Grei"}),
+        BulkProjectRow(fields={**NEED, "title": ""}),
+        BulkProjectRow(fields={**NEED, "title": "Stanset uten grunn"}, phase=Phase.STOPPED),
+    ]
+    with translation.override("en"), pytest.raises(BulkProjectError) as caught:
+        projects_bulk_create(actor=innovator, owner=home_municipality, rows=rows, note="Importert")
+    assert caught.value.problems == [
+        (1, "title", "Give the project a title."),
+        (2, "phase", "A stopped project must say why it was stopped and what was learned."),
+    ]
+    assert not Project.objects.filter(title="Grei").exists()
+
+
+def test_when_an_outsider_creates_many_projects_for_another_body_then_it_is_refused(outsider, home_municipality):
+    from nyskap.projects.services import BulkProjectRow, projects_bulk_create
+
+    with pytest.raises(PermissionDenied):
+        projects_bulk_create(
+            actor=outsider, owner=home_municipality, rows=[BulkProjectRow(fields={**NEED, "title": "X"})], note="n"
+        )
+    assert not Project.objects.filter(title="X").exists()

@@ -27,7 +27,6 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -283,8 +282,6 @@ EXAMPLE_ROW = {
     "contact_email": "",
     "source": "",
 }
-
-_PHASE_WALK = [Phase.NEED, Phase.IDEAS, Phase.DEVELOP_TEST, Phase.IMPLEMENTED, Phase.SPREAD]
 
 
 def template_csv() -> str:
@@ -621,29 +618,13 @@ def import_projects(*, upload: IO[bytes], filename: str, owner: Organisation, ac
     rows, errors = parse_file(upload, filename)
     if errors:
         return ImportResult(errors=errors)
-    created: list[Project] = []
+    bulk_rows = [
+        services.BulkProjectRow(fields=row.fields, phase=row.phase, stopped_reason=row.stopped_reason) for row in rows
+    ]
     try:
-        with transaction.atomic():
-            for row in rows:
-                try:
-                    project = _create(row, owner=owner, actor=actor)
-                except services.ProjectError as exc:
-                    errors.append(RowError(row.row, exc.field or "", exc.message))
-                    raise
-                created.append(project)
-    except services.ProjectError:
-        return ImportResult(errors=errors)
-    return ImportResult(created=created)
-
-
-def _create(row: ParsedRow, *, owner: Organisation, actor: Any) -> Project:
-    project = services.project_create(actor=actor, owner=owner, **row.fields)
-    note = _("Imported")
-    if row.phase == Phase.STOPPED:
-        services.project_change_phase(
-            project=project, to_phase=Phase.STOPPED, actor=actor, note=note, stopped_reason=row.stopped_reason
+        created = services.projects_bulk_create(actor=actor, owner=owner, rows=bulk_rows, note=_("Imported"))
+    except services.BulkProjectError as exc:
+        return ImportResult(
+            errors=[RowError(rows[index].row, field, message) for index, field, message in exc.problems]
         )
-    elif row.phase != Phase.NEED:
-        for phase in _PHASE_WALK[1 : _PHASE_WALK.index(row.phase) + 1]:  # type: ignore[arg-type]
-            services.project_change_phase(project=project, to_phase=phase, actor=actor, note=note)
-    return project
+    return ImportResult(created=created)
