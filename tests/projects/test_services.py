@@ -306,3 +306,23 @@ def test_when_an_outsider_creates_many_projects_for_another_body_then_it_is_refu
             actor=outsider, owner=home_municipality, rows=[BulkProjectRow(fields={**NEED, "title": "X"})], note="n"
         )
     assert not Project.objects.filter(title="X").exists()
+
+
+def test_when_many_projects_are_written_in_several_chunks_then_all_arrive_once(
+    innovator, home_municipality, monkeypatch
+):
+    from nyskap.projects import services
+    from nyskap.projects.models import PhaseChange
+
+    monkeypatch.setattr(services, "BULK_CHUNK", 2)
+    rows = [services.BulkProjectRow(fields={**NEED, "title": "Samme tittel"}) for _ in range(5)]
+    created = services.projects_bulk_create(actor=innovator, owner=home_municipality, rows=rows, note="Importert")
+    assert [p.slug for p in created] == [
+        "samme-tittel",
+        "samme-tittel-2",
+        "samme-tittel-3",
+        "samme-tittel-4",
+        "samme-tittel-5",
+    ]
+    assert Project.objects.filter(title="Samme tittel").count() == 5
+    assert PhaseChange.objects.filter(project__title="Samme tittel").count() == 5

@@ -515,6 +515,35 @@ def projects_bulk_create(*, actor: Any, owner: Organisation, rows: list[BulkProj
 
     now = timezone.now()
     taken = set(Project.objects.values_list("slug", flat=True)) | RESERVED_SLUGS
+    created: list[Project] = []
+    # Written in chunks so that memory stays flat however long the file is (all inside the one transaction).
+    for start in range(0, len(rows), BULK_CHUNK):
+        created += _bulk_write(
+            actor=actor,
+            owner=owner,
+            rows=rows[start : start + BULK_CHUNK],
+            cleaned_rows=cleaned_rows[start : start + BULK_CHUNK],
+            note=note,
+            now=now,
+            taken=taken,
+        )
+    bump_library_version()
+    return created
+
+
+BULK_CHUNK = 500
+
+
+def _bulk_write(
+    *,
+    actor: Any,
+    owner: Organisation,
+    rows: list[BulkProjectRow],
+    cleaned_rows: list[dict[str, Any]],
+    note: str,
+    now: datetime.datetime,
+    taken: set[str],
+) -> list[Project]:
     projects = []
     for row, cleaned in zip(rows, cleaned_rows, strict=True):
         project = Project(
@@ -589,7 +618,6 @@ def projects_bulk_create(*, actor: Any, owner: Organisation, rows: list[BulkProj
         batch_size=1000,
     )
     index_projects(Project.objects.filter(pk__in=[p.pk for p in projects]))
-    bump_library_version()
     return projects
 
 
