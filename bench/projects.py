@@ -17,6 +17,7 @@ import argparse
 import io
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -199,7 +200,7 @@ def main() -> int:
                     continue
                 cursor.execute("EXPLAIN " + sql)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
-                if "Seq Scan on projects_project" in plan:
+                if re.search(r"Seq Scan on projects_project\b(?!_)", plan):
                     seq_scans.append(sql[:200])
         report["seq_scans_on_projects"] = seq_scans
         if seq_scans:
