@@ -440,6 +440,9 @@ def test_when_a_project_was_adopted_then_the_family_tree_counties_and_days_are_s
     assert "Adopted by 2 other public bodies." in reuse  # Bodø and Tromsø; the hidden draft is Bodø's too
     assert re.search(r"<th scope=\"row\">Nordland</th><td>1</td>", reuse)
     assert re.search(r"<th scope=\"row\">Troms</th><td>1</td>", reuse)
+    chart = reuse[reuse.index('<svg class="chart__svg"') : reuse.index("</svg>")]
+    assert 'role="img"' in chart and ">Adopting bodies by county</title>" in chart
+    assert ">Nordland</text>" in chart and ">Troms</text>" in chart and chart.count('class="chart__bar"') == 2
     timing = reuse[reuse.index('id="adoption-timing"') :]
     assert re.search(r">Barnet</a>\s*</th>\s*<td>[^<]+</td>\s*<td>50</td>", timing)
     assert re.search(r">Barnebarnet</a>\s*</th>\s*<td>[^<]+</td>\s*<td>142</td>", timing)

@@ -288,6 +288,7 @@ def _detail_context(request: HttpRequest, project: Project, *, phase_form: Phase
         "came_from": [(adoption, adoption.source_project_id in visible_ids) for adoption in came_from],
         "tree": _nest(summary.adoptions, project.pk, visible_ids),
         "summary": summary,
+        "county_rows": [(county or _("No county (state bodies)"), count) for county, count in summary.by_county],
         "visible_ids": visible_ids,
         "can_edit": can_edit,
         "can_adopt": can_adopt,
