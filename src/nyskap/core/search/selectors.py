@@ -1,10 +1,9 @@
 """Reads from the search index: ranked object ids for a query, or a caller's QuerySet narrowed and ordered by them.
 
-A search runs in at most two SQL queries whatever the query: one vocabulary lookup (only when the query has words
-long enough for typo tolerance) and one ranked lookup. The vocabulary lookup serves both typo decisions at once:
-it tells which longer words have any indexed form at all, and which known words lie one typo away from those that
-have none. A word without hits is then OR-ed with up to `MAX_FUZZY_VARIANTS` of those known words, so "barnehgae"
-finds "barnehagen". Words with hits are never corrected: "helse" must not also find "helst".
+A search is one ranked lookup. Only when the query as typed finds nothing does it look up the vocabulary — which
+longer words have no indexed form, and which known words lie one typo away from them — and rank once more with a
+word without hits OR-ed with up to `MAX_FUZZY_VARIANTS` of those known words, so "barnehgae" finds "barnehagen".
+Words with hits are never corrected: "helse" must not also find "helst". At most three queries.
 
 Pass a QuerySet rather than a model to search only what the caller may see: its SQL becomes a subquery inside the
 ranked lookup, so visibility is applied in the database before the candidate cap, never after.
@@ -86,16 +85,27 @@ def search(
         within: tuple[str, Sequence[Any]] | None = pks.query.get_compiler(using=database).as_sql()
     else:
         model, database, within = source, router.db_for_read(source), None
-    groups = groups[:MAX_ANY_WORDS] if match_any else _with_typo_corrections(groups, database)
-    hits = backends.ranked(
-        connections[database],
-        content_type_id=content_type_of(model).pk,
-        groups=groups,
-        within=within,
-        candidates=candidates,
-        limit=min(limit, candidates),
-        match_any=match_any,
-    )
+    if match_any:
+        groups = groups[:MAX_ANY_WORDS]
+
+    def ranked(term_groups: list[TermGroup]) -> list[tuple[int, float]]:
+        return backends.ranked(
+            connections[database],
+            content_type_id=content_type_of(model).pk,
+            groups=term_groups,
+            within=within,
+            candidates=candidates,
+            limit=min(limit, candidates),
+            match_any=match_any,
+        )
+
+    hits = ranked(groups)
+    # Every group must match, so a query with hits has no word without hits: typo correction is only needed, and
+    # only tried, when the query as typed finds nothing. Most searches thus cost one query.
+    if not hits and not match_any and any(group.fuzzy for group in groups):
+        corrected = _with_typo_corrections(groups, database)
+        if corrected != groups:
+            hits = ranked(corrected)
     return [SearchHit(object_id, score) for object_id, score in hits]
 
 
