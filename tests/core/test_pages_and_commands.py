@@ -99,3 +99,20 @@ def test_when_an_outsider_opens_another_organisations_member_page_then_403_is_fr
     response = as_outsider.get("/konto/organisasjoner/oygarden/medlemmer/")
     assert response.status_code == 403
     assert "Du har ikke tilgang til denne siden" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_when_a_language_link_is_followed_then_the_cookie_is_set_and_the_visitor_goes_back():
+    client = Client()
+    response = client.get("/sprak/nn/", {"next": "/organisasjoner/?kind=municipality"})
+    assert response.status_code == 302 and response["Location"] == "/organisasjoner/?kind=municipality"
+    assert response.cookies["django_language"].value == "nn"
+    page = client.get("/organisasjoner/")
+    assert page["Content-Language"] == "nn"
+
+
+def test_when_the_language_link_points_elsewhere_or_is_unknown_then_it_is_refused_safely():
+    client = Client()
+    response = client.get("/sprak/en/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    assert client.get("/sprak/klingon/").status_code == 404

@@ -25,6 +25,7 @@ SAMPLE_KWARGS = {
     "content_type_id": "1",
     "url": "nowhere",
     "type": "totp",
+    "code": "en",
 }
 
 

@@ -727,3 +727,26 @@ def test_when_a_post_has_no_csrf_token_then_refused(project, innovator, suffix):
     assert client.post(SIMILAR, {"need_problem": "varm mat"}).status_code == 403
     project.refresh_from_db()
     assert project.phase == Phase.NEED and Project.objects.count() == 1
+
+
+def test_when_anonymous_visitors_repeat_a_search_then_the_page_is_served_from_the_cache_until_a_project_changes(
+    public_project, innovator, home_municipality, django_assert_max_num_queries
+):
+    from tests.projects.conftest import make_project
+
+    first = english(Client()).get(LIST, {"sector": "health_care"})
+    assert first.status_code == 200
+    with django_assert_max_num_queries(0):
+        again = english(Client()).get(LIST, {"sector": "health_care"})
+    assert again.content == first.content
+    make_project(actor=innovator, owner=home_municipality, title="Ny kantine", visibility=Visibility.PUBLIC)
+    fresh = english(Client()).get(LIST)
+    assert "Ny kantine" in fresh.content.decode()
+
+
+def test_when_a_member_searches_then_their_page_is_never_taken_from_the_anonymous_cache(
+    public_project, as_colleague, project
+):
+    english(Client()).get(LIST)  # fills the anonymous cache
+    html = english(as_colleague).get(LIST).content.decode()
+    assert project.title in html  # the organisation-only project the anonymous page does not have

@@ -9,4 +9,5 @@ urlpatterns = [
     path("tilgjengelighet/", views.accessibility, name="accessibility"),
     path("personvern/", views.privacy, name="privacy"),
     path("helse/", views.health, name="health"),
+    path("sprak/<str:code>/", views.language, name="language"),
 ]

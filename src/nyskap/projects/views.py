@@ -4,16 +4,20 @@ may see but not change answers 403 to changes."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,7 +33,14 @@ from .forms import (
     editable_projects,
 )
 from .models import Adoption, InnovationTypeCode, Novelty, Project, Sector
-from .search import ProjectSearchForm, SimilarProject, owners_of, search_projects, similar_projects
+from .search import (
+    ProjectSearchForm,
+    SimilarProject,
+    library_version,
+    owners_of,
+    search_projects,
+    similar_projects,
+)
 from .selectors import AdoptionTiming, adoption_summary
 from .services import ProjectError
 
@@ -90,7 +101,17 @@ def _spread_rows(spread: Any) -> list[SpreadRow]:
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     """Search with facets. A GET form, so it works without JavaScript and every result has a shareable URL; with
-    htmx the form swaps only the facets and results (``projects/_results.html``)."""
+    htmx the form swaps only the facets and results (``projects/_results.html``).
+
+    Pages for anonymous visitors are the same for everybody, so they are cached per address and language until the
+    library changes (a new library version; see signals.py) — unless there is a message to show."""
+    cache_key = _anonymous_page_key(request)
+    if cache_key is not None:
+        cached = cache.get(cache_key)
+        if cached is not None:
+            response = HttpResponse(cached)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
     result = search_projects(user=request.user, params=request.GET)
     paginator = Paginator(result.projects, PAGE_SIZE)
     if result.spread is not None:
@@ -115,7 +136,20 @@ def project_list(request: HttpRequest) -> HttpResponse:
     template = "projects/_results.html" if _is_fragment(request) else "projects/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
+    if cache_key is not None and response.status_code == 200:
+        cache.set(cache_key, response.content, ANONYMOUS_PAGE_SECONDS)
     return response
+
+
+ANONYMOUS_PAGE_SECONDS = 120
+
+
+def _anonymous_page_key(request: HttpRequest) -> str | None:
+    if request.user.is_authenticated or len(get_messages(request)):
+        return None
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    kind = "fragment" if _is_fragment(request) else "page"
+    return f"projects:anonymous-page:{library_version()}:{get_language()}:{kind}:{address}"
 
 
 # Similar projects while a need is written
