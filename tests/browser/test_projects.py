@@ -146,3 +146,20 @@ def test_when_the_project_pages_are_scanned_then_axe_finds_no_violations(page, l
     if violations:
         found["/prosjekter/ny/ with similar projects"] = violations
     assert found == {}
+
+
+def test_when_a_filtered_result_is_exported_then_the_download_holds_exactly_those_projects(
+    page, live_server, welfare_tech, parking
+):
+    import csv
+    import io
+
+    _english(page, live_server)
+    page.goto(live_server.url + "/prosjekter/?sector=transport")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    download = download_info.value
+    text = open(download.path(), encoding="utf-8-sig").read()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["title"] for row in rows] == ["Smart parkering"]
+    assert rows[0]["slug"] == parking.slug
