@@ -107,7 +107,8 @@ def test_when_an_editor_adopts_a_project_then_it_appears_among_the_adopters(
 
 @pytest.fixture
 def pages(innovator, outsider, welfare_tech, parking) -> list[str]:
-    """A search page, a detail page with a timeline and adopters, the create page and the edit page."""
+    """A search page, a detail page with a timeline and adopters, the create, edit and adopt pages, the import page
+    and the subscriptions page."""
     for phase in (Phase.IDEAS, Phase.DEVELOP_TEST, Phase.IMPLEMENTED):
         project_change_phase(project=welfare_tech, to_phase=phase, actor=innovator, note="Neste steg.")
     project_adopt(
@@ -123,6 +124,9 @@ def pages(innovator, outsider, welfare_tech, parking) -> list[str]:
         f"/prosjekter/{welfare_tech.slug}/",
         "/prosjekter/ny/",
         f"/prosjekter/{welfare_tech.slug}/rediger/",
+        f"/prosjekter/{parking.slug}/gjenbruk/",
+        "/prosjekter/overforing/import/",
+        "/prosjekter/folg/",
     ]
 
 
