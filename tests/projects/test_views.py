@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -750,3 +751,59 @@ def test_when_a_member_searches_then_their_page_is_never_taken_from_the_anonymou
     english(Client()).get(LIST)  # fills the anonymous cache
     html = english(as_colleague).get(LIST).content.decode()
     assert project.title in html  # the organisation-only project the anonymous page does not have
+
+
+# Partners and funding
+
+
+def test_when_an_editor_adds_a_registered_partner_and_a_free_text_partner_then_both_are_listed(
+    as_innovator, project, other_municipality
+):
+    url = f"/prosjekter/{project.slug}/partnere/"
+    response = english(as_innovator).post(
+        url, {"partner-organisation": other_municipality.organisation_number, "partner-role": "public_body"}
+    )
+    assert response.status_code == 302
+    english(as_innovator).post(url, {"partner-name": "Pensjonistforeningen", "partner-role": "voluntary"})
+    partners = list(project.partners.order_by("pk").values_list("organisation__name", "name", "role"))
+    assert partners == [("Bodø kommune", "", "public_body"), (None, "Pensjonistforeningen", "voluntary")]
+    html = english(as_innovator).get(f"/prosjekter/{project.slug}/").content.decode()
+    assert "Pensjonistforeningen" in html and "Bodø kommune" in html
+
+
+def test_when_the_partner_organisation_is_unknown_then_the_error_is_shown_and_nothing_is_added(as_innovator, project):
+    response = english(as_innovator).post(
+        f"/prosjekter/{project.slug}/partnere/", {"partner-organisation": "123456789", "partner-role": "business"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "No organisation has that organisation number or address name." in html
+    assert 'value="123456789"' in html  # what was typed is kept
+    assert project.partners.count() == 0
+
+
+def test_when_an_editor_adds_funding_then_it_is_listed_and_a_negative_amount_is_refused(as_innovator, project):
+    url = f"/prosjekter/{project.slug}/finansiering/"
+    ok = english(as_innovator).post(
+        url, {"funding-source_name": "Skjønnsmidler", "funding-amount": "250000", "funding-year": "2025"}
+    )
+    assert ok.status_code == 302
+    bad = english(as_innovator).post(url, {"funding-source_name": "Gave", "funding-amount": "-5"})
+    assert bad.status_code == 400 and "Ensure this value is greater than or equal to 0." in bad.content.decode()
+    assert list(project.funding_sources.values_list("source_name", "amount", "year")) == [
+        ("Skjønnsmidler", Decimal("250000.00"), 2025)
+    ]
+
+
+@pytest.mark.parametrize(("client_fixture", "status"), [("as_colleague", 403), ("as_outsider", 404)])
+def test_when_someone_who_cannot_edit_adds_a_partner_or_funding_then_it_is_refused(
+    client_fixture, status, project, request
+):
+    # The colleague may read the project but not edit it (403); to the outsider it does not exist (404).
+    client = request.getfixturevalue(client_fixture)
+    partner = client.post(f"/prosjekter/{project.slug}/partnere/", {"partner-name": "X", "partner-role": "business"})
+    funding = client.post(
+        f"/prosjekter/{project.slug}/finansiering/", {"funding-source_name": "X", "funding-amount": "1"}
+    )
+    assert (partner.status_code, funding.status_code) == (status, status)
+    assert project.partners.count() == 0 and project.funding_sources.count() == 0

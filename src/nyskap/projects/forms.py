@@ -22,6 +22,7 @@ from .models import (
     InnovationTypeCode,
     LifeEventCode,
     Novelty,
+    PartnerRole,
     Phase,
     Project,
     Sector,
@@ -256,3 +257,32 @@ class AdoptForm(forms.Form):
         if bool(cleaned.get("adopter_project")) == bool(cleaned.get("adopter_organisation")):
             self.add_error("adopter_project", _("Choose either the adopting project or the adopting organisation."))
         return cleaned
+
+
+class PartnerForm(forms.Form):
+    """Add a partner: a registered organisation (by organisation number or its address name) or a free-text name."""
+
+    organisation = forms.CharField(
+        label=_("Registered organisation"),
+        required=False,
+        max_length=220,
+        help_text=_("Organisation number (9 digits) or the organisation's short address name, e.g. “oygarden”."),
+    )
+    name = forms.CharField(label=_("Or the partner's name"), required=False, max_length=200)
+    role = forms.ChoiceField(label=_("Role in the project"), choices=PartnerRole.choices)
+    contribution = forms.CharField(label=_("Contribution"), required=False, max_length=300)
+
+    def clean_organisation(self) -> Organisation | None:
+        value = (self.cleaned_data.get("organisation") or "").strip().replace(" ", "")
+        if not value:
+            return None
+        found = Organisation.objects.filter(Q(slug=value) | Q(organisation_number=value)).first()
+        if found is None:
+            raise forms.ValidationError(_("No organisation has that organisation number or address name."))
+        return found
+
+
+class FundingForm(forms.Form):
+    source_name = forms.CharField(label=_("Source of funding"), max_length=200)
+    amount = forms.DecimalField(label=_("Amount (NOK)"), min_value=0, max_digits=14, decimal_places=2)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2200)

@@ -13,4 +13,6 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/rediger/", views.project_edit, name="edit"),
     path("<slug:slug>/fase/", views.project_phase, name="phase"),
     path("<slug:slug>/gjenbruk/", views.project_adopt, name="adopt"),
+    path("<slug:slug>/partnere/", views.project_partner_add, name="partner_add"),
+    path("<slug:slug>/finansiering/", views.project_funding_add, name="funding_add"),
 ]

@@ -25,6 +25,8 @@ from . import services
 from .forms import (
     NEED_FIELDS,
     AdoptForm,
+    FundingForm,
+    PartnerForm,
     PhaseChangeForm,
     ProjectCreateForm,
     ProjectEditForm,
@@ -292,7 +294,14 @@ def _nest(timings: list[AdoptionTiming], root_id: int, visible_ids: set[int]) ->
     return children_of(root_id)
 
 
-def _detail_context(request: HttpRequest, project: Project, *, phase_form: PhaseChangeForm | None = None) -> dict:
+def _detail_context(
+    request: HttpRequest,
+    project: Project,
+    *,
+    phase_form: PhaseChangeForm | None = None,
+    partner_form: PartnerForm | None = None,
+    funding_form: FundingForm | None = None,
+) -> dict:
     user = request.user
     can_edit = user.has_perm("core.change_object", project)
     summary = adoption_summary(project)
@@ -327,6 +336,8 @@ def _detail_context(request: HttpRequest, project: Project, *, phase_form: Phase
         "can_edit": can_edit,
         "can_adopt": can_adopt,
         "phase_form": phase_form if can_edit else None,
+        "partner_form": (partner_form or PartnerForm(prefix="partner")) if can_edit else None,
+        "funding_form": (funding_form or FundingForm(prefix="funding")) if can_edit else None,
     }
 
 
@@ -364,6 +375,56 @@ def project_phase(request: HttpRequest, slug: str) -> HttpResponse:
     project.refresh_from_db()
     context = _detail_context(request, project, phase_form=form)
     return render(request, "projects/detail.html", context, status=400)
+
+
+# Partners and funding
+
+
+@login_required
+@require_POST
+def project_partner_add(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _changeable(request, slug)
+    form = PartnerForm(request.POST, prefix="partner")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.project_add_partner(
+                project=project,
+                actor=request.user,
+                role=data["role"],
+                organisation=data["organisation"],
+                name=data["name"],
+                contribution=data["contribution"],
+            )
+        except ProjectError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("The partner was added."))
+            return redirect("projects:detail", slug=project.slug)
+    return render(request, "projects/detail.html", _detail_context(request, project, partner_form=form), status=400)
+
+
+@login_required
+@require_POST
+def project_funding_add(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _changeable(request, slug)
+    form = FundingForm(request.POST, prefix="funding")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.project_add_funding(
+                project=project,
+                actor=request.user,
+                source_name=data["source_name"],
+                amount=data["amount"],
+                year=data["year"],
+            )
+        except ProjectError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("The funding source was added."))
+            return redirect("projects:detail", slug=project.slug)
+    return render(request, "projects/detail.html", _detail_context(request, project, funding_form=form), status=400)
 
 
 # Reuse
