@@ -807,3 +807,20 @@ def test_when_someone_who_cannot_edit_adds_a_partner_or_funding_then_it_is_refus
     )
     assert (partner.status_code, funding.status_code) == (status, status)
     assert project.partners.count() == 0 and project.funding_sources.count() == 0
+
+
+def test_when_an_editor_opens_the_project_then_the_change_history_shows_who_changed_what(
+    as_innovator, innovator, project, as_colleague
+):
+    # Changes through a request get their actor from the audit middleware; here the service runs directly.
+    from auditlog.context import set_actor
+
+    from nyskap.projects.services import project_update
+
+    with set_actor(innovator):
+        project_update(project=project, actor=innovator, description="Ny beskrivelse", service_area="Omsorg")
+    html = english(as_innovator).get(f"/prosjekter/{project.slug}/").content.decode()
+    history = html[html.index('id="change-history"') : html.index("</table>", html.index('id="change-history"'))]
+    assert "Ina Innovatør" in history and "description" in history and "service area" in history
+    # A member who cannot edit does not see the history.
+    assert 'id="change-history"' not in english(as_colleague).get(f"/prosjekter/{project.slug}/").content.decode()

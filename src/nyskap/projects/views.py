@@ -336,6 +336,7 @@ def _detail_context(
         "can_edit": can_edit,
         "can_adopt": can_adopt,
         "phase_form": phase_form if can_edit else None,
+        "history": _history(project) if can_edit else None,
         "partner_form": (partner_form or PartnerForm(prefix="partner")) if can_edit else None,
         "funding_form": (funding_form or FundingForm(prefix="funding")) if can_edit else None,
     }
@@ -375,6 +376,29 @@ def project_phase(request: HttpRequest, slug: str) -> HttpResponse:
     project.refresh_from_db()
     context = _detail_context(request, project, phase_form=form)
     return render(request, "projects/detail.html", context, status=400)
+
+
+# Change history
+
+
+HISTORY_LIMIT = 50
+
+
+def _history(project: Project) -> list[dict[str, Any]]:
+    """The project's audit trail for those who may edit it: when, who and which fields (latest first)."""
+    from auditlog.models import LogEntry
+
+    labels = {f.name: str(f.verbose_name) for f in Project._meta.get_fields() if hasattr(f, "verbose_name")}
+    entries = LogEntry.objects.get_for_object(project).select_related("actor").order_by("-timestamp")[:HISTORY_LIMIT]
+    return [
+        {
+            "at": entry.timestamp,
+            "actor": entry.actor,
+            "action": entry.get_action_display(),
+            "fields": sorted(labels.get(name, name) for name in (entry.changes_dict or {})),
+        }
+        for entry in entries
+    ]
 
 
 # Partners and funding
