@@ -40,6 +40,7 @@ PUBLIC_ALLOW_LIST = [
     "project_follow:unsubscribe",  # the signed token in the e-mail is the authority
     "projects:list",  # published projects are public; the views filter by visibility
     "projects:detail",
+    "projects:attachment_download",  # attachments of published projects; the view checks the project's visibility
     "project_transfer:export_*",  # exports of what the visitor may see
 ]
 

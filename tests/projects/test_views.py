@@ -824,3 +824,51 @@ def test_when_an_editor_opens_the_project_then_the_change_history_shows_who_chan
     assert "Ina Innovatør" in history and "description" in history and "service area" in history
     # A member who cannot edit does not see the history.
     assert 'id="change-history"' not in english(as_colleague).get(f"/prosjekter/{project.slug}/").content.decode()
+
+
+# Attachments
+
+
+def _upload(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def test_when_an_editor_attaches_a_file_then_viewers_can_download_it_and_outsiders_cannot(
+    as_innovator, as_colleague, as_outsider, project
+):
+    url = f"/prosjekter/{project.slug}/vedlegg/"
+    response = english(as_innovator).post(
+        url, {"attachment-file": _upload("Rapport 2025.pdf", b"%PDF-1.7 rapport"), "attachment-title": "Sluttrapport"}
+    )
+    assert response.status_code == 302
+    attachment = project.attachments.get()
+    assert (attachment.title, attachment.size, attachment.filename) == ("Sluttrapport", 16, "rapport-2025.pdf")
+    download = as_colleague.get(f"/prosjekter/{project.slug}/vedlegg/{attachment.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 rapport"
+    assert download["Content-Disposition"] == 'attachment; filename="rapport-2025.pdf"'
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert as_outsider.get(f"/prosjekter/{project.slug}/vedlegg/{attachment.pk}/").status_code == 404
+    assert Client().get(f"/prosjekter/{project.slug}/vedlegg/{attachment.pk}/").status_code == 404
+
+
+def test_when_the_file_type_is_not_allowed_then_it_is_refused_beside_the_field(as_innovator, project):
+    response = english(as_innovator).post(
+        f"/prosjekter/{project.slug}/vedlegg/", {"attachment-file": _upload("virus.exe", b"MZ")}
+    )
+    assert response.status_code == 400
+    assert "Files of this type cannot be attached." in response.content.decode()
+    assert project.attachments.count() == 0
+
+
+def test_when_a_member_who_cannot_edit_uploads_or_removes_then_it_is_refused(as_innovator, as_colleague, project):
+    english(as_innovator).post(f"/prosjekter/{project.slug}/vedlegg/", {"attachment-file": _upload("a.txt", b"hei")})
+    attachment = project.attachments.get()
+    upload = as_colleague.post(f"/prosjekter/{project.slug}/vedlegg/", {"attachment-file": _upload("b.txt", b"x")})
+    remove = as_colleague.post(f"/prosjekter/{project.slug}/vedlegg/{attachment.pk}/slett/")
+    assert (upload.status_code, remove.status_code) == (403, 403)
+    assert list(project.attachments.values_list("title", flat=True)) == ["a.txt"]
+    assert english(as_innovator).post(f"/prosjekter/{project.slug}/vedlegg/{attachment.pk}/slett/").status_code == 302
+    assert project.attachments.count() == 0

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from nyskap.core.admin import AuditHistoryAdminMixin as HistoryAdminMixin
 
-from .models import Adoption, FundingSource, Partner, PhaseChange, Project, Subscription
+from .models import Adoption, Attachment, FundingSource, Partner, PhaseChange, Project, Subscription
 
 
 class PartnerInline(admin.TabularInline):
@@ -66,3 +66,10 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "label", "project__title", "organisation__name", "sector"]
     raw_id_fields = ["user", "project", "organisation"]
     list_select_related = ["user"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["title", "project", "size", "uploaded_by", "uploaded_at"]
+    search_fields = ["title", "project__title"]
+    raw_id_fields = ["project", "uploaded_by"]

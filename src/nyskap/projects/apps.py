@@ -17,3 +17,4 @@ class ProjectsConfig(AppConfig):
         auditlog.register(models.FundingSource)
         auditlog.register(models.PhaseChange)
         auditlog.register(models.Adoption)
+        auditlog.register(models.Attachment, exclude_fields=["file"])

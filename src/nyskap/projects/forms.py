@@ -286,3 +286,8 @@ class FundingForm(forms.Form):
     source_name = forms.CharField(label=_("Source of funding"), max_length=200)
     amount = forms.DecimalField(label=_("Amount (NOK)"), min_value=0, max_digits=14, decimal_places=2)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2200)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("PDF, office documents, text or pictures; at most 20 MB."))
+    title = forms.CharField(label=_("Title"), required=False, max_length=200)

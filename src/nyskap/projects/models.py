@@ -14,6 +14,8 @@ below, so they stay translatable. We chose this over a JSON list or an ArrayFiel
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -549,3 +551,35 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()} {self.label}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # A random folder per file: names never collide and cannot be guessed from the project.
+    return f"project-attachments/{uuid.uuid4().hex}/{filename}"
+
+
+class Attachment(models.Model):
+    """A document or picture belonging to a project; served only to those who may see the project."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("project")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    title = models.CharField(_("title"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def filename(self) -> str:
+        return (self.file.name or "").rsplit("/", 1)[-1]

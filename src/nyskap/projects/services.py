@@ -29,6 +29,7 @@ from nyskap.organisations.services import unique_slug
 from .models import (
     Adoption,
     AdoptionHow,
+    Attachment,
     Degree,
     EffectsMeasurement,
     FundingSource,
@@ -625,3 +626,42 @@ class BulkProjectError(Exception):
     def __init__(self, problems: list[tuple[int, str, str]]) -> None:
         super().__init__(f"{len(problems)} row(s) cannot be created")
         self.problems = problems
+
+
+# Attachments
+
+# Documents and pictures people share about a project; anything executable or scriptable is refused.
+ATTACHMENT_EXTENSIONS = {
+    "pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv", "png", "jpg", "jpeg", "gif", "webp",
+}  # fmt: skip
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def attachment_add(*, project: Project, actor: Any, upload: Any, title: str = "") -> Attachment:
+    _require_change(actor, project)
+    name = str(getattr(upload, "name", "") or "")
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise ProjectError(
+            _("Files of this type cannot be attached. Allowed: %(types)s.")
+            % {"types": ", ".join(sorted(ATTACHMENT_EXTENSIONS))},
+            field="file",
+        )
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ProjectError(_("The file is larger than 20 MB."), field="file")
+    if upload.size == 0:
+        raise ProjectError(_("The file is empty."), field="file")
+    safe_name = slug_base(name.rsplit(".", 1)[0])[:100] + "." + extension
+    attachment = Attachment(project=project, title=(title or "").strip()[:200] or name[:200], size=upload.size)
+    attachment.uploaded_by = actor
+    attachment.file.save(safe_name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, actor: Any) -> None:
+    _require_change(actor, attachment.project)
+    attachment.file.delete(save=False)
+    attachment.delete()

@@ -14,5 +14,8 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/fase/", views.project_phase, name="phase"),
     path("<slug:slug>/gjenbruk/", views.project_adopt, name="adopt"),
     path("<slug:slug>/partnere/", views.project_partner_add, name="partner_add"),
+    path("<slug:slug>/vedlegg/", views.attachment_upload, name="attachment_upload"),
+    path("<slug:slug>/vedlegg/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("<slug:slug>/vedlegg/<int:pk>/slett/", views.attachment_delete, name="attachment_delete"),
     path("<slug:slug>/finansiering/", views.project_funding_add, name="funding_add"),
 ]

@@ -14,7 +14,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
@@ -25,6 +25,7 @@ from . import services
 from .forms import (
     NEED_FIELDS,
     AdoptForm,
+    AttachmentForm,
     FundingForm,
     PartnerForm,
     PhaseChangeForm,
@@ -34,7 +35,7 @@ from .forms import (
     editable_organisations,
     editable_projects,
 )
-from .models import Adoption, InnovationTypeCode, Novelty, Project, Sector
+from .models import Adoption, Attachment, InnovationTypeCode, Novelty, Project, Sector
 from .search import (
     ProjectSearchForm,
     SimilarProject,
@@ -301,6 +302,7 @@ def _detail_context(
     phase_form: PhaseChangeForm | None = None,
     partner_form: PartnerForm | None = None,
     funding_form: FundingForm | None = None,
+    attachment_form: AttachmentForm | None = None,
 ) -> dict:
     user = request.user
     can_edit = user.has_perm("core.change_object", project)
@@ -337,6 +339,8 @@ def _detail_context(
         "can_adopt": can_adopt,
         "phase_form": phase_form if can_edit else None,
         "history": _history(project) if can_edit else None,
+        "attachments": list(project.attachments.all()),
+        "attachment_form": (attachment_form or AttachmentForm(prefix="attachment")) if can_edit else None,
         "partner_form": (partner_form or PartnerForm(prefix="partner")) if can_edit else None,
         "funding_form": (funding_form or FundingForm(prefix="funding")) if can_edit else None,
     }
@@ -399,6 +403,47 @@ def _history(project: Project) -> list[dict[str, Any]]:
         }
         for entry in entries
     ]
+
+
+# Attachments
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _changeable(request, slug)
+    form = AttachmentForm(request.POST, request.FILES, prefix="attachment")
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                project=project, actor=request.user, upload=form.cleaned_data["file"], title=form.cleaned_data["title"]
+            )
+        except ProjectError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("The file was attached."))
+            return redirect("projects:detail", slug=project.slug)
+    context = _detail_context(request, project, attachment_form=form)
+    return render(request, "projects/detail.html", context, status=400)
+
+
+def attachment_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """Served through the application so the project's visibility decides who may download it."""
+    project = _viewable(request, slug)
+    attachment = get_object_or_404(Attachment, pk=pk, project=project)
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    project = _changeable(request, slug)
+    attachment = get_object_or_404(Attachment, pk=pk, project=project)
+    services.attachment_remove(attachment=attachment, actor=request.user)
+    messages.success(request, _("The attachment was removed."))
+    return redirect("projects:detail", slug=project.slug)
 
 
 # Partners and funding
