@@ -872,3 +872,17 @@ def test_when_a_member_who_cannot_edit_uploads_or_removes_then_it_is_refused(as_
     assert list(project.attachments.values_list("title", flat=True)) == ["a.txt"]
     assert english(as_innovator).post(f"/prosjekter/{project.slug}/vedlegg/{attachment.pk}/slett/").status_code == 302
     assert project.attachments.count() == 0
+
+
+def test_when_an_operator_without_memberships_registers_a_project_then_any_public_body_can_own_it(
+    as_operator, operator, other_municipality
+):
+    page = english(as_operator).get("/prosjekter/ny/")
+    assert page.status_code == 200 and f'value="{other_municipality.pk}"' in page.content.decode()
+    response = english(as_operator).post(
+        "/prosjekter/ny/",
+        {**NEED, "title": "Drift registrerer", "owner": other_municipality.pk, "visibility": Visibility.PUBLIC},
+    )
+    assert response.status_code == 302
+    created = Project.objects.get(title="Drift registrerer")
+    assert list(created.owners.all()) == [other_municipality] and list(created.authors.all()) == [operator]

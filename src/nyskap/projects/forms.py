@@ -33,9 +33,13 @@ NEED_FIELDS = ("title", "need_problem", "need_who", "need_today", "need_effect")
 
 
 def editable_organisations(user: Any) -> QuerySet[Organisation]:
-    """Organisations where ``user`` is an editor or administrator: those a project can be registered for."""
+    """Organisations where ``user`` is an editor or administrator (any public body for an operator): those a project
+    can be registered for."""
     if user is None or not user.is_authenticated:
         return Organisation.objects.none()
+    if user.is_active and (user.is_staff or user.is_superuser):
+        # Operators register projects on behalf of any public body (the service allows it).
+        return Organisation.objects.public_sector().active().order_by("name")
     return Organisation.objects.filter(
         memberships__user=user, memberships__role__in=[Role.EDITOR, Role.ADMIN]
     ).order_by("name")
