@@ -5,6 +5,7 @@ may see but not change answers 403 to changes."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -449,51 +450,56 @@ def attachment_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # Partners and funding
 
 
-@login_required
-@require_POST
-def project_partner_add(request: HttpRequest, slug: str) -> HttpResponse:
+def _add_to_project(
+    request: HttpRequest,
+    slug: str,
+    *,
+    form_class: type[PartnerForm] | type[FundingForm],
+    prefix: str,
+    add: Callable[[Project, Any, dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
+    """Shared by the small "add to the project" forms: check access, validate, call the service, and on a refusal
+    show the project page again with the message beside the field and what was typed."""
     project = _changeable(request, slug)
-    form = PartnerForm(request.POST, prefix="partner")
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.project_add_partner(
-                project=project,
-                actor=request.user,
-                role=data["role"],
-                organisation=data["organisation"],
-                name=data["name"],
-                contribution=data["contribution"],
-            )
+            add(project, request.user, form.cleaned_data)
         except ProjectError as error:
             _add_service_error(form, error)
         else:
-            messages.success(request, _("The partner was added."))
+            messages.success(request, done)
             return redirect("projects:detail", slug=project.slug)
-    return render(request, "projects/detail.html", _detail_context(request, project, partner_form=form), status=400)
+    forms_shown: dict[str, Any] = {f"{prefix}_form": form}
+    context = _detail_context(request, project, **forms_shown)
+    return render(request, "projects/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def project_partner_add(request: HttpRequest, slug: str) -> HttpResponse:
+    return _add_to_project(
+        request,
+        slug,
+        form_class=PartnerForm,
+        prefix="partner",
+        add=lambda project, actor, data: services.project_add_partner(project=project, actor=actor, **data),
+        done=_("The partner was added."),
+    )
 
 
 @login_required
 @require_POST
 def project_funding_add(request: HttpRequest, slug: str) -> HttpResponse:
-    project = _changeable(request, slug)
-    form = FundingForm(request.POST, prefix="funding")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.project_add_funding(
-                project=project,
-                actor=request.user,
-                source_name=data["source_name"],
-                amount=data["amount"],
-                year=data["year"],
-            )
-        except ProjectError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, _("The funding source was added."))
-            return redirect("projects:detail", slug=project.slug)
-    return render(request, "projects/detail.html", _detail_context(request, project, funding_form=form), status=400)
+    return _add_to_project(
+        request,
+        slug,
+        form_class=FundingForm,
+        prefix="funding",
+        add=lambda project, actor, data: services.project_add_funding(project=project, actor=actor, **data),
+        done=_("The funding source was added."),
+    )
 
 
 # Reuse
