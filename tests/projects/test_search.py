@@ -176,3 +176,14 @@ def test_when_the_same_search_is_repeated_then_facets_come_from_the_cache_until_
     fresh = search_projects(user=AnonymousUser(), params=QueryDict("sector=transport&sector=health_care"))
     assert {v.value: v.count for v in fresh.facets["sector"]} == {"health_care": 1, "transport": 2}
     assert fresh.spread.projects == 3
+
+
+def test_when_a_project_is_deleted_then_it_leaves_the_search_index(library):
+    from nyskap.core.models import SearchDocument
+
+    project = Project.objects.get(title="Smart parkering")
+    pk = project.pk
+    assert SearchDocument.objects.filter(object_id=pk).count() == 1
+    project.delete()
+    assert SearchDocument.objects.filter(object_id=pk).count() == 0
+    assert titles(search_projects(user=AnonymousUser(), params={"q": "parkering"})) == []
