@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
 
 from .models import (
@@ -47,10 +48,6 @@ class AccessDenied(ServiceError):
 
 
 # Access
-
-
-def is_operator(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
 
 
 def is_org_admin(user: Any, organisation: Organisation) -> bool:

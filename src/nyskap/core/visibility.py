@@ -32,7 +32,8 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
 
 
-def _is_operator(user: Any) -> bool:
+def is_operator(user: Any) -> bool:
+    """A platform operator: an active staff member or superuser. The one definition every app uses."""
     return bool(user and user.is_authenticated and user.is_active and (user.is_superuser or user.is_staff))
 
 
@@ -59,7 +60,7 @@ class VisibleQuerySet(models.QuerySet):
     """QuerySet for models with ``visibility``, ``owners`` (M2M to Organisation) and ``authors`` (M2M to User)."""
 
     def visible_to(self, user: User | Any) -> VisibleQuerySet:
-        if _is_operator(user):
+        if is_operator(user):
             return self.all()
         condition = Q(visibility=Visibility.PUBLIC)
         if user is not None and user.is_authenticated and user.is_active:
@@ -97,7 +98,7 @@ class VisibleModel(models.Model):
 def can_view(user: Any, obj: Any) -> bool:
     if obj is None:
         return False
-    if obj.visibility == Visibility.PUBLIC or _is_operator(user):
+    if obj.visibility == Visibility.PUBLIC or is_operator(user):
         return True
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -116,7 +117,7 @@ def can_edit(user: Any, obj: Any) -> bool:
     """Authors, and editors or admins of an owning organisation, may edit."""
     if obj is None or user is None or not user.is_authenticated or not user.is_active:
         return False
-    if _is_operator(user) or obj.authors.filter(pk=user.pk).exists():
+    if is_operator(user) or obj.authors.filter(pk=user.pk).exists():
         return True
     owner_ids = set(obj.owners.values_list("pk", flat=True))
     return user.memberships.filter(organisation_id__in=owner_ids, role__in=["editor", "admin"]).exists()

@@ -41,7 +41,7 @@ from nyskap.core.search import filter_queryset
 from nyskap.organisations.models import Organisation
 
 from .models import Phase, PhaseChange, Project, Sector, Subscription, SubscriptionKind
-from .search import SEARCH_RESULT_LIMIT, ProjectSearchForm, _apply_filters
+from .search import SEARCH_RESULT_LIMIT, ProjectSearchForm, apply_filters
 
 UNSUBSCRIBE_SALT = "nyskap.unsubscribe"
 # Long enough for a digest found in the archive a year later; an expired link points to "My subscriptions".
@@ -306,7 +306,7 @@ def _search_ids(candidates: QuerySet[Project], query: str) -> list[int]:
     form = ProjectSearchForm(QueryDict(query))
     if not form.is_valid():  # the choices changed since the search was saved
         return []
-    filtered = _apply_filters(candidates, form.cleaned_data)
+    filtered = apply_filters(candidates, form.cleaned_data)
     words = (form.cleaned_data.get("q") or "").strip()
     if words:
         filtered = filter_queryset(filtered, words, limit=SEARCH_RESULT_LIMIT)

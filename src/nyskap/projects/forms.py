@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nyskap.accounts.models import Role
-from nyskap.core.visibility import Visibility
+from nyskap.core.visibility import Visibility, is_operator
 from nyskap.organisations.models import Organisation
 
 from .models import (
@@ -37,7 +37,7 @@ def editable_organisations(user: Any) -> QuerySet[Organisation]:
     can be registered for."""
     if user is None or not user.is_authenticated:
         return Organisation.objects.none()
-    if user.is_active and (user.is_staff or user.is_superuser):
+    if is_operator(user):
         # Operators register projects on behalf of any public body (the service allows it).
         return Organisation.objects.public_sector().active().order_by("name")
     return Organisation.objects.filter(
@@ -179,7 +179,7 @@ class ProjectEditForm(NeedFieldsMixin):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not (user.is_staff or user.is_superuser):
+        if not is_operator(user):
             # Only operators mark demonstration data.
             del self.fields["is_synthetic"]
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db.models import QuerySet
@@ -611,10 +611,7 @@ def parse_file(upload: IO[bytes], filename: str) -> tuple[list[ParsedRow], list[
 
 def import_projects(*, upload: IO[bytes], filename: str, owner: Organisation, actor: Any) -> ImportResult:
     """Check the whole file, then create every project in one transaction — or nothing, if any row fails."""
-    if not actor.memberships.filter(organisation=owner, role__in=["editor", "admin"]).exists() and not (
-        actor.is_staff or actor.is_superuser
-    ):
-        raise PermissionDenied
+    services.require_editor_of(actor, owner)  # refused before the file is even read
     rows, errors = parse_file(upload, filename)
     if errors:
         return ImportResult(errors=errors)

@@ -138,7 +138,7 @@ class ProjectSearchResult:
     query: str = ""
 
 
-def _apply_filters(projects: QuerySet[Project], data: dict[str, Any]) -> QuerySet[Project]:
+def apply_filters(projects: QuerySet[Project], data: dict[str, Any]) -> QuerySet[Project]:
     simple = {"phase": "phase__in", "degree": "degree__in", "novelty": "novelty__in", "sector": "sector__in"}
     for name, lookup in simple.items():
         if data.get(name):
@@ -262,7 +262,7 @@ def search_projects(*, user: Any, params: Any, with_facets: bool = True) -> Proj
         projects = visible.none()
         return ProjectSearchResult(form=form, projects=projects, facets={}, spread=None)
     data = form.cleaned_data
-    filtered = _apply_filters(visible, data)
+    filtered = apply_filters(visible, data)
     query = (data.get("q") or "").strip()
     sort = data.get("sort") or ("relevance" if query else "updated")
     if query:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nyskap.accounts.models import Membership, Role
-from nyskap.core.visibility import Visibility
+from nyskap.core.visibility import Visibility, is_operator
 from nyskap.organisations.models import Organisation
 from nyskap.organisations.reference_data import slug_base
 from nyskap.organisations.services import unique_slug
@@ -62,17 +62,13 @@ class ProjectError(Exception):
 # Access
 
 
-def _is_operator(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
-
-
 def _require_change(actor: Any, project: Project) -> None:
     if actor is None or not actor.has_perm("core.change_object", project):
         raise PermissionDenied(_("Only the project's authors and editors of its organisations can change it."))
 
 
-def _require_editor_of(actor: Any, organisation: Organisation) -> None:
-    if _is_operator(actor):
+def require_editor_of(actor: Any, organisation: Organisation) -> None:
+    if is_operator(actor):
         return
     if (
         actor is None
@@ -215,7 +211,7 @@ def project_create(
     """Register a project in the *need* phase. The need (problem, who has it, today's situation, effect wanted) is
     required: the platform asks for the need before any solution. ``fields`` are other fields of `UPDATABLE_FIELDS`.
     The actor must be an editor or administrator of ``owner`` (or an operator) and becomes the first author."""
-    _require_editor_of(actor, owner)
+    require_editor_of(actor, owner)
     cleaned = _clean_values(
         {
             "title": title,
@@ -439,7 +435,7 @@ def project_adopt(
         _require_change(actor, adopter_project)
     else:
         assert adopter_organisation is not None
-        _require_editor_of(actor, adopter_organisation)
+        require_editor_of(actor, adopter_organisation)
     if how not in AdoptionHow.values:
         raise ProjectError(_("Choose one of the options."), field="how")
     if not isinstance(adopted_on, datetime.date):
@@ -496,7 +492,7 @@ def projects_bulk_create(*, actor: Any, owner: Organisation, rows: list[BulkProj
 
     Raises `BulkProjectError` listing every bad row (0-based index, field, message); nothing is written then.
     """
-    _require_editor_of(actor, owner)
+    require_editor_of(actor, owner)
     problems: list[tuple[int, str, str]] = []
     cleaned_rows: list[dict[str, Any]] = []
     for index, row in enumerate(rows):
