@@ -133,7 +133,7 @@ def main() -> int:
     from nyskap.core.search.text import fts5_match, parse_query
     from nyskap.projects.content import generate_synthetic_projects, load_white_paper_cases
     from nyskap.projects.models import Project
-    from nyskap.projects.search import index_projects, search_projects
+    from nyskap.projects.search import index_project_ids, search_projects
 
     report: dict[str, object] = {"database": connection.vendor, "size": args.size}
     failures: list[str] = []
@@ -143,7 +143,7 @@ def main() -> int:
     call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
     load_white_paper_cases()
     generated = generate_synthetic_projects(args.size, seed=1, allow_without_debug=True)
-    index_projects(Project.objects.filter(pk__in=[p.pk for p in generated]))
+    index_project_ids([p.pk for p in generated])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

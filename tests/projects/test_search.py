@@ -187,3 +187,13 @@ def test_when_a_project_is_deleted_then_it_leaves_the_search_index(library):
     project.delete()
     assert SearchDocument.objects.filter(object_id=pk).count() == 0
     assert titles(search_projects(user=AnonymousUser(), params={"q": "parkering"})) == []
+
+
+def test_when_many_ids_are_indexed_in_chunks_then_every_project_is_found(library):
+    from nyskap.core.models import SearchDocument
+    from nyskap.projects.search import index_project_ids
+
+    SearchDocument.objects.all().delete()
+    ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+    assert index_project_ids(ids, chunk=3) == 4
+    assert titles(search_projects(user=AnonymousUser(), params={"q": "parkering"})) == ["Smart parkering"]

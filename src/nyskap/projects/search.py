@@ -64,6 +64,11 @@ def index_projects(projects: QuerySet[Project]) -> int:
     )
 
 
+def index_project_ids(ids: list[int], *, chunk: int = 5000) -> int:
+    """`index_projects` for a long list of ids, in chunks so no query carries an unbounded IN list."""
+    return sum(index_projects(Project.objects.filter(pk__in=ids[i : i + chunk])) for i in range(0, len(ids), chunk))
+
+
 def remove_project_from_index(project: Project) -> None:
     _remove_from_index(project)
 

@@ -9,8 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nyskap.projects.content import ContentError, generate_synthetic_projects
-from nyskap.projects.models import Project
-from nyskap.projects.search import index_projects
+from nyskap.projects.search import index_project_ids
 
 
 class Command(BaseCommand):
@@ -31,6 +30,6 @@ class Command(BaseCommand):
             projects = generate_synthetic_projects(options["count"], seed=options["seed"])
         except ContentError as exc:
             raise CommandError("\n".join(exc.problems)) from exc
-        indexed = index_projects(Project.objects.filter(pk__in=[p.pk for p in projects]))
+        indexed = index_project_ids([p.pk for p in projects])
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Created and indexed {indexed} synthetic projects in {elapsed:.1f} s."))
