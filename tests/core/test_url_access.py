@@ -7,6 +7,7 @@ import fnmatch
 
 import pytest
 
+from .url_access_modules import app_url_access_modules
 from .urls_walk import all_routes
 
 # URL names that anonymous visitors may open. Patterns use shell-style wildcards.
@@ -43,6 +44,10 @@ PUBLIC_ALLOW_LIST = [
     "projects:attachment_download",  # attachments of published projects; the view checks the project's visibility
     "project_transfer:export_*",  # exports of what the visitor may see
 ]
+
+# Each app's tests may allow-list their own public URL names in tests/<app>/url_access.py (PUBLIC_ALLOW_LIST).
+for _module in app_url_access_modules():
+    PUBLIC_ALLOW_LIST += getattr(_module, "PUBLIC_ALLOW_LIST", [])
 
 # URL names that are not reachable with the sample arguments, with the reason.
 UNREVERSIBLE_OK: dict[str, str] = {}

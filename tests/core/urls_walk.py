@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
+from .url_access_modules import app_url_access_modules
+
 SAMPLE_KWARGS = {
     "slug": "oygarden",
     "org_slug": "oygarden",
@@ -27,6 +29,10 @@ SAMPLE_KWARGS = {
     "type": "totp",
     "code": "en",
 }
+
+# Each app's tests may add samples for its own URL parameters in tests/<app>/url_access.py (SAMPLE_KWARGS).
+for _module in app_url_access_modules():
+    SAMPLE_KWARGS.update(getattr(_module, "SAMPLE_KWARGS", {}))
 
 
 @dataclass(frozen=True)

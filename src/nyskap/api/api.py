@@ -29,4 +29,10 @@ from .me import router as me_router  # noqa: E402
 
 api.add_router("/projects", projects_router)
 
+from nyskap.benefits.api import router as benefits_router  # noqa: E402
+from nyskap.instruments.api import router as instruments_router  # noqa: E402
+
+api.add_router("/instruments", instruments_router)
+api.add_router("/benefits", benefits_router)
+
 api.add_router("/me", me_router)

@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("prosjekter/overforing/", include("nyskap.projects.urls_transfer")),
     path("prosjekter/folg/", include("nyskap.projects.urls_follow")),
     path("prosjekter/", include("nyskap.projects.urls")),
+    path("virkemidler/", include("nyskap.instruments.urls")),
+    path("gevinster/", include("nyskap.benefits.urls")),
     path("konto/", include("nyskap.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "nyskap.accounts",
     "nyskap.organisations",
     "nyskap.projects",
+    "nyskap.instruments",
+    "nyskap.benefits",
     "nyskap.api",
     "django.contrib.admin",
     "django.contrib.auth",
