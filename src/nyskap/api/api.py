@@ -35,4 +35,10 @@ from nyskap.instruments.api import router as instruments_router  # noqa: E402
 api.add_router("/instruments", instruments_router)
 api.add_router("/benefits", benefits_router)
 
+from nyskap.culture.api import router as culture_router  # noqa: E402
+from nyskap.surveys.api import router as surveys_router  # noqa: E402
+
+api.add_router("/surveys", surveys_router)
+api.add_router("/culture", culture_router)
+
 api.add_router("/me", me_router)

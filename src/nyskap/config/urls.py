@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("prosjekter/", include("nyskap.projects.urls")),
     path("virkemidler/", include("nyskap.instruments.urls")),
     path("gevinster/", include("nyskap.benefits.urls")),
+    path("undersokelser/", include("nyskap.surveys.urls")),
+    path("kultur/", include("nyskap.culture.urls")),
     path("konto/", include("nyskap.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

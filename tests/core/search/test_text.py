@@ -113,6 +113,13 @@ def test_when_a_query_is_very_long_then_only_the_first_words_count():
     assert len(groups) == MAX_QUERY_TOKENS
 
 
+def test_when_a_query_has_an_er_noun_then_its_other_number_is_a_variant():
+    assert parse_query("medisindispenser")[0].variants == (("medisindispenser",), ("medisindispensere",))
+    assert parse_query("saksbehandlere")[0].variants == (("saksbehandlere",), ("saksbehandler",))
+    # Short words in -er are mostly other words; they get no plural.
+    assert parse_query("tiger")[0].variants == (("tiger",),)
+
+
 def test_only_longer_words_may_be_typo_corrected():
     assert [group.fuzzy for group in parse_query("skole helse syk 12345")] == [True, True, False, False]
 

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "nyskap.projects",
     "nyskap.instruments",
     "nyskap.benefits",
+    "nyskap.surveys",
+    "nyskap.culture",
     "nyskap.api",
     "django.contrib.admin",
     "django.contrib.auth",

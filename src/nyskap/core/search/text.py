@@ -39,6 +39,8 @@ MIN_FUZZY_STEM = 4
 # How many query words may be corrected, and into how many known words each: bounds the SQL and the noise.
 MAX_FUZZY_WORDS = 4
 MAX_FUZZY_VARIANTS = 8
+# Nouns in -er shorter than this are mostly other words ("over", "etter", "under"); see `plural_variants`.
+MIN_ER_NOUN_LENGTH = 6
 
 # Letters and digits of any script; underscore is a "word" character for `\w` but not for us.
 _TOKEN = re.compile(r"[^\W_]+")
@@ -128,6 +130,23 @@ def _variant_index() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     return index
 
 
+def plural_variants(word: str) -> tuple[tuple[str, ...], ...]:
+    """The other number of an agent noun in -er, whose two forms Snowball Norwegian stems apart.
+
+    Snowball strips "-er" from the singular but only "-e" from the plural: "medisindispenser" → "medisindispens",
+    "medisindispensere" → "medisindispenser" (so also "lærer"/"lærere", "leder"/"ledere"). Without help a search for
+    the singular misses every text that has the plural, and the other way round. The other form is added as a
+    variant; where the word is no such noun, the extra form matches nothing and costs one more term in the lookup.
+    """
+    if len(word) < MIN_ER_NOUN_LENGTH or word.isdigit():
+        return ()
+    if word.endswith("ere"):
+        return ((word[:-1],),)
+    if word.endswith("er"):
+        return ((word + "e",),)
+    return ()
+
+
 def parse_query(query: str) -> list[TermGroup]:
     """Turn a user's query into AND-ed groups of OR-ed variants; stop words and duplicates are dropped."""
     index = _variant_index()
@@ -150,7 +169,8 @@ def parse_query(query: str) -> list[TermGroup]:
             if word not in STOP_WORDS:
                 variants = index.get((keys[position],), ())
                 fuzzy = len(word) >= MIN_FUZZY_LENGTH and not word.isdigit()
-                groups.append(TermGroup(word, tuple(dict.fromkeys(((word,), *variants))), fuzzy))
+                forms = ((word,), *variants, *plural_variants(word))
+                groups.append(TermGroup(word, tuple(dict.fromkeys(forms)), fuzzy))
             position += 1
     unique: dict[frozenset[str], TermGroup] = {}
     for group in groups:

@@ -1,0 +1,29 @@
+"""The analysis parameters shipped with Nyskap (DOMAIN.md §3.2). Migration 0002 seeds the same values; this copy
+lets `services.current_parameters` restore them in an empty database (e.g. after a test flush)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+R109_2021: dict[str, Any] = {
+    "version": "R-109/21",
+    "in_force_from": datetime.date(2021, 6, 25),
+    "source": (
+        "Finansdepartementet, rundskriv R-109/21 «Prinsipper og krav ved utarbeidelse av samfunnsøkonomiske "
+        "analyser» (25.06.2021), and DFØ's Veileder i samfunnsøkonomiske analyser. Discount rates as implemented "
+        "in Kystverket's open-source FRAM model (function «diskontering», based on R-109/14); tax-financing cost "
+        "20 % (NOU 2012:16)."
+    ),
+    "discount_bands": [[40, "0.04"], [75, "0.03"], [None, "0.02"]],
+    "tax_financing_rate": "0.2000",
+    "default_analysis_years": 10,
+    "max_analysis_years": 100,
+    # Not read in the primary text of R-109/21 (DOMAIN.md §3.2 marks them [U]).
+    "uncertain": ["discount_bands", "tax_financing_rate", "max_analysis_years", "real_growth_rate"],
+    "note": (
+        "The discount-rate bands and the 20 % tax-financing cost are confirmed by secondary sources only; the "
+        "longest analysis period (40 or 75 years as the main rule) is not verified, so Nyskap allows up to 100 "
+        "years and uses a residual value beyond. No real-price growth path is prescribed: the plan chooses one."
+    ),
+}

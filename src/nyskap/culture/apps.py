@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CultureConfig(AppConfig):
+    name = "nyskap.culture"
+    label = "culture"
+    verbose_name = _("Culture for innovation")

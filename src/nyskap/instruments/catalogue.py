@@ -1,0 +1,458 @@
+"""Reading ``nyskap/data/instruments.csv`` (the instruments named in the white paper, DOMAIN.md §8) into the
+catalogue's structured fields.
+
+Two steps, both explicit:
+
+1. The controlled columns are parsed word by word: ``offers`` and ``phase`` with the word tables below, ``status``
+   (V/S/U with qualifiers) into a verification level. A word the tables do not know is a problem in the file,
+   reported with file, row and column — nothing is guessed.
+2. Everything the free text says only in prose — who may apply and who may only be a partner, owners, sectors,
+   requirements, amounts, whether one applies through calls, whether the scheme has ended — comes from
+   ``REVIEWED``, one entry per instrument, written by reading the row and DOMAIN.md. Each entry's ``note`` records
+   the judgement made, and is shown on the instrument's page beside the original text. A row without an entry is
+   a problem too: a new instrument must be reviewed before it is loaded.
+
+Amounts are only encoded where the row states a per-project figure; per-project caps for Innovasjon Norge,
+Forskningsrådet, StimuLab, Regionale forskningsfond and prosjektskjønnsmidler are unverified (DOMAIN.md §10 item 10)
+and stay in the text only. Rows are numbered as in a spreadsheet: the header is row 1.
+
+This module is pure (no database); ``services.catalogue_load`` writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from nyskap.organisations.reference_data import DEFAULT_DATA_DIR, Problem, ReferenceDataError
+
+from .matching import COMPANY_KINDS, PUBLIC_KINDS
+
+INSTRUMENTS_FILE = "instruments.csv"
+COLUMNS = (
+    "instrument",
+    "norwegian_name",
+    "owner",
+    "offers",
+    "target_group",
+    "phase",
+    "amounts_or_rules",
+    "source",
+    "status",
+)
+REQUIRED = ("instrument", "norwegian_name", "owner", "offers", "target_group", "phase", "source", "status")
+
+# Words of the ``offers`` column → the catalogue's offer; None: not an offer of the catalogue (kept in the text).
+OFFER_WORDS: dict[str, str | None] = {
+    "money": "money",
+    "advice": "advice",
+    "process guidance": "advice",
+    "competence": "competence",
+    "research": "competence",
+    "network": "network",
+    "coordination": "network",
+    "legal": "legal",
+    "legal clarity": "legal",
+    "data": "data",
+    "method": "method",
+    "recognition": None,
+    "requirement of benefit-realisation plan": None,
+}
+
+# Words of the ``phase`` column → the platform's phases (DOMAIN.md §7.3; projects.models.Phase).
+ALL_PHASES = ("need", "ideas", "develop_test", "implemented", "spread")
+PHASE_WORDS: dict[str, tuple[str, ...]] = {
+    "need": ("need",),
+    "idea": ("ideas",),
+    "development": ("develop_test",),
+    "implementation": ("implemented",),
+    "spread": ("spread",),
+    "all": ALL_PHASES,
+    "need → spread": ALL_PHASES,
+}
+
+STATE_APPLICANTS = ("state_agency", "ministry", "county_governor")
+MUNICIPAL_APPLICANTS = ("municipality", "county_municipality")
+# Short names for groups of kinds used in REVIEWED.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "public": PUBLIC_KINDS,
+    "state": STATE_APPLICANTS,
+    "municipal": MUNICIPAL_APPLICANTS,
+    "municipality": ("municipality",),
+    "companies": COMPANY_KINDS,
+    "company": ("company",),
+    "social_entrepreneur": ("social_entrepreneur",),
+    "research": ("research",),
+    "health_trust": ("health_trust",),
+    "inter_municipal": ("inter_municipal",),
+    "other_public": ("other_public",),
+    "state_agency": ("state_agency",),
+}
+
+MNOK = Decimal(1_000_000)
+
+# Owners: reference keys of organisations in the reference data ("stat:<organisation number>", "stat:doga"),
+# "@county_municipalities" / "@county_governors" for all of that kind, "new:<key>" for an owner created here.
+DIGDIR, DFO, INNOVASJON_NORGE, FORSKNINGSRADET = "stat:991825827", "stat:986252932", "stat:986399445", "stat:970141669"
+DOGA, KS, HDIR, EHELSE, NAV = "stat:doga", "stat:971032146", "stat:983544622", "stat:915933149", "stat:889640782"
+FINANSTILSYNET, DATATILSYNET = "stat:840747972", "stat:974761467"
+KDD, FIN, HOD = "stat:972417858", "stat:972417807", "stat:983887406"
+
+# Owners not in the reference data, created by the loader (no organisation number: not invented).
+NEW_OWNERS: dict[str, dict[str, str]] = {
+    "new:ntnu": {"name": "Norges teknisk-naturvitenskapelige universitet (NTNU)", "kind": "research"},
+    "new:nmbu": {"name": "Norges miljø- og biovitenskapelige universitet (NMBU)", "kind": "research"},
+}
+
+
+def _entry(
+    slug: str,
+    owners: tuple[str, ...],
+    applicants: tuple[str, ...],
+    *,
+    partners: tuple[str, ...] = (),
+    sectors: tuple[str, ...] = (),
+    requirements: tuple[str, ...] = (),
+    open_call: bool = False,
+    ended_on: datetime.date | None = None,
+    ended: bool = False,
+    status_note: str = "",
+    unverified: str = "",
+    grant_max: Decimal | None = None,
+    cost: tuple[Decimal | None, Decimal | None] = (None, None),
+    cofunding: Decimal | None = None,
+    note: str = "",
+) -> dict[str, Any]:
+    return {
+        "slug": slug,
+        "owners": owners,
+        "applicants": applicants,
+        "partners": partners,
+        "sectors": sectors,
+        "requirements": requirements,
+        "open_call": open_call,
+        "ended": ended or ended_on is not None,
+        "ended_on": ended_on,
+        "status_note": status_note,
+        "unverified": unverified,
+        "grant_max": grant_max,
+        "cost": cost,
+        "cofunding": cofunding,
+        "note": note,
+    }
+
+
+# The reviewed mapping, keyed by the ``instrument`` column. Applicants and partners are groups from GROUPS.
+REVIEWED: dict[str, dict[str, Any]] = {
+    "Stimulation scheme for innovation and service design": _entry(
+        "stimulab", (DIGDIR, DOGA), ("public",), requirements=("process_commitment",), open_call=True,
+        note="Public agencies of both levels apply; projects are chosen in rounds. The 20 MNOK is the pot, not a "
+        "per-project amount (per-project sums unverified, DOMAIN.md §10).",
+    ),
+    "Co-financing scheme for digitalisation projects": _entry(
+        "medfinansiering", (DIGDIR,), ("state",), partners=("municipal", "inter_municipal", "companies"),
+        requirements=("benefit_plan",), open_call=True, grant_max=50 * MNOK, cost=(10 * MNOK, 100 * MNOK),
+        cofunding=Decimal(50),
+        note="Applicants: state administrative bodies (DOMAIN.md §3.3, 2019: municipalities only as partners). "
+        "Amounts are the latest stated terms: project cost 10–100 MNOK, up to 50 %, at most 50 MNOK.",
+    ),
+    "Innovation prize": _entry(
+        "innovasjonsprisen", (DIGDIR,), ("public",), unverified="The criteria for the prize.",
+        note="Recognition is not an offer of the catalogue; the network is.",
+    ),
+    "Digitalisation council": _entry(
+        "digitaliseringsradet", (DIGDIR,), ("state",), note="For state agencies (agency heads)."
+    ),
+    "Project model": _entry("prosjektveiviseren", (DIGDIR,), ("public",), note="Mainly for state projects; open to all."),
+    "Learn from others web / state innovation network / Nordic Innovation Hub": _entry(
+        "laer-av-andre", (DIGDIR, KS), ("state", "other_public"), note="State network; KS takes part."
+    ),
+    "Innovation barometer (state)": _entry("innovasjonsbarometeret-staten", (DIGDIR,), ("state",)),
+    "Benefit-realisation and socio-economic guides": _entry(
+        "dfo-veiledere", (DFO,), ("public",), note="Written for the state, usable by all public bodies."
+    ),
+    "Public procurement expert body incl. innovative procurement": _entry(
+        "anskaffelser-no", (DFO,), ("public",)
+    ),
+    "Programme for innovation purchases from start-ups": _entry(
+        "startoff", (DFO, DIGDIR), ("public",), partners=("companies",), ended=True,
+        status_note="Discontinued in the 2024 state budget (the programme ran 2020–2024).",
+        note="Public buyers apply; start-ups are the suppliers. Ended: the exact date is not in the source.",
+    ),
+    "Leader competence and e-learning; mobility programme": _entry("dfo-kompetanse", (DFO,), ("state",)),
+    "Innovation partnership scheme": _entry(
+        "innovasjonspartnerskap", (INNOVASJON_NORGE, FORSKNINGSRADET), ("public",), partners=("companies",),
+        open_call=True, unverified="The amounts (secondary sources).",
+        note="Public bodies covered by the procurement rules apply; companies are the partners.",
+    ),
+    "Innovation contracts": _entry(
+        "innovasjonskontrakter", (INNOVASJON_NORGE,), ("company",), partners=("public",),
+        requirements=("pilot_customer",), cofunding=Decimal(50), unverified="All facts (secondary sources only).",
+        note="The SME supplier applies; a public body takes part as pilot customer only.",
+    ),
+    "Clusters": _entry(
+        "klynger", (INNOVASJON_NORGE, FORSKNINGSRADET), ("companies",), partners=("public", "research"),
+        unverified="Only the existence is verified.",
+        note="Companies form the clusters; public bodies join as members.",
+    ),
+    "Pilot-E / Pilot-T": _entry(
+        "pilot-e-pilot-t", (INNOVASJON_NORGE, FORSKNINGSRADET), ("companies",), partners=("public",),
+        note="Companies apply; public buyers take part as partners.",
+    ),
+    "Design-driven innovation tools": _entry("doga-verktoy", (DOGA,), ("public",)),
+    "National supplier development programme": _entry(
+        "lup", (KS,), ("public", "companies"),
+        note="Owned by NHO and KS; NHO is not in the reference data, so KS is the linked owner.",
+    ),
+    "Research and innovation in the municipal sector": _entry(
+        "forkommune", (FORSKNINGSRADET,), ("municipal",), open_call=True, note="Funds are announced in calls."
+    ),
+    "Innovation project for the public sector": _entry(
+        "ipo", (FORSKNINGSRADET,), ("public",), requirements=("research_partner",), open_call=True,
+        unverified="Per-project limits.",
+    ),
+    "Public-sector PhD": _entry(
+        "offentlig-sektor-phd", (FORSKNINGSRADET,), ("public",), unverified="The co-funding rate.",
+        note="Only the counts are verified.",
+    ),
+    "Pre-commercial procurement funding": _entry("forkommersielle-anskaffelser", (FORSKNINGSRADET,), ("public",), open_call=True),
+    "Sector research programmes": _entry(
+        "sektorprogrammer", (FORSKNINGSRADET,), ("public", "companies"),
+        sectors=("education", "health_care", "transport", "administration"),
+        note="Sectors from the programmes' names: FINNUT education, HELSEVEL and Pilot Helse health, Transport 2025 "
+        "transport, IKTPLUSS digitalisation.",
+    ),
+    "Regional mobilisation": _entry(
+        "forregion", (FORSKNINGSRADET, "@county_municipalities"), ("municipal", "companies"),
+        note="The money is small (pre-projects).",
+    ),
+    "Regional research funds": _entry(
+        "regionale-forskningsfond", ("@county_municipalities",), ("municipal", "companies"), open_call=True
+    ),
+    "Horizon 2020 / Horizon Europe mobilisation": _entry(
+        "horisont-europa", (FORSKNINGSRADET, KS), ("public",), note="The EU is the owner of the programme itself."
+    ),
+    "County governor project discretionary funds": _entry(
+        "prosjektskjonnsmidler", ("@county_governors",), ("municipality",),
+        note="The county governors give the funds to municipalities.",
+    ),
+    "Partnership for radical innovation": _entry(
+        "partnerskap-radikal-innovasjon", (KS,), ("municipal",), unverified="Whether money is offered.",
+        note="Money is marked unverified in the source and is left out of the offers.",
+    ),
+    "Digital joint-solution fund": _entry(
+        "digifin", (KS,), ("municipal", "other_public"), partners=("inter_municipal",),
+        requirements=("matching_contribution",), cofunding=Decimal(50),
+        note="Municipal enterprises and inter-municipal companies only when a municipality co-applies; the "
+        "municipal sector contributes at least as much as the state (so at most half).",
+    ),
+    "KS method tools": _entry("ks-metodeverktoy", (KS,), ("municipal",)),
+    "Elected representatives programme": _entry("ks-folkevalgtprogram", (KS,), ("municipal",)),
+    "Employee survey": _entry("10-faktor", (KS,), ("municipal",)),
+    "National welfare technology programme": _entry(
+        "velferdsteknologiprogrammet", (HDIR, EHELSE, KS), ("municipality",), sectors=("health_care",)
+    ),
+    "Need-driven health innovation service": _entry(
+        "innomed", (KS,), ("public",), sectors=("health_care",),
+        note="Owned by the regional health authorities with KS; KS is the linked owner.",
+    ),
+    "Public health programme in municipalities": _entry(
+        "folkehelseprogrammet", (HDIR,), ("municipality",), sectors=("health_care",),
+        unverified="The owner.", status_note="Runs 2017–2027.",
+    ),
+    "Water-sector technology programme": _entry(
+        "vannbransjen-teknologi", (HOD,), ("municipality", "companies"), sectors=("infrastructure",),
+        requirements=("matching_contribution",), cofunding=Decimal(50),
+        note="At least equal contributions from municipalities and suppliers: the state covers at most half.",
+    ),
+    "National centre for water infrastructure": _entry(
+        "vanninfrastruktur-senter", ("new:nmbu",), ("municipality", "companies"), sectors=("infrastructure",)
+    ),
+    "Social entrepreneurship grant; welfare-bond pilot": _entry(
+        "sosialt-entreprenorskap", (NAV,), ("social_entrepreneur", "state_agency"), sectors=("welfare",),
+        note="The grant is for social entrepreneurs; the welfare-bond pilot is run by state agencies.",
+    ),
+    "Trials act": _entry(
+        "forsoksloven", (KDD,), ("municipal", "state"), note="Trials are approved by the King or the ministry."
+    ),
+    "Regulatory sandboxes": _entry(
+        "regulatoriske-sandkasser", (FINANSTILSYNET, DATATILSYNET), ("companies", "public"),
+        note="Finanstilsynet's sandbox is for companies; Datatilsynet's also for public bodies.",
+    ),
+    "Procurement academy": _entry("anskaffelsesakademiet", (DIGDIR, DFO, KS), ("public",)),
+    "Council for public-sector innovation": _entry(
+        "rad-for-innovasjon", (KDD,), ("public",), unverified="Whether the council was set up as planned.",
+        note="Announced in the white paper (a plan).",
+    ),
+    "Programme financing pilot": _entry(
+        "programfinansiering-0-24", (), ("municipality",), ended_on=datetime.date(2022, 12, 31),
+        status_note="The pilot ran until the end of 2022.",
+        note="Owned by the 0–24 cooperation's ministries; none is linked.",
+    ),
+    "Budget-rule flexibility for investments": _entry(
+        "overskridelse-investering", (FIN,), ("state",),
+        note="Up to 5 % of the operating appropriation, repaid over the next five budget years.",
+    ),
+    "Elements of AI online course": _entry("elements-of-ai", ("new:ntnu", KS), ("public",)),
+    "Health communities": _entry(
+        "helsefellesskap", (HOD, KS), ("municipality", "health_trust"), sectors=("health_care",)
+    ),
+    "Regional digitalisation networks": _entry("regionale-digitaliseringsnettverk", (KS,), ("municipal",)),
+}  # fmt: skip
+
+
+@dataclass
+class InstrumentRow:
+    row: int
+    values: dict[str, Any]
+    owner_keys: tuple[str, ...] = ()
+    raw: dict[str, str] = field(default_factory=dict)
+
+
+def _words(text: str) -> list[str]:
+    """``"money (to buy …); advice"`` → ``["money", "advice"]``: split on ";", drop qualifiers in brackets."""
+    words = []
+    for part in text.split(";"):
+        word = re.sub(r"\([^)]*\)", "", part).strip().lower()
+        if word:
+            words.append(word)
+        elif "(" in part:  # "(money U)": a word marked unverified, kept in brackets
+            inner = re.sub(r"\s+u$", "", part.strip().strip("()").strip().lower())
+            if inner:
+                words.append(inner)
+    return words
+
+
+def parse_offers(text: str) -> tuple[list[str], list[str]]:
+    """The offers, and the words not known."""
+    offers: list[str] = []
+    unknown: list[str] = []
+    for word in _words(text):
+        if word not in OFFER_WORDS:
+            unknown.append(word)
+        elif OFFER_WORDS[word] and OFFER_WORDS[word] not in offers:
+            offers.append(str(OFFER_WORDS[word]))
+    return offers, unknown
+
+
+def parse_phases(text: str) -> tuple[list[str], list[str]]:
+    phases: list[str] = []
+    unknown: list[str] = []
+    for word in _words(text):
+        if word not in PHASE_WORDS:
+            unknown.append(word)
+            continue
+        for phase in PHASE_WORDS[word]:
+            if phase not in phases:
+                phases.append(phase)
+    return [p for p in ALL_PHASES if p in phases], unknown
+
+
+def parse_verification(text: str) -> str | None:
+    """V → verified, S → secondary, U → unverified; a qualified V or S (``V (existence); criteria U``) → partly."""
+    text = text.strip()
+    if text in ("V", "S", "U"):
+        return {"V": "verified", "S": "secondary", "U": "unverified"}[text]
+    if text[:2] in ("V ", "S "):
+        return "partly"
+    return None
+
+
+def expand(groups: tuple[str, ...]) -> list[str]:
+    kinds: list[str] = []
+    for group in groups:
+        for kind in GROUPS[group]:
+            if kind not in kinds:
+                kinds.append(kind)
+    return kinds
+
+
+def read_instruments(data_dir: Path = DEFAULT_DATA_DIR) -> list[InstrumentRow]:
+    """Every row of ``instruments.csv`` as catalogue values, or :class:`ReferenceDataError` with every problem."""
+    path = data_dir / INSTRUMENTS_FILE
+    problems: list[Problem] = []
+    rows: list[InstrumentRow] = []
+    if not path.exists():
+        raise ReferenceDataError([Problem(INSTRUMENTS_FILE, None, None, "the file is missing")])
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = tuple(reader.fieldnames or ())
+        missing = [column for column in COLUMNS if column not in header]
+        if missing:
+            raise ReferenceDataError(
+                [Problem(INSTRUMENTS_FILE, 1, None, f"missing column(s): {', '.join(missing)}")]
+            )
+        seen: dict[str, int] = {}
+        for number, raw in enumerate(reader, start=2):
+            rows_problems_before = len(problems)
+
+            def problem(column: str | None, message: str, number: int = number) -> None:
+                problems.append(Problem(INSTRUMENTS_FILE, number, column, message))
+
+            cells = {column: (raw.get(column) or "").strip() for column in COLUMNS}
+            for column in REQUIRED:
+                if not cells[column]:
+                    problem(column, "is empty")
+            name = cells["instrument"]
+            if name in seen:
+                problem("instrument", f"the same instrument as row {seen[name]}")
+            seen[name] = number
+            review = REVIEWED.get(name)
+            if name and review is None:
+                problem("instrument", f"“{name}” has no reviewed mapping in nyskap.instruments.catalogue.REVIEWED")
+            offers, unknown_offers = parse_offers(cells["offers"])
+            if unknown_offers:
+                problem("offers", f"unknown offer(s): {', '.join(unknown_offers)}")
+            phases, unknown_phases = parse_phases(cells["phase"])
+            if unknown_phases:
+                problem("phase", f"unknown phase(s): {', '.join(unknown_phases)}")
+            verification = parse_verification(cells["status"]) if cells["status"] else "unverified"
+            if verification is None:
+                problem("status", f"“{cells['status']}” is not V, S or U (with a qualifier)")
+            if len(problems) > rows_problems_before or review is None:
+                continue
+            rows.append(
+                InstrumentRow(
+                    row=number,
+                    raw=cells,
+                    owner_keys=review["owners"],
+                    values={
+                        "slug": review["slug"],
+                        "name_en": name,
+                        "name_nb": cells["norwegian_name"],
+                        "name_nn": cells["norwegian_name"],
+                        "owner_text": cells["owner"],
+                        "offers": offers,
+                        "offers_text": cells["offers"],
+                        "applicant_kinds": expand(review["applicants"]),
+                        "partner_kinds": expand(review["partners"]),
+                        "target_text": cells["target_group"],
+                        "phases": phases,
+                        "phases_text": cells["phase"],
+                        "sectors": list(review["sectors"]),
+                        "requirements": list(review["requirements"]),
+                        "requires_open_call": review["open_call"],
+                        "grant_max": review["grant_max"],
+                        "project_cost_min": review["cost"][0],
+                        "project_cost_max": review["cost"][1],
+                        "cofunding_max_percent": review["cofunding"],
+                        "amounts_text": "" if cells["amounts_or_rules"] in ("", "—") else cells["amounts_or_rules"],
+                        "status": "ended" if review["ended"] else "active",
+                        "ended_on": review["ended_on"],
+                        "status_note": review["status_note"],
+                        "verification": verification,
+                        "verification_text": cells["status"],
+                        "unverified_facts": review["unverified"],
+                        "source": cells["source"],
+                        "mapping_note": review["note"],
+                    },
+                )
+            )
+    if problems:
+        raise ReferenceDataError(problems)
+    return rows

@@ -1,0 +1,250 @@
+"""The matcher: which instruments fit a project or a few answers, and why. Pure and deterministic — it reads plain
+facts about each instrument (``InstrumentFacts``) and the question (``MatchInput``), never the database, so the
+same input always gives the same ranked list.
+
+How it decides (shown on the matcher page as its methods text):
+
+1. **Hard rules exclude.** An instrument is left out of the ranking, with the reason, when
+   - it has ended (``status`` ended);
+   - the asker's kind of organisation may not apply: it is not among the instrument's applicant kinds. When the
+     kind may take part *as a partner only* (the co-financing scheme: "municipalities only as partners"), the reason
+     says so;
+   - the asker's municipality is larger than the instrument's population limit;
+   - the asker wants only what can be applied for now, the instrument takes applications only through calls, and
+     no call is open today.
+   A rule whose input was not given (no organisation, no population) is not applied, and the result says that it
+   was not checked.
+2. **Soft criteria rank** the rest. Each criterion the asker answered gives points out of its weight:
+   phase 40 (the instrument covers the phase), needs 30 (share of the asked-for offers the instrument has),
+   innovation type 15 and sector 15 (full points when the instrument is open to every type or sector, or names
+   one asked for). The score is the points won divided by the weights of the answered criteria, as a whole
+   percentage (half rounds up). Unanswered criteria neither help nor hurt.
+3. **Ties** are broken by an open call today (first), then the name, then the slug, so the order is total.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+WEIGHTS = {"phase": 40, "needs": 30, "innovation_type": 15, "sector": 15}
+
+STATE_KINDS = ("state_agency", "ministry", "county_governor", "health_trust")
+MUNICIPAL_KINDS = ("municipality", "county_municipality", "inter_municipal")
+PUBLIC_KINDS = (*STATE_KINDS, *MUNICIPAL_KINDS, "other_public")
+COMPANY_KINDS = ("company", "social_entrepreneur")
+
+
+@dataclass(frozen=True)
+class InstrumentFacts:
+    key: str
+    name: str
+    offers: tuple[str, ...] = ()
+    applicant_kinds: tuple[str, ...] = ()
+    partner_kinds: tuple[str, ...] = ()
+    max_population: int | None = None
+    phases: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    innovation_types: tuple[str, ...] = ()
+    requires_open_call: bool = False
+    ended: bool = False
+    ended_on: datetime.date | None = None
+    has_open_call: bool = False
+
+
+@dataclass(frozen=True)
+class MatchInput:
+    phase: str = ""
+    needs: tuple[str, ...] = ()
+    innovation_types: tuple[str, ...] = ()
+    sector: str = ""
+    organisation_kind: str = ""
+    population: int | None = None
+    only_open_calls: bool = False
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One line of explanation. ``fits`` is True (speaks for), False (speaks against) or None (a note)."""
+
+    code: str
+    message: str
+    fits: bool | None
+
+
+@dataclass
+class MatchResult:
+    key: str
+    name: str
+    score: int
+    excluded: bool
+    has_open_call: bool
+    reasons: list[Reason] = field(default_factory=list)
+
+
+# Words for kinds of organisation, for the reasons. Plural msgids, so the sentences read naturally.
+
+
+def kind_plural(kind: str) -> str:
+    return {
+        "municipality": _("municipalities"),
+        "county_municipality": _("county municipalities"),
+        "state_agency": _("state agencies"),
+        "ministry": _("ministries"),
+        "county_governor": _("county governors"),
+        "health_trust": _("health trusts"),
+        "inter_municipal": _("inter-municipal companies"),
+        "other_public": _("other public bodies"),
+        "company": _("companies"),
+        "social_entrepreneur": _("social entrepreneurs"),
+        "research": _("research organisations"),
+        "voluntary": _("voluntary organisations"),
+    }.get(kind, kind)
+
+
+def describe_kinds(kinds: Iterable[str]) -> str:
+    """A short phrase for a set of kinds: named groups first ("state bodies"), then the remaining kinds."""
+    remaining = set(kinds)
+    parts: list[str] = []
+    for group, label in (
+        (set(PUBLIC_KINDS), _("public bodies")),
+        (set(STATE_KINDS), _("state bodies")),
+        ({"state_agency", "ministry", "county_governor"}, _("state bodies")),
+        ({"municipality", "county_municipality", "inter_municipal"}, _("the municipal sector")),
+        ({"municipality", "county_municipality"}, _("municipalities and county municipalities")),
+        (set(COMPANY_KINDS), _("companies")),
+    ):
+        if group <= remaining:
+            parts.append(str(label))
+            remaining -= group
+    parts += [kind_plural(kind) for kind in sorted(remaining)]
+    if not parts:
+        return _("nobody")
+    if len(parts) == 1:
+        return parts[0]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+def _percent(points: Decimal, weight: int) -> int:
+    if weight == 0:
+        return 100
+    return int((points * 100 / weight).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _hard_rules(facts: InstrumentFacts, asked: MatchInput) -> list[Reason]:
+    """The reasons that exclude the instrument (empty when none does)."""
+    refusals: list[Reason] = []
+    if facts.ended:
+        if facts.ended_on:
+            message = _("The scheme ended on %(date)s.") % {"date": facts.ended_on.strftime("%d.%m.%Y")}
+        else:
+            message = _("The scheme has ended.")
+        refusals.append(Reason("ended", message, False))
+    kind = asked.organisation_kind
+    if kind and kind not in facts.applicant_kinds:
+        values = {"applicants": describe_kinds(facts.applicant_kinds), "kind": kind_plural(kind)}
+        if kind in facts.partner_kinds:
+            message = _("The scheme is for %(applicants)s; %(kind)s can only be partners.") % values
+            refusals.append(Reason("partner_only", message, False))
+        else:
+            message = _("The scheme is for %(applicants)s, not for %(kind)s.") % values
+            refusals.append(Reason("not_eligible", message, False))
+    if facts.max_population is not None and asked.population is not None and asked.population > facts.max_population:
+        message = _("The scheme is for municipalities with at most %(limit)s inhabitants.") % {
+            "limit": f"{facts.max_population:,}".replace(",", "\u00a0")
+        }
+        refusals.append(Reason("too_large", message, False))
+    if asked.only_open_calls and facts.requires_open_call and not facts.has_open_call:
+        refusals.append(Reason("no_open_call", _("Applications only through calls, and no call is open now."), False))
+    return refusals
+
+
+def match_one(facts: InstrumentFacts, asked: MatchInput) -> MatchResult:
+    reasons = _hard_rules(facts, asked)
+    excluded = bool(reasons)
+    if not asked.organisation_kind and not facts.ended:
+        reasons.append(Reason("kind_unknown", _("Not checked who may apply: no organisation was given."), None))
+    elif asked.organisation_kind and not excluded:
+        reasons.append(
+            Reason(
+                "eligible",
+                _("%(kind)s may apply.") % {"kind": kind_plural(asked.organisation_kind).capitalize()},
+                True,
+            )
+        )
+
+    points = Decimal(0)
+    weight = 0
+    if asked.phase:
+        weight += WEIGHTS["phase"]
+        if asked.phase in facts.phases:
+            points += WEIGHTS["phase"]
+            reasons.append(Reason("phase", _("Covers the phase you are in."), True))
+        else:
+            reasons.append(Reason("phase", _("Does not cover the phase you are in."), False))
+    if asked.needs:
+        weight += WEIGHTS["needs"]
+        wanted = list(dict.fromkeys(asked.needs))
+        covered = [need for need in wanted if need in facts.offers]
+        points += Decimal(WEIGHTS["needs"]) * len(covered) / len(wanted)
+        if covered:
+            reasons.append(
+                Reason(
+                    "needs",
+                    _("Offers %(covered)d of the %(wanted)d kinds of support you need.")
+                    % {"covered": len(covered), "wanted": len(wanted)},
+                    True,
+                )
+            )
+        else:
+            reasons.append(Reason("needs", _("Offers none of the kinds of support you need."), False))
+    if asked.innovation_types:
+        weight += WEIGHTS["innovation_type"]
+        if not facts.innovation_types:
+            points += WEIGHTS["innovation_type"]
+            reasons.append(Reason("innovation_type", _("Open to every kind of innovation."), True))
+        elif set(asked.innovation_types) & set(facts.innovation_types):
+            points += WEIGHTS["innovation_type"]
+            reasons.append(Reason("innovation_type", _("Aimed at your kind of innovation."), True))
+        else:
+            reasons.append(Reason("innovation_type", _("Aimed at other kinds of innovation."), False))
+    if asked.sector:
+        weight += WEIGHTS["sector"]
+        if not facts.sectors:
+            points += WEIGHTS["sector"]
+            reasons.append(Reason("sector", _("Open to every sector."), True))
+        elif asked.sector in facts.sectors:
+            points += WEIGHTS["sector"]
+            reasons.append(Reason("sector", _("Aimed at your sector."), True))
+        else:
+            reasons.append(Reason("sector", _("Aimed at other sectors."), False))
+
+    if facts.requires_open_call and not excluded:
+        if facts.has_open_call:
+            reasons.append(Reason("open_call", _("A call is open now."), True))
+        else:
+            reasons.append(
+                Reason("no_open_call", _("Applications only through calls; no call is open now – watch for the next."), None)
+            )
+    score = 0 if excluded else _percent(points, weight)
+    return MatchResult(
+        key=facts.key,
+        name=facts.name,
+        score=score,
+        excluded=excluded,
+        has_open_call=facts.has_open_call,
+        reasons=reasons,
+    )
+
+
+def sort_key(result: MatchResult) -> tuple[bool, int, bool, str, str]:
+    return (result.excluded, -result.score, not result.has_open_call, result.name.casefold(), result.key)
+
+
+def match(instruments: Sequence[InstrumentFacts], asked: MatchInput) -> list[MatchResult]:
+    """Every instrument with its score and reasons: the ranked ones first (best first), then the excluded ones."""
+    return sorted((match_one(facts, asked) for facts in instruments), key=sort_key)
