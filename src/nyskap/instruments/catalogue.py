@@ -168,7 +168,9 @@ REVIEWED: dict[str, dict[str, Any]] = {
     "Digitalisation council": _entry(
         "digitaliseringsradet", (DIGDIR,), ("state",), note="For state agencies (agency heads)."
     ),
-    "Project model": _entry("prosjektveiviseren", (DIGDIR,), ("public",), note="Mainly for state projects; open to all."),
+    "Project model": _entry(
+        "prosjektveiviseren", (DIGDIR,), ("public",), note="Mainly for state projects; open to all."
+    ),
     "Learn from others web / state innovation network / Nordic Innovation Hub": _entry(
         "laer-av-andre", (DIGDIR, KS), ("state", "other_public"), note="State network; KS takes part."
     ),
@@ -220,7 +222,9 @@ REVIEWED: dict[str, dict[str, Any]] = {
         "offentlig-sektor-phd", (FORSKNINGSRADET,), ("public",), unverified="The co-funding rate.",
         note="Only the counts are verified.",
     ),
-    "Pre-commercial procurement funding": _entry("forkommersielle-anskaffelser", (FORSKNINGSRADET,), ("public",), open_call=True),
+    "Pre-commercial procurement funding": _entry(
+        "forkommersielle-anskaffelser", (FORSKNINGSRADET,), ("public",), open_call=True
+    ),
     "Sector research programmes": _entry(
         "sektorprogrammer", (FORSKNINGSRADET,), ("public", "companies"),
         sectors=("education", "health_care", "transport", "administration"),
@@ -314,17 +318,27 @@ class InstrumentRow:
     raw: dict[str, str] = field(default_factory=dict)
 
 
+def _split(text: str) -> list[str]:
+    """Split on ";" outside brackets: ``"money (grant; pilot); advice"`` → ``["money (grant; pilot)", "advice"]``."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ";" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
 def _words(text: str) -> list[str]:
-    """``"money (to buy …); advice"`` → ``["money", "advice"]``: split on ";", drop qualifiers in brackets."""
+    """``"money (to buy …); advice"`` → ``["money", "advice"]``: qualifiers in brackets are dropped, and so is a
+    word that is itself in brackets because it is unverified (``"(money U)"``) — the page shows the source text."""
     words = []
-    for part in text.split(";"):
+    for part in _split(text):
         word = re.sub(r"\([^)]*\)", "", part).strip().lower()
         if word:
             words.append(word)
-        elif "(" in part:  # "(money U)": a word marked unverified, kept in brackets
-            inner = re.sub(r"\s+u$", "", part.strip().strip("()").strip().lower())
-            if inner:
-                words.append(inner)
     return words
 
 
@@ -384,9 +398,7 @@ def read_instruments(data_dir: Path = DEFAULT_DATA_DIR) -> list[InstrumentRow]:
         header = tuple(reader.fieldnames or ())
         missing = [column for column in COLUMNS if column not in header]
         if missing:
-            raise ReferenceDataError(
-                [Problem(INSTRUMENTS_FILE, 1, None, f"missing column(s): {', '.join(missing)}")]
-            )
+            raise ReferenceDataError([Problem(INSTRUMENTS_FILE, 1, None, f"missing column(s): {', '.join(missing)}")])
         seen: dict[str, int] = {}
         for number, raw in enumerate(reader, start=2):
             rows_problems_before = len(problems)

@@ -28,8 +28,9 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, gettext_noop
 
 WEIGHTS = {"phase": 40, "needs": 30, "innovation_type": 15, "sector": 15}
 
@@ -39,8 +40,10 @@ PUBLIC_KINDS = (*STATE_KINDS, *MUNICIPAL_KINDS, "other_public")
 COMPANY_KINDS = ("company", "social_entrepreneur")
 
 
-@dataclass(frozen=True)
-class InstrumentFacts:
+class InstrumentFacts(NamedTuple):
+    """What the matcher reads about one instrument. A named tuple: cheap to build and to cache, and the garbage
+    collector stops tracking tuples of plain values (a national catalogue is read on every match)."""
+
     key: str
     name: str
     offers: tuple[str, ...] = ()
@@ -67,8 +70,7 @@ class MatchInput:
     only_open_calls: bool = False
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """One line of explanation. ``fits`` is True (speaks for), False (speaks against) or None (a note)."""
 
     code: str
@@ -76,7 +78,7 @@ class Reason:
     fits: bool | None
 
 
-@dataclass
+@dataclass(slots=True)
 class MatchResult:
     key: str
     name: str
@@ -86,47 +88,79 @@ class MatchResult:
     reasons: list[Reason] = field(default_factory=list)
 
 
+class Words:
+    """Translations for one run of the matcher, each looked up once: a national catalogue gives thousands of
+    reasons from a few dozen sentences, and looking each up again would cost more than the matching itself.
+    Messages are marked with ``gettext_noop`` so they are still collected for translation."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+        self._phrases: dict[frozenset[str], str] = {}
+
+    def __call__(self, msgid: str) -> str:
+        text = self._texts.get(msgid)
+        if text is None:
+            text = self._texts[msgid] = gettext(msgid)
+        return text
+
+    def kind_plural(self, kind: str) -> str:
+        msgid = KIND_PLURALS.get(kind)
+        return self(msgid) if msgid else kind
+
+    def describe_kinds(self, kinds: Iterable[str]) -> str:
+        """A short phrase for a set of kinds: named groups first ("state bodies"), then the remaining kinds."""
+        key = frozenset(kinds)
+        phrase = self._phrases.get(key)
+        if phrase is None:
+            phrase = self._phrases[key] = self._describe(key)
+        return phrase
+
+    def _describe(self, kinds: frozenset[str]) -> str:
+        remaining = set(kinds)
+        parts: list[str] = []
+        for group, label in KIND_GROUPS:
+            if group <= remaining:
+                parts.append(self(label))
+                remaining -= group
+        parts += [self.kind_plural(kind) for kind in sorted(remaining)]
+        if not parts:
+            return self(gettext_noop("nobody"))
+        if len(parts) == 1:
+            return parts[0]
+        return self(gettext_noop("%(first)s and %(last)s")) % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
 # Words for kinds of organisation, for the reasons. Plural msgids, so the sentences read naturally.
+KIND_PLURALS = {
+    "municipality": gettext_noop("municipalities"),
+    "county_municipality": gettext_noop("county municipalities"),
+    "state_agency": gettext_noop("state agencies"),
+    "ministry": gettext_noop("ministries"),
+    "county_governor": gettext_noop("county governors"),
+    "health_trust": gettext_noop("health trusts"),
+    "inter_municipal": gettext_noop("inter-municipal companies"),
+    "other_public": gettext_noop("other public bodies"),
+    "company": gettext_noop("companies"),
+    "social_entrepreneur": gettext_noop("social entrepreneurs"),
+    "research": gettext_noop("research organisations"),
+    "voluntary": gettext_noop("voluntary organisations"),
+}
+KIND_GROUPS: list[tuple[set[str], str]] = [
+    (set(PUBLIC_KINDS), gettext_noop("public bodies")),
+    (set(STATE_KINDS), gettext_noop("state bodies")),
+    ({"state_agency", "ministry", "county_governor"}, gettext_noop("state bodies")),
+    ({"municipality", "county_municipality", "inter_municipal"}, gettext_noop("the municipal sector")),
+    ({"municipality", "county_municipality"}, gettext_noop("municipalities and county municipalities")),
+    (set(COMPANY_KINDS), gettext_noop("companies")),
+]
 
 
 def kind_plural(kind: str) -> str:
-    return {
-        "municipality": _("municipalities"),
-        "county_municipality": _("county municipalities"),
-        "state_agency": _("state agencies"),
-        "ministry": _("ministries"),
-        "county_governor": _("county governors"),
-        "health_trust": _("health trusts"),
-        "inter_municipal": _("inter-municipal companies"),
-        "other_public": _("other public bodies"),
-        "company": _("companies"),
-        "social_entrepreneur": _("social entrepreneurs"),
-        "research": _("research organisations"),
-        "voluntary": _("voluntary organisations"),
-    }.get(kind, kind)
+    return Words().kind_plural(kind)
 
 
 def describe_kinds(kinds: Iterable[str]) -> str:
-    """A short phrase for a set of kinds: named groups first ("state bodies"), then the remaining kinds."""
-    remaining = set(kinds)
-    parts: list[str] = []
-    for group, label in (
-        (set(PUBLIC_KINDS), _("public bodies")),
-        (set(STATE_KINDS), _("state bodies")),
-        ({"state_agency", "ministry", "county_governor"}, _("state bodies")),
-        ({"municipality", "county_municipality", "inter_municipal"}, _("the municipal sector")),
-        ({"municipality", "county_municipality"}, _("municipalities and county municipalities")),
-        (set(COMPANY_KINDS), _("companies")),
-    ):
-        if group <= remaining:
-            parts.append(str(label))
-            remaining -= group
-    parts += [kind_plural(kind) for kind in sorted(remaining)]
-    if not parts:
-        return _("nobody")
-    if len(parts) == 1:
-        return parts[0]
-    return _("%(first)s and %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
+    return Words().describe_kinds(kinds)
 
 
 def _percent(points: Decimal, weight: int) -> int:
@@ -135,44 +169,49 @@ def _percent(points: Decimal, weight: int) -> int:
     return int((points * 100 / weight).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _hard_rules(facts: InstrumentFacts, asked: MatchInput) -> list[Reason]:
+def _hard_rules(facts: InstrumentFacts, asked: MatchInput, _: Words) -> list[Reason]:
     """The reasons that exclude the instrument (empty when none does)."""
     refusals: list[Reason] = []
     if facts.ended:
         if facts.ended_on:
-            message = _("The scheme ended on %(date)s.") % {"date": facts.ended_on.strftime("%d.%m.%Y")}
+            message = _(gettext_noop("The scheme ended on %(date)s.")) % {"date": facts.ended_on.strftime("%d.%m.%Y")}
         else:
-            message = _("The scheme has ended.")
+            message = _(gettext_noop("The scheme has ended."))
         refusals.append(Reason("ended", message, False))
     kind = asked.organisation_kind
     if kind and kind not in facts.applicant_kinds:
-        values = {"applicants": describe_kinds(facts.applicant_kinds), "kind": kind_plural(kind)}
+        values = {"applicants": _.describe_kinds(facts.applicant_kinds), "kind": _.kind_plural(kind)}
         if kind in facts.partner_kinds:
-            message = _("The scheme is for %(applicants)s; %(kind)s can only be partners.") % values
+            message = _(gettext_noop("The scheme is for %(applicants)s; %(kind)s can only be partners.")) % values
             refusals.append(Reason("partner_only", message, False))
         else:
-            message = _("The scheme is for %(applicants)s, not for %(kind)s.") % values
+            message = _(gettext_noop("The scheme is for %(applicants)s, not for %(kind)s.")) % values
             refusals.append(Reason("not_eligible", message, False))
     if facts.max_population is not None and asked.population is not None and asked.population > facts.max_population:
-        message = _("The scheme is for municipalities with at most %(limit)s inhabitants.") % {
+        message = _(gettext_noop("The scheme is for municipalities with at most %(limit)s inhabitants.")) % {
             "limit": f"{facts.max_population:,}".replace(",", "\u00a0")
         }
         refusals.append(Reason("too_large", message, False))
     if asked.only_open_calls and facts.requires_open_call and not facts.has_open_call:
-        refusals.append(Reason("no_open_call", _("Applications only through calls, and no call is open now."), False))
+        refusals.append(
+            Reason("no_open_call", _(gettext_noop("Applications only through calls, and no call is open now.")), False)
+        )
     return refusals
 
 
-def match_one(facts: InstrumentFacts, asked: MatchInput) -> MatchResult:
-    reasons = _hard_rules(facts, asked)
+def match_one(facts: InstrumentFacts, asked: MatchInput, words: Words | None = None) -> MatchResult:
+    _ = words or Words()
+    reasons = _hard_rules(facts, asked, _)
     excluded = bool(reasons)
     if not asked.organisation_kind and not facts.ended:
-        reasons.append(Reason("kind_unknown", _("Not checked who may apply: no organisation was given."), None))
+        reasons.append(
+            Reason("kind_unknown", _(gettext_noop("Not checked who may apply: no organisation was given.")), None)
+        )
     elif asked.organisation_kind and not excluded:
         reasons.append(
             Reason(
                 "eligible",
-                _("%(kind)s may apply.") % {"kind": kind_plural(asked.organisation_kind).capitalize()},
+                _(gettext_noop("%(kind)s may apply.")) % {"kind": _.kind_plural(asked.organisation_kind).capitalize()},
                 True,
             )
         )
@@ -183,9 +222,9 @@ def match_one(facts: InstrumentFacts, asked: MatchInput) -> MatchResult:
         weight += WEIGHTS["phase"]
         if asked.phase in facts.phases:
             points += WEIGHTS["phase"]
-            reasons.append(Reason("phase", _("Covers the phase you are in."), True))
+            reasons.append(Reason("phase", _(gettext_noop("Covers the phase you are in.")), True))
         else:
-            reasons.append(Reason("phase", _("Does not cover the phase you are in."), False))
+            reasons.append(Reason("phase", _(gettext_noop("Does not cover the phase you are in.")), False))
     if asked.needs:
         weight += WEIGHTS["needs"]
         wanted = list(dict.fromkeys(asked.needs))
@@ -195,40 +234,44 @@ def match_one(facts: InstrumentFacts, asked: MatchInput) -> MatchResult:
             reasons.append(
                 Reason(
                     "needs",
-                    _("Offers %(covered)d of the %(wanted)d kinds of support you need.")
+                    _(gettext_noop("Offers %(covered)d of the %(wanted)d kinds of support you need."))
                     % {"covered": len(covered), "wanted": len(wanted)},
                     True,
                 )
             )
         else:
-            reasons.append(Reason("needs", _("Offers none of the kinds of support you need."), False))
+            reasons.append(Reason("needs", _(gettext_noop("Offers none of the kinds of support you need.")), False))
     if asked.innovation_types:
         weight += WEIGHTS["innovation_type"]
         if not facts.innovation_types:
             points += WEIGHTS["innovation_type"]
-            reasons.append(Reason("innovation_type", _("Open to every kind of innovation."), True))
+            reasons.append(Reason("innovation_type", _(gettext_noop("Open to every kind of innovation.")), True))
         elif set(asked.innovation_types) & set(facts.innovation_types):
             points += WEIGHTS["innovation_type"]
-            reasons.append(Reason("innovation_type", _("Aimed at your kind of innovation."), True))
+            reasons.append(Reason("innovation_type", _(gettext_noop("Aimed at your kind of innovation.")), True))
         else:
-            reasons.append(Reason("innovation_type", _("Aimed at other kinds of innovation."), False))
+            reasons.append(Reason("innovation_type", _(gettext_noop("Aimed at other kinds of innovation.")), False))
     if asked.sector:
         weight += WEIGHTS["sector"]
         if not facts.sectors:
             points += WEIGHTS["sector"]
-            reasons.append(Reason("sector", _("Open to every sector."), True))
+            reasons.append(Reason("sector", _(gettext_noop("Open to every sector.")), True))
         elif asked.sector in facts.sectors:
             points += WEIGHTS["sector"]
-            reasons.append(Reason("sector", _("Aimed at your sector."), True))
+            reasons.append(Reason("sector", _(gettext_noop("Aimed at your sector.")), True))
         else:
-            reasons.append(Reason("sector", _("Aimed at other sectors."), False))
+            reasons.append(Reason("sector", _(gettext_noop("Aimed at other sectors.")), False))
 
     if facts.requires_open_call and not excluded:
         if facts.has_open_call:
-            reasons.append(Reason("open_call", _("A call is open now."), True))
+            reasons.append(Reason("open_call", _(gettext_noop("A call is open now.")), True))
         else:
             reasons.append(
-                Reason("no_open_call", _("Applications only through calls; no call is open now – watch for the next."), None)
+                Reason(
+                    "no_open_call",
+                    _(gettext_noop("Applications only through calls; no call is open now – watch for the next.")),
+                    None,
+                )
             )
     score = 0 if excluded else _percent(points, weight)
     return MatchResult(
@@ -247,4 +290,5 @@ def sort_key(result: MatchResult) -> tuple[bool, int, bool, str, str]:
 
 def match(instruments: Sequence[InstrumentFacts], asked: MatchInput) -> list[MatchResult]:
     """Every instrument with its score and reasons: the ranked ones first (best first), then the excluded ones."""
-    return sorted((match_one(facts, asked) for facts in instruments), key=sort_key)
+    words = Words()
+    return sorted((match_one(facts, asked, words) for facts in instruments), key=sort_key)

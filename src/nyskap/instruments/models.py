@@ -95,9 +95,7 @@ class Instrument(models.Model):
     target_text = models.CharField(_("target group as stated in the source"), max_length=300, blank=True)
     phases = models.JSONField(_("phases"), default=list, blank=True)
     phases_text = models.CharField(_("phases as stated in the source"), max_length=200, blank=True)
-    sectors = models.JSONField(
-        _("sectors"), default=list, blank=True, help_text=_("Empty means open to every sector.")
-    )
+    sectors = models.JSONField(_("sectors"), default=list, blank=True, help_text=_("Empty means open to every sector."))
     innovation_types = models.JSONField(
         _("innovation types"), default=list, blank=True, help_text=_("Empty means open to every type.")
     )

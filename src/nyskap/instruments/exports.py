@@ -1,0 +1,124 @@
+"""The catalogue as CSV, XLSX and JSON. Text that a spreadsheet would read as a formula is neutralised (the same
+rule as the project export: a leading apostrophe)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import tempfile
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import IO, Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from nyskap.organisations.models import Organisation
+from nyskap.projects.importexport import neutralise
+
+from .models import Instrument
+
+COLUMNS = [
+    "slug",
+    "name_nb",
+    "name_nn",
+    "name_en",
+    "owners",
+    "owner_text",
+    "offers",
+    "applicant_kinds",
+    "partner_kinds",
+    "max_population",
+    "phases",
+    "sectors",
+    "innovation_types",
+    "grant_max",
+    "project_cost_min",
+    "project_cost_max",
+    "cofunding_max_percent",
+    "requirements",
+    "requires_open_call",
+    "amounts_text",
+    "status",
+    "ended_on",
+    "status_note",
+    "verification",
+    "unverified_facts",
+    "source",
+    "website",
+    "url",
+    "updated_at",
+]
+
+
+def records(instruments: QuerySet[Instrument], *, base_url: str) -> Iterator[dict[str, Any]]:
+    """One dict per instrument with the API's field names and formats."""
+    owners = Prefetch("owners", queryset=Organisation.objects.order_by("name"))
+    for instrument in instruments.prefetch_related(owners).iterator(chunk_size=500):
+        record: dict[str, Any] = {}
+        for column in COLUMNS:
+            if column == "owners":
+                record[column] = [{"slug": o.slug, "name": o.name} for o in instrument.owners.all()]
+            elif column == "url":
+                record[column] = base_url + reverse("instruments:detail", kwargs={"slug": instrument.slug})
+            else:
+                record[column] = getattr(instrument, column)
+        yield record
+
+
+def _cells(record: dict[str, Any]) -> list[Any]:
+    cells: list[Any] = []
+    for column in COLUMNS:
+        value = record[column]
+        if column == "owners":
+            value = "; ".join(owner["name"] for owner in value)
+        elif isinstance(value, list):
+            value = "; ".join(str(item) for item in value)
+        elif isinstance(value, datetime.datetime):
+            value = value.isoformat(timespec="seconds")
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = float(value)
+        elif value is None:
+            value = ""
+        cells.append(neutralise(value))
+    return cells
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_csv(instruments: QuerySet[Instrument], *, base_url: str) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(COLUMNS)
+    for record in records(instruments, base_url=base_url):
+        yield writer.writerow(_cells(record))
+
+
+def export_json(instruments: QuerySet[Instrument], *, base_url: str) -> Iterator[str]:
+    yield "["
+    first = True
+    for record in records(instruments, base_url=base_url):
+        yield ("" if first else ",") + "\n" + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
+        first = False
+    yield "\n]\n"
+
+
+def export_xlsx(instruments: QuerySet[Instrument], *, base_url: str) -> IO[bytes]:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Instruments")[:31])
+    sheet.append(COLUMNS)
+    for record in records(instruments, base_url=base_url):
+        sheet.append(_cells(record))
+    output = tempfile.TemporaryFile()  # noqa: SIM115 — handed to the response, which closes it
+    workbook.save(output)
+    output.seek(0)
+    return output
