@@ -36,10 +36,12 @@ migrate: install
 
 reference-data: migrate
 	$(MANAGE) load_reference_data
+	$(MANAGE) load_instruments
 
 demo-data: reference-data
 	$(MANAGE) demo_data
 	$(MANAGE) load_project_cases
+	$(MANAGE) demo_calls
 	$(if $(SIZE),$(MANAGE) generate_projects $(SIZE))
 
 run: demo-data
@@ -77,6 +79,8 @@ bench: install
 	$(PY) bench/run.py
 	$(PY) bench/projects.py --size $(BENCH_SIZE)
 	$(PY) bench/projects.py --size $(BENCH_SIZE) --database-url $(BENCH_DATABASE_URL)
+	$(PY) bench/instruments.py
+	$(PY) bench/instruments.py --database-url $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) node_modules var
