@@ -1,3 +1,528 @@
-from ninja import Router
+"""Benefit realisation in the open API (``/api/v1/benefits``).
+
+- ``POST /calculate``: cash flows and analysis parameters in, the net present value by R-109 and the yearly table
+  behind it out, with the co-financing scheme's checks — so other systems can compute exactly as Nyskap does. No
+  token needed; nothing is stored.
+- ``GET /parameters``: the versioned parameter table.
+- ``GET /plans/{slug}``: the current plan of a project the caller may see (anonymous: public projects).
+- ``POST /benefits/{id}/measurements``: a benefit owner (or the plan's editors) records a measurement, with a token.
+
+Money is given and returned as decimal strings or numbers in NOK; results are rounded to øre.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from pydantic import BeforeValidator, ConfigDict, StrictBool, StringConstraints, WithJsonSchema
+
+from nyskap.api.errors import ErrorOut
+from nyskap.projects.api import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
+from nyskap.projects.models import Project
+
+from . import calculations, selectors, services
+from .models import Benefit, BenefitPlan, ParameterSet
 
 router = Router(tags=["benefits"])
+
+NoNul = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=300)]
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON Schema's integer: whole numbers, also written 2024.0; never strings or booleans."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("Input should be a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("Input should be a whole number")
+        return int(value)
+    return value
+
+
+def _whole_number_between(low: int, high: int) -> Any:
+    def check(value: Any) -> int:
+        number = _whole_number(value)
+        if not low <= number <= high:
+            raise ValueError(f"Input should be between {low} and {high}")
+        return int(number)
+
+    return Annotated[int, BeforeValidator(check), WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})]
+
+
+Year = _whole_number_between(1900, 2200)
+PeriodYears = _whole_number_between(1, 100)
+# Amounts are numbers or decimal strings; the schema states the string form too, so a well-formed request is
+# always one the calculation accepts.
+Money = Annotated[
+    Decimal,
+    Field(ge=-(10**12), le=10**12, allow_inf_nan=False),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": -(10**12), "maximum": 10**12},
+                {"type": "string", "pattern": r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"},
+            ]
+        }
+    ),
+]
+Cost = Annotated[
+    Decimal,
+    Field(ge=0, le=10**12, allow_inf_nan=False),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 10**12},
+                {"type": "string", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,6})?$"},
+            ]
+        }
+    ),
+]
+Rate = Annotated[
+    Decimal,
+    Field(ge=Decimal("-0.1"), le=Decimal("0.1"), allow_inf_nan=False),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": -0.1, "maximum": 0.1},
+                {"type": "string", "pattern": r"^-?0(\.(0[0-9]{0,5}|10{0,5}))?$"},
+            ]
+        }
+    ),
+]
+Series = Annotated[list[Money], Field(max_length=100)]
+CostSeries = Annotated[list[Cost], Field(max_length=100)]
+CENT = Decimal("0.01")
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT)
+
+
+# Input. Series are given year by year from the base year (index 0 = the base year), so no amount can fall outside
+# the analysis period: the period is `analysis_years` or the longest series, whichever is longer.
+
+
+class PublicStreamIn(Schema):
+    bearer: Literal["own_organisation", "other_state", "municipal_sector"] = Field(
+        description="A public bearer: the own organisation, other state bodies or the municipal sector."
+    )
+    budget_cut: StrictBool = Field(
+        False,
+        description="Taken out as a budget cut (lowers the tax-financing cost, counts in the co-financing check).",
+    )
+    organisation: NoNul = Field("", description="The bearer's name when known (used by the co-financing check).")
+    amounts: Series = Field(default_factory=list, description="Benefit by year from the base year, NOK.")
+
+
+class OtherStreamIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    bearer: Literal["citizens", "business"] = Field(description="Citizens or business: never a budget cut.")
+    organisation: NoNul = Field("", description="The bearer's name when known.")
+    amounts: Series = Field(default_factory=list, description="Benefit by year from the base year, NOK.")
+
+
+class CalculationIn(Schema):
+    base_year: Year = Field(  # type: ignore[valid-type]
+        description="The year values are discounted to (sammenstillingsår); index 0 of every series."
+    )
+    analysis_years: PeriodYears = Field(  # type: ignore[valid-type]
+        10, description="Length of the analysis period; a longer series extends it (up to 100)."
+    )
+    investment: CostSeries = Field(default_factory=list, description="Investment by year from the base year, NOK.")
+    operating: CostSeries = Field(
+        default_factory=list, description="Lasting operating costs of the new solution by year from the base year."
+    )
+    benefits: list[Annotated[PublicStreamIn | OtherStreamIn, Field(discriminator="bearer")]] = Field(
+        default_factory=list, max_length=100, description="Monetised benefits, one series per bearer and benefit."
+    )
+    real_growth_rate: Rate = Field(
+        Decimal(0), description="Real-price growth of benefits, as a share per year (0.008 = 0.8 %)."
+    )
+    residual_value: Cost = Field(Decimal(0), description="Value beyond the period, counted in its last year.")
+    parameter_version: NoNul | None = Field(None, description="A parameter version; the one in force by default.")
+
+
+# Output
+
+
+class YearOut(Schema):
+    year: int
+    discount_factor: Decimal = Field(description="DF_t, 10 decimals.")
+    benefits_by_bearer: dict[str, Decimal]
+    benefits: Decimal
+    investment: Decimal
+    operating: Decimal
+    budget_cuts: Decimal
+    net_public_budget_cost: Decimal
+    tax_financing_cost: Decimal
+    net: Decimal
+    discounted: Decimal
+
+
+class BearerOut(Schema):
+    bearer: str
+    gross: Decimal
+    operating: Decimal
+    net: Decimal
+    present_value: Decimal
+
+
+class CheckOut(Schema):
+    bearer: str
+    organisation: str
+    net_benefit: Decimal
+    required_cut: Decimal
+    planned_cut: Decimal
+    applies: bool
+    passed: bool
+
+
+class CalculationOut(Schema):
+    parameter_version: str
+    npv: Decimal
+    npv_per_invested_krone: Decimal | None = Field(description="Null when nothing is invested.")
+    pv_benefits: Decimal
+    pv_investment: Decimal
+    pv_operating: Decimal
+    pv_tax_financing_cost: Decimal
+    residual_value_discounted: Decimal
+    gross_benefit: Decimal
+    net_benefit: Decimal
+    by_bearer: list[BearerOut]
+    co_financing_checks: list[CheckOut]
+    years: list[YearOut]
+
+
+class ParameterOut(Schema):
+    version: str
+    in_force_from: datetime.date
+    source: str
+    discount_bands: list[list[Any]] = Field(description="[last year of the band or null, rate].")
+    tax_financing_rate: Decimal
+    default_analysis_years: int
+    max_analysis_years: int
+    uncertain: list[str] = Field(description="Parameters marked [U]: not verified against the primary source.")
+
+
+class AmountOut(Schema):
+    """A monetised benefit in one calendar year."""
+
+    year: int
+    amount: Decimal
+
+
+class MeasurementOut(Schema):
+    id: int
+    value: Decimal
+    measured_on: datetime.date
+    source: str
+    comment: str
+    deviation_explanation: str
+    realised_amount: Decimal | None
+
+
+class BenefitOut(Schema):
+    id: int
+    description: str
+    benefit_type: str
+    bearer: str
+    bearer_organisation: str
+    indicator: str
+    unit: str
+    baseline_value: Decimal | None
+    baseline_date: datetime.date | None
+    target_value: Decimal | None
+    target_date: datetime.date | None
+    owner: str | None = Field(description="The benefit owner's name; null when not given.")
+    realisation_form: str
+    measures: str
+    preconditions_risks: str
+    measurement_method: str
+    measurement_frequency_months: int
+    status: str
+    abandoned_reason: str
+    amounts: list[AmountOut]
+    measurements: list[MeasurementOut]
+
+
+class PlanOut(Schema):
+    project: str
+    version: int
+    status: str
+    is_example: bool
+    rationale: str
+    goals: str
+    base_year: int
+    analysis_years: int
+    benefits: list[BenefitOut]
+    calculation: CalculationOut
+
+
+class MeasurementIn(Schema):
+    value: Money
+    measured_on: datetime.date
+    source: NoNul
+    comment: Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=5000)] = ""
+    deviation_explanation: Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=5000)] = ""
+    realised_amount: Money | None = None
+
+
+# Helpers
+
+
+def _error(status: int, code: str, message: str, field: str | None = None) -> Status[dict[str, Any]]:
+    errors = [{"field": field, "message": message}] if field else []
+    return Status(status, {"status": status, "code": code, "message": message, "errors": errors})
+
+
+def _invalid(field: str, message: str) -> Status[dict[str, Any]]:
+    return Status(
+        422,
+        {
+            "status": 422,
+            "code": "validation_error",
+            "message": "The request is not valid.",
+            "errors": [{"field": field or "__all__", "message": message}],
+        },
+    )
+
+
+def calculation_out(
+    flows: calculations.CashFlows, parameters: ParameterSet, result: calculations.Result
+) -> dict[str, Any]:
+    checks = calculations.co_financing_checks(flows)
+    return {
+        "parameter_version": parameters.version,
+        "npv": _money(result.npv),
+        "npv_per_invested_krone": (
+            result.npv_per_invested_krone.quantize(Decimal("0.0001"))
+            if result.npv_per_invested_krone is not None
+            else None
+        ),
+        "pv_benefits": _money(result.pv_benefits),
+        "pv_investment": _money(result.pv_investment),
+        "pv_operating": _money(result.pv_operating),
+        "pv_tax_financing_cost": _money(result.pv_tax_financing_cost),
+        "residual_value_discounted": _money(result.residual_value_discounted),
+        "gross_benefit": _money(result.gross_benefit),
+        "net_benefit": _money(result.net_benefit),
+        "by_bearer": [
+            {
+                "bearer": t.bearer,
+                "gross": _money(t.gross),
+                "operating": _money(t.operating),
+                "net": _money(t.net),
+                "present_value": _money(t.present_value),
+            }
+            for t in result.by_bearer
+        ],
+        "co_financing_checks": [
+            {
+                "bearer": c.bearer,
+                "organisation": c.subject,
+                "net_benefit": _money(c.net_benefit),
+                "required_cut": _money(c.required_cut),
+                "planned_cut": _money(c.planned_cut),
+                "applies": c.applies,
+                "passed": c.passed,
+            }
+            for c in checks
+        ],
+        "years": [
+            {
+                "year": r.year,
+                "discount_factor": r.discount_factor.quantize(Decimal("1e-10")),
+                "benefits_by_bearer": {k: _money(v) for k, v in r.benefits_by_bearer.items()},
+                "benefits": _money(r.benefits),
+                "investment": _money(r.investment),
+                "operating": _money(r.operating),
+                "budget_cuts": _money(r.budget_cuts),
+                "net_public_budget_cost": _money(r.net_public_budget_cost),
+                "tax_financing_cost": _money(r.tax_financing_cost),
+                "net": _money(r.net),
+                "discounted": _money(r.discounted),
+            }
+            for r in result.rows
+        ],
+    }
+
+
+# Operations
+
+
+@router.post(
+    "/calculate",
+    response={200: CalculationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Net present value by R-109",
+    description=(
+        "Cash flows (investment, operating costs, benefits by bearer and year, in base-year prices) and analysis "
+        "parameters in; the net present value, NPV per invested krone, the yearly table (discount factor, "
+        "tax-financing cost, net and discounted) and the co-financing scheme's checks out. The tax-financing cost "
+        "is 20 % of the net public-budget cost: costs minus benefits taken out as budget cuts. Nothing is stored."
+    ),
+    auth=OPTIONAL_AUTH,
+    openapi_extra=OPTIONAL_SECURITY,
+)
+def calculate(request: HttpRequest, payload: CalculationIn) -> Any:
+    if payload.parameter_version:
+        parameters = ParameterSet.objects.filter(version=payload.parameter_version).first()
+        if parameters is None:
+            return _error(404, "not_found", "No parameter version with this name.", "parameter_version")
+    else:
+        parameters = services.current_parameters()
+    years = max(
+        payload.analysis_years,
+        len(payload.investment),
+        len(payload.operating),
+        *(len(stream.amounts) for stream in payload.benefits),
+    )
+    base = payload.base_year
+
+    def by_year(series: list[Decimal]) -> dict[int, Decimal]:
+        return {base + index: amount for index, amount in enumerate(series) if amount}
+
+    flows = calculations.CashFlows(
+        base_year=base,
+        analysis_years=years,
+        investment=by_year(payload.investment),
+        operating=by_year(payload.operating),
+        benefits=[
+            calculations.BenefitStream(
+                bearer=stream.bearer,
+                amounts=by_year(stream.amounts),
+                budget_cut=isinstance(stream, PublicStreamIn) and stream.budget_cut,
+                organisation=stream.organisation,
+            )
+            for stream in payload.benefits
+        ],
+        real_growth_rate=payload.real_growth_rate,
+        residual_value=payload.residual_value,
+    )
+    try:
+        result = calculations.net_present_value(flows, parameters.as_parameters())
+    except calculations.CalculationError as error:
+        return _invalid(error.field, error.message)
+    return calculation_out(flows, parameters, result)
+
+
+@router.get(
+    "/parameters",
+    response={200: list[ParameterOut], 401: ErrorOut},
+    summary="Analysis parameter versions",
+    description="The versioned parameters (discount rates, tax-financing cost, periods), newest first.",
+    auth=OPTIONAL_AUTH,
+    openapi_extra=OPTIONAL_SECURITY,
+)
+def parameter_list(request: HttpRequest) -> Any:
+    services.current_parameters()
+    return list(ParameterSet.objects.all())
+
+
+def _caller(request: HttpRequest) -> Any:
+    return getattr(request, "auth", None) or AnonymousUser()
+
+
+def _visible_plan(request: HttpRequest, slug: str) -> BenefitPlan:
+    project = Project.objects.visible_to(_caller(request)).filter(slug=slug).first()
+    plan = (
+        BenefitPlan.objects.select_related("project", "parameters").filter(project=project, is_current=True).first()
+        if project
+        else None
+    )
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _benefit_out(row: selectors.BenefitRow) -> dict[str, Any]:
+    benefit = row.benefit
+    return {
+        "id": benefit.pk,
+        "description": benefit.description,
+        "benefit_type": benefit.benefit_type,
+        "bearer": benefit.bearer,
+        "bearer_organisation": (
+            benefit.bearer_organisation.name if benefit.bearer_organisation_id else benefit.bearer_name  # type: ignore[union-attr]
+        ),
+        "indicator": benefit.indicator,
+        "unit": benefit.unit,
+        "baseline_value": benefit.baseline_value,
+        "baseline_date": benefit.baseline_date,
+        "target_value": benefit.target_value,
+        "target_date": benefit.target_date,
+        "owner": (benefit.owner.name or benefit.owner.email) if benefit.owner_id else None,  # type: ignore[union-attr]
+        "realisation_form": benefit.realisation_form,
+        "measures": benefit.measures,
+        "preconditions_risks": benefit.preconditions_risks,
+        "measurement_method": benefit.measurement_method,
+        "measurement_frequency_months": benefit.measurement_frequency,
+        "status": row.status.value,
+        "abandoned_reason": benefit.abandoned_reason,
+        "amounts": [{"year": a.year, "amount": a.amount} for a in benefit.amounts.all()],
+        "measurements": row.measurements,
+    }
+
+
+@router.get(
+    "/plans/{slug}",
+    response={200: PlanOut, 401: ErrorOut, 404: ErrorOut},
+    summary="A project's benefit-realisation plan",
+    description=(
+        "The current plan of a project the caller may see (anonymous: public projects): benefits with their "
+        "status and measurements, and the calculation with its yearly table."
+    ),
+    auth=OPTIONAL_AUTH,
+    openapi_extra=OPTIONAL_SECURITY,
+)
+def plan_detail(request: HttpRequest, slug: str) -> Any:
+    plan = _visible_plan(request, slug)
+    context = selectors.plan_context(plan, user=_caller(request))
+    flows = services.plan_flows(plan, [row.benefit for row in context["rows"]])
+    return {
+        "project": plan.project.slug,
+        "version": plan.version,
+        "status": plan.status,
+        "is_example": plan.is_example,
+        "rationale": plan.rationale,
+        "goals": plan.goals,
+        "base_year": plan.base_year,
+        "analysis_years": plan.analysis_years,
+        "benefits": [_benefit_out(row) for row in context["rows"]],
+        "calculation": calculation_out(flows, plan.parameters, context["result"]),
+    }
+
+
+@router.post(
+    "/benefits/{benefit_id}/measurements",
+    response={201: MeasurementOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Record a measurement",
+    description=(
+        "For the benefit owner (or the plan's editors), with a token. When the measurement leaves the benefit "
+        "behind its path to the target, `deviation_explanation` is required."
+    ),
+    auth=TOKEN_AUTH,
+)
+def measurement_create(request: HttpRequest, benefit_id: int, payload: MeasurementIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    benefit = (
+        Benefit.objects.select_related("plan__project", "owner")
+        .filter(pk=benefit_id, plan__is_current=True, plan__project__in=Project.objects.visible_to(user).values("pk"))
+        .first()
+    )
+    if benefit is None:
+        raise Http404
+    try:
+        measurement = services.measurement_record(benefit=benefit, actor=user, **payload.model_dump())
+    except PermissionDenied as denied:
+        return _error(403, "forbidden", str(denied) or _("You may not do this."))
+    except services.BenefitError as error:
+        return _invalid(error.field or "__all__", error.message)
+    return Status(201, measurement)

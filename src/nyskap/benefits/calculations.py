@@ -254,7 +254,7 @@ def net_present_value(flows: CashFlows, parameters: Parameters = R109) -> Result
     npv = totals["npv"] + residual
     operating_total = sum((Decimal(v) for v in flows.operating.values()), ZERO)
     gross = sum(gross_by_bearer.values(), ZERO)
-    by_bearer = [
+    bearer_totals = [
         BearerTotal(
             bearer=bearer,
             gross=gross_by_bearer[bearer],
@@ -276,7 +276,7 @@ def net_present_value(flows: CashFlows, parameters: Parameters = R109) -> Result
         npv_per_invested_krone=(npv / totals["investment"]) if totals["investment"] > 0 else None,
         gross_benefit=gross,
         net_benefit=gross - operating_total,
-        by_bearer=by_bearer,
+        by_bearer=bearer_totals,
     )
 
 

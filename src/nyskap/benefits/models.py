@@ -75,7 +75,7 @@ class ParameterSet(models.Model):
     in_force_from = models.DateField(_("in force from"))
     source = models.TextField(_("source"))
     discount_bands = models.JSONField(
-        _("discount rates"), help_text=_("List of [last year of the band or null, rate], e.g. [[40, \"0.04\"], …].")
+        _("discount rates"), help_text=_('List of [last year of the band or null, rate], e.g. [[40, "0.04"], …].')
     )
     tax_financing_rate = models.DecimalField(_("tax-financing cost"), max_digits=5, decimal_places=4)
     default_analysis_years = models.PositiveSmallIntegerField(_("default analysis period (years)"))
@@ -277,6 +277,9 @@ class BenefitAmount(models.Model):
         constraints = [models.UniqueConstraint(fields=["benefit", "year"], name="benefit_amount_once_per_year")]
         indexes = [models.Index(fields=["plan", "year", "bearer"], name="benefit_amount_rollup_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount}"
+
 
 class Cost(models.Model):
     plan = models.ForeignKey(BenefitPlan, on_delete=models.CASCADE, related_name="costs", verbose_name=_("plan"))
@@ -296,6 +299,9 @@ class Cost(models.Model):
                 violation_error_message=_("Costs cannot be negative."),
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.amount}"
 
 
 class Measurement(models.Model):
@@ -323,6 +329,9 @@ class Measurement(models.Model):
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")
         indexes = [models.Index(fields=["benefit", "measured_on"], name="benefit_measurement_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.measured_on}: {self.value}"
 
 
 class PreventionSet(models.Model):

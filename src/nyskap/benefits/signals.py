@@ -1,0 +1,17 @@
+"""Cache invalidation only: any change to a plan, a benefit, its yearly amounts or its measurements gives the
+portfolio roll-up a new version, so a cached aggregate is never served for data that has changed. The version is
+bumped at once and again when the transaction commits, so a roll-up computed from the old data in between is not
+kept either. (Bulk writes in the services, which send no signals, bump it themselves.)"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+
+from . import models
+from .portfolio_cache import invalidate_portfolio
+
+for _model in (models.BenefitPlan, models.Benefit, models.BenefitAmount, models.Measurement):
+    post_save.connect(invalidate_portfolio, sender=_model, dispatch_uid=f"benefits-portfolio-save-{_model.__name__}")
+    post_delete.connect(
+        invalidate_portfolio, sender=_model, dispatch_uid=f"benefits-portfolio-delete-{_model.__name__}"
+    )

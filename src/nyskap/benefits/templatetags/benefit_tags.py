@@ -1,0 +1,88 @@
+"""Template helpers of benefit realisation: kroner and factors formatted for the current language, and the panel on
+the project page."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+
+from ..models import BenefitPlan
+from ..services import can_change
+
+register = template.Library()
+
+
+def _round(value: Any, places: int) -> Decimal:
+    """Round half up first: Django's number_format cuts the extra decimals off instead of rounding."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+@register.filter
+def nok(value: Any) -> str:
+    """Whole kroner with the language's thousands separator (``1 234 567``); empty for None."""
+    if value is None or value == "":
+        return ""
+    rounded = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return str(number_format(rounded, decimal_pos=0, use_l10n=True, force_grouping=True))
+
+
+@register.filter
+def factor(value: Any, places: int = 4) -> str:
+    if value is None:
+        return ""
+    return str(number_format(_round(value, int(places)), decimal_pos=int(places), use_l10n=True))
+
+
+@register.filter
+def percent(value: Any, places: int = 1) -> str:
+    if value is None:
+        return ""
+    return str(number_format(_round(Decimal(value) * 100, int(places)), decimal_pos=int(places), use_l10n=True)) + " %"
+
+
+@register.inclusion_tag("benefits/_panel.html", takes_context=True)
+def benefit_panel(context: template.Context, project: Any) -> dict[str, Any]:
+    """The plan's summary on the project page (NPV, version, status), or the button to write one for editors."""
+    user = context.get("user")
+    plan = BenefitPlan.objects.select_related("parameters").filter(project=project, is_current=True).first()
+    summary = None
+    if plan is not None:
+        from ..selectors import plan_context
+
+        summary = plan_context(plan, user=user)
+    return {
+        "project": project,
+        "plan": plan,
+        "summary": summary,
+        "can_edit": user is not None and can_change(user, project),
+        "user": user,
+    }
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return (mapping or {}).get(key, [])
+
+
+@register.filter
+def bearer_label(code: str) -> str:
+    from ..models import Bearer
+
+    return str(Bearer(code).label) if code in Bearer.values else code
+
+
+@register.filter
+def uncertain(parameters: Any, name: str) -> bool:
+    return bool(parameters.is_uncertain(name))
+
+
+@register.filter
+def level_label(level: str) -> str:
+    from django.utils.translation import gettext
+
+    return {"state": gettext("State"), "county": gettext("County"), "municipality": gettext("Municipality")}.get(
+        level, level
+    )

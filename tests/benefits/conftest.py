@@ -1,0 +1,41 @@
+"""Benefit fixtures on top of the shared cast (tests/conftest.py) and the project fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+from nyskap.core.visibility import Visibility
+
+from ..projects.conftest import make_project
+from .factories import hand_worked_plan
+
+
+@pytest.fixture
+def project(innovator, home_municipality):
+    return make_project(actor=innovator, owner=home_municipality, visibility=Visibility.ORGANISATION)
+
+
+@pytest.fixture
+def public_project(innovator, home_municipality):
+    return make_project(
+        actor=innovator, owner=home_municipality, title="Digital hjemmeoppfølging", visibility=Visibility.PUBLIC
+    )
+
+
+@pytest.fixture
+def plan(project, innovator, colleague):
+    return hand_worked_plan(project=project, actor=innovator, owner=colleague)
+
+
+@pytest.fixture
+def public_plan(public_project, innovator, colleague):
+    return hand_worked_plan(project=public_project, actor=innovator, owner=colleague)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service refusals are asserted in English (the msgids); pages and the API choose their language per request."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
