@@ -42,6 +42,7 @@ demo-data: reference-data
 	$(MANAGE) demo_data
 	$(MANAGE) load_project_cases
 	$(MANAGE) demo_calls
+	$(MANAGE) load_benefit_examples
 	$(if $(SIZE),$(MANAGE) generate_projects $(SIZE))
 
 run: demo-data
@@ -81,6 +82,8 @@ bench: install
 	$(PY) bench/projects.py --size $(BENCH_SIZE) --database-url $(BENCH_DATABASE_URL)
 	$(PY) bench/instruments.py
 	$(PY) bench/instruments.py --database-url $(BENCH_DATABASE_URL)
+	$(PY) bench/benefits.py
+	$(PY) bench/benefits.py --database-url $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) node_modules var
