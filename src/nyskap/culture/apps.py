@@ -6,3 +6,10 @@ class CultureConfig(AppConfig):
     name = "nyskap.culture"
     label = "culture"
     verbose_name = _("Culture for innovation")
+
+    def ready(self) -> None:
+        from nyskap.surveys.registry import register_results_page
+
+        from . import instrument
+
+        register_results_page(instrument.KEY, "culture:results")

@@ -6,3 +6,17 @@ class SurveysConfig(AppConfig):
     name = "nyskap.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        # Questionnaires and rounds are shared content with a history. Responses, answers and invitations are
+        # deliberately left out: an audit entry carries a precise time and would link an answer to a moment.
+        auditlog.register(models.Questionnaire)
+        auditlog.register(models.QuestionnaireVersion)
+        auditlog.register(models.Dimension)
+        auditlog.register(models.Item)
+        auditlog.register(models.Round, exclude_fields=["link_token"])
+        auditlog.register(models.Unit)

@@ -1,0 +1,41 @@
+"""Comparison figures for the culture measurement, recomputed by a task from the latest closed round of every
+organisation that allows comparison (see `benchmarks.recompute`). Stored, because the national picture over a
+million responses is too heavy to compute for every page."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Scope(models.TextChoices):
+    NATIONAL = "national", _("National")
+    KIND = "kind", _("Kind of organisation")
+    KIND_SIZE = "kind_size", _("Kind and size band")
+    SIZE = "size", _("Size band")
+    COUNTY = "county", _("County")
+
+
+class Benchmark(models.Model):
+    """One dimension's figure for one group of organisations: the mean of the organisations' means, with a t
+    interval over organisations. Groups under 3 organisations are not stored at all."""
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    key = models.CharField(max_length=60, blank=True)
+    dimension = models.CharField(max_length=60)
+    organisations = models.PositiveIntegerField()
+    respondents = models.PositiveIntegerField()
+    mean = models.FloatField()
+    low = models.FloatField(null=True)
+    high = models.FloatField(null=True)
+    alpha = models.FloatField(null=True, help_text=_("Cronbach's alpha (national scope only)."))
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("comparison figure")
+        verbose_name_plural = _("comparison figures")
+        constraints = [models.UniqueConstraint(fields=["scope", "key", "dimension"], name="one_benchmark_per_group")]
+        indexes = [models.Index(fields=["scope", "key"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}:{self.dimension}"

@@ -1,0 +1,312 @@
+"""The results of one culture round, with disclosure control applied before anything leaves this module: the
+page, the PDF, the XLSX and the API all render a `RoundResults`, so none of them can show a hidden figure.
+
+A respondent's score on a dimension is the mean of their answers to its items ("don't know" left out); the
+dimension's figures are over respondents' scores, so the answers in an interval are independent.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Avg, Count
+from django.utils.translation import gettext_lazy as _lazy
+
+from nyskap.surveys.calculations import (
+    Difference,
+    Interval,
+    Moments,
+    mean_interval,
+    welch_difference,
+    wilson_interval,
+)
+from nyskap.surveys.disclosure import Disclosure, disclose
+from nyskap.surveys.models import Answer, Dimension, ItemKind, Response, Round
+from nyskap.surveys.selectors import free_text
+
+from . import instrument
+from .calculations import agrees, maturity_level, overall_level, weakest
+from .models import Benchmark, Scope
+
+MIN_ORGANISATIONS = 3
+SCALE_BOUNDS = (1.0, 5.0)
+
+LEVEL_NAMES = {
+    1: _lazy("Beginning"),
+    2: _lazy("Developing"),
+    3: _lazy("Established"),
+    4: _lazy("Leading"),
+}
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A group's figures on one dimension; ``shown`` False means "too few answers" and every number is None."""
+
+    shown: bool
+    n: int | None = None
+    mean: Interval | None = None
+    agree: Interval | None = None
+
+
+HIDDEN = Figures(shown=False)
+
+
+@dataclass(frozen=True)
+class BenchmarkFigure:
+    label: str
+    organisations: int
+    mean: float
+    low: float | None
+    high: float | None
+
+
+@dataclass
+class DimensionResult:
+    key: str
+    name: str
+    group: str
+    total: Figures
+    level: int | None
+    distribution: list[tuple[int, str, int, float]] = field(default_factory=list)  # point, label, count, share
+    dont_know: int = 0
+    change: Difference | None = None
+    units: list[tuple[str, Figures]] = field(default_factory=list)
+    benchmarks: list[BenchmarkFigure] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def distribution_rows(self) -> list[tuple[str, int]]:
+        return [(label, count) for _point, label, count, _share in self.distribution]
+
+
+@dataclass
+class RoundResults:
+    round: Round
+    version_label: str
+    respondents: int
+    total_shown: bool
+    threshold: int
+    dimensions: list[DimensionResult]
+    overall_level: int | None
+    weakest: list[DimensionResult]
+    previous: Round | None
+    unit_respondents: list[tuple[str, int | None]]  # None when hidden
+    comments: list[str] | None = None  # None when hidden (under the threshold) or no free-text question
+    comment_question: str = ""
+    awaiting_close: bool = False  # an open round shows no figures (they would change with each new answer)
+
+    @property
+    def has_units(self) -> bool:
+        return bool(self.unit_respondents)
+
+
+def _moments(scores: list[float]) -> Moments:
+    return Moments(len(scores), sum(scores), sum(s * s for s in scores))
+
+
+def _figures(scores: list[float]) -> Figures:
+    agreeing = sum(1 for s in scores if agrees(s))
+    return Figures(
+        shown=True,
+        n=len(scores),
+        mean=mean_interval(_moments(scores), bounds=SCALE_BOUNDS),
+        agree=wilson_interval(agreeing, len(scores)),
+    )
+
+
+def respondent_scores(round: Round) -> dict[str, dict[Any, list[float]]]:
+    """dimension key → unit id (None for no unit) → respondents' scores. One grouped query."""
+    rows = (
+        Answer.objects.filter(
+            response__round=round,
+            response__submitted=True,
+            item__dimension__isnull=False,
+            dont_know=False,
+            value__isnull=False,
+        )
+        .values("response_id", "response__unit_id", "item__dimension__key")
+        .annotate(score=Avg("value"))
+        .values_list("response__unit_id", "item__dimension__key", "score")
+    )
+    scores: dict[str, dict[Any, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for unit_id, dimension, score in rows:
+        scores[dimension][unit_id].append(float(score))
+    return scores
+
+
+def _previous_round(round: Round) -> Round | None:
+    return (
+        Round.objects.filter(
+            organisation=round.organisation,
+            version__questionnaire=round.version.questionnaire,
+            closes_on__lt=round.opens_on,
+        )
+        .exclude(pk=round.pk)
+        .order_by("-closes_on")
+        .first()
+    )
+
+
+def _previous_moments(previous: Round) -> dict[str, Moments]:
+    """The previous round's totals per dimension, only where that round's own threshold was met."""
+    result = {}
+    for dimension, by_unit in respondent_scores(previous).items():
+        scores = [s for unit_scores in by_unit.values() for s in unit_scores]
+        if len(scores) >= previous.threshold:
+            result[dimension] = _moments(scores)
+    return result
+
+
+def _benchmarks(round: Round) -> dict[str, list[BenchmarkFigure]]:
+    from django.utils.translation import gettext as _
+
+    organisation = round.organisation
+    wanted = {(Scope.NATIONAL.value, ""): str(_("All public-sector organisations"))}
+    if organisation.size_band:
+        wanted[(Scope.KIND_SIZE.value, f"{organisation.kind}:{organisation.size_band}")] = str(
+            _("%(kind)s, %(size)s inhabitants")
+            % {"kind": organisation.get_kind_display(), "size": organisation.size_band_label}
+        )
+    else:
+        wanted[(Scope.KIND.value, str(organisation.kind))] = str(organisation.get_kind_display())
+    rows = Benchmark.objects.filter(
+        scope__in=[s for s, _k in wanted], key__in=[k for _s, k in wanted], organisations__gte=MIN_ORGANISATIONS
+    )
+    found: dict[str, list[BenchmarkFigure]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: r.scope != Scope.NATIONAL):
+        label = wanted.get((row.scope, row.key))
+        if label is not None:
+            found[row.dimension].append(
+                BenchmarkFigure(label=label, organisations=row.organisations, mean=row.mean, low=row.low, high=row.high)
+            )
+    return found
+
+
+def _distribution(round: Round) -> dict[str, dict[Any, int]]:
+    """dimension key → Likert point (or "dk") → number of item answers."""
+    rows = (
+        Answer.objects.filter(response__round=round, response__submitted=True, item__dimension__isnull=False)
+        .values("item__dimension__key", "value", "dont_know")
+        .annotate(count=Count("*"))
+        .values_list("item__dimension__key", "value", "dont_know", "count")
+    )
+    counts: dict[str, dict[Any, int]] = defaultdict(lambda: defaultdict(int))
+    for dimension, value, dont_know, count in rows:
+        counts[dimension]["dk" if dont_know or value is None else int(value)] += count
+    return counts
+
+
+def round_results(round: Round) -> RoundResults:
+    """Every figure of a round, with disclosure control applied (see `nyskap.surveys.disclosure`)."""
+    from django.utils.translation import gettext as _
+
+    threshold = round.threshold
+    units = list(round.units.all())
+    unit_names = {unit.pk: unit.name for unit in units}
+    counts = dict(
+        Response.objects.filter(round=round, submitted=True)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    respondents = sum(counts.values())
+    by_unit = {str(u.pk): counts.get(u.pk, 0) for u in units}
+    awaiting_close = not round.is_closed()
+    # While a round is open every new answer would move the figures, and comparing two views would single it
+    # out: figures are shown once the round has closed.
+    people: Disclosure = disclose(0 if awaiting_close else respondents, {} if awaiting_close else by_unit, threshold)
+    dimensions = list(Dimension.objects.filter(version=round.version).order_by("order"))
+    scores = respondent_scores(round) if people.total_shown else {}
+    distribution = _distribution(round) if people.total_shown else {}
+    previous = _previous_round(round)
+    previous_moments = _previous_moments(previous) if previous and people.total_shown else {}
+    benchmarks = _benchmarks(round) if people.total_shown else {}
+    labels = {int(o["key"]): o for o in instrument.SCALE}
+
+    results = []
+    for dimension in dimensions:
+        dim_scores = scores.get(dimension.key, {})
+        all_scores = [s for unit_scores in dim_scores.values() for s in unit_scores]
+        figure_counts = {str(u.pk): len(dim_scores.get(u.pk, [])) for u in units}
+        decision = disclose(len(all_scores), figure_counts, threshold)
+        total = _figures(all_scores) if people.total_shown and decision.total_shown else HIDDEN
+        unit_rows = []
+        for unit in units:
+            key = str(unit.pk)
+            shown = people.is_shown(key) and decision.is_shown(key)
+            unit_rows.append((unit.name, _figures(dim_scores[unit.pk]) if shown else HIDDEN))
+        result = DimensionResult(
+            key=dimension.key,
+            name=dimension.name,
+            group=dimension.group,
+            total=total,
+            level=maturity_level(total.mean.estimate) if total.mean else None,
+            units=unit_rows,
+        )
+        if total.shown:
+            dist = distribution.get(dimension.key, {})
+            valid = sum(c for k, c in dist.items() if k != "dk")
+            result.distribution = [
+                (
+                    point,
+                    _label(labels.get(point), point),
+                    dist.get(point, 0),
+                    dist.get(point, 0) / valid if valid else 0,
+                )
+                for point in range(1, 6)
+            ]
+            result.dont_know = dist.get("dk", 0)
+            before = previous_moments.get(dimension.key)
+            if before is not None:
+                result.change = welch_difference(_moments(all_scores), before)
+            result.benchmarks = benchmarks.get(dimension.key, [])
+        results.append(result)
+
+    means = {r.key: (r.total.mean.estimate if r.total.mean else None) for r in results}
+    weakest_keys = weakest(means) if people.total_shown else []
+    weakest_results = [r for key in weakest_keys for r in results if r.key == key]
+    for result in weakest_results:
+        result.suggestions = [str(s) for s in instrument.SUGGESTIONS.get(result.key, [])]
+    comment_item = round.version.items.filter(kind=ItemKind.TEXT).order_by("order").first()
+    comments = free_text(round, comment_item) if comment_item and people.total_shown else None
+    unit_respondents = [(unit_names[u.pk], by_unit[str(u.pk)] if people.is_shown(str(u.pk)) else None) for u in units]
+    return RoundResults(
+        round=round,
+        version_label=str(
+            _("%(name)s, version %(number)s")
+            % {"name": round.version.questionnaire.name, "number": round.version.number}
+        ),
+        respondents=respondents,
+        total_shown=people.total_shown,
+        threshold=threshold,
+        dimensions=results,
+        overall_level=overall_level(list(means.values())) if people.total_shown else None,
+        weakest=weakest_results,
+        previous=previous if previous_moments else None,
+        unit_respondents=unit_respondents,
+        comments=comments,
+        comment_question=comment_item.text if comment_item else "",
+        awaiting_close=awaiting_close,
+    )
+
+
+def version_label(round: Round) -> str:
+    from django.utils.translation import gettext as _
+
+    return _("%(name)s, version %(number)s") % {
+        "name": round.version.questionnaire.name,
+        "number": round.version.number,
+    }
+
+
+def _share(count: int, valid: int) -> float:
+    return count / valid if valid else 0.0
+
+
+def _label(option: dict | None, point: int) -> str:
+    from nyskap.surveys.models import pick_language
+
+    return f"{point} {pick_language(option)}" if option else str(point)

@@ -1,0 +1,109 @@
+"""Pages of the culture measurement: the questionnaire and its sources, the methods, the national picture (public)
+and a round's results with its PDF and XLSX (the organisation's leaders only; others get 404, so a round's
+existence is not revealed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from nyskap.surveys.models import Round
+from nyskap.surveys.services import is_leader, round_results_opened
+
+from . import instrument, national, reports
+from .calculations import LEVEL_LIMITS
+from .results import LEVEL_NAMES, RoundResults, round_results
+from .services import current_version
+
+
+def _led_culture_round(request: HttpRequest, pk: int) -> Round:
+    round = get_object_or_404(
+        Round.objects.select_related("organisation", "version__questionnaire"),
+        pk=pk,
+        version__questionnaire__key=instrument.KEY,
+    )
+    if not is_leader(request.user, round.organisation):
+        raise Http404
+    return round
+
+
+def chart_rows(results: RoundResults) -> list[tuple[str, float | None, float | None, float | None, str]]:
+    from .templatetags.culture_charts import decimal
+
+    rows: list[tuple[str, float | None, float | None, float | None, str]] = []
+    for dimension in results.dimensions:
+        mean = dimension.total.mean
+        if mean is None:
+            rows.append((dimension.name, None, None, None, _("Too few answers")))
+        else:
+            rows.append((dimension.name, mean.estimate, mean.low, mean.high, decimal(mean.estimate)))
+    return rows
+
+
+def _seen(round: Round) -> RoundResults:
+    """The results a leader is about to see; once they carry figures, the round can no longer be reopened."""
+    results = round_results(round)
+    if results.total_shown:
+        round_results_opened(round=round)
+    return results
+
+
+def results_context(round: Round) -> dict[str, Any]:
+    results = _seen(round)
+    return {
+        "round": round,
+        "results": results,
+        "chart_rows": chart_rows(results),
+        "level_names": LEVEL_NAMES,
+        "overall_level_name": LEVEL_NAMES.get(results.overall_level or 0, ""),
+    }
+
+
+@login_required
+@require_GET
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "culture/results.html", results_context(_led_culture_round(request, pk)))
+
+
+@login_required
+@require_GET
+def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _led_culture_round(request, pk)
+    response = HttpResponse(reports.results_pdf(results_context(round)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="kultur-for-innovasjon-{round.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _led_culture_round(request, pk)
+    response = HttpResponse(reports.results_workbook(_seen(round)), content_type=reports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="kultur-for-innovasjon-{round.pk}.xlsx"'
+    return response
+
+
+@require_GET
+def questionnaire(request: HttpRequest) -> HttpResponse:
+    version = current_version()
+    dimensions = list(version.dimensions.prefetch_related("items")) if version else []
+    return render(request, "culture/questionnaire.html", {"version": version, "dimensions": dimensions})
+
+
+@require_GET
+def methods(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "culture/methods.html",
+        {"limits": LEVEL_LIMITS, "level_names": LEVEL_NAMES, "reliability": national.reliability()},
+    )
+
+
+@require_GET
+def national_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "culture/national.html", {"picture": national.national_picture()})

@@ -1,0 +1,589 @@
+"""Writes of the survey engine. Each function owns its transaction, checks access and validates before it saves,
+and raises `SurveyError` (a message fit for the user, with the field it concerns) or `PermissionDenied`.
+
+Round lifecycle: a round is created for dates; it is open between them; a leader may close it early and reopen it
+until its close date. Respondents reach a round through its shared link or a personal invitation; the first save
+uses the invitation (single use) and hands the respondent a resume secret instead — so the invitation never has to
+be looked up again and nothing joins it to the answers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nyskap.organisations.models import Organisation
+from nyskap.projects.services import require_editor_of
+
+from .models import (
+    MINIMUM_THRESHOLD,
+    Answer,
+    Invitation,
+    Item,
+    ItemKind,
+    QuestionnaireVersion,
+    Response,
+    Round,
+    Unit,
+    VersionStatus,
+    hash_secret,
+    new_secret,
+)
+
+TEXT_LIMIT = 5000
+MAX_UNITS = 100
+MAX_INVITATIONS_PER_CALL = 2000
+
+
+class SurveyError(Exception):
+    """A refused change; ``message`` is shown as it is, beside ``field`` when given. ``errors`` maps several
+    fields (answers to items) to their messages."""
+
+    def __init__(
+        self, message: str, field: str | None = None, errors: dict[str, str] | None = None, unknown: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.errors = errors or {}
+        self.unknown = unknown  # the link or secret does not exist at all (404 rather than 410)
+
+
+def require_leader(actor: Any, round: Round) -> None:
+    """Leaders of a round are the editors and administrators of its organisation (and operators)."""
+    require_editor_of(actor, round.organisation)
+
+
+def is_leader(actor: Any, organisation: Organisation) -> bool:
+    try:
+        require_editor_of(actor, organisation)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _site_url(path: str) -> str:
+    return str(settings.SITE_URL or "").rstrip("/") + path
+
+
+# Questionnaires
+
+
+@transaction.atomic
+def version_publish(*, version: QuestionnaireVersion) -> QuestionnaireVersion:
+    """Freeze a draft version; from now on its items and dimensions refuse changes."""
+    version = QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_published:
+        raise SurveyError(_("This version is already published."))
+    if not version.items.exists():
+        raise SurveyError(_("A version without items cannot be published."))
+    version.status = VersionStatus.PUBLISHED
+    version.published_on = timezone.localdate()
+    version.save(update_fields=["status", "published_on"])
+    return version
+
+
+@transaction.atomic
+def version_new_draft(*, version: QuestionnaireVersion) -> QuestionnaireVersion:
+    """A new draft version copied from ``version``, for changes to a published questionnaire."""
+    latest = QuestionnaireVersion.objects.filter(questionnaire=version.questionnaire).order_by("-number").first()
+    draft = QuestionnaireVersion.objects.create(
+        questionnaire=version.questionnaire,
+        number=(latest.number if latest else 0) + 1,
+        introduction_nb=version.introduction_nb,
+        introduction_nn=version.introduction_nn,
+        introduction_en=version.introduction_en,
+    )
+    dimensions = {}
+    for dimension in version.dimensions.all():
+        old_pk = dimension.pk
+        dimension.pk = None
+        dimension.version = draft
+        dimension.save()
+        dimensions[old_pk] = dimension
+    for item in version.items.all():
+        item.pk = None
+        item.version = draft
+        item.dimension = dimensions.get(item.dimension_id) if item.dimension_id else None
+        item.save()
+    return draft
+
+
+# Rounds
+
+
+@dataclass
+class RoundInput:
+    title: str
+    version: QuestionnaireVersion
+    opens_on: datetime.date
+    closes_on: datetime.date
+    threshold: int = 5
+    expected_respondents: int | None = None
+    share_in_benchmarks: bool = True
+    units: Sequence[str] = field(default_factory=list)
+
+
+def _validate_round(data: RoundInput) -> list[str]:
+    title = (data.title or "").strip()
+    if not title:
+        raise SurveyError(_("Give the round a title."), field="title")
+    if len(title) > 200:
+        raise SurveyError(_("The title can be at most 200 characters."), field="title")
+    if not data.version.is_published:
+        raise SurveyError(_("Only a published questionnaire can be used in a round."), field="version")
+    if data.closes_on < data.opens_on:
+        raise SurveyError(_("The close date must be on or after the open date."), field="closes_on")
+    if data.threshold < MINIMUM_THRESHOLD:
+        raise SurveyError(_("The anonymity threshold must be at least 3."), field="threshold")
+    if data.threshold > 100:
+        raise SurveyError(_("The anonymity threshold can be at most 100."), field="threshold")
+    units: list[str] = []
+    for name in data.units:
+        name = name.strip()
+        if name and name.lower() not in {u.lower() for u in units}:
+            if len(name) > 200:
+                raise SurveyError(_("A unit name can be at most 200 characters."), field="units")
+            units.append(name)
+    if len(units) > MAX_UNITS:
+        raise SurveyError(_("A round can have at most 100 units."), field="units")
+    return units
+
+
+@transaction.atomic
+def round_create(*, actor: Any, organisation: Organisation, data: RoundInput) -> Round:
+    require_editor_of(actor, organisation)
+    units = _validate_round(data)
+    round = Round.objects.create(
+        organisation=organisation,
+        version=data.version,
+        title=data.title.strip(),
+        opens_on=data.opens_on,
+        closes_on=data.closes_on,
+        threshold=data.threshold,
+        expected_respondents=data.expected_respondents,
+        share_in_benchmarks=data.share_in_benchmarks,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    Unit.objects.bulk_create(Unit(round=round, name=name, order=i) for i, name in enumerate(units))
+    return round
+
+
+@transaction.atomic
+def round_close(*, actor: Any, round: Round) -> Round:
+    require_leader(actor, round)
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    if round.is_closed():
+        raise SurveyError(_("The round is already closed."))
+    round.closed_early = True
+    round.save(update_fields=["closed_early"])
+    return round
+
+
+@transaction.atomic
+def round_reopen(*, actor: Any, round: Round) -> Round:
+    require_leader(actor, round)
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    if not round.closed_early:
+        raise SurveyError(_("Only a round closed early can be reopened."))
+    if round.results_opened:
+        raise SurveyError(
+            _(
+                "The results have been opened, so the round cannot be reopened: new answers could then be "
+                "singled out by comparing the results before and after. Start a new round instead."
+            )
+        )
+    if timezone.localdate() > round.closes_on:
+        raise SurveyError(_("The close date has passed; the round can no longer be reopened."))
+    round.closed_early = False
+    round.save(update_fields=["closed_early"])
+    return round
+
+
+def round_results_opened(*, round: Round) -> None:
+    """Record that figures of a closed round have been seen (see `Round.results_opened`). Called only when the
+    results carried figures: a round closed under its threshold revealed nothing and may still be reopened."""
+    if not round.results_opened and round.is_closed():
+        Round.objects.filter(pk=round.pk, results_opened=False).update(results_opened=True)
+        round.results_opened = True
+
+
+@dataclass(frozen=True)
+class RoundProgress:
+    responses: int
+    invited: int
+    expected: int | None
+    rate: float | None
+
+
+def round_progress(round: Round) -> RoundProgress:
+    """Submitted responses and the response rate: of the invitations sent, or of the number of people asked."""
+    responses = Response.objects.filter(round=round, submitted=True).count()
+    invited = Invitation.objects.filter(round=round).count()
+    base = invited or round.expected_respondents or 0
+    return RoundProgress(
+        responses=responses,
+        invited=invited,
+        expected=round.expected_respondents,
+        rate=min(responses / base, 1.0) if base else None,
+    )
+
+
+# Invitations
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    sent: int
+    already_invited: int
+
+
+def parse_email_list(text: str) -> list[str]:
+    """Addresses separated by lines, commas, semicolons or spaces; each checked; duplicates dropped."""
+    raw = [part.strip().lower() for part in text.replace(",", "\n").replace(";", "\n").split()]
+    emails: list[str] = []
+    for address in raw:
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise SurveyError(
+                _("“%(address)s” is not a valid e-mail address.") % {"address": address[:100]}, field="emails"
+            ) from None
+        if address not in emails:
+            emails.append(address)
+    if not emails:
+        raise SurveyError(_("Give at least one e-mail address."), field="emails")
+    if len(emails) > MAX_INVITATIONS_PER_CALL:
+        raise SurveyError(_("At most 2000 addresses at a time."), field="emails")
+    return emails
+
+
+def _send_invitation(invitation: Invitation, token: str, reminder: bool) -> None:
+    round = invitation.round
+    url = _site_url(reverse("surveys:respond", kwargs={"token": token}))
+    subject = (
+        _("Reminder: %(title)s") % {"title": round.title}
+        if reminder
+        else _("You are invited to answer: %(title)s") % {"title": round.title}
+    )
+    body = _(
+        "%(organisation)s asks you to answer the survey “%(title)s”. Your answers are anonymous: they are not "
+        "linked to you, your e-mail address or this invitation.\n\nAnswer here (the link works once; you can save "
+        "and continue later):\n%(url)s\n\nThe survey closes on %(closes)s."
+    ) % {"organisation": round.organisation, "title": round.title, "url": url, "closes": round.closes_on.isoformat()}
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[invitation.email])
+
+
+@transaction.atomic
+def round_invite(*, actor: Any, round: Round, emails: Sequence[str]) -> InviteResult:
+    """Send a personal single-use link to each new address (mail leaves when the transaction commits)."""
+    require_leader(actor, round)
+    if round.is_closed():
+        raise SurveyError(_("The round is closed; nobody can be invited."), field="emails")
+    existing = set(Invitation.objects.filter(round=round, email__in=emails).values_list("email", flat=True))
+    sent = 0
+    for email in emails:
+        if email in existing:
+            continue
+        token = new_secret()
+        invitation = Invitation.objects.create(round=round, email=email, token_hash=hash_secret(token))
+        _send_invitation(invitation, token, reminder=False)
+        sent += 1
+    return InviteResult(sent=sent, already_invited=len(existing))
+
+
+def round_request_reminders(*, actor: Any, round: Round) -> int:
+    """Queue the reminder task (it runs after the request, by a worker). The number of people to be reminded."""
+    from .tasks import send_round_reminders
+
+    require_leader(actor, round)
+    if not round.is_open():
+        raise SurveyError(_("Reminders can only be sent while the round is open."))
+    pending = Invitation.objects.filter(round=round, used=False).count()
+    if pending:
+        transaction.on_commit(lambda: send_round_reminders.enqueue(round.pk))
+    return pending
+
+
+def round_send_reminders(*, round_id: int) -> int:
+    """Send a reminder with a fresh link to every invitation not yet used (the old link stops working). Each
+    reminder is its own transaction, so a failure leaves the others sent."""
+    round = Round.objects.select_related("organisation").get(pk=round_id)
+    if not round.is_open():
+        return 0
+    sent = 0
+    for pk in list(Invitation.objects.filter(round=round, used=False).values_list("pk", flat=True)):
+        with transaction.atomic():
+            invitation = Invitation.objects.select_for_update().select_related("round__organisation").get(pk=pk)
+            if invitation.used:
+                continue
+            token = new_secret()
+            invitation.token_hash = hash_secret(token)
+            invitation.reminders_sent += 1
+            invitation.save(update_fields=["token_hash", "reminders_sent"])
+            _send_invitation(invitation, token, reminder=True)
+            sent += 1
+    return sent
+
+
+# Answering
+
+
+@dataclass(frozen=True)
+class Access:
+    """How a respondent reached a round: by the shared link, a personal invitation, or a saved draft."""
+
+    round: Round
+    invitation: Invitation | None = None
+    draft: Response | None = None
+
+
+def resolve_token(token: str) -> Access:
+    """The round behind a link, or a `SurveyError` that says why the link does not work. Forged links, used
+    invitations and links to closed rounds are told apart so the respondent knows what happened."""
+    if not token or len(token) > 100 or "\x00" in token:
+        raise SurveyError(_("This survey link is not valid. Check that you copied the whole link."), unknown=True)
+    invitation = Invitation.objects.select_related("round__organisation", "round__version").filter(
+        token_hash=hash_secret(token)
+    )
+    found = invitation.first()
+    if found is not None:
+        if found.used:
+            raise SurveyError(
+                _("This link has already been used. Use the link to continue that you got when you saved.")
+            )
+        _require_open(found.round)
+        return Access(round=found.round, invitation=found)
+    round = Round.objects.select_related("organisation", "version").filter(link_token=token).first()
+    if round is None:
+        raise SurveyError(_("This survey link is not valid. Check that you copied the whole link."), unknown=True)
+    _require_open(round)
+    return Access(round=round)
+
+
+def resolve_resume(secret: str) -> Access:
+    if not secret or len(secret) > 100 or "\x00" in secret:
+        raise SurveyError(_("This link to continue is not valid."), unknown=True)
+    draft = (
+        Response.objects.select_related("round__organisation", "round__version")
+        .filter(resume_hash=hash_secret(secret), submitted=False)
+        .first()
+    )
+    if draft is None:
+        raise SurveyError(
+            _("This link to continue is not valid, or the answers have already been submitted."), unknown=True
+        )
+    _require_open(draft.round)
+    return Access(round=draft.round, draft=draft)
+
+
+def _require_open(round: Round) -> None:
+    today = timezone.localdate()
+    if today < round.opens_on:
+        raise SurveyError(
+            _("The survey opens on %(date)s.") % {"date": round.opens_on.isoformat()},
+        )
+    if not round.is_open(today):
+        raise SurveyError(_("The survey is closed; answers can no longer be given."))
+
+
+@dataclass
+class ParsedAnswer:
+    value: float | None = None
+    dont_know: bool = False
+    choice: str = ""
+    choices: list[str] = field(default_factory=list)
+    text: str = ""
+
+
+def parse_answers(items: Sequence[Item], data: Mapping[str, Any], *, complete: bool) -> dict[int, ParsedAnswer]:
+    """Answers from form or API data keyed by item key (a list for several choices). Raises `SurveyError` with an
+    error per item key; required items are enforced only when the response is submitted (``complete``)."""
+    errors: dict[str, str] = {}
+    parsed: dict[int, ParsedAnswer] = {}
+    for item in items:
+        raw = data.get(item.key)
+        if isinstance(raw, list) and item.kind != ItemKind.MULTIPLE:
+            raw = raw[-1] if raw else None
+        if raw is None or raw == "" or raw == []:
+            if complete and item.required:
+                errors[item.key] = _("Answer this question.")
+            continue
+        try:
+            parsed[item.pk] = _parse_one(item, raw)
+        except SurveyError as error:
+            errors[item.key] = error.message
+    unknown = [key for key in data if key not in {item.key for item in items}]
+    if unknown:
+        errors[str(unknown[0])[:60]] = _("There is no such question in this survey.")
+    if errors:
+        raise SurveyError(_("Some answers are not valid."), errors=errors)
+    return parsed
+
+
+def _parse_one(item: Item, raw: Any) -> ParsedAnswer:
+    """One answer from form or JSON data, whatever its type; anything but the expected shape is refused."""
+    if isinstance(raw, (dict, bool)):
+        raw = object()  # never valid: falls through to the item kind's refusal
+    if item.kind == ItemKind.LIKERT:
+        if raw == "dk" and item.allow_dont_know:
+            return ParsedAnswer(dont_know=True)
+        value = _whole_number(raw)
+        if value is None or not 1 <= value <= item.scale_points:
+            raise SurveyError(_("Choose a point from 1 to %(points)s.") % {"points": item.scale_points})
+        return ParsedAnswer(value=float(value))
+    options = {key for key, _label in item.option_labels()}
+    if item.kind == ItemKind.SINGLE:
+        if not isinstance(raw, str) or raw not in options:
+            raise SurveyError(_("Choose one of the options."))
+        return ParsedAnswer(choice=raw)
+    if item.kind == ItemKind.MULTIPLE:
+        values = raw if isinstance(raw, list) else [raw]
+        chosen: list[str] = []
+        for value in values:
+            if not isinstance(value, str) or value not in options:
+                raise SurveyError(_("Choose among the options."))
+            if value not in chosen:
+                chosen.append(value)
+        return ParsedAnswer(choices=chosen)
+    if item.kind == ItemKind.NUMBER:
+        number = _number(raw)
+        if number is None:
+            raise SurveyError(_("Write a number."))
+        if item.minimum is not None and number < item.minimum:
+            raise SurveyError(_("The number must be at least %(minimum)s.") % {"minimum": f"{item.minimum:g}"})
+        if item.maximum is not None and number > item.maximum:
+            raise SurveyError(_("The number can be at most %(maximum)s.") % {"maximum": f"{item.maximum:g}"})
+        return ParsedAnswer(value=number)
+    if not isinstance(raw, str):
+        raise SurveyError(_("Write text."))
+    text = raw.replace("\x00", "").strip()
+    if len(text) > TEXT_LIMIT:
+        raise SurveyError(_("Write at most 5000 characters."))
+    return ParsedAnswer(text=text)
+
+
+def _whole_number(raw: Any) -> int | None:
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 4:
+        return int(raw.strip())
+    return None
+
+
+def _number(raw: Any) -> float | None:
+    if isinstance(raw, (int, float)):
+        number = float(raw)
+    elif isinstance(raw, str) and len(raw) <= 30:
+        try:
+            number = float(raw.replace(",", ".").replace(" ", ""))
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    submitted: bool
+    resume_secret: str | None
+
+
+def response_save(
+    *, access: Access, data: Mapping[str, Any], unit_id: int | None, submit: bool, resume_secret: str | None = None
+) -> SaveResult:
+    """Save (and optionally submit) answers. Validation happens before anything is written, so a refusal stores
+    nothing. The first save of an invitation marks it used; a draft keeps only the hash of its resume secret,
+    which is dropped on submission. Nothing written here holds a time of day, the invitation, or the user."""
+    round = access.round
+    items = list(round.version.items.all())
+    parsed = parse_answers(items, data, complete=submit)
+    unit = None
+    if unit_id is not None:
+        unit = Unit.objects.filter(round=round, pk=unit_id).first()
+        if unit is None:
+            raise SurveyError(_("Choose one of the listed units."), field="unit")
+    with transaction.atomic():
+        # Read again (without a lock: concurrent respondents must not queue on the round) in case it just closed.
+        _require_open(Round.objects.get(pk=round.pk))
+        if access.invitation is not None:
+            invitation = Invitation.objects.select_for_update().get(pk=access.invitation.pk)
+            if invitation.used:
+                raise SurveyError(_("This link has already been used."))
+            invitation.used = True
+            invitation.save(update_fields=["used"])
+        if access.draft is not None:
+            response = Response.objects.select_for_update().get(pk=access.draft.pk)
+            if response.submitted:
+                raise SurveyError(_("These answers have already been submitted."))
+            Answer.objects.filter(response=response).delete()
+        else:
+            response = Response(round=round)
+        secret = None
+        if submit:
+            response.submitted = True
+            response.resume_hash = None
+        else:
+            secret = resume_secret or new_secret()
+            response.resume_hash = hash_secret(secret)
+        response.unit = unit
+        response.saved_on = timezone.localdate()
+        response.save()
+        Answer.objects.bulk_create(
+            Answer(
+                response=response,
+                item_id=item_pk,
+                value=a.value,
+                dont_know=a.dont_know,
+                choice=a.choice,
+                choices=a.choices,
+                text=a.text,
+            )
+            for item_pk, a in parsed.items()
+        )
+    return SaveResult(submitted=submit, resume_secret=secret)
+
+
+def draft_answers(draft: Response) -> dict[str, Any]:
+    """A draft's answers as form data (item key → value), to fill the form when the respondent continues."""
+    data: dict[str, Any] = {}
+    for answer in draft.answers.select_related("item"):
+        item = answer.item
+        if item.kind == ItemKind.LIKERT:
+            data[item.key] = "dk" if answer.dont_know else str(int(answer.value or 0))
+        elif item.kind == ItemKind.SINGLE:
+            data[item.key] = answer.choice
+        elif item.kind == ItemKind.MULTIPLE:
+            data[item.key] = list(answer.choices)
+        elif item.kind == ItemKind.NUMBER:
+            data[item.key] = f"{answer.value:g}" if answer.value is not None else ""
+        else:
+            data[item.key] = answer.text
+    return data
+
+
+def discard_stale_drafts(*, today: datetime.date | None = None) -> int:
+    """Drafts of closed rounds are never counted; delete them so no unsubmitted answers are kept."""
+    today = today or timezone.localdate()
+    from django.db.models import Q
+
+    stale = Response.objects.filter(submitted=False).filter(Q(round__closes_on__lt=today) | Q(round__closed_early=True))
+    _total, per_model = stale.delete()
+    return int(per_model.get(Response._meta.label, 0))

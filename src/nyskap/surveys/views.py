@@ -1,0 +1,258 @@
+"""Pages of the survey engine: leaders open and follow rounds; respondents answer without an account.
+
+Leaders' pages answer 404 to a round of an organisation the user does not lead (its existence is not revealed).
+Respondents' pages need no login: the link is the authority, and the pages never set anything that identifies
+the respondent (no cookie beyond Django's CSRF token, nothing stored about the request).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms.utils import ErrorDict
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from nyskap.accounts.models import Membership, Role
+from nyskap.core.visibility import is_operator
+from nyskap.organisations.models import Organisation
+
+from . import registry, services
+from .forms import AnswerForm, InviteForm, RoundForm
+from .models import Round
+from .services import Access, SurveyError
+
+
+def _led_round(request: HttpRequest, pk: int) -> Round:
+    round = get_object_or_404(Round.objects.select_related("organisation", "version__questionnaire"), pk=pk)
+    if not services.is_leader(request.user, round.organisation):
+        raise Http404
+    return round
+
+
+def _led_organisations(user: Any) -> list[Organisation]:
+    if is_operator(user):
+        return []
+    return [
+        m.organisation
+        for m in Membership.objects.filter(user=user, role__in=[Role.EDITOR, Role.ADMIN]).select_related("organisation")
+    ]
+
+
+@login_required
+@require_GET
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = Round.objects.led_by(request.user).select_related("organisation", "version__questionnaire")[:200]
+    return render(
+        request,
+        "surveys/round_list.html",
+        {"rounds": rounds, "organisations": _led_organisations(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_create(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=org_slug)
+    if not services.is_leader(request.user, organisation):
+        return render(request, "surveys/refused.html", {"organisation": organisation}, status=403)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round = services.round_create(
+                actor=request.user,
+                organisation=organisation,
+                data=services.RoundInput(
+                    title=data["title"],
+                    version=data["version"],
+                    opens_on=data["opens_on"],
+                    closes_on=data["closes_on"],
+                    threshold=data["threshold"],
+                    expected_respondents=data["expected_respondents"],
+                    share_in_benchmarks=data["share_in_benchmarks"],
+                    units=data["units"].splitlines(),
+                ),
+            )
+        except SurveyError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The round is created. Share the link or invite people by e-mail."))
+            return redirect(round)
+    return render(request, "surveys/round_form.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+@require_GET
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _led_round(request, pk)
+    return _render_detail(request, round, InviteForm())
+
+
+def _render_detail(request: HttpRequest, round: Round, invite_form: InviteForm, status: int = 200) -> HttpResponse:
+    progress = services.round_progress(round)
+    context = {
+        "round": round,
+        "progress": progress,
+        "rate_percent": round_percent(progress.rate),
+        "invite_form": invite_form,
+        "shared_link": request.build_absolute_uri(reverse("surveys:respond", kwargs={"token": round.link_token})),
+        "units": list(round.units.all()),
+        "results_url": registry.results_url(round),
+        "can_reopen": round.closed_early and not round.is_closed_for_good() and not round.results_opened,
+    }
+    if getattr(request, "htmx", None) and request.GET.get("fragment") == "progress":
+        return render(request, "surveys/_progress.html", context)
+    return render(request, "surveys/round_detail.html", context, status=status)
+
+
+def round_percent(rate: float | None) -> int | None:
+    return round(rate * 100) if rate is not None else None
+
+
+@login_required
+@require_POST
+def round_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _led_round(request, pk)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            emails = services.parse_email_list(form.cleaned_data["emails"])
+            result = services.round_invite(actor=request.user, round=round, emails=emails)
+        except SurveyError as error:
+            form.add_error("emails", error.message)
+        else:
+            messages.success(
+                request,
+                _("Invitations sent: %(sent)s. Already invited: %(already)s.")
+                % {"sent": result.sent, "already": result.already_invited},
+            )
+            return redirect(round)
+    return _render_detail(request, round, form, status=422)
+
+
+def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    round = _led_round(request, pk)
+    try:
+        if action == "close":
+            services.round_close(actor=request.user, round=round)
+            messages.success(request, _("The round is closed. No more answers are taken."))
+        elif action == "reopen":
+            services.round_reopen(actor=request.user, round=round)
+            messages.success(request, _("The round is open again."))
+        else:
+            count = services.round_request_reminders(actor=request.user, round=round)
+            messages.success(request, _("Reminders are being sent to %(count)s people.") % {"count": count})
+    except SurveyError as error:
+        messages.error(request, error.message)
+    return redirect(round)
+
+
+@login_required
+@require_POST
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "close")
+
+
+@login_required
+@require_POST
+def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "reopen")
+
+
+@login_required
+@require_POST
+def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "remind")
+
+
+# Answering
+
+
+def _answer_page(
+    request: HttpRequest, access: Access, action_url: str, resume_secret: str | None, initial: dict | None = None
+) -> HttpResponse:
+    round = access.round
+    items = list(round.version.items.select_related("dimension").order_by("order"))
+    if request.method == "POST":
+        form = AnswerForm(request.POST, round=round, items=items)
+        submit = request.POST.get("action") == "submit"
+        try:
+            result = services.response_save(
+                access=access,
+                data=form.answer_data(),
+                unit_id=form.unit_id(),
+                submit=submit,
+                resume_secret=resume_secret,
+            )
+        except SurveyError as error:
+            form.full_clean()
+            form._errors = ErrorDict()  # type: ignore[attr-defined]
+            form.cleaned_data = {}
+            for key, message in error.errors.items():
+                form.add_error(key if key in form.fields else None, message)
+            if not error.errors:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            return _render_answer(request, round, form, action_url, status=422)
+        if result.submitted:
+            return redirect("surveys:thanks")
+        resume_url = request.build_absolute_uri(reverse("surveys:resume", kwargs={"secret": result.resume_secret}))
+        return render(request, "surveys/saved.html", {"round": round, "resume_url": resume_url})
+    form = AnswerForm(initial=initial or {}, round=round, items=items)
+    return _render_answer(request, round, form, action_url)
+
+
+def _render_answer(
+    request: HttpRequest, round: Round, form: AnswerForm, action_url: str, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "surveys/answer.html",
+        {"round": round, "form": form, "action_url": action_url, "version": round.version},
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        access = services.resolve_token(token)
+    except SurveyError as error:
+        return render(
+            request, "surveys/link_refused.html", {"message": error.message}, status=404 if error.unknown else 410
+        )
+    return _answer_page(request, access, reverse("surveys:respond", kwargs={"token": token}), resume_secret=None)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def resume(request: HttpRequest, secret: str) -> HttpResponse:
+    try:
+        access = services.resolve_resume(secret)
+    except SurveyError as error:
+        return render(
+            request, "surveys/link_refused.html", {"message": error.message}, status=404 if error.unknown else 410
+        )
+    initial = services.draft_answers(access.draft) if access.draft else {}
+    if access.draft and access.draft.unit_id:
+        initial["unit"] = str(access.draft.unit_id)
+    return _answer_page(
+        request, access, reverse("surveys:resume", kwargs={"secret": secret}), resume_secret=secret, initial=initial
+    )
+
+
+@require_GET
+def thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "surveys/thanks.html")
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "surveys/privacy.html")

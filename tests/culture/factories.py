@@ -1,0 +1,58 @@
+"""Helpers for culture tests: the real questionnaire and rounds filled with answers."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from nyskap.culture import instrument
+from nyskap.culture.services import load_questionnaire
+from nyskap.surveys.models import Round
+from nyskap.surveys.services import Access, RoundInput, response_save, round_create
+
+ITEM_KEYS = [item["key"] for spec in instrument.DIMENSIONS for item in spec["items"]]
+
+
+def culture_version():
+    version, _created = load_questionnaire()
+    return version
+
+
+def culture_round(
+    *,
+    actor,
+    organisation,
+    units: Sequence[str] = (),
+    opens_on: datetime.date = datetime.date(2026, 11, 1),
+    closes_on: datetime.date = datetime.date(2026, 11, 30),
+    threshold: int = 5,
+    title: str = "Kultur 2026",
+    share_in_benchmarks: bool = True,
+) -> Round:
+    return round_create(
+        actor=actor,
+        organisation=organisation,
+        data=RoundInput(
+            title=title,
+            version=culture_version(),
+            opens_on=opens_on,
+            closes_on=closes_on,
+            threshold=threshold,
+            units=list(units),
+            share_in_benchmarks=share_in_benchmarks,
+        ),
+    )
+
+
+def answer_all(round: Round, value: int | str, unit=None, overrides: dict | None = None) -> None:
+    """One submitted response answering every statement with ``value`` (``overrides`` by item key)."""
+    data = {key: str(value) for key in ITEM_KEYS}
+    data.update(overrides or {})
+    response_save(access=Access(round=round), data=data, unit_id=unit.pk if unit else None, submit=True)
+
+
+def close(round: Round) -> Round:
+    """Close the round early (results are shown only for closed rounds)."""
+    Round.objects.filter(pk=round.pk).update(closed_early=True)
+    round.refresh_from_db()
+    return round

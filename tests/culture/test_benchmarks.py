@@ -1,0 +1,141 @@
+"""The national picture: only organisations that allow it, only closed rounds that met their threshold, groups of
+at least three organisations, complementary suppression across a breakdown, Cronbach's alpha from the data."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from nyskap.culture.benchmarks import recompute
+from nyskap.culture.models import Benchmark, Scope
+from nyskap.culture.results import round_results
+from nyskap.surveys.calculations import cronbach_alpha, mean_interval, moments
+from nyskap.surveys.models import Round
+
+from ..factories import CountyFactory, OrganisationFactory
+from .factories import answer_all, culture_round
+
+pytestmark = pytest.mark.django_db
+
+
+def _closed_round(operator, organisation, values, overrides=None, share=True):
+    round = culture_round(actor=operator, organisation=organisation, share_in_benchmarks=share)
+    for index, value in enumerate(values):
+        answer_all(round, value, overrides=(overrides or {}).get(index))
+    Round.objects.filter(pk=round.pk).update(closed_early=True)
+    return round
+
+
+@pytest.fixture
+def four_municipalities(operator, home_municipality):
+    """Øygarden (Vestland) and three more: two in Vestland, one in Nordland; population 39,000 → same band."""
+    vestland = home_municipality.county
+    nordland = CountyFactory(number="18", name="Nordland", official_name="Nordland")
+    others = [
+        OrganisationFactory(name="Bergen kommune", slug="bergen", county=vestland, population=35000),
+        OrganisationFactory(name="Askøy kommune", slug="askoy", county=vestland, population=30000),
+        OrganisationFactory(name="Bodø kommune", slug="bodo", county=nordland, population=33000),
+    ]
+    orgs = [home_municipality, *others]
+    means = [[4, 4, 4, 4, 5], [3, 3, 3, 4, 3], [2, 3, 2, 3, 2], [5, 4, 5, 4, 5]]
+    rounds = [_closed_round(operator, org, values) for org, values in zip(orgs, means, strict=True)]
+    return orgs, rounds, means
+
+
+def test_when_recomputed_then_the_national_figure_is_the_mean_of_organisation_means(four_municipalities):
+    _orgs, _rounds, means = four_municipalities
+    assert recompute() > 0
+    national = Benchmark.objects.get(scope=Scope.NATIONAL, key="", dimension="curiosity")
+    org_means = [sum(v) / len(v) for v in means]
+    expected = mean_interval(moments(org_means), bounds=(1, 5))
+    assert national.organisations == 4
+    assert national.respondents == 20
+    assert national.mean == pytest.approx(sum(org_means) / 4)
+    assert (round(national.low, 4), round(national.high, 4)) == (round(expected.low, 4), round(expected.high, 4))
+
+
+def test_when_a_county_has_one_organisation_then_it_and_the_county_it_could_be_derived_from_are_hidden(
+    four_municipalities,
+):
+    recompute()
+    counties = set(Benchmark.objects.filter(scope=Scope.COUNTY).values_list("key", flat=True))
+    # Vestland has 3 organisations, Nordland 1: Nordland is hidden, and so is Vestland, since 4 − 3 = 1.
+    assert counties == set()
+    assert Benchmark.objects.filter(scope=Scope.KIND, key="municipality").count() == 7
+
+
+def test_when_an_organisation_does_not_allow_comparison_then_it_is_left_out(operator, four_municipalities):
+    _orgs, rounds, _means = four_municipalities
+    Round.objects.filter(pk=rounds[3].pk).update(share_in_benchmarks=False)
+    recompute()
+    national = Benchmark.objects.get(scope=Scope.NATIONAL, dimension="curiosity")
+    assert national.organisations == 3
+
+
+def test_when_fewer_than_three_organisations_contribute_then_nothing_is_stored(four_municipalities):
+    _orgs, rounds, _means = four_municipalities
+    Round.objects.filter(pk__in=[rounds[0].pk, rounds[1].pk]).update(share_in_benchmarks=False)
+    assert recompute() == 0
+    assert Benchmark.objects.count() == 0
+
+
+def test_when_a_round_is_still_open_or_under_its_threshold_then_it_does_not_count(operator, four_municipalities):
+    orgs, rounds, _means = four_municipalities
+    Round.objects.filter(pk=rounds[0].pk).update(closed_early=False)  # open again (the clock is mid-November)
+    small = _closed_round(operator, orgs[1], [1, 1, 1])
+    Round.objects.filter(pk=small.pk).update(closes_on=datetime.date(2026, 11, 29))
+    recompute()
+    assert Benchmark.objects.get(scope=Scope.NATIONAL, dimension="curiosity").organisations == 3
+
+
+def test_cronbach_alpha_matches_the_raw_computation(operator, four_municipalities):
+    orgs, _rounds, _means = four_municipalities
+    extra = culture_round(actor=operator, organisation=orgs[0], title="Varierende")
+    patterns = [[1, 2, 2, 1], [2, 2, 3, 3], [3, 3, 3, 4], [4, 4, 5, 4], [5, 4, 5, 5], [2, 3, 2, 2]]
+    for pattern in patterns:
+        answer_all(extra, 3, overrides={f"curiosity-{i + 1}": str(v) for i, v in enumerate(pattern)})
+    Round.objects.filter(pk=extra.pk).update(closed_early=True, closes_on=datetime.date(2026, 11, 30))
+    recompute()
+    national = Benchmark.objects.get(scope=Scope.NATIONAL, dimension="curiosity")
+    # Øygarden's latest round is now `extra` (same close date, higher id), so its rows replace the first round's.
+    rows = patterns + [[v] * 4 for v in [3, 3, 3, 4, 3, 2, 3, 2, 3, 2, 5, 4, 5, 4, 5]]
+    assert national.alpha == pytest.approx(cronbach_alpha(rows), abs=1e-4)
+
+
+def test_when_enough_organisations_contribute_then_the_results_page_compares(four_municipalities, operator):
+    recompute()
+    orgs, _rounds, _means = four_municipalities
+    current = culture_round(actor=operator, organisation=orgs[0], title="Ny runde")
+    for value in [3, 3, 3, 3, 3]:
+        answer_all(current, value)
+    Round.objects.filter(pk=current.pk).update(closed_early=True)
+    current.refresh_from_db()
+    results = round_results(current)
+    labels = [b.label for b in results.dimensions[0].benchmarks]
+    assert labels[0] == "All public-sector organisations"
+    assert len(labels) == 2 and labels[1].startswith("Municipality")
+    assert results.dimensions[0].benchmarks[0].organisations == 4
+
+
+def test_the_public_national_page_shows_groups_and_too_few(four_municipalities):
+    recompute()
+    client = Client()
+    client.cookies["django_language"] = "en"
+    html = client.get("/kultur/").content.decode()
+    assert "All public-sector organisations" in html
+    assert "Too few organisations" in html
+    methods = client.get("/kultur/metode/").content.decode()
+    assert "Cronbach" in methods
+
+
+def test_when_the_command_recomputes_then_it_reports_the_figures_stored(four_municipalities):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("recompute_culture_benchmarks", stdout=out)
+    assert out.getvalue().startswith(f"Stored {Benchmark.objects.count()} figures in ")
+    assert Benchmark.objects.filter(scope=Scope.NATIONAL).count() == 7

@@ -1,0 +1,3 @@
+"""Public URLs of the culture module: the national picture, the methods and the questionnaire."""
+
+PUBLIC_ALLOW_LIST = ["culture:national", "culture:methods", "culture:questionnaire"]

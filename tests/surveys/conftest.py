@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _in_november_2026():
+    """Rounds in these tests run through November 2026; the clock is fixed in the middle of it."""
+    with time_machine.travel(datetime.datetime(2026, 11, 15, 12, 0, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are asserted as their English msgids (pages are asserted with the language cookie)."""
+    with translation.override("en"):
+        yield

@@ -1,0 +1,95 @@
+"""Disclosure control: adversarial cases and hypothesis invariants. Nothing a reader can see or subtract may
+describe fewer answers than the threshold."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nyskap.surveys.disclosure import Disclosure, disclose, disclosed_residual
+
+
+def test_when_units_of_6_and_4_make_a_total_of_10_then_both_are_suppressed_and_the_total_shown():
+    decision = disclose(10, {"a": 6, "b": 4}, threshold=5)
+    assert decision == Disclosure(total_shown=True, shown=frozenset(), suppressed=frozenset({"a", "b"}))
+
+
+def test_when_the_total_is_under_the_threshold_then_nothing_is_shown():
+    decision = disclose(4, {"a": 4}, threshold=5)
+    assert decision.total_shown is False
+    assert decision.shown == frozenset()
+
+
+def test_when_every_group_is_large_enough_then_all_are_shown():
+    decision = disclose(17, {"a": 5, "b": 6, "c": 6}, threshold=5)
+    assert decision.shown == frozenset({"a", "b", "c"})
+    assert decision.suppressed == frozenset()
+
+
+def test_when_one_small_group_sits_beside_large_ones_then_the_smallest_large_group_is_hidden_too():
+    decision = disclose(25, {"a": 12, "b": 9, "c": 4}, threshold=5)
+    assert decision.suppressed == frozenset({"b", "c"})
+    assert decision.shown == frozenset({"a"})
+    assert disclosed_residual(25, {"a": 12, "b": 9, "c": 4}, decision) == 13
+
+
+def test_when_two_small_groups_together_reach_the_threshold_then_no_large_group_is_sacrificed():
+    decision = disclose(20, {"a": 10, "b": 3, "c": 2, "d": 5}, threshold=5)
+    assert decision.shown == frozenset({"a", "d"})
+    assert decision.suppressed == frozenset({"b", "c"})
+
+
+def test_when_answers_without_a_unit_are_few_then_they_count_as_a_hidden_group():
+    # 12 answered, 10 in unit a, 2 chose no unit: showing a would reveal the 2 by subtraction.
+    decision = disclose(12, {"a": 10}, threshold=5)
+    assert decision.shown == frozenset()
+    assert decision.suppressed == frozenset({"a"})
+
+
+def test_when_a_group_has_no_answers_then_it_is_neither_shown_nor_counted_as_hidden():
+    decision = disclose(10, {"a": 10, "b": 0}, threshold=5)
+    assert decision.shown == frozenset({"a"})
+    assert decision.suppressed == frozenset()
+
+
+def test_when_the_threshold_is_under_3_then_it_is_refused():
+    with pytest.raises(ValueError, match="at least 3"):
+        disclose(10, {"a": 10}, threshold=2)
+
+
+def test_when_groups_add_up_to_more_than_the_total_then_it_is_refused():
+    with pytest.raises(ValueError):
+        disclose(5, {"a": 4, "b": 4}, threshold=3)
+
+
+@st.composite
+def group_counts(draw):
+    groups = draw(st.dictionaries(st.text(min_size=1, max_size=3), st.integers(0, 30), max_size=8))
+    ungrouped = draw(st.integers(0, 10))
+    threshold = draw(st.integers(3, 10))
+    return sum(groups.values()) + ungrouped, groups, threshold
+
+
+@given(group_counts())
+def test_invariant_no_shown_or_derivable_figure_describes_fewer_answers_than_the_threshold(case):
+    total, groups, threshold = case
+    decision = disclose(total, groups, threshold)
+    if not decision.total_shown:
+        assert total < threshold
+        assert decision.shown == frozenset()
+        return
+    assert total >= threshold
+    assert all(groups[g] >= threshold for g in decision.shown)
+    residual = disclosed_residual(total, groups, decision)
+    assert residual == 0 or residual >= threshold
+    # Every group with answers is either shown or suppressed, never both.
+    assert decision.shown.isdisjoint(decision.suppressed)
+    assert decision.shown | decision.suppressed == {g for g, n in groups.items() if n}
+
+
+@given(group_counts())
+def test_invariant_a_group_under_the_threshold_is_never_shown(case):
+    total, groups, threshold = case
+    decision = disclose(total, groups, threshold)
+    assert not any(0 < groups[g] < threshold for g in decision.shown)
