@@ -37,6 +37,7 @@ migrate: install
 reference-data: migrate
 	$(MANAGE) load_reference_data
 	$(MANAGE) load_instruments
+	$(MANAGE) load_culture_questionnaire
 
 demo-data: reference-data
 	$(MANAGE) demo_data
@@ -84,6 +85,8 @@ bench: install
 	$(PY) bench/instruments.py --database-url $(BENCH_DATABASE_URL)
 	$(PY) bench/benefits.py
 	$(PY) bench/benefits.py --database-url $(BENCH_DATABASE_URL)
+	$(PY) bench/culture.py --responses 100000 --organisations 200
+	$(PY) bench/culture.py --database-url $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) node_modules var
