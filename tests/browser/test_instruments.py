@@ -107,6 +107,7 @@ def test_when_the_catalogue_pages_are_scanned_then_axe_finds_no_violations(
         "/virkemidler/?offer=money&phase=implemented",
         "/virkemidler/startoff/",
         "/virkemidler/stimulab/",
+        "/virkemidler/digifin/",
         "/virkemidler/utlysninger/",
         "/virkemidler/finn/",
         "/virkemidler/finn/?phase=develop_test&needs=money&organisation=oygarden&show_excluded=on",
@@ -129,3 +130,18 @@ def test_when_the_catalogue_pages_are_scanned_then_axe_finds_no_violations(
         if violations := run_axe(page):
             found[f"innovator {path}"] = violations
     assert found == {}
+
+
+def test_when_an_instrument_is_read_in_nynorsk_then_its_nynorsk_name_and_the_owners_page_are_shown(
+    page,
+    live_server,
+    loaded,  # noqa: F811 (the fixture)
+):
+    page.context.add_cookies([{"name": "django_language", "value": "nn", "url": live_server.url}])
+    page.goto(f"{live_server.url}/virkemidler/medfinansiering/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Medfinansieringsordninga")
+    link = page.locator("#owner-page a")
+    expect(link).to_have_attribute("href", "https://www.digdir.no/")
+    expect(link).to_have_text("https://www.digdir.no/")
+    page.goto(f"{live_server.url}/virkemidler/")
+    expect(page.get_by_text("Forsøkslova", exact=True)).to_be_visible()

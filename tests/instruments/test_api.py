@@ -93,3 +93,18 @@ def test_when_the_matcher_gets_an_unknown_organisation_then_404_and_an_unknown_k
 def test_when_the_matcher_is_called_twice_then_the_answer_is_the_same(client, loaded):
     url = "/api/v1/instruments/match?kind=state_agency&needs=advice&needs=money&sector=health_care"
     assert client.get(url).json() == client.get(url).json()
+
+
+def test_when_one_instrument_is_fetched_then_its_names_and_the_link_with_its_origin_are_there(client, loaded):
+    data = client.get("/api/v1/instruments/digifin").json()
+    assert (data["name_nb"], data["name_nn"], data["name_en"]) == (
+        "Digifin",
+        "Digifin",
+        "Digifin – digital joint-solution fund",
+    )
+    assert (data["website"], data["website_origin"]) == ("https://www.ks.no/", "owner_home")
+    startoff = client.get("/api/v1/instruments/startoff").json()
+    assert (startoff["website"], startoff["website_origin"]) == (
+        "https://www.anskaffelser.no/innovasjon/startoff",
+        "source",
+    )

@@ -151,3 +151,163 @@ def test_when_the_command_runs_then_it_reports_what_it_did(owner_organisations):
     call_command("load_instruments", stdout=out)
     assert "instruments: created 46, updated 0, unchanged 0" in out.getvalue()
     assert "Done: 46 created, 0 updated." in out.getvalue()
+
+
+# Names in three languages and the link to the owner's page
+
+# Bokmål forms that have a different nynorsk form; none may be left in a nynorsk name. Proper nouns that contain one
+# (the web site anskaffelser.no, DFØ's Virksomhetsplattformen, Anskaffelsesakademiet) are taken out first.
+BOKMAL_FORMS = (
+    "offentlig ", "offentlige", "tjeneste", "veileder", "ordningen", "kommunene", "virksomhet", "fra ", "tilskudd",
+    "forskning", "bevilgning", "vann", "loven", "prosjekter", "kontrakter", "megling", "verksted", "partnerskap",
+    "analyser", "selskaper", "veikart", "ledelse", "regnskap", "midler", "folkevalgt", "drevet", "tilbud",
+)  # fmt: skip
+NYNORSK_PROPER_NOUNS = ("anskaffelser.no", "Virksomhetsplattformen", "Anskaffelsesakademiet")
+
+
+def test_when_read_then_every_instrument_has_a_nynorsk_name_without_bokmal_forms():
+    for row in read_instruments():
+        name_nn = row.values["name_nn"]
+        assert name_nn, row.values["slug"]
+        plain = name_nn
+        for proper in NYNORSK_PROPER_NOUNS:
+            plain = plain.replace(proper, "")
+        left = [form for form in BOKMAL_FORMS if form in plain.lower()]
+        assert left == [], (row.values["slug"], name_nn)
+
+
+def test_when_read_then_the_nynorsk_names_differ_where_the_languages_do_and_proper_nouns_stay():
+    names = {row.values["slug"]: (row.values["name_nb"], row.values["name_nn"]) for row in read_instruments()}
+    assert names["medfinansiering"] == ("Medfinansieringsordningen", "Medfinansieringsordninga")
+    assert names["stimulab"][1] == "StimuLab (Stimuleringsordninga for innovasjon og tenestedesign)"
+    assert names["startoff"][1] == "StartOff (Program for innovasjonskjøp frå oppstartsselskap)"
+    assert names["forsoksloven"] == ("Forsøksloven", "Forsøkslova")
+    assert names["vannbransjen-teknologi"][1] == "Program for teknologiutvikling i vassbransjen"
+    assert names["overskridelse-investering"][1] == "Overskriding av driftsløyving til investeringsformål"
+    assert names["forregion"][1] == "FORREGION (kompetansemekling, forprosjekt); prosjektverkstad"
+    for proper in ("digifin", "forkommune", "innomed", "10-faktor", "pilot-e-pilot-t", "anskaffelsesakademiet"):
+        assert names[proper][0] == names[proper][1], proper
+    # Counted by hand from the names: 28 differ, 18 are proper nouns or read the same in both languages.
+    assert sum(nb != nn for nb, nn in names.values()) == 28
+
+
+def test_when_read_then_english_names_keep_the_proper_noun_and_fall_back_to_the_row():
+    names = {row.values["slug"]: row.values["name_en"] for row in read_instruments()}
+    assert names["stimulab"] == "StimuLab – stimulation scheme for innovation and service design"
+    assert names["digifin"] == "Digifin – digital joint-solution fund"
+    assert names["forsoksloven"] == "Trials Act (Forsøksloven)"
+    # No better English name was reviewed: the row's own English description is used.
+    assert names["medfinansiering"] == "Co-financing scheme for digitalisation projects"
+    assert len(set(names.values())) == 46
+
+
+def test_when_source_addresses_are_read_then_only_whole_web_addresses_count():
+    assert catalogue.source_addresses("WP ch.5.1, 8.1; Digdir rapport 2020:2 (issuu/digdir.no); digdir.no/788") == [
+        "digdir.no/788"
+    ]
+    assert catalogue.source_addresses("WP box 13.3; difi.no; digdir.no") == ["difi.no", "digdir.no"]
+    assert catalogue.source_addresses("WP ch.12.1; forskningsradet.no utlysninger 2019, 2020") == ["forskningsradet.no"]
+    assert catalogue.source_addresses("WP ch.11.3; anskaffelser.no/innovasjon/startoff") == [
+        "anskaffelser.no/innovasjon/startoff"
+    ]
+    assert catalogue.source_addresses("WP ch.9.1.3, box 9.1") == []
+    assert catalogue.address_url("ks.no") == "https://www.ks.no/"
+    assert catalogue.address_url("digdir.no/788") == "https://www.digdir.no/788"
+
+
+def test_when_read_then_every_instrument_links_its_owner_without_invented_deep_links():
+    rows = read_instruments()
+    origins: dict[str, int] = {}
+    for row in rows:
+        url, origin, source = row.values["website"], row.values["website_origin"], row.raw["source"]
+        origins[origin] = origins.get(origin, 0) + 1
+        assert url.startswith("https://www."), url
+        address = url.removeprefix("https://www.").removesuffix("/")
+        named = catalogue.source_addresses(source)
+        owner_homes = {catalogue.OWNER_HOME_PAGES[key] for key in row.owner_keys if key in catalogue.OWNER_HOME_PAGES}
+        if origin == "source":
+            assert address in named, (row.values["slug"], address, source)
+        else:
+            assert origin == "owner_home"
+            # A home page: the root of a known owner's site, and only when the source names none of the owners' own.
+            assert url == f"https://www.{address}/" and "/" not in address
+            assert address in {*catalogue.OWNER_HOME_PAGES.values(), *catalogue.OTHER_HOME_PAGES}
+            assert not owner_homes & set(named), (row.values["slug"], named)
+    assert origins == {"source": 10, "owner_home": 36}
+
+
+def test_when_read_then_links_are_as_reviewed():
+    links = {row.values["slug"]: (row.values["website"], row.values["website_origin"]) for row in read_instruments()}
+    assert links["stimulab"] == ("https://www.digdir.no/788", "source")
+    assert links["medfinansiering"] == ("https://www.digdir.no/", "source")
+    assert links["startoff"] == ("https://www.anskaffelser.no/innovasjon/startoff", "source")
+    assert links["digifin"] == ("https://www.ks.no/", "owner_home")
+    # The source names only the trade press, not the owner: the owner's home page.
+    assert links["innovasjonspartnerskap"] == ("https://www.innovasjonnorge.no/", "owner_home")
+    assert links["prosjektskjonnsmidler"] == ("https://www.statsforvalteren.no/", "owner_home")
+    assert links["programfinansiering-0-24"] == ("https://www.regjeringen.no/", "owner_home")
+
+
+def test_when_the_source_no_longer_names_a_reviewed_link_then_the_row_is_refused(tmp_path, owner_organisations):
+    data_dir = _copy_with(tmp_path, "; digdir.no/788", "; digdir.no/999")
+    with pytest.raises(ReferenceDataError) as caught:
+        catalogue_load(data_dir=data_dir)
+    assert [str(p) for p in caught.value.problems] == [
+        "instruments.csv, row 2, column source: the link “digdir.no/788” in REVIEWED is not an address the source names"
+    ]
+    assert Instrument.objects.count() == 0
+
+
+def test_when_a_reviewed_entry_lacks_a_nynorsk_name_or_a_known_home_page_then_the_row_is_refused(monkeypatch):
+    name = "Digital joint-solution fund"
+    monkeypatch.setitem(catalogue.REVIEWED, name, {**catalogue.REVIEWED[name], "nn": "", "home": "example.com"})
+    with pytest.raises(ReferenceDataError) as caught:
+        read_instruments()
+    assert [str(p) for p in caught.value.problems] == [
+        "instruments.csv, row 29, column norwegian_name: “Digital joint-solution fund” has no nynorsk name in REVIEWED",
+        "instruments.csv, row 29, column source: “example.com” in REVIEWED is not a known home page of an owner",
+    ]
+
+
+def test_when_loaded_then_names_and_links_are_stored(loaded):
+    co_financing = loaded["medfinansiering"]
+    assert (co_financing.name_nb, co_financing.name_nn) == ("Medfinansieringsordningen", "Medfinansieringsordninga")
+    assert (co_financing.website, co_financing.website_origin) == ("https://www.digdir.no/", "source")
+    assert Instrument.objects.filter(website="").count() == 0
+    assert Instrument.objects.filter(website_origin="owner_home").count() == 36
+
+
+def test_when_a_catalogue_loaded_before_names_and_links_is_reloaded_then_they_are_filled_in_once(loaded):
+    for instrument in Instrument.objects.all():
+        Instrument.objects.filter(pk=instrument.pk).update(name_nn=instrument.name_nb, website="", website_origin="")
+    first = catalogue_load()
+    assert (first.created, first.updated, first.unchanged, first.kept) == (0, 46, 0, 0)
+    assert "digifin: website: (empty) → https://www.ks.no/; website_origin: (empty) → owner_home" in first.changes
+    second = catalogue_load()
+    assert (second.updated, second.unchanged) == (0, 46)
+    assert Instrument.objects.get(slug="forsoksloven").name_nn == "Forsøkslova"
+
+
+def test_when_an_owner_edited_the_names_and_the_link_then_reloading_keeps_them(loaded, operator):
+    instrument_update(
+        instrument=loaded["digifin"],
+        actor=operator,
+        name_nn="Digifin – fond for digitale fellesløysingar",
+        website="https://www.ks.no/fagomrader/digitalisering/digifin/",
+    )
+    stored = Instrument.objects.get(slug="digifin")
+    assert stored.website_origin == "owner"
+    report = catalogue_load()
+    assert (report.kept, report.unchanged, report.updated) == (1, 45, 0)
+    stored = Instrument.objects.get(slug="digifin")
+    assert stored.name_nn == "Digifin – fond for digitale fellesløysingar"
+    assert (stored.website, stored.website_origin) == ("https://www.ks.no/fagomrader/digitalisering/digifin/", "owner")
+
+
+def test_when_an_owner_clears_the_link_then_no_origin_is_left(loaded, operator):
+    instrument_update(instrument=loaded["digifin"], actor=operator, website="")
+    stored = Instrument.objects.get(slug="digifin")
+    assert (stored.website, stored.website_origin) == ("", "")
+    # Saving other fields leaves the origin of the shipped link alone.
+    instrument_update(instrument=loaded["forkommune"], actor=operator, summary="Ny tekst.")
+    assert Instrument.objects.get(slug="forkommune").website_origin == "owner_home"

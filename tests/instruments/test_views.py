@@ -344,6 +344,12 @@ def test_when_the_catalogue_is_exported_then_formulas_are_neutralised(anonymous,
 
     records = json.loads(b"".join(data.streaming_content))
     assert len(records) == 46 and {"slug", "owners", "offers"} <= records[0].keys()
+    digifin = next(r for r in records if r["slug"] == "digifin")
+    assert (digifin["name_nn"], digifin["website"], digifin["website_origin"]) == (
+        "Digifin",
+        "https://www.ks.no/",
+        "owner_home",
+    )
     xlsx = anonymous.get("/virkemidler/eksport/xlsx/")
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxml")
 
@@ -422,3 +428,69 @@ def test_when_the_matcher_api_is_called_then_the_query_count_is_fixed(client, lo
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(3):  # the catalogue itself now comes from the cache
         assert client.get(url).status_code == 200
+
+
+# Names in three languages and the owner's page
+
+
+def owner_page(response) -> str:
+    match = re.search(r'<dd id="owner-page">(.*?)</dd>', text(response))
+    return match.group(1).strip() if match else ""
+
+
+def test_when_an_instrument_page_is_opened_then_the_owners_home_page_is_linked_and_called_so(anonymous, loaded):
+    response = english(anonymous).get("/virkemidler/digifin/")
+    assert response.status_code == 200
+    assert "<dt>The owner's page</dt>" in text(response)
+    assert owner_page(response) == (
+        '<a class="ds-link" href="https://www.ks.no/" rel="external">https://www.ks.no/</a> <br>'
+        '<span class="source-text">This is the owner\'s home page: the source names no page for the instrument.</span>'
+    )
+
+
+def test_when_the_source_names_the_page_then_the_instrument_page_says_so(anonymous, loaded):
+    response = english(anonymous).get("/virkemidler/stimulab/")
+    assert owner_page(response) == (
+        '<a class="ds-link" href="https://www.digdir.no/788" rel="external">https://www.digdir.no/788</a> <br>'
+        '<span class="source-text">The address is named in the source.</span>'
+    )
+
+
+def test_when_an_owner_changed_the_link_then_the_page_says_the_owner_gave_it(anonymous, loaded, operator):
+    from nyskap.instruments.services import instrument_update
+
+    instrument_update(instrument=loaded["digifin"], actor=operator, website="https://www.ks.no/digifin/")
+    response = english(anonymous).get("/virkemidler/digifin/")
+    assert 'href="https://www.ks.no/digifin/"' in owner_page(response)
+    assert "Given by the instrument's owner." in owner_page(response)
+
+
+def test_when_the_owner_edit_form_changes_the_link_then_its_origin_becomes_the_owner(as_instrument_owner, loaded):
+    form = as_instrument_owner.get("/virkemidler/medfinansiering/rediger/").content.decode()
+    assert 'value="https://www.digdir.no/"' in form
+    assert 'value="Medfinansieringsordninga"' in form
+    data = {"name_nb": "Medfinansieringsordningen", "name_nn": "Medfinansieringsordninga", "status": "active"}
+    same = as_instrument_owner.post(
+        "/virkemidler/medfinansiering/rediger/", {**data, "website": "https://www.digdir.no/"}
+    )
+    assert same.status_code == 302
+    assert Instrument.objects.get(slug="medfinansiering").website_origin == "source"
+    url = "https://www.digdir.no/finansiering/medfinansieringsordningen/"
+    changed = as_instrument_owner.post("/virkemidler/medfinansiering/rediger/", {**data, "website": url})
+    assert changed.status_code == 302
+    stored = Instrument.objects.get(slug="medfinansiering")
+    assert (stored.website, stored.website_origin, stored.name_nn) == (url, "owner", "Medfinansieringsordninga")
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("nb", "Medfinansieringsordningen"),
+        ("nn", "Medfinansieringsordninga"),
+        ("en", "Co-financing scheme for digitalisation projects"),
+    ],
+)
+def test_when_the_page_is_read_in_each_language_then_the_name_is_in_that_language(anonymous, loaded, language, heading):
+    anonymous.cookies["django_language"] = language
+    response = anonymous.get("/virkemidler/medfinansiering/")
+    assert f'<h1 class="ds-heading" data-size="lg">{heading}</h1>' in text(response)

@@ -20,7 +20,7 @@ class CallInline(admin.TabularInline):
 class InstrumentAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name_nb", "status", "verification", "requires_open_call", "owner_edited", "is_synthetic"]
     list_filter = ["status", "verification", "requires_open_call", "owner_edited", "is_synthetic"]
-    search_fields = ["name_nb", "name_en", "owner_text", "slug"]
+    search_fields = ["name_nb", "name_nn", "name_en", "owner_text", "slug"]
     filter_horizontal = ["owners"]
     inlines = [CallInline]
 

@@ -114,6 +114,10 @@ class InstrumentDetailOut(InstrumentOut):
     unverified_facts: str = Field(description="Which facts are not verified; empty when none.")
     source: str = Field(description="Where the facts come from.")
     website: str = Field(description="The owner's page about the instrument; empty when not given.")
+    website_origin: str = Field(
+        description="Where the link comes from: source (named in the source), owner_home (the owner's home page; "
+        "the source names no address), owner (given by the instrument's owner); empty when there is no link."
+    )
     calls: list[CallOut] = Field(description="All calls, newest first (closed ones stay as history).")
 
     @staticmethod

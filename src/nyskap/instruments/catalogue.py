@@ -12,6 +12,13 @@ Two steps, both explicit:
    the judgement made, and is shown on the instrument's page beside the original text. A row without an entry is
    a problem too: a new instrument must be reviewed before it is loaded.
 
+Names and links are reviewed too. The bokmål name is the row's; the nynorsk name (proper nouns such as StimuLab,
+Digifin or FORREGION kept as they are) and, where the row's English description loses the proper noun, a better
+English name are in the entry. The link to the owner's page is never invented: either an address exactly as the
+row's ``source`` names it (``site``; checked against the source when the file is read, so a changed source is a
+problem, not a stale link), or the owner's well-known home page (``OWNER_HOME_PAGES``). Where the link came from is
+stored with it (``website_origin``) and shown on the instrument's page.
+
 Amounts are only encoded where the row states a per-project figure; per-project caps for Innovasjon Norge,
 Forskningsrådet, StimuLab, Regionale forskningsfond and prosjektskjønnsmidler are unverified (DOMAIN.md §10 item 10)
 and stay in the text only. Rows are numbered as in a spreadsheet: the header is row 1.
@@ -110,6 +117,40 @@ NEW_OWNERS: dict[str, dict[str, str]] = {
 }
 
 
+# The owners' official home pages (well-known domains, not taken from the rows). An instrument whose source names
+# no address links its first owner's home page, and the page says so (``WebsiteOrigin.OWNER_HOME``). The ministries'
+# home pages are their parts of regjeringen.no; the county governors share statsforvalteren.no.
+OWNER_HOME_PAGES: dict[str, str] = {
+    DIGDIR: "digdir.no",
+    DFO: "dfo.no",
+    INNOVASJON_NORGE: "innovasjonnorge.no",
+    FORSKNINGSRADET: "forskningsradet.no",
+    DOGA: "doga.no",
+    KS: "ks.no",
+    HDIR: "helsedirektoratet.no",
+    EHELSE: "ehelse.no",
+    NAV: "nav.no",
+    FINANSTILSYNET: "finanstilsynet.no",
+    DATATILSYNET: "datatilsynet.no",
+    KDD: "regjeringen.no",
+    FIN: "regjeringen.no",
+    HOD: "regjeringen.no",
+    "@county_governors": "statsforvalteren.no",
+    "new:ntnu": "ntnu.no",
+    "new:nmbu": "nmbu.no",
+}
+# Home pages an entry may name with ``home=`` when its first owner's is not the right one: DFØ's site for public
+# procurement, and the government's site for a scheme owned by several ministries.
+OTHER_HOME_PAGES = ("anskaffelser.no", "regjeringen.no")
+
+
+def address_url(address: str) -> str:
+    """``"digdir.no/788"`` → ``"https://www.digdir.no/788"``; ``"ks.no"`` → ``"https://www.ks.no/"``. Only the
+    address as written is used: no path is added to a bare domain."""
+    domain, _slash, path = address.partition("/")
+    return f"https://www.{domain}/{path}"
+
+
 def _entry(
     slug: str,
     owners: tuple[str, ...],
@@ -127,9 +168,21 @@ def _entry(
     cost: tuple[Decimal | None, Decimal | None] = (None, None),
     cofunding: Decimal | None = None,
     note: str = "",
+    nn: str = "",
+    en: str = "",
+    site: str = "",
+    home: str = "",
 ) -> dict[str, Any]:
+    """One reviewed instrument. ``nn`` is the nynorsk name (proper nouns kept as they are); ``en`` replaces the
+    row's English description when a better English name exists (one that keeps the proper noun). ``site`` is an
+    address exactly as the row's ``source`` names it (checked when the file is read); without it the instrument
+    links its owner's home page (``home`` when the first owner's is not the right one)."""
     return {
         "slug": slug,
+        "nn": nn,
+        "en": en,
+        "site": site,
+        "home": home,
         "owners": owners,
         "applicants": applicants,
         "partners": partners,
@@ -153,6 +206,8 @@ REVIEWED: dict[str, dict[str, Any]] = {
         "stimulab", (DIGDIR, DOGA), ("public",), requirements=("process_commitment",), open_call=True,
         note="Public agencies of both levels apply; projects are chosen in rounds. The 20 MNOK is the pot, not a "
         "per-project amount (per-project sums unverified, DOMAIN.md §10).",
+        nn="StimuLab (Stimuleringsordninga for innovasjon og tenestedesign)",
+        en="StimuLab – stimulation scheme for innovation and service design", site="digdir.no/788",
     ),
     "Co-financing scheme for digitalisation projects": _entry(
         "medfinansiering", (DIGDIR,), ("state",), partners=("municipal", "inter_municipal", "companies"),
@@ -160,153 +215,230 @@ REVIEWED: dict[str, dict[str, Any]] = {
         cofunding=Decimal(50),
         note="Applicants: state administrative bodies (DOMAIN.md §3.3, 2019: municipalities only as partners). "
         "Amounts are the latest stated terms: project cost 10–100 MNOK, up to 50 %, at most 50 MNOK.",
+        nn="Medfinansieringsordninga", site="digdir.no",
     ),
     "Innovation prize": _entry(
         "innovasjonsprisen", (DIGDIR,), ("public",), unverified="The criteria for the prize.",
         note="Recognition is not an offer of the catalogue; the network is.",
+        nn="Innovasjonsprisen (for offentleg sektor)", en="Innovation prize for the public sector",
     ),
     "Digitalisation council": _entry(
-        "digitaliseringsradet", (DIGDIR,), ("state",), note="For state agencies (agency heads)."
+        "digitaliseringsradet", (DIGDIR,), ("state",), note="For state agencies (agency heads).",
+        nn="Digitaliseringsrådet",
     ),
     "Project model": _entry(
-        "prosjektveiviseren", (DIGDIR,), ("public",), note="Mainly for state projects; open to all."
+        "prosjektveiviseren", (DIGDIR,), ("public",), note="Mainly for state projects; open to all.",
+        nn="Prosjektvegvisaren", en="Project model (Prosjektveiviseren)",
     ),
     "Learn from others web / state innovation network / Nordic Innovation Hub": _entry(
-        "laer-av-andre", (DIGDIR, KS), ("state", "other_public"), note="State network; KS takes part."
+        "laer-av-andre", (DIGDIR, KS), ("state", "other_public"), note="State network; KS takes part.",
+        nn="Lær av andre; innovasjonsnettverk for statlege verksemder",
     ),
-    "Innovation barometer (state)": _entry("innovasjonsbarometeret-staten", (DIGDIR,), ("state",)),
+    "Innovation barometer (state)": _entry(
+        "innovasjonsbarometeret-staten", (DIGDIR,), ("state",),
+        nn="Innovasjonsbarometeret i staten", en="Innovation barometer for the state sector", site="digdir.no",
+    ),
     "Benefit-realisation and socio-economic guides": _entry(
-        "dfo-veiledere", (DFO,), ("public",), note="Written for the state, usable by all public bodies."
+        "dfo-veiledere", (DFO,), ("public",), note="Written for the state, usable by all public bodies.",
+        nn="Rettleiar for gevinstrealisering; Rettleiar i samfunnsøkonomiske analysar",
+        en="Guides to benefit realisation and socio-economic analysis", site="dfo.no",
     ),
     "Public procurement expert body incl. innovative procurement": _entry(
-        "anskaffelser-no", (DFO,), ("public",)
+        "anskaffelser-no", (DFO,), ("public",),
+        nn="Fagorgan for offentlege anskaffingar (anskaffelser.no)",
+        en="Public procurement expert body (anskaffelser.no), incl. innovative procurement", home="anskaffelser.no",
     ),
     "Programme for innovation purchases from start-ups": _entry(
         "startoff", (DFO, DIGDIR), ("public",), partners=("companies",), ended=True,
         status_note="Discontinued in the 2024 state budget (the programme ran 2020–2024).",
         note="Public buyers apply; start-ups are the suppliers. Ended: the exact date is not in the source.",
+        nn="StartOff (Program for innovasjonskjøp frå oppstartsselskap)",
+        en="StartOff – programme for innovation purchases from start-ups",
+        site="anskaffelser.no/innovasjon/startoff",
     ),
-    "Leader competence and e-learning; mobility programme": _entry("dfo-kompetanse", (DFO,), ("state",)),
+    "Leader competence and e-learning; mobility programme": _entry(
+        "dfo-kompetanse", (DFO,), ("state",),
+        nn="Kompetansetilbod, e-læring (Virksomhetsplattformen/På nett med læring); Mobilitetsprogrammet",
+    ),
     "Innovation partnership scheme": _entry(
         "innovasjonspartnerskap", (INNOVASJON_NORGE, FORSKNINGSRADET), ("public",), partners=("companies",),
         open_call=True, unverified="The amounts (secondary sources).",
         note="Public bodies covered by the procurement rules apply; companies are the partners.",
+        nn="Innovasjonspartnarskap",
     ),
     "Innovation contracts": _entry(
         "innovasjonskontrakter", (INNOVASJON_NORGE,), ("company",), partners=("public",),
         requirements=("pilot_customer",), cofunding=Decimal(50), unverified="All facts (secondary sources only).",
         note="The SME supplier applies; a public body takes part as pilot customer only.",
+        nn="Innovasjonskontraktar (tidl. OFU/IFU)", en="Innovation contracts (formerly OFU/IFU)",
     ),
     "Clusters": _entry(
         "klynger", (INNOVASJON_NORGE, FORSKNINGSRADET), ("companies",), partners=("public", "research"),
         unverified="Only the existence is verified.",
         note="Companies form the clusters; public bodies join as members.",
+        nn="Klynger (Norwegian Innovation Clusters)", en="Clusters (Norwegian Innovation Clusters)",
     ),
     "Pilot-E / Pilot-T": _entry(
         "pilot-e-pilot-t", (INNOVASJON_NORGE, FORSKNINGSRADET), ("companies",), partners=("public",),
         note="Companies apply; public buyers take part as partners.",
+        nn="Pilot-E, Pilot-T",
     ),
-    "Design-driven innovation tools": _entry("doga-verktoy", (DOGA,), ("public",)),
+    "Design-driven innovation tools": _entry(
+        "doga-verktoy", (DOGA,), ("public",),
+        nn="Guide for designdriven innovasjon; Barnetråkk; D-box",
+        en="Design-driven innovation tools (guide, Barnetråkk, D-box)",
+    ),
     "National supplier development programme": _entry(
         "lup", (KS,), ("public", "companies"),
         note="Owned by NHO and KS; NHO is not in the reference data, so KS is the linked owner.",
+        nn="Nasjonalt program for leverandørutvikling (LUP)", en="National programme for supplier development (LUP)",
+        site="innovativeanskaffelser.no",
     ),
     "Research and innovation in the municipal sector": _entry(
-        "forkommune", (FORSKNINGSRADET,), ("municipal",), open_call=True, note="Funds are announced in calls."
+        "forkommune", (FORSKNINGSRADET,), ("municipal",), open_call=True, note="Funds are announced in calls.",
+        nn="FORKOMMUNE", en="FORKOMMUNE – research and innovation in the municipal sector",
     ),
     "Innovation project for the public sector": _entry(
         "ipo", (FORSKNINGSRADET,), ("public",), requirements=("research_partner",), open_call=True,
         unverified="Per-project limits.",
+        nn="Innovasjonsprosjekt i offentleg sektor (IPO)", en="Innovation project for the public sector (IPO)",
+        site="forskningsradet.no",
     ),
     "Public-sector PhD": _entry(
         "offentlig-sektor-phd", (FORSKNINGSRADET,), ("public",), unverified="The co-funding rate.",
         note="Only the counts are verified.",
+        nn="Offentleg sektor-ph.d.", en="Public-sector PhD scheme",
     ),
     "Pre-commercial procurement funding": _entry(
-        "forkommersielle-anskaffelser", (FORSKNINGSRADET,), ("public",), open_call=True
+        "forkommersielle-anskaffelser", (FORSKNINGSRADET,), ("public",), open_call=True,
+        nn="Førkommersielle anskaffingar (PCP)", en="Pre-commercial procurement (PCP) funding",
     ),
     "Sector research programmes": _entry(
         "sektorprogrammer", (FORSKNINGSRADET,), ("public", "companies"),
         sectors=("education", "health_care", "transport", "administration"),
         note="Sectors from the programmes' names: FINNUT education, HELSEVEL and Pilot Helse health, Transport 2025 "
         "transport, IKTPLUSS digitalisation.",
+        nn="FINNUT, HELSEVEL, Transport 2025, IKTPLUSS; Pilot Helse",
+        en="Sector research programmes (FINNUT, HELSEVEL, Transport 2025, IKTPLUSS, Pilot Helse)",
     ),
     "Regional mobilisation": _entry(
         "forregion", (FORSKNINGSRADET, "@county_municipalities"), ("municipal", "companies"),
         note="The money is small (pre-projects).",
+        nn="FORREGION (kompetansemekling, forprosjekt); prosjektverkstad",
+        en="FORREGION – regional mobilisation (competence brokering, pre-projects, project workshops)",
     ),
     "Regional research funds": _entry(
-        "regionale-forskningsfond", ("@county_municipalities",), ("municipal", "companies"), open_call=True
+        "regionale-forskningsfond", ("@county_municipalities",), ("municipal", "companies"), open_call=True,
+        nn="Regionale forskingsfond", site="regionaleforskningsfond.no",
     ),
     "Horizon 2020 / Horizon Europe mobilisation": _entry(
-        "horisont-europa", (FORSKNINGSRADET, KS), ("public",), note="The EU is the owner of the programme itself."
+        "horisont-europa", (FORSKNINGSRADET, KS), ("public",), note="The EU is the owner of the programme itself.",
+        nn="Horisont 2020 / Horisont Europa; FINN-EU",
+        en="Horizon 2020 / Horizon Europe mobilisation (incl. FINN-EU)",
     ),
     "County governor project discretionary funds": _entry(
         "prosjektskjonnsmidler", ("@county_governors",), ("municipality",),
         note="The county governors give the funds to municipalities.",
+        nn="Prosjektskjønsmidlar", en="County governors' project discretionary funds",
     ),
     "Partnership for radical innovation": _entry(
         "partnerskap-radikal-innovasjon", (KS,), ("municipal",), unverified="Whether money is offered.",
         note="Money is marked unverified in the source and is left out of the offers.",
+        nn="Partnarskap for radikal innovasjon",
     ),
     "Digital joint-solution fund": _entry(
         "digifin", (KS,), ("municipal", "other_public"), partners=("inter_municipal",),
         requirements=("matching_contribution",), cofunding=Decimal(50),
         note="Municipal enterprises and inter-municipal companies only when a municipality co-applies; the "
         "municipal sector contributes at least as much as the state (so at most half).",
+        nn="Digifin", en="Digifin – digital joint-solution fund",
     ),
-    "KS method tools": _entry("ks-metodeverktoy", (KS,), ("municipal",)),
-    "Elected representatives programme": _entry("ks-folkevalgtprogram", (KS,), ("municipal",)),
-    "Employee survey": _entry("10-faktor", (KS,), ("municipal",)),
+    "KS method tools": _entry(
+        "ks-metodeverktoy", (KS,), ("municipal",),
+        nn="Vegkart for tenesteinnovasjon; Gevinstkokeboka; Utanfor-rekneskapen; Guide til god leiing",
+        en="KS method tools (service-innovation roadmap, benefit cookbook, outside-the-accounts model, "
+        "leadership guide)",
+    ),
+    "Elected representatives programme": _entry(
+        "ks-folkevalgtprogram", (KS,), ("municipal",),
+        nn="KS Folkevaldprogram (handboka Tillit)", en="KS programme for elected representatives (handbook Tillit)",
+    ),
+    "Employee survey": _entry(
+        "10-faktor", (KS,), ("municipal",),
+        nn="10-FAKTOR", en="10-FAKTOR employee survey", site="ks.no",
+    ),
     "National welfare technology programme": _entry(
-        "velferdsteknologiprogrammet", (HDIR, EHELSE, KS), ("municipality",), sectors=("health_care",)
+        "velferdsteknologiprogrammet", (HDIR, EHELSE, KS), ("municipality",), sectors=("health_care",),
+        nn="Nasjonalt velferdsteknologiprogram",
     ),
     "Need-driven health innovation service": _entry(
         "innomed", (KS,), ("public",), sectors=("health_care",),
         note="Owned by the regional health authorities with KS; KS is the linked owner.",
+        nn="InnoMed", en="InnoMed – need-driven health innovation service",
     ),
     "Public health programme in municipalities": _entry(
         "folkehelseprogrammet", (HDIR,), ("municipality",), sectors=("health_care",),
         unverified="The owner.", status_note="Runs 2017–2027.",
+        nn="Program for folkehelsearbeid i kommunane",
     ),
     "Water-sector technology programme": _entry(
         "vannbransjen-teknologi", (HOD,), ("municipality", "companies"), sectors=("infrastructure",),
         requirements=("matching_contribution",), cofunding=Decimal(50),
         note="At least equal contributions from municipalities and suppliers: the state covers at most half.",
+        nn="Program for teknologiutvikling i vassbransjen",
     ),
     "National centre for water infrastructure": _entry(
-        "vanninfrastruktur-senter", ("new:nmbu",), ("municipality", "companies"), sectors=("infrastructure",)
+        "vanninfrastruktur-senter", ("new:nmbu",), ("municipality", "companies"), sectors=("infrastructure",),
+        nn="Nasjonalt senter for vassinfrastruktur (NMBU)", en="National centre for water infrastructure (NMBU)",
     ),
     "Social entrepreneurship grant; welfare-bond pilot": _entry(
         "sosialt-entreprenorskap", (NAV,), ("social_entrepreneur", "state_agency"), sectors=("welfare",),
         note="The grant is for social entrepreneurs; the welfare-bond pilot is run by state agencies.",
+        nn="Tilskotsordning for sosialt entreprenørskap; velferdsobligasjonar",
     ),
     "Trials act": _entry(
-        "forsoksloven", (KDD,), ("municipal", "state"), note="Trials are approved by the King or the ministry."
+        "forsoksloven", (KDD,), ("municipal", "state"), note="Trials are approved by the King or the ministry.",
+        nn="Forsøkslova", en="Trials Act (Forsøksloven)",
     ),
     "Regulatory sandboxes": _entry(
         "regulatoriske-sandkasser", (FINANSTILSYNET, DATATILSYNET), ("companies", "public"),
         note="Finanstilsynet's sandbox is for companies; Datatilsynet's also for public bodies.",
+        nn="Regulatorisk sandkasse (fintech; personvern/KI)", en="Regulatory sandboxes (fintech; privacy and AI)",
+        site="datatilsynet.no",
     ),
-    "Procurement academy": _entry("anskaffelsesakademiet", (DIGDIR, DFO, KS), ("public",)),
+    "Procurement academy": _entry(
+        "anskaffelsesakademiet", (DIGDIR, DFO, KS), ("public",),
+        nn="Anskaffelsesakademiet", en="Procurement academy (Anskaffelsesakademiet)",
+    ),
     "Council for public-sector innovation": _entry(
         "rad-for-innovasjon", (KDD,), ("public",), unverified="Whether the council was set up as planned.",
         note="Announced in the white paper (a plan).",
+        nn="Råd for innovasjon i offentleg sektor",
     ),
     "Programme financing pilot": _entry(
         "programfinansiering-0-24", (), ("municipality",), ended_on=datetime.date(2022, 12, 31),
         status_note="The pilot ran until the end of 2022.",
         note="Owned by the 0–24 cooperation's ministries; none is linked.",
+        nn="Programfinansiering i 0-24-samarbeidet", en="Programme financing pilot in the 0-24 cooperation",
+        home="regjeringen.no",
     ),
     "Budget-rule flexibility for investments": _entry(
         "overskridelse-investering", (FIN,), ("state",),
         note="Up to 5 % of the operating appropriation, repaid over the next five budget years.",
+        nn="Overskriding av driftsløyving til investeringsformål",
     ),
-    "Elements of AI online course": _entry("elements-of-ai", ("new:ntnu", KS), ("public",)),
+    "Elements of AI online course": _entry(
+        "elements-of-ai", ("new:ntnu", KS), ("public",),
+        nn="Elements of AI (norsk)", en="Elements of AI online course (Norwegian)",
+    ),
     "Health communities": _entry(
-        "helsefellesskap", (HOD, KS), ("municipality", "health_trust"), sectors=("health_care",)
+        "helsefellesskap", (HOD, KS), ("municipality", "health_trust"), sectors=("health_care",),
+        nn="Helsefellesskap", en="Health communities (helsefellesskap)",
     ),
-    "Regional digitalisation networks": _entry("regionale-digitaliseringsnettverk", (KS,), ("municipal",)),
+    "Regional digitalisation networks": _entry(
+        "regionale-digitaliseringsnettverk", (KS,), ("municipal",),
+        nn="Regionale digitaliseringsnettverk; KommIT-rådet", en="Regional digitalisation networks; KommIT council",
+    ),
 }  # fmt: skip
 
 
@@ -386,6 +518,29 @@ def expand(groups: tuple[str, ...]) -> list[str]:
     return kinds
 
 
+def source_addresses(source: str) -> list[str]:
+    """The web addresses a ``source`` cell names, as written: ``"WP; difi.no; digdir.no/788"`` → ``["difi.no",
+    "digdir.no/788"]``. Only whole words with a dot before a known top-level domain count, so ``"ch.5.1"`` does
+    not."""
+    return re.findall(r"(?<![\w./-])((?:[a-z0-9-]+\.)+(?:no|com|org|eu)(?:/[\w/.-]*\w)?)(?![\w.])", source)
+
+
+def review_website(review: dict[str, Any], source: str) -> tuple[str, str, str]:
+    """The link to the owner's page for one reviewed entry: ``(url, origin, problem)``. A ``site`` must be one of
+    the addresses the source names; otherwise the owner's home page is used."""
+    site, home = review["site"], review["home"]
+    if site:
+        if site not in source_addresses(source):
+            return "", "", f"the link “{site}” in REVIEWED is not an address the source names"
+        return address_url(site), "source", ""
+    if home and home not in OTHER_HOME_PAGES and home not in OWNER_HOME_PAGES.values():
+        return "", "", f"“{home}” in REVIEWED is not a known home page of an owner"
+    domain = home or next((OWNER_HOME_PAGES[o] for o in review["owners"] if o in OWNER_HOME_PAGES), "")
+    if not domain:
+        return "", "", "no link to the owner's page: give the entry a site or a home page"
+    return address_url(domain), "owner_home", ""
+
+
 def read_instruments(data_dir: Path = DEFAULT_DATA_DIR) -> list[InstrumentRow]:
     """Every row of ``instruments.csv`` as catalogue values, or :class:`ReferenceDataError` with every problem."""
     path = data_dir / INSTRUMENTS_FILE
@@ -426,6 +581,12 @@ def read_instruments(data_dir: Path = DEFAULT_DATA_DIR) -> list[InstrumentRow]:
             verification = parse_verification(cells["status"]) if cells["status"] else "unverified"
             if verification is None:
                 problem("status", f"“{cells['status']}” is not V, S or U (with a qualifier)")
+            if review is not None:
+                if not review["nn"]:
+                    problem("norwegian_name", f"“{name}” has no nynorsk name in REVIEWED")
+                website, website_origin, link_problem = review_website(review, cells["source"])
+                if link_problem:
+                    problem("source", link_problem)
             if len(problems) > rows_problems_before or review is None:
                 continue
             rows.append(
@@ -435,9 +596,9 @@ def read_instruments(data_dir: Path = DEFAULT_DATA_DIR) -> list[InstrumentRow]:
                     owner_keys=review["owners"],
                     values={
                         "slug": review["slug"],
-                        "name_en": name,
+                        "name_en": review["en"] or name,
                         "name_nb": cells["norwegian_name"],
-                        "name_nn": cells["norwegian_name"],
+                        "name_nn": review["nn"],
                         "owner_text": cells["owner"],
                         "offers": offers,
                         "offers_text": cells["offers"],
@@ -462,6 +623,8 @@ def read_instruments(data_dir: Path = DEFAULT_DATA_DIR) -> list[InstrumentRow]:
                         "unverified_facts": review["unverified"],
                         "source": cells["source"],
                         "mapping_note": review["note"],
+                        "website": website,
+                        "website_origin": website_origin,
                     },
                 )
             )

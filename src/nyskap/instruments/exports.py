@@ -49,6 +49,7 @@ COLUMNS = [
     "unverified_facts",
     "source",
     "website",
+    "website_origin",
     "url",
     "updated_at",
 ]

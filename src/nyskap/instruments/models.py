@@ -58,6 +58,15 @@ class Verification(models.TextChoices):
     UNVERIFIED = "unverified", _("Not verified")
 
 
+class WebsiteOrigin(models.TextChoices):
+    """Where the link to the owner's page comes from. The shipped catalogue never invents deep links: an address
+    is either named in the row's source, or it is the owner organisation's well-known home page."""
+
+    SOURCE = "source", _("Named in the source")
+    OWNER_HOME = "owner_home", _("The owner's home page (the source names no web address)")
+    OWNER = "owner", _("Given by the instrument's owner")
+
+
 class InstrumentQuerySet(models.QuerySet):
     def active(self) -> InstrumentQuerySet:
         return self.filter(status=Status.ACTIVE)
@@ -137,6 +146,9 @@ class Instrument(models.Model):
         help_text=_("Choices made when the source's free text was turned into the catalogue's fields."),
     )
     website = models.URLField(_("the owner's page"), blank=True)
+    website_origin = models.CharField(
+        _("where the link comes from"), max_length=10, choices=WebsiteOrigin.choices, blank=True
+    )
     owner_edited = models.BooleanField(
         _("edited by its owner"),
         default=False,

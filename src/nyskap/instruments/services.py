@@ -41,6 +41,7 @@ from .models import (
     Outcome,
     Requirement,
     Status,
+    WebsiteOrigin,
 )
 
 # Larger than any public budget in kroner; keeps amounts inside the database columns (14 digits).
@@ -251,6 +252,9 @@ def instrument_update(*, instrument: Instrument, actor: Any, **fields: Any) -> I
     """Change an instrument's fields. Marks it edited by its owner, so reloading the shipped data keeps it."""
     require_instrument_owner(actor, instrument)
     cleaned = clean_instrument_values(fields, current=instrument)
+    if "website" in cleaned and cleaned["website"] != instrument.website:
+        # The shipped link said where it came from; a link the owner gives is the owner's own.
+        instrument.website_origin = WebsiteOrigin.OWNER if cleaned["website"] else ""
     for name, value in cleaned.items():
         setattr(instrument, name, value)
     instrument.owner_edited = True
