@@ -139,3 +139,19 @@ def test_when_a_measurement_is_behind_without_explanation_then_422_names_the_fie
             "message": "The benefit is behind its path to the target. Explain the deviation.",
         }
     ]
+
+
+def test_when_the_investment_is_spread_then_both_per_krone_figures_and_the_unverified_parameters_come_back(client):
+    payload = {
+        "base_year": 2024,
+        "analysis_years": 3,
+        "investment": [520000, 520000],
+        "benefits": [{"bearer": "citizens", "amounts": [0, 0, 2163200]}],
+    }
+    body = client.post("/api/v1/benefits/calculate", payload, content_type="application/json").json()
+    # NPV = −624 000 − 624 000/1.04 + 2 163 200/1.0816 = −624 000 − 600 000 + 2 000 000 = 776 000.
+    assert body["npv"] == "776000.00"
+    # NPV / investment cost = 776 000 / 1 040 000 = 0.74615…; NPV / PV of investment = 776 000 / 1 020 000 = 0.76078…
+    assert (body["investment_total"], body["npv_per_invested_krone"]) == ("1040000.00", "0.7462")
+    assert (body["pv_investment"], body["npv_per_pv_invested_krone"]) == ("1020000.00", "0.7608")
+    assert body["uncertain"] == ["discount_bands", "tax_financing_rate", "max_analysis_years", "real_growth_rate"]

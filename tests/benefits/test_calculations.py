@@ -347,3 +347,195 @@ def test_when_prevention_input_is_bad_then_the_field_is_named():
             success_rate=D(1),
         )
     assert ages.value.field == "costs.0.to_age"
+
+
+# NPV per invested krone: DOMAIN.md §3.2's "NPV / investment cost", with the present-value reading beside it
+
+
+def spread_investment_flows() -> CashFlows:
+    """Base year 2024, three years. Investment 520 000 in 2024 and 520 000 in 2025; citizens' benefit 2 163 200 in
+    2026 (not a budget cut, so it does not lower the tax-financing cost)."""
+    return CashFlows(
+        base_year=2024,
+        analysis_years=3,
+        investment={2024: D(520_000), 2025: D(520_000)},
+        benefits=[BenefitStream(bearer="citizens", amounts={2026: D(2_163_200)})],
+    )
+
+
+def test_when_the_investment_is_spread_over_years_then_both_per_krone_figures_follow_the_hand_worked_example():
+    result = net_present_value(spread_investment_flows())
+    # 2024: 520 000 invested → tax-financing cost 0.2 × 520 000 = 104 000; net −624 000; DF 1 → −624 000.
+    # 2025: the same net −624 000; DF 1/1.04 → −600 000.
+    # 2026: 2 163 200 for citizens, no cost, no tax effect; DF 1/1.0816 → 2 000 000.
+    assert result.rows[0].discounted == -624_000
+    assert close(result.rows[1].discounted, -600_000, 8) and close(result.rows[2].discounted, 2_000_000, 8)
+    # NPV = −624 000 − 600 000 + 2 000 000 = 776 000.
+    assert close(result.npv, 776_000, 8)
+    # DOMAIN's formula: NPV / investment cost = 776 000 / (520 000 + 520 000) = 776 000 / 1 040 000 = 0.746153…
+    assert result.investment_total == 1_040_000
+    assert close(result.npv_per_invested_krone, D(776_000) / D(1_040_000), 12)
+    # Present-value reading: 776 000 / (520 000 + 520 000/1.04) = 776 000 / 1 020 000 = 0.760784…
+    assert close(result.pv_investment, 1_020_000, 8)
+    assert close(result.npv_per_pv_invested_krone, D(776_000) / D(1_020_000), 12)
+
+
+def test_when_nothing_is_invested_then_neither_per_krone_figure_exists():
+    flows = CashFlows(base_year=2024, analysis_years=2, operating={2025: D(10)})
+    result = net_present_value(flows)
+    assert (result.investment_total, result.npv_per_invested_krone, result.npv_per_pv_invested_krone) == (0, None, None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cash_flows())
+def test_when_per_krone_figures_exist_then_they_match_an_independent_computation(flows):
+    result = net_present_value(flows)
+    invested = sum(float(v) for v in flows.investment.values())
+    if invested == 0:
+        assert result.npv_per_invested_krone is None and result.npv_per_pv_invested_krone is None
+        return
+    pv_invested = sum(independent_factor(y - flows.base_year) * float(v) for y, v in flows.investment.items())
+    npv = independent_npv(flows)
+    assert math.isclose(float(result.npv_per_invested_krone), npv / invested, rel_tol=1e-9, abs_tol=1e-9)
+    assert math.isclose(float(result.npv_per_pv_invested_krone), npv / pv_invested, rel_tol=1e-9, abs_tol=1e-9)
+    # Discounting only shrinks later amounts, so the present value of the investment is never above its sum.
+    assert result.pv_investment <= result.investment_total
+
+
+@settings(max_examples=40, deadline=None)
+@given(cash_flows(), st.integers(min_value=1, max_value=50_000_000).map(D))
+def test_when_everything_is_invested_in_the_base_year_then_both_per_krone_figures_are_equal(flows, invested):
+    flows = CashFlows(
+        base_year=flows.base_year,
+        analysis_years=flows.analysis_years,
+        investment={flows.base_year: invested},
+        operating=flows.operating,
+        benefits=flows.benefits,
+        real_growth_rate=flows.real_growth_rate,
+        residual_value=flows.residual_value,
+    )
+    result = net_present_value(flows)
+    assert result.npv_per_invested_krone == result.npv_per_pv_invested_krone
+
+
+# The tax-financing cost: its base and sign
+
+
+@settings(max_examples=60, deadline=None)
+@given(cash_flows(), st.sampled_from([OWN, OTHER_STATE, MUNICIPAL]), st.dictionaries(st.integers(0, 99), amount))
+def test_when_a_public_benefit_is_taken_as_a_budget_cut_then_npv_rises_by_the_tax_rate_of_its_present_value(
+    flows, bearer, by_offset
+):
+    amounts = {flows.base_year + offset % flows.analysis_years: value for offset, value in by_offset.items()}
+
+    def with_stream(cut: bool) -> CashFlows:
+        stream = BenefitStream(bearer=bearer, amounts=amounts, budget_cut=cut)
+        return CashFlows(
+            base_year=flows.base_year,
+            analysis_years=flows.analysis_years,
+            investment=flows.investment,
+            operating=flows.operating,
+            benefits=[*flows.benefits, stream],
+            real_growth_rate=flows.real_growth_rate,
+            residual_value=flows.residual_value,
+        )
+
+    stream_pv = sum(
+        (
+            factor * amounts.get(flows.base_year + t, D(0)) * (1 + flows.real_growth_rate) ** t
+            for t, factor in enumerate(discount_factors(flows.analysis_years))
+        ),
+        D(0),
+    )
+    difference = net_present_value(with_stream(True)).npv - net_present_value(with_stream(False)).npv
+    # A cut lowers the taxes to raise by the benefit, saving 20 øre per krone; a reallocation saves none.
+    assert abs(difference - D("0.2") * stream_pv) < D("0.0001")
+
+
+def test_when_budget_cuts_exceed_the_costs_then_the_tax_financing_cost_is_a_gain():
+    flows = CashFlows(
+        base_year=2024,
+        analysis_years=1,
+        operating={2024: D(100)},
+        benefits=[BenefitStream(bearer=MUNICIPAL, amounts={2024: D(1_000)}, budget_cut=True)],
+    )
+    (row,) = net_present_value(flows).rows
+    # Net public-budget cost 100 − 1 000 = −900; tax-financing cost 0.2 × −900 = −180; net 1 000 − 100 + 180 = 1 080.
+    assert (row.net_public_budget_cost, row.tax_financing_cost, row.net) == (-900, -180, 1_080)
+
+
+# Residual value and base year
+
+
+def test_when_a_residual_value_is_given_then_it_is_discounted_from_the_last_year_of_the_period():
+    flows = CashFlows(base_year=2030, analysis_years=42, residual_value=D(1_000_000))
+    result = net_present_value(flows)
+    # A 42-year period 2030–2071: the last year is t = 41 → 1 000 000 / (1.04⁴⁰ × 1.03).
+    assert close(result.residual_value_discounted, D(1_000_000) / (D("1.04") ** 40 * D("1.03")), 10)
+    assert result.npv == result.residual_value_discounted
+
+
+def test_when_the_base_year_moves_then_only_the_labels_move():
+    """Discounting counts years from the base year, not calendar years: the same flows one year later give the same
+    NPV."""
+    early = example_flows()
+    late = CashFlows(
+        base_year=2025,
+        analysis_years=3,
+        investment={2025: D(1_000_000)},
+        operating={2026: D(100_000), 2027: D(100_000)},
+        benefits=[BenefitStream(bearer=OWN, amounts={2026: D(600_000), 2027: D(600_000)}, budget_cut=True)],
+    )
+    assert net_present_value(early).npv == net_present_value(late).npv
+    assert [row.year for row in net_present_value(late).rows] == [2025, 2026, 2027]
+
+
+# Co-financing checks follow the same amounts as the gross and net benefit by bearer
+
+
+def test_when_benefits_grow_in_real_prices_then_the_co_financing_check_uses_the_grown_amounts():
+    flows = CashFlows(
+        base_year=2024,
+        analysis_years=3,
+        operating={2025: D(100_000)},
+        benefits=[
+            BenefitStream(bearer=OWN, amounts={2025: D(1_000_000), 2026: D(1_000_000)}),
+            BenefitStream(bearer=OWN, amounts={2026: D(1_000_000)}, budget_cut=True),
+        ],
+        real_growth_rate=D("0.02"),
+    )
+    (own,) = co_financing_checks(flows)
+    # 2025: 1 000 000 × 1.02 = 1 020 000; 2026: 2 × 1 000 000 × 1.0404 = 2 080 800 → gross 3 100 800;
+    # net 3 100 800 − 100 000 = 3 000 800; required 50 % = 1 500 400; planned cut 1 040 400 → does not pass.
+    assert (own.net_benefit, own.required_cut, own.planned_cut, own.passed) == (
+        D("3000800"),
+        D("1500400"),
+        D("1040400"),
+        False,
+    )
+    bearer_total = next(t for t in net_present_value(flows).by_bearer if t.bearer == OWN)
+    assert bearer_total.net == own.net_benefit
+
+
+@settings(max_examples=60, deadline=None)
+@given(cash_flows())
+def test_when_any_plan_is_checked_then_the_applicants_net_benefit_equals_its_row_by_bearer(flows):
+    own_check = co_financing_checks(flows)[0]
+    own_total = next(t for t in net_present_value(flows).by_bearer if t.bearer == OWN)
+    assert abs(own_check.net_benefit - own_total.net) < D("0.000001")
+    assert own_check.required_cut == max(own_check.net_benefit, D(0)) / 2
+
+
+def test_when_another_state_body_is_exactly_at_the_threshold_then_no_cut_is_required_and_above_it_is():
+    def check(amount: int):
+        flows = CashFlows(
+            base_year=2024,
+            analysis_years=1,
+            benefits=[BenefitStream(bearer=OTHER_STATE, organisation="NAV", amounts={2024: D(amount)})],
+        )
+        return co_financing_checks(flows)[1]
+
+    at, above = check(5_000_000), check(5_000_001)
+    assert (at.applies, at.required_cut, at.passed) == (False, 0, True)
+    # 5 000 001 > 5 000 000 → 50 % = 2 500 000.5 must be cut; none is planned.
+    assert (above.applies, above.required_cut, above.passed) == (True, D("2500000.5"), False)

@@ -47,7 +47,16 @@ def test_when_a_plan_is_exported_as_xlsx_then_it_has_the_sections_and_neutralise
     assert "Budget effect in own organisation" in groups and "Non-priced effects" in groups
     assert '\'=HYPERLINK("http://x")' in [row[1] for row in benefits]
     npv_rows = [[cell.value for cell in row] for row in workbook["5 Net present value"].iter_rows()]
-    assert ["Net present value", pytest.approx(-68343.2)] == npv_rows[-2][:2]
+    labels = {row[0]: row[1] for row in npv_rows}
+    assert labels["Net present value"] == pytest.approx(-68343.2)
+    # Everything is invested in the base year, so both readings of "per invested krone" give −68 343 / 1 000 000.
+    assert labels["Net present value per invested krone"] == pytest.approx(-0.0683)
+    assert labels["Net present value per krone of investment in present value"] == pytest.approx(-0.0683)
+    assert labels["Parameter version"] == "R-109/21"
+    assert npv_rows[-1][:2] == [
+        "[U] not verified",
+        "discount_bands, tax_financing_rate, max_analysis_years, real_growth_rate",
+    ]
     owners = [[cell.value for cell in row] for row in workbook["2 Benefit owners"].iter_rows()]
     assert owners[1][:3] == ["Færre kjøreturer", "Kari Kollega", "kollega@oygarden.kommune.no"]
 

@@ -231,3 +231,65 @@ def test_when_the_period_shrinks_under_entered_years_then_it_is_refused(plan, in
     with pytest.raises(BenefitError) as error:
         services.plan_update(plan=plan, actor=innovator, rationale="x", goals="y", base_year=2024, analysis_years=2)
     assert error.value.field == "analysis_years"
+
+
+# Parameter versions added by operators
+
+
+@pytest.mark.parametrize(
+    "bands",
+    [
+        [],
+        [[40, "0.04"]],
+        [[None, "0.04"], [75, "0.03"]],
+        [[75, "0.04"], [40, "0.03"], [None, "0.02"]],
+        [[40, "x"], [None, "0.02"]],
+        [[40, "1.5"], [None, "0.02"]],
+        "0.04",
+    ],
+)
+def test_when_an_operator_adds_a_malformed_parameter_version_then_it_is_refused_at_the_field(bands):
+    from django.core.exceptions import ValidationError
+
+    from nyskap.benefits.models import ParameterSet
+
+    version = ParameterSet(
+        version="Test",
+        in_force_from=datetime.date(2030, 1, 1),
+        source="Test",
+        discount_bands=bands,
+        tax_financing_rate=Decimal("0.2"),
+        default_analysis_years=10,
+        max_analysis_years=100,
+    )
+    with pytest.raises(ValidationError) as error:
+        version.full_clean()
+    assert set(error.value.message_dict) == {"discount_bands"}
+    assert (
+        'Give the bands as [[40, "0.04"], [75, "0.03"], [null, "0.02"]]: last years increasing, the last null.'
+        in error.value.message_dict["discount_bands"]
+    )
+
+
+def test_when_an_operator_adds_a_sound_parameter_version_then_it_is_accepted_and_described_from_its_own_bands():
+    from nyskap.benefits.models import ParameterSet
+    from nyskap.benefits.templatetags.benefit_tags import discount_bands
+
+    version = ParameterSet(
+        version="Test",
+        in_force_from=datetime.date(2030, 1, 1),
+        source="Test",
+        discount_bands=[[40, "0.025"], [None, "0.02"]],
+        tax_financing_rate=Decimal("0.2"),
+        default_analysis_years=10,
+        max_analysis_years=100,
+    )
+    version.full_clean()
+    assert discount_bands(version) == "2.5 % for years 1–40, 2 % after year 40"
+    version.discount_bands = [[None, "0.04"]]
+    assert discount_bands(version) == "4 % every year"
+    version.tax_financing_rate = Decimal("1.5")
+    version.default_analysis_years = 101
+    with pytest.raises(Exception) as error:
+        version.full_clean()
+    assert set(error.value.message_dict) == {"tax_financing_rate", "default_analysis_years"}

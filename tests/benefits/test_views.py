@@ -475,3 +475,60 @@ def test_when_an_editor_opens_the_plan_then_the_change_history_is_shown_and_hidd
     html = english(as_innovator).get(f"/gevinster/prosjekt/{plan.project.slug}/").content.decode()
     latest = text(re.search(r'id="plan-history".*?</tr>\s*<tr>.*?</tr>', html, re.S).group(0).encode())
     assert "Ina Innovatør update:" in latest and "rationale" in latest
+
+
+# Per invested krone and the [U] labels
+
+
+def _section(html: str, element_id: str, tag: str = "dl") -> str:
+    return text(re.search(rf'id="{element_id}"[^>]*>(.*?)</{tag}>', html, re.S).group(1).encode()).strip()
+
+
+def test_when_the_plan_is_shown_then_both_per_krone_figures_are_labelled_and_unverified_parameters_marked(
+    as_colleague, plan
+):
+    html = english(as_colleague).get(f"/gevinster/prosjekt/{plan.project.slug}/").content.decode()
+    page = text(html.encode())
+    # All of the 1 000 000 is invested in the base year: −68 343 / 1 000 000 = −0.07 in both readings.
+    assert "Net present value per invested krone -0.07" in page
+    assert "Net present value per krone of investment in present value -0.07" in page
+    assert (
+        "Per invested krone: the net present value divided by the investment cost, NOK 1,000,000 undiscounted"
+        in _section(html, "per-krone-note", "p")
+    )
+    assert "[U] not verified Some parameters behind these figures" in _section(html, "unverified-note", "p")
+    parameters = _section(html, "parameters")
+    assert (
+        "Discount rates 4 % for years 1–40, 3 % for years 41–75, 2 % after year 75 "
+        "[U] not verified against R-109's text" in parameters
+    )
+    assert "Tax-financing cost 20 % [U] not verified against R-109's text" in parameters
+    assert "[U] longest period not verified" in parameters
+    assert "[U] chosen by the plan, no prescribed path" in parameters
+    assert "[U] reading not verified" in text(re.search(r'id="checks-heading".*?</p>', html, re.S).group(0).encode())
+    assert "year by year from the base year: 4 % for years 1–40" in page
+
+
+def test_when_the_panel_or_the_plan_form_shows_figures_then_unverified_parameters_are_marked(as_innovator, plan):
+    panel = text(english(as_innovator).get(f"/prosjekter/{plan.project.slug}/").content)
+    assert "Net present value -68,343 NOK [U] not verified" in panel
+    form = english(as_innovator).get(f"/gevinster/prosjekt/{plan.project.slug}/rediger/").content.decode()
+    assert "The longest analysis period (100 years) and any real-price growth path are not verified" in _section(
+        form, "unverified-period-note", "p"
+    )
+
+
+def test_when_a_parameter_version_has_no_unverified_values_then_no_label_is_shown(as_colleague, plan):
+    plan.parameters.uncertain = []
+    plan.parameters.save()
+    page = text(english(as_colleague).get(f"/gevinster/prosjekt/{plan.project.slug}/").content)
+    assert "[U] not verified" not in page and "Net present value per invested krone -0.07" in page
+
+
+def test_when_the_calculator_is_shown_then_its_discount_rates_come_from_the_version_and_are_marked(client):
+    html = english(client).get("/gevinster/forebygging/").content.decode()
+    assert _section(html, "prevention-parameters", "p") == (
+        "Discount rates (parameter version R-109/21): 4 % for years 1–40, 3 % for years 41–75, 2 % after year 75, "
+        "with the group's age today as year 0. KS' own discounting assumptions are not known, and no tax-financing "
+        "cost is added. [U] not verified against R-109's text"
+    )

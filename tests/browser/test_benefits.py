@@ -68,6 +68,10 @@ def test_when_an_editor_writes_a_plan_and_the_owner_measures_then_both_are_saved
     page.get_by_label("Benefit (NOK) 2026").fill("600000")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#npv")).to_have_text("-68,343 NOK")
+    # The whole investment is in the base year, so both readings of "per invested krone" give −0.07.
+    expect(page.locator("#npv-per-krone")).to_have_text("-0.07")
+    expect(page.locator("#npv-per-pv-krone")).to_have_text("-0.07")
+    expect(page.locator("#unverified-note")).to_be_visible()
     page.get_by_role("button", name="Submit the plan").click()
     expect(page.get_by_text("Version 1 of the plan has been submitted.")).to_be_visible()
     plan = BenefitPlan.objects.get(project=project)

@@ -188,7 +188,16 @@ class CheckOut(Schema):
 class CalculationOut(Schema):
     parameter_version: str
     npv: Decimal
-    npv_per_invested_krone: Decimal | None = Field(description="Null when nothing is invested.")
+    npv_per_invested_krone: Decimal | None = Field(
+        description=(
+            "NPV / investment cost (DOMAIN's formula): the NPV divided by the undiscounted sum of the investment in "
+            "base-year prices. Null when nothing is invested."
+        )
+    )
+    npv_per_pv_invested_krone: Decimal | None = Field(
+        description="NPV / present value of the investment, shown beside it. Null when nothing is invested."
+    )
+    investment_total: Decimal = Field(description="The investment over the analysis period, undiscounted.")
     pv_benefits: Decimal
     pv_investment: Decimal
     pv_operating: Decimal
@@ -199,6 +208,12 @@ class CalculationOut(Schema):
     by_bearer: list[BearerOut]
     co_financing_checks: list[CheckOut]
     years: list[YearOut]
+    uncertain: list[str] = Field(
+        description=(
+            "Parameters of the version used that are marked [U]: not verified against the primary source. The "
+            "co-financing checks' basis is also a [U] reading."
+        )
+    )
 
 
 class ParameterOut(Schema):
@@ -307,6 +322,12 @@ def calculation_out(
             if result.npv_per_invested_krone is not None
             else None
         ),
+        "npv_per_pv_invested_krone": (
+            result.npv_per_pv_invested_krone.quantize(Decimal("0.0001"))
+            if result.npv_per_pv_invested_krone is not None
+            else None
+        ),
+        "investment_total": _money(result.investment_total),
         "pv_benefits": _money(result.pv_benefits),
         "pv_investment": _money(result.pv_investment),
         "pv_operating": _money(result.pv_operating),
@@ -352,6 +373,7 @@ def calculation_out(
             }
             for r in result.rows
         ],
+        "uncertain": list(parameters.uncertain or []),
     }
 
 
@@ -364,9 +386,11 @@ def calculation_out(
     summary="Net present value by R-109",
     description=(
         "Cash flows (investment, operating costs, benefits by bearer and year, in base-year prices) and analysis "
-        "parameters in; the net present value, NPV per invested krone, the yearly table (discount factor, "
-        "tax-financing cost, net and discounted) and the co-financing scheme's checks out. The tax-financing cost "
-        "is 20 % of the net public-budget cost: costs minus benefits taken out as budget cuts. Nothing is stored."
+        "parameters in; the net present value, NPV per invested krone (NPV / undiscounted investment cost) and per "
+        "krone of investment in present value, the yearly table (discount factor, tax-financing cost, net and "
+        "discounted), the co-financing scheme's checks and the parameters marked [U] (not verified) out. The "
+        "tax-financing cost is 20 % of the net public-budget cost: costs minus benefits taken out as budget cuts. "
+        "Nothing is stored."
     ),
     auth=OPTIONAL_AUTH,
     openapi_extra=OPTIONAL_SECURITY,

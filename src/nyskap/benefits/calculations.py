@@ -23,10 +23,15 @@ The yearly formula (DOMAIN.md §3.2)::
     DF_t = Π_{k=1..t} 1 / (1 + r_k), r_k = 4 % (k ≤ 40), 3 % (40 < k ≤ 75), 2 % (k > 75)
 
 where t counts years after the base year (sammenstillingsår, t = 0 is not discounted) and benefits B_t are in
-base-year prices, raised by the real-price growth rate g as B_t · (1 + g)^t when one is chosen.
+base-year prices, raised by the real-price growth rate g as B_t · (1 + g)^t when one is chosen. Costs are not
+raised. The residual value (what lies beyond the period) is entered net, counted in the last year of the period T and
+discounted with DF_T, without growth or a further tax-financing cost. docs/adr/0005 records these readings.
 
-NPV per invested krone divides the NPV by the present value of the investment costs (the ranking key of the
-co-financing scheme, DOMAIN.md §3.3); it is undefined when there is no investment.
+NPV per invested krone is DOMAIN.md §3.2's formula, NPV / investment cost: the NPV divided by the plain sum of the
+investment over the analysis period in base-year prices (the ranking key of the co-financing scheme, §3.3). Beside it,
+and labelled as such, ``npv_per_pv_invested_krone`` divides by the present value of the investment (the two are equal
+when everything is invested in the base year; the present-value reading puts numerator and denominator on the same
+footing when the investment is spread over several years). Both are undefined when there is no investment.
 """
 
 from __future__ import annotations
@@ -159,7 +164,9 @@ class Result:
     pv_investment: Decimal
     pv_operating: Decimal
     pv_tax_financing_cost: Decimal
+    investment_total: Decimal
     npv_per_invested_krone: Decimal | None
+    npv_per_pv_invested_krone: Decimal | None
     gross_benefit: Decimal
     net_benefit: Decimal
     by_bearer: list[BearerTotal]
@@ -252,6 +259,7 @@ def net_present_value(flows: CashFlows, parameters: Parameters = R109) -> Result
         totals["tax"] += factor * tax
     residual = factors[-1] * flows.residual_value
     npv = totals["npv"] + residual
+    investment_total = sum((Decimal(v) for v in flows.investment.values()), ZERO)
     operating_total = sum((Decimal(v) for v in flows.operating.values()), ZERO)
     gross = sum(gross_by_bearer.values(), ZERO)
     bearer_totals = [
@@ -273,7 +281,9 @@ def net_present_value(flows: CashFlows, parameters: Parameters = R109) -> Result
         pv_investment=totals["investment"],
         pv_operating=totals["operating"],
         pv_tax_financing_cost=totals["tax"],
-        npv_per_invested_krone=(npv / totals["investment"]) if totals["investment"] > 0 else None,
+        investment_total=investment_total,
+        npv_per_invested_krone=(npv / investment_total) if investment_total > 0 else None,
+        npv_per_pv_invested_krone=(npv / totals["investment"]) if totals["investment"] > 0 else None,
         gross_benefit=gross,
         net_benefit=gross - operating_total,
         by_bearer=bearer_totals,
@@ -299,14 +309,24 @@ class RuleCheck:
 
 def co_financing_checks(flows: CashFlows) -> list[RuleCheck]:
     """50 % of the applicant's net benefit as a budget cut; the same for each other state body with a net benefit
-    above NOK 5 million. Sums over the analysis period in base-year prices (undiscounted): the scheme states the
-    requirement on the benefits, not on their present value [U — the template's exact basis is not verified]."""
+    above NOK 5 million.
+
+    Readings marked [U] (the scheme's template is not verified): the sums run over the analysis period,
+    undiscounted, in base-year prices with the plan's real-price growth applied — the same amounts as the gross and
+    net benefit by bearer, so the figures on a plan agree with each other; the lasting operating costs of the new
+    solution are all carried by the applicant, so they reduce only the applicant's net benefit; other state bodies
+    are checked one by one by name, and benefits for other state bodies without a name are checked together (a
+    stricter reading: several small unnamed bodies may be flagged as one)."""
+    growth = ONE + flows.real_growth_rate
     operating_total = sum((Decimal(v) for v in flows.operating.values()), ZERO)
     own_gross = ZERO
     own_cut = ZERO
     others: dict[str, list[Decimal]] = {}
     for stream in flows.benefits:
-        total = sum((Decimal(v) for v in stream.amounts.values()), ZERO)
+        total = sum(
+            (Decimal(v) * growth ** (year - flows.base_year) for year, v in stream.amounts.items()),
+            ZERO,
+        )
         if stream.bearer == OWN:
             own_gross += total
             own_cut += total if stream.budget_cut else ZERO

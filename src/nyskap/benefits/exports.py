@@ -197,6 +197,21 @@ def plan_workbook(context: dict[str, Any]) -> bytes:
             float(round(result.npv_per_invested_krone, 4)) if result.npv_per_invested_krone is not None else None,
         ],
     )
+    row(
+        ws,
+        [
+            _("Net present value per krone of investment in present value"),
+            (
+                float(round(result.npv_per_pv_invested_krone, 4))
+                if result.npv_per_pv_invested_krone is not None
+                else None
+            ),
+        ],
+    )
+    parameters = context["parameters"]
+    row(ws, [_("Parameter version"), parameters.version])
+    if parameters.uncertain:
+        row(ws, [_("[U] not verified"), ", ".join(parameters.uncertain)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

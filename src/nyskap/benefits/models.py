@@ -15,6 +15,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +91,46 @@ class ParameterSet(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+    def clean(self) -> None:
+        """A version added in the admin must be computable: bands in increasing order of their last year, the last
+        one open-ended, rates between 0 and 100 %. A malformed version would break every plan computed with it."""
+        errors: dict[str, str] = {}
+        bands = self.discount_bands
+        message = _(
+            'Give the bands as [[40, "0.04"], [75, "0.03"], [null, "0.02"]]: last years increasing, the last null.'
+        )
+        try:
+            if not isinstance(bands, list) or not bands:
+                raise ValueError
+            previous = 0
+            for index, band in enumerate(bands):
+                if not isinstance(band, list) or len(band) != 2:
+                    raise ValueError
+                last, rate = band
+                is_final = index == len(bands) - 1
+                if is_final != (last is None):
+                    raise ValueError
+                if last is not None and (not isinstance(last, int) or isinstance(last, bool) or last <= previous):
+                    raise ValueError
+                previous = last or previous
+                value = Decimal(str(rate))
+                if not value.is_finite() or not Decimal(0) <= value < Decimal(1):
+                    raise ValueError
+        except (ValueError, ArithmeticError):
+            errors["discount_bands"] = str(message)
+        if self.tax_financing_rate is not None and not Decimal(0) <= self.tax_financing_rate <= Decimal(1):
+            errors["tax_financing_rate"] = str(_("Give the tax-financing cost as a share between 0 and 1."))
+        if (
+            self.default_analysis_years is not None
+            and self.max_analysis_years is not None
+            and not 1 <= self.default_analysis_years <= self.max_analysis_years
+        ):
+            errors["default_analysis_years"] = str(
+                _("The default analysis period must be between 1 year and the longest period.")
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def as_parameters(self) -> calculations.Parameters:
         bands = tuple((last, Decimal(str(rate))) for last, rate in self.discount_bands)

@@ -428,6 +428,7 @@ def prevention(request: HttpRequest) -> HttpResponse:
         if loaded is None:
             raise Http404
     result = None
+    parameters = services.current_parameters()
     if "persons" in request.GET:
         data = request.GET.copy()
         if "more" in data:
@@ -445,6 +446,7 @@ def prevention(request: HttpRequest) -> HttpResponse:
                     persons=form.cleaned_data["persons"],
                     success_rate=form.cleaned_data["success_rate"] / 100,
                     start_age=form.cleaned_data["start_age"],
+                    parameters=parameters.as_parameters(),
                 )
             except calculations.CalculationError as error:
                 form.add_error(None, error.message)
@@ -472,6 +474,7 @@ def prevention(request: HttpRequest) -> HttpResponse:
             "sets": selectors.prevention_sets(request.user),
             "save_form": save_form,
             "level_rows": selectors.level_rows(result) if result else [],
+            "parameters": parameters,
         },
         status=400 if invalid else 200,
     )

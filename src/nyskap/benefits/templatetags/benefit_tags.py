@@ -79,6 +79,36 @@ def uncertain(parameters: Any, name: str) -> bool:
     return bool(parameters.is_uncertain(name))
 
 
+def _rate(rate: Any) -> str:
+    """A rate as a percentage with as many decimals as it needs (4 %, 2,5 %)."""
+    value = Decimal(str(rate)) * 100
+    places = max(0, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
+    return str(number_format(value, decimal_pos=int(places), use_l10n=True)) + " %"
+
+
+@register.filter
+def discount_bands(parameters: Any) -> str:
+    """The discount rates of a parameter version in words (4 % for years 1–40, 3 % for years 41–75, 2 % after year
+    75), from its own bands, so a new version is described as it is and not as the shipped one."""
+    from django.utils.translation import gettext
+
+    parts = []
+    first = 1
+    bands = list(parameters.discount_bands or [])
+    for index, (last, rate) in enumerate(bands):
+        if last is None or index == len(bands) - 1:
+            if first == 1:
+                parts.append(gettext("%(rate)s every year") % {"rate": _rate(rate)})
+            else:
+                parts.append(gettext("%(rate)s after year %(year)s") % {"rate": _rate(rate), "year": first - 1})
+            break
+        parts.append(
+            gettext("%(rate)s for years %(first)s–%(last)s") % {"rate": _rate(rate), "first": first, "last": last}
+        )
+        first = int(last) + 1
+    return ", ".join(parts)
+
+
 @register.filter
 def level_label(level: str) -> str:
     from django.utils.translation import gettext
