@@ -67,7 +67,7 @@ def test_when_the_input_is_malformed_then_a_precise_422_names_the_fields(client)
     body = response.json()
     assert (body["code"], body["message"]) == ("validation_error", "The request is not valid.")
     fields = sorted(error["field"] for error in body["errors"])
-    assert fields == ["analysis_years", "benefits.0.citizens.budget_cut", "operating.0"]
+    assert fields == ["analysis_years", "benefits.0.budget_cut", "operating.0"]
 
 
 def test_when_an_unknown_parameter_version_is_asked_for_then_404(client):
@@ -155,3 +155,28 @@ def test_when_the_investment_is_spread_then_both_per_krone_figures_and_the_unver
     assert (body["investment_total"], body["npv_per_invested_krone"]) == ("1040000.00", "0.7462")
     assert (body["pv_investment"], body["npv_per_pv_invested_krone"]) == ("1020000.00", "0.7608")
     assert body["uncertain"] == ["discount_bands", "tax_financing_rate", "max_analysis_years", "real_growth_rate"]
+
+
+def test_when_amounts_have_fractions_of_an_øre_then_they_are_rounded_and_a_tiny_investment_cannot_break_the_figure(
+    client,
+):
+    # A generated request once sent an investment of 8e-234 kroner: NPV per invested krone then needed hundreds of
+    # digits. Amounts are counted in øre, so that investment is zero and there is no per-krone figure.
+    response = client.post(
+        "/api/v1/benefits/calculate",
+        {
+            "base_year": 2025,
+            "analysis_years": 2,
+            "investment": [7.96538672562379e-234],
+            "operating": ["0.004", "0.005"],
+            "benefits": [{"bearer": "citizens", "amounts": ["100.004"]}],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["investment_total"] == "0.00"
+    assert body["npv_per_invested_krone"] is None
+    years = body["years"]
+    # 100.004 → 100.00 in the base year; operating 0.004 → 0.00 and 0.005 → 0.01 (half up) in the next.
+    assert (years[0]["benefits"], years[0]["operating"], years[1]["operating"]) == ("100.00", "0.00", "0.01")

@@ -153,6 +153,12 @@ def test_when_size_band_or_county_is_malformed_then_422(client, bodies):
     assert [e["field"] for e in response.json()["errors"]] == ["county", "size_band"]
 
 
+def test_when_the_search_text_has_a_nul_character_then_422_not_a_database_error(client, bodies):
+    response = client.get("/api/v1/organisations", {"q": "Bod\x00ø"})
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["q"]
+
+
 def test_when_the_list_is_fetched_then_the_query_count_does_not_grow_with_the_page(client, bodies):
     with CaptureQueriesContext(connection) as few:
         client.get(URL, {"page_size": 2})

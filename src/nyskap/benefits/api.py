@@ -13,7 +13,7 @@ Money is given and returned as decimal strings or numbers in NOK; results are ro
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
@@ -21,7 +21,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from pydantic import BeforeValidator, ConfigDict, StrictBool, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 
 from nyskap.api.errors import ErrorOut
 from nyskap.projects.api import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
@@ -58,11 +67,20 @@ def _whole_number_between(low: int, high: int) -> Any:
 
 Year = _whole_number_between(1900, 2200)
 PeriodYears = _whole_number_between(1, 100)
-# Amounts are numbers or decimal strings; the schema states the string form too, so a well-formed request is
-# always one the calculation accepts.
+
+
+def _to_øre(value: Decimal) -> Decimal:
+    """Kroner are counted in øre: finer fractions carry no meaning and would let a near-zero investment blow the
+    per-krone figure up beyond any precision."""
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# Amounts are numbers or decimal strings, rounded to øre; the schema states the string form too, so a well-formed
+# request is always one the calculation accepts.
 Money = Annotated[
     Decimal,
     Field(ge=-(10**12), le=10**12, allow_inf_nan=False),
+    AfterValidator(_to_øre),
     WithJsonSchema(
         {
             "anyOf": [
@@ -75,6 +93,7 @@ Money = Annotated[
 Cost = Annotated[
     Decimal,
     Field(ge=0, le=10**12, allow_inf_nan=False),
+    AfterValidator(_to_øre),
     WithJsonSchema(
         {
             "anyOf": [
@@ -96,6 +115,19 @@ Rate = Annotated[
         }
     ),
 ]
+# An indicator value (a count, a share, kroner): the same bounds as money, not rounded.
+IndicatorValue = Annotated[
+    Decimal,
+    Field(ge=-(10**12), le=10**12, allow_inf_nan=False),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": -(10**12), "maximum": 10**12},
+                {"type": "string", "pattern": r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"},
+            ]
+        }
+    ),
+]
 Series = Annotated[list[Money], Field(max_length=100)]
 CostSeries = Annotated[list[Cost], Field(max_length=100)]
 CENT = Decimal("0.01")
@@ -109,24 +141,40 @@ def _money(value: Decimal) -> Decimal:
 # the analysis period: the period is `analysis_years` or the longest series, whichever is longer.
 
 
-class PublicStreamIn(Schema):
-    bearer: Literal["own_organisation", "other_state", "municipal_sector"] = Field(
-        description="A public bearer: the own organisation, other state bodies or the municipal sector."
+PUBLIC_BEARERS = ("own_organisation", "other_state", "municipal_sector")
+
+
+class StreamIn(Schema):
+    """One series of monetised benefits. One schema for every bearer (not a union keyed on the bearer), so the
+    schema and the validation say the same: only public bearers can take a benefit out as a budget cut."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        # The rule below, in the schema: citizens and business never take a benefit out as a budget cut.
+        json_schema_extra={
+            "if": {"properties": {"bearer": {"enum": ["citizens", "business"]}}, "required": ["bearer"]},
+            "then": {"properties": {"budget_cut": {"const": False}}},
+        },
+    )
+
+    bearer: Literal["own_organisation", "other_state", "municipal_sector", "citizens", "business"] = Field(
+        description="Who gets the benefit: the own organisation, other state bodies, the municipal sector, citizens "
+        "or business."
     )
     budget_cut: StrictBool = Field(
         False,
-        description="Taken out as a budget cut (lowers the tax-financing cost, counts in the co-financing check).",
+        description="Taken out as a budget cut (lowers the tax-financing cost, counts in the co-financing check). "
+        "Only for the public bearers; citizens and business never give a budget cut.",
     )
     organisation: NoNul = Field("", description="The bearer's name when known (used by the co-financing check).")
     amounts: Series = Field(default_factory=list, description="Benefit by year from the base year, NOK.")
 
-
-class OtherStreamIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    bearer: Literal["citizens", "business"] = Field(description="Citizens or business: never a budget cut.")
-    organisation: NoNul = Field("", description="The bearer's name when known.")
-    amounts: Series = Field(default_factory=list, description="Benefit by year from the base year, NOK.")
+    @field_validator("budget_cut")
+    @classmethod
+    def _budget_cut_only_for_public_bearers(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and info.data.get("bearer") not in PUBLIC_BEARERS:
+            raise ValueError("Benefits for citizens or business cannot be taken out as a budget cut.")
+        return value
 
 
 class CalculationIn(Schema):
@@ -140,7 +188,7 @@ class CalculationIn(Schema):
     operating: CostSeries = Field(
         default_factory=list, description="Lasting operating costs of the new solution by year from the base year."
     )
-    benefits: list[Annotated[PublicStreamIn | OtherStreamIn, Field(discriminator="bearer")]] = Field(
+    benefits: list[StreamIn] = Field(
         default_factory=list, max_length=100, description="Monetised benefits, one series per bearer and benefit."
     )
     real_growth_rate: Rate = Field(
@@ -282,7 +330,7 @@ class PlanOut(Schema):
 
 
 class MeasurementIn(Schema):
-    value: Money
+    value: IndicatorValue
     measured_on: datetime.date
     source: NoNul
     comment: Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=5000)] = ""
@@ -422,7 +470,7 @@ def calculate(request: HttpRequest, payload: CalculationIn) -> Any:
             calculations.BenefitStream(
                 bearer=stream.bearer,
                 amounts=by_year(stream.amounts),
-                budget_cut=isinstance(stream, PublicStreamIn) and stream.budget_cut,
+                budget_cut=stream.budget_cut,
                 organisation=stream.organisation,
             )
             for stream in payload.benefits

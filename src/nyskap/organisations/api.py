@@ -110,6 +110,7 @@ class OrganisationFilters(Schema):
     q: str | None = Field(
         None,
         max_length=100,
+        pattern=r"^[^\x00]*$",  # PostgreSQL cannot compare text with NUL characters
         description="Search in names, short name and organisation number (case-insensitive).",
     )
     kind: OrganisationKind | None = Field(None, description="Only organisations of this kind.")
