@@ -24,3 +24,27 @@ def test_when_the_chart_is_rendered_then_it_is_an_accessible_svg_without_inline_
     assert 'aria-labelledby="fylker-title fylker-desc"' in html
     assert "style=" not in html and "<script" not in html
     assert f'x="{LABEL_WIDTH}"' in html and ">3</text>" in html and ">Troms</text>" in html
+
+
+def test_when_values_are_long_then_the_bars_leave_room_for_them_inside_the_drawing():
+    from nyskap.core.charts import CHART_WIDTH, LABEL_WIDTH, VALUE_CHAR_WIDTH, VALUE_GAP
+
+    chart = bar_chart([("Innbyggere", 1_020_000_000), ("Egen virksomhet", 240_000_000)])
+    # "1,020,000,000" is 13 characters: 8 + 13 × 7.5 = 105.5 → 106 px kept for it.
+    assert chart.bar_area == CHART_WIDTH - LABEL_WIDTH - round(VALUE_GAP + 13 * VALUE_CHAR_WIDTH) == 334
+    assert chart.bars[0].width == 334
+    assert LABEL_WIDTH + chart.bars[0].width + 106 <= CHART_WIDTH
+    # Short values keep the usual room.
+    assert bar_chart([("A", 3), ("B", 12)]).bar_area == CHART_WIDTH - LABEL_WIDTH - 60
+
+
+def test_when_a_value_is_large_then_it_is_written_with_the_language_s_thousands_separator():
+    from django.utils import translation
+
+    template = Template("{% load charts %}{% horizontal_bar_chart rows 'Nytte' %}")
+    with translation.override("nb"):
+        html = template.render(Context({"rows": [("Innbyggere", 1_020_000_000)]}))
+    assert ">1\xa0020\xa0000\xa0000</text>" in html
+    with translation.override("en"):
+        html = template.render(Context({"rows": [("Citizens", 1_020_000_000)]}))
+    assert ">1,020,000,000</text>" in html
