@@ -44,7 +44,7 @@ EXAMPLE_NOTE = (
 
 BENEFITS: list[dict[str, Any]] = [
     {
-        "description": "Mindre manuell saksbehandling av helseattester i Statens vegvesen",
+        "description": "Mindre manuell saksbehandling av helseattester",
         "benefit_type": BenefitType.EFFICIENCY,
         "bearer": Bearer.OWN_ORGANISATION,
         "realisation_form": RealisationForm.BUDGET_CUT,
@@ -97,7 +97,7 @@ BENEFITS: list[dict[str, Any]] = [
         "description": "Tydeligere ansvarsdeling mellom etatene",
         "benefit_type": BenefitType.QUALITY,
         "bearer": Bearer.OTHER_STATE,
-        "bearer_name": "Helsedirektoratet og Direktoratet for e-helse",
+        "bearer_name": "Statens vegvesen og Direktoratet for e-helse",
         "realisation_form": RealisationForm.QUALITY,
         "indicator": "Brukertilfredshet blant fastleger (skala 1–6)",
         "unit": "poeng",
