@@ -44,7 +44,7 @@ EXAMPLE_NOTE = (
 
 BENEFITS: list[dict[str, Any]] = [
     {
-        "description": "Mindre manuell saksbehandling av helseattester",
+        "description": "Mindre manuell saksbehandling av helseattester i Statens vegvesen",
         "benefit_type": BenefitType.EFFICIENCY,
         "bearer": Bearer.OWN_ORGANISATION,
         "realisation_form": RealisationForm.BUDGET_CUT,
@@ -97,7 +97,7 @@ BENEFITS: list[dict[str, Any]] = [
         "description": "Tydeligere ansvarsdeling mellom etatene",
         "benefit_type": BenefitType.QUALITY,
         "bearer": Bearer.OTHER_STATE,
-        "bearer_name": "Statens vegvesen og Direktoratet for e-helse",
+        "bearer_name": "Helsedirektoratet og Direktoratet for e-helse",
         "realisation_form": RealisationForm.QUALITY,
         "indicator": "Brukertilfredshet blant fastleger (skala 1–6)",
         "unit": "poeng",
@@ -155,7 +155,10 @@ class Command(BaseCommand):
         )
 
     def _plan(self, project: Project) -> None:
-        owner = project.owners.order_by("pk").first()
+        # The benefits below are written from Statens vegvesen's side (its case handling is what the digital
+        # exchange saves); the other owners appear as other state bodies.
+        owners = project.owners.order_by("pk")
+        owner = owners.filter(name__icontains="vegvesen").first() or owners.first()
         plan = BenefitPlan.objects.create(
             project=project,
             rationale=(
