@@ -20,13 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from nyskap.projects.importexport import neutralise
+from nyskap.core.spreadsheets import XLSX_TYPE, neutralise
 from nyskap.projects.models import Project
 
 from . import selectors
 from .models import BenefitPlan
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _plan_for(request: HttpRequest, slug: str) -> BenefitPlan:

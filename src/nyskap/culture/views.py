@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from nyskap.core.spreadsheets import XLSX_TYPE
 from nyskap.surveys.models import Round
 from nyskap.surveys.services import is_leader, round_results_opened
 
@@ -83,7 +84,7 @@ def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     round = _led_culture_round(request, pk)
-    response = HttpResponse(reports.results_workbook(_seen(round)), content_type=reports.XLSX_TYPE)
+    response = HttpResponse(reports.results_workbook(_seen(round)), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="kultur-for-innovasjon-{round.pk}.xlsx"'
     return response
 

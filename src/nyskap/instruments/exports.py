@@ -3,21 +3,17 @@ rule as the project export: a leading apostrophe)."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import json
-import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO, Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from nyskap.core.spreadsheets import csv_lines, json_array, neutralise, xlsx_file
 from nyskap.organisations.models import Organisation
-from nyskap.projects.importexport import neutralise
 
 from .models import Instrument
 
@@ -90,36 +86,15 @@ def _cells(record: dict[str, Any]) -> list[Any]:
     return cells
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def export_csv(instruments: QuerySet[Instrument], *, base_url: str) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(COLUMNS)
-    for record in records(instruments, base_url=base_url):
-        yield writer.writerow(_cells(record))
+    return csv_lines(COLUMNS, (_cells(record) for record in records(instruments, base_url=base_url)))
 
 
 def export_json(instruments: QuerySet[Instrument], *, base_url: str) -> Iterator[str]:
-    yield "["
-    first = True
-    for record in records(instruments, base_url=base_url):
-        yield ("" if first else ",") + "\n" + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
-        first = False
-    yield "\n]\n"
+    return json_array(records(instruments, base_url=base_url))
 
 
 def export_xlsx(instruments: QuerySet[Instrument], *, base_url: str) -> IO[bytes]:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Instruments")[:31])
-    sheet.append(COLUMNS)
-    for record in records(instruments, base_url=base_url):
-        sheet.append(_cells(record))
-    output = tempfile.TemporaryFile()  # noqa: SIM115 — handed to the response, which closes it
-    workbook.save(output)
-    output.seek(0)
-    return output
+    return xlsx_file(
+        str(_("Instruments")), COLUMNS, (_cells(record) for record in records(instruments, base_url=base_url))
+    )

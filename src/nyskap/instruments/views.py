@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from nyskap.core.spreadsheets import XLSX_TYPE
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Project
@@ -414,7 +415,7 @@ def export_xlsx(request: HttpRequest) -> FileResponse:
         exports.export_xlsx(_export_queryset(request), base_url=_base_url(request)),
         as_attachment=True,
         filename=_filename("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
     )
 
 

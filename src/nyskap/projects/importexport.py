@@ -16,22 +16,20 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import json
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from nyskap.core.spreadsheets import csv_lines, json_array, neutralise, xlsx_file
 from nyskap.core.visibility import Visibility
 from nyskap.organisations.models import Organisation
 
@@ -94,15 +92,6 @@ EXPORT_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe; other values are unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _batches(projects: QuerySet[Project]) -> Iterator[list[Project]]:
@@ -175,49 +164,32 @@ def _flat(record: dict[str, Any]) -> list[Any]:
     return cells
 
 
-class _Echo:
-    """A file-like object whose ``write`` returns what it was given, for streaming `csv.writer` output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def export_csv(projects: QuerySet[Project], *, base_url: str) -> Iterator[str]:
-    """CSV lines (UTF-8 with a byte-order mark, so Excel reads the Norwegian letters), one project at a time."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
-    for record in export_records(projects, base_url=base_url):
-        cells = [str(cell) if isinstance(cell, Decimal) else cell for cell in _flat(record)]
-        yield writer.writerow(cells)
+    """CSV lines, one project at a time."""
+    rows = (
+        [str(cell) if isinstance(cell, Decimal) else cell for cell in _flat(record)]
+        for record in export_records(projects, base_url=base_url)
+    )
+    return csv_lines(EXPORT_COLUMNS, rows)
 
 
 def export_json(projects: QuerySet[Project], *, base_url: str) -> Iterator[str]:
     """A JSON array, one project at a time, in the API's formats (the same encoder)."""
-    yield "["
-    first = True
-    for record in export_records(projects, base_url=base_url):
-        yield ("" if first else ",") + "\n" + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
-        first = False
-    yield "\n]\n"
+    return json_array(export_records(projects, base_url=base_url))
 
 
 def export_xlsx(projects: QuerySet[Project], *, base_url: str) -> IO[bytes]:
-    """An XLSX workbook in a temporary file (write-only mode: rows go to disk as they are added)."""
-    from openpyxl import Workbook
+    """An XLSX workbook in a temporary file; the budget as a number."""
+    budget_index = EXPORT_COLUMNS.index("budget")
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Projects")[:31])
-    sheet.append(EXPORT_COLUMNS)
-    for record in export_records(projects, base_url=base_url):
-        cells = _flat(record)
-        budget_index = EXPORT_COLUMNS.index("budget")
-        if record["budget"] is not None:
-            cells[budget_index] = float(record["budget"])
-        sheet.append(cells)
-    output = tempfile.TemporaryFile()  # noqa: SIM115 — handed to the response, which closes it
-    workbook.save(output)
-    output.seek(0)
-    return output
+    def rows() -> Iterator[list[Any]]:
+        for record in export_records(projects, base_url=base_url):
+            cells = _flat(record)
+            if record["budget"] is not None:
+                cells[budget_index] = float(record["budget"])
+            yield cells
+
+    return xlsx_file(str(_("Projects")), EXPORT_COLUMNS, rows())
 
 
 # Import

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nyskap.accounts.models import Membership, Role
+from nyskap.core.spreadsheets import XLSX_TYPE
 from nyskap.organisations.models import Organisation
 
 from . import importexport
@@ -59,7 +60,7 @@ def export_xlsx(request: HttpRequest) -> FileResponse:
         workbook,
         as_attachment=True,
         filename=_filename("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
     )
 
 
@@ -76,7 +77,7 @@ def template_csv(request: HttpRequest) -> HttpResponse:
 def template_xlsx(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         importexport.template_xlsx(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
     )
     response["Content-Disposition"] = 'attachment; filename="nyskap-prosjekter-mal.xlsx"'
     return response
