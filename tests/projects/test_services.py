@@ -245,6 +245,9 @@ def test_when_a_title_is_a_word_the_library_uses_in_its_urls_then_the_slug_avoid
 
     assert make_project(actor=innovator, owner=home_municipality, title="Ny").slug == "ny-2"
     assert make_project(actor=innovator, owner=home_municipality, title="Lignende").slug == "lignende-2"
+    # …and in the API's URLs: /api/v1/projects/facets is the facets endpoint.
+    assert make_project(actor=innovator, owner=home_municipality, title="Facets").slug == "facets-2"
+    assert make_project(actor=innovator, owner=home_municipality, title="Similar").slug == "similar-2"
 
 
 def test_when_many_projects_are_created_at_once_then_each_has_its_timeline_audit_entry_and_index(

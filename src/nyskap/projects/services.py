@@ -47,7 +47,8 @@ from .models import (
 from .search import bump_library_version, index_project, index_projects
 from .selectors import adoption_edges
 
-RESERVED_SLUGS = {"ny", "lignende", "folg", "overforing"}
+# Path segments next to a project slug on the pages ("ny", …) and in the API ("facets", "similar").
+RESERVED_SLUGS = {"ny", "lignende", "folg", "overforing", "facets", "similar"}
 
 
 class ProjectError(Exception):
