@@ -151,7 +151,7 @@ def build(plans: int) -> dict[str, float]:
 
 def main() -> int:
     args = parse_args()
-    from bench.projects import configure, reset_database
+    from bench.common import configure, reset_database
 
     configure(args.database_url)
     reset_database(args.database_url)

@@ -7,6 +7,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -15,6 +16,34 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def configure(database_url: str) -> dict[str, str]:
+    env = {
+        "DJANGO_SETTINGS_MODULE": "nyskap.config.settings.dev",
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "EMAIL_URL": "dummy:",
+    }
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    else:
+        env["SQLITE_PATH"] = os.environ.get("SQLITE_PATH") or str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+    os.environ.update(env)
+    return env
+
+
+def reset_database(database_url: str) -> None:
+    if not database_url:
+        return
+    import dj_database_url
+
+    config = dj_database_url.parse(database_url)
+    name = config["NAME"]
+    base = ["psql", "-h", config["HOST"] or "127.0.0.1", "-p", str(config["PORT"] or 5432), "-U", config["USER"]]
+    subprocess.run([*base, "-d", "postgres", "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
+    subprocess.run([*base, "-d", "postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:

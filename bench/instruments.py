@@ -17,7 +17,6 @@ import json
 import os
 import random
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -26,6 +25,8 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from bench.common import configure, reset_database  # noqa: E402
 
 TARGET_P95_MS = 100
 
@@ -46,22 +47,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--synthetic", type=int, default=int(os.environ.get("BENCH_SYNTHETIC", "1000")))
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "40")))
     return parser.parse_args()
-
-
-def configure(database_url: str) -> dict[str, str]:
-    env = {
-        "DJANGO_SETTINGS_MODULE": "nyskap.config.settings.dev",
-        "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "EMAIL_URL": "dummy:",
-    }
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    else:
-        env["SQLITE_PATH"] = os.environ.get("SQLITE_PATH") or str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
-    os.environ.update(env)
-    return env
 
 
 def synthetic_instruments(count: int, seed: int = 1) -> list[Any]:
@@ -96,20 +81,6 @@ def synthetic_instruments(count: int, seed: int = 1) -> list[Any]:
         )
     Instrument.objects.bulk_create(instruments, batch_size=500)
     return instruments
-
-
-def reset_database(database_url: str) -> None:
-    if not database_url:
-        return
-    import subprocess
-
-    import dj_database_url
-
-    config = dj_database_url.parse(database_url)
-    name = config["NAME"]
-    base = ["psql", "-h", config["HOST"] or "127.0.0.1", "-p", str(config["PORT"] or 5432), "-U", config["USER"]]
-    subprocess.run([*base, "-d", "postgres", "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
-    subprocess.run([*base, "-d", "postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
 
 
 def main() -> int:
