@@ -33,6 +33,7 @@ from pydantic import (
 )
 
 from nyskap.api.errors import ErrorOut
+from nyskap.api.types import NoNul
 from nyskap.projects.api import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
 from nyskap.projects.models import Project
 
@@ -41,7 +42,7 @@ from .models import Benefit, BenefitPlan, ParameterSet
 
 router = Router(tags=["benefits"])
 
-NoNul = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=300)]
+ShortText = Annotated[NoNul, StringConstraints(max_length=300)]
 
 
 def _whole_number(value: Any) -> Any:
@@ -166,7 +167,7 @@ class StreamIn(Schema):
         description="Taken out as a budget cut (lowers the tax-financing cost, counts in the co-financing check). "
         "Only for the public bearers; citizens and business never give a budget cut.",
     )
-    organisation: NoNul = Field("", description="The bearer's name when known (used by the co-financing check).")
+    organisation: ShortText = Field("", description="The bearer's name when known (used by the co-financing check).")
     amounts: Series = Field(default_factory=list, description="Benefit by year from the base year, NOK.")
 
     @field_validator("budget_cut")
@@ -195,7 +196,7 @@ class CalculationIn(Schema):
         Decimal(0), description="Real-price growth of benefits, as a share per year (0.008 = 0.8 %)."
     )
     residual_value: Cost = Field(Decimal(0), description="Value beyond the period, counted in its last year.")
-    parameter_version: NoNul | None = Field(None, description="A parameter version; the one in force by default.")
+    parameter_version: ShortText | None = Field(None, description="A parameter version; the one in force by default.")
 
 
 # Output
@@ -332,9 +333,9 @@ class PlanOut(Schema):
 class MeasurementIn(Schema):
     value: IndicatorValue
     measured_on: datetime.date
-    source: NoNul
-    comment: Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=5000)] = ""
-    deviation_explanation: Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=5000)] = ""
+    source: ShortText
+    comment: Annotated[NoNul, StringConstraints(max_length=5000)] = ""
+    deviation_explanation: Annotated[NoNul, StringConstraints(max_length=5000)] = ""
     realised_amount: Money | None = None
 
 

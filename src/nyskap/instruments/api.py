@@ -22,6 +22,7 @@ from pydantic import StringConstraints
 
 from nyskap.api.errors import ErrorOut
 from nyskap.api.pagination import PageNumberPagination
+from nyskap.api.types import NoNul
 from nyskap.organisations.api import OrganisationRef
 from nyskap.organisations.models import Organisation, OrganisationKind
 from nyskap.projects.models import InnovationTypeCode, Sector
@@ -32,7 +33,7 @@ from .models import Call, Instrument, Offer, Status, Verification
 
 router = Router(tags=["instruments"])
 
-NoNul = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=200)]
+ShortText = Annotated[NoNul, StringConstraints(max_length=200)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=220)]
 
 
@@ -126,7 +127,7 @@ class InstrumentDetailOut(InstrumentOut):
 
 
 class InstrumentFilters(Schema):
-    q: NoNul | None = Field(None, description="Words in the name or owner.")
+    q: ShortText | None = Field(None, description="Words in the name or owner.")
     offer: list[Offer] = Field([], description="What it offers (repeat for alternatives).")
     phase: list[MatchPhase] = Field([], description="Phases covered (repeat for alternatives).")
     applicant_kind: OrganisationKind | None = Field(None, description="Kind of organisation that may apply.")

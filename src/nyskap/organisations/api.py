@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from nyskap.api.errors import ErrorOut
 from nyskap.api.pagination import PageNumberPagination
+from nyskap.api.types import NO_NUL_PATTERN
 
 from .models import County, Organisation, OrganisationKind
 from .selectors import organisation_for_detail, organisation_search
@@ -110,7 +111,7 @@ class OrganisationFilters(Schema):
     q: str | None = Field(
         None,
         max_length=100,
-        pattern=r"^[^\x00]*$",  # PostgreSQL cannot compare text with NUL characters
+        pattern=NO_NUL_PATTERN,
         description="Search in names, short name and organisation number (case-insensitive).",
     )
     kind: OrganisationKind | None = Field(None, description="Only organisations of this kind.")

@@ -22,6 +22,7 @@ from pydantic import StringConstraints
 from nyskap.api.auth import TokenAuth
 from nyskap.api.errors import ErrorOut
 from nyskap.api.pagination import PageNumberPagination
+from nyskap.api.types import NoNul
 from nyskap.core.visibility import Visibility
 from nyskap.organisations.api import OrganisationRef, SizeBand
 from nyskap.organisations.models import Organisation, OrganisationKind
@@ -61,7 +62,6 @@ TOKEN_AUTH = TokenAuth()
 OPTIONAL_SECURITY: dict[str, Any] = {"security": [{}]}
 
 # Text without NUL characters, which PostgreSQL cannot store or compare.
-NoNul = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
 CountyNumber = Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
 Centrality = Annotated[int, Field(ge=1, le=6)]
 SdgNumber = Annotated[int, Field(ge=1, le=17)]
