@@ -76,12 +76,11 @@ def _to_øre(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-# Amounts are numbers or decimal strings, rounded to øre; the schema states the string form too, so a well-formed
-# request is always one the calculation accepts.
-Money = Annotated[
+# A decimal in the API: a number or a decimal string; the schema states the string form too, so a well-formed
+# request is always one the calculation accepts. An indicator value (a count, a share, kroner) is one as it is.
+IndicatorValue = Annotated[
     Decimal,
     Field(ge=-(10**12), le=10**12, allow_inf_nan=False),
-    AfterValidator(_to_øre),
     WithJsonSchema(
         {
             "anyOf": [
@@ -91,6 +90,8 @@ Money = Annotated[
         }
     ),
 ]
+# Money is the same, rounded to øre.
+Money = Annotated[IndicatorValue, AfterValidator(_to_øre)]
 Cost = Annotated[
     Decimal,
     Field(ge=0, le=10**12, allow_inf_nan=False),
@@ -112,19 +113,6 @@ Rate = Annotated[
             "anyOf": [
                 {"type": "number", "minimum": -0.1, "maximum": 0.1},
                 {"type": "string", "pattern": r"^-?0(\.(0[0-9]{0,5}|10{0,5}))?$"},
-            ]
-        }
-    ),
-]
-# An indicator value (a count, a share, kroner): the same bounds as money, not rounded.
-IndicatorValue = Annotated[
-    Decimal,
-    Field(ge=-(10**12), le=10**12, allow_inf_nan=False),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "minimum": -(10**12), "maximum": 10**12},
-                {"type": "string", "pattern": r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"},
             ]
         }
     ),
