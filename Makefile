@@ -11,9 +11,17 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate reference-data demo-data test test-fast lint format bench messages compilemessages worker clean
+.PHONY: install dictionaries run serve migrate reference-data demo-data test test-fast lint format bench messages compilemessages worker clean
 
-install: $(VENV)/.installed node_modules/.installed var/.exists
+install: $(VENV)/.installed node_modules/.installed var/.exists dictionaries
+
+# Search splits Norwegian compounds with the Hunspell dictionaries (Debian package hunspell-no). Installed here when
+# the machine lets us (root with apt); otherwise say what to install. Search works without them, minus compounds.
+dictionaries:
+	@test -f /usr/share/hunspell/nb_NO.dic -o -n "$$NYSKAP_HUNSPELL_DIR" || \
+	  { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends hunspell-no; \
+	    else echo "Note: install the Norwegian Hunspell dictionaries (Debian/Ubuntu: sudo apt-get install hunspell-no) so search can split compound words."; fi; }
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Nyskap needs Python 3.12 or newer (see .python-version)"'

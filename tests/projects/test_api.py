@@ -89,6 +89,8 @@ def test_when_anonymous_lists_projects_then_only_public_ones_come_in_the_page_sh
         "start_date": "2024-09-01",
         "end_date": None,
         "updated_at": FROZEN_JSON,
+        "match": None,
+        "missing_words": [],
     }
 
 

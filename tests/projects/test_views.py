@@ -345,7 +345,6 @@ def test_when_htmx_posts_a_need_then_similar_projects_come_with_reasons_includin
 def test_when_similar_projects_are_sought_then_projects_hidden_from_the_user_never_appear(library, as_outsider):
     html = english(as_outsider).post(SIMILAR, {"need_problem": "Intern kladd om skulemat"}).content.decode()
     assert "Intern kladd om skulemat" not in html
-    assert "No similar projects found yet." in html
 
 
 def test_when_similar_is_fetched_without_login_or_with_get_then_refused(library, as_innovator, anonymous):

@@ -8,7 +8,7 @@ need a token and the same rights as on the pages — every write goes through `s
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -23,6 +23,7 @@ from nyskap.api.auth import TokenAuth
 from nyskap.api.errors import ErrorOut
 from nyskap.api.pagination import PageNumberPagination
 from nyskap.api.types import NoNul
+from nyskap.core.search import RankedObjects
 from nyskap.core.visibility import Visibility
 from nyskap.organisations.api import OrganisationRef, SizeBand
 from nyskap.organisations.models import Organisation, OrganisationKind
@@ -108,6 +109,30 @@ class ProjectOut(Schema):
     @staticmethod
     def resolve_novelty(obj: Project) -> str | None:
         return obj.novelty or None
+
+
+class ProjectHitOut(ProjectOut):
+    """A project in a list or search result: with a text query, whether it matches every word."""
+
+    match: Literal["all", "some"] | None = Field(
+        default=None,
+        description=(
+            "With a text query `q`: `all` when the project matches every word searched for, `some` when it matches "
+            "only some of them (such results come after all `all` results). Null without a text query or when the "
+            "results are sorted by another order than relevance."
+        ),
+    )
+    missing_words: list[str] = Field(
+        default_factory=list, description="With `match` = `some`: the searched words the project does not match."
+    )
+
+    @staticmethod
+    def resolve_match(obj: Project) -> str | None:
+        return getattr(obj, "search_match", None)
+
+    @staticmethod
+    def resolve_missing_words(obj: Project) -> list[str]:
+        return list(getattr(obj, "search_missing", ()))
 
 
 class PhaseChangeOut(Schema):
@@ -358,7 +383,7 @@ def _caller(request: HttpRequest) -> Any:
     return getattr(request, "auth", None) or AnonymousUser()
 
 
-def _with_relations(projects: QuerySet[Project]) -> QuerySet[Project]:
+def _with_relations(projects: QuerySet[Project] | RankedObjects) -> QuerySet[Project] | RankedObjects:
     return projects.prefetch_related("owners", "innovation_types")
 
 
@@ -411,7 +436,7 @@ def _field_values(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
 
 @router.get(
     "",
-    response={200: list[ProjectOut], 401: ErrorOut, 422: ErrorOut},
+    response={200: list[ProjectHitOut], 401: ErrorOut, 422: ErrorOut},
     summary="Search projects",
     description=(
         "Projects the caller may see (anonymous: public ones), with the same search and filters as the project "
@@ -423,7 +448,7 @@ def _field_values(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
     openapi_extra=OPTIONAL_SECURITY,
 )
 @paginate(PageNumberPagination)
-def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> QuerySet[Project]:
+def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> QuerySet[Project] | RankedObjects:
     result = search_projects(user=_caller(request), params=filters.as_params(), with_facets=False)
     return _with_relations(result.projects)
 
@@ -502,7 +527,11 @@ def project_similar(request: HttpRequest, payload: SimilarIn) -> list[dict[str, 
         innovation_types=[t.value for t in payload.innovation_types],
         limit=payload.limit,
     )
-    projects = _with_relations(Project.objects.filter(pk__in=[m.project.pk for m in matches])).in_bulk()
+    projects = (
+        Project.objects.filter(pk__in=[m.project.pk for m in matches])
+        .prefetch_related("owners", "innovation_types")
+        .in_bulk()
+    )
     return [
         {
             "project": projects[match.project.pk],

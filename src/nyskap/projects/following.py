@@ -309,7 +309,7 @@ def _search_ids(candidates: QuerySet[Project], query: str) -> list[int]:
     filtered = apply_filters(candidates, form.cleaned_data)
     words = (form.cleaned_data.get("q") or "").strip()
     if words:
-        filtered = filter_queryset(filtered, words, limit=SEARCH_RESULT_LIMIT)
+        filtered = filter_queryset(filtered, words, limit=SEARCH_RESULT_LIMIT, complete_below=0)
     return list(filtered.values_list("pk", flat=True))
 
 

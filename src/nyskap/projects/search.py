@@ -19,7 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from nyskap.core.search import filter_queryset, index_many, index_object
+from nyskap.core.search import ALL, RankedObjects, SearchHit, index_many, index_object, run_search
 from nyskap.core.search import remove_object as _remove_from_index
 from nyskap.organisations.models import CentralityClass, County, Organisation, OrganisationKind, size_band_choices
 
@@ -34,7 +34,7 @@ from .models import (
     Sector,
     SustainableDevelopmentGoalNumber,
 )
-from .selectors import SpreadStatistics, facet_counts, spread_statistics
+from .selectors import SpreadStatistics, facet_counts, facets_for_ids, spread_statistics
 
 # Rank at most this many hits of a text query; facets and pages are computed over them.
 SEARCH_RESULT_LIMIT = 1000
@@ -137,10 +137,24 @@ class FacetValue:
 @dataclass
 class ProjectSearchResult:
     form: ProjectSearchForm
-    projects: QuerySet[Project]
+    # A QuerySet without a text query; with one, the hits in rank order (`RankedObjects`, each project carrying
+    # `search_match` "all"/"some" and `search_missing`), or a QuerySet of the hits when sorted otherwise.
+    projects: QuerySet[Project] | RankedObjects
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     spread: SpreadStatistics | None = None
     query: str = ""
+    # With a text query: the hits, how many match every word, and a corrected query to offer ("did you mean").
+    hits: list[SearchHit] | None = None
+    all_words: int = 0
+    suggestion: str = ""
+    # True when the query has more hits than are ranked (SEARCH_RESULT_LIMIT): facets count the best ones.
+    capped: bool = False
+
+    def queryset(self) -> QuerySet[Project]:
+        """The result as a QuerySet (exports): the hits, or the filtered projects."""
+        if isinstance(self.projects, RankedObjects):
+            return self.projects.queryset()
+        return self.projects
 
 
 def apply_filters(projects: QuerySet[Project], data: dict[str, Any]) -> QuerySet[Project]:
@@ -191,9 +205,9 @@ def _owner_facets(projects: QuerySet[Project]) -> dict[str, dict[Any, int]]:
     return result
 
 
-def _facets(form: ProjectSearchForm, projects: QuerySet[Project]) -> dict[str, list[FacetValue]]:
-    counts = facet_counts(projects)
-    owner_counts = _owner_facets(projects)
+def _facets(
+    form: ProjectSearchForm, counts: dict[str, dict[Any, int]], owner_counts: dict[str, dict[Any, int]]
+) -> dict[str, list[FacetValue]]:
     by_facet: dict[str, dict[Any, int]] = {
         "phase": counts["phase"],
         "degree": counts["degree"],
@@ -243,7 +257,7 @@ def _scope(user: Any) -> str:
 
 
 def _cached_facets_and_spread(
-    user: Any, form: ProjectSearchForm, projects: QuerySet[Project]
+    user: Any, form: ProjectSearchForm, projects: QuerySet[Project] | RankedObjects
 ) -> tuple[dict[str, list[FacetValue]], SpreadStatistics]:
     params = json.dumps(
         {name: form.cleaned_data.get(name) for name in sorted(form.fields) if name != "sort"},
@@ -254,7 +268,14 @@ def _cached_facets_and_spread(
     key = f"projects:facets:{library_version()}:{get_language()}:{digest}"
     cached = cache.get(key)
     if cached is None:
-        cached = (_facets(form, projects), spread_statistics(projects))
+        if isinstance(projects, RankedObjects):
+            # A text search: counted from the hit ids alone, never from a ranked QuerySet.
+            found = facets_for_ids(projects.ids())
+            owner_keys = ("county", "organisation_kind", "size_band", "centrality")
+            owners = {name: found.counts[name] for name in owner_keys}
+            cached = (_facets(form, found.counts, owners), found.spread)
+        else:
+            cached = (_facets(form, facet_counts(projects), _owner_facets(projects)), spread_statistics(projects))
         cache.set(key, cached, FACET_CACHE_SECONDS)
     return cached
 
@@ -264,21 +285,30 @@ def search_projects(*, user: Any, params: Any, with_facets: bool = True) -> Proj
     form = ProjectSearchForm(params)
     visible: QuerySet[Project] = Project.objects.visible_to(user)
     if not form.is_valid():
-        projects = visible.none()
-        return ProjectSearchResult(form=form, projects=projects, facets={}, spread=None)
+        return ProjectSearchResult(form=form, projects=visible.none(), facets={}, spread=None)
     data = form.cleaned_data
     filtered = apply_filters(visible, data)
     query = (data.get("q") or "").strip()
     sort = data.get("sort") or ("relevance" if query else "updated")
-    if query:
-        projects = filter_queryset(filtered, query, limit=SEARCH_RESULT_LIMIT)
-        if sort != "relevance":
-            projects = projects.order_by(*(("title", "pk") if sort == "title" else ("-updated_at", "pk")))
-    else:
-        projects = filtered.order_by(*(("title", "pk") if sort == "title" else ("-updated_at", "pk")))
+    projects: QuerySet[Project] | RankedObjects = filtered.order_by(
+        *(("title", "pk") if sort == "title" else ("-updated_at", "pk"))
+    )
     result = ProjectSearchResult(form=form, projects=projects, query=query)
+    if query:
+        outcome = run_search(filtered, query, limit=SEARCH_RESULT_LIMIT)
+        ranked = RankedObjects(filtered, outcome.hits)
+        result.hits = outcome.hits
+        result.all_words = sum(1 for hit in outcome.hits if hit.match == ALL)
+        result.suggestion = outcome.suggestion
+        result.capped = len(outcome.hits) >= SEARCH_RESULT_LIMIT
+        if sort == "relevance":
+            result.projects = ranked
+        else:
+            ordering = ("title", "pk") if sort == "title" else ("-updated_at", "pk")
+            result.projects = ranked.queryset().order_by(*ordering)
     if with_facets:
-        result.facets, result.spread = _cached_facets_and_spread(user, form, projects)
+        counted = RankedObjects(filtered, result.hits) if result.hits is not None else result.projects
+        result.facets, result.spread = _cached_facets_and_spread(user, form, counted)
     return result
 
 

@@ -198,3 +198,89 @@ def facet_counts(queryset: QuerySet[Project]) -> dict[str, dict[Any, int]]:
         rows = through.objects.filter(project_id__in=ids).order_by().values_list(column).annotate(n=Count("pk"))
         result[field] = dict(rows)
     return result
+
+
+@dataclass(frozen=True)
+class HitFacets:
+    """Facet counts and spread over a list of search hits, computed from their ids alone."""
+
+    counts: dict[str, dict[Any, int]]
+    spread: SpreadStatistics
+
+
+def facets_for_ids(ids: list[int]) -> HitFacets:
+    """Facet counts (as `facet_counts` and the owner facets) and spread statistics for the projects with these ids,
+    in four queries whatever their number: the projects' own columns, their types/goals/life events, their owners,
+    and their adoptions — each one plain id list, counted here rather than by a GROUP BY per facet.
+
+    This is what a search page uses: a search has at most `SEARCH_RESULT_LIMIT` hits, so the lists stay bounded,
+    and nothing is built on the ranked QuerySet (see docs/adr/0007-search-recall-and-speed.md)."""
+    counts: dict[str, Counter[Any]] = {
+        name: Counter()
+        for name in (
+            "phase",
+            "sector",
+            "degree",
+            "novelty",
+            "innovation_types",
+            "sdgs",
+            "life_events",
+            "county",
+            "organisation_kind",
+            "size_band",
+            "centrality",
+        )
+    }
+    novelty: Counter[str] = Counter()
+    rows = Project.objects.filter(pk__in=ids).order_by().values_list("phase", "sector", "degree", "novelty")
+    projects = 0
+    for phase, sector, degree, project_novelty in rows:
+        projects += 1
+        for name, value in (("phase", phase), ("sector", sector), ("degree", degree), ("novelty", project_novelty)):
+            if value:
+                counts[name][value] += 1
+        novelty[project_novelty] += 1
+    for name, column in (
+        ("innovation_types", "innovationtype_id"),
+        ("sdgs", "sustainabledevelopmentgoal_id"),
+        ("life_events", "lifeevent_id"),
+    ):
+        through = getattr(Project, name).through
+        counts[name].update(through.objects.filter(project_id__in=ids).order_by().values_list(column, flat=True))
+    owners = (
+        Project.owners.through.objects.filter(project_id__in=ids)
+        .order_by()
+        .values_list(
+            "project_id",
+            "organisation__county__number",
+            "organisation__kind",
+            "organisation__size_band",
+            "organisation__centrality_class",
+        )
+    )
+    seen: set[tuple[str, Any, int]] = set()
+    for project_id, county, kind, size_band, centrality in owners:
+        values: tuple[tuple[str, Any], ...] = (
+            ("county", county),
+            ("organisation_kind", kind),
+            ("size_band", size_band),
+            ("centrality", centrality),
+        )
+        for name, value in values:
+            if value not in (None, "") and (name, value, project_id) not in seen:
+                seen.add((name, value, project_id))  # a project counts once per value, however many owners
+                counts[name][value] += 1
+    adopted = list(Adoption.objects.filter(source_project_id__in=ids).order_by().values_list("source_project_id"))
+    shares = novelty_shares(
+        first_of_its_kind=novelty[Novelty.FIRST_OF_ITS_KIND],
+        inspired_adapted=novelty[Novelty.INSPIRED_ADAPTED],
+        copied=novelty[Novelty.COPIED],
+    )
+    spread = SpreadStatistics(
+        projects=projects,
+        novelty_unknown=projects - shares.known,
+        shares=shares,
+        adoptions=len(adopted),
+        adopted_projects=len(set(adopted)),
+    )
+    return HitFacets(counts={name: dict(counter) for name, counter in counts.items()}, spread=spread)

@@ -136,6 +136,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "facets": facets,
         "spread": result.spread,
         "spread_rows": _spread_rows(result.spread),
+        "query": result.query,
+        "all_words": result.all_words,
+        "some_words": len(result.hits) - result.all_words if result.hits is not None else 0,
+        "capped": result.capped,
+        "suggestion": result.suggestion,
+        "suggestion_query": _with_query(request, result.suggestion) if result.suggestion else "",
     }
     template = "projects/_results.html" if _is_fragment(request) else "projects/list.html"
     response = render(request, template, context)
@@ -146,6 +152,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 ANONYMOUS_PAGE_SECONDS = 120
+
+
+def _with_query(request: HttpRequest, query: str) -> str:
+    """The current search's query string with `q` replaced (and back on the first page)."""
+    params = request.GET.copy()
+    params["q"] = query
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _anonymous_page_key(request: HttpRequest) -> str | None:

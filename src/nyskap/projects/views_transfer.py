@@ -26,7 +26,7 @@ from .search import search_projects
 
 def _search_result(request: HttpRequest) -> QuerySet[Project]:
     """The same projects as the library page shows for this query string, as the visitor may see them."""
-    return search_projects(user=request.user, params=request.GET, with_facets=False).projects
+    return search_projects(user=request.user, params=request.GET, with_facets=False).queryset()
 
 
 def _filename(extension: str) -> str:

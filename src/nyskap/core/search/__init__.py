@@ -9,11 +9,16 @@ Use:
 What it does, identically on both databases (the same test cases run on each):
 - Snowball Norwegian stemming ("kommune" finds "kommunen"; PostgreSQL's `norwegian` configuration and PyStemmer
   run the same algorithm and drop the same stop words);
-- bokmål/nynorsk variants and compound expansion from a small list (`synonyms.py`: "skule" finds "skole",
-  "eldreomsorg" finds "omsorg for eldre");
-- one typo in a word of five or more letters, when the word as typed matches nothing ("barnehgae");
-- title and need (A) ranked above description, lessons and effects (B);
-- ranking confined to the first `candidates` matches, so broad queries cost bounded work.
+- bokmål/nynorsk variants and everyday synonyms from a data file (`data/synonyms.txt`: "skule" finds "skole",
+  "eldreomsorg" finds "omsorg for eldre"); question and function words never decide recall
+  (`data/query_stopwords.txt`);
+- compounds split with the Norwegian Hunspell lexicon (`compounds.py`): "velferd" finds "Velferdspiloten" and
+  "vannledning" finds "vann" and "ledningsnett", ranked below whole-word matches;
+- all-words matches first, completed with some-words matches ranked by how many and how rare their words are;
+- one typo in a word of five or more letters, when the word as typed matches nothing ("barnehgae"), with a
+  "did you mean" suggestion;
+- title and need (A) ranked above description, lessons and effects (B) and compound parts (C);
+- lookups capped at `candidates` matches, so broad queries cost bounded work (see `selectors.py`).
 
 Design choices and why:
 - A separate index table (`SearchDocument`) rather than columns on each domain model: search stays model-agnostic,
@@ -27,17 +32,33 @@ Design choices and why:
   is a real `norwegian` vector other SQL can use.
 """
 
-from .selectors import DEFAULT_CANDIDATES, SearchHit, filter_queryset, search, search_ids
+from .selectors import (
+    ALL,
+    DEFAULT_CANDIDATES,
+    SOME,
+    RankedObjects,
+    SearchHit,
+    SearchResult,
+    filter_queryset,
+    run_search,
+    search,
+    search_ids,
+)
 from .services import index_many, index_object, remove_object, remove_objects
 
 __all__ = [
+    "ALL",
     "DEFAULT_CANDIDATES",
+    "SOME",
+    "RankedObjects",
     "SearchHit",
+    "SearchResult",
     "filter_queryset",
     "index_many",
     "index_object",
     "remove_object",
     "remove_objects",
+    "run_search",
     "search",
     "search_ids",
 ]

@@ -1,18 +1,19 @@
 """The two database backends behind the one search interface: SQL only, no decisions.
 
-Everything that decides *what* matches (tokens, stop words, variants, typo corrections) happens in `text.py` and
-`selectors.py` before a backend is called, so both backends receive the same `TermGroup`s. What remains here is how
-each database stores and matches stems and ranks the matches:
+Everything that decides *what* matches (tokens, stop words, variants, compound parts, typo corrections) and how hits
+are ordered happens in `text.py` and `selectors.py`; both backends receive the same `Expression`s and answer the
+same two questions: how many documents match each expression (`frequencies`), and which documents match, with a
+flag per expression (`lookup`). How each database stores and matches stems:
 
-- PostgreSQL: `vector` = setweight(to_tsvector('norwegian', text_a), 'A') || setweight(…text_b, 'B'); a query is
-  built in SQL from `plainto_tsquery('norwegian', variant)` so PostgreSQL stems query and document alike; ranked
-  with `ts_rank` weighting A above B.
-- SQLite: FTS5 columns `a` and `b` hold text stemmed in Python (PyStemmer, the same Snowball algorithm); ranked with
-  `bm25` weighting `a` above `b`.
+- PostgreSQL: `vector` = title and need (weight A) || other texts (B) || compound parts (C), each
+  `to_tsvector('norwegian', …)`; a query is `to_tsquery('norwegian', …)` over the same words with weight labels, so
+  PostgreSQL stems query and document alike; its own score is `ts_rank` weighting A above B above C.
+- SQLite: FTS5 columns `a`, `b` and `c` hold the same texts stemmed in Python (PyStemmer, the same Snowball
+  algorithm); weights are column filters; its own score is `bm25` weighting `a` above `b` above `c`.
 
-Both rank only the first `candidates` matches found by the (unranked) index lookup, then sort those: a broad query
-on 100,000 documents costs a bounded amount of ranking work. Scores are "higher is better" on both, but only the order
-is comparable across databases, never the numbers.
+A lookup returns at most `limit` matches, unordered: a broad query on 100,000 documents costs a bounded amount of
+work. The backend scores only break ties in the order `selectors.py` computes from the flags, the same on both
+databases; the numbers themselves are never compared across databases.
 """
 
 from __future__ import annotations
@@ -23,14 +24,19 @@ from typing import Any
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from .models import SearchDocument
-from .text import TermGroup, fts5_match, index_stems
+from .text import Expression, fts5_expression, index_stems, tsquery_text
 
 FTS_TABLE = "core_searchdocument_fts"
 # Relative weight of title + need against the rest; bm25 and ts_rank scale differently, the order is what matters.
-SQLITE_WEIGHTS = (10.0, 3.0)
-POSTGRES_WEIGHTS = "{0, 0, 0.3, 1.0}"  # ts_rank's order is D, C, B, A
+SQLITE_WEIGHTS = (10.0, 3.0, 1.0)
+POSTGRES_WEIGHTS = "{0, 0.1, 0.3, 1.0}"  # ts_rank's order is D, C, B, A
 
 Hit = tuple[int, float]
+# The stored vector: title and need (A), other texts (B), parts of compounds (C).
+VECTOR = (
+    "SET vector = setweight(to_tsvector('norwegian', text_a), 'A') || setweight(to_tsvector('norwegian', text_b), 'B')"
+    " || setweight(to_tsvector('norwegian', text_c), 'C')"
+)
 
 
 def write(connection: BaseDatabaseWrapper, document: SearchDocument) -> None:
@@ -39,16 +45,14 @@ def write(connection: BaseDatabaseWrapper, document: SearchDocument) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"UPDATE {table} SET vector = "  # noqa: S608 - table name from model metadata, values are parameters
-                "setweight(to_tsvector('norwegian', text_a), 'A') || setweight(to_tsvector('norwegian', text_b), 'B') "
-                "WHERE id = %s",
+                f"UPDATE {table} {VECTOR} WHERE id = %s",
                 [document.pk],
             )
         else:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [document.pk])  # noqa: S608
             cursor.execute(
-                f"INSERT INTO {FTS_TABLE} (rowid, a, b) VALUES (%s, %s, %s)",  # noqa: S608
-                [document.pk, index_stems(document.text_a), index_stems(document.text_b)],
+                f"INSERT INTO {FTS_TABLE} (rowid, a, b, c) VALUES (%s, %s, %s, %s)",  # noqa: S608
+                [document.pk, *_stemmed(document)],
             )
 
 
@@ -61,73 +65,107 @@ def write_many(connection: BaseDatabaseWrapper, documents: Sequence[SearchDocume
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"UPDATE {table} SET vector = "  # noqa: S608 - table name from model metadata, values are parameters
-                "setweight(to_tsvector('norwegian', text_a), 'A') || setweight(to_tsvector('norwegian', text_b), 'B') "
-                "WHERE id = ANY(%s)",
+                f"UPDATE {table} {VECTOR} WHERE id = ANY(%s)",
                 [ids],
             )
         else:
             cursor.executemany(
-                f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, a, b) VALUES (%s, %s, %s)",  # noqa: S608
-                [(d.pk, index_stems(d.text_a), index_stems(d.text_b)) for d in documents],
+                f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, a, b, c) VALUES (%s, %s, %s, %s)",  # noqa: S608
+                [(d.pk, *_stemmed(d)) for d in documents],
             )
 
 
-def ranked(
+def _stemmed(document: SearchDocument) -> tuple[str, str, str]:
+    return index_stems(document.text_a), index_stems(document.text_b), index_stems(document.text_c)
+
+
+def frequencies(
+    connection: BaseDatabaseWrapper, *, content_type_id: int, expressions: Sequence[Expression], cap: int
+) -> list[int]:
+    """How many documents of the content type match each expression, counted up to `cap`: one statement."""
+    if not expressions:
+        return []
+    documents = connection.ops.quote_name(SearchDocument._meta.db_table)
+    params: list[Any] = []
+    counts = []
+    # Table names come from model metadata and constants; every value is a query parameter.
+    for expression in expressions:
+        if connection.vendor == "postgresql":
+            counts.append(
+                f"(SELECT count(*) FROM (SELECT 1 FROM {documents} d WHERE d.content_type_id = %s"  # noqa: S608
+                f" AND d.vector @@ to_tsquery('norwegian', %s) LIMIT %s) s)"
+            )
+            params += [content_type_id, tsquery_text([expression]), cap]
+        else:
+            counts.append(
+                f"(SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} CROSS JOIN {documents} d"  # noqa: S608
+                f" ON d.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s LIMIT %s))"
+            )
+            params += [fts5_expression([expression]), content_type_id, cap]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(counts), params)
+        row = cursor.fetchone()
+    return [int(value) for value in row]
+
+
+# One row of a lookup: object id, the database's own relevance score (higher is better; only its order means
+# anything), and whether the document matches each flag expression.
+Row = tuple[int, float, tuple[bool, ...]]
+
+
+def lookup(
     connection: BaseDatabaseWrapper,
     *,
     content_type_id: int,
-    groups: Sequence[TermGroup],
+    expressions: Sequence[Expression],
+    require_all: bool,
+    flags: Sequence[Expression],
     within: tuple[str, Sequence[Any]] | None,
-    candidates: int,
     limit: int,
-    match_any: bool = False,
-) -> list[Hit]:
-    """Object ids and scores of the best `limit` among the first `candidates` documents matching every group.
+) -> list[Row]:
+    """The first `limit` documents matching every expression (or any, when not `require_all`), unordered, each with
+    its backend score and one flag per expression in `flags`.
 
     `within` is the compiled SQL of a subquery of allowed object ids (the caller's visibility filter), applied
-    before the candidate cap so invisible objects never take up candidate places.
+    before the limit so invisible objects never take up candidate places.
     """
     documents = connection.ops.quote_name(SearchDocument._meta.db_table)
     restrict, restrict_params = "", list[Any]()
     if within is not None:
         restrict, restrict_params = f" AND d.object_id IN ({within[0]})", list(within[1])
-    # Table names come from model metadata and constants; every value is a query parameter.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            query_sql, query_params = _tsquery(groups, match_any=match_any)
+            flag_sql = "".join(", d.vector @@ to_tsquery('norwegian', %s)" for _ in flags)
             cursor.execute(
-                f"SELECT object_id, score FROM ("  # noqa: S608
-                f"  SELECT d.object_id, ts_rank('{POSTGRES_WEIGHTS}', d.vector, q.query) AS score"
-                f"  FROM {documents} d, (SELECT {query_sql} AS query) q"
-                f"  WHERE d.content_type_id = %s AND d.vector @@ q.query{restrict}"
-                f"  LIMIT %s"
-                f") c ORDER BY score DESC, object_id LIMIT %s",
-                [*query_params, content_type_id, *restrict_params, candidates, limit],
+                f"SELECT d.object_id, ts_rank('{POSTGRES_WEIGHTS}', d.vector, q.query){flag_sql}"  # noqa: S608
+                f" FROM {documents} d, (SELECT to_tsquery('norwegian', %s) AS query) q"
+                f" WHERE d.content_type_id = %s AND d.vector @@ q.query{restrict} LIMIT %s",
+                [
+                    *(tsquery_text([flag]) for flag in flags),
+                    tsquery_text(expressions, require_all=require_all),
+                    content_type_id,
+                    *restrict_params,
+                    limit,
+                ],
             )
         else:
-            match = fts5_match(groups, match_any=match_any)
             weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
+            flag_sql = "".join(
+                f", {FTS_TABLE}.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
+                for _ in flags
+            )
             # CROSS JOIN makes SQLite drive the join from the FTS5 match; with a plain JOIN it scans every document
             # of the content type and probes the FTS5 table once per document.
             cursor.execute(
-                f"SELECT object_id, score FROM ("  # noqa: S608
-                f"  SELECT d.object_id AS object_id, -bm25({FTS_TABLE}, {weights}) AS score"
-                f"  FROM {FTS_TABLE} CROSS JOIN {documents} d ON d.id = {FTS_TABLE}.rowid"
-                f"  WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s{restrict}"
-                f"  LIMIT %s"
-                f") ORDER BY score DESC, object_id LIMIT %s",
-                [match, content_type_id, *restrict_params, candidates, limit],
+                f"SELECT d.object_id, -bm25({FTS_TABLE}, {weights}){flag_sql}"  # noqa: S608
+                f" FROM {FTS_TABLE} CROSS JOIN {documents} d ON d.id = {FTS_TABLE}.rowid"
+                f" WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s{restrict} LIMIT %s",
+                [
+                    *(fts5_expression([flag]) for flag in flags),
+                    fts5_expression(expressions, require_all=require_all),
+                    content_type_id,
+                    *restrict_params,
+                    limit,
+                ],
             )
-        return [(int(object_id), float(score)) for object_id, score in cursor.fetchall()]
-
-
-def _tsquery(groups: Sequence[TermGroup], *, match_any: bool = False) -> tuple[str, list[str]]:
-    """`(plainto_tsquery(v1) || plainto_tsquery(v2)) && (…)`: variants OR-ed, groups AND-ed, words as parameters."""
-    parts: list[str] = []
-    params: list[str] = []
-    for group in groups:
-        variants = group.distinct_variants()
-        parts.append("(" + " || ".join("plainto_tsquery('norwegian', %s)" for _ in variants) + ")")
-        params.extend(" ".join(variant) for variant in variants)
-    return (" || " if match_any else " && ").join(parts), params
+        return [(int(row[0]), float(row[1]), tuple(bool(flag) for flag in row[2:])) for row in cursor.fetchall()]

@@ -1,7 +1,8 @@
 """Search index rows, one per indexed object, kept apart from the domain models so search stays model-agnostic.
 
-`SearchDocument` holds the text each backend indexes: `text_a` (title and need, ranked higher) and `text_b`
-(description, lessons, effects …), both already tokenised by `text.tokenise`. PostgreSQL keeps a weighted
+`SearchDocument` holds the text each backend indexes: `text_a` (title and need, ranked higher), `text_b`
+(description, lessons, effects …), both already tokenised by `text.tokenise`, and `text_c`, the parts of their
+compound words (`compounds.split`), ranked lowest. PostgreSQL keeps a weighted
 `tsvector` in `vector` (filled by `services.index_object`, GIN-indexed by migration); SQLite keeps the stemmed text
 in the FTS5 table `core_searchdocument_fts` (rowid = `SearchDocument.id`, created by migration with a trigger that
 deletes the FTS row with the document). Neither the GIN index nor the FTS5 table can be expressed as Django model
@@ -38,6 +39,8 @@ class SearchDocument(models.Model):
     title = models.TextField()
     text_a = models.TextField(blank=True)
     text_b = models.TextField(blank=True)
+    # The parts of the compounds in text_a and text_b ("velferd piloten"), ranked below whole words.
+    text_c = models.TextField(blank=True, default="")
     language = models.CharField(max_length=8, blank=True)
     # PostgreSQL only; stays NULL on SQLite, where the FTS5 table does this job.
     vector = TsVectorField(null=True, editable=False)

@@ -1,48 +1,138 @@
-"""Reads from the search index: ranked object ids for a query, or a caller's QuerySet narrowed and ordered by them.
+"""Reads from the search index: ranked hits for a query, the objects of a page of them, or a caller's QuerySet
+narrowed and ordered by them.
 
-A search is one ranked lookup. Only when the query as typed finds nothing does it look up the vocabulary — which
-longer words have no indexed form, and which known words lie one typo away from them — and rank once more with a
-word without hits OR-ed with up to `MAX_FUZZY_VARIANTS` of those known words, so "barnehgae" finds "barnehagen".
-Words with hits are never corrected: "helse" must not also find "helst". At most three queries.
+How a query is answered, identically on both databases:
 
-Pass a QuerySet rather than a model to search only what the caller may see: its SQL becomes a subquery inside the
-ranked lookup, so visibility is applied in the database before the candidate cap, never after.
+1. Its words are parsed (`text.parse_query`): stop and question words dropped, each word expanded with its
+   bokmål/nynorsk forms and synonyms (`data/synonyms.txt`) and, for a compound, its parts (`compounds.split`).
+2. One statement counts, per word, how many documents it matches (up to `DF_CAP`): its document frequency.
+3. A word that matches nothing and looks misspelt (five letters or more) is corrected to known words one typo away
+   (the vocabulary table), which also gives the "did you mean" suggestion; "helse" is never corrected into "helst",
+   since it matches.
+4. The documents with all words are looked up (at most `candidates`), each with flags per word: whole word; strong
+   (a word, also as a part of an indexed compound, or all parts of the query's compound); any (also a single part).
+5. When they are fewer than `complete_below` (a page), documents with only some of the words complete the result,
+   looked up among the documents with the rarer words.
+6. Hits are ordered by: all words before some words; then the sum over matched words of their IDF weight
+   (`log(1 + DF_CAP / df)`), a compound-part match counting `PART_WEIGHT`, a single part `PIECE_WEIGHT`; then the
+   database's own relevance
+   (title and need above other text), then the object id. Everything before the database's own relevance is
+   computed here from the same flags and counts, so the order is the same on PostgreSQL and SQLite except among
+   documents that tie on every one of those.
+
+At most five statements whatever the number of hits: two counts, one vocabulary lookup, two lookups. Most queries
+take two (one count, one lookup).
+
+Pass a QuerySet rather than a model to search only what the caller may see: its SQL becomes a subquery inside each
+lookup, so visibility is applied in the database before the candidate cap, never after.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections, models, router
 from django.db.models import Case, FloatField, IntegerField, Min, Value, When
 
-from . import backends
+from . import backends, compounds
 from .models import SearchTerm
 from .services import content_type_of
-from .text import MAX_FUZZY_VARIANTS, MAX_FUZZY_WORDS, TermGroup, parse_query, typo_stems
+from .text import (
+    MAX_FUZZY_VARIANTS,
+    MAX_FUZZY_WORDS,
+    Clause,
+    TermGroup,
+    parse_query,
+    tokenise,
+    typo_stems,
+)
 
-# Rank at most this many matches; enough that the best few of any realistic query are among them.
+# Look up at most this many matches; enough that the best few of any realistic query are among them.
 DEFAULT_CANDIDATES = 1000
 MAX_CANDIDATES = 10_000
 DEFAULT_LIMIT = 50
 # A "similar to this text" search uses at most this many distinct words of the text.
 MAX_ANY_WORDS = 30
+# All-words hits fewer than this (a page of results) are completed with some-words hits.
+COMPLETE_BELOW = 20
+# Document frequencies are counted up to this; a word in more documents than this counts as common.
+DF_CAP = 1000
+# A word found only as a part of a compound, or as all parts of the query's compound, counts this much of a
+# whole-word match; a single part of the query's compound counts PIECE_WEIGHT.
+PART_WEIGHT = 0.5
+PIECE_WEIGHT = 0.25
+
+ALL = "all"
+SOME = "some"
 
 
 @dataclass(frozen=True)
 class SearchHit:
     object_id: int
     score: float
+    # ALL when every word of the query matched, SOME when only some did (then `missing` names the others).
+    match: str = ALL
+    missing: tuple[str, ...] = ()
 
 
-def _with_typo_corrections(groups: list[TermGroup], database: str) -> list[TermGroup]:
-    fuzzy = [group for group in groups if group.fuzzy][:MAX_FUZZY_WORDS]
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    # The query's words as searched (after dropping stop and question words), and a corrected query to offer when a
+    # misspelt word was corrected ("" otherwise).
+    words: tuple[str, ...] = ()
+    suggestion: str = ""
+    corrections: dict[str, str] = field(default_factory=dict)
+
+
+def idf(document_frequency: int) -> float:
+    """The weight of a word in `document_frequency` documents (counted up to `DF_CAP`): rarer words weigh more."""
+    if document_frequency <= 0:
+        return 0.0
+    return math.log(1 + DF_CAP / min(document_frequency, DF_CAP))
+
+
+def order_hits(
+    rows: Sequence[backends.Row], weights: Sequence[float], sources: Sequence[str], *, every_word: bool
+) -> list[SearchHit]:
+    """Hits from lookup rows whose flags are (whole, strong, any) per word: all-words first, then by IDF-weighted
+    matches, the backend score, the object id. `every_word` is False when some query word matched nothing at all.
+    A word counts as found for "all words" when it matched strongly (as a word, or by all its compound parts)."""
+    hits = []
+    for object_id, backend_score, flags in rows:
+        whole, strong, anywhere = flags[0::3], flags[1::3], flags[2::3]
+        score = sum(
+            weight * (1.0 if is_whole else PART_WEIGHT if is_strong else PIECE_WEIGHT if found else 0.0)
+            for weight, is_whole, is_strong, found in zip(weights, whole, strong, anywhere, strict=True)
+        )
+        complete = every_word and all(strong)
+        missing = tuple(source for source, found in zip(sources, strong, strict=True) if not found)
+        hits.append((not complete, -round(score, 9), -backend_score, object_id, missing))
+    hits.sort()
+    return [
+        SearchHit(object_id, -score, SOME if partial else ALL, missing)
+        for partial, score, _backend, object_id, missing in hits
+    ]
+
+
+def _corrections(
+    groups: list[TermGroup], counts: list[int], database: str
+) -> tuple[list[TermGroup], dict[str, list[str]]]:
+    """Groups whose word matches nothing and looks misspelt, with known words one typo away added as variants (and
+    those words). A word the Norwegian dictionary knows ("gamle") is not misspelt, only absent from the library: it
+    is left alone rather than "corrected" into another word ("samle")."""
+    fuzzy = [
+        group
+        for group, count in zip(groups, counts, strict=True)
+        if count == 0 and group.fuzzy and not compounds.is_word(group.source)
+    ][:MAX_FUZZY_WORDS]
     if not fuzzy:
-        return groups
+        return groups, {}
     neighbours = {group.source: typo_stems(group.source) for group in fuzzy}
-    wanted = set().union(*(group.stems() for group in fuzzy), *neighbours.values())
+    wanted = set().union(*neighbours.values())
     known = dict(
         SearchTerm.objects.using(database)
         .filter(stem__in=sorted(wanted))
@@ -50,13 +140,116 @@ def _with_typo_corrections(groups: list[TermGroup], database: str) -> list[TermG
         .annotate(word=Min("word"))
         .values_list("stem", "word")
     )
-    corrected = []
+    corrected, found = [], {}
     for group in groups:
-        if group in fuzzy and not group.stems() & known.keys():
-            words = [known[s] for s in sorted(neighbours[group.source] & known.keys())]
-            group = group.with_variants(words[:MAX_FUZZY_VARIANTS])
+        if group in fuzzy:
+            words = [known[s] for s in sorted(neighbours[group.source] & known.keys())][:MAX_FUZZY_VARIANTS]
+            if words:
+                found[group.source] = words
+                group = group.with_variants(words)
         corrected.append(group)
-    return corrected
+    return corrected, found
+
+
+def run_search(
+    source: type[models.Model] | models.QuerySet,
+    query: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    candidates: int = DEFAULT_CANDIDATES,
+    match_any: bool = False,
+    complete_below: int = COMPLETE_BELOW,
+) -> SearchResult:
+    """The best `limit` hits for `query` among objects of `source` (a model, or a QuerySet to search within).
+
+    With `match_any`, every document sharing a word is a candidate and documents sharing more (and rarer) words
+    rank higher: that is how "similar to this text" works. Typo correction is then left out, as it would only add
+    noise.
+    """
+    if not 1 <= candidates <= MAX_CANDIDATES:
+        raise ValueError(f"candidates must be between 1 and {MAX_CANDIDATES}")
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    groups = parse_query(query, split=compounds.split)
+    if not groups:
+        return SearchResult(hits=[])
+    if isinstance(source, models.QuerySet):
+        model, database = source.model, source.db
+        pks = source.order_by().values("pk")
+        within: tuple[str, Sequence[Any]] | None = pks.query.get_compiler(using=database).as_sql()
+    else:
+        model, database, within = source, router.db_for_read(source), None
+    if match_any:
+        groups = groups[:MAX_ANY_WORDS]
+    connection = connections[database]
+    content_type_id = content_type_of(model).pk
+
+    # Per word: documents matching it strongly (as a word, or by all its parts) and, for compound words, at all
+    # (a single part). The strong count decides typo correction: "helsefelleskap" has a typo even though "helse"
+    # is everywhere.
+    with_pieces = [index for index, group in enumerate(groups) if group.pieces]
+    expressions = [group.strong() for group in groups] + [groups[index].matching() for index in with_pieces]
+    found_counts = backends.frequencies(
+        connection, content_type_id=content_type_id, expressions=expressions, cap=DF_CAP
+    )
+    strong_counts = found_counts[: len(groups)]
+    counts = list(strong_counts)
+    for index, number in zip(with_pieces, found_counts[len(groups) :], strict=True):
+        counts[index] = number
+    suggestion, chosen = "", {}
+    if not match_any and 0 in strong_counts:
+        groups, found = _corrections(groups, strong_counts, database)
+        if found:
+            candidates_words = [word for words in found.values() for word in words]
+            changed = [group for group in groups if group.source in found]
+            recount = backends.frequencies(
+                connection,
+                content_type_id=content_type_id,
+                expressions=[group.matching() for group in changed] + [(Clause((word,)),) for word in candidates_words],
+                cap=DF_CAP,
+            )
+            new_counts = dict(zip([group.source for group in changed], recount, strict=False))
+            counts = [new_counts.get(group.source, old) for group, old in zip(groups, counts, strict=True)]
+            word_counts = dict(zip(candidates_words, recount[len(changed) :], strict=True))
+            for typed, words in found.items():
+                best = max(words, key=lambda word: (word_counts.get(word, 0), [-ord(c) for c in word]))
+                if word_counts.get(best, 0) > 0:
+                    chosen[typed] = best
+            if chosen:
+                suggestion = " ".join(chosen.get(token, token) for token in tokenise(query))
+    searched = tuple(group.source for group in groups)
+    live = [(group, number) for group, number in zip(groups, counts, strict=True) if number > 0]
+    if not live:
+        return SearchResult(hits=[], words=searched, suggestion=suggestion, corrections=chosen)
+    live_groups = [group for group, _ in live]
+    weights = [idf(number) for _, number in live]
+    sources = [group.source for group in live_groups]
+    flags = [expression for group in live_groups for expression in (group.whole(), group.strong(), group.matching())]
+    every_word = len(live) == len(groups)
+    dead = tuple(group.source for group, number in zip(groups, counts, strict=True) if number == 0)
+
+    def look(term_groups: list[TermGroup], *, require_all: bool) -> list[SearchHit]:
+        rows = backends.lookup(
+            connection,
+            content_type_id=content_type_id,
+            expressions=[group.matching() for group in term_groups],
+            require_all=require_all,
+            flags=flags,
+            within=within,
+            limit=candidates,
+        )
+        hits = order_hits(rows, weights, sources, every_word=every_word)
+        return [SearchHit(h.object_id, h.score, h.match, h.missing + dead) if dead else h for h in hits]
+
+    hits: list[SearchHit] = []
+    if every_word and not match_any:
+        hits = look(live_groups, require_all=True)
+    if len(hits) < complete_below and (match_any or len(live_groups) > 1 or not every_word):
+        # Candidates are the documents with the rarer words, so a common word ("kommune") cannot fill the lookup.
+        rare = [group for group, number in live if number < DF_CAP] or live_groups
+        seen = {hit.object_id for hit in hits}
+        hits += [hit for hit in look(rare, require_all=False) if hit.object_id not in seen]
+    return SearchResult(hits=hits[:limit], words=searched, suggestion=suggestion, corrections=chosen)
 
 
 def search(
@@ -67,46 +260,69 @@ def search(
     candidates: int = DEFAULT_CANDIDATES,
     match_any: bool = False,
 ) -> list[SearchHit]:
-    """The best `limit` hits for `query` among objects of `source` (a model, or a QuerySet to search within).
+    """The hits of `run_search`, best first."""
+    return run_search(source, query, limit=limit, candidates=candidates, match_any=match_any).hits
 
-    With `match_any`, a document matches when any query word does, and documents sharing more (and rarer) words rank
-    higher: that is how "similar to this text" works. Typo correction is then left out, as it would only add noise.
-    """
-    if not 1 <= candidates <= MAX_CANDIDATES:
-        raise ValueError(f"candidates must be between 1 and {MAX_CANDIDATES}")
-    if limit < 1:
-        raise ValueError("limit must be positive")
-    groups = parse_query(query)
-    if not groups:
-        return []
-    if isinstance(source, models.QuerySet):
-        model, database = source.model, source.db
-        pks = source.order_by().values("pk")
-        within: tuple[str, Sequence[Any]] | None = pks.query.get_compiler(using=database).as_sql()
-    else:
-        model, database, within = source, router.db_for_read(source), None
-    if match_any:
-        groups = groups[:MAX_ANY_WORDS]
 
-    def ranked(term_groups: list[TermGroup]) -> list[tuple[int, float]]:
-        return backends.ranked(
-            connections[database],
-            content_type_id=content_type_of(model).pk,
-            groups=term_groups,
-            within=within,
-            candidates=candidates,
-            limit=min(limit, candidates),
-            match_any=match_any,
-        )
+class RankedObjects:
+    """A QuerySet's objects in the order of search hits, fetched a slice at a time: a page of 20 out of 1,000 hits
+    costs one query for 20 rows, whatever the number of hits. Each object gets `search_rank`, `search_match`
+    (ALL or SOME) and `search_missing` (the query words it lacks). Enough of a QuerySet for paginators."""
 
-    hits = ranked(groups)
-    # Every group must match, so a query with hits has no word without hits: typo correction is only needed, and
-    # only tried, when the query as typed finds nothing. Most searches thus cost one query.
-    if not hits and not match_any and any(group.fuzzy for group in groups):
-        corrected = _with_typo_corrections(groups, database)
-        if corrected != groups:
-            hits = ranked(corrected)
-    return [SearchHit(object_id, score) for object_id, score in hits]
+    def __init__(self, queryset: models.QuerySet, hits: Sequence[SearchHit]) -> None:
+        self._queryset = queryset
+        self.hits = list(hits)
+
+    def all(self) -> RankedObjects:
+        return self
+
+    def count(self) -> int:
+        return len(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __bool__(self) -> bool:
+        return bool(self.hits)
+
+    def ids(self) -> list[int]:
+        return [hit.object_id for hit in self.hits]
+
+    def select_related(self, *fields: str) -> RankedObjects:
+        return RankedObjects(self._queryset.select_related(*fields), self.hits)
+
+    def prefetch_related(self, *lookups: Any) -> RankedObjects:
+        return RankedObjects(self._queryset.prefetch_related(*lookups), self.hits)
+
+    def queryset(self) -> models.QuerySet:
+        """The same objects as a QuerySet (unordered), for callers that need one (exports)."""
+        return self._queryset.filter(pk__in=self.ids())
+
+    def _fetch(self, hits: Sequence[SearchHit]) -> list[Any]:
+        if not hits:
+            return []
+        objects = self._queryset.in_bulk([hit.object_id for hit in hits])
+        result = []
+        for hit in hits:
+            obj = objects.get(hit.object_id)
+            if obj is not None:  # gone since the search: skipped rather than failing the page
+                obj.search_rank = hit.score
+                obj.search_match = hit.match
+                obj.search_missing = hit.missing
+                result.append(obj)
+        return result
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return self._fetch(self.hits[index])
+        found = self._fetch([self.hits[index]])
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+    def __iter__(self) -> Iterator[Any]:
+        for start in range(0, len(self.hits), 100):
+            yield from self._fetch(self.hits[start : start + 100])
 
 
 def search_ids(
@@ -128,12 +344,14 @@ def filter_queryset(
     *,
     limit: int = DEFAULT_LIMIT,
     candidates: int = DEFAULT_CANDIDATES,
+    complete_below: int = COMPLETE_BELOW,
 ) -> models.QuerySet:
     """`queryset` narrowed to the hits for `query`, best first, each annotated with `search_rank` (higher is better).
 
     The caller's filters (visibility, facets) are applied inside the search, so the hits are the best visible ones.
+    With `complete_below=0` only documents with all words are returned (saved searches use that).
     """
-    hits = search(queryset, query, limit=limit, candidates=candidates)
+    hits = run_search(queryset, query, limit=limit, candidates=candidates, complete_below=complete_below).hits
     if not hits:
         return queryset.none()
     return (

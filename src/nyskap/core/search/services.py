@@ -13,12 +13,21 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
 
-from . import backends
+from . import backends, compounds
 from .models import SearchDocument, SearchTerm
 from .text import content_words, stem, tokenise
 
 # Words this short are never typo-corrected into, nor checked for hits; leaving them out keeps the vocabulary lean.
 _MIN_VOCABULARY_LENGTH = 3
+
+
+def compound_parts(*texts: str) -> str:
+    """The parts of every compound in the texts ("velferdspiloten" → "velferd piloten"), each compound once: what
+    the third, lowest-ranked field of the index holds, so "velferd" finds "Velferdspiloten"."""
+    parts: dict[str, None] = {}
+    for word in dict.fromkeys(word for text in texts for word in content_words(text)):
+        parts.update(dict.fromkeys(part for part in compounds.split(word) if part not in parts))
+    return " ".join(parts)
 
 
 def content_type_of(model: type[models.Model] | models.Model) -> ContentType:
@@ -38,12 +47,13 @@ def index_object(
         raise ValueError("Only saved objects can be indexed.")
     text_a = " ".join(tokenise("\n".join([title, *a_texts])))
     text_b = " ".join(tokenise("\n".join(b_texts)))
+    text_c = compound_parts(text_a, text_b)
     database = router.db_for_write(SearchDocument)
     with transaction.atomic(using=database):
         document, _ = SearchDocument.objects.using(database).update_or_create(
             content_type=content_type_of(obj),
             object_id=obj.pk,
-            defaults={"title": title, "text_a": text_a, "text_b": text_b, "language": language},
+            defaults={"title": title, "text_a": text_a, "text_b": text_b, "text_c": text_c, "language": language},
         )
         backends.write(connections[database], document)
         words = {word for word in content_words(f"{text_a} {text_b}") if len(word) >= _MIN_VOCABULARY_LENGTH}
@@ -98,7 +108,12 @@ def index_many(
             text_b = " ".join(tokenise("\n".join(b_texts)))
             batch.append(
                 SearchDocument(
-                    content_type=content_type, object_id=object_id, title=title, text_a=text_a, text_b=text_b
+                    content_type=content_type,
+                    object_id=object_id,
+                    title=title,
+                    text_a=text_a,
+                    text_b=text_b,
+                    text_c=compound_parts(text_a, text_b),
                 )
             )
             words.update(

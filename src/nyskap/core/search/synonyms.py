@@ -1,79 +1,39 @@
-"""Bokmål/nynorsk variants and a few compound expansions that a query should treat as the same word.
+"""Bokmål/nynorsk variants, spelling variants and everyday synonyms, and the words dropped from queries.
 
-Why a list at all: Snowball's Norwegian stemmer strips endings ("kommunen", "kommuna" → "kommun") but cannot know
-that "skule" is nynorsk for "skole" or that "eldreomsorg" means "omsorg for eldre". A public-sector library is written
-in both written standards, so a search for one form must find the other.
+Both lists are data files in `data/`, each with its sources and rules at the top:
+- `synonyms.txt`: groups of forms a search treats as the same word ("skule" finds "skole", "eldreomsorg" finds
+  "omsorg for eldre", "sjukeheim" finds "omsorgsinstitusjon"). Snowball's Norwegian stemmer strips endings but cannot
+  know that two different words mean the same.
+- `query_stopwords.txt`: question words, modal verbs, pronouns and quantifiers ("hvordan", "korleis", "kan", "vi",
+  "må", "fleire" …). They say how a question is asked, not what it is about, so they never decide recall.
 
-Rules for entries:
-- Each group lists forms that mean the same thing; a query word matching any form (after stemming, so inflected forms
-  match too) is expanded to all forms of its group, OR-ed together.
-- A form may be several words ("omsorg for eldre"): it then matches when all its words occur (stop words ignored).
-- Only expand true variants, not related concepts: "digital" and "digitalisering" stay apart, or every query for
-  one would drown in hits for the other.
-- Question and function words that differ between the standards (hva/kva, hvordan/korleis, ikke/ikkje, mye/mykje)
-  are left out on purpose: both backends drop them as stop words, so they can never match anything.
+Read once per process; the expansion happens in Python before a database is asked, so both backends use them alike.
 """
 
 from __future__ import annotations
 
-VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
-    # Services and administration
-    ("tjeneste", "teneste", "tjenesten", "tenesta"),
-    ("tjenester", "tenester"),
-    ("tjenesteyting", "tenesteyting"),
-    ("tjenestedesign", "tenestedesign"),
-    ("hjemmetjeneste", "heimeteneste", "hjemmetjenester", "heimetenester", "hjemmebaserte tjenester"),
-    ("undersøkelse", "undersøking", "undersøkelsen", "undersøkinga"),
-    ("kommune", "kommunen", "kommuna"),
-    ("virksomhet", "verksemd", "virksomheten", "verksemda"),
-    ("saksbehandling", "sakshandsaming"),
-    ("behandling", "handsaming"),
-    ("virkemiddel", "verkemiddel", "virkemidler", "verkemiddel"),
-    ("løsning", "løysing", "løsninger", "løysingar"),
-    ("forbedring", "forbetring"),
-    ("tilbud", "tilbod"),
-    ("nettside", "nettstad"),
-    ("eiendom", "eigedom"),
-    ("statlig", "statleg"),
-    ("offentlig", "offentleg"),
-    ("ledelse", "leiing"),
-    ("leder", "leiar"),
-    ("arbeidsgiver", "arbeidsgjevar"),
-    ("erfaring", "erfaringar", "erfaringer", "røynsle"),
-    ("ansvarlig", "ansvarleg"),
-    ("frivillig", "friviljug", "frivillige", "friviljuge"),
-    ("vei", "veg"),
-    # People
-    ("innbygger", "innbyggjar", "innbyggere", "innbyggjarar"),
-    ("ansatt", "tilsett", "ansatte", "tilsette"),
-    ("medarbeider", "medarbeidar", "medarbeidere", "medarbeidarar"),
-    ("bruker", "brukar", "brukere", "brukarar"),
-    ("ungdom", "ungdommer", "ungdommar"),
-    ("pårørende", "pårørande"),
-    ("sykepleier", "sjukepleiar", "sykepleiere", "sjukepleiarar"),
-    ("barn", "born"),
-    # Health and care
-    ("helse", "helsa"),
-    ("syk", "sjuk", "syke", "sjuke"),
-    ("sykdom", "sjukdom"),
-    ("sykehus", "sjukehus"),
-    ("sykehjem", "sjukeheim", "sykehjemmet", "sjukeheimen"),
-    ("eldreomsorg", "omsorg for eldre", "eldreomsorga", "eldreomsorgen"),
-    ("hjemme", "heime"),
-    ("hjem", "heim"),
-    ("hjemmet", "heimen"),
-    ("velferdsteknologi", "velferdsteknologien"),
-    # Education and childhood
-    ("skole", "skule", "skolen", "skulen"),
-    ("skoler", "skular"),
-    ("barnehage", "barnehagen", "barnehager", "barnehagar"),
-    ("opplæring", "opplæringa", "opplæringen"),
-    ("lærer", "lærar", "lærere", "lærarar"),
-    # Change and work
-    ("utvikling", "utviklinga", "utviklingen"),
-    ("digitalisering", "digitaliseringa", "digitaliseringen"),
-    ("samarbeid", "samarbeidet", "samarbeida"),
-    ("utfordring", "utfordringar", "utfordringer"),
-    ("gevinst", "vinst", "gevinster", "vinstar"),
-    ("kunnskap", "kunnskapen", "kunnskapar"),
-)
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def variant_groups() -> tuple[tuple[str, ...], ...]:
+    """The groups of `synonyms.txt`, forms in file order, each form stripped and case-folded."""
+    return tuple(
+        tuple(form.strip().casefold() for form in line.split(",") if form.strip()) for line in _lines("synonyms.txt")
+    )
+
+
+@lru_cache(maxsize=1)
+def query_stop_words() -> frozenset[str]:
+    return frozenset(line.casefold() for line in _lines("query_stopwords.txt"))
+
+
+VARIANT_GROUPS = variant_groups()

@@ -19,14 +19,14 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
 
 from .stopwords import STOP_WORDS
-from .synonyms import VARIANT_GROUPS
+from .synonyms import VARIANT_GROUPS, query_stop_words
 
 # Longer "words" are identifiers, hashes or junk; indexing them only bloats the vocabulary.
 MAX_TOKEN_LENGTH = 40
@@ -39,6 +39,8 @@ MIN_FUZZY_STEM = 4
 # How many query words may be corrected, and into how many known words each: bounds the SQL and the noise.
 MAX_FUZZY_WORDS = 4
 MAX_FUZZY_VARIANTS = 8
+# How many spellings of a compound query word's parts are searched (each part may have variants).
+MAX_PART_VARIANTS = 8
 # Nouns in -er shorter than this are mostly other words ("over", "etter", "under"); see `plural_variants`.
 MIN_ER_NOUN_LENGTH = 6
 
@@ -84,30 +86,102 @@ def index_stems(text: str) -> str:
 
 @dataclass(frozen=True)
 class TermGroup:
-    """One required part of a query: matches when any of its variants matches.
+    """One word (or phrase) of a query: matches when any of its variants, or all of its compound parts, match.
 
-    `variants` hold surface words (stop words removed); a variant of several words needs all of them. `source` is
-    the query text the group came from; `fuzzy` says whether a typo in it may be corrected.
+    `variants` hold surface words (stop words removed); a variant of several words needs all of them. `parts` are
+    the query word's compound parts together ("vannledning" → vann + ledning), a weaker match ranked below a whole
+    word; `pieces` are single parts (the head "ledning", then "vann"), weaker still. `source` is the query text the
+    group came from; `fuzzy` says whether a typo in it may be corrected.
     """
 
     source: str
     variants: tuple[tuple[str, ...], ...]
     fuzzy: bool = False
+    parts: tuple[tuple[str, ...], ...] = ()
+    pieces: tuple[tuple[str, ...], ...] = ()
 
     def stems(self) -> set[str]:
         return {stem(word) for variant in self.variants for word in variant}
 
     def distinct_variants(self) -> list[tuple[str, ...]]:
         """Variants with distinct stems ("kommune", "kommunen" and "kommuna" are one), first surface form kept."""
-        seen: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for variant in self.variants:
-            if variant:
-                seen.setdefault(_key(variant), variant)
-        return list(seen.values())
+        return _distinct(self.variants)
 
     def with_variants(self, words: Iterable[str]) -> TermGroup:
         extra = tuple((word,) for word in words if (word,) not in self.variants)
-        return TermGroup(source=self.source, variants=self.variants + extra, fuzzy=self.fuzzy)
+        return TermGroup(self.source, self.variants + extra, self.fuzzy, self.parts, self.pieces)
+
+    def whole(self) -> Expression:
+        """Any variant as a whole word, in the title and need or the other texts."""
+        return tuple(Clause(variant, WHOLE_FIELDS) for variant in self.distinct_variants())
+
+    def strong(self) -> Expression:
+        """Whole words anywhere, including as a part of an indexed compound, or all parts of the query's compound."""
+        return tuple(Clause(variant) for variant in self.distinct_variants() + _distinct(self.parts))
+
+    def matching(self) -> Expression:
+        """A strong match, or any single part of the query's compound."""
+        return self.strong() + tuple(Clause(piece) for piece in _distinct(self.pieces))
+
+
+def _distinct(variants: Iterable[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    seen: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for variant in variants:
+        if variant:
+            seen.setdefault(_key(variant), variant)
+    return list(seen.values())
+
+
+# Indexed text is in three fields: a = title and need, b = the other texts, c = the parts of compounds in both.
+WHOLE_FIELDS = "ab"
+
+
+@dataclass(frozen=True)
+class Clause:
+    """All `words` in one of `fields` ("" = any field, including compound parts)."""
+
+    words: tuple[str, ...]
+    fields: str = ""
+
+
+# Clauses OR-ed together.
+Expression = tuple[Clause, ...]
+
+_WEIGHTS = {"a": "A", "b": "B", "c": "C"}
+
+
+def tsquery_text(expressions: Iterable[Expression], *, require_all: bool = True) -> str:
+    """Text for PostgreSQL's `to_tsquery('norwegian', …)`: expressions AND-ed (or OR-ed), clauses OR-ed, the words
+    of a clause AND-ed, each word quoted and limited to its clause's weights. Tokens are letters and digits only, so
+    the quoting is a formality; PostgreSQL still stems every word with the `norwegian` configuration."""
+    parts = []
+    for expression in expressions:
+        clauses = []
+        for clause in expression:
+            weights = "".join(_WEIGHTS[field] for field in clause.fields)
+            suffix = f":{weights}" if weights else ""
+            words = [f"'{word.replace(chr(39), '')}'{suffix}" for word in clause.words]
+            if words:
+                clauses.append("(" + " & ".join(words) + ")")
+        if clauses:
+            parts.append("(" + " | ".join(clauses) + ")")
+    return (" & " if require_all else " | ").join(parts)
+
+
+def fts5_expression(expressions: Iterable[Expression], *, require_all: bool = True) -> str:
+    """The same as an FTS5 MATCH expression over the columns a, b and c, every stem quoted (a quoted string is
+    always a plain term to FTS5, never an operator or column filter)."""
+    parts = []
+    for expression in expressions:
+        clauses = []
+        for clause in expression:
+            prefix = "{" + " ".join(clause.fields) + "} : " if clause.fields else ""
+            words = [prefix + '"' + stem(word).replace('"', '""') + '"' for word in clause.words]
+            if words:
+                clauses.append("(" + " AND ".join(words) + ")")
+        if clauses:
+            parts.append("(" + " OR ".join(clauses) + ")")
+    return (" AND " if require_all else " OR ").join(parts)
 
 
 def _key(words: Iterable[str]) -> tuple[str, ...]:
@@ -147,11 +221,23 @@ def plural_variants(word: str) -> tuple[tuple[str, ...], ...]:
     return ()
 
 
-def parse_query(query: str) -> list[TermGroup]:
-    """Turn a user's query into AND-ed groups of OR-ed variants; stop words and duplicates are dropped."""
+def query_tokens(query: str) -> list[str]:
+    """The query's words without the words that only say how a question is asked ("hvordan kan vi …"); when that
+    leaves nothing ("eksempel"), the words themselves."""
+    tokens = tokenise(query)
+    asking = query_stop_words()
+    content = [token for token in tokens if token not in asking]
+    return (content or tokens)[:MAX_QUERY_TOKENS]
+
+
+def parse_query(query: str, *, split: Callable[[str], tuple[str, ...]] | None = None) -> list[TermGroup]:
+    """Turn a user's query into groups of OR-ed variants; stop words, question words and duplicates are dropped.
+
+    `split` gives a word's compound parts (see `compounds.split`); each part is expanded with its variants too, so
+    "elferje" → el + ferje also matches "elektrisk ferge"."""
     index = _variant_index()
     longest = max((len(key) for key in index), default=1)
-    tokens = tokenise(query)[:MAX_QUERY_TOKENS]
+    tokens = query_tokens(query)
     keys = _key(tokens)
     groups: list[TermGroup] = []
     position = 0
@@ -170,12 +256,36 @@ def parse_query(query: str) -> list[TermGroup]:
                 variants = index.get((keys[position],), ())
                 fuzzy = len(word) >= MIN_FUZZY_LENGTH and not word.isdigit()
                 forms = ((word,), *variants, *plural_variants(word))
-                groups.append(TermGroup(word, tuple(dict.fromkeys(forms)), fuzzy))
+                parts, pieces = _part_variants(word, split) if split else ((), ())
+                groups.append(TermGroup(word, tuple(dict.fromkeys(forms)), fuzzy, parts, pieces))
             position += 1
     unique: dict[frozenset[str], TermGroup] = {}
     for group in groups:
         unique.setdefault(frozenset(group.stems()), group)
     return list(unique.values())
+
+
+def _part_variants(
+    word: str, split: Callable[[str], tuple[str, ...]]
+) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """The parts of a compound query word together, each by any of its listed forms ("elferje" → ("el", "ferje"),
+    ("elektrisk", "ferje"), ("el", "ferge") …, at most `MAX_PART_VARIANTS`), and its single parts, head first
+    (("ferje",), ("ferge",), ("el",), ("elektrisk",)). Norwegian compounds are right-headed ("legemiddeldispenser"
+    is a kind of "dispenser"), so a text with only the head is the better of the weak matches."""
+    parts = [part for part in split(word) if part not in STOP_WORDS]
+    if len(parts) < 2:
+        return (), ()
+    index = _variant_index()
+
+    def forms(part: str) -> list[tuple[str, ...]]:
+        listed = [variant for variant in index.get((stem(part),), ()) if variant != (part,)]
+        return list(dict.fromkeys([(part,), *listed, *plural_variants(part)]))
+
+    combinations: list[tuple[str, ...]] = [()]
+    for part in parts:
+        combinations = [done + variant for done in combinations for variant in forms(part)][:MAX_PART_VARIANTS]
+    pieces = [variant for part in reversed(parts) for variant in forms(part)]
+    return tuple(dict.fromkeys(combinations)), tuple(dict.fromkeys(pieces))[:MAX_PART_VARIANTS]
 
 
 def edits1(word: str) -> set[str]:
@@ -193,20 +303,3 @@ def typo_stems(word: str) -> set[str]:
     """Stems of all one-typo neighbours of `word`, except its own stem and stems too short to be telling."""
     own = stem(word)
     return {s for s in _stemmer().stemWords(sorted(edits1(word))) if len(s) >= MIN_FUZZY_STEM and s != own}
-
-
-def fts5_match(groups: Iterable[TermGroup], *, match_any: bool = False) -> str:
-    """An FTS5 MATCH expression: groups AND-ed, variants OR-ed, words of a variant AND-ed, every stem quoted.
-
-    Tokens are letters and digits only, but quoting (with `"` doubled) keeps the expression safe whatever a caller
-    passes in: a quoted string is always a plain term to FTS5, never an operator or column filter.
-    """
-    parts = []
-    for group in groups:
-        variants = [
-            "(" + " AND ".join('"' + stem(word).replace('"', '""') + '"' for word in variant) + ")"
-            for variant in group.distinct_variants()
-        ]
-        if variants:
-            parts.append("(" + " OR ".join(variants) + ")")
-    return (" OR " if match_any else " AND ").join(parts)
