@@ -184,3 +184,49 @@ def test_when_a_hidden_project_has_the_words_then_no_search_mode_reveals_it(
     for query in ("hemmelig robotprosjekt", "hemmelig robot sykehjem kvantedatamaskin", "robotprosjekt"):
         assert "Hemmelig robotprosjekt" not in [title for title, _ in search(query, outsider)]
         assert "Hemmelig robotprosjekt" not in [title for title, _ in search(query)]
+
+
+def _robots(count: int, start: int, owner) -> None:
+    from nyskap.projects.models import Project
+    from nyskap.projects.search import index_projects
+
+    created = Project.objects.bulk_create(
+        [
+            Project(
+                title=f"Robot {number}",
+                slug=f"robot-{number}",
+                need_problem="Beboere trenger aktivitet.",
+                need_who="Beboere på sykehjem.",
+                need_today="Lite aktivitet.",
+                need_effect="Mer aktivitet.",
+                visibility=Visibility.PUBLIC,
+                sector="health_care" if number % 2 else "welfare",
+            )
+            for number in range(start, start + count)
+        ]
+    )
+    Project.owners.through.objects.bulk_create(
+        [Project.owners.through(project_id=project.pk, organisation_id=owner.pk) for project in created]
+    )
+    index_projects(Project.objects.filter(pk__in=[project.pk for project in created]))
+
+
+def test_when_a_search_has_1_100_or_1000_hits_then_the_page_and_the_api_run_the_same_queries(client, home_municipality):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts: dict[int, dict[str, int]] = {}
+    made = 0
+    for total, query in ((1, "robot aktivitet"), (100, "robot beboere"), (1000, "robot sykehjem")):
+        _robots(total - made, made, home_municipality)
+        made = total
+        counts[total] = {}
+        for name, url in (("page", "/prosjekter/"), ("api", "/api/v1/projects")):
+            cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, {"q": query}, **EN)
+            assert response.status_code == 200
+            counts[total][name] = len(queries)
+        found = search_projects(user=AnonymousUser(), params={"q": query})
+        assert len(found.projects) == total
+    assert counts[1] == counts[100] == counts[1000]

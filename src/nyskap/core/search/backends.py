@@ -7,13 +7,12 @@ flag per expression (`lookup`). How each database stores and matches stems:
 
 - PostgreSQL: `vector` = title and need (weight A) || other texts (B) || compound parts (C), each
   `to_tsvector('norwegian', …)`; a query is `to_tsquery('norwegian', …)` over the same words with weight labels, so
-  PostgreSQL stems query and document alike; its own score is `ts_rank` weighting A above B above C.
+  PostgreSQL stems query and document alike.
 - SQLite: FTS5 columns `a`, `b` and `c` hold the same texts stemmed in Python (PyStemmer, the same Snowball
-  algorithm); weights are column filters; its own score is `bm25` weighting `a` above `b` above `c`.
+  algorithm); weights are column filters.
 
-A lookup returns at most `limit` matches, unordered: a broad query on 100,000 documents costs a bounded amount of
-work. The backend scores only break ties in the order `selectors.py` computes from the flags, the same on both
-databases; the numbers themselves are never compared across databases.
+A lookup returns at most `limit` matches of each kind, unordered: a broad query on 100,000 documents costs a bounded
+amount of work, in one statement whatever the number of hits.
 """
 
 from __future__ import annotations
@@ -27,9 +26,6 @@ from .models import SearchDocument
 from .text import Expression, fts5_expression, index_stems, tsquery_text
 
 FTS_TABLE = "core_searchdocument_fts"
-# Relative weight of title + need against the rest; bm25 and ts_rank scale differently, the order is what matters.
-SQLITE_WEIGHTS = (10.0, 3.0, 1.0)
-POSTGRES_WEIGHTS = "{0, 0.1, 0.3, 1.0}"  # ts_rank's order is D, C, B, A
 
 Hit = tuple[int, float]
 # The stored vector: title and need (A), other texts (B), parts of compounds (C).
@@ -108,23 +104,24 @@ def frequencies(
     return [int(value) for value in row]
 
 
-# One row of a lookup: object id, the database's own relevance score (higher is better; only its order means
-# anything), and whether the document matches each flag expression.
-Row = tuple[int, float, tuple[bool, ...]]
+# One row of a lookup: object id, and whether the document matches each flag expression.
+Row = tuple[int, tuple[bool, ...]]
 
 
 def lookup(
     connection: BaseDatabaseWrapper,
     *,
     content_type_id: int,
-    expressions: Sequence[Expression],
-    require_all: bool,
+    every: Sequence[Expression] | None,
+    some: Sequence[Expression] | None,
+    complete_below: int,
     flags: Sequence[Expression],
     within: tuple[str, Sequence[Any]] | None,
     limit: int,
 ) -> list[Row]:
-    """The first `limit` documents matching every expression (or any, when not `require_all`), unordered, each with
-    its backend score and one flag per expression in `flags`.
+    """Documents with every expression of `every` (at most `limit`) and, only when those are fewer than
+    `complete_below`, documents with any expression of `some` (at most `limit` more): one statement, whatever the
+    number of hits. Unordered; each with one flag per expression in `flags`.
 
     `within` is the compiled SQL of a subquery of allowed object ids (the caller's visibility filter), applied
     before the limit so invisible objects never take up candidate places.
@@ -133,39 +130,57 @@ def lookup(
     restrict, restrict_params = "", list[Any]()
     if within is not None:
         restrict, restrict_params = f" AND d.object_id IN ({within[0]})", list(within[1])
+    postgres = connection.vendor == "postgresql"
+
+    def match(expressions: Sequence[Expression], require_all: bool) -> tuple[str, list[Any]]:
+        """A candidate subquery of SearchDocument ids (table names from model metadata; values are parameters)."""
+        if postgres:
+            sql = (
+                f"SELECT d.id FROM {documents} d WHERE d.content_type_id = %s"  # noqa: S608
+                f" AND d.vector @@ to_tsquery('norwegian', %s){restrict} LIMIT %s"
+            )
+            text = tsquery_text(expressions, require_all=require_all)
+            return sql, [content_type_id, text, *restrict_params, limit]
+        # CROSS JOIN makes SQLite drive the join from the FTS5 match; with a plain JOIN it scans every document of
+        # the content type and probes the FTS5 table once per document.
+        sql = (
+            f"SELECT d.id FROM {FTS_TABLE} CROSS JOIN {documents} d ON d.id = {FTS_TABLE}.rowid"  # noqa: S608
+            f" WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s{restrict} LIMIT %s"
+        )
+        return sql, [fts5_expression(expressions, require_all=require_all), content_type_id, *restrict_params, limit]
+
+    parts, names, params = [], [], list[Any]()
+    if every:
+        sql, values = match(every, True)
+        parts.append(f"every AS ({sql})")
+        names.append("every")
+        params += values
+    if some:
+        sql, values = match(some, False)
+        if every:
+            # Only when the documents with every word are too few to fill a page; the database evaluates the
+            # count once, and skips the lookup altogether when it is enough.
+            sql = f"SELECT id FROM ({sql}) s WHERE (SELECT count(*) FROM every) < %s"  # noqa: S608
+            values = [*values, complete_below]
+        parts.append(f"anyof AS ({sql})")
+        names.append("anyof")
+        params += values
+    if not parts:
+        return []
+    union = " UNION ".join(f"SELECT id FROM {name}" for name in names)  # noqa: S608 - fixed CTE names
+    if postgres:
+        flag_sql = "".join(", d.vector @@ to_tsquery('norwegian', %s)" for _ in flags)
+        flag_params = [tsquery_text([flag]) for flag in flags]
+    else:
+        flag_sql = "".join(
+            f", d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
+            for _ in flags
+        )
+        flag_params = [fts5_expression([flag]) for flag in flags]
+    statement = (
+        f"WITH {', '.join(parts)} SELECT d.object_id{flag_sql} FROM {documents} d"  # noqa: S608
+        f" WHERE d.id IN ({union})"
+    )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            flag_sql = "".join(", d.vector @@ to_tsquery('norwegian', %s)" for _ in flags)
-            cursor.execute(
-                f"SELECT d.object_id, ts_rank('{POSTGRES_WEIGHTS}', d.vector, q.query){flag_sql}"  # noqa: S608
-                f" FROM {documents} d, (SELECT to_tsquery('norwegian', %s) AS query) q"
-                f" WHERE d.content_type_id = %s AND d.vector @@ q.query{restrict} LIMIT %s",
-                [
-                    *(tsquery_text([flag]) for flag in flags),
-                    tsquery_text(expressions, require_all=require_all),
-                    content_type_id,
-                    *restrict_params,
-                    limit,
-                ],
-            )
-        else:
-            weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
-            flag_sql = "".join(
-                f", {FTS_TABLE}.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
-                for _ in flags
-            )
-            # CROSS JOIN makes SQLite drive the join from the FTS5 match; with a plain JOIN it scans every document
-            # of the content type and probes the FTS5 table once per document.
-            cursor.execute(
-                f"SELECT d.object_id, -bm25({FTS_TABLE}, {weights}){flag_sql}"  # noqa: S608
-                f" FROM {FTS_TABLE} CROSS JOIN {documents} d ON d.id = {FTS_TABLE}.rowid"
-                f" WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s{restrict} LIMIT %s",
-                [
-                    *(fts5_expression([flag]) for flag in flags),
-                    fts5_expression(expressions, require_all=require_all),
-                    content_type_id,
-                    *restrict_params,
-                    limit,
-                ],
-            )
-        return [(int(row[0]), float(row[1]), tuple(bool(flag) for flag in row[2:])) for row in cursor.fetchall()]
+        cursor.execute(statement, [*params, *flag_params])
+        return [(int(row[0]), tuple(bool(flag) for flag in row[1:])) for row in cursor.fetchall()]

@@ -9,19 +9,17 @@ How a query is answered, identically on both databases:
 3. A word that matches nothing and looks misspelt (five letters or more) is corrected to known words one typo away
    (the vocabulary table), which also gives the "did you mean" suggestion; "helse" is never corrected into "helst",
    since it matches.
-4. The documents with all words are looked up (at most `candidates`), each with flags per word: whole word; strong
-   (a word, also as a part of an indexed compound, or all parts of the query's compound); any (also a single part).
-5. When they are fewer than `complete_below` (a page), documents with only some of the words complete the result,
-   looked up among the documents with the rarer words.
-6. Hits are ordered by: all words before some words; then the sum over matched words of their IDF weight
+4. The documents with all words are looked up (at most `candidates`) and, in the same statement and only when they
+   are fewer than `complete_below` (a page), documents with only some of the words, looked up among the documents
+   with the rarer words. Each comes with flags per word: in the title and need; as a whole word; strong (a word,
+   also as a part of an indexed compound, or all parts of the query's compound); at all (also a single part).
+5. Hits are ordered by: all words before some words; then the sum over matched words of their IDF weight
    (`log(1 + DF_CAP / df)`), a compound-part match counting `PART_WEIGHT`, a single part `PIECE_WEIGHT`; then the
-   database's own relevance
-   (title and need above other text), then the object id. Everything before the database's own relevance is
-   computed here from the same flags and counts, so the order is the same on PostgreSQL and SQLite except among
-   documents that tie on every one of those.
+   IDF weight of the words found in the title and need; then the object id. All of it is computed here from the
+   same flags and counts, so the order is the same on PostgreSQL and SQLite.
 
-At most five statements whatever the number of hits: two counts, one vocabulary lookup, two lookups. Most queries
-take two (one count, one lookup).
+At most four statements whatever the number of hits: a count, a lookup, and for a misspelt word a vocabulary lookup
+and a recount. Most queries take two.
 
 Pass a QuerySet rather than a model to search only what the caller may see: its SQL becomes a subquery inside each
 lookup, so visibility is applied in the database before the candidate cap, never after.
@@ -98,23 +96,25 @@ def idf(document_frequency: int) -> float:
 def order_hits(
     rows: Sequence[backends.Row], weights: Sequence[float], sources: Sequence[str], *, every_word: bool
 ) -> list[SearchHit]:
-    """Hits from lookup rows whose flags are (whole, strong, any) per word: all-words first, then by IDF-weighted
-    matches, the backend score, the object id. `every_word` is False when some query word matched nothing at all.
-    A word counts as found for "all words" when it matched strongly (as a word, or by all its compound parts)."""
+    """Hits from lookup rows whose flags are (title, whole, strong, any) per word: all-words first, then by the
+    IDF-weighted matches, then by the IDF weight of the words in the title and need, then by object id — the same
+    order on every database. `every_word` is False when some query word matched nothing at all. A word counts as
+    found for "all words" when it matched strongly (as a word, or by all its compound parts)."""
     hits = []
-    for object_id, backend_score, flags in rows:
-        whole, strong, anywhere = flags[0::3], flags[1::3], flags[2::3]
+    for object_id, flags in rows:
+        title, whole, strong, anywhere = flags[0::4], flags[1::4], flags[2::4], flags[3::4]
         score = sum(
             weight * (1.0 if is_whole else PART_WEIGHT if is_strong else PIECE_WEIGHT if found else 0.0)
             for weight, is_whole, is_strong, found in zip(weights, whole, strong, anywhere, strict=True)
         )
+        in_title = sum(weight for weight, found in zip(weights, title, strict=True) if found)
         complete = every_word and all(strong)
         missing = tuple(source for source, found in zip(sources, strong, strict=True) if not found)
-        hits.append((not complete, -round(score, 9), -backend_score, object_id, missing))
+        hits.append((not complete, -round(score, 9), -round(in_title, 9), object_id, missing))
     hits.sort()
     return [
         SearchHit(object_id, -score, SOME if partial else ALL, missing)
-        for partial, score, _backend, object_id, missing in hits
+        for partial, score, _title, object_id, missing in hits
     ]
 
 
@@ -224,31 +224,34 @@ def run_search(
     live_groups = [group for group, _ in live]
     weights = [idf(number) for _, number in live]
     sources = [group.source for group in live_groups]
-    flags = [expression for group in live_groups for expression in (group.whole(), group.strong(), group.matching())]
+    flags = [
+        expression
+        for group in live_groups
+        for expression in (group.title(), group.whole(), group.strong(), group.matching())
+    ]
     every_word = len(live) == len(groups)
     dead = tuple(group.source for group, number in zip(groups, counts, strict=True) if number == 0)
-
-    def look(term_groups: list[TermGroup], *, require_all: bool) -> list[SearchHit]:
-        rows = backends.lookup(
-            connection,
-            content_type_id=content_type_id,
-            expressions=[group.matching() for group in term_groups],
-            require_all=require_all,
-            flags=flags,
-            within=within,
-            limit=candidates,
-        )
-        hits = order_hits(rows, weights, sources, every_word=every_word)
-        return [SearchHit(h.object_id, h.score, h.match, h.missing + dead) if dead else h for h in hits]
-
-    hits: list[SearchHit] = []
-    if every_word and not match_any:
-        hits = look(live_groups, require_all=True)
-    if len(hits) < complete_below and (match_any or len(live_groups) > 1 or not every_word):
-        # Candidates are the documents with the rarer words, so a common word ("kommune") cannot fill the lookup.
+    # With every word found somewhere, the documents with all of them; when those are fewer than a page (or some
+    # word is found nowhere, or "any word" is asked for), the documents with some of them, looked up among those
+    # with the rarer words so a common word ("kommune") cannot fill the lookup. One statement either way.
+    every = [group.matching() for group in live_groups] if every_word and not match_any else None
+    some = None
+    if match_any or len(live_groups) > 1 or not every_word:
         rare = [group for group, number in live if number < DF_CAP] or live_groups
-        seen = {hit.object_id for hit in hits}
-        hits += [hit for hit in look(rare, require_all=False) if hit.object_id not in seen]
+        some = [group.matching() for group in rare]
+    rows = backends.lookup(
+        connection,
+        content_type_id=content_type_id,
+        every=every,
+        some=some,
+        complete_below=complete_below,
+        flags=flags,
+        within=within,
+        limit=candidates,
+    )
+    hits = order_hits(rows, weights, sources, every_word=every_word)
+    if dead:
+        hits = [SearchHit(hit.object_id, hit.score, hit.match, hit.missing + dead) for hit in hits]
     return SearchResult(hits=hits[:limit], words=searched, suggestion=suggestion, corrections=chosen)
 
 

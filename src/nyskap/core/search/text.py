@@ -115,6 +115,10 @@ class TermGroup:
         """Any variant as a whole word, in the title and need or the other texts."""
         return tuple(Clause(variant, WHOLE_FIELDS) for variant in self.distinct_variants())
 
+    def title(self) -> Expression:
+        """Any variant as a whole word in the title and need."""
+        return tuple(Clause(variant, TITLE_FIELDS) for variant in self.distinct_variants())
+
     def strong(self) -> Expression:
         """Whole words anywhere, including as a part of an indexed compound, or all parts of the query's compound."""
         return tuple(Clause(variant) for variant in self.distinct_variants() + _distinct(self.parts))
@@ -134,6 +138,7 @@ def _distinct(variants: Iterable[tuple[str, ...]]) -> list[tuple[str, ...]]:
 
 # Indexed text is in three fields: a = title and need, b = the other texts, c = the parts of compounds in both.
 WHOLE_FIELDS = "ab"
+TITLE_FIELDS = "a"
 
 
 @dataclass(frozen=True)
