@@ -4,6 +4,7 @@ Each runs a fixed number of queries whatever the size of the tree or the queryse
 from __future__ import annotations
 
 import datetime
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -208,69 +209,75 @@ class HitFacets:
     spread: SpreadStatistics
 
 
+def _id_list(ids: list[int]) -> tuple[str, Any]:
+    """SQL for a one-column table `ids(id)` of the given ids, and its single parameter: an array on PostgreSQL, a
+    JSON list on SQLite. The statement's text is the same whatever the number of ids."""
+    if connection.vendor == "postgresql":
+        return "SELECT unnest(%s::bigint[]) AS id", list(ids)
+    return "SELECT CAST(value AS INTEGER) AS id FROM json_each(%s)", json.dumps(ids)
+
+
 def facets_for_ids(ids: list[int]) -> HitFacets:
     """Facet counts (as `facet_counts` and the owner facets) and spread statistics for the projects with these ids,
-    in four queries whatever their number: the projects' own columns, their types/goals/life events, their owners,
-    and their adoptions — each one plain id list, counted here rather than by a GROUP BY per facet.
+    in one statement whatever their number: the projects' own columns, their types, goals and life events, their
+    owners and their adoptions, each row tagged, over one id list — counted here rather than by a GROUP BY per facet.
 
-    This is what a search page uses: a search has at most `SEARCH_RESULT_LIMIT` hits, so the lists stay bounded,
+    This is what a search page uses: a search has at most `SEARCH_RESULT_LIMIT` hits, so the list stays bounded,
     and nothing is built on the ranked QuerySet (see docs/adr/0007-search-recall-and-speed.md)."""
-    counts: dict[str, Counter[Any]] = {
-        name: Counter()
-        for name in (
-            "phase",
-            "sector",
-            "degree",
-            "novelty",
-            "innovation_types",
-            "sdgs",
-            "life_events",
-            "county",
-            "organisation_kind",
-            "size_band",
-            "centrality",
-        )
-    }
+    quote = connection.ops.quote_name
+    project = quote(Project._meta.db_table)
+    types = quote(Project.innovation_types.through._meta.db_table)
+    goals = quote(Project.sdgs.through._meta.db_table)
+    events = quote(Project.life_events.through._meta.db_table)
+    owners = quote(Project.owners.through._meta.db_table)
+    organisation = quote(Organisation._meta.db_table)
+    county = quote(Organisation._meta.get_field("county").related_model._meta.db_table)  # type: ignore[union-attr]
+    adoption = quote(Adoption._meta.db_table)
+    id_sql, id_param = _id_list(ids)
+    text = "TEXT" if connection.vendor == "sqlite" else "VARCHAR"
+    # Table names come from model metadata; the only value is the id list parameter.
+    sql = f"""
+        WITH ids AS ({id_sql})
+        SELECT 'p', p.id, p.phase, p.sector, p.degree, p.novelty FROM {project} p JOIN ids ON p.id = ids.id
+        UNION ALL SELECT 't', t.project_id, CAST(t.innovationtype_id AS {text}), NULL, NULL, NULL
+            FROM {types} t JOIN ids ON t.project_id = ids.id
+        UNION ALL SELECT 'g', g.project_id, CAST(g.sustainabledevelopmentgoal_id AS {text}), NULL, NULL, NULL
+            FROM {goals} g JOIN ids ON g.project_id = ids.id
+        UNION ALL SELECT 'e', e.project_id, CAST(e.lifeevent_id AS {text}), NULL, NULL, NULL
+            FROM {events} e JOIN ids ON e.project_id = ids.id
+        UNION ALL SELECT 'o', w.project_id, c.number, o.kind, o.size_band, CAST(o.centrality_class AS {text})
+            FROM {owners} w JOIN ids ON w.project_id = ids.id
+            JOIN {organisation} o ON o.id = w.organisation_id LEFT JOIN {county} c ON c.id = o.county_id
+        UNION ALL SELECT 'a', a.source_project_id, NULL, NULL, NULL, NULL
+            FROM {adoption} a JOIN ids ON a.source_project_id = ids.id
+    """  # noqa: S608
+    counts: dict[str, Counter[Any]] = {name: Counter() for name in HIT_FACETS}
     novelty: Counter[str] = Counter()
-    rows = Project.objects.filter(pk__in=ids).order_by().values_list("phase", "sector", "degree", "novelty")
     projects = 0
-    for phase, sector, degree, project_novelty in rows:
-        projects += 1
-        for name, value in (("phase", phase), ("sector", sector), ("degree", degree), ("novelty", project_novelty)):
-            if value:
-                counts[name][value] += 1
-        novelty[project_novelty] += 1
-    for name, column in (
-        ("innovation_types", "innovationtype_id"),
-        ("sdgs", "sustainabledevelopmentgoal_id"),
-        ("life_events", "lifeevent_id"),
-    ):
-        through = getattr(Project, name).through
-        counts[name].update(through.objects.filter(project_id__in=ids).order_by().values_list(column, flat=True))
-    owners = (
-        Project.owners.through.objects.filter(project_id__in=ids)
-        .order_by()
-        .values_list(
-            "project_id",
-            "organisation__county__number",
-            "organisation__kind",
-            "organisation__size_band",
-            "organisation__centrality_class",
-        )
-    )
+    adoptions: list[int] = []
     seen: set[tuple[str, Any, int]] = set()
-    for project_id, county, kind, size_band, centrality in owners:
-        values: tuple[tuple[str, Any], ...] = (
-            ("county", county),
-            ("organisation_kind", kind),
-            ("size_band", size_band),
-            ("centrality", centrality),
-        )
-        for name, value in values:
-            if value not in (None, "") and (name, value, project_id) not in seen:
-                seen.add((name, value, project_id))  # a project counts once per value, however many owners
-                counts[name][value] += 1
-    adopted = list(Adoption.objects.filter(source_project_id__in=ids).order_by().values_list("source_project_id"))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [id_param])
+        rows = cursor.fetchall()
+    for tag, project_id, first, second, third, fourth in rows:
+        if tag == "p":
+            projects += 1
+            for name, value in (("phase", first), ("sector", second), ("degree", third), ("novelty", fourth)):
+                if value:
+                    counts[name][value] += 1
+            novelty[fourth] += 1
+        elif tag in M2M_TAGS:
+            name, convert = M2M_TAGS[tag]
+            counts[name][convert(first)] += 1
+        elif tag == "o":
+            values = (("county", first), ("organisation_kind", second), ("size_band", third))
+            centrality = ("centrality", int(fourth) if fourth not in (None, "") else None)
+            for name, value in (*values, centrality):
+                if value not in (None, "") and (name, value, project_id) not in seen:
+                    seen.add((name, value, project_id))  # a project counts once per value, however many owners
+                    counts[name][value] += 1
+        else:
+            adoptions.append(project_id)
     shares = novelty_shares(
         first_of_its_kind=novelty[Novelty.FIRST_OF_ITS_KIND],
         inspired_adapted=novelty[Novelty.INSPIRED_ADAPTED],
@@ -280,7 +287,23 @@ def facets_for_ids(ids: list[int]) -> HitFacets:
         projects=projects,
         novelty_unknown=projects - shares.known,
         shares=shares,
-        adoptions=len(adopted),
-        adopted_projects=len(set(adopted)),
+        adoptions=len(adoptions),
+        adopted_projects=len(set(adoptions)),
     )
     return HitFacets(counts={name: dict(counter) for name, counter in counts.items()}, spread=spread)
+
+
+HIT_FACETS = (
+    "phase",
+    "sector",
+    "degree",
+    "novelty",
+    "innovation_types",
+    "sdgs",
+    "life_events",
+    "county",
+    "organisation_kind",
+    "size_band",
+    "centrality",
+)
+M2M_TAGS: dict[str, tuple[str, Any]] = {"t": ("innovation_types", str), "g": ("sdgs", int), "e": ("life_events", str)}

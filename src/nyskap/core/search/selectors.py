@@ -250,8 +250,12 @@ def run_search(
         limit=candidates,
     )
     hits = order_hits(rows, weights, sources, every_word=every_word)
-    if dead:
-        hits = [SearchHit(hit.object_id, hit.score, hit.match, hit.missing + dead) for hit in hits]
+    if dead:  # words found nowhere are missing from every hit, named in the order they were typed
+        position = {source: index for index, source in enumerate(searched)}
+        hits = [
+            SearchHit(hit.object_id, hit.score, hit.match, tuple(sorted(hit.missing + dead, key=position.__getitem__)))
+            for hit in hits
+        ]
     return SearchResult(hits=hits[:limit], words=searched, suggestion=suggestion, corrections=chosen)
 
 
