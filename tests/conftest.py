@@ -6,11 +6,16 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from nyskap.accounts.models import Role, User
 from nyskap.organisations.models import Organisation, OrganisationKind
 
 from .factories import CountyFactory, MembershipFactory, OrganisationFactory, UserFactory, give_totp
+
+# Property tests check what holds, not how fast: a busy CI machine must not turn a slow example into a failure.
+hypothesis_settings.register_profile("nyskap", deadline=None)
+hypothesis_settings.load_profile("nyskap")
 
 
 @pytest.fixture(autouse=True)

@@ -183,4 +183,6 @@ def lookup(
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, *flag_params])
-        return [(int(row[0]), tuple(bool(flag) for flag in row[1:])) for row in cursor.fetchall()]
+        if postgres:
+            return [(row[0], row[1:]) for row in cursor.fetchall()]
+        return [(row[0], tuple(flag == 1 for flag in row[1:])) for row in cursor.fetchall()]

@@ -12,10 +12,11 @@ How a query is answered, identically on both databases:
 4. The documents with all words are looked up (at most `candidates`) and, in the same statement and only when they
    are fewer than `complete_below` (a page), documents with only some of the words, looked up among the documents
    with the rarer words. Each comes with flags per word: in the title and need; as a whole word; strong (a word,
-   also as a part of an indexed compound, or all parts of the query's compound); at all (also a single part).
+   also as a part of an indexed compound, or all parts of the query's compound); at all (also a single part); and
+   one flag for "some word in the title and need" (each distinct expression is asked for once).
 5. Hits are ordered by: all words before some words; then the sum over matched words of their IDF weight
-   (`log(1 + DF_CAP / df)`), a compound-part match counting `PART_WEIGHT`, a single part `PIECE_WEIGHT`; then the
-   IDF weight of the words found in the title and need; then the object id. All of it is computed here from the
+   (`log(1 + DF_CAP / df)`), a compound-part match counting `PART_WEIGHT`, a single part `PIECE_WEIGHT`; then
+   those with a word in the title and need; then the object id. All of it is computed here from the
    same flags and counts, so the order is the same on PostgreSQL and SQLite.
 
 At most four statements whatever the number of hits: a count, a lookup, and for a misspelt word a vocabulary lookup
@@ -42,6 +43,7 @@ from .text import (
     MAX_FUZZY_VARIANTS,
     MAX_FUZZY_WORDS,
     Clause,
+    Expression,
     TermGroup,
     parse_query,
     tokenise,
@@ -93,28 +95,58 @@ def idf(document_frequency: int) -> float:
     return math.log(1 + DF_CAP / min(document_frequency, DF_CAP))
 
 
+@dataclass(frozen=True)
+class FlagPlan:
+    """Which flag expressions a lookup asks for, each once, and where each word's flags are among them: per word
+    (whole, strong, any), and one flag for "some word in the title and need"."""
+
+    expressions: tuple[Expression, ...]
+    words: tuple[tuple[int, int, int], ...]
+    title: int
+
+
+def flag_plan(groups: Sequence[TermGroup]) -> FlagPlan:
+    expressions: dict[Expression, int] = {}
+
+    def index(expression: Expression) -> int:
+        return expressions.setdefault(expression, len(expressions))
+
+    words = tuple((index(g.whole()), index(g.strong()), index(g.matching())) for g in groups)
+    title = index(tuple(clause for group in groups for clause in group.title()))
+    return FlagPlan(tuple(expressions), words, title)
+
+
 def order_hits(
-    rows: Sequence[backends.Row], weights: Sequence[float], sources: Sequence[str], *, every_word: bool
+    rows: Sequence[backends.Row], plan: FlagPlan, weights: Sequence[float], sources: Sequence[str], *, every_word: bool
 ) -> list[SearchHit]:
-    """Hits from lookup rows whose flags are (title, whole, strong, any) per word: all-words first, then by the
-    IDF-weighted matches, then by the IDF weight of the words in the title and need, then by object id — the same
-    order on every database. `every_word` is False when some query word matched nothing at all. A word counts as
-    found for "all words" when it matched strongly (as a word, or by all its compound parts)."""
+    """Hits from lookup rows (flags as in `plan`): all-words first, then by the IDF-weighted matches, then those
+    with a word in the title and need, then by object id — the same order on every database. `every_word` is False
+    when some query word matched nothing at all. A word counts as found for "all words" when it matched strongly (as
+    a word, or by all its compound parts)."""
+    # Many documents share the same pattern of flags: each pattern is scored once.
+    scored: dict[tuple[bool, ...], tuple[bool, float, bool, tuple[str, ...]]] = {}
     hits = []
     for object_id, flags in rows:
-        title, whole, strong, anywhere = flags[0::4], flags[1::4], flags[2::4], flags[3::4]
-        score = sum(
-            weight * (1.0 if is_whole else PART_WEIGHT if is_strong else PIECE_WEIGHT if found else 0.0)
-            for weight, is_whole, is_strong, found in zip(weights, whole, strong, anywhere, strict=True)
-        )
-        in_title = sum(weight for weight, found in zip(weights, title, strict=True) if found)
-        complete = every_word and all(strong)
-        missing = tuple(source for source, found in zip(sources, strong, strict=True) if not found)
-        hits.append((not complete, -round(score, 9), -round(in_title, 9), object_id, missing))
+        known = scored.get(flags)
+        if known is None:
+            score, complete, missing = 0.0, every_word, []
+            for weight, source, (whole, strong, found) in zip(weights, sources, plan.words, strict=True):
+                if flags[whole]:
+                    score += weight
+                elif flags[strong]:
+                    score += weight * PART_WEIGHT
+                elif flags[found]:
+                    score += weight * PIECE_WEIGHT
+                if not flags[strong]:
+                    complete = False
+                    missing.append(source)
+            known = scored[flags] = (not complete, -round(score, 9), not flags[plan.title], tuple(missing))
+        partial, negative_score, no_title, missing_words = known
+        hits.append((partial, negative_score, no_title, object_id, missing_words))
     hits.sort()
     return [
-        SearchHit(object_id, -score, SOME if partial else ALL, missing)
-        for partial, score, _title, object_id, missing in hits
+        SearchHit(object_id, -negative_score, SOME if partial else ALL, missing_words)
+        for partial, negative_score, _title, object_id, missing_words in hits
     ]
 
 
@@ -224,11 +256,7 @@ def run_search(
     live_groups = [group for group, _ in live]
     weights = [idf(number) for _, number in live]
     sources = [group.source for group in live_groups]
-    flags = [
-        expression
-        for group in live_groups
-        for expression in (group.title(), group.whole(), group.strong(), group.matching())
-    ]
+    plan = flag_plan(live_groups)
     every_word = len(live) == len(groups)
     dead = tuple(group.source for group, number in zip(groups, counts, strict=True) if number == 0)
     # With every word found somewhere, the documents with all of them; when those are fewer than a page (or some
@@ -245,11 +273,11 @@ def run_search(
         every=every,
         some=some,
         complete_below=complete_below,
-        flags=flags,
+        flags=plan.expressions,
         within=within,
         limit=candidates,
     )
-    hits = order_hits(rows, weights, sources, every_word=every_word)
+    hits = order_hits(rows, plan, weights, sources, every_word=every_word)
     if dead:  # words found nowhere are missing from every hit, named in the order they were typed
         position = {source: index for index, source in enumerate(searched)}
         hits = [

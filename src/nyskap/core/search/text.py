@@ -69,8 +69,9 @@ def _stemmer() -> Stemmer.Stemmer:
     return stemmer
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Snowball Norwegian stem of one (already tokenised) word."""
+    """Snowball Norwegian stem of one (already tokenised) word (remembered: a search stems the same words often)."""
     return str(_stemmer().stemWord(word))
 
 
@@ -84,7 +85,7 @@ def index_stems(text: str) -> str:
     return " ".join(stem(word) for word in content_words(text))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=True)
 class TermGroup:
     """One word (or phrase) of a query: matches when any of its variants, or all of its compound parts, match.
 
