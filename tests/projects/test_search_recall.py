@@ -230,3 +230,35 @@ def test_when_a_search_has_1_100_or_1000_hits_then_the_page_and_the_api_run_the_
         found = search_projects(user=AnonymousUser(), params={"q": query})
         assert len(found.projects) == total
     assert counts[1] == counts[100] == counts[1000]
+
+
+def test_when_facets_are_counted_from_the_hit_ids_then_they_equal_counting_the_same_projects_by_queryset(
+    innovator, home_municipality, other_municipality
+):
+    from nyskap.projects.models import Project
+    from nyskap.projects.search import _owner_facets
+    from nyskap.projects.selectors import facet_counts, facets_for_ids, spread_statistics
+
+    for number, (sector, novelty, types) in enumerate(
+        [("health_care", "copied", ["service"]), ("welfare", "first_of_its_kind", ["service", "process"]), ("", "", [])]
+    ):
+        project = make_project(
+            actor=innovator,
+            owner=home_municipality,
+            title=f"Robot {number}",
+            visibility=Visibility.PUBLIC,
+            sector=sector,
+            novelty=novelty,
+            innovation_types=types,
+        )
+        if number:
+            project.owners.add(other_municipality)
+    ids = list(Project.objects.filter(title__startswith="Robot").values_list("pk", flat=True))
+    found = facets_for_ids(ids)
+    projects = Project.objects.filter(pk__in=ids)
+    expected = facet_counts(projects)
+    expected.update(_owner_facets(projects))
+    assert found.counts == {name: expected[name] for name in found.counts}
+    assert found.counts["sector"] == {"health_care": 1, "welfare": 1}
+    assert found.counts["innovation_types"] == {"service": 2, "process": 1}
+    assert found.spread == spread_statistics(projects)

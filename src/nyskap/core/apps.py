@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "nyskap.core"
     label = "core"
     verbose_name = "Nyskap"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the system checks
