@@ -87,6 +87,8 @@ BENCH_SIZE ?= 100000
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/search_http.py --size $(BENCH_SIZE)
+	$(PY) bench/search_http.py --size $(BENCH_SIZE) --database-url $(BENCH_DATABASE_URL)
 	$(PY) bench/projects.py --size $(BENCH_SIZE)
 	$(PY) bench/projects.py --size $(BENCH_SIZE) --database-url $(BENCH_DATABASE_URL)
 	$(PY) bench/instruments.py

@@ -86,7 +86,7 @@ def build_library(args: argparse.Namespace, env: dict[str, str]) -> float:
         try:
             if Project.objects.count() >= args.size:
                 return 0.0
-        except Exception:  # noqa: BLE001, S110 - no schema yet: build it
+        except Exception:  # noqa: S110 - no schema yet: build it
             pass
     reset_database(args.database_url)
     started = time.monotonic()
@@ -293,10 +293,9 @@ def main() -> int:
 
 def quality() -> dict[str, object]:
     """The judged set through the same search function as the page (dev and test apart), with per-group figures."""
+    from bench.search_quality import evaluate, evaluate_titles
     from nyskap.core.search import run_search
     from nyskap.projects.models import Project
-
-    from bench.search_quality import evaluate, evaluate_titles
 
     cases = Project.objects.filter(is_synthetic=False)
     slugs = dict(cases.values_list("pk", "slug"))
