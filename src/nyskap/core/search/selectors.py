@@ -117,14 +117,22 @@ def flag_plan(groups: Sequence[TermGroup]) -> FlagPlan:
 
 
 def order_hits(
-    rows: Sequence[backends.Row], plan: FlagPlan, weights: Sequence[float], sources: Sequence[str], *, every_word: bool
+    rows: Sequence[backends.Row],
+    plan: FlagPlan,
+    weights: Sequence[float],
+    sources: Sequence[str],
+    *,
+    every_word: bool,
+    require_strong: bool = False,
 ) -> list[SearchHit]:
     """Hits from lookup rows (flags as in `plan`): all-words first, then by the IDF-weighted matches, then those
     with a word in the title and need, then by object id — the same order on every database. `every_word` is False
     when some query word matched nothing at all. A word counts as found for "all words" when it matched strongly (as
-    a word, or by all its compound parts)."""
+    a word, or by all its compound parts). With `require_strong`, documents that share only single parts of
+    compounds with the query are left out ("similar to this text" should not offer a project for "hjemme" alone
+    because the text said "hjemmetjenesten")."""
     # Many documents share the same pattern of flags: each pattern is scored once.
-    scored: dict[tuple[bool, ...], tuple[bool, float, bool, tuple[str, ...]]] = {}
+    scored: dict[tuple[bool, ...], tuple[bool, float, bool, tuple[str, ...], bool]] = {}
     hits = []
     for object_id, flags in rows:
         known = scored.get(flags)
@@ -140,9 +148,11 @@ def order_hits(
                 if not flags[strong]:
                     complete = False
                     missing.append(source)
-            known = scored[flags] = (not complete, -round(score, 9), not flags[plan.title], tuple(missing))
-        partial, negative_score, no_title, missing_words = known
-        hits.append((partial, negative_score, no_title, object_id, missing_words))
+            weak = require_strong and len(missing) == len(sources)
+            known = scored[flags] = (not complete, -round(score, 9), not flags[plan.title], tuple(missing), weak)
+        partial, negative_score, no_title, missing_words, weak = known
+        if not weak:
+            hits.append((partial, negative_score, no_title, object_id, missing_words))
     hits.sort()
     return [
         SearchHit(object_id, -negative_score, SOME if partial else ALL, missing_words)
@@ -277,7 +287,7 @@ def run_search(
         within=within,
         limit=candidates,
     )
-    hits = order_hits(rows, plan, weights, sources, every_word=every_word)
+    hits = order_hits(rows, plan, weights, sources, every_word=every_word, require_strong=match_any)
     if dead:  # words found nowhere are missing from every hit, named in the order they were typed
         position = {source: index for index, source in enumerate(searched)}
         hits = [
