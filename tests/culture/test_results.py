@@ -211,7 +211,7 @@ def test_when_a_leader_has_opened_the_results_then_the_round_cannot_be_reopened(
     as_leader.get(f"/kultur/resultater/{units_round.pk}/")
     units_round.refresh_from_db()
     assert units_round.results_opened is True
-    with translation.override("en"), pytest.raises(SurveyError, match="the round cannot be reopened"):
+    with translation.override("en"), pytest.raises(SurveyError, match="it is frozen: it cannot be reopened"):
         round_reopen(actor=innovator, round=units_round)
     assert Round.objects.get(pk=units_round.pk).closed_early is True
 
