@@ -256,6 +256,13 @@ def round_reopen(*, actor: Any, round: Round) -> Round:
     return round
 
 
+def rounds_freeze_for_comparisons(*, round_ids: Sequence[int]) -> None:
+    """Rounds whose figures go into national or comparison figures are frozen (and keep no address list)."""
+    Round.objects.filter(pk__in=round_ids, in_comparisons=False).update(in_comparisons=True)
+    Invitation.objects.filter(round_id__in=round_ids, email__isnull=False).update(email=None)
+    LinkTicket.objects.filter(round_id__in=round_ids).delete()
+
+
 def round_results_opened(*, round: Round) -> None:
     """Record that figures of a closed round have been seen (see `Round.results_opened`). Called only when the
     results carried figures: a round closed under its threshold revealed nothing and may still be reopened."""
