@@ -179,9 +179,7 @@ def test_when_a_leader_downloads_the_pdf_then_it_has_the_figures(as_leader, unit
     assert "3.50" in text
 
 
-def test_when_under_the_threshold_then_comments_are_withheld_and_above_it_shown(
-    innovator, home_municipality
-):
+def test_when_under_the_threshold_then_comments_are_withheld_and_above_it_shown(innovator, home_municipality):
     few = culture_round(actor=innovator, organisation=home_municipality, title="Få")
     many = culture_round(actor=innovator, organisation=home_municipality, title="Mange")
     for index, comment in enumerate(["Mer tid", "", "Andre ting", "Bedre ledelse"]):

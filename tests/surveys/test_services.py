@@ -121,7 +121,12 @@ def test_when_invited_then_each_address_gets_a_single_use_link_and_only_its_hash
     survey_round, innovator, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        result = round_invite(actor=innovator, round=survey_round, unit=survey_round.units.first(), emails=parse_email_list("a@x.no, b@x.no;\nA@x.no"))
+        result = round_invite(
+            actor=innovator,
+            round=survey_round,
+            unit=survey_round.units.first(),
+            emails=parse_email_list("a@x.no, b@x.no;\nA@x.no"),
+        )
     assert (result.sent, result.already_invited) == (2, 0)
     assert sorted(m.to[0] for m in mail.outbox) == ["a@x.no", "b@x.no"]
     token = mail.outbox[0].body.split("/undersokelser/svar/")[1].split("/")[0]
@@ -137,7 +142,9 @@ def test_when_invited_then_each_address_gets_a_single_use_link_and_only_its_hash
         resolve_token(token)
     assert error.value.message.startswith("This link has already been used.")
     with django_capture_on_commit_callbacks(execute=True):
-        again = round_invite(actor=innovator, round=survey_round, unit=survey_round.units.first(), emails=["a@x.no", "c@x.no"])
+        again = round_invite(
+            actor=innovator, round=survey_round, unit=survey_round.units.first(), emails=["a@x.no", "c@x.no"]
+        )
     assert (again.sent, again.already_invited) == (1, 1)
 
 
@@ -182,9 +189,7 @@ def test_when_the_round_is_closed_early_then_answers_are_refused_and_it_can_be_r
         resolve_token(survey_round.link_token)
     assert error.value.message == "The survey is closed; answers can no longer be given."
     with pytest.raises(SurveyError):
-        response_save(
-            **by_link(Round.objects.get(pk=survey_round.pk)), data={"l1": "3"}, submit=True
-        )
+        response_save(**by_link(Round.objects.get(pk=survey_round.pk)), data={"l1": "3"}, submit=True)
     assert Response.objects.count() == 0
     round_reopen(actor=innovator, round=survey_round)
     assert resolve_token(survey_round.link_token).round == survey_round
@@ -214,7 +219,7 @@ def test_when_impossible_values_are_given_then_every_error_is_named_and_nothing_
         response_save(
             **by_link(survey_round),
             data={"l1": "7", "one": "z", "many": ["x", "q"], "num": "101", "free": "x" * 5001, "nope": "1"},
-                        submit=True,
+            submit=True,
         )
     assert error.value.errors == {
         "l1": "Choose a point from 1 to 5.",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Avg, Count
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from nyskap.surveys.calculations import (
     Difference,
@@ -33,16 +33,16 @@ from .models import Benchmark, Scope
 SCALE_BOUNDS = (1.0, 5.0)
 
 BAND_NAMES = {
-    "disagree": _lazy("Most disagree"),
-    "neither": _lazy("Most neither agree nor disagree"),
-    "agree": _lazy("Most agree"),
+    "disagree": gettext_lazy("Most disagree"),
+    "neither": gettext_lazy("Most neither agree nor disagree"),
+    "agree": gettext_lazy("Most agree"),
 }
 
 LEVEL_NAMES = {
-    1: _lazy("Beginning"),
-    2: _lazy("Developing"),
-    3: _lazy("Established"),
-    4: _lazy("Leading"),
+    1: gettext_lazy("Beginning"),
+    2: gettext_lazy("Developing"),
+    3: gettext_lazy("Established"),
+    4: gettext_lazy("Leading"),
 }
 
 
@@ -331,6 +331,42 @@ def round_results(round: Round) -> RoundResults:
         unit_progress=[(u.name, invited.get(u.pk, 0), counts.get(u.pk, 0)) for u in units],
         link_enabled=round.link_enabled,
     )
+
+
+def anonymity_explanation(results: RoundResults) -> list[str]:
+    """How anonymity is protected, in plain words, for the page, the PDF and the spreadsheet (one source)."""
+    from django.utils.translation import gettext as _
+
+    sentences = [
+        _(
+            "No figure is shown for a group with fewer than %(threshold)s answers, and the round shows nothing "
+            "until %(threshold)s people have answered."
+        )
+        % {"threshold": results.threshold},
+        _("A unit is hidden too when its figures could be worked out by subtracting the units shown from the total."),
+        _(
+            "Where 90 %% or more gave the same answer, only a band such as “most agree” is shown: an exact mean "
+            "would tell what each person answered."
+        ),
+        _(
+            "Figures are shown only after the round has closed. Once they have been seen or used in comparisons, "
+            "the round is frozen: nobody can reopen it, add answers or change its threshold, units or dates."
+        ),
+        _(
+            "Answers are stored without name, e-mail address, IP address or time of day. Each invitation says "
+            "which unit it is for, so nobody can choose a unit or add answers to one."
+        ),
+        _("Comments are shown only from units with enough answers, in random order."),
+    ]
+    if results.link_enabled:
+        sentences.append(
+            _(
+                "%(count)s answers came through the shared link. They count for the round as a whole only, "
+                "which is why the round needs at least %(threshold)s answers."
+            )
+            % {"count": results.by_link, "threshold": results.threshold}
+        )
+    return [str(s) for s in sentences]
 
 
 def version_label(round: Round) -> str:

@@ -177,16 +177,20 @@ def disclose_overlapping[K, M: Hashable](
         leak = derivable_small_set([groups[k] for k in shown], threshold, known)
         if leak is None:
             break
-        candidates = sorted(shown, key=lambda k: (len(groups[k]), repr(k)))
-        for key in candidates:
-            rest = [groups[k] for k in shown if k != key]
+        # Groups with the same members are one figure under different names: they go or stay together.
+        classes: dict[frozenset[M], list[K]] = {}
+        for key in sorted(shown, key=repr):
+            classes.setdefault(groups[key], []).append(key)
+        ordered = sorted(classes.items(), key=lambda item: (len(item[0]), repr(item[1])))
+        for members, keys in ordered:
+            rest = [m for m in classes if m != members]
             if not _still_derivable(rest, leak, known):
-                shown.discard(key)
+                shown.difference_update(keys)
                 break
         else:
-            # No single withdrawal helps: withdraw the smallest group touching the leak, and look again.
-            touching = [k for k in candidates if groups[k] & leak] or candidates
-            shown.discard(touching[0])
+            # No single withdrawal helps: withdraw the smallest figure touching the leak, and look again.
+            touching = [keys for members, keys in ordered if members & leak] or [ordered[0][1]]
+            shown.difference_update(touching[0])
     return frozenset(shown)
 
 
