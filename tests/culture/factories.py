@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from nyskap.culture import instrument
-from nyskap.culture.services import load_questionnaire
 import time_machine
 
+from nyskap.culture import instrument
+from nyskap.culture.services import load_questionnaire
 from nyskap.surveys.models import Invitation, Round, hash_secret, new_secret
 from nyskap.surveys.services import RoundInput, resolve_token, response_save, round_create
 

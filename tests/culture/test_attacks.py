@@ -173,7 +173,7 @@ def unanimous_round(innovator, home_municipality):
 def test_when_all_five_in_a_unit_give_the_same_answer_then_a_band_is_shown_instead_of_numbers(unanimous_round):
     results = round_results(unanimous_round)
     curiosity = results.dimensions[0]
-    (health_name, health), (school_name, school) = curiosity.units
+    (health_name, health), (_school_name, school) = curiosity.units
     assert (health_name, health.shown, health.band, health.mean, health.agree) == ("Helse", True, "agree", None, None)
     assert health.band_name == "Most agree"
     assert (school.band, school.mean.estimate) == (None, 3.0)

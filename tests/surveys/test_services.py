@@ -22,8 +22,8 @@ from nyskap.surveys.models import (
 from nyskap.surveys.services import (
     Access,
     RoundInput,
-    link_ticket_issue,
     SurveyError,
+    link_ticket_issue,
     parse_email_list,
     resolve_resume,
     resolve_token,

@@ -18,6 +18,7 @@ dimension has a figure (a hidden dimension would otherwise bias it).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import overload
 
 LEVEL_LIMITS = (2.5, 3.25, 4.0)
 AGREE_FROM = 4.0
@@ -61,6 +62,10 @@ MEAN_DECIMALS = 1
 COUNT_STEP = 5
 
 
+@overload
+def rounded_figure(value: float, decimals: int = ...) -> float: ...
+@overload
+def rounded_figure(value: None, decimals: int = ...) -> None: ...
 def rounded_figure(value: float | None, decimals: int = MEAN_DECIMALS) -> float | None:
     """Published means and interval ends are rounded (to 0.1 on the 1–5 scale): adding and subtracting rounded
     figures of several groups no longer gives any one organisation's mean exactly."""

@@ -410,7 +410,7 @@ class Round(models.Model):
         return str(_("Not yet open"))
 
 
-def _check_round_not_frozen(round_id: int | None) -> None:
+def _check_round_not_frozen(round_id: int) -> None:
     flags = Round.objects.filter(pk=round_id).values_list("results_opened", "in_comparisons").first()
     if flags and any(flags):
         raise FrozenRoundError

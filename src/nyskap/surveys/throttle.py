@@ -20,7 +20,7 @@ LIMITS = {"answer": ("SURVEY_LINK_ANSWERS_PER_WINDOW", 10), "ticket": ("SURVEY_L
 
 def _client(request: HttpRequest) -> str:
     address = str(request.META.get("REMOTE_ADDR") or "unknown")
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(str(settings.SECRET_KEY).encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def link_allowed(request: HttpRequest, *, round_id: int, action: str) -> bool:
