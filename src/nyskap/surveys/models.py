@@ -556,7 +556,7 @@ class Response(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses")
     # Came through the shared link (never with a unit): the results say how many did.
-    via_link = models.BooleanField(default=False)
+    via_link = models.BooleanField(default=False, db_default=False)
     submitted = models.BooleanField(default=False)
     saved_on = models.DateField()
     resume_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
