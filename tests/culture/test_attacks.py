@@ -247,3 +247,26 @@ def test_when_anonymous_opens_the_national_api_then_no_round_ids_are_published(c
         set(f) == {"scope", "key", "dimension", "organisations", "respondents", "mean", "low", "high", "alpha"}
         for f in body
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("nb", "Slik blir anonymiteten beskyttet"), ("en", "How anonymity is protected")]
+)
+def test_the_pdf_and_spreadsheet_explain_the_protection_in_the_readers_language(
+    as_innovator, unanimous_round, language, heading
+):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    as_innovator.cookies["django_language"] = language
+    pdf = as_innovator.get(f"/kultur/resultater/{unanimous_round.pk}/rapport.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert heading in " ".join(text.split())
+    workbook = load_workbook(
+        io.BytesIO(as_innovator.get(f"/kultur/resultater/{unanimous_round.pk}/rapport.xlsx").content)
+    )
+    sheet = list(workbook.worksheets[-1].values)
+    assert sheet[0] == (heading, None)
+    assert len([row for row in sheet if row[0]]) >= 7

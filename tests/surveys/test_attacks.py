@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import re
 
 import pytest
@@ -219,9 +220,12 @@ def test_when_a_leader_invites_outside_the_organisations_domains_then_it_is_refu
     assert error.value.field == "emails"
     assert "“meg@privat.no” is not in the organisation's registered e-mail domains." in error.value.message
     assert Invitation.objects.count() == 0
-    EmailException.objects.create(
+    exception = EmailException.objects.create(
         organisation=home_municipality, email="meg@privat.no", reason="Innleid konsulent", added_by=operator
     )
+    from auditlog.models import LogEntry
+
+    assert "Innleid konsulent" in str(LogEntry.objects.get_for_object(exception).get().changes)
     assert round_invite(actor=innovator, round=round, emails=["a@x.no", "meg@privat.no"]).sent == 2
     EmailDomain.objects.create(organisation=home_municipality, domain="oygarden.kommune.no")
     assert round_invite(actor=innovator, round=round, emails=["ny@skole.oygarden.kommune.no"]).sent == 1
@@ -307,6 +311,8 @@ def test_when_anyone_changes_a_frozen_round_in_code_then_the_model_refuses(seen_
         round_reopen(actor=innovator, round=seen_round)
     with pytest.raises(SurveyError):
         resolve_token(invite(seen_round))
+    late = api_post(Client(), f"/api/v1/surveys/respond/{invite(seen_round)}", {"answers": {"l1": 3}})
+    assert late.status_code == 410
     assert Response.objects.count() == 5
 
 
@@ -383,16 +389,23 @@ def _tables_holding(needle: str) -> set[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_when_invitations_are_sent_by_the_worker_then_no_table_holds_a_token_and_addresses_go_at_close(
-    settings, innovator, home_municipality, version
+    settings, innovator, home_municipality, version, caplog
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     from django.tasks import task_backends
 
     task_backends.__dict__.pop("settings", None)  # the backends are built from settings on first use
+    caplog.set_level(logging.DEBUG)
     try:
-        _send_through_the_worker_and_search(innovator, home_municipality, version)
+        tokens, worker_output = _send_through_the_worker_and_search(innovator, home_municipality, version)
     finally:
         task_backends.__dict__.pop("settings", None)
+        for name in ("django_tasks_db", "django.tasks"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
+    logged = caplog.text + worker_output
+    assert "nyskap.surveys.tasks.send_invitation" in logged  # the worker logged each task, by path and id
+    for needle in [*tokens, "per.hansen@x.no", "kari.nord@x.no"]:
+        assert needle not in logged
 
 
 def _send_through_the_worker_and_search(innovator, home_municipality, version):
@@ -405,7 +418,10 @@ def _send_through_the_worker_and_search(innovator, home_municipality, version):
     ids = sorted(Invitation.objects.values_list("pk", flat=True))
     assert sorted(q["args"][0] for q in queued) == ids
     assert all(q == {"args": [q["args"][0]], "kwargs": {}} for q in queued)
-    call_command("db_worker", "--batch", verbosity=0)
+    from io import StringIO
+
+    output = StringIO()
+    call_command("db_worker", "--batch", verbosity=3, stdout=output)
     assert sorted(m.to[0] for m in mail.outbox) == ["kari.nord@x.no", "per.hansen@x.no"]
     tokens = [re.search(r"/undersokelser/svar/([^/]+)/", m.body).group(1) for m in mail.outbox]
     assert set(DBTaskResult.objects.values_list("return_value", flat=True)) == {None}
@@ -421,6 +437,7 @@ def _send_through_the_worker_and_search(innovator, home_municipality, version):
     done = survey_housekeeping()
     assert done.tasks_pruned == 2
     assert not DBTaskResult.objects.filter(task_path__startswith="nyskap.surveys.").exists()
+    return tokens, output.getvalue()
 
 
 def test_when_an_operator_looks_in_the_task_admin_then_no_personal_link_is_there(
