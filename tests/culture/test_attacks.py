@@ -270,3 +270,21 @@ def test_the_pdf_and_spreadsheet_explain_the_protection_in_the_readers_language(
     sheet = list(workbook.worksheets[-1].values)
     assert sheet[0] == (heading, None)
     assert len([row for row in sheet if row[0]]) >= 7
+
+
+def test_when_a_reader_keeps_every_figure_then_two_steps_later_one_organisation_is_still_not_isolated(operator):
+    """Published: five organisations, then ten. Five of them withdraw and one joins: the new figure would be the
+    first five plus the newcomer, and subtracting the first figure (which a reader kept) would give the newcomer.
+    Every membership ever published is checked, so it is not published."""
+    first = [OrganisationFactory() for _ in range(5)]
+    rounds = [_closed_round(operator, org, values) for org, values in zip(first, VALUES, strict=False)]
+    recompute()
+    later = [_closed_round(operator, OrganisationFactory(), values) for values in VALUES[:5]]
+    recompute()
+    assert len(Benchmark.objects.get(scope=Scope.NATIONAL, key="", dimension="curiosity").rounds) == 10
+    Round.objects.filter(pk__in=[r.pk for r in later]).update(share_in_benchmarks=False)
+    _closed_round(operator, OrganisationFactory(), VALUES[5])
+    recompute()
+    national = Benchmark.objects.filter(scope=Scope.NATIONAL, key="", dimension="curiosity").first()
+    first_five = {r.pk for r in rounds}
+    assert national is None or not (first_five < set(national.rounds) and len(national.rounds) == 6)

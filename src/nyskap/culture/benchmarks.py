@@ -9,8 +9,9 @@ Public figures must not be differenced (ADR 0006):
 
 - A group needs at least ``CULTURE_MIN_ORGANISATIONS`` organisations (setting, default 5).
 - The groups overlap (kind, kind and size band, size band, county), so they are checked together: no set of fewer
-  organisations than that may be derivable by adding and subtracting the published groups — nor the groups
-  published before, which a reader remembers (`nyskap.surveys.disclosure.disclose_overlapping`).
+  organisations than that may be derivable by adding and subtracting the published groups — nor any group ever
+  published before, which a reader may have kept (`PublishedMembership`,
+  `nyskap.surveys.disclosure.disclose_overlapping`).
 - A figure is republished only when at least that many of its organisations' rounds changed (added, removed or
   replaced); otherwise the published figure stays as it was, so one round added cannot be isolated over time.
 - Means and interval ends are rounded to 0.1, counts of organisations and respondents to 5.
@@ -41,7 +42,7 @@ from nyskap.surveys.services import rounds_freeze_for_comparisons
 
 from . import instrument
 from .calculations import rounded_count, rounded_figure
-from .models import Benchmark, Scope
+from .models import Benchmark, PublishedMembership, Scope
 
 DEFAULT_MIN_ORGANISATIONS = 5
 
@@ -235,11 +236,13 @@ def plan(
     previous: dict[tuple[str, str], frozenset],
     still_shared: frozenset,
     minimum: int,
+    history: list[frozenset] | None = None,
 ) -> Plan:
     """Decide, for one dimension, which groups to publish and from what. A group whose rounds changed by fewer than
     ``minimum`` keeps its previous figure (if every round in it still allows comparison; otherwise it is dropped,
     not kept); the rest get fresh figures. The whole set, with the previously published groups as what a reader
-    already knows, then goes through complementary suppression across the overlapping groups."""
+    already knows (with ``history``, every group ever published), then goes through complementary suppression
+    across the overlapping groups."""
     candidates: dict[tuple[str, str], frozenset] = {}
     kept: set[tuple[str, str]] = set()
     for key, members in new.items():
@@ -250,7 +253,8 @@ def plan(
                 kept.add(key)
             continue
         candidates[key] = members
-    shown = disclose_overlapping(candidates, minimum, known=list(previous.values()))
+    known = {*previous.values(), *(history or [])}
+    shown = disclose_overlapping(candidates, minimum, known=list(known))
     return Plan(keep={k for k in shown if k in kept}, fresh={k for k in shown if k not in kept})
 
 
@@ -264,6 +268,9 @@ def recompute() -> int:
     minimum = min_organisations()
     still_shared = frozenset(_closed_shared_rounds().values_list("pk", flat=True))
     previous_rows = {(b.scope, b.key, b.dimension): b for b in Benchmark.objects.select_for_update()}
+    history: dict[str, set[frozenset]] = defaultdict(set)
+    for dimension_key, members in PublishedMembership.objects.values_list("dimension", "rounds"):
+        history[dimension_key].add(frozenset(members))
     now = timezone.now()
     rows = []
     used: set[int] = set()
@@ -273,7 +280,7 @@ def recompute() -> int:
         previous = {
             (scope, key): frozenset(row.rounds) for (scope, key, dim), row in previous_rows.items() if dim == dimension
         }
-        decided = plan(_members(groups, dimension), previous, still_shared, minimum)
+        decided = plan(_members(groups, dimension), previous, still_shared, minimum, list(history[dimension]))
         for scope_key in decided.keep:
             old = previous_rows[(*scope_key, dimension)]
             old.pk = None
@@ -304,4 +311,11 @@ def recompute() -> int:
     rounds_freeze_for_comparisons(round_ids=sorted(used))
     Benchmark.objects.all().delete()
     Benchmark.objects.bulk_create(rows)
+    new_memberships = {(row.dimension, frozenset(row.rounds)) for row in rows} - {
+        (dimension, members) for dimension, seen in history.items() for members in seen
+    }
+    PublishedMembership.objects.bulk_create(
+        PublishedMembership(dimension=dimension, rounds=sorted(members), published_at=now)
+        for dimension, members in sorted(new_memberships, key=lambda item: (item[0], sorted(item[1])))
+    )
     return len(rows)

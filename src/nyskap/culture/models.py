@@ -42,3 +42,20 @@ class Benchmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}:{self.dimension}"
+
+
+class PublishedMembership(models.Model):
+    """Every set of rounds a published comparison figure was ever computed from (never published itself). A reader
+    can keep every figure they have seen, so a new figure is checked against all of these, not only the latest."""
+
+    dimension = models.CharField(max_length=60)
+    rounds = models.JSONField()
+    published_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("published comparison group")
+        verbose_name_plural = _("published comparison groups")
+        indexes = [models.Index(fields=["dimension"])]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}: {len(self.rounds)}"
