@@ -228,6 +228,14 @@ def round_date_error(
     return None
 
 
+def link_threshold_error(threshold: int, link_threshold: int) -> str | None:
+    """The one rule for the threshold of a round that takes answers by shared link: at least 10 and never below
+    the round's own threshold (and at most 100, like the threshold)."""
+    if link_threshold < max(threshold, DEFAULT_LINK_THRESHOLD) or link_threshold > 100:
+        return str(_("The threshold with a shared link must be at least 10 and the threshold."))
+    return None
+
+
 class FrozenRoundError(Exception):
     """A round whose figures have been seen or used cannot be reopened or change threshold, units or dates."""
 
@@ -349,14 +357,10 @@ class Round(models.Model):
     def clean(self) -> None:
         if self.threshold is not None and self.threshold < MINIMUM_THRESHOLD:
             raise ValidationError({"threshold": _("The anonymity threshold must be at least 3.")})
-        if (
-            self.threshold is not None
-            and self.link_threshold is not None
-            and self.link_threshold < max(self.threshold, DEFAULT_LINK_THRESHOLD)
-        ):
-            raise ValidationError(
-                {"link_threshold": _("The threshold with a shared link must be at least 10 and the threshold.")}
-            )
+        if self.threshold is not None and self.link_threshold is not None:
+            link_error = link_threshold_error(self.threshold, self.link_threshold)
+            if link_error:
+                raise ValidationError({"link_threshold": link_error})
         if self.opens_on and self.closes_on:
             stored = Round.objects.filter(pk=self.pk).values_list("opens_on", flat=True).first() if self.pk else None
             error = round_date_error(self.opens_on, self.closes_on, new_opening=stored != self.opens_on)

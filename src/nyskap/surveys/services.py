@@ -51,6 +51,7 @@ from .models import (
     Unit,
     VersionStatus,
     hash_secret,
+    link_threshold_error,
     new_secret,
     round_date_error,
 )
@@ -168,10 +169,9 @@ def _validate_round(data: RoundInput) -> list[str]:
     if data.threshold > 100:
         raise SurveyError(_("The anonymity threshold can be at most 100."), field="threshold")
     if data.link_enabled:
-        if data.link_threshold < max(data.threshold, DEFAULT_LINK_THRESHOLD) or data.link_threshold > 100:
-            raise SurveyError(
-                _("The threshold with a shared link must be at least 10 and the threshold."), field="link_threshold"
-            )
+        link_error = link_threshold_error(data.threshold, data.link_threshold)
+        if link_error:
+            raise SurveyError(link_error, field="link_threshold")
         if not 1 <= data.link_cap <= MAX_LINK_CAP:
             raise SurveyError(_("The most answers by shared link must be from 1 to 10000."), field="link_cap")
     units: list[str] = []
@@ -227,20 +227,6 @@ def round_forget_addresses(*, round: Round) -> None:
     LinkTicket.objects.filter(round=round).delete()
 
 
-def round_freeze(*, round: Round, results_opened: bool = False, in_comparisons: bool = False) -> None:
-    """Record that figures of a closed round were seen or used; from now on it cannot change (`Round.frozen`)."""
-    changes = {}
-    if results_opened and not round.results_opened:
-        changes["results_opened"] = True
-    if in_comparisons and not round.in_comparisons:
-        changes["in_comparisons"] = True
-    if changes:
-        Round.objects.filter(pk=round.pk).update(**changes)
-        for name, value in changes.items():
-            setattr(round, name, value)
-    round_forget_addresses(round=round)
-
-
 @transaction.atomic
 def round_reopen(*, actor: Any, round: Round) -> Round:
     require_leader(actor, round)
@@ -266,8 +252,12 @@ def rounds_freeze_for_comparisons(*, round_ids: Sequence[int]) -> None:
 def round_results_opened(*, round: Round) -> None:
     """Record that figures of a closed round have been seen (see `Round.results_opened`). Called only when the
     results carried figures: a round closed under its threshold revealed nothing and may still be reopened."""
-    if round.is_closed():
-        round_freeze(round=round, results_opened=True)
+    if not round.is_closed():
+        return
+    if not round.results_opened:
+        Round.objects.filter(pk=round.pk).update(results_opened=True)
+        round.results_opened = True
+    round_forget_addresses(round=round)
 
 
 @dataclass(frozen=True)
