@@ -102,6 +102,15 @@ def test_when_a_leader_opens_the_round_then_the_shared_link_and_live_count_are_s
     page = english(as_innovator).get(f"/undersokelser/runde/{survey_round.pk}/").content.decode()
     assert f"/undersokelser/svar/{survey_round.link_token}/" in page
     assert "0 responses" in page
+    assert "Invitations go to addresses in the organisation's e-mail domains: x.no." in page
+
+
+def test_when_no_domain_is_registered_then_the_round_page_says_nobody_can_be_invited(as_innovator, survey_round):
+    from nyskap.surveys.models import EmailDomain
+
+    EmailDomain.objects.all().delete()
+    page = english(as_innovator).get(f"/undersokelser/runde/{survey_round.pk}/").content.decode()
+    assert "No e-mail domain is registered for the organisation yet, so nobody can be invited." in page
 
 
 def test_when_a_leader_invites_then_mail_goes_out_and_bad_addresses_are_named(

@@ -25,7 +25,7 @@ from nyskap.organisations.models import Organisation
 
 from . import registry, services, throttle
 from .forms import AnswerForm, InviteForm, RoundForm
-from .models import InvitationBatch, Round, Unit
+from .models import EmailDomain, InvitationBatch, Round, Unit
 from .services import Access, SurveyError
 
 
@@ -112,6 +112,9 @@ def _render_detail(request: HttpRequest, round: Round, invite_form: InviteForm, 
         "results_url": registry.results_url(round),
         "can_reopen": round.closed_early and not round.is_closed_for_good() and not round.frozen,
         "batches": InvitationBatch.objects.filter(round=round).select_related("unit", "invited_by")[:200],
+        "email_domains": ", ".join(
+            EmailDomain.objects.filter(organisation=round.organisation).values_list("domain", flat=True)
+        ),
     }
     if getattr(request, "htmx", None) and request.GET.get("fragment") == "progress":
         return render(request, "surveys/_progress.html", context)
