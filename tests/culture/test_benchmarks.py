@@ -8,6 +8,9 @@ import datetime
 
 import pytest
 from django.test import Client
+from hypothesis import given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
 from nyskap.culture.benchmarks import recompute
 from nyskap.culture.models import Benchmark, Scope
@@ -148,3 +151,45 @@ def test_when_the_command_recomputes_then_it_reports_the_figures_stored(four_mun
     call_command("recompute_culture_benchmarks", stdout=out)
     assert out.getvalue().startswith(f"Stored {Benchmark.objects.count()} figures in ")
     assert Benchmark.objects.filter(scope=Scope.NATIONAL).count() == 7
+
+
+@settings_hypothesis(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.frozensets(st.integers(min_value=0, max_value=9), min_size=4),
+            st.frozensets(st.integers(min_value=0, max_value=9)),
+            st.frozensets(st.integers(min_value=0, max_value=9)),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_over_any_sequence_of_recomputations_no_small_set_is_derivable_from_everything_published(steps):
+    """Pure check of the publishing plan over time: groups come and go and overlap; whatever was published at any
+    step, together, never lets a reader derive fewer than the minimum (checked by brute force over all subsets)."""
+    from itertools import combinations
+
+    import numpy as np
+
+    from nyskap.culture.benchmarks import plan
+
+    minimum = 4
+    previous: dict[tuple[str, str], frozenset] = {}
+    history: list[frozenset] = []
+    for everyone, first, second in steps:
+        new = {("national", ""): everyone, ("kind", "a"): first & everyone, ("county", "b"): second & everyone}
+        new = {k: v for k, v in new.items() if v}
+        decided = plan(new, previous, frozenset(range(10)), minimum, history)
+        published = {k: previous[k] for k in decided.keep} | {k: new[k] for k in decided.fresh}
+        history.extend(published.values())
+        previous = published
+    members = sorted(set().union(*history)) if history else []
+    if not members:
+        return
+    rows = np.array([[1.0 if m in g else 0.0 for m in members] for g in history])
+    rank = np.linalg.matrix_rank(rows)
+    for size in range(1, minimum):
+        for subset in combinations(members, size):
+            target = np.array([[1.0 if m in subset else 0.0 for m in members]])
+            assert np.linalg.matrix_rank(np.vstack([rows, target])) > rank, (subset, history)
