@@ -111,7 +111,7 @@ def _derivable_by_brute_force(groups: list[frozenset[int]], subset: frozenset[in
 
 
 @given(
-    st.integers(min_value=3, max_value=4),
+    st.integers(min_value=3, max_value=5),
     st.lists(st.frozensets(st.integers(min_value=0, max_value=7), min_size=1), min_size=1, max_size=6),
 )
 def test_whatever_groups_overlap_no_set_under_the_threshold_can_be_derived_from_those_published(threshold, sets):
@@ -156,3 +156,20 @@ def test_a_value_dominates_exactly_when_it_holds_90_percent(counts):
     found = dominant_value(counts)
     expected = [v for v, c in counts.items() if total and c >= 0.9 * total]
     assert found in expected if expected else found is None
+
+
+def test_when_only_a_union_of_four_single_members_can_be_derived_then_it_is_found_and_suppressed():
+    """ "All" minus "H" is A, B, C and D; three other groups split them into four atoms of one member each."""
+    from nyskap.surveys.disclosure import derivable_small_set, disclose_overlapping
+
+    q, r, t, u = ({f"{c}{i}" for i in range(5)} for c in "qrtu")
+    groups = {
+        "all": frozenset({"A", "B", "C", "D"} | q | r | t | u),
+        "h": frozenset(q | r | t | u),
+        "s1": frozenset({"A"} | r),
+        "s2": frozenset({"B"} | t),
+        "s3": frozenset({"C"} | u),
+    }
+    assert derivable_small_set(list(groups.values()), 5, depth=3) is None
+    assert derivable_small_set(list(groups.values()), 5) == frozenset("ABCD")
+    assert disclose_overlapping(groups, 5) == frozenset({"all", "s1", "s2", "s3"})

@@ -101,15 +101,17 @@ def _residual_projection(rows: list[np.ndarray], width: int) -> np.ndarray:
 
 
 def derivable_small_set[M: Hashable](
-    published: Collection[frozenset[M]], threshold: int, known: Collection[frozenset[M]] = (), depth: int = 3
+    published: Collection[frozenset[M]], threshold: int, known: Collection[frozenset[M]] = (), depth: int = 4
 ) -> frozenset[M] | None:
     """A set of fewer than ``threshold`` members whose total a reader can work out by adding and subtracting the
     totals of the ``published`` groups (and of groups published before, ``known``) — but could not from ``known``
     alone — or None when there is none.
 
     The members fall into atoms (members in exactly the same groups); any set a reader can derive is a union of
-    atoms whose indicator lies in the span of the groups' indicators. Unions of up to ``depth`` small atoms are
-    tried (vectorised: x is in the span when xᵀ(I − P)x = 0); larger unions of small atoms are rare."""
+    atoms whose indicator lies in the span of the groups' indicators. Unions of up to ``depth`` (at most 4) small
+    atoms are tried — with the default threshold of 5 that is every possible union, since each atom holds at least
+    one member. Singles, pairs and triples are vectorised (x is in the span when xᵀ(I − P)x = 0); four atoms are
+    found by meeting in the middle: (I − P)(a + b) = −(I − P)(c + d)."""
     rows_sets = [g for g in published if g] + [g for g in known if g]
     if not rows_sets:
         return None
@@ -158,7 +160,30 @@ def derivable_small_set[M: Hashable](
             hits = np.argwhere(mask)
             if len(hits):
                 return found((i, *hits[0]))
+    if depth >= 4 and len(small) >= 4 and 4 * int(sizes.min()) < threshold:
+        columns = residual[:, small]
+        seen: dict[tuple[float, ...], list[tuple[int, int]]] = {}
+        for i in range(len(small)):
+            for j in range(i + 1, len(small)):
+                if sizes[i] + sizes[j] + 2 * int(sizes.min()) >= threshold:
+                    continue
+                vector = columns[:, i] + columns[:, j]
+                for k, m in seen.get(_key(-vector), []):
+                    combo = (i, j, k, m)
+                    if len(set(combo)) < 4 or int(sizes[list(combo)].sum()) >= threshold:
+                        continue
+                    x = np.zeros(len(small))
+                    x[list(combo)] = 1.0
+                    if x @ r0 @ x > eps:
+                        return found(combo)
+                seen.setdefault(_key(vector), []).append((i, j))
     return None
+
+
+def _key(vector: np.ndarray) -> tuple[float, ...]:
+    """A hashable form of a residual vector: its entries are ratios of small integers, so six decimals tell them
+    apart, and adding 0.0 turns -0.0 into 0.0."""
+    return tuple((np.round(vector, 6) + 0.0).tolist())
 
 
 def disclose_overlapping[K, M: Hashable](
