@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,8 +135,11 @@ def generate(organisations: int, responses: int) -> dict[str, object]:
     return {"organisations": organisations, "responses": total_responses, "answers": total_answers}
 
 
-def concurrent_posts(url: str, body: bytes | None, *, threads: int, total: int) -> tuple[list[float], int]:
-    """``total`` requests from ``threads`` clients in a closed loop: POST ``body`` as JSON, or GET when None."""
+def concurrent_posts(
+    url: str | Iterator[str], body: bytes | None, *, threads: int, total: int
+) -> tuple[list[float], int]:
+    """``total`` requests from ``threads`` clients in a closed loop: POST ``body`` as JSON, or GET when None.
+    ``url`` may be an iterator, for a different URL per request (personal survey links work once)."""
     samples: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -147,8 +151,9 @@ def concurrent_posts(url: str, body: bytes | None, *, threads: int, total: int) 
                 if remaining[0] <= 0:
                     return
                 remaining[0] -= 1
+                target = url if isinstance(url, str) else next(url)
             headers = {"Content-Type": "application/json"} if body is not None else {}
-            request = urllib.request.Request(url, data=body, headers=headers)
+            request = urllib.request.Request(target, data=body, headers=headers)
             start = time.perf_counter()
             try:
                 with urllib.request.urlopen(request, timeout=30) as response:
@@ -263,6 +268,14 @@ def main() -> int:
         organisation=sample.organisation,
         data=RoundInput(title="Åpen", version=sample.version, opens_on=today, closes_on=today + datetime.timedelta(7)),
     )
+    # Answers come through personal invitations (the recommended way; the shared link is rate-limited per client).
+    from nyskap.surveys.models import Invitation, hash_secret, new_secret
+
+    tokens = [new_secret() for _ in range(args.submits)]
+    Invitation.objects.bulk_create(
+        Invitation(round=open_round, email=f"p{n}@bench.invalid", token_hash=hash_secret(token))
+        for n, token in enumerate(tokens)
+    )
     keys = list(open_round.version.items.exclude(dimension=None).values_list("key", flat=True))
     body = json.dumps({"answers": {key: str(3 + n % 3) for n, key in enumerate(keys)}}).encode()
 
@@ -282,7 +295,7 @@ def main() -> int:
         report["trivial_view"] = http_latency(f"{server.url}/helse/", args.repeat)
         wall = time.perf_counter()
         samples, errors = concurrent_posts(
-            f"{server.url}/api/v1/surveys/respond/{open_round.link_token}",
+            iter(f"{server.url}/api/v1/surveys/respond/{token}" for token in tokens),
             body,
             threads=args.concurrency,
             total=args.submits,

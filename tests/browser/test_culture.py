@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from nyskap.culture.benchmarks import recompute
 from nyskap.culture.services import load_questionnaire
-from nyskap.surveys.models import Round
-from nyskap.surveys.services import Access, RoundInput, response_save, round_create
+from nyskap.surveys.models import Invitation, Round, hash_secret, new_secret
+from nyskap.surveys.services import RoundInput, resolve_token, response_save, round_create
 
 from ..factories import OrganisationFactory
 from .conftest import login_browser_as, run_axe
@@ -37,12 +37,16 @@ def _round(actor, organisation, values, units=(), title="Kultur 2026"):
             key: str(value if not key.startswith("trust") else max(1, value - 2)) for key in keys if key != "comment"
         }
         unit = unit_ids[index % len(unit_ids)] if unit_ids else None
-        response_save(access=Access(round=round), data=answers, unit_id=unit, submit=True)
+        # Each answer through an invitation to its unit (a respondent cannot choose a unit).
+        token = new_secret()
+        Invitation.objects.create(round=round, unit_id=unit, email=f"p{index}@x.no", token_hash=hash_secret(token))
+        response_save(access=resolve_token(token), data=answers, submit=True)
     return round
 
 
 @pytest.fixture
-def culture_pages(operator, leader, home_municipality) -> dict[str, list[str]]:
+def culture_pages(operator, leader, home_municipality, settings) -> dict[str, list[str]]:
+    settings.CULTURE_MIN_ORGANISATIONS = 3  # three earlier organisations to compare with (the default needs 5)
     others = [
         OrganisationFactory(name=f"Kommune {i}", slug=f"kommune-{i}", county=home_municipality.county, population=35000)
         for i in range(3)
@@ -86,7 +90,8 @@ def test_when_a_leader_opens_the_results_then_comparisons_and_downloads_are_ther
     expect(page.get_by_text("12 respondents.")).to_be_visible()
     comparison = page.get_by_role("table", name="Your mean beside comparable organisations")
     expect(comparison).to_contain_text("All public-sector organisations")
-    expect(comparison).to_contain_text("3 organisations")
+    expect(comparison).to_contain_text("5 organisations")  # three, published rounded to 5
+    expect(page.get_by_role("heading", name="How anonymity is protected")).to_be_visible()
     expect(page.get_by_role("heading", name="Where to start: suggested practices")).to_be_visible()
     expect(page.get_by_role("heading", name="Trust and willingness to take risks").first).to_be_visible()
     with page.expect_download() as pdf:

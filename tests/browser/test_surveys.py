@@ -13,7 +13,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from nyskap.culture.services import load_questionnaire
-from nyskap.surveys.models import Invitation, Response, Round
+from nyskap.surveys.models import EmailDomain, Invitation, Response, Round
 
 from .conftest import login_browser_as, run_axe
 
@@ -38,33 +38,41 @@ def _new_device(browser, live_server):
 
 def test_a_full_round_from_opening_to_results(page, browser, live_server, leader, home_municipality):
     load_questionnaire()
+    EmailDomain.objects.create(organisation=home_municipality, domain="oygarden.kommune.no")
     login_browser_as(page, live_server, leader)
     _english(page.context, live_server)
 
-    # The leader opens a round with two units.
+    # The leader opens a round with two units, by invitation only (no shared link).
     page.goto(f"{live_server.url}/undersokelser/ny/oygarden/")
     page.get_by_label("Title").fill("Kultur for innovasjon 2026")
-    page.get_by_label("Opens").fill(datetime.date.today().isoformat())
+    page.get_by_label("Opens", exact=True).fill(datetime.date.today().isoformat())
     page.get_by_label("Closes").fill((datetime.date.today() + datetime.timedelta(days=14)).isoformat())
     page.get_by_label("Units").fill("Helse\nSkole")
     page.get_by_role("button", name="Create the round").click()
     expect(page.locator("h1")).to_have_text("Kultur for innovasjon 2026")
     round = Round.objects.get()
-    shared = page.get_by_label("Shared link").input_value()
-    assert shared.endswith(f"/undersokelser/svar/{round.link_token}/")
+    expect(page.get_by_label("Shared link")).to_have_count(0)
 
-    # …and invites two people by e-mail.
-    page.get_by_label("E-mail addresses").fill("en@oygarden.kommune.no\nto@oygarden.kommune.no")
+    # …and invites five people in Helse by e-mail; an address outside the organisation is refused.
+    page.get_by_label("Unit", exact=True).select_option(label="Helse")
+    page.get_by_label("E-mail addresses").fill("en@oygarden.kommune.no\nmeg@privat.no")
     page.get_by_role("button", name="Send invitations").click()
-    expect(page.get_by_role("status").first).to_contain_text("Invitations sent: 2")
-    assert Invitation.objects.filter(round=round).count() == 2
+    expect(page.locator("#id_emails_error")).to_contain_text("is not in the organisation's registered e-mail domains")
+    page.get_by_label("Unit", exact=True).select_option(label="Helse")
+    addresses = "\n".join(f"{name}@oygarden.kommune.no" for name in ("en", "to", "tre", "fire", "fem"))
+    page.get_by_label("E-mail addresses").fill(addresses)
+    page.get_by_role("button", name="Send invitations").click()
+    expect(page.get_by_role("status").first).to_contain_text("Invitations sent: 5")
+    assert Invitation.objects.filter(round=round, unit__name="Helse").count() == 5
+    expect(page.get_by_role("table", name="Invited and answered per unit")).to_contain_text("Helse")
+    expect(page.get_by_text("Who invited whom")).to_be_visible()
     links = [re.search(r"(/undersokelser/svar/[^/\s]+/)", m.body).group(1) for m in mail.outbox]
 
-    # Three respondents on the shared link, each in a session of their own; the first saves and continues on a
-    # second device.
+    # Three respondents, each in a session of their own; the first saves and continues on a second device.
     first, first_page = _new_device(browser, live_server)
-    first_page.goto(shared)
+    first_page.goto(live_server.url + links[0])
     expect(first_page.get_by_role("heading", name="What is stored and who sees what")).to_be_visible()
+    expect(first_page.get_by_label("Your unit")).to_have_count(0)
     _answer_everything(first_page, "4")
     first_page.get_by_role("button", name="Save and continue later").click()
     expect(first_page.locator("h1")).to_have_text("Your answers are saved")
@@ -73,13 +81,12 @@ def test_a_full_round_from_opening_to_results(page, browser, live_server, leader
     second_device, resumed = _new_device(browser, live_server)
     resumed.goto(resume)
     expect(resumed.locator('input[value="4"]').first).to_be_checked()
-    resumed.get_by_label("Your unit").select_option(label="Helse")
     resumed.get_by_role("button", name="Submit my answers").click()
     expect(resumed.locator("h1")).to_have_text("Thank you for answering")
     second_device.close()
-    for value in ("3", "5"):
+    for link, value in zip(links[1:3], ("3", "5"), strict=True):
         context, respondent = _new_device(browser, live_server)
-        respondent.goto(shared)
+        respondent.goto(live_server.url + link)
         _answer_everything(respondent, value)
         respondent.get_by_role("button", name="Submit my answers").click()
         expect(respondent.locator("h1")).to_have_text("Thank you for answering")
@@ -102,8 +109,8 @@ def test_a_full_round_from_opening_to_results(page, browser, live_server, leader
     page.get_by_role("button", name="Reopen the round").click()
     expect(page.get_by_role("status").first).to_contain_text("The round is open again.")
 
-    # The two invited people answer; a used link is refused afterwards.
-    for link, value in zip(links, ("2", "4"), strict=True):
+    # The last two invited people answer; a used link is refused afterwards.
+    for link, value in zip(links[3:], ("2", "4"), strict=True):
         context, respondent = _new_device(browser, live_server)
         respondent.goto(live_server.url + link)
         _answer_everything(respondent, value)
@@ -118,13 +125,16 @@ def test_a_full_round_from_opening_to_results(page, browser, live_server, leader
     page.get_by_role("link", name="See the results").click()
     expect(page.get_by_text("5 respondents.")).to_be_visible()
     expect(page.get_by_role("table", name="Results per dimension")).to_contain_text("3.60")
-    # One response chose a unit: Helse (1) is hidden, and nothing is left to subtract from.
-    expect(page.get_by_role("table", name="Mean per unit and dimension")).to_contain_text("Too few")
+    # All five were invited to Helse: the unit is shown, and Skole has nobody.
+    expect(page.get_by_role("table", name="Mean per unit and dimension")).to_contain_text("3.60")
+    expect(page.get_by_role("heading", name="How anonymity is protected")).to_be_visible()
     assert run_axe(page) == []
-    # Figures have been seen: the round can no longer be reopened.
+    # Figures have been seen: the round is frozen and can no longer be reopened.
     page.go_back()
     expect(page.get_by_role("button", name="Reopen the round")).to_have_count(0)
-    assert Round.objects.get(pk=round.pk).results_opened is True
+    stored = Round.objects.get(pk=round.pk)
+    assert (stored.results_opened, stored.frozen) == (True, True)
+    assert not Invitation.objects.filter(round=round, email__isnull=False).exists()
 
 
 @pytest.fixture
@@ -137,7 +147,11 @@ def survey_pages(leader, home_municipality) -> dict[str, str]:
         actor=leader,
         organisation=home_municipality,
         data=RoundInput(
-            title="Kultur 2026", version=version, opens_on=today, closes_on=today + datetime.timedelta(days=7)
+            title="Kultur 2026",
+            version=version,
+            opens_on=today,
+            closes_on=today + datetime.timedelta(days=7),
+            link_enabled=True,
         ),
     )
     return {

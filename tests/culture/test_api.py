@@ -35,8 +35,8 @@ def test_when_units_of_6_and_4_then_the_api_shows_the_total_and_nulls_for_both_u
     assert curiosity["total"]["mean"]["estimate"] == 3.5
     assert curiosity["distribution"] == {"1": 0, "2": 8, "3": 12, "4": 12, "5": 8, "dk": 0}
     assert curiosity["units"] == [
-        {"unit": "Helse", "shown": False, "respondents": None, "mean": None, "share_agreeing": None},
-        {"unit": "Skole", "shown": False, "respondents": None, "mean": None, "share_agreeing": None},
+        {"unit": "Helse", "shown": False, "band": None, "respondents": None, "mean": None, "share_agreeing": None},
+        {"unit": "Skole", "shown": False, "band": None, "respondents": None, "mean": None, "share_agreeing": None},
     ]
     for user in (outsider, colleague):
         assert client.get(f"/api/v1/culture/rounds/{round.pk}/results", **bearer(user)).status_code == 404

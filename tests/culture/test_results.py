@@ -65,7 +65,7 @@ def test_when_the_figures_are_computed_then_they_match_the_hand_worked_numbers(u
 def test_when_a_unit_has_enough_and_the_rest_too_then_units_are_shown(innovator, home_municipality):
     round = culture_round(actor=innovator, organisation=home_municipality, units=["Helse", "Skole"])
     health, school = round.units.all()
-    for value in [4, 4, 4, 4, 4]:
+    for value in [3, 4, 4, 4, 5]:
         answer_all(round, value, unit=health)
     for value in [2, 2, 2, 2, 3]:
         answer_all(round, value, unit=school)
@@ -121,9 +121,11 @@ def test_when_there_was_an_earlier_round_then_the_change_has_a_welch_interval(in
 
 def test_the_two_weakest_dimensions_get_suggested_practices(innovator, home_municipality):
     round = culture_round(actor=innovator, organisation=home_municipality)
-    low = {f"trust-{i}": "1" for i in range(1, 5)} | {f"learn-{i}": "2" for i in range(1, 5)}
-    for _ in range(5):
-        answer_all(round, 4, overrides=low)
+    # Varied answers (a unanimous dimension would be banded, without a mean): trust 1.6, learning 2.6, others 3.8.
+    for index, value in enumerate([3, 4, 5, 4, 3]):
+        low = {f"trust-{i}": str(2 - index % 2) for i in range(1, 5)}
+        low |= {f"learn-{i}": str(3 - index % 2) for i in range(1, 5)}
+        answer_all(round, value, overrides=low)
     results = round_results(close(round))
     assert [d.key for d in results.weakest] == ["trust", "learn"]
     assert results.weakest[0].suggestions[0].startswith("Agree explicitly which risks you accept")
@@ -177,9 +179,7 @@ def test_when_a_leader_downloads_the_pdf_then_it_has_the_figures(as_leader, unit
     assert "3.50" in text
 
 
-def test_when_under_the_threshold_then_comments_are_withheld_and_above_it_shown_alphabetically(
-    innovator, home_municipality
-):
+def test_when_under_the_threshold_then_comments_are_withheld_and_above_it_shown(innovator, home_municipality):
     few = culture_round(actor=innovator, organisation=home_municipality, title="Få")
     many = culture_round(actor=innovator, organisation=home_municipality, title="Mange")
     for index, comment in enumerate(["Mer tid", "", "Andre ting", "Bedre ledelse"]):
@@ -188,7 +188,7 @@ def test_when_under_the_threshold_then_comments_are_withheld_and_above_it_shown_
     answer_all(many, 4, overrides={"comment": "Zebra"})
     assert round_results(close(few)).comments is None
     results = round_results(close(many))
-    assert results.comments == ["Andre ting", "Bedre ledelse", "Mer tid", "Zebra"]
+    assert sorted(results.comments) == ["Andre ting", "Bedre ledelse", "Mer tid", "Zebra"]
     assert results.comment_question == "What would make it easier to try out new ideas where you work?"
 
 
@@ -211,7 +211,7 @@ def test_when_a_leader_has_opened_the_results_then_the_round_cannot_be_reopened(
     as_leader.get(f"/kultur/resultater/{units_round.pk}/")
     units_round.refresh_from_db()
     assert units_round.results_opened is True
-    with translation.override("en"), pytest.raises(SurveyError, match="the round cannot be reopened"):
+    with translation.override("en"), pytest.raises(SurveyError, match="it is frozen: it cannot be reopened"):
         round_reopen(actor=innovator, round=units_round)
     assert Round.objects.get(pk=units_round.pk).closed_early is True
 

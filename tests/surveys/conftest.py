@@ -19,3 +19,12 @@ def _english_messages():
     """Service messages are asserted as their English msgids (pages are asserted with the language cookie)."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _survey_domains(request):
+    """The home municipality's registered e-mail domains: invitations in these tests go to x.no addresses."""
+    if "home_municipality" in request.fixturenames:
+        from nyskap.surveys.models import EmailDomain
+
+        EmailDomain.objects.create(organisation=request.getfixturevalue("home_municipality"), domain="x.no")

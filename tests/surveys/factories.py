@@ -5,8 +5,28 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from nyskap.surveys.models import Dimension, Item, ItemKind, Questionnaire, QuestionnaireVersion, Round
-from nyskap.surveys.services import Access, RoundInput, response_save, round_create, version_publish
+import time_machine
+
+from nyskap.surveys.models import (
+    Dimension,
+    Invitation,
+    Item,
+    ItemKind,
+    Questionnaire,
+    QuestionnaireVersion,
+    Round,
+    hash_secret,
+    new_secret,
+)
+from nyskap.surveys.services import (
+    Access,
+    RoundInput,
+    link_ticket_issue,
+    resolve_token,
+    response_save,
+    round_create,
+    version_publish,
+)
 
 SCALE = [{"key": str(p), "nb": f"P{p}", "nn": f"P{p}", "en": f"P{p}"} for p in range(1, 6)]
 
@@ -55,21 +75,44 @@ def make_round(
     threshold: int = 5,
     title: str = "Kulturundersøkelse høsten 2026",
     share_in_benchmarks: bool = True,
+    link_enabled: bool = False,
+    link_threshold: int = 10,
+    link_cap: int = 200,
 ) -> Round:
-    return round_create(
-        actor=actor,
-        organisation=organisation,
-        data=RoundInput(
-            title=title,
-            version=version,
-            opens_on=opens_on,
-            closes_on=closes_on,
-            threshold=threshold,
-            units=list(units),
-            share_in_benchmarks=share_in_benchmarks,
-        ),
+    """A round created the day it opens (a new round may not open in the past)."""
+    with time_machine.travel(datetime.datetime.combine(opens_on, datetime.time(12)), tick=False):
+        return round_create(
+            actor=actor,
+            organisation=organisation,
+            data=RoundInput(
+                title=title,
+                version=version,
+                opens_on=opens_on,
+                closes_on=closes_on,
+                threshold=threshold,
+                units=list(units),
+                share_in_benchmarks=share_in_benchmarks,
+                link_enabled=link_enabled,
+                link_threshold=link_threshold,
+                link_cap=link_cap,
+            ),
+        )
+
+
+def invite(round: Round, unit=None, email: str | None = None) -> str:
+    """An invitation (to ``unit``) made directly, without mail; returns its personal token."""
+    token = new_secret()
+    Invitation.objects.create(
+        round=round, unit=unit, email=email or f"{token[:8].lower()}@x.no", token_hash=hash_secret(token)
     )
+    return token
 
 
 def submit(round: Round, answers: dict, unit=None) -> None:
-    response_save(access=Access(round=round), data=answers, unit_id=unit.pk if unit else None, submit=True)
+    """One submitted response through a personal invitation to ``unit``."""
+    response_save(access=resolve_token(invite(round, unit)), data=answers, submit=True)
+
+
+def submit_by_link(round: Round, answers: dict) -> None:
+    """One submitted response through the shared link, with a fresh one-time ticket."""
+    response_save(access=Access(round=round), data=answers, submit=True, ticket=link_ticket_issue(round=round))

@@ -27,7 +27,7 @@ def _columns(model) -> dict[str, str]:
 
 
 def test_the_response_table_has_only_the_columns_that_cannot_identify_anybody():
-    assert set(_columns(Response)) == {"id", "round_id", "unit_id", "submitted", "saved_on", "resume_hash"}
+    assert set(_columns(Response)) == {"id", "round_id", "unit_id", "via_link", "submitted", "saved_on", "resume_hash"}
     assert _columns(Response)["saved_on"] == "DateField"
 
 
@@ -39,7 +39,7 @@ def test_the_answer_table_has_no_sequence_number_and_no_time():
 
 def test_the_invitation_table_has_no_time_and_no_reference_to_a_response():
     columns = _columns(Invitation)
-    assert set(columns) == {"id", "round_id", "email", "token_hash", "used", "reminders_sent"}
+    assert set(columns) == {"id", "round_id", "unit_id", "email", "token_hash", "used", "reminders_sent"}
     relations = {f.related_model for f in Invitation._meta.get_fields() if f.is_relation}
     assert Response not in relations
     assert Invitation not in {f.related_model for f in Response._meta.get_fields() if f.is_relation}

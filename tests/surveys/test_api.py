@@ -22,7 +22,9 @@ def bearer(user) -> dict[str, str]:
 
 @pytest.fixture
 def survey_round(innovator, home_municipality) -> Round:
-    return make_round(actor=innovator, organisation=home_municipality, version=make_version(), units=["Helse"])
+    return make_round(
+        actor=innovator, organisation=home_municipality, version=make_version(), units=["Helse"], link_enabled=True
+    )
 
 
 def post(client, url, payload):
@@ -30,17 +32,18 @@ def post(client, url, payload):
     return client.post(url, json.dumps(payload), content_type="application/json")
 
 
+def link_post(client, round, payload):
+    """Answer through the shared link the way a client must: draw a one-time ticket, then post with it."""
+    ticket = client.get(f"/api/v1/surveys/respond/{round.link_token}").json()["ticket"]
+    return post(client, f"/api/v1/surveys/respond/{round.link_token}", {**payload, "ticket": ticket})
+
+
 def test_when_answers_are_posted_through_the_link_then_they_are_stored(client, survey_round):
-    unit = survey_round.units.get()
-    response = post(
-        client,
-        f"/api/v1/surveys/respond/{survey_round.link_token}",
-        {"answers": {"l1": 4, "l2": "dk", "many": ["x"], "num": "7"}, "unit": unit.pk},
-    )
+    response = link_post(client, survey_round, {"answers": {"l1": 4, "l2": "dk", "many": ["x"], "num": "7"}})
     assert response.status_code == 201
     assert response.json() == {"submitted": True, "resume_secret": None}
     stored = Response.objects.get()
-    assert stored.unit == unit
+    assert (stored.unit, stored.via_link) == (None, True)
     assert sorted(Answer.objects.filter(response=stored).values_list("item__key", flat=True)) == [
         "l1",
         "l2",
@@ -50,11 +53,7 @@ def test_when_answers_are_posted_through_the_link_then_they_are_stored(client, s
 
 
 def test_when_values_are_impossible_then_422_names_each_item_and_nothing_is_stored(client, survey_round):
-    response = post(
-        client,
-        f"/api/v1/surveys/respond/{survey_round.link_token}",
-        {"answers": {"l1": 6, "one": "q", "num": "-1"}},
-    )
+    response = link_post(client, survey_round, {"answers": {"l1": 6, "one": "q", "num": "-1"}})
     assert response.status_code == 422
     assert response.json() == {
         "status": 422,
@@ -85,7 +84,7 @@ def test_when_the_link_is_forged_or_the_round_closed_then_410(client, survey_rou
 
 
 def test_when_a_draft_is_saved_then_its_secret_continues_it(client, survey_round):
-    saved = post(client, f"/api/v1/surveys/respond/{survey_round.link_token}", {"answers": {"l2": 2}, "submit": False})
+    saved = link_post(client, survey_round, {"answers": {"l2": 2}, "submit": False})
     secret = saved.json()["resume_secret"]
     assert saved.status_code == 201 and secret
     done = post(client, f"/api/v1/surveys/resume/{secret}", {"answers": {"l1": 5}})
@@ -98,7 +97,8 @@ def test_the_survey_behind_a_link_lists_its_items(client, survey_round):
     response = client.get(f"/api/v1/surveys/respond/{survey_round.link_token}")
     body = response.json()
     assert [item["key"] for item in body["items"]] == ["l1", "l2", "one", "many", "num", "free"]
-    assert body["units"] == [{"key": str(survey_round.units.get().pk), "label": "Helse"}]
+    assert "units" not in body
+    assert len(body["ticket"]) > 20
 
 
 def test_when_a_leader_reads_the_round_then_progress_is_shown_and_an_outsider_gets_404(

@@ -93,3 +93,83 @@ def test_invariant_a_group_under_the_threshold_is_never_shown(case):
     total, groups, threshold = case
     decision = disclose(total, groups, threshold)
     assert not any(0 < groups[g] < threshold for g in decision.shown)
+
+
+# Overlapping groups (the public culture figures): checked against a brute-force search over every subset.
+
+
+def _derivable_by_brute_force(groups: list[frozenset[int]], subset: frozenset[int], members: list[int]) -> bool:
+    """Independent check, member by member (no atoms): is the subset's indicator a linear combination of the
+    groups' indicators? Exact rank over the integers via fractions-free numpy on 0/1 rows."""
+    import numpy as np
+
+    if not groups:
+        return False
+    rows = np.array([[1.0 if m in g else 0.0 for m in members] for g in groups])
+    target = np.array([[1.0 if m in subset else 0.0 for m in members]])
+    return bool(np.linalg.matrix_rank(np.vstack([rows, target])) == np.linalg.matrix_rank(rows))
+
+
+@given(
+    st.integers(min_value=3, max_value=5),
+    st.lists(st.frozensets(st.integers(min_value=0, max_value=7), min_size=1), min_size=1, max_size=6),
+)
+def test_whatever_groups_overlap_no_set_under_the_threshold_can_be_derived_from_those_published(threshold, sets):
+    from itertools import combinations
+
+    from nyskap.surveys.disclosure import disclose_overlapping
+
+    groups = {f"g{i}": members for i, members in enumerate(sets)}
+    shown = disclose_overlapping(groups, threshold)
+    published = [groups[k] for k in shown]
+    assert all(len(g) >= threshold for g in published)
+    members = sorted(set().union(*sets))
+    for size in range(1, threshold):
+        for subset in combinations(members, size):
+            assert not _derivable_by_brute_force(published, frozenset(subset), members), (subset, sorted(shown))
+
+
+def test_when_four_municipalities_three_in_one_size_band_then_the_band_is_withheld():
+    from nyskap.surveys.disclosure import disclose_overlapping
+
+    groups = {
+        "national": frozenset("ABCD"),
+        "municipalities": frozenset("ABCD"),
+        "size band l": frozenset("ABC"),
+    }
+    assert disclose_overlapping(groups, 3) == frozenset({"national", "municipalities"})
+
+
+def test_when_a_figure_was_published_before_then_one_more_member_is_not_published_beside_it():
+    from nyskap.surveys.disclosure import disclose_overlapping
+
+    before = frozenset(range(5))
+    assert disclose_overlapping({"national": before | {5}}, 5, known=[before]) == frozenset()
+    assert disclose_overlapping({"national": before | set(range(5, 10))}, 5, known=[before]) == {"national"}
+
+
+@given(st.dictionaries(st.integers(min_value=1, max_value=5), st.integers(min_value=0, max_value=50)))
+def test_a_value_dominates_exactly_when_it_holds_90_percent(counts):
+    from nyskap.surveys.disclosure import dominant_value
+
+    total = sum(counts.values())
+    found = dominant_value(counts)
+    expected = [v for v, c in counts.items() if total and c >= 0.9 * total]
+    assert found in expected if expected else found is None
+
+
+def test_when_only_a_union_of_four_single_members_can_be_derived_then_it_is_found_and_suppressed():
+    """ "All" minus "H" is A, B, C and D; three other groups split them into four atoms of one member each."""
+    from nyskap.surveys.disclosure import derivable_small_set, disclose_overlapping
+
+    q, r, t, u = ({f"{c}{i}" for i in range(5)} for c in "qrtu")
+    groups = {
+        "all": frozenset({"A", "B", "C", "D"} | q | r | t | u),
+        "h": frozenset(q | r | t | u),
+        "s1": frozenset({"A"} | r),
+        "s2": frozenset({"B"} | t),
+        "s3": frozenset({"C"} | u),
+    }
+    assert derivable_small_set(list(groups.values()), 5, depth=3) is None
+    assert derivable_small_set(list(groups.values()), 5) == frozenset("ABCD")
+    assert disclose_overlapping(groups, 5) == frozenset({"all", "s1", "s2", "s3"})

@@ -23,6 +23,7 @@ from nyskap.surveys.services import (
     Access,
     RoundInput,
     SurveyError,
+    link_ticket_issue,
     parse_email_list,
     resolve_resume,
     resolve_token,
@@ -36,7 +37,7 @@ from nyskap.surveys.services import (
     version_new_draft,
 )
 
-from .factories import make_round, make_version, submit
+from .factories import invite, make_round, make_version, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,14 @@ def version():
 
 @pytest.fixture
 def survey_round(innovator, home_municipality, version) -> Round:
-    return make_round(actor=innovator, organisation=home_municipality, version=version, units=["Helse", "Skole"])
+    return make_round(
+        actor=innovator, organisation=home_municipality, version=version, units=["Helse", "Skole"], link_enabled=True
+    )
+
+
+def by_link(round: Round) -> dict:
+    """Keyword arguments for one answer through the shared link: its access and a fresh one-time ticket."""
+    return {"access": Access(round=round), "ticket": link_ticket_issue(round=round)}
 
 
 def test_when_a_published_item_is_changed_then_it_is_refused_and_a_new_version_carries_the_change(version):
@@ -113,7 +121,12 @@ def test_when_invited_then_each_address_gets_a_single_use_link_and_only_its_hash
     survey_round, innovator, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        result = round_invite(actor=innovator, round=survey_round, emails=parse_email_list("a@x.no, b@x.no;\nA@x.no"))
+        result = round_invite(
+            actor=innovator,
+            round=survey_round,
+            unit=survey_round.units.first(),
+            emails=parse_email_list("a@x.no, b@x.no;\nA@x.no"),
+        )
     assert (result.sent, result.already_invited) == (2, 0)
     assert sorted(m.to[0] for m in mail.outbox) == ["a@x.no", "b@x.no"]
     token = mail.outbox[0].body.split("/undersokelser/svar/")[1].split("/")[0]
@@ -122,14 +135,16 @@ def test_when_invited_then_each_address_gets_a_single_use_link_and_only_its_hash
     assert token not in invitation.token_hash
     access = resolve_token(token)
     assert access.invitation == invitation
-    response_save(access=access, data={"l1": "4"}, unit_id=None, submit=True)
+    response_save(access=access, data={"l1": "4"}, submit=True)
     invitation.refresh_from_db()
     assert invitation.used is True
     with pytest.raises(SurveyError) as error:
         resolve_token(token)
     assert error.value.message.startswith("This link has already been used.")
     with django_capture_on_commit_callbacks(execute=True):
-        again = round_invite(actor=innovator, round=survey_round, emails=["a@x.no", "c@x.no"])
+        again = round_invite(
+            actor=innovator, round=survey_round, unit=survey_round.units.first(), emails=["a@x.no", "c@x.no"]
+        )
     assert (again.sent, again.already_invited) == (1, 1)
 
 
@@ -144,9 +159,9 @@ def test_when_reminders_are_sent_then_only_unused_invitations_get_a_fresh_link(
     survey_round, innovator, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        round_invite(actor=innovator, round=survey_round, emails=["a@x.no", "b@x.no"])
+        round_invite(actor=innovator, round=survey_round, unit=survey_round.units.first(), emails=["a@x.no", "b@x.no"])
     first = {m.to[0]: m.body.split("/undersokelser/svar/")[1].split("/")[0] for m in mail.outbox}
-    response_save(access=resolve_token(first["a@x.no"]), data={"l1": "3"}, unit_id=None, submit=True)
+    response_save(access=resolve_token(first["a@x.no"]), data={"l1": "3"}, submit=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert round_request_reminders(actor=innovator, round=survey_round) == 1
@@ -174,9 +189,7 @@ def test_when_the_round_is_closed_early_then_answers_are_refused_and_it_can_be_r
         resolve_token(survey_round.link_token)
     assert error.value.message == "The survey is closed; answers can no longer be given."
     with pytest.raises(SurveyError):
-        response_save(
-            access=Access(round=Round.objects.get(pk=survey_round.pk)), data={"l1": "3"}, unit_id=None, submit=True
-        )
+        response_save(**by_link(Round.objects.get(pk=survey_round.pk)), data={"l1": "3"}, submit=True)
     assert Response.objects.count() == 0
     round_reopen(actor=innovator, round=survey_round)
     assert resolve_token(survey_round.link_token).round == survey_round
@@ -204,9 +217,8 @@ def test_when_an_outsider_closes_a_round_then_it_is_refused(survey_round, outsid
 def test_when_impossible_values_are_given_then_every_error_is_named_and_nothing_is_stored(survey_round):
     with pytest.raises(SurveyError) as error:
         response_save(
-            access=Access(round=survey_round),
+            **by_link(survey_round),
             data={"l1": "7", "one": "z", "many": ["x", "q"], "num": "101", "free": "x" * 5001, "nope": "1"},
-            unit_id=None,
             submit=True,
         )
     assert error.value.errors == {
@@ -223,25 +235,23 @@ def test_when_impossible_values_are_given_then_every_error_is_named_and_nothing_
 
 def test_when_a_required_item_is_missing_then_submitting_is_refused_but_saving_a_draft_is_not(survey_round):
     with pytest.raises(SurveyError) as error:
-        response_save(access=Access(round=survey_round), data={"l2": "3"}, unit_id=None, submit=True)
+        response_save(**by_link(survey_round), data={"l2": "3"}, submit=True)
     assert error.value.errors == {"l1": "Answer this question."}
-    result = response_save(access=Access(round=survey_round), data={"l2": "3"}, unit_id=None, submit=False)
+    result = response_save(**by_link(survey_round), data={"l2": "3"}, submit=False)
     assert result.resume_secret
     assert Response.objects.get().submitted is False
 
 
-def test_when_a_draft_is_resumed_and_submitted_then_the_secret_is_dropped(survey_round):
+def test_when_a_draft_is_resumed_and_submitted_then_the_secret_is_dropped_and_the_unit_kept(survey_round):
     unit = Unit.objects.get(round=survey_round, name="Skole")
     saved = response_save(
-        access=Access(round=survey_round), data={"l2": "dk", "num": "12,5"}, unit_id=unit.pk, submit=False
+        access=resolve_token(invite(survey_round, unit)), data={"l2": "dk", "num": "12,5"}, submit=False
     )
     draft = Response.objects.get()
     assert draft.resume_hash == hash_secret(saved.resume_secret)
     access = resolve_resume(saved.resume_secret)
     assert access.draft == draft
-    response_save(
-        access=access, data={"l1": "5", "l2": "4", "many": ["x", "y"], "free": "Bra"}, unit_id=unit.pk, submit=True
-    )
+    response_save(access=access, data={"l1": "5", "l2": "4", "many": ["x", "y"], "free": "Bra"}, submit=True)
     response = Response.objects.get()
     assert (response.submitted, response.resume_hash, response.unit) == (True, None, unit)
     answers = {a.item.key: a for a in Answer.objects.filter(response=response).select_related("item")}
@@ -251,23 +261,29 @@ def test_when_a_draft_is_resumed_and_submitted_then_the_secret_is_dropped(survey
         resolve_resume(saved.resume_secret)
 
 
-def test_when_a_unit_of_another_round_is_given_then_it_is_refused(survey_round, innovator, home_municipality, version):
-    other = make_round(actor=innovator, organisation=home_municipality, version=version, units=["Annet"])
+@pytest.mark.parametrize("channel", ["link", "invitation"])
+def test_when_a_respondent_names_a_unit_then_it_is_refused_at_the_unit(survey_round, channel):
+    unit = survey_round.units.get(name="Helse")
+    access = by_link(survey_round) if channel == "link" else {"access": resolve_token(invite(survey_round))}
     with pytest.raises(SurveyError) as error:
-        response_save(access=Access(round=survey_round), data={"l1": "3"}, unit_id=other.units.get().pk, submit=True)
-    assert error.value.message == "Choose one of the listed units."
+        response_save(**access, data={"l1": "3"}, unit_id=unit.pk, submit=True)
+    assert error.value.field == "unit"
+    assert error.value.message.startswith("The unit cannot be chosen")
     assert Response.objects.count() == 0
 
 
 def test_when_responses_come_in_then_progress_counts_submitted_ones_against_invitations(
     survey_round, innovator, django_capture_on_commit_callbacks
 ):
+    unit = survey_round.units.get(name="Helse")
     with django_capture_on_commit_callbacks(execute=True):
-        round_invite(actor=innovator, round=survey_round, emails=[f"p{i}@x.no" for i in range(4)])
-    submit(survey_round, {"l1": "3"})
-    response_save(access=Access(round=survey_round), data={"l1": "3"}, unit_id=None, submit=False)
+        round_invite(actor=innovator, round=survey_round, unit=unit, emails=[f"p{i}@x.no" for i in range(4)])
+    token = mail.outbox[0].body.split("/undersokelser/svar/")[1].split("/")[0]
+    response_save(access=resolve_token(token), data={"l1": "3"}, submit=True)
+    response_save(**by_link(survey_round), data={"l1": "3"}, submit=False)
     progress = round_progress(survey_round)
-    assert (progress.responses, progress.invited, progress.rate) == (1, 4, 0.25)
+    assert (progress.responses, progress.invited, progress.rate, progress.by_link) == (1, 4, 0.25, 0)
+    assert [(u.name, u.invited, u.answered) for u in progress.units] == [("Helse", 4, 1), ("Skole", 0, 0)]
 
 
 def test_when_a_round_has_closed_then_its_drafts_are_discarded_and_submitted_answers_kept(survey_round, innovator):
@@ -275,12 +291,12 @@ def test_when_a_round_has_closed_then_its_drafts_are_discarded_and_submitted_ans
 
     from django.core.management import call_command
 
-    response_save(access=Access(round=survey_round), data={"l1": "3"}, unit_id=None, submit=False)
+    response_save(**by_link(survey_round), data={"l1": "3"}, submit=False)
     submit(survey_round, {"l1": "4"})
     out = StringIO()
     call_command("discard_survey_drafts", stdout=out)
-    assert out.getvalue().strip() == "Drafts deleted: 0."
+    assert out.getvalue().strip() == "Drafts deleted: 0. Address lists erased: 0. Mail tasks pruned: 0."
     round_close(actor=innovator, round=survey_round)
     call_command("discard_survey_drafts", stdout=out)
-    assert out.getvalue().splitlines()[-1] == "Drafts deleted: 1."
+    assert out.getvalue().splitlines()[-1].startswith("Drafts deleted: 1.")
     assert list(Response.objects.values_list("submitted", flat=True)) == [True]

@@ -21,6 +21,10 @@ def english(client: Client) -> Client:
     return client
 
 
+def ticket_from(html: str) -> str:
+    return re.search(r'name="ticket" value="([^"]+)"', html).group(1)
+
+
 def field_error(html: str, field: str) -> str:
     match = re.search(rf'id="id_{field}_error">([^<]*)<', html)
     return match.group(1) if match else ""
@@ -33,14 +37,16 @@ def version():
 
 @pytest.fixture
 def survey_round(innovator, home_municipality, version) -> Round:
-    return make_round(actor=innovator, organisation=home_municipality, version=version, units=["Helse", "Skole"])
+    return make_round(
+        actor=innovator, organisation=home_municipality, version=version, units=["Helse", "Skole"], link_enabled=True
+    )
 
 
 def _form(version, **overrides):
     data = {
         "title": "Kultur 2026",
         "version": version.pk,
-        "opens_on": "2026-11-10",
+        "opens_on": "2026-11-15",
         "closes_on": "2026-11-30",
         "threshold": "5",
         "units": "Helse\nSkole\n",
@@ -96,20 +102,30 @@ def test_when_a_leader_opens_the_round_then_the_shared_link_and_live_count_are_s
     page = english(as_innovator).get(f"/undersokelser/runde/{survey_round.pk}/").content.decode()
     assert f"/undersokelser/svar/{survey_round.link_token}/" in page
     assert "0 responses" in page
+    assert "Invitations go to addresses in the organisation's e-mail domains: x.no." in page
+
+
+def test_when_no_domain_is_registered_then_the_round_page_says_nobody_can_be_invited(as_innovator, survey_round):
+    from nyskap.surveys.models import EmailDomain
+
+    EmailDomain.objects.all().delete()
+    page = english(as_innovator).get(f"/undersokelser/runde/{survey_round.pk}/").content.decode()
+    assert "No e-mail domain is registered for the organisation yet, so nobody can be invited." in page
 
 
 def test_when_a_leader_invites_then_mail_goes_out_and_bad_addresses_are_named(
     as_innovator, survey_round, django_capture_on_commit_callbacks
 ):
     url = f"/undersokelser/runde/{survey_round.pk}/inviter/"
-    bad = english(as_innovator).post(url, {"emails": "a@x.no\nikke-epost"})
+    unit = survey_round.units.get(name="Skole")
+    bad = english(as_innovator).post(url, {"emails": "a@x.no\nikke-epost", "unit": unit.pk})
     assert bad.status_code == 422
     assert field_error(bad.content.decode(), "emails") == "“ikke-epost” is not a valid e-mail address."
     assert Invitation.objects.count() == 0
     with django_capture_on_commit_callbacks(execute=True):
-        good = as_innovator.post(url, {"emails": "a@x.no\nb@x.no"})
+        good = as_innovator.post(url, {"emails": "a@x.no\nb@x.no", "unit": unit.pk})
     assert good.status_code == 302
-    assert sorted(Invitation.objects.values_list("email", flat=True)) == ["a@x.no", "b@x.no"]
+    assert sorted(Invitation.objects.values_list("email", "unit__name")) == [("a@x.no", "Skole"), ("b@x.no", "Skole")]
     assert len(mail.outbox) == 2
 
 
@@ -126,12 +142,12 @@ def test_when_a_respondent_answers_by_the_shared_link_then_the_response_is_store
     page = english(client).get(url)
     assert page.status_code == 200
     assert "What is stored and who sees what" in page.content.decode()
-    unit = survey_round.units.get(name="Skole")
-    response = client.post(url, {"l1": "4", "l2": "dk", "many": ["x", "y"], "unit": str(unit.pk), "action": "submit"})
+    ticket = ticket_from(page.content.decode())
+    response = client.post(url, {"l1": "4", "l2": "dk", "many": ["x", "y"], "ticket": ticket, "action": "submit"})
     assert response.status_code == 302
     assert response["Location"] == "/undersokelser/takk/"
     stored = Response.objects.get()
-    assert (stored.submitted, stored.unit) == (True, unit)
+    assert (stored.submitted, stored.unit, stored.via_link) == (True, None, True)
     assert Answer.objects.filter(response=stored).count() == 3
     assert "sessionid" not in client.cookies
 
@@ -139,7 +155,8 @@ def test_when_a_respondent_answers_by_the_shared_link_then_the_response_is_store
 def test_when_an_answer_is_impossible_then_the_page_says_so_beside_the_question_and_keeps_the_rest(survey_round):
     client = english(Client())
     url = f"/undersokelser/svar/{survey_round.link_token}/"
-    response = client.post(url, {"l1": "9", "num": "abc", "free": "Behold meg", "action": "submit"})
+    ticket = ticket_from(client.get(url).content.decode())
+    response = client.post(url, {"l1": "9", "num": "abc", "free": "Behold meg", "ticket": ticket, "action": "submit"})
     html = response.content.decode()
     assert response.status_code == 422
     assert field_error(html, "l1") == "Choose a point from 1 to 5."
@@ -150,7 +167,9 @@ def test_when_an_answer_is_impossible_then_the_page_says_so_beside_the_question_
 
 def test_when_a_respondent_saves_then_a_private_link_continues_on_another_device(survey_round):
     url = f"/undersokelser/svar/{survey_round.link_token}/"
-    saved = english(Client()).post(url, {"l1": "2", "free": "Utkast", "action": "save"})
+    client = english(Client())
+    ticket = ticket_from(client.get(url).content.decode())
+    saved = client.post(url, {"l1": "2", "free": "Utkast", "ticket": ticket, "action": "save"})
     html = saved.content.decode()
     resume = re.search(r'value="http://testserver(/undersokelser/fortsett/[^"]+/)"', html).group(1)
     assert Response.objects.get().submitted is False

@@ -31,6 +31,10 @@ class IntervalOut(Schema):
 
 class FiguresOut(Schema):
     shown: bool = Field(description="False when the group is too small, or could be derived by subtraction.")
+    band: str | None = Field(
+        description="When one answer holds 90 % or more of the group's answers: `agree`, `neither` or `disagree` "
+        "instead of a mean, interval and distribution (null otherwise)."
+    )
     respondents: int | None = Field(description="Respondents with a score; null when hidden.")
     mean: IntervalOut | None = Field(description="Mean on the 1–5 scale with its 95 % t interval.")
     share_agreeing: IntervalOut | None = Field(description="Share with a score of 4 or more, 95 % Wilson interval.")
@@ -65,14 +69,24 @@ class DimensionOut(Schema):
     benchmarks: list[BenchmarkOut]
 
 
+class UnitProgressOut(Schema):
+    unit: str
+    invited: int = Field(description="People invited to the unit.")
+    answered: int = Field(description="Of them, how many answered.")
+
+
 class ResultsOut(Schema):
     round: int
     questionnaire_version: str
-    threshold: int
+    threshold: int = Field(description="The threshold every figure obeys (the link threshold with a shared link).")
     respondents: int | None = Field(description="Null when under the threshold.")
+    by_link: int = Field(description="Answers that came through the shared link (counted for the round only).")
+    units_invited: list[UnitProgressOut] = Field(description="Per unit, how many were invited and answered.")
     overall_maturity_level: int | None
     dimensions: list[DimensionOut]
-    comments: list[str] | None = Field(description="Free-text answers, alphabetical; null under the threshold.")
+    comments: list[str] | None = Field(
+        description="Free-text answers of shown units, in random order; null under the threshold."
+    )
 
 
 def _interval(value: Any) -> dict[str, float] | None:
@@ -82,6 +96,7 @@ def _interval(value: Any) -> dict[str, float] | None:
 def _figures(figures: Figures) -> dict[str, Any]:
     return {
         "shown": figures.shown,
+        "band": figures.band,
         "respondents": figures.n,
         "mean": _interval(figures.mean),
         "share_agreeing": _interval(figures.agree),
@@ -112,6 +127,11 @@ def culture_round_results(request: HttpRequest, round_id: RoundId) -> dict[str, 
         "questionnaire_version": results.version_label,
         "threshold": results.threshold,
         "respondents": results.respondents if results.total_shown else None,
+        "by_link": results.by_link,
+        "units_invited": [
+            {"unit": name, "invited": invited, "answered": answered}
+            for name, invited, answered in results.unit_progress
+        ],
         "overall_maturity_level": results.overall_level,
         "comments": results.comments,
         "dimensions": [
@@ -151,8 +171,10 @@ class NationalOut(Schema):
     "/national",
     response={200: list[NationalOut], 422: ErrorOut},
     summary="The national picture",
-    description="Comparison figures per dimension for groups of at least three organisations (mean of the "
-    "organisations' means with a t interval). Groups with too few organisations are left out.",
+    description="Comparison figures per dimension (mean of the organisations' means with a t interval), from "
+    "closed rounds that are frozen once used. Only groups of at least five organisations, none derivable from "
+    "the others or from earlier figures; means rounded to 0.1 and counts to 5; a figure changes only when at "
+    "least five organisations' rounds changed.",
     auth=None,
 )
 def culture_national(request: HttpRequest) -> list[Benchmark]:

@@ -1,10 +1,20 @@
 """The national picture: recomputed by a task from each organisation's latest closed round of the culture
-questionnaire, where the round allows comparison and met its own anonymity threshold.
+questionnaire, where the round allows comparison and met its own anonymity threshold. A round used here is frozen
+(`Round.in_comparisons`): it can never be reopened or take late answers, which would change a published figure.
 
 Weighting: every organisation counts once — a group's figure is the mean of its organisations' means, with a t
-interval over organisations — so a large organisation does not drown the small ones. Groups with fewer than three
-organisations are not stored, and complementary suppression (with organisations as the unit counted) hides a group
-whose figure could be derived from the national one and the other groups'.
+interval over organisations — so a large organisation does not drown the small ones.
+
+Public figures must not be differenced (ADR 0006):
+
+- A group needs at least ``CULTURE_MIN_ORGANISATIONS`` organisations (setting, default 5).
+- The groups overlap (kind, kind and size band, size band, county), so they are checked together: no set of fewer
+  organisations than that may be derivable by adding and subtracting the published groups — nor any group ever
+  published before, which a reader may have kept (`PublishedMembership`,
+  `nyskap.surveys.disclosure.disclose_overlapping`).
+- A figure is republished only when at least that many of its organisations' rounds changed (added, removed or
+  replaced); otherwise the published figure stays as it was, so one round added cannot be isolated over time.
+- Means and interval ends are rounded to 0.1, counts of organisations and respondents to 5.
 
 Cronbach's alpha per dimension is computed over all contributing respondents who answered every item of the
 dimension (no "don't know"), from item variances and the variance of the sum, pooled from per-round sums.
@@ -18,23 +28,33 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.utils import timezone
 
 from nyskap.surveys.calculations import Moments, cronbach_alpha_from_variances, mean_interval, moments
-from nyskap.surveys.disclosure import disclose
+from nyskap.surveys.disclosure import disclose_overlapping
 from nyskap.surveys.models import Dimension, Item, Response, Round
+from nyskap.surveys.services import rounds_freeze_for_comparisons
 
 from . import instrument
-from .models import Benchmark, Scope
+from .calculations import rounded_count, rounded_figure
+from .models import Benchmark, PublishedMembership, Scope
 
-MIN_ORGANISATIONS = 3
+DEFAULT_MIN_ORGANISATIONS = 5
+
+
+def min_organisations() -> int:
+    """Organisations a published group needs (setting ``CULTURE_MIN_ORGANISATIONS``, never below 3)."""
+    return max(3, int(getattr(settings, "CULTURE_MIN_ORGANISATIONS", DEFAULT_MIN_ORGANISATIONS)))
 
 
 @dataclass(frozen=True)
 class OrgFigure:
+    round_id: int
     organisation_id: int
     kind: str
     size_band: str
@@ -43,11 +63,18 @@ class OrgFigure:
     means: dict[str, float]
 
 
-def contributing_rounds() -> list[int]:
-    """The latest closed, shared round per organisation that met its threshold."""
+def _closed_shared_rounds() -> Any:
     today = timezone.localdate()
-    closed = Round.objects.filter(version__questionnaire__key=instrument.KEY, share_in_benchmarks=True).filter(
+    return Round.objects.filter(version__questionnaire__key=instrument.KEY, share_in_benchmarks=True).filter(
         Q(closes_on__lt=today) | Q(closed_early=True)
+    )
+
+
+def contributing_rounds() -> list[int]:
+    """The latest closed, shared round per organisation that met its threshold (the link threshold when it took
+    answers by shared link)."""
+    closed = _closed_shared_rounds().annotate(
+        disclosure_threshold=Case(When(link_enabled=True, then=F("link_threshold")), default=F("threshold"))
     )
     counted = closed.annotate(
         n=Subquery(
@@ -56,7 +83,7 @@ def contributing_rounds() -> list[int]:
             .annotate(c=Count("pk"))
             .values("c")[:1]
         )
-    ).filter(n__gte=F("threshold"))
+    ).filter(n__gte=F("disclosure_threshold"))
     latest: dict[int, tuple] = {}
     for pk, organisation_id, closes_on in counted.values_list("pk", "organisation_id", "closes_on"):
         if organisation_id not in latest or (closes_on, pk) > latest[organisation_id]:
@@ -157,7 +184,7 @@ def organisation_figures(round_ids: list[int], scanned: dict[tuple[int, str], Di
         if figures.respondents:
             means[round_id][dimension] = figures.score_sum / figures.respondents
     return [
-        OrgFigure(org, kind, size, county or "", respondents.get(pk, 0), means[pk])
+        OrgFigure(pk, org, kind, size, county or "", respondents.get(pk, 0), means[pk])
         for pk, org, kind, size, county in rounds
     ]
 
@@ -188,55 +215,107 @@ def _groups(figures: Iterable[OrgFigure]) -> dict[tuple[str, str], list[OrgFigur
     return groups
 
 
-def _disclosed(groups: dict[tuple[str, str], list[OrgFigure]], dimension: str) -> set[tuple[str, str]]:
-    """Groups whose figure may be published for ``dimension``: at least 3 organisations, and no organisation's own
-    figure derivable by subtracting one breakdown's groups from the national figure."""
-    national = [f for f in groups.get((Scope.NATIONAL.value, ""), []) if dimension in f.means]
-    if len(national) < MIN_ORGANISATIONS:
-        return set()
-    allowed = {(Scope.NATIONAL.value, "")}
-    for scope in (Scope.KIND, Scope.KIND_SIZE, Scope.SIZE, Scope.COUNTY):
-        counts = {
-            key: sum(1 for f in members if dimension in f.means)
-            for (group_scope, key), members in groups.items()
-            if group_scope == scope.value
-        }
-        decision = disclose(len(national), counts, MIN_ORGANISATIONS)
-        allowed |= {(scope.value, key) for key in decision.shown}
-    return allowed
+def _members(groups: dict[tuple[str, str], list[OrgFigure]], dimension: str) -> dict[tuple[str, str], frozenset]:
+    return {
+        key: frozenset(f.round_id for f in members if dimension in f.means)
+        for key, members in groups.items()
+        if any(dimension in f.means for f in members)
+    }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """For one dimension: the groups whose stored figure stays as it is, and those computed afresh."""
+
+    keep: set[tuple[str, str]]
+    fresh: set[tuple[str, str]]
+
+
+def plan(
+    new: dict[tuple[str, str], frozenset],
+    previous: dict[tuple[str, str], frozenset],
+    still_shared: frozenset,
+    minimum: int,
+    history: list[frozenset] | None = None,
+) -> Plan:
+    """Decide, for one dimension, which groups to publish and from what. A group whose rounds changed by fewer than
+    ``minimum`` keeps its previous figure (if every round in it still allows comparison; otherwise it is dropped,
+    not kept); the rest get fresh figures. The whole set, with the previously published groups as what a reader
+    already knows (with ``history``, every group ever published), then goes through complementary suppression
+    across the overlapping groups."""
+    candidates: dict[tuple[str, str], frozenset] = {}
+    kept: set[tuple[str, str]] = set()
+    for key, members in new.items():
+        before = previous.get(key)
+        if before is not None and len(before ^ members) < minimum:
+            if before <= still_shared:
+                candidates[key] = before
+                kept.add(key)
+            continue
+        candidates[key] = members
+    known = {*previous.values(), *(history or [])}
+    shown = disclose_overlapping(candidates, minimum, known=list(known))
+    return Plan(keep={k for k in shown if k in kept}, fresh={k for k in shown if k not in kept})
 
 
 @transaction.atomic
 def recompute() -> int:
-    """Replace every comparison figure. The number of figures stored."""
+    """Replace the comparison figures by the rules above. The number of figures stored."""
     round_ids = contributing_rounds()
     scanned = scan(round_ids)
     figures = organisation_figures(round_ids, scanned)
     groups = _groups(figures)
+    minimum = min_organisations()
+    still_shared = frozenset(_closed_shared_rounds().values_list("pk", flat=True))
+    previous_rows = {(b.scope, b.key, b.dimension): b for b in Benchmark.objects.select_for_update()}
+    history: dict[str, set[frozenset]] = defaultdict(set)
+    for dimension_key, members in PublishedMembership.objects.values_list("dimension", "rounds"):
+        history[dimension_key].add(frozenset(members))
     now = timezone.now()
     rows = []
+    used: set[int] = set()
     for spec in instrument.DIMENSIONS:
         dimension = spec["key"]
         alpha = cronbach_alpha_for(scanned, dimension)
-        for scope_key in _disclosed(groups, dimension):
+        previous = {
+            (scope, key): frozenset(row.rounds) for (scope, key, dim), row in previous_rows.items() if dim == dimension
+        }
+        decided = plan(_members(groups, dimension), previous, still_shared, minimum, list(history[dimension]))
+        for scope_key in decided.keep:
+            old = previous_rows[(*scope_key, dimension)]
+            old.pk = None
+            rows.append(old)
+            used |= set(old.rounds)
+        for scope_key in decided.fresh:
             members = [f for f in groups[scope_key] if dimension in f.means]
             interval = mean_interval(moments(f.means[dimension] for f in members), bounds=(1.0, 5.0))
             if interval is None:
                 continue
+            used |= {f.round_id for f in members}
             rows.append(
                 Benchmark(
                     scope=scope_key[0],
                     key=scope_key[1],
                     dimension=dimension,
-                    organisations=len(members),
-                    respondents=sum(f.respondents for f in members),
-                    mean=interval.estimate,
-                    low=interval.low,
-                    high=interval.high,
-                    alpha=alpha if scope_key[0] == Scope.NATIONAL else None,
+                    organisations=rounded_count(len(members)),
+                    respondents=rounded_count(sum(f.respondents for f in members)),
+                    mean=rounded_figure(interval.estimate),
+                    low=rounded_figure(interval.low),
+                    high=rounded_figure(interval.high),
+                    alpha=rounded_figure(alpha, 2) if scope_key[0] == Scope.NATIONAL else None,
                     computed_at=now,
+                    rounds=sorted(f.round_id for f in members),
                 )
             )
+    # The rounds behind a published figure are frozen in the same transaction: none can be reopened after.
+    rounds_freeze_for_comparisons(round_ids=sorted(used))
     Benchmark.objects.all().delete()
     Benchmark.objects.bulk_create(rows)
+    new_memberships = {(row.dimension, frozenset(row.rounds)) for row in rows} - {
+        (dimension, members) for dimension, seen in history.items() for members in seen
+    }
+    PublishedMembership.objects.bulk_create(
+        PublishedMembership(dimension=dimension, rounds=sorted(members), published_at=now)
+        for dimension, members in sorted(new_memberships, key=lambda item: (item[0], sorted(item[1])))
+    )
     return len(rows)

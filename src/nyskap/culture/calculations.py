@@ -18,6 +18,7 @@ dimension has a figure (a hidden dimension would otherwise bias it).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import overload
 
 LEVEL_LIMITS = (2.5, 3.25, 4.0)
 AGREE_FROM = 4.0
@@ -45,3 +46,32 @@ def weakest(dimension_means: dict[str, float | None], count: int = 2) -> list[st
     """The ``count`` dimensions with the lowest means (ties by key, so the choice is stable); hidden ones skipped."""
     known = sorted((mean, key) for key, mean in dimension_means.items() if mean is not None)
     return [key for _mean, key in known[:count]]
+
+
+def band(value: int) -> str:
+    """The band shown for a group dominated by one answer value on the 1–5 scale: "disagree" (1–2), "neither"
+    (3) or "agree" (4–5). Coarse on purpose: it must not tell which exact point everybody chose."""
+    if value <= 2:
+        return "disagree"
+    if value == 3:
+        return "neither"
+    return "agree"
+
+
+MEAN_DECIMALS = 1
+COUNT_STEP = 5
+
+
+@overload
+def rounded_figure(value: float, decimals: int = ...) -> float: ...
+@overload
+def rounded_figure(value: None, decimals: int = ...) -> None: ...
+def rounded_figure(value: float | None, decimals: int = MEAN_DECIMALS) -> float | None:
+    """Published means and interval ends are rounded (to 0.1 on the 1–5 scale): adding and subtracting rounded
+    figures of several groups no longer gives any one organisation's mean exactly."""
+    return None if value is None else round(value, decimals)
+
+
+def rounded_count(count: int, step: int = COUNT_STEP) -> int:
+    """Published counts of organisations and respondents, to the nearest ``step`` and never under it."""
+    return max(step, step * round(count / step))

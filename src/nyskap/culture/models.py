@@ -17,8 +17,10 @@ class Scope(models.TextChoices):
 
 
 class Benchmark(models.Model):
-    """One dimension's figure for one group of organisations: the mean of the organisations' means, with a t
-    interval over organisations. Groups under 3 organisations are not stored at all."""
+    """One dimension's published figure for one group of organisations: the mean of the organisations' means, with
+    a t interval over organisations, rounded; counts rounded to 5. Groups under the minimum of organisations, or
+    derivable from others, are not stored at all. ``rounds`` (never published) records which rounds the figure
+    was computed from, so it is recomputed only when enough organisations changed (see `benchmarks`)."""
 
     scope = models.CharField(max_length=16, choices=Scope.choices)
     key = models.CharField(max_length=60, blank=True)
@@ -30,6 +32,7 @@ class Benchmark(models.Model):
     high = models.FloatField(null=True)
     alpha = models.FloatField(null=True, help_text=_("Cronbach's alpha (national scope only)."))
     computed_at = models.DateTimeField()
+    rounds = models.JSONField(default=list, editable=False)
 
     class Meta:
         verbose_name = _("comparison figure")
@@ -39,3 +42,20 @@ class Benchmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}:{self.dimension}"
+
+
+class PublishedMembership(models.Model):
+    """Every set of rounds a published comparison figure was ever computed from (never published itself). A reader
+    can keep every figure they have seen, so a new figure is checked against all of these, not only the latest."""
+
+    dimension = models.CharField(max_length=60)
+    rounds = models.JSONField()
+    published_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("published comparison group")
+        verbose_name_plural = _("published comparison groups")
+        indexes = [models.Index(fields=["dimension"])]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}: {len(self.rounds)}"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from nyskap.core.spreadsheets import neutralise
 
-from .results import LEVEL_NAMES, RoundResults
+from .results import LEVEL_NAMES, RoundResults, anonymity_explanation
 
 
 def results_pdf(context: dict[str, Any]) -> bytes:
@@ -54,6 +54,7 @@ def results_workbook(results: RoundResults) -> bytes:
             _("Change since last round"),
             _("Change CI low"),
             _("Change CI high"),
+            _("Band"),
         ]
     )
     for d in results.dimensions:
@@ -72,6 +73,7 @@ def results_workbook(results: RoundResults) -> bytes:
                 _round(change.estimate) if change else None,
                 _round(change.low) if change else None,
                 _round(change.high) if change else None,
+                d.total.band_name or None,
             ]
         )
     distribution = workbook.create_sheet(_("Distribution")[:31])
@@ -83,7 +85,9 @@ def results_workbook(results: RoundResults) -> bytes:
             distribution.append([d.name, _("Don't know"), d.dont_know, None])
     if results.has_units:
         units = workbook.create_sheet(_("Units")[:31])
-        units.append([_("Unit"), _("Dimension"), _("Respondents"), _("Mean"), _("95 % CI low"), _("95 % CI high")])
+        units.append(
+            [_("Unit"), _("Dimension"), _("Respondents"), _("Mean"), _("95 % CI low"), _("95 % CI high"), _("Band")]
+        )
         for d in results.dimensions:
             for name, figures in d.units:
                 mean = figures.mean
@@ -95,13 +99,24 @@ def results_workbook(results: RoundResults) -> bytes:
                         _round(mean.estimate) if mean else None,
                         _round(mean.low) if mean else None,
                         _round(mean.high) if mean else None,
+                        figures.band_name or None,
                     ]
                 )
+        invited_sheet = workbook.create_sheet(_("Invited per unit")[:31])
+        invited_sheet.append([_("Unit"), _("Invited"), _("Answered")])
+        for name, invited, answered in results.unit_progress:
+            invited_sheet.append([neutralise(name), invited, answered])
     if results.comments:
         comments = workbook.create_sheet(_("Comments")[:31])
         comments.append([results.comment_question])
         for comment in results.comments:
             comments.append([neutralise(comment)])
+    anonymity = workbook.create_sheet(_("Anonymity")[:31])
+    anonymity.append([_("How anonymity is protected")])
+    for sentence in anonymity_explanation(results):
+        anonymity.append([sentence])
+    anonymity.append([])
+    anonymity.append([_("Answers by shared link"), results.by_link])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Avg, Count
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from nyskap.surveys.calculations import (
     Difference,
@@ -22,33 +22,44 @@ from nyskap.surveys.calculations import (
     welch_difference,
     wilson_interval,
 )
-from nyskap.surveys.disclosure import Disclosure, disclose
-from nyskap.surveys.models import Answer, Dimension, ItemKind, Response, Round
+from nyskap.surveys.disclosure import Disclosure, disclose, dominant_value
+from nyskap.surveys.models import Answer, Dimension, Invitation, ItemKind, Response, Round
 from nyskap.surveys.selectors import free_text
 
 from . import instrument
-from .calculations import agrees, maturity_level, overall_level, weakest
+from .calculations import agrees, band, maturity_level, overall_level, weakest
 from .models import Benchmark, Scope
 
-MIN_ORGANISATIONS = 3
 SCALE_BOUNDS = (1.0, 5.0)
 
+BAND_NAMES = {
+    "disagree": gettext_lazy("Most disagree"),
+    "neither": gettext_lazy("Most neither agree nor disagree"),
+    "agree": gettext_lazy("Most agree"),
+}
+
 LEVEL_NAMES = {
-    1: _lazy("Beginning"),
-    2: _lazy("Developing"),
-    3: _lazy("Established"),
-    4: _lazy("Leading"),
+    1: gettext_lazy("Beginning"),
+    2: gettext_lazy("Developing"),
+    3: gettext_lazy("Established"),
+    4: gettext_lazy("Leading"),
 }
 
 
 @dataclass(frozen=True)
 class Figures:
-    """A group's figures on one dimension; ``shown`` False means "too few answers" and every number is None."""
+    """A group's figures on one dimension; ``shown`` False means "too few answers" and every number is None.
+    ``band`` set means one answer dominated: the band is shown instead of the mean and shares."""
 
     shown: bool
     n: int | None = None
     mean: Interval | None = None
     agree: Interval | None = None
+    band: str | None = None
+
+    @property
+    def band_name(self) -> str:
+        return str(BAND_NAMES[self.band]) if self.band else ""
 
 
 HIDDEN = Figures(shown=False)
@@ -97,6 +108,9 @@ class RoundResults:
     comments: list[str] | None = None  # None when hidden (under the threshold) or no free-text question
     comment_question: str = ""
     awaiting_close: bool = False  # an open round shows no figures (they would change with each new answer)
+    by_link: int = 0  # answers that came through the shared link (counted for the round as a whole only)
+    unit_progress: list[tuple[str, int, int]] = field(default_factory=list)  # name, invited, answered
+    link_enabled: bool = False
 
     @property
     def has_units(self) -> bool:
@@ -107,7 +121,11 @@ def _moments(scores: list[float]) -> Moments:
     return Moments(len(scores), sum(scores), sum(s * s for s in scores))
 
 
-def _figures(scores: list[float]) -> Figures:
+def _figures(scores: list[float], counts: dict[Any, int] | None = None) -> Figures:
+    """A shown group's figures; ``counts`` (answers per scale point) decide whether one answer dominates."""
+    dominant = dominant_value({k: c for k, c in (counts or {}).items() if k != "dk"})
+    if dominant is not None:
+        return Figures(shown=True, n=len(scores), band=band(int(dominant)))
     agreeing = sum(1 for s in scores if agrees(s))
     return Figures(
         shown=True,
@@ -172,9 +190,7 @@ def _benchmarks(round: Round) -> dict[str, list[BenchmarkFigure]]:
         )
     else:
         wanted[(Scope.KIND.value, str(organisation.kind))] = str(organisation.get_kind_display())
-    rows = Benchmark.objects.filter(
-        scope__in=[s for s, _k in wanted], key__in=[k for _s, k in wanted], organisations__gte=MIN_ORGANISATIONS
-    )
+    rows = Benchmark.objects.filter(scope__in=[s for s, _k in wanted], key__in=[k for _s, k in wanted])
     found: dict[str, list[BenchmarkFigure]] = defaultdict(list)
     for row in sorted(rows, key=lambda r: r.scope != Scope.NATIONAL):
         label = wanted.get((row.scope, row.key))
@@ -185,25 +201,33 @@ def _benchmarks(round: Round) -> dict[str, list[BenchmarkFigure]]:
     return found
 
 
-def _distribution(round: Round) -> dict[str, dict[Any, int]]:
-    """dimension key → Likert point (or "dk") → number of item answers."""
+def _distribution(round: Round) -> dict[str, dict[Any, dict[Any, int]]]:
+    """dimension key → unit id (None for no unit) → Likert point (or "dk") → number of item answers."""
     rows = (
         Answer.objects.filter(response__round=round, response__submitted=True, item__dimension__isnull=False)
-        .values("item__dimension__key", "value", "dont_know")
+        .values("item__dimension__key", "response__unit_id", "value", "dont_know")
         .annotate(count=Count("*"))
-        .values_list("item__dimension__key", "value", "dont_know", "count")
+        .values_list("item__dimension__key", "response__unit_id", "value", "dont_know", "count")
     )
-    counts: dict[str, dict[Any, int]] = defaultdict(lambda: defaultdict(int))
-    for dimension, value, dont_know, count in rows:
-        counts[dimension]["dk" if dont_know or value is None else int(value)] += count
+    counts: dict[str, dict[Any, dict[Any, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for dimension, unit_id, value, dont_know, count in rows:
+        counts[dimension][unit_id]["dk" if dont_know or value is None else int(value)] += count
     return counts
+
+
+def _summed(by_unit: dict[Any, dict[Any, int]]) -> dict[Any, int]:
+    total: dict[Any, int] = defaultdict(int)
+    for counts in by_unit.values():
+        for key, count in counts.items():
+            total[key] += count
+    return total
 
 
 def round_results(round: Round) -> RoundResults:
     """Every figure of a round, with disclosure control applied (see `nyskap.surveys.disclosure`)."""
     from django.utils.translation import gettext as _
 
-    threshold = round.threshold
+    threshold = round.disclosure_threshold
     units = list(round.units.all())
     unit_names = {unit.pk: unit.name for unit in units}
     counts = dict(
@@ -232,12 +256,14 @@ def round_results(round: Round) -> RoundResults:
         all_scores = [s for unit_scores in dim_scores.values() for s in unit_scores]
         figure_counts = {str(u.pk): len(dim_scores.get(u.pk, [])) for u in units}
         decision = disclose(len(all_scores), figure_counts, threshold)
-        total = _figures(all_scores) if people.total_shown and decision.total_shown else HIDDEN
+        dim_counts = distribution.get(dimension.key, {})
+        dist = _summed(dim_counts)
+        total = _figures(all_scores, dist) if people.total_shown and decision.total_shown else HIDDEN
         unit_rows = []
         for unit in units:
             key = str(unit.pk)
             shown = people.is_shown(key) and decision.is_shown(key)
-            unit_rows.append((unit.name, _figures(dim_scores[unit.pk]) if shown else HIDDEN))
+            unit_rows.append((unit.name, _figures(dim_scores[unit.pk], dim_counts.get(unit.pk)) if shown else HIDDEN))
         result = DimensionResult(
             key=dimension.key,
             name=dimension.name,
@@ -247,7 +273,8 @@ def round_results(round: Round) -> RoundResults:
             units=unit_rows,
         )
         if total.shown:
-            dist = distribution.get(dimension.key, {})
+            result.benchmarks = benchmarks.get(dimension.key, [])
+        if total.shown and total.band is None:
             valid = sum(c for k, c in dist.items() if k != "dk")
             result.distribution = [
                 (
@@ -262,7 +289,6 @@ def round_results(round: Round) -> RoundResults:
             before = previous_moments.get(dimension.key)
             if before is not None:
                 result.change = welch_difference(_moments(all_scores), before)
-            result.benchmarks = benchmarks.get(dimension.key, [])
         results.append(result)
 
     means = {r.key: (r.total.mean.estimate if r.total.mean else None) for r in results}
@@ -271,8 +297,19 @@ def round_results(round: Round) -> RoundResults:
     for result in weakest_results:
         result.suggestions = [str(s) for s in instrument.SUGGESTIONS.get(result.key, [])]
     comment_item = round.version.items.filter(kind=ItemKind.TEXT).order_by("order").first()
-    comments = free_text(round, comment_item) if comment_item and people.total_shown else None
+    comments = None
+    if comment_item and people.total_shown:
+        without_unit = respondents - sum(by_unit.values())
+        comments = free_text(
+            round,
+            comment_item,
+            shown_units=[u.pk for u in units if people.is_shown(str(u.pk))],
+            without_unit=without_unit >= threshold,
+        )
     unit_respondents = [(unit_names[u.pk], by_unit[str(u.pk)] if people.is_shown(str(u.pk)) else None) for u in units]
+    invited = dict(
+        Invitation.objects.filter(round=round).values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
+    )
     return RoundResults(
         round=round,
         version_label=str(
@@ -290,7 +327,46 @@ def round_results(round: Round) -> RoundResults:
         comments=comments,
         comment_question=comment_item.text if comment_item else "",
         awaiting_close=awaiting_close,
+        by_link=Response.objects.filter(round=round, submitted=True, via_link=True).count(),
+        unit_progress=[(u.name, invited.get(u.pk, 0), counts.get(u.pk, 0)) for u in units],
+        link_enabled=round.link_enabled,
     )
+
+
+def anonymity_explanation(results: RoundResults) -> list[str]:
+    """How anonymity is protected, in plain words, for the page, the PDF and the spreadsheet (one source)."""
+    from django.utils.translation import gettext as _
+
+    sentences = [
+        _(
+            "No figure is shown for a group with fewer than %(threshold)s answers, and the round shows nothing "
+            "until %(threshold)s people have answered."
+        )
+        % {"threshold": results.threshold},
+        _("A unit is hidden too when its figures could be worked out by subtracting the units shown from the total."),
+        _(
+            "Where 90 %% or more gave the same answer, only a band such as “most agree” is shown: an exact mean "
+            "would tell what each person answered."
+        ),
+        _(
+            "Figures are shown only after the round has closed. Once they have been seen or used in comparisons, "
+            "the round is frozen: nobody can reopen it, add answers or change its threshold, units or dates."
+        ),
+        _(
+            "Answers are stored without name, e-mail address, IP address or time of day. Each invitation says "
+            "which unit it is for, so nobody can choose a unit or add answers to one."
+        ),
+        _("Comments are shown only from units with enough answers, in random order."),
+    ]
+    if results.link_enabled:
+        sentences.append(
+            _(
+                "%(count)s answers came through the shared link. They count for the round as a whole only, "
+                "which is why the round needs at least %(threshold)s answers."
+            )
+            % {"count": results.by_link, "threshold": results.threshold}
+        )
+    return [str(s) for s in sentences]
 
 
 def version_label(round: Round) -> str:

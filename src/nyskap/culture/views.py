@@ -18,7 +18,7 @@ from nyskap.surveys.services import is_leader, round_results_opened
 
 from . import instrument, national, reports
 from .calculations import LEVEL_LIMITS
-from .results import LEVEL_NAMES, RoundResults, round_results
+from .results import LEVEL_NAMES, RoundResults, anonymity_explanation, round_results
 from .services import current_version
 
 
@@ -39,7 +39,9 @@ def chart_rows(results: RoundResults) -> list[tuple[str, float | None, float | N
     rows: list[tuple[str, float | None, float | None, float | None, str]] = []
     for dimension in results.dimensions:
         mean = dimension.total.mean
-        if mean is None:
+        if dimension.total.band:
+            rows.append((dimension.name, None, None, None, dimension.total.band_name))
+        elif mean is None:
             rows.append((dimension.name, None, None, None, _("Too few answers")))
         else:
             rows.append((dimension.name, mean.estimate, mean.low, mean.high, decimal(mean.estimate)))
@@ -62,6 +64,7 @@ def results_context(round: Round) -> dict[str, Any]:
         "chart_rows": chart_rows(results),
         "level_names": LEVEL_NAMES,
         "overall_level_name": LEVEL_NAMES.get(results.overall_level or 0, ""),
+        "anonymity": anonymity_explanation(results),
     }
 
 

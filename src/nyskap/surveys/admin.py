@@ -11,7 +11,16 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Dimension, Item, Questionnaire, QuestionnaireVersion, Round, Unit
+from .models import (
+    Dimension,
+    EmailDomain,
+    EmailException,
+    Item,
+    Questionnaire,
+    QuestionnaireVersion,
+    Round,
+    Unit,
+)
 from .services import SurveyError, version_new_draft, version_publish
 
 
@@ -84,16 +93,62 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{version}: {error.message}", level=messages.ERROR)
 
 
+def _is_frozen(obj: Any) -> bool:
+    return isinstance(obj, Round) and obj.frozen
+
+
 class UnitInline(admin.TabularInline):
+    """A frozen round's units are shown but cannot be added, renamed or removed."""
+
     model = Unit
     extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _is_frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _is_frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _is_frozen(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
-    list_display = ["title", "organisation", "opens_on", "closes_on", "closed_early", "threshold"]
-    list_filter = ["closed_early"]
+    """A frozen round (results seen, or used in comparisons) is read-only here too: an operator cannot reopen it,
+    lower its threshold or move its dates (the model refuses it as well)."""
+
+    list_display = ["title", "organisation", "opens_on", "closes_on", "closed_early", "threshold", "link_enabled"]
+    list_filter = ["closed_early", "link_enabled"]
     search_fields = ["title", "organisation__name"]
     raw_id_fields = ["organisation", "version", "created_by"]
-    readonly_fields = ["created_at", "results_opened"]
+    readonly_fields = ["created_at", "results_opened", "in_comparisons"]
     inlines = [UnitInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if _is_frozen(obj):
+            return [f.name for f in Round._meta.fields if f.editable] + list(self.readonly_fields)
+        return list(self.readonly_fields)
+
+
+@admin.register(EmailDomain)
+class EmailDomainAdmin(admin.ModelAdmin):
+    list_display = ["domain", "organisation"]
+    search_fields = ["domain", "organisation__name"]
+    raw_id_fields = ["organisation"]
+
+
+@admin.register(EmailException)
+class EmailExceptionAdmin(admin.ModelAdmin):
+    """Addresses outside an organisation's domains that may be invited; the reason is required and the change is
+    in the audit log."""
+
+    list_display = ["email", "organisation", "reason", "added_by"]
+    search_fields = ["email", "organisation__name"]
+    raw_id_fields = ["organisation"]
+    readonly_fields = ["added_by"]
+
+    def save_model(self, request: HttpRequest, obj: EmailException, form: Any, change: bool) -> None:
+        if not change:
+            obj.added_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)

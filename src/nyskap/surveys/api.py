@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 
 from nyskap.api.errors import ErrorOut
 from nyskap.projects.api import TOKEN_AUTH
 
-from . import services
+from . import services, throttle
 from .models import Round
 from .services import SurveyError
 
@@ -48,7 +49,11 @@ class RoundOut(Schema):
     threshold: int = Field(description="Anonymity threshold: no figure for a smaller group.")
     responses: int = Field(description="Submitted responses so far.")
     invited: int = Field(description="People invited by e-mail.")
-    response_rate: float | None = Field(description="Responses per invited (or asked) person; null when unknown.")
+    response_rate: float | None = Field(
+        description="Responses per invited (or asked) person, never capped at 1; null when unknown."
+    )
+    by_link: int = Field(description="Submitted responses that came through the shared link.")
+    frozen: bool = Field(description="Results seen or used in comparisons: the round can no longer change.")
 
 
 def _round_out(round: Round) -> dict[str, Any]:
@@ -66,6 +71,8 @@ def _round_out(round: Round) -> dict[str, Any]:
         "responses": progress.responses,
         "invited": progress.invited,
         "response_rate": progress.rate,
+        "by_link": progress.by_link,
+        "frozen": round.frozen,
     }
 
 
@@ -114,8 +121,11 @@ class SurveyOut(Schema):
     organisation: str
     closes_on: str
     version: int
-    units: list[OptionOut] = Field(description="Units to choose from (send the key as `unit`); may be empty.")
     items: list[ItemOut]
+    ticket: str | None = Field(
+        description="For the shared link: a one-time ticket to send back with the answers (null for a personal "
+        "link). Fetch the survey again for each answer."
+    )
 
 
 class AnswersIn(Schema):
@@ -126,7 +136,15 @@ class AnswersIn(Schema):
         "number, or free text.",
         max_length=500,
     )
-    unit: int | None = Field(default=None, ge=1, le=2**63 - 1, description="The unit's key, if any.")
+    unit: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**63 - 1,
+        description="Refused when given: the unit follows from the invitation; answers by shared link have none.",
+    )
+    ticket: str | None = Field(
+        default=None, max_length=100, description="The one-time ticket from `GET /respond/{token}` (shared link only)."
+    )
     submit: bool = Field(default=True, description="False saves a draft and returns a secret to continue with.")
 
 
@@ -142,7 +160,20 @@ def _refused_link(error: SurveyError) -> Status[dict[str, Any]]:
     return Status(410, _error(410, "link_refused", error.message))
 
 
-def _answer(access: services.Access, payload: AnswersIn, resume_secret: str | None) -> Status[Any]:
+def _too_many() -> Status[dict[str, Any]]:
+    message = _("Too many answers from this device in a short time. Wait a few minutes and try again.")
+    return Status(429, _error(429, "too_many_requests", message))
+
+
+def _by_link(access: services.Access) -> bool:
+    return access.invitation is None and access.draft is None
+
+
+def _answer(
+    request: HttpRequest, access: services.Access, payload: AnswersIn, resume_secret: str | None
+) -> Status[Any]:
+    if _by_link(access) and not throttle.link_allowed(request, round_id=access.round.pk, action="answer"):
+        return _too_many()
     try:
         result = services.response_save(
             access=access,
@@ -150,6 +181,7 @@ def _answer(access: services.Access, payload: AnswersIn, resume_secret: str | No
             unit_id=payload.unit,
             submit=payload.submit,
             resume_secret=resume_secret,
+            ticket=payload.ticket,
         )
     except SurveyError as error:
         if error.errors:
@@ -162,14 +194,14 @@ def _answer(access: services.Access, payload: AnswersIn, resume_secret: str | No
     return Status(201, {"submitted": result.submitted, "resume_secret": result.resume_secret})
 
 
-def _survey_out(round: Round) -> dict[str, Any]:
+def _survey_out(round: Round, ticket: str | None) -> dict[str, Any]:
     items = round.version.items.select_related("dimension").order_by("order")
     return {
         "title": round.title,
         "organisation": round.organisation.name,
         "closes_on": round.closes_on.isoformat(),
         "version": round.version.number,
-        "units": [{"key": str(u.pk), "label": u.name} for u in round.units.all()],
+        "ticket": ticket,
         "items": [
             {
                 "key": item.key,
@@ -189,10 +221,11 @@ def _survey_out(round: Round) -> dict[str, Any]:
 
 @router.get(
     "/respond/{token}",
-    response={200: SurveyOut, 404: ErrorOut, 410: ErrorOut, 422: ErrorOut},
+    response={200: SurveyOut, 404: ErrorOut, 410: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="The survey behind a link",
-    description="The questions and units of the survey a link (shared or personal) opens. 404 for an unknown "
-    "link; 410 when it has been used or the survey is closed.",
+    description="The questions of the survey a link (shared or personal) opens, and for a shared link a one-time "
+    "ticket for one answer. 404 for an unknown link; 410 when it has been used or the survey is closed; 429 when "
+    "this client drew too many tickets.",
     auth=None,
 )
 def survey_for_link(request: HttpRequest, token: LinkToken) -> Any:
@@ -200,16 +233,22 @@ def survey_for_link(request: HttpRequest, token: LinkToken) -> Any:
         access = services.resolve_token(token)
     except SurveyError as error:
         return _refused_link(error)
-    return _survey_out(access.round)
+    ticket = None
+    if _by_link(access):
+        if not throttle.link_allowed(request, round_id=access.round.pk, action="ticket"):
+            return _too_many()
+        ticket = services.link_ticket_issue(round=access.round)
+    return _survey_out(access.round, ticket)
 
 
 @router.post(
     "/respond/{token}",
-    response={201: SavedOut, 400: ErrorOut, 404: ErrorOut, 410: ErrorOut, 422: ErrorOut},
+    response={201: SavedOut, 400: ErrorOut, 404: ErrorOut, 410: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Answer a survey",
     description="Submit (or save as a draft) anonymous answers through a survey link. Impossible values are refused "
     "with the item named and nothing is stored. A personal link works once: 404 for an unknown link, 410 for a used "
-    "one or a closed survey.",
+    "one or a closed survey. The shared link needs a one-time `ticket` per answer (422 without), takes at most the "
+    "round's cap of answers (410), and answers 429 to a client that posts too often.",
     auth=None,
 )
 def survey_respond(request: HttpRequest, token: LinkToken, payload: AnswersIn) -> Status[Any]:
@@ -217,12 +256,12 @@ def survey_respond(request: HttpRequest, token: LinkToken, payload: AnswersIn) -
         access = services.resolve_token(token)
     except SurveyError as error:
         return _refused_link(error)
-    return _answer(access, payload, None)
+    return _answer(request, access, payload, None)
 
 
 @router.post(
     "/resume/{secret}",
-    response={201: SavedOut, 400: ErrorOut, 404: ErrorOut, 410: ErrorOut, 422: ErrorOut},
+    response={201: SavedOut, 400: ErrorOut, 404: ErrorOut, 410: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Continue a saved draft",
     description="Replace a draft's answers, and submit them when `submit` is true. 404 when the secret is not "
     "valid or the answers were already submitted; 410 when the survey is closed.",
@@ -233,4 +272,4 @@ def survey_resume(request: HttpRequest, secret: LinkToken, payload: AnswersIn) -
         access = services.resolve_resume(secret)
     except SurveyError as error:
         return _refused_link(error)
-    return _answer(access, payload, secret)
+    return _answer(request, access, payload, secret)

@@ -20,3 +20,6 @@ class SurveysConfig(AppConfig):
         auditlog.register(models.Item)
         auditlog.register(models.Round, exclude_fields=["link_token"])
         auditlog.register(models.Unit)
+        # Who may be invited is shared configuration with a history (an exception's reason is logged).
+        auditlog.register(models.EmailDomain)
+        auditlog.register(models.EmailException)

@@ -10,7 +10,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import MINIMUM_THRESHOLD, Item, ItemKind, QuestionnaireVersion, Round, VersionStatus
+from .models import (
+    DEFAULT_LINK_CAP,
+    DEFAULT_LINK_THRESHOLD,
+    MAX_LINK_CAP,
+    MINIMUM_THRESHOLD,
+    Item,
+    ItemKind,
+    QuestionnaireVersion,
+    Round,
+    VersionStatus,
+)
 
 
 class DateInput(forms.DateInput):
@@ -33,18 +43,45 @@ class RoundForm(forms.Form):
         max_value=100,
         help_text=_("No figure is shown for a group with fewer responses than this. At least 3; 5 is recommended."),
     )
+    units = forms.CharField(
+        label=_("Units"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Departments, one per line; each invitation names the unit it is for, so respondents do not choose. "
+            "Leave empty for no units."
+        ),
+    )
+    link_enabled = forms.BooleanField(
+        label=_("Also take answers by a shared link"),
+        required=False,
+        help_text=_(
+            "Invitations by e-mail are recommended: each person answers once, and results can be shown per unit. "
+            "Anyone with a shared link can answer, so answers by link count only for the round as a whole, and "
+            "the round needs the higher threshold below."
+        ),
+    )
+    link_threshold = forms.IntegerField(
+        label=_("Anonymity threshold with a shared link"),
+        initial=DEFAULT_LINK_THRESHOLD,
+        min_value=DEFAULT_LINK_THRESHOLD,
+        max_value=100,
+        required=False,
+        help_text=_("At least 10, and never below the threshold above."),
+    )
+    link_cap = forms.IntegerField(
+        label=_("Most answers by shared link"),
+        initial=DEFAULT_LINK_CAP,
+        min_value=1,
+        max_value=MAX_LINK_CAP,
+        required=False,
+    )
     expected_respondents = forms.IntegerField(
         label=_("Number of people asked"),
         required=False,
         min_value=1,
         max_value=1_000_000,
         help_text=_("For the response rate when you share the survey by link."),
-    )
-    units = forms.CharField(
-        label=_("Units"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Departments respondents can choose from, one per line. Leave empty for no units."),
     )
     share_in_benchmarks = forms.BooleanField(
         label=_("Include the results in anonymous comparisons with other organisations"),
@@ -73,8 +110,22 @@ class InviteForm(forms.Form):
         label=_("E-mail addresses"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=200_000,
-        help_text=_("One per line, or separated by commas. Each person gets a personal link that works once."),
+        help_text=_(
+            "One per line, or separated by commas; only addresses in the organisation's e-mail domains. Each "
+            "person gets a personal link that works once."
+        ),
     )
+
+    def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = list(round.units.all())
+        if units:
+            self.fields["unit"] = forms.ChoiceField(
+                label=_("Unit"),
+                choices=[("", "")] + [(str(u.pk), u.name) for u in units],
+                help_text=_("The unit the people you invite belong to. Their answers count for this unit."),
+            )
+            self.order_fields(["unit", "emails"])
 
 
 def _likert_choices(item: Item) -> list[tuple[str, str]]:
@@ -88,20 +139,15 @@ def _likert_choices(item: Item) -> list[tuple[str, str]]:
 
 
 class AnswerForm(forms.Form):
-    """One field per item (named by the item's key), plus the unit when the round has units. Nothing is required
-    here: the service decides, so saving a half-finished draft works."""
+    """One field per item (named by the item's key). There is no unit to choose: it follows from the invitation.
+    An answer by shared link carries its one-time ticket in a hidden field. Nothing is required here: the service
+    decides, so saving a half-finished draft works."""
 
-    def __init__(self, *args: Any, round: Round, items: list[Item], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, round: Round, items: list[Item], ticket: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
-        units = list(round.units.all())
-        if units:
-            self.fields["unit"] = forms.ChoiceField(
-                label=_("Your unit"),
-                required=False,
-                choices=[("", _("I would rather not say"))] + [(str(u.pk), u.name) for u in units],
-                help_text=_("Results per unit are shown only for units with enough responses."),
-            )
+        if ticket is not None:
+            self.fields["ticket"] = forms.CharField(widget=forms.HiddenInput, initial=ticket, required=False)
         for item in items:
             self.fields[item.key] = self._field(item)
 
@@ -140,9 +186,5 @@ class AnswerForm(forms.Form):
                     data[item.key] = value
         return data
 
-    def unit_id(self) -> int | None:
-        raw = self.data.get("unit", "")
-        try:
-            return int(raw) if raw else None
-        except (TypeError, ValueError):
-            return -1  # not a unit of this round: the service refuses it with a message
+    def ticket(self) -> str | None:
+        return str(self.data.get("ticket", "")) or None

@@ -33,6 +33,13 @@ from nyskap.organisations.models import Organisation
 # DOMAIN.md §2.4: minimum reporting group 5 by default, never below 3.
 DEFAULT_THRESHOLD = 5
 MINIMUM_THRESHOLD = 3
+# Anyone with a shared link can answer, and the answers cannot be checked against a list of people: a round that
+# takes answers by link needs a higher threshold (ADR 0006), never below the invitation threshold.
+DEFAULT_LINK_THRESHOLD = 10
+DEFAULT_LINK_CAP = 200
+MAX_LINK_CAP = 10_000
+# Dates: a round may not open more than a day in the past, and runs for at most a year.
+MAX_ROUND_DAYS = 366
 
 
 def new_secret() -> str:
@@ -204,6 +211,48 @@ class Item(_InVersion):
         return [(str(o["key"]), pick_language(o)) for o in self.options]
 
 
+def round_date_error(
+    opens_on: datetime.date, closes_on: datetime.date, *, new_opening: bool, today: datetime.date | None = None
+) -> tuple[str, str] | None:
+    """The one rule for a round's dates, used by the service, the forms and the admin: (field, message) or None.
+
+    A new or moved opening date may be at most a day in the past; the close date is on or after the opening and
+    within a year of it. Without the limits a round could stay reopenable for ever (0001-01-01 to 9999-12-31)."""
+    today = today or timezone.localdate()
+    if new_opening and opens_on < today - datetime.timedelta(days=1):
+        return "opens_on", str(_("The open date cannot be more than a day in the past."))
+    if closes_on < opens_on:
+        return "closes_on", str(_("The close date must be on or after the open date."))
+    if (closes_on - opens_on).days > MAX_ROUND_DAYS:
+        return "closes_on", str(_("The close date must be within a year of the open date."))
+    return None
+
+
+def link_threshold_error(threshold: int, link_threshold: int) -> str | None:
+    """The one rule for the threshold of a round that takes answers by shared link: at least 10 and never below
+    the round's own threshold (and at most 100, like the threshold)."""
+    if link_threshold < max(threshold, DEFAULT_LINK_THRESHOLD) or link_threshold > 100:
+        return str(_("The threshold with a shared link must be at least 10 and the threshold."))
+    return None
+
+
+class FrozenRoundError(Exception):
+    """A round whose figures have been seen or used cannot be reopened or change threshold, units or dates."""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or str(
+            _(
+                "The round's results have been seen or used in comparisons, so it is frozen: it cannot be reopened "
+                "or change its threshold, units or dates. Start a new round instead."
+            )
+        )
+        super().__init__(self.message)
+
+
+# Fields of a round that a frozen round keeps as they are (closed_early may only stay True).
+FROZEN_FIELDS = ("opens_on", "closes_on", "threshold", "link_enabled", "link_threshold", "link_cap", "organisation_id")
+
+
 class RoundQuerySet(models.QuerySet):
     def led_by(self, user: object) -> RoundQuerySet:
         """Rounds of organisations where the user is an editor or administrator (operators see all)."""
@@ -235,6 +284,8 @@ class Round(models.Model):
     # Set the first time a leader opens the results. A round whose results were seen is never reopened: new
     # answers could then be singled out by comparing the results before and after.
     results_opened = models.BooleanField(_("results opened"), default=False, editable=False)
+    # Set when the round's figures are used in the national or comparison figures; freezes it like the above.
+    in_comparisons = models.BooleanField(_("used in comparisons"), default=False, editable=False)
     threshold = models.PositiveSmallIntegerField(
         _("anonymity threshold"),
         default=DEFAULT_THRESHOLD,
@@ -246,6 +297,25 @@ class Round(models.Model):
         null=True,
         blank=True,
         help_text=_("For the response rate when the survey is shared by link."),
+    )
+    link_enabled = models.BooleanField(
+        _("answers by shared link"),
+        default=False,
+        help_text=_(
+            "Invitations by e-mail are recommended. Answers by shared link count for the round as a whole only "
+            "and need a higher threshold."
+        ),
+    )
+    link_threshold = models.PositiveSmallIntegerField(
+        _("anonymity threshold with a shared link"),
+        default=DEFAULT_LINK_THRESHOLD,
+        help_text=_("Used instead of the threshold when the round takes answers by shared link (at least 10)."),
+    )
+    link_cap = models.PositiveIntegerField(
+        _("most answers by shared link"),
+        default=DEFAULT_LINK_CAP,
+        validators=[MinValueValidator(1)],
+        help_text=_("The shared link takes no more answers than this."),
     )
     share_in_benchmarks = models.BooleanField(
         _("include in comparisons"),
@@ -268,10 +338,18 @@ class Round(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(threshold__gte=MINIMUM_THRESHOLD), name="round_threshold_at_least_3"),
             models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="round_closes_after_open"),
+            models.CheckConstraint(
+                condition=Q(link_threshold__gte=models.F("threshold")), name="round_link_threshold_at_least_threshold"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.organisation})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            self._check_frozen()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
         return reverse("surveys:round", kwargs={"pk": self.pk})
@@ -279,10 +357,45 @@ class Round(models.Model):
     def clean(self) -> None:
         if self.threshold is not None and self.threshold < MINIMUM_THRESHOLD:
             raise ValidationError({"threshold": _("The anonymity threshold must be at least 3.")})
+        if self.threshold is not None and self.link_threshold is not None:
+            link_error = link_threshold_error(self.threshold, self.link_threshold)
+            if link_error:
+                raise ValidationError({"link_threshold": link_error})
+        if self.opens_on and self.closes_on:
+            stored = Round.objects.filter(pk=self.pk).values_list("opens_on", flat=True).first() if self.pk else None
+            error = round_date_error(self.opens_on, self.closes_on, new_opening=stored != self.opens_on)
+            if error:
+                raise ValidationError({error[0]: error[1]})
+
+    @property
+    def frozen(self) -> bool:
+        """Figures of the round have been seen or published: nothing that would change them may change."""
+        return self.results_opened or self.in_comparisons
+
+    @property
+    def disclosure_threshold(self) -> int:
+        """The threshold every figure of the round obeys: the link threshold when answers come by shared link."""
+        return max(self.threshold, self.link_threshold) if self.link_enabled else self.threshold
+
+    def _check_frozen(self) -> None:
+        """The database copy decides (not this instance's flags), so no stale or forged instance can thaw it."""
+        stored = (
+            Round.objects.filter(pk=self.pk)
+            .values(*FROZEN_FIELDS, "closed_early", "results_opened", "in_comparisons")
+            .first()
+        )
+        if stored is None or not (stored["results_opened"] or stored["in_comparisons"]):
+            return
+        changed = [name for name in FROZEN_FIELDS if getattr(self, name) != stored[name]]
+        if changed or (stored["closed_early"] and not self.closed_early):
+            raise FrozenRoundError
+        # The flags themselves never go back.
+        self.results_opened = True if stored["results_opened"] else self.results_opened
+        self.in_comparisons = True if stored["in_comparisons"] else self.in_comparisons
 
     def is_open(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return not self.closed_early and self.opens_on <= today <= self.closes_on
+        return not self.closed_early and not self.frozen and self.opens_on <= today <= self.closes_on
 
     def is_closed(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -301,8 +414,15 @@ class Round(models.Model):
         return str(_("Not yet open"))
 
 
+def _check_round_not_frozen(round_id: int) -> None:
+    flags = Round.objects.filter(pk=round_id).values_list("results_opened", "in_comparisons").first()
+    if flags and any(flags):
+        raise FrozenRoundError
+
+
 class Unit(models.Model):
-    """A department respondents may say they belong to; results per unit obey the same threshold."""
+    """A department of the round. Invitations carry their unit (a respondent cannot choose one); results per unit
+    obey the same threshold. A frozen round's units cannot change."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="units")
     name = models.CharField(_("name"), max_length=200)
@@ -317,13 +437,27 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        _check_round_not_frozen(self.round_id)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        _check_round_not_frozen(self.round_id)
+        return super().delete(*args, **kwargs)  # type: ignore[arg-type]
+
 
 class Invitation(models.Model):
-    """A personal, single-use link sent by e-mail. Knows whether it was used, never when, and never by which
-    response. The token is stored hashed; reminders send a fresh token, which replaces the old one."""
+    """A personal, single-use link sent by e-mail, for one unit of the round (or none). Knows whether it was used,
+    never when, and never by which response. The token is made by the sending task and stored hashed; reminders
+    send a fresh token, which replaces the old one. The address is erased when the round closes (``email`` None);
+    the row stays so the round can say how many were invited per unit."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("e-mail address"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations", verbose_name=_("unit")
+    )
+    # NULL once erased: the one-address-per-round constraint ignores NULLs, and "" would collide.
+    email = models.EmailField(_("e-mail address"), null=True, blank=True)  # noqa: DJ001
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     used = models.BooleanField(_("used"), default=False)
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
@@ -334,7 +468,88 @@ class Invitation(models.Model):
         constraints = [models.UniqueConstraint(fields=["round", "email"], name="one_invitation_per_email")]
 
     def __str__(self) -> str:
+        return self.email or str(_("(address erased)"))
+
+
+class InvitationBatch(models.Model):
+    """The audit trail of inviting: who invited how many people to which unit, for the organisation's leaders to
+    read. An owner who invents respondents has to invite them, and this shows it (ADR 0006)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitation_batches")
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    count = models.PositiveIntegerField(_("invited"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation batch")
+        verbose_name_plural = _("invitation batches")
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.count}"
+
+
+class EmailDomain(models.Model):
+    """An e-mail domain registered for an organisation: survey invitations go only to addresses in these."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="survey_email_domains")
+    domain = models.CharField(_("domain"), max_length=200)
+
+    class Meta:
+        ordering = ["organisation", "domain"]
+        verbose_name = _("e-mail domain for surveys")
+        verbose_name_plural = _("e-mail domains for surveys")
+        constraints = [models.UniqueConstraint(fields=["organisation", "domain"], name="one_survey_domain_per_org")]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.domain = self.domain.strip().lower().lstrip("@")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class EmailException(models.Model):
+    """An address outside the organisation's domains that an operator allows, with the reason (in the audit log)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="survey_email_exceptions")
+    email = models.EmailField(_("e-mail address"))
+    reason = models.CharField(_("reason"), max_length=500)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("added by")
+    )
+
+    class Meta:
+        ordering = ["organisation", "email"]
+        verbose_name = _("e-mail exception for surveys")
+        verbose_name_plural = _("e-mail exceptions for surveys")
+        constraints = [models.UniqueConstraint(fields=["organisation", "email"], name="one_survey_exception_per_org")]
+
+    def __str__(self) -> str:
         return self.email
+
+    def clean(self) -> None:
+        if not (self.reason or "").strip():
+            raise ValidationError({"reason": _("Give the reason for the exception.")})
+        self.email = (self.email or "").strip().lower()
+
+
+class LinkTicket(models.Model):
+    """A one-time ticket drawn from the shared link's page; each answer by link spends one, so a script cannot
+    post without limit. Only the hash is kept, and the row is deleted when it is spent or the round closes."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    ticket_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("shared-link ticket")
+        verbose_name_plural = _("shared-link tickets")
+
+    def __str__(self) -> str:
+        return str(_("Shared-link ticket"))
 
 
 class Response(models.Model):
@@ -344,6 +559,8 @@ class Response(models.Model):
     # Indexed through (round, submitted) below.
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses")
+    # Came through the shared link (never with a unit): the results say how many did.
+    via_link = models.BooleanField(default=False, db_default=False)
     submitted = models.BooleanField(default=False)
     saved_on = models.DateField()
     resume_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
@@ -355,7 +572,10 @@ class Response(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(submitted=False) | Q(resume_hash__isnull=True), name="submitted_response_has_no_secret"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(via_link=False) | Q(unit__isnull=True), name="link_response_has_no_unit"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,9 +2,11 @@
 and raises `SurveyError` (a message fit for the user, with the field it concerns) or `PermissionDenied`.
 
 Round lifecycle: a round is created for dates; it is open between them; a leader may close it early and reopen it
-until its close date. Respondents reach a round through its shared link or a personal invitation; the first save
-uses the invitation (single use) and hands the respondent a resume secret instead — so the invitation never has to
-be looked up again and nothing joins it to the answers.
+until its close date — unless it is frozen (its figures were seen or used in comparisons, `Round.frozen`).
+Respondents reach a round through a personal invitation (recommended; the invitation carries the unit) or, when
+the round allows it, its shared link (a one-time ticket per answer, a cap, the round as a whole only). The first
+save uses the invitation (single use) and hands the respondent a resume secret instead — so the invitation never
+has to be looked up again and nothing joins it to the answers. See ADR 0006 for the threat model.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import datetime
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,18 +32,28 @@ from nyskap.organisations.models import Organisation
 from nyskap.projects.services import require_editor_of
 
 from .models import (
+    DEFAULT_LINK_CAP,
+    DEFAULT_LINK_THRESHOLD,
+    MAX_LINK_CAP,
     MINIMUM_THRESHOLD,
     Answer,
+    EmailDomain,
+    EmailException,
+    FrozenRoundError,
     Invitation,
+    InvitationBatch,
     Item,
     ItemKind,
+    LinkTicket,
     QuestionnaireVersion,
     Response,
     Round,
     Unit,
     VersionStatus,
     hash_secret,
+    link_threshold_error,
     new_secret,
+    round_date_error,
 )
 
 TEXT_LIMIT = 5000
@@ -134,6 +148,9 @@ class RoundInput:
     expected_respondents: int | None = None
     share_in_benchmarks: bool = True
     units: Sequence[str] = field(default_factory=list)
+    link_enabled: bool = False
+    link_threshold: int = DEFAULT_LINK_THRESHOLD
+    link_cap: int = DEFAULT_LINK_CAP
 
 
 def _validate_round(data: RoundInput) -> list[str]:
@@ -144,12 +161,19 @@ def _validate_round(data: RoundInput) -> list[str]:
         raise SurveyError(_("The title can be at most 200 characters."), field="title")
     if not data.version.is_published:
         raise SurveyError(_("Only a published questionnaire can be used in a round."), field="version")
-    if data.closes_on < data.opens_on:
-        raise SurveyError(_("The close date must be on or after the open date."), field="closes_on")
+    date_error = round_date_error(data.opens_on, data.closes_on, new_opening=True)
+    if date_error:
+        raise SurveyError(date_error[1], field=date_error[0])
     if data.threshold < MINIMUM_THRESHOLD:
         raise SurveyError(_("The anonymity threshold must be at least 3."), field="threshold")
     if data.threshold > 100:
         raise SurveyError(_("The anonymity threshold can be at most 100."), field="threshold")
+    if data.link_enabled:
+        link_error = link_threshold_error(data.threshold, data.link_threshold)
+        if link_error:
+            raise SurveyError(link_error, field="link_threshold")
+        if not 1 <= data.link_cap <= MAX_LINK_CAP:
+            raise SurveyError(_("The most answers by shared link must be from 1 to 10000."), field="link_cap")
     units: list[str] = []
     for name in data.units:
         name = name.strip()
@@ -175,6 +199,9 @@ def round_create(*, actor: Any, organisation: Organisation, data: RoundInput) ->
         threshold=data.threshold,
         expected_respondents=data.expected_respondents,
         share_in_benchmarks=data.share_in_benchmarks,
+        link_enabled=data.link_enabled,
+        link_threshold=max(data.link_threshold, data.threshold),
+        link_cap=data.link_cap,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     Unit.objects.bulk_create(Unit(round=round, name=name, order=i) for i, name in enumerate(units))
@@ -189,7 +216,15 @@ def round_close(*, actor: Any, round: Round) -> Round:
         raise SurveyError(_("The round is already closed."))
     round.closed_early = True
     round.save(update_fields=["closed_early"])
+    round_forget_addresses(round=round)
     return round
+
+
+def round_forget_addresses(*, round: Round) -> None:
+    """A closed round keeps no address list: the invitations' addresses are erased (the rows stay, so the counts
+    of invited per unit and the used flags remain) and unspent shared-link tickets are deleted."""
+    Invitation.objects.filter(round=round, email__isnull=False).update(email=None)
+    LinkTicket.objects.filter(round=round).delete()
 
 
 @transaction.atomic
@@ -198,13 +233,8 @@ def round_reopen(*, actor: Any, round: Round) -> Round:
     round = Round.objects.select_for_update().get(pk=round.pk)
     if not round.closed_early:
         raise SurveyError(_("Only a round closed early can be reopened."))
-    if round.results_opened:
-        raise SurveyError(
-            _(
-                "The results have been opened, so the round cannot be reopened: new answers could then be "
-                "singled out by comparing the results before and after. Start a new round instead."
-            )
-        )
+    if round.frozen:
+        raise SurveyError(FrozenRoundError().message)
     if timezone.localdate() > round.closes_on:
         raise SurveyError(_("The close date has passed; the round can no longer be reopened."))
     round.closed_early = False
@@ -212,12 +242,29 @@ def round_reopen(*, actor: Any, round: Round) -> Round:
     return round
 
 
+def rounds_freeze_for_comparisons(*, round_ids: Sequence[int]) -> None:
+    """Rounds whose figures go into national or comparison figures are frozen (and keep no address list)."""
+    Round.objects.filter(pk__in=round_ids, in_comparisons=False).update(in_comparisons=True)
+    Invitation.objects.filter(round_id__in=round_ids, email__isnull=False).update(email=None)
+    LinkTicket.objects.filter(round_id__in=round_ids).delete()
+
+
 def round_results_opened(*, round: Round) -> None:
     """Record that figures of a closed round have been seen (see `Round.results_opened`). Called only when the
     results carried figures: a round closed under its threshold revealed nothing and may still be reopened."""
-    if not round.results_opened and round.is_closed():
-        Round.objects.filter(pk=round.pk, results_opened=False).update(results_opened=True)
+    if not round.is_closed():
+        return
+    if not round.results_opened:
+        Round.objects.filter(pk=round.pk).update(results_opened=True)
         round.results_opened = True
+    round_forget_addresses(round=round)
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    name: str
+    invited: int
+    answered: int
 
 
 @dataclass(frozen=True)
@@ -226,18 +273,41 @@ class RoundProgress:
     invited: int
     expected: int | None
     rate: float | None
+    by_link: int = 0
+    units: list[UnitProgress] = field(default_factory=list)
+
+    @property
+    def over_invited(self) -> bool:
+        """More answers than people invited or asked: visible, never hidden by capping the rate at 100 %."""
+        return self.rate is not None and self.rate > 1
 
 
 def round_progress(round: Round) -> RoundProgress:
-    """Submitted responses and the response rate: of the invitations sent, or of the number of people asked."""
-    responses = Response.objects.filter(round=round, submitted=True).count()
-    invited = Invitation.objects.filter(round=round).count()
-    base = invited or round.expected_respondents or 0
+    """Submitted responses and the response rate: of the invitations sent, or of the number of people asked. The
+    rate is never capped, so answers beyond the people asked stand out. Per unit: invited and answered (units come
+    from invitations, so a respondent cannot move into a unit); answers by shared link are counted apart."""
+    counts = dict(
+        Response.objects.filter(round=round, submitted=True)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    by_link = Response.objects.filter(round=round, submitted=True, via_link=True).count()
+    invited = dict(
+        Invitation.objects.filter(round=round).values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
+    )
+    responses = sum(counts.values())
+    invited_total = sum(invited.values())
+    base = invited_total + (round.expected_respondents or 0 if round.link_enabled else 0)
+    if not invited_total:
+        base = round.expected_respondents or 0
     return RoundProgress(
         responses=responses,
-        invited=invited,
+        invited=invited_total,
         expected=round.expected_respondents,
-        rate=min(responses / base, 1.0) if base else None,
+        rate=responses / base if base else None,
+        by_link=by_link,
+        units=[UnitProgress(u.name, invited.get(u.pk, 0), counts.get(u.pk, 0)) for u in round.units.all()],
     )
 
 
@@ -272,7 +342,19 @@ def parse_email_list(text: str) -> list[str]:
     return emails
 
 
-def _send_invitation(invitation: Invitation, token: str, reminder: bool) -> None:
+def invitation_allowed(organisation: Organisation, email: str) -> bool:
+    """Invitations go only to addresses in the organisation's registered e-mail domains (or a subdomain), or to an
+    address an operator has allowed with a reason: a leader cannot invent respondents at addresses of their own."""
+    domain = email.rsplit("@", 1)[-1].lower()
+    domains = set(EmailDomain.objects.filter(organisation=organisation).values_list("domain", flat=True))
+    if any(domain == d or domain.endswith("." + d) for d in domains):
+        return True
+    return EmailException.objects.filter(organisation=organisation, email=email.lower()).exists()
+
+
+def _deliver_invitation(invitation: Invitation, token: str, reminder: bool) -> None:
+    """Send straight through the delivery backend, not through the mail queue: a queued message would keep the
+    address and the personal link in the task table."""
     round = invitation.round
     url = _site_url(reverse("surveys:respond", kwargs={"token": token}))
     subject = (
@@ -285,25 +367,77 @@ def _send_invitation(invitation: Invitation, token: str, reminder: bool) -> None
         "linked to you, your e-mail address or this invitation.\n\nAnswer here (the link works once; you can save "
         "and continue later):\n%(url)s\n\nThe survey closes on %(closes)s."
     ) % {"organisation": round.organisation, "title": round.title, "url": url, "closes": round.closes_on.isoformat()}
-    send_mail(subject=subject, message=body, from_email=None, recipient_list=[invitation.email])
+    message = EmailMessage(subject=subject, body=body, to=[str(invitation.email)])
+    try:
+        get_connection(settings.EMAIL_DELIVERY_BACKEND).send_messages([message])
+    except Exception:
+        # The delivery error may quote the address; the task's stored traceback must not.
+        raise InvitationNotSent(invitation.pk) from None
+
+
+class InvitationNotSent(Exception):
+    def __init__(self, invitation_id: int) -> None:
+        super().__init__(f"Invitation {invitation_id} could not be delivered.")
+
+
+def invitation_send(*, invitation_id: int, reminder: bool = False) -> None:
+    """Make the invitation's personal link and send it (the task's only work). The token exists only here: it is
+    hashed into the invitation row and put in the message, and goes nowhere else."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update().select_related("round__organisation").filter(pk=invitation_id)
+        ).first()
+        if invitation is None or invitation.used or not invitation.email or invitation.round.is_closed():
+            return
+        token = new_secret()
+        invitation.token_hash = hash_secret(token)
+        if reminder:
+            invitation.reminders_sent += 1
+        invitation.save(update_fields=["token_hash", "reminders_sent"])
+        _deliver_invitation(invitation, token, reminder)
 
 
 @transaction.atomic
-def round_invite(*, actor: Any, round: Round, emails: Sequence[str]) -> InviteResult:
-    """Send a personal single-use link to each new address (mail leaves when the transaction commits)."""
+def round_invite(*, actor: Any, round: Round, emails: Sequence[str], unit: Unit | None = None) -> InviteResult:
+    """Invite each new address to the unit (when the round has units, one must be given). Addresses outside the
+    organisation's domains are refused, naming the first. The batch (who, how many, which unit) is recorded for
+    the organisation's leaders. The links are made and sent by a task that is given only each invitation's id."""
+    from .tasks import send_invitation
+
     require_leader(actor, round)
     if round.is_closed():
         raise SurveyError(_("The round is closed; nobody can be invited."), field="emails")
+    has_units = round.units.exists()
+    if unit is not None and unit.round_id != round.pk:
+        raise SurveyError(_("Choose one of the listed units."), field="unit")
+    if has_units and unit is None:
+        raise SurveyError(_("Choose the unit the people you invite belong to."), field="unit")
+    refused = [email for email in emails if not invitation_allowed(round.organisation, email)]
+    if refused:
+        raise SurveyError(
+            _(
+                "“%(address)s” is not in the organisation's registered e-mail domains. Invitations go only to "
+                "the organisation's own addresses; an operator can allow an exception."
+            )
+            % {"address": refused[0][:100]},
+            field="emails",
+        )
     existing = set(Invitation.objects.filter(round=round, email__in=emails).values_list("email", flat=True))
-    sent = 0
-    for email in emails:
-        if email in existing:
-            continue
-        token = new_secret()
-        invitation = Invitation.objects.create(round=round, email=email, token_hash=hash_secret(token))
-        _send_invitation(invitation, token, reminder=False)
-        sent += 1
-    return InviteResult(sent=sent, already_invited=len(existing))
+    created = [
+        Invitation.objects.create(round=round, unit=unit, email=email, token_hash=hash_secret(new_secret()))
+        for email in emails
+        if email not in existing
+    ]
+    if created:
+        InvitationBatch.objects.create(
+            round=round,
+            unit=unit,
+            invited_by=actor if getattr(actor, "is_authenticated", False) else None,
+            count=len(created),
+        )
+    for invitation in created:
+        transaction.on_commit(partial(send_invitation.enqueue, invitation.pk))
+    return InviteResult(sent=len(created), already_invited=len(existing))
 
 
 def round_request_reminders(*, actor: Any, round: Round) -> int:
@@ -313,7 +447,7 @@ def round_request_reminders(*, actor: Any, round: Round) -> int:
     require_leader(actor, round)
     if not round.is_open():
         raise SurveyError(_("Reminders can only be sent while the round is open."))
-    pending = Invitation.objects.filter(round=round, used=False).count()
+    pending = Invitation.objects.filter(round=round, used=False, email__isnull=False).count()
     if pending:
         transaction.on_commit(lambda: send_round_reminders.enqueue(round.pk))
     return pending
@@ -322,22 +456,38 @@ def round_request_reminders(*, actor: Any, round: Round) -> int:
 def round_send_reminders(*, round_id: int) -> int:
     """Send a reminder with a fresh link to every invitation not yet used (the old link stops working). Each
     reminder is its own transaction, so a failure leaves the others sent."""
-    round = Round.objects.select_related("organisation").get(pk=round_id)
+    round = Round.objects.get(pk=round_id)
     if not round.is_open():
         return 0
-    sent = 0
-    for pk in list(Invitation.objects.filter(round=round, used=False).values_list("pk", flat=True)):
-        with transaction.atomic():
-            invitation = Invitation.objects.select_for_update().select_related("round__organisation").get(pk=pk)
-            if invitation.used:
-                continue
-            token = new_secret()
-            invitation.token_hash = hash_secret(token)
-            invitation.reminders_sent += 1
-            invitation.save(update_fields=["token_hash", "reminders_sent"])
-            _send_invitation(invitation, token, reminder=True)
-            sent += 1
-    return sent
+    pending = list(Invitation.objects.filter(round=round, used=False, email__isnull=False).values_list("pk", flat=True))
+    for pk in pending:
+        invitation_send(invitation_id=pk, reminder=True)
+    return len(pending)
+
+
+def prune_mail_tasks() -> int:
+    """Delete the stored rows of finished survey-mail tasks (they hold only ids, but need not be kept)."""
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - another task backend keeps no rows
+        return 0
+    paths = [f"{__package__}.tasks.send_invitation", f"{__package__}.tasks.send_round_reminders"]
+    finished = DBTaskResult.objects.finished().filter(task_path__in=paths)
+    deleted, _per_model = finished.delete()
+    return int(deleted)
+
+
+def forget_closed_rounds(*, today: datetime.date | None = None) -> int:
+    """Erase the address lists of every round that has closed (by date or early). The number of rounds."""
+    today = today or timezone.localdate()
+    closed = Round.objects.filter(Q(closes_on__lt=today) | Q(closed_early=True)).filter(
+        Q(invitations__email__isnull=False)
+    )
+    rounds = list(closed.distinct())
+    for round in rounds:
+        round_forget_addresses(round=round)
+    LinkTicket.objects.filter(Q(round__closes_on__lt=today) | Q(round__closed_early=True)).delete()
+    return len(rounds)
 
 
 # Answering
@@ -371,8 +521,17 @@ def resolve_token(token: str) -> Access:
     round = Round.objects.select_related("organisation", "version").filter(link_token=token).first()
     if round is None:
         raise SurveyError(_("This survey link is not valid. Check that you copied the whole link."), unknown=True)
+    if not round.link_enabled:
+        raise SurveyError(_("This survey is answered through personal invitations only."))
     _require_open(round)
     return Access(round=round)
+
+
+def link_ticket_issue(*, round: Round) -> str:
+    """A one-time ticket for one answer by the shared link (drawn when the link's page or survey is fetched)."""
+    ticket = new_secret()
+    LinkTicket.objects.create(round=round, ticket_hash=hash_secret(ticket))
+    return ticket
 
 
 def resolve_resume(secret: str) -> Access:
@@ -392,6 +551,8 @@ def resolve_resume(secret: str) -> Access:
 
 
 def _require_open(round: Round) -> None:
+    if round.frozen:
+        raise SurveyError(_("The survey is closed; answers can no longer be given."))
     today = timezone.localdate()
     if today < round.opens_on:
         raise SurveyError(
@@ -507,22 +668,56 @@ class SaveResult:
 
 
 def response_save(
-    *, access: Access, data: Mapping[str, Any], unit_id: int | None, submit: bool, resume_secret: str | None = None
+    *,
+    access: Access,
+    data: Mapping[str, Any],
+    submit: bool,
+    resume_secret: str | None = None,
+    ticket: str | None = None,
+    unit_id: int | None = None,
 ) -> SaveResult:
     """Save (and optionally submit) answers. Validation happens before anything is written, so a refusal stores
     nothing. The first save of an invitation marks it used; a draft keeps only the hash of its resume secret,
-    which is dropped on submission. Nothing written here holds a time of day, the invitation, or the user."""
+    which is dropped on submission. Nothing written here holds a time of day, the invitation, or the user.
+
+    The unit comes from the invitation, never from the respondent (``unit_id`` is refused: choosing a unit is how
+    a leader would pad a small unit with made-up answers). An answer by the shared link has no unit, spends a
+    one-time ticket, and is refused once the round's cap of link answers is reached."""
     round = access.round
+    if unit_id is not None:
+        raise SurveyError(
+            _("The unit cannot be chosen: it follows from the invitation, and answers by shared link have none."),
+            field="unit",
+        )
     items = list(round.version.items.all())
     parsed = parse_answers(items, data, complete=submit)
-    unit = None
-    if unit_id is not None:
-        unit = Unit.objects.filter(round=round, pk=unit_id).first()
-        if unit is None:
-            raise SurveyError(_("Choose one of the listed units."), field="unit")
+    by_link = access.invitation is None and access.draft is None
+    if by_link and (not ticket or len(ticket) > 100):
+        raise SurveyError(
+            _("Open the survey link again to get a fresh answer form (the ticket is missing)."), field="ticket"
+        )
+    if access.invitation is not None:
+        unit_pk = access.invitation.unit_id
+    elif access.draft is not None:
+        unit_pk = access.draft.unit_id
+    else:
+        unit_pk = None
     with transaction.atomic():
-        # Read again (without a lock: concurrent respondents must not queue on the round) in case it just closed.
-        _require_open(Round.objects.get(pk=round.pk))
+        if by_link:
+            # The cap must hold under concurrent link answers: they queue on the round (invitations do not).
+            current = Round.objects.select_for_update().get(pk=round.pk)
+            _require_open(current)
+            spent, _per_model = LinkTicket.objects.filter(round=round, ticket_hash=hash_secret(str(ticket))).delete()
+            if not spent:
+                raise SurveyError(
+                    _("This answer form has already been used or has expired. Open the survey link again."),
+                    field="ticket",
+                )
+            if Response.objects.filter(round=round, via_link=True).count() >= current.link_cap:
+                raise SurveyError(_("The survey takes no more answers by this link."))
+        else:
+            # Read again (without a lock: concurrent respondents must not queue on the round) in case it closed.
+            _require_open(Round.objects.get(pk=round.pk))
         if access.invitation is not None:
             invitation = Invitation.objects.select_for_update().get(pk=access.invitation.pk)
             if invitation.used:
@@ -535,7 +730,7 @@ def response_save(
                 raise SurveyError(_("These answers have already been submitted."))
             Answer.objects.filter(response=response).delete()
         else:
-            response = Response(round=round)
+            response = Response(round=round, via_link=by_link)
         secret = None
         if submit:
             response.submitted = True
@@ -543,7 +738,7 @@ def response_save(
         else:
             secret = resume_secret or new_secret()
             response.resume_hash = hash_secret(secret)
-        response.unit = unit
+        response.unit_id = unit_pk
         response.saved_on = timezone.localdate()
         response.save()
         Answer.objects.bulk_create(
@@ -587,3 +782,19 @@ def discard_stale_drafts(*, today: datetime.date | None = None) -> int:
     stale = Response.objects.filter(submitted=False).filter(Q(round__closes_on__lt=today) | Q(round__closed_early=True))
     _total, per_model = stale.delete()
     return int(per_model.get(Response._meta.label, 0))
+
+
+@dataclass(frozen=True)
+class Housekeeping:
+    drafts: int
+    rounds_forgotten: int
+    tasks_pruned: int
+
+
+def survey_housekeeping(*, today: datetime.date | None = None) -> Housekeeping:
+    """The daily job: discard stale drafts, erase closed rounds' addresses, prune finished survey-mail tasks."""
+    return Housekeeping(
+        drafts=discard_stale_drafts(today=today),
+        rounds_forgotten=forget_closed_rounds(today=today),
+        tasks_pruned=prune_mail_tasks(),
+    )

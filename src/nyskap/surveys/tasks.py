@@ -1,10 +1,20 @@
-"""Background work of the survey engine. Tasks are thin: they call a service."""
+"""Background work of the survey engine. Tasks are thin: they call a service.
+
+Mail tasks are given ids only: the task table keeps a task's arguments and result, so a personal link or an
+address passed in would stay there for an operator to read (ADR 0006). Their rows are pruned daily.
+"""
 
 from __future__ import annotations
 
 from django.tasks import task
 
 from . import services
+
+
+@task()
+def send_invitation(invitation_id: int) -> None:
+    """Make the invitation's personal link and send it. Returns nothing, so the result stores nothing."""
+    services.invitation_send(invitation_id=invitation_id)
 
 
 @task()
@@ -15,5 +25,5 @@ def send_round_reminders(round_id: int) -> int:
 
 @task()
 def discard_stale_drafts() -> int:
-    """Delete unsubmitted drafts of closed rounds."""
-    return services.discard_stale_drafts()
+    """Delete unsubmitted drafts of closed rounds, erase closed rounds' address lists, prune survey-mail tasks."""
+    return services.survey_housekeeping().drafts

@@ -23,9 +23,9 @@ from nyskap.accounts.models import Membership, Role
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
 
-from . import registry, services
+from . import registry, services, throttle
 from .forms import AnswerForm, InviteForm, RoundForm
-from .models import Round
+from .models import EmailDomain, InvitationBatch, Round, Unit
 from .services import Access, SurveyError
 
 
@@ -78,6 +78,9 @@ def round_create(request: HttpRequest, org_slug: str) -> HttpResponse:
                     expected_respondents=data["expected_respondents"],
                     share_in_benchmarks=data["share_in_benchmarks"],
                     units=data["units"].splitlines(),
+                    link_enabled=data["link_enabled"],
+                    link_threshold=data["link_threshold"] or services.DEFAULT_LINK_THRESHOLD,
+                    link_cap=data["link_cap"] or services.DEFAULT_LINK_CAP,
                 ),
             )
         except SurveyError as error:
@@ -92,7 +95,7 @@ def round_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round = _led_round(request, pk)
-    return _render_detail(request, round, InviteForm())
+    return _render_detail(request, round, InviteForm(round=round))
 
 
 def _render_detail(request: HttpRequest, round: Round, invite_form: InviteForm, status: int = 200) -> HttpResponse:
@@ -102,10 +105,16 @@ def _render_detail(request: HttpRequest, round: Round, invite_form: InviteForm, 
         "progress": progress,
         "rate_percent": round_percent(progress.rate),
         "invite_form": invite_form,
-        "shared_link": request.build_absolute_uri(reverse("surveys:respond", kwargs={"token": round.link_token})),
+        "shared_link": request.build_absolute_uri(reverse("surveys:respond", kwargs={"token": round.link_token}))
+        if round.link_enabled
+        else None,
         "units": list(round.units.all()),
         "results_url": registry.results_url(round),
-        "can_reopen": round.closed_early and not round.is_closed_for_good() and not round.results_opened,
+        "can_reopen": round.closed_early and not round.is_closed_for_good() and not round.frozen,
+        "batches": InvitationBatch.objects.filter(round=round).select_related("unit", "invited_by")[:200],
+        "email_domains": ", ".join(
+            EmailDomain.objects.filter(organisation=round.organisation).values_list("domain", flat=True)
+        ),
     }
     if getattr(request, "htmx", None) and request.GET.get("fragment") == "progress":
         return render(request, "surveys/_progress.html", context)
@@ -120,13 +129,16 @@ def round_percent(rate: float | None) -> int | None:
 @require_POST
 def round_invite(request: HttpRequest, pk: int) -> HttpResponse:
     round = _led_round(request, pk)
-    form = InviteForm(request.POST)
+    form = InviteForm(request.POST, round=round)
     if form.is_valid():
+        unit = None
+        if form.cleaned_data.get("unit"):
+            unit = Unit.objects.filter(round=round, pk=form.cleaned_data["unit"]).first()
         try:
             emails = services.parse_email_list(form.cleaned_data["emails"])
-            result = services.round_invite(actor=request.user, round=round, emails=emails)
+            result = services.round_invite(actor=request.user, round=round, emails=emails, unit=unit)
         except SurveyError as error:
-            form.add_error("emails", error.message)
+            form.add_error(error.field if error.field in form.fields else "emails", error.message)
         else:
             messages.success(
                 request,
@@ -175,23 +187,40 @@ def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
 # Answering
 
 
+def _by_link(access: Access) -> bool:
+    return access.invitation is None and access.draft is None
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    message = _("Too many answers from this device in a short time. Wait a few minutes and try again.")
+    return render(request, "surveys/link_refused.html", {"message": message}, status=429)
+
+
 def _answer_page(
     request: HttpRequest, access: Access, action_url: str, resume_secret: str | None, initial: dict | None = None
 ) -> HttpResponse:
     round = access.round
     items = list(round.version.items.select_related("dimension").order_by("order"))
+    by_link = _by_link(access)
     if request.method == "POST":
+        if by_link and not throttle.link_allowed(request, round_id=round.pk, action="answer"):
+            return _too_many(request)
         form = AnswerForm(request.POST, round=round, items=items)
         submit = request.POST.get("action") == "submit"
         try:
             result = services.response_save(
                 access=access,
                 data=form.answer_data(),
-                unit_id=form.unit_id(),
                 submit=submit,
                 resume_secret=resume_secret,
+                ticket=form.ticket(),
             )
         except SurveyError as error:
+            if by_link:
+                # A fresh ticket, in case this one was spent; the respondent's other input is kept.
+                form = AnswerForm(
+                    request.POST, round=round, items=items, ticket=services.link_ticket_issue(round=round)
+                )
             form.full_clean()
             form._errors = ErrorDict()  # type: ignore[attr-defined]
             form.cleaned_data = {}
@@ -204,7 +233,12 @@ def _answer_page(
             return redirect("surveys:thanks")
         resume_url = request.build_absolute_uri(reverse("surveys:resume", kwargs={"secret": result.resume_secret}))
         return render(request, "surveys/saved.html", {"round": round, "resume_url": resume_url})
-    form = AnswerForm(initial=initial or {}, round=round, items=items)
+    ticket = None
+    if by_link:
+        if not throttle.link_allowed(request, round_id=round.pk, action="ticket"):
+            return _too_many(request)
+        ticket = services.link_ticket_issue(round=round)
+    form = AnswerForm(initial=initial or {}, round=round, items=items, ticket=ticket)
     return _render_answer(request, round, form, action_url)
 
 
@@ -241,8 +275,6 @@ def resume(request: HttpRequest, secret: str) -> HttpResponse:
             request, "surveys/link_refused.html", {"message": error.message}, status=404 if error.unknown else 410
         )
     initial = services.draft_answers(access.draft) if access.draft else {}
-    if access.draft and access.draft.unit_id:
-        initial["unit"] = str(access.draft.unit_id)
     return _answer_page(
         request, access, reverse("surveys:resume", kwargs={"secret": secret}), resume_secret=secret, initial=initial
     )

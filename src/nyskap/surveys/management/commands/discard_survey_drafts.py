@@ -4,11 +4,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from nyskap.surveys.services import discard_stale_drafts
+from nyskap.surveys.services import survey_housekeeping
 
 
 class Command(BaseCommand):
-    help = "Delete unsubmitted survey drafts of closed rounds (run daily, e.g. from cron)."
+    help = (
+        "Daily survey housekeeping (e.g. from cron): delete unsubmitted drafts of closed rounds, erase the address "
+        "lists of closed rounds and prune finished survey-mail tasks."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"Drafts deleted: {discard_stale_drafts()}.")
+        done = survey_housekeeping()
+        self.stdout.write(
+            f"Drafts deleted: {done.drafts}. Address lists erased: {done.rounds_forgotten}. "
+            f"Mail tasks pruned: {done.tasks_pruned}."
+        )
