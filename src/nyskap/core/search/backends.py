@@ -113,15 +113,15 @@ def lookup(
     *,
     content_type_id: int,
     every: Sequence[Expression] | None,
-    some: Sequence[Expression] | None,
+    some: Sequence[Sequence[Expression]] = (),
     complete_below: int,
     flags: Sequence[Expression],
     within: tuple[str, Sequence[Any]] | None,
     limit: int,
 ) -> list[Row]:
     """Documents with every expression of `every` (at most `limit`) and, only when those are fewer than
-    `complete_below`, documents with any expression of `some` (at most `limit` more): one statement, whatever the
-    number of hits. Unordered; each with one flag per expression in `flags`.
+    `complete_below`, documents with any expression of each list in `some` (at most `limit` more for each): one
+    statement, whatever the number of hits. Unordered; each with one flag per expression in `flags`.
 
     `within` is the compiled SQL of a subquery of allowed object ids (the caller's visibility filter), applied
     before the limit so invisible objects never take up candidate places.
@@ -155,15 +155,15 @@ def lookup(
         parts.append(f"every AS ({sql})")
         names.append("every")
         params += values
-    if some:
-        sql, values = match(some, False)
+    for number, alternatives in enumerate(some):
+        sql, values = match(alternatives, False)
         if every:
             # Only when the documents with every word are too few to fill a page; the database evaluates the
             # count once, and skips the lookup altogether when it is enough.
             sql = f"SELECT id FROM ({sql}) s WHERE (SELECT count(*) FROM every) < %s"  # noqa: S608
             values = [*values, complete_below]
-        parts.append(f"anyof AS ({sql})")
-        names.append("anyof")
+        parts.append(f"anyof{number} AS ({sql})")
+        names.append(f"anyof{number}")
         params += values
     if not parts:
         return []

@@ -10,8 +10,8 @@ How a query is answered, identically on both databases:
    (the vocabulary table), which also gives the "did you mean" suggestion; "helse" is never corrected into "helst",
    since it matches.
 4. The documents with all words are looked up (at most `candidates`) and, in the same statement and only when they
-   are fewer than `complete_below` (a page), documents with only some of the words, looked up among the documents
-   with the rarer words. Each comes with flags per word: in the title and need; as a whole word; strong (a word,
+   are fewer than `complete_below` (a page), documents with only some of the words: up to `candidates` with any
+   word and up to as many more with a rarer word, so common words cannot crowd the rarer ones out. Each comes with flags per word: in the title and need; as a whole word; strong (a word,
    also as a part of an indexed compound, or all parts of the query's compound); at all (also a single part); and
    one flag for "some word in the title and need" (each distinct expression is asked for once).
 5. Hits are ordered by: all words before some words; then the sum over matched words of their IDF weight
@@ -252,6 +252,9 @@ def run_search(
             )
             new_counts = dict(zip([group.source for group in changed], recount, strict=False))
             counts = [new_counts.get(group.source, old) for group, old in zip(groups, counts, strict=True)]
+            strong_counts = [
+                new_counts.get(group.source, old) for group, old in zip(groups, strong_counts, strict=True)
+            ]
             word_counts = dict(zip(candidates_words, recount[len(changed) :], strict=True))
             for typed, words in found.items():
                 best = max(words, key=lambda word: (word_counts.get(word, 0), [-ord(c) for c in word]))
@@ -273,10 +276,15 @@ def run_search(
     # word is found nowhere, or "any word" is asked for), the documents with some of them, looked up among those
     # with the rarer words so a common word ("kommune") cannot fill the lookup. One statement either way.
     every = [group.matching() for group in live_groups] if every_word and not match_any else None
-    some = None
+    some: list[list[Expression]] = []
     if match_any or len(live_groups) > 1 or not every_word:
-        rare = [group for group, number in live if number < DF_CAP] or live_groups
-        some = [group.matching() for group in rare]
+        # Candidates: documents with any word; and, so that common words cannot fill that lookup on a large
+        # library, also those with a rarer word, as a word or by all its parts ("sosialhjelp", not any "hjelp").
+        some.append([group.matching() for group in live_groups])
+        strong_of = dict(zip([group.source for group in groups], strong_counts, strict=True))
+        rare = [group.strong() for group in live_groups if 0 < strong_of[group.source] < DF_CAP]
+        if rare and len(rare) < len(live_groups):
+            some.append(rare)
     rows = backends.lookup(
         connection,
         content_type_id=content_type_id,
