@@ -71,6 +71,18 @@ def write_many(connection: BaseDatabaseWrapper, documents: Sequence[SearchDocume
             )
 
 
+def optimise(connection: BaseDatabaseWrapper) -> None:
+    """After a bulk load: merge SQLite's FTS5 segments into one b-tree and refresh the planner's statistics on both
+    databases (PostgreSQL's `ANALYZE` of the index table)."""
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {table}")
+        else:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")  # noqa: S608
+            cursor.execute("ANALYZE")
+
+
 def _stemmed(document: SearchDocument) -> tuple[str, str, str]:
     return index_stems(document.text_a), index_stems(document.text_b), index_stems(document.text_c)
 

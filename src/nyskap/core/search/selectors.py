@@ -11,9 +11,10 @@ How a query is answered, identically on both databases:
    since it matches.
 4. The documents with all words are looked up (at most `candidates`) and, in the same statement and only when they
    are fewer than `complete_below` (a page), documents with only some of the words: up to `candidates` with any
-   word and up to as many more with a rarer word, so common words cannot crowd the rarer ones out. Each comes with flags per word: in the title and need; as a whole word; strong (a word,
-   also as a part of an indexed compound, or all parts of the query's compound); at all (also a single part); and
-   one flag for "some word in the title and need" (each distinct expression is asked for once).
+   word and up to as many more with a rarer word, so common words cannot crowd the rarer ones out. Each comes with
+   flags per word: as a whole word; strong (a word, also as a part of an indexed compound, or all parts of the
+   query's compound); at all (also a single part); and one flag for "some word in the title and need" (each
+   distinct expression is asked for once).
 5. Hits are ordered by: all words before some words; then the sum over matched words of their IDF weight
    (`log(1 + DF_CAP / df)`), a compound-part match counting `PART_WEIGHT`, a single part `PIECE_WEIGHT`; then
    those with a word in the title and need; then the object id. All of it is computed here from the

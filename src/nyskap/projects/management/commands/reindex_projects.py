@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
+from nyskap.core.search import backends
 from nyskap.projects.models import Project
 from nyskap.projects.search import index_projects
 
@@ -15,4 +17,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = index_projects(Project.objects.all())
+        backends.optimise(connection)
         self.stdout.write(f"Re-indexed {count} projects.")
