@@ -235,62 +235,60 @@ def facets_for_ids(ids: list[int]) -> HitFacets:
     adoption = quote(Adoption._meta.db_table)
     id_sql, id_param = _id_list(ids)
     text = "TEXT" if connection.vendor == "sqlite" else "VARCHAR"
-    # Table names come from model metadata; the only value is the id list parameter.
+    # Table names come from model metadata; the only value is the id list parameter. Each part counts one facet
+    # (a project once per value, however many owners share it); the database returns a hundred rows, not thousands.
     sql = f"""
-        WITH ids AS ({id_sql})
-        SELECT 'p', p.id, p.phase, p.sector, p.degree, p.novelty FROM {project} p JOIN ids ON p.id = ids.id
-        UNION ALL SELECT 't', t.project_id, CAST(t.innovationtype_id AS {text}), NULL, NULL, NULL
-            FROM {types} t JOIN ids ON t.project_id = ids.id
-        UNION ALL SELECT 'g', g.project_id, CAST(g.sustainabledevelopmentgoal_id AS {text}), NULL, NULL, NULL
-            FROM {goals} g JOIN ids ON g.project_id = ids.id
-        UNION ALL SELECT 'e', e.project_id, CAST(e.lifeevent_id AS {text}), NULL, NULL, NULL
-            FROM {events} e JOIN ids ON e.project_id = ids.id
-        UNION ALL SELECT 'o', w.project_id, c.number, o.kind, o.size_band, CAST(o.centrality_class AS {text})
+        WITH ids AS ({id_sql}),
+        owner_values AS (
+            SELECT DISTINCT w.project_id, c.number AS county, o.kind, o.size_band,
+                CAST(o.centrality_class AS {text}) AS centrality
             FROM {owners} w JOIN ids ON w.project_id = ids.id
             JOIN {organisation} o ON o.id = w.organisation_id LEFT JOIN {county} c ON c.id = o.county_id
-        UNION ALL SELECT 'a', a.source_project_id, NULL, NULL, NULL, NULL
+        )
+        SELECT 'phase', p.phase, COUNT(*) FROM {project} p JOIN ids ON p.id = ids.id GROUP BY p.phase
+        UNION ALL SELECT 'sector', p.sector, COUNT(*) FROM {project} p JOIN ids ON p.id = ids.id GROUP BY p.sector
+        UNION ALL SELECT 'degree', p.degree, COUNT(*) FROM {project} p JOIN ids ON p.id = ids.id GROUP BY p.degree
+        UNION ALL SELECT 'novelty', p.novelty, COUNT(*) FROM {project} p JOIN ids ON p.id = ids.id GROUP BY p.novelty
+        UNION ALL SELECT 'innovation_types', CAST(t.innovationtype_id AS {text}), COUNT(*)
+            FROM {types} t JOIN ids ON t.project_id = ids.id GROUP BY t.innovationtype_id
+        UNION ALL SELECT 'sdgs', CAST(g.sustainabledevelopmentgoal_id AS {text}), COUNT(*)
+            FROM {goals} g JOIN ids ON g.project_id = ids.id GROUP BY g.sustainabledevelopmentgoal_id
+        UNION ALL SELECT 'life_events', CAST(e.lifeevent_id AS {text}), COUNT(*)
+            FROM {events} e JOIN ids ON e.project_id = ids.id GROUP BY e.lifeevent_id
+        UNION ALL SELECT 'county', county, COUNT(DISTINCT project_id) FROM owner_values GROUP BY county
+        UNION ALL SELECT 'organisation_kind', kind, COUNT(DISTINCT project_id) FROM owner_values GROUP BY kind
+        UNION ALL SELECT 'size_band', size_band, COUNT(DISTINCT project_id) FROM owner_values GROUP BY size_band
+        UNION ALL SELECT 'centrality', centrality, COUNT(DISTINCT project_id) FROM owner_values GROUP BY centrality
+        UNION ALL SELECT 'adoptions', CAST(COUNT(DISTINCT a.source_project_id) AS {text}), COUNT(*)
             FROM {adoption} a JOIN ids ON a.source_project_id = ids.id
     """  # noqa: S608
-    counts: dict[str, Counter[Any]] = {name: Counter() for name in HIT_FACETS}
-    novelty: Counter[str] = Counter()
-    projects = 0
-    adoptions: list[int] = []
-    seen: set[tuple[str, Any, int]] = set()
+    counts: dict[str, dict[Any, int]] = {name: {} for name in HIT_FACETS}
+    novelty: dict[str, int] = {}
+    adoptions = adopted_projects = 0
     with connection.cursor() as cursor:
         cursor.execute(sql, [id_param])
         rows = cursor.fetchall()
-    for tag, project_id, first, second, third, fourth in rows:
-        if tag == "p":
-            projects += 1
-            for name, value in (("phase", first), ("sector", second), ("degree", third), ("novelty", fourth)):
-                if value:
-                    counts[name][value] += 1
-            novelty[fourth] += 1
-        elif tag in M2M_TAGS:
-            name, convert = M2M_TAGS[tag]
-            counts[name][convert(first)] += 1
-        elif tag == "o":
-            values = (("county", first), ("organisation_kind", second), ("size_band", third))
-            centrality = ("centrality", int(fourth) if fourth not in (None, "") else None)
-            for name, value in (*values, centrality):
-                if value not in (None, "") and (name, value, project_id) not in seen:
-                    seen.add((name, value, project_id))  # a project counts once per value, however many owners
-                    counts[name][value] += 1
-        else:
-            adoptions.append(project_id)
+    for facet, value, number in rows:
+        if facet == "adoptions":
+            adoptions, adopted_projects = int(number), int(value)
+        elif facet == "novelty":
+            novelty[value] = int(number)
+        if facet in counts and value not in (None, ""):
+            counts[facet][CONVERT.get(facet, str)(value)] = int(number)
+    projects = sum(counts["phase"].values())
     shares = novelty_shares(
-        first_of_its_kind=novelty[Novelty.FIRST_OF_ITS_KIND],
-        inspired_adapted=novelty[Novelty.INSPIRED_ADAPTED],
-        copied=novelty[Novelty.COPIED],
+        first_of_its_kind=novelty.get(Novelty.FIRST_OF_ITS_KIND, 0),
+        inspired_adapted=novelty.get(Novelty.INSPIRED_ADAPTED, 0),
+        copied=novelty.get(Novelty.COPIED, 0),
     )
     spread = SpreadStatistics(
         projects=projects,
         novelty_unknown=projects - shares.known,
         shares=shares,
-        adoptions=len(adoptions),
-        adopted_projects=len(set(adoptions)),
+        adoptions=adoptions,
+        adopted_projects=adopted_projects,
     )
-    return HitFacets(counts={name: dict(counter) for name, counter in counts.items()}, spread=spread)
+    return HitFacets(counts=counts, spread=spread)
 
 
 HIT_FACETS = (
@@ -306,4 +304,5 @@ HIT_FACETS = (
     "size_band",
     "centrality",
 )
-M2M_TAGS: dict[str, tuple[str, Any]] = {"t": ("innovation_types", str), "g": ("sdgs", int), "e": ("life_events", str)}
+# Facet values the page compares with its choices as numbers.
+CONVERT: dict[str, Any] = {"sdgs": int, "centrality": int}
