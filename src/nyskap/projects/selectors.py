@@ -238,29 +238,32 @@ def facets_for_ids(ids: list[int]) -> HitFacets:
     # Table names come from model metadata; the only value is the id list parameter. Each part counts one facet
     # (a project once per value, however many owners share it); the database returns a hundred rows, not thousands.
     sql = f"""
-        WITH ids AS ({id_sql}),
-        owner_values AS (
+        WITH ids AS MATERIALIZED ({id_sql}),
+        owner_values AS MATERIALIZED (
             SELECT DISTINCT w.project_id, c.number AS county, o.kind, o.size_band,
                 CAST(o.centrality_class AS {text}) AS centrality
-            FROM {owners} w JOIN ids ON w.project_id = ids.id
-            JOIN {organisation} o ON o.id = w.organisation_id LEFT JOIN {county} c ON c.id = o.county_id
+            FROM {owners} w JOIN {organisation} o ON o.id = w.organisation_id LEFT JOIN {county} c ON c.id = o.county_id
+            WHERE w.project_id IN (SELECT id FROM ids)
+        ),
+        hits AS MATERIALIZED (
+            SELECT p.phase, p.sector, p.degree, p.novelty FROM {project} p WHERE p.id IN (SELECT id FROM ids)
         )
-        SELECT 'phase', p.phase, COUNT(*) FROM {project} p JOIN ids ON p.id = ids.id GROUP BY p.phase
-        UNION ALL SELECT 'sector', p.sector, COUNT(*) FROM {project} p JOIN ids ON p.id = ids.id GROUP BY p.sector
-        UNION ALL SELECT 'degree', p.degree, COUNT(*) FROM {project} p JOIN ids ON p.id = ids.id GROUP BY p.degree
-        UNION ALL SELECT 'novelty', p.novelty, COUNT(*) FROM {project} p JOIN ids ON p.id = ids.id GROUP BY p.novelty
+        SELECT 'phase', phase, COUNT(*) FROM hits GROUP BY phase
+        UNION ALL SELECT 'sector', sector, COUNT(*) FROM hits GROUP BY sector
+        UNION ALL SELECT 'degree', degree, COUNT(*) FROM hits GROUP BY degree
+        UNION ALL SELECT 'novelty', novelty, COUNT(*) FROM hits GROUP BY novelty
         UNION ALL SELECT 'innovation_types', CAST(t.innovationtype_id AS {text}), COUNT(*)
-            FROM {types} t JOIN ids ON t.project_id = ids.id GROUP BY t.innovationtype_id
+            FROM {types} t WHERE t.project_id IN (SELECT id FROM ids) GROUP BY t.innovationtype_id
         UNION ALL SELECT 'sdgs', CAST(g.sustainabledevelopmentgoal_id AS {text}), COUNT(*)
-            FROM {goals} g JOIN ids ON g.project_id = ids.id GROUP BY g.sustainabledevelopmentgoal_id
+            FROM {goals} g WHERE g.project_id IN (SELECT id FROM ids) GROUP BY g.sustainabledevelopmentgoal_id
         UNION ALL SELECT 'life_events', CAST(e.lifeevent_id AS {text}), COUNT(*)
-            FROM {events} e JOIN ids ON e.project_id = ids.id GROUP BY e.lifeevent_id
+            FROM {events} e WHERE e.project_id IN (SELECT id FROM ids) GROUP BY e.lifeevent_id
         UNION ALL SELECT 'county', county, COUNT(DISTINCT project_id) FROM owner_values GROUP BY county
         UNION ALL SELECT 'organisation_kind', kind, COUNT(DISTINCT project_id) FROM owner_values GROUP BY kind
         UNION ALL SELECT 'size_band', size_band, COUNT(DISTINCT project_id) FROM owner_values GROUP BY size_band
         UNION ALL SELECT 'centrality', centrality, COUNT(DISTINCT project_id) FROM owner_values GROUP BY centrality
         UNION ALL SELECT 'adoptions', CAST(COUNT(DISTINCT a.source_project_id) AS {text}), COUNT(*)
-            FROM {adoption} a JOIN ids ON a.source_project_id = ids.id
+            FROM {adoption} a WHERE a.source_project_id IN (SELECT id FROM ids)
     """  # noqa: S608
     counts: dict[str, dict[Any, int]] = {name: {} for name in HIT_FACETS}
     novelty: dict[str, int] = {}
