@@ -299,3 +299,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Survey anonymity (ADR 0006): answers and answer forms per client and round through a shared link, per window; the
+# organisations a published national or comparison group of the culture measurement needs.
+SURVEY_LINK_ANSWERS_PER_WINDOW = env_int("SURVEY_LINK_ANSWERS_PER_WINDOW", 10, minimum=1)
+SURVEY_LINK_TICKETS_PER_WINDOW = env_int("SURVEY_LINK_TICKETS_PER_WINDOW", 30, minimum=1)
+SURVEY_LINK_WINDOW_SECONDS = env_int("SURVEY_LINK_WINDOW_SECONDS", 600, minimum=1)
+CULTURE_MIN_ORGANISATIONS = env_int("CULTURE_MIN_ORGANISATIONS", 5, minimum=3)
