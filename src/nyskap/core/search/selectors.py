@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connections, models, router
 from django.db.models import Case, FloatField, IntegerField, Min, Value, When
@@ -59,8 +59,9 @@ DEFAULT_LIMIT = 50
 MAX_ANY_WORDS = 30
 # All-words hits fewer than this (a page of results) are completed with some-words hits.
 COMPLETE_BELOW = 20
-# Document frequencies are counted up to this; a word in more documents than this counts as common.
-DF_CAP = 1000
+# Document frequencies are counted up to this; a word in more documents than this counts as common. Counting costs
+# one index lookup per word and a visit to at most this many rows, so it is kept well below the candidate cap.
+DF_CAP = 300
 # A word found only as a part of a compound, or as all parts of the query's compound, counts this much of a
 # whole-word match; a single part of the query's compound counts PIECE_WEIGHT.
 PART_WEIGHT = 0.5
@@ -70,8 +71,9 @@ ALL = "all"
 SOME = "some"
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
+    """One hit (a named tuple: a search makes up to a thousand of them per request)."""
+
     object_id: int
     score: float
     # ALL when every word of the query matched, SOME when only some did (then `missing` names the others).
