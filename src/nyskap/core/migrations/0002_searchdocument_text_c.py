@@ -14,7 +14,7 @@ def rebuild(apps, schema_editor):
     # The re-index uses the search package's own code (the decompounder and the backends' writers), so that a
     # migrated index is exactly what a fresh index of the same texts would be.
     from nyskap.core.search import backends
-    from nyskap.core.search.services import compound_parts
+    from nyskap.core.search.services import bump_index_version, compound_parts
 
     connection = schema_editor.connection
     if connection.vendor == "sqlite":
@@ -26,6 +26,7 @@ def rebuild(apps, schema_editor):
     SearchDocument.objects.using(connection.alias).bulk_update(documents, ["text_c"], batch_size=1000)
     for start in range(0, len(documents), 1000):
         backends.write_many(connection, documents[start : start + 1000])
+    bump_index_version()  # statistics counted on the index without compound parts are stale
 
 
 def _recreate(schema_editor, columns):

@@ -5,7 +5,8 @@ How a query is answered, identically on both databases:
 
 1. Its words are parsed (`text.parse_query`): stop and question words dropped, each word expanded with its
    bokmål/nynorsk forms and synonyms (`data/synonyms.txt`) and, for a compound, its parts (`compounds.split`).
-2. One statement counts, per word, how many documents it matches (up to `DF_CAP`): its document frequency.
+2. One statement counts, per word, how many documents it matches (up to `DF_CAP`): its document frequency. These
+   are index statistics, kept in the shared cache until the index changes (`document_frequencies`).
 3. A word that matches nothing and looks misspelt (five letters or more) is corrected to known words one typo away
    (the vocabulary table), which also gives the "did you mean" suggestion; "helse" is never corrected into "helst",
    since it matches.
@@ -29,11 +30,13 @@ lookup, so visibility is applied in the database before the candidate cap, never
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from django.core.cache import cache
 from django.db import connections, models, router
 from django.db.models import Case, FloatField, IntegerField, Min, Value, When
 
@@ -196,6 +199,37 @@ def _corrections(
     return corrected, found
 
 
+# Document frequencies are index statistics: kept in the shared cache per expression until the index changes, so a
+# common word is counted once, not in every search that contains it. The query's own results are never cached here.
+FREQUENCY_SECONDS = 3600
+
+
+def document_frequencies(connection: Any, content_type_id: int, expressions: Sequence[Expression]) -> list[int]:
+    """How many documents match each expression (up to `DF_CAP`): from the cache where the index has not changed
+    since they were counted, the rest counted in one statement."""
+    from .services import index_version
+
+    version = index_version()
+    keys = [
+        "search:df:"
+        + hashlib.sha256(f"{connection.alias}|{content_type_id}|{version}|{expression!r}".encode()).hexdigest()
+        for expression in expressions
+    ]
+    known = cache.get_many(keys)
+    missing = [index for index, key in enumerate(keys) if key not in known]
+    if missing:
+        counted = backends.frequencies(
+            connection,
+            content_type_id=content_type_id,
+            expressions=[expressions[index] for index in missing],
+            cap=DF_CAP,
+        )
+        fresh = {keys[index]: number for index, number in zip(missing, counted, strict=True)}
+        cache.set_many(fresh, FREQUENCY_SECONDS)
+        known.update(fresh)
+    return [int(known[key]) for key in keys]
+
+
 def run_search(
     source: type[models.Model] | models.QuerySet,
     query: str,
@@ -234,9 +268,7 @@ def run_search(
     # is everywhere.
     with_pieces = [index for index, group in enumerate(groups) if group.pieces]
     expressions = [group.strong() for group in groups] + [groups[index].matching() for index in with_pieces]
-    found_counts = backends.frequencies(
-        connection, content_type_id=content_type_id, expressions=expressions, cap=DF_CAP
-    )
+    found_counts = document_frequencies(connection, content_type_id, expressions)
     strong_counts = found_counts[: len(groups)]
     counts = list(strong_counts)
     for index, number in zip(with_pieces, found_counts[len(groups) :], strict=True):
@@ -247,11 +279,10 @@ def run_search(
         if found:
             candidates_words = [word for words in found.values() for word in words]
             changed = [group for group in groups if group.source in found]
-            recount = backends.frequencies(
+            recount = document_frequencies(
                 connection,
-                content_type_id=content_type_id,
-                expressions=[group.matching() for group in changed] + [(Clause((word,)),) for word in candidates_words],
-                cap=DF_CAP,
+                content_type_id,
+                [group.matching() for group in changed] + [(Clause((word,)),) for word in candidates_words],
             )
             new_counts = dict(zip([group.source for group in changed], recount, strict=False))
             counts = [new_counts.get(group.source, old) for group, old in zip(groups, counts, strict=True)]

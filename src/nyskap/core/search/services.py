@@ -8,6 +8,7 @@ lessons, effects …).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +20,32 @@ from .text import content_words, stem, tokenise
 
 # Words this short are never typo-corrected into, nor checked for hits; leaving them out keeps the vocabulary lean.
 _MIN_VOCABULARY_LENGTH = 3
+
+
+_VERSION_KEY = "search:index-version"
+
+
+def index_version() -> str:
+    """Changes whenever an indexed text is written or removed: statistics cached under it are then stale."""
+    from django.core.cache import cache
+
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        version = str(time.time_ns())
+        cache.add(_VERSION_KEY, version, None)
+        version = cache.get(_VERSION_KEY, version)
+    return str(version)
+
+
+def bump_index_version() -> None:
+    from django.core.cache import cache
+
+    def bump() -> None:
+        cache.set(_VERSION_KEY, str(time.time_ns()), None)
+
+    bump()
+    # And once more when the writing transaction commits, so no statistics counted before the commit survive it.
+    transaction.on_commit(bump)
 
 
 def compound_parts(*texts: str) -> str:
@@ -56,6 +83,7 @@ def index_object(
             defaults={"title": title, "text_a": text_a, "text_b": text_b, "text_c": text_c, "language": language},
         )
         backends.write(connections[database], document)
+        bump_index_version()
         words = {word for word in content_words(f"{text_a} {text_b}") if len(word) >= _MIN_VOCABULARY_LENGTH}
         SearchTerm.objects.using(database).bulk_create(
             [SearchTerm(word=word, stem=stem(word)) for word in sorted(words) if not word.isdigit()],
@@ -93,6 +121,7 @@ def index_many(
         if connection.features.can_return_rows_from_bulk_insert is False or any(d.pk is None for d in created):
             created = list(SearchDocument.objects.using(database).filter(content_type=content_type, object_id__in=ids))
         backends.write_many(connection, created)
+        bump_index_version()
         SearchTerm.objects.using(database).bulk_create(
             [SearchTerm(word=word, stem=stem(word)) for word in sorted(words)],
             ignore_conflicts=True,
@@ -141,4 +170,6 @@ def remove_objects(model: type[models.Model], object_ids: Iterable[int]) -> int:
     deleted, _ = SearchDocument.objects.filter(
         content_type=content_type_of(model), object_id__in=list(object_ids)
     ).delete()
+    if deleted:
+        bump_index_version()
     return deleted
