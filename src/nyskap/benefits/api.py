@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from nyskap.api.errors import ErrorOut
-from nyskap.api.types import NoNul
+from nyskap.api.types import InSchema, NoNul
 from nyskap.projects.api import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
 from nyskap.projects.models import Project
 
@@ -133,7 +133,7 @@ def _money(value: Decimal) -> Decimal:
 PUBLIC_BEARERS = ("own_organisation", "other_state", "municipal_sector")
 
 
-class StreamIn(Schema):
+class StreamIn(InSchema):
     """One series of monetised benefits. One schema for every bearer (not a union keyed on the bearer), so the
     schema and the validation say the same: only public bearers can take a benefit out as a budget cut."""
 
@@ -166,7 +166,7 @@ class StreamIn(Schema):
         return value
 
 
-class CalculationIn(Schema):
+class CalculationIn(InSchema):
     base_year: Year = Field(  # type: ignore[valid-type]
         description="The year values are discounted to (sammenstillingsår); index 0 of every series."
     )
@@ -318,7 +318,7 @@ class PlanOut(Schema):
     calculation: CalculationOut
 
 
-class MeasurementIn(Schema):
+class MeasurementIn(InSchema):
     value: IndicatorValue
     measured_on: datetime.date
     source: ShortText

@@ -72,6 +72,9 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 @requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path_info.startswith("/api/"):
+        # API clients get the API's error shape (nyskap.api.errors) for paths no operation answers, too.
+        return JsonResponse({"status": 404, "code": "not_found", "message": "Not found.", "errors": []}, status=404)
     return render(request, "404.html", status=404)
 
 

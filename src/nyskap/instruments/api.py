@@ -22,7 +22,7 @@ from pydantic import StringConstraints
 
 from nyskap.api.errors import ErrorOut
 from nyskap.api.pagination import PageNumberPagination
-from nyskap.api.types import NoNul
+from nyskap.api.types import InSchema, NoNul
 from nyskap.organisations.api import OrganisationRef
 from nyskap.organisations.models import Organisation, OrganisationKind
 from nyskap.projects.models import InnovationTypeCode, Sector
@@ -136,7 +136,7 @@ class InstrumentFilters(Schema):
     owner: Slug | None = Field(None, description="Slug of an owner organisation.")
 
 
-class MatchIn(Schema):
+class MatchIn(InSchema):
     phase: MatchPhase | None = Field(None, description="The phase the work is in.")
     needs: list[Offer] = Field([], description="What the asker needs (repeat for several).")
     innovation_types: list[InnovationTypeCode] = Field([], description="Kinds of innovation (repeat for several).")
