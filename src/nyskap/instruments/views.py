@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nyskap.core.spreadsheets import XLSX_TYPE
+from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Project
@@ -392,7 +392,9 @@ def _base_url(request: HttpRequest) -> str:
 @require_GET
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        exports.export_csv(_export_queryset(request), base_url=_base_url(request)),
+        exports.export_csv(
+            _export_queryset(request), base_url=_base_url(request), separator=csv_separator(request.GET.get("sep"))
+        ),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
