@@ -17,7 +17,7 @@ from nyskap.core.visibility import Visibility
 from nyskap.instruments.models import Instrument
 from nyskap.projects.models import Project
 from tests.benefits.factories import hand_worked_plan
-from tests.instruments.conftest import owner_organisations  # noqa: F401 - fixture
+from tests.instruments.conftest import owner_organisations  # noqa: F401 - a fixture
 from tests.projects.conftest import make_project
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_when_projects_hold_any_stored_text_then_csv_json_and_xlsx_exports_write
     assert "Formelprosjekt;=1+1;@SUM(1+1)" in written
 
 
-def test_when_instruments_hold_any_stored_text_then_every_export_writes_it(client, owner_organisations):
+def test_when_instruments_hold_any_stored_text_then_every_export_writes_it(client, owner_organisations):  # noqa: F811
     from nyskap.instruments.services import catalogue_load
 
     catalogue_load()

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 from decimal import Decimal
 
-from openpyxl import load_workbook
-
-import csv
-import io
-
 import pytest
+from openpyxl import load_workbook
 
 from nyskap.core.spreadsheets import csv_lines, json_array, neutralise, neutralise_csv, xlsx_file
 
