@@ -169,3 +169,12 @@ def test_when_a_form_field_holds_control_characters_then_they_are_removed_and_ta
     project.refresh_from_db()
     assert project.title == "Varm mat"
     assert project.need_problem == "Linje 1\r\n\tLinje 2"
+
+
+def test_when_a_form_is_over_the_upload_limit_then_the_page_says_so_in_norwegian(as_innovator, project, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = as_innovator.post(f"/prosjekter/{project.slug}/rediger/", {"title": "x" * 2000})
+    assert response.status_code == 413
+    assert "Det du sendte, er større enn 1000" in response.content.decode()
+    project.refresh_from_db()
+    assert project.title == "Varm mat"

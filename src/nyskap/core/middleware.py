@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 
 from .text import has_refused_characters, remove_refused_characters
 
@@ -25,8 +29,14 @@ class InputMiddleware:
             return self.get_response(request)
         if _needs_cleaning(request.GET):
             request.GET = _cleaned(request.GET)
-        if request.method == "POST" and request.content_type in FORM_TYPES and _needs_cleaning(request.POST):
-            request.POST = _cleaned(request.POST)
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            try:
+                post = request.POST
+            except RequestDataTooBig:
+                limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+                return render(request, "413.html", {"limit": limit}, status=413)
+            if _needs_cleaning(post):
+                request.POST = _cleaned(post)
         return self.get_response(request)
 
 
