@@ -276,6 +276,8 @@ def test_when_an_outsider_or_a_non_owner_member_measures_then_it_is_refused(as_o
     assert as_outsider.post(url, data).status_code == 404
     plan.project.visibility = Visibility.PUBLIC
     plan.project.save()
+    assert as_outsider.post(url, data).status_code == 404  # a draft plan is the owning organisation's only
+    services.plan_submit(plan=plan, actor=innovator)
     assert as_outsider.post(url, data).status_code == 403
     assert (
         as_outsider.post(
@@ -297,10 +299,14 @@ def test_when_the_owner_lists_own_benefits_then_they_are_there(as_colleague, pla
 
 
 def test_when_the_portfolio_is_shown_then_only_visible_plans_count_and_outside_benefits_are_marked(
-    client, as_outsider, as_colleague, plan, public_plan, innovator, home_municipality
+    client, as_outsider, as_colleague, plan, public_draft_plan, innovator, colleague, home_municipality
 ):
-    other = make_benefit(plan=public_plan, actor=innovator, bearer="municipal_sector", realisation_form="reallocation")
+    public_plan = public_draft_plan
+    other = make_benefit(
+        plan=public_plan, actor=innovator, bearer="municipal_sector", realisation_form="reallocation", owner=colleague
+    )
     services.benefit_amounts_set(benefit=other, actor=innovator, amounts={2024: Decimal(1000)})
+    services.plan_submit(plan=public_plan, actor=innovator)
     page = text(english(client).get("/gevinster/").content)
     # Anonymous: only the public plan: 600 000 + 600 000 + 1 000.
     assert "Plans 1 Benefits 2 Planned 1,201,000 Realised 0" in page
@@ -450,10 +456,12 @@ def test_when_the_owner_abandons_a_measured_benefit_then_removal_is_refused_and_
     assert "Abandoned – Tjenesten ble lagt ned" in page
 
 
-def test_when_a_plan_changes_then_the_cached_portfolio_follows(client, public_plan, innovator):
-    assert "Planned 1,200,000" in text(english(client).get("/gevinster/").content)
+def test_when_a_plan_changes_then_the_cached_portfolio_follows(client, public_draft_plan, innovator):
+    public_plan = public_draft_plan
+    assert "Plans 0 Benefits 0 Planned 0" in text(english(client).get("/gevinster/").content)
     benefit = public_plan.benefits.get()
     services.benefit_amounts_set(benefit=benefit, actor=innovator, amounts={2025: Decimal(1)})
+    services.plan_submit(plan=public_plan, actor=innovator)
     assert "Planned 1 Realised 0" in text(english(client).get("/gevinster/").content)
     Measurement.objects.create(
         benefit=benefit, value=1, measured_on=datetime.date(2025, 3, 1), source="x", realised_amount=Decimal(7)

@@ -494,7 +494,10 @@ def _caller(request: HttpRequest) -> Any:
 def _visible_plan(request: HttpRequest, slug: str) -> BenefitPlan:
     project = Project.objects.visible_to(_caller(request)).filter(slug=slug).first()
     plan = (
-        BenefitPlan.objects.select_related("project", "parameters").filter(project=project, is_current=True).first()
+        BenefitPlan.objects.visible_to(_caller(request))
+        .select_related("project", "parameters")
+        .filter(project=project, is_current=True)
+        .first()
         if project
         else None
     )
@@ -575,7 +578,7 @@ def measurement_create(request: HttpRequest, benefit_id: int, payload: Measureme
     user = request.auth  # type: ignore[attr-defined]
     benefit = (
         Benefit.objects.select_related("plan__project", "owner")
-        .filter(pk=benefit_id, plan__is_current=True, plan__project__in=Project.objects.visible_to(user).values("pk"))
+        .filter(pk=benefit_id, plan__is_current=True, plan__in=BenefitPlan.objects.visible_to(user).values("pk"))
         .first()
     )
     if benefit is None:

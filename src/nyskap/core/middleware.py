@@ -28,7 +28,7 @@ class InputMiddleware:
         if request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
         if _needs_cleaning(request.GET):
-            request.GET = _cleaned(request.GET)
+            request.GET = _cleaned(request.GET)  # type: ignore[assignment]
         if request.method == "POST" and request.content_type in FORM_TYPES:
             try:
                 post = request.POST
@@ -36,7 +36,7 @@ class InputMiddleware:
                 limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
                 return render(request, "413.html", {"limit": limit}, status=413)
             if _needs_cleaning(post):
-                request.POST = _cleaned(post)
+                request.POST = _cleaned(post)  # type: ignore[assignment]
         return self.get_response(request)
 
 
