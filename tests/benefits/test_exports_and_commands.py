@@ -58,7 +58,7 @@ def test_when_a_plan_is_exported_as_xlsx_then_it_has_the_sections_and_neutralise
     assert labels["Parameter version"] == "R-109/21"
     assert npv_rows[-1][:2] == [
         "[U] not verified",
-        "discount_bands, tax_financing_rate, max_analysis_years, real_growth_rate",
+        "discount_bands, tax_financing_rate, max_analysis_years, real_growth_rate, co_financing_basis",
     ]
     owners = [[cell.value for cell in row] for row in workbook["2 Benefit owners"].iter_rows()]
     assert owners[1][:3] == ["Færre kjøreturer", "Kari Kollega", "kollega@oygarden.kommune.no"]

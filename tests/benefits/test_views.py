@@ -540,3 +540,54 @@ def test_when_the_calculator_is_shown_then_its_discount_rates_come_from_the_vers
         "with the group's age today as year 0. KS' own discounting assumptions are not known, and no tax-financing "
         "cost is added. [U] not verified against R-109's text"
     )
+
+
+def test_when_the_threshold_readings_differ_then_the_plan_page_shows_the_basis_and_both_verdicts(
+    as_innovator, innovator, colleague, project
+):
+    from .factories import make_plan
+
+    plan = make_plan(project=project, actor=innovator, base_year=2025, analysis_years=10)
+    benefit = make_benefit(
+        plan=plan,
+        actor=innovator,
+        owner=colleague,
+        bearer="other_state",
+        bearer_name="Lånekassen",
+        realisation_form="reallocation",
+    )
+    services.benefit_amounts_set(
+        benefit=benefit, actor=innovator, amounts={year: Decimal(4_000_000) for year in range(2025, 2035)}
+    )
+    page = text(english(as_innovator).get(f"/gevinster/prosjekt/{project.slug}/").content)
+    assert (
+        "The NOK 5 million threshold is compared with each body's net benefit over the whole analysis period. "
+        "[U] basis not settled" in page
+    )
+    assert (
+        "Does not pass: Lånekassen: net benefit NOK 40,000,000 is above NOK 5 million, so at least NOK 20,000,000 "
+        "must be a budget cut; NOK 0 is planned. Read per year (largest year NOK 4,000,000): no budget cut required."
+    ) in page
+
+
+def test_when_the_plan_page_is_in_bokmal_then_the_basis_and_the_other_reading_are_translated(
+    as_innovator, innovator, colleague, project
+):
+    from .factories import make_plan
+
+    plan = make_plan(project=project, actor=innovator, base_year=2025, analysis_years=10)
+    benefit = make_benefit(
+        plan=plan,
+        actor=innovator,
+        owner=colleague,
+        bearer="other_state",
+        bearer_name="Lånekassen",
+        realisation_form="reallocation",
+    )
+    services.benefit_amounts_set(
+        benefit=benefit, actor=innovator, amounts={year: Decimal(4_000_000) for year in range(2025, 2035)}
+    )
+    as_innovator.cookies["django_language"] = "nb"
+    page = text(as_innovator.get(f"/gevinster/prosjekt/{project.slug}/").content)
+    assert "sammenlignes med hver virksomhets netto gevinst over hele analyseperioden. [U] grunnlaget er ikke" in page
+    assert "Lest per år (største år 4 000 000 kr): ikke krav om budsjettkutt." in page

@@ -214,12 +214,29 @@ class BearerOut(Schema):
 
 class CheckOut(Schema):
     bearer: str
-    organisation: str
+    organisation: str = Field(
+        description="The body checked: for the own organisation, the name given on its benefits (empty if none)."
+    )
     net_benefit: Decimal
     required_cut: Decimal
     planned_cut: Decimal
     applies: bool
     passed: bool
+    basis: Literal["per_year", "period"] = Field(
+        description="What the NOK 5 million threshold was compared with: the body's largest yearly net benefit "
+        "or its net benefit over the analysis period (the parameter version's co_financing_basis)."
+    )
+    largest_year_net_benefit: Decimal = Field(description="The body's largest net benefit in one year.")
+    other_basis_applies: bool | None = Field(
+        description="Under the other reading of the threshold: whether a budget cut is required (null for the own "
+        "organisation, where no threshold applies)."
+    )
+    other_basis_passed: bool | None = Field(description="Under the other reading: whether the check passes.")
+    readings_differ: bool = Field(description="The two readings of the threshold give different verdicts.")
+    uncertain: list[str] = Field(
+        description="What in this check is marked [U] (not verified), as on the plan page: the scheme's reading "
+        "and, when the parameter version marks it so, the threshold's basis."
+    )
 
 
 class CalculationOut(Schema):
@@ -350,7 +367,10 @@ def _invalid(field: str, message: str) -> Status[dict[str, Any]]:
 def calculation_out(
     flows: calculations.CashFlows, parameters: ParameterSet, result: calculations.Result
 ) -> dict[str, Any]:
-    checks = calculations.co_financing_checks(flows)
+    checks = calculations.co_financing_checks(flows, parameters.co_financing_basis)
+    uncertain = ["co_financing_reading"]
+    if parameters.is_uncertain("co_financing_basis"):
+        uncertain.append("co_financing_basis")
     return {
         "parameter_version": parameters.version,
         "npv": _money(result.npv),
@@ -391,6 +411,12 @@ def calculation_out(
                 "planned_cut": _money(c.planned_cut),
                 "applies": c.applies,
                 "passed": c.passed,
+                "basis": c.basis,
+                "largest_year_net_benefit": _money(c.largest_year_net_benefit),
+                "other_basis_applies": c.other_basis_applies,
+                "other_basis_passed": c.other_basis_passed,
+                "readings_differ": c.readings_differ,
+                "uncertain": uncertain,
             }
             for c in checks
         ],

@@ -83,6 +83,16 @@ class ParameterSet(models.Model):
     tax_financing_rate = models.DecimalField(_("tax-financing cost"), max_digits=5, decimal_places=4)
     default_analysis_years = models.PositiveSmallIntegerField(_("default analysis period (years)"))
     max_analysis_years = models.PositiveSmallIntegerField(_("longest analysis period (years)"))
+    co_financing_basis = models.CharField(
+        _("co-financing threshold basis"),
+        max_length=16,
+        choices=[
+            (calculations.CoFinancingBasis.PER_YEAR.value, _("per year (the largest year)")),
+            (calculations.CoFinancingBasis.PERIOD.value, _("over the analysis period")),
+        ],
+        default=calculations.CoFinancingBasis.PERIOD.value,
+        help_text=_("What the NOK 5 million threshold for other state bodies is compared with."),
+    )
     uncertain = models.JSONField(_("unverified parameters"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -140,6 +150,7 @@ class ParameterSet(models.Model):
             discount_bands=bands,
             tax_financing_rate=self.tax_financing_rate,
             max_analysis_years=self.max_analysis_years,
+            co_financing_basis=self.co_financing_basis,
         )
 
     def is_uncertain(self, name: str) -> bool:

@@ -110,7 +110,7 @@ def plan_context(plan: BenefitPlan, *, user: Any, today: datetime.date | None = 
     flows = services.plan_flows(plan, benefits)
     parameters = plan.parameters.as_parameters()
     result = calculations.net_present_value(flows, parameters)
-    checks = calculations.co_financing_checks(flows)
+    checks = calculations.co_financing_checks(flows, plan.parameters.co_financing_basis)
     can_edit = services.can_change(user, project)
     rows = []
     for benefit in benefits:
