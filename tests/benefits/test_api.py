@@ -230,3 +230,16 @@ def test_when_the_threshold_readings_differ_then_the_api_gives_both_verdicts_the
         "readings_differ": True,
         "uncertain": ["co_financing_reading", "co_financing_basis"],
     }
+
+
+def test_when_the_residual_value_is_negative_then_the_api_computes_it_like_the_calculation(client):
+    response = client.post(
+        "/api/v1/benefits/calculate",
+        {**EXAMPLE, "residual_value": "-108160"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    # −108 160 in 2026 (t = 2) at 1/1.04² = −100 000; the NPV falls by the same.
+    assert body["residual_value_discounted"] == "-100000.00"
+    assert body["npv"] == "-168343.20"

@@ -591,3 +591,19 @@ def test_when_the_plan_page_is_in_bokmal_then_the_basis_and_the_other_reading_ar
     page = text(as_innovator.get(f"/gevinster/prosjekt/{project.slug}/").content)
     assert "sammenlignes med hver virksomhets netto gevinst over hele analyseperioden. [U] grunnlaget er ikke" in page
     assert "Lest per år (største år 4 000 000 kr): ikke krav om budsjettkutt." in page
+
+
+def test_when_an_editor_gives_a_negative_residual_value_then_the_plan_keeps_it(as_innovator, plan):
+    response = as_innovator.post(
+        f"/gevinster/prosjekt/{plan.project.slug}/rediger/",
+        {
+            "rationale": "Begrunnelse",
+            "goals": "Mål",
+            "base_year": "2024",
+            "analysis_years": "3",
+            "residual_value": "-108160",
+        },
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.residual_value == Decimal("-108160")

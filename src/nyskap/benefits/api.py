@@ -183,7 +183,11 @@ class CalculationIn(InSchema):
     real_growth_rate: Rate = Field(
         Decimal(0), description="Real-price growth of benefits, as a share per year (0.008 = 0.8 %)."
     )
-    residual_value: Cost = Field(Decimal(0), description="Value beyond the period, counted in its last year.")
+    residual_value: Money = Field(
+        Decimal(0),
+        description="Value beyond the period, net, counted in its last year; may be negative (e.g. the cost of "
+        "winding the solution down), as in the calculation and ADR 0005.",
+    )
     parameter_version: ShortText | None = Field(None, description="A parameter version; the one in force by default.")
 
 

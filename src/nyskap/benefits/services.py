@@ -201,7 +201,7 @@ def plan_create(
         base_year=base,
         analysis_years=years,
         real_growth_rate=_growth(real_growth_rate),
-        residual_value=_decimal(residual_value, field="residual_value", negative=False) or Decimal(0),
+        residual_value=_decimal(residual_value, field="residual_value") or Decimal(0),
         is_example=is_example,
         example_note=example_note,
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -238,7 +238,7 @@ def plan_update(
     plan.goals = _text(goals, field="goals", required=_("Describe the goals the benefits serve."))
     plan.base_year, plan.analysis_years = base, years
     plan.real_growth_rate = _growth(real_growth_rate)
-    plan.residual_value = _decimal(residual_value, field="residual_value", negative=False) or Decimal(0)
+    plan.residual_value = _decimal(residual_value, field="residual_value") or Decimal(0)
     plan.save()
     return plan
 
