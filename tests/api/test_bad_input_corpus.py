@@ -169,6 +169,7 @@ def _path(template: str, world: dict[str, Any], override: str | None = None) -> 
         "slug": world["project"].slug,
         "benefit_id": str(world["benefit"].pk),
         "round_id": "1",
+        "call_id": "1",
         "token": "no-such-token",
         "secret": "no-such-secret",
     }
