@@ -637,8 +637,8 @@ def due_benefits(today: datetime.date) -> list[tuple[Benefit, datetime.date]]:
 
 
 def reminder_message(benefit: Benefit, due: datetime.date) -> EmailMultiAlternatives:
-    """The reminder in the site's default language (no language preference is kept per user)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """The reminder in the benefit owner's language (their profile; the site's default when none is chosen)."""
+    with translation.override(benefit.owner.email_language):  # type: ignore[union-attr]
         url = str(settings.SITE_URL or "").rstrip("/") + reverse(
             "benefits:measure", kwargs={"slug": benefit.plan.project.slug, "pk": benefit.pk}
         )
