@@ -53,3 +53,33 @@ def _cleaned(data: QueryDict) -> QueryDict:
         cleaned.setlist(remove_refused_characters(key), [remove_refused_characters(value) for value in values])
     cleaned._mutable = False
     return cleaned
+
+
+class ChartDownloadMiddleware:
+    """Answers `?diagram=<slug>&format=svg|png|csv` on any page with that chart as a file (nyskap.core.charts):
+    the page's view runs as usual (so its access checks hold) and its chart template tag hands over the chart."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method != "GET" or "diagram" not in request.GET or response.status_code != 200:
+            return response
+        from .charts import CHART_FORMATS, DOWNLOAD_ATTRIBUTE, png, standalone_svg
+        from .spreadsheets import csv_text
+
+        download = getattr(request, DOWNLOAD_ATTRIBUTE, None)
+        fmt = request.GET.get("format", "")
+        if download is None or fmt not in CHART_FORMATS:
+            raise Http404
+        if fmt == "csv":
+            body: bytes | str = csv_text([download.title, download.value_header], download.rows)
+            file = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        elif fmt == "svg":
+            file = HttpResponse(standalone_svg(download), content_type="image/svg+xml; charset=utf-8")
+        else:
+            file = HttpResponse(png(standalone_svg(download)), content_type="image/png")
+        file["Content-Disposition"] = f'attachment; filename="{download.slug}.{fmt}"'
+        file["Cache-Control"] = "private, no-store"
+        return file
