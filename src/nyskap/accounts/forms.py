@@ -30,7 +30,8 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", _("Nyskap's default (bokmål)")), *settings.LANGUAGES]
+        language: Any = self.fields["language"]
+        language.choices = [("", _("Nyskap's default (bokmål)")), *settings.LANGUAGES]
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()

@@ -203,7 +203,8 @@ class InstrumentCreateForm(InstrumentForm):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        organisation: Any = self.fields["organisation"]
+        organisation.queryset = organisations
         self.order_fields(["organisation", *InstrumentForm.EDITABLE])
 
 
@@ -241,7 +242,8 @@ class OwnerRoleForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        organisation: Any = self.fields["organisation"]
+        organisation.queryset = organisations  # type: ignore[attr-defined]
 
 
 def parse_date(value: str) -> datetime.date | None:
