@@ -29,6 +29,16 @@ def plan(project, innovator, colleague):
 
 @pytest.fixture
 def public_plan(public_project, innovator, colleague):
+    """Submitted: a draft is seen by the owning organisation only, whatever the project's visibility."""
+    from nyskap.benefits import services
+
+    return services.plan_submit(
+        plan=hand_worked_plan(project=public_project, actor=innovator, owner=colleague), actor=innovator
+    )
+
+
+@pytest.fixture
+def public_draft_plan(public_project, innovator, colleague):
     return hand_worked_plan(project=public_project, actor=innovator, owner=colleague)
 
 

@@ -154,7 +154,13 @@ def test_when_the_investment_is_spread_then_both_per_krone_figures_and_the_unver
     # NPV / investment cost = 776 000 / 1 040 000 = 0.74615…; NPV / PV of investment = 776 000 / 1 020 000 = 0.76078…
     assert (body["investment_total"], body["npv_per_invested_krone"]) == ("1040000.00", "0.7462")
     assert (body["pv_investment"], body["npv_per_pv_invested_krone"]) == ("1020000.00", "0.7608")
-    assert body["uncertain"] == ["discount_bands", "tax_financing_rate", "max_analysis_years", "real_growth_rate"]
+    assert body["uncertain"] == [
+        "discount_bands",
+        "tax_financing_rate",
+        "max_analysis_years",
+        "real_growth_rate",
+        "co_financing_basis",
+    ]
 
 
 def test_when_amounts_have_fractions_of_an_øre_then_they_are_rounded_and_a_tiny_investment_cannot_break_the_figure(
@@ -180,3 +186,60 @@ def test_when_amounts_have_fractions_of_an_øre_then_they_are_rounded_and_a_tiny
     years = body["years"]
     # 100.004 → 100.00 in the base year; operating 0.004 → 0.00 and 0.005 → 0.01 (half up) in the next.
     assert (years[0]["benefits"], years[0]["operating"], years[1]["operating"]) == ("100.00", "0.00", "0.01")
+
+
+def test_when_the_threshold_readings_differ_then_the_api_gives_both_verdicts_the_basis_and_the_u_flag(client):
+    body = {
+        "base_year": 2025,
+        "analysis_years": 10,
+        "benefits": [
+            {"bearer": "own_organisation", "organisation": "Skatteetaten", "budget_cut": True, "amounts": ["1000"]},
+            {"bearer": "other_state", "organisation": "Lånekassen", "amounts": ["4000000"] * 10},
+        ],
+    }
+    response = client.post("/api/v1/benefits/calculate", body, content_type="application/json")
+    assert response.status_code == 200
+    own, other = response.json()["co_financing_checks"]
+    assert own == {
+        "bearer": "own_organisation",
+        "organisation": "Skatteetaten",
+        "net_benefit": "1000.00",
+        "required_cut": "500.00",
+        "planned_cut": "1000.00",
+        "applies": True,
+        "passed": True,
+        "basis": "period",
+        "largest_year_net_benefit": "0.00",
+        "other_basis_applies": None,
+        "other_basis_passed": None,
+        "readings_differ": False,
+        "uncertain": ["co_financing_reading", "co_financing_basis"],
+    }
+    assert other == {
+        "bearer": "other_state",
+        "organisation": "Lånekassen",
+        "net_benefit": "40000000.00",
+        "required_cut": "20000000.00",
+        "planned_cut": "0.00",
+        "applies": True,
+        "passed": False,
+        "basis": "period",
+        "largest_year_net_benefit": "4000000.00",
+        "other_basis_applies": False,
+        "other_basis_passed": True,
+        "readings_differ": True,
+        "uncertain": ["co_financing_reading", "co_financing_basis"],
+    }
+
+
+def test_when_the_residual_value_is_negative_then_the_api_computes_it_like_the_calculation(client):
+    response = client.post(
+        "/api/v1/benefits/calculate",
+        {**EXAMPLE, "residual_value": "-108160"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    # −108 160 in 2026 (t = 2) at 1/1.04² = −100 000; the NPV falls by the same.
+    assert body["residual_value_discounted"] == "-100000.00"
+    assert body["npv"] == "-168343.20"

@@ -539,3 +539,52 @@ def test_when_another_state_body_is_exactly_at_the_threshold_then_no_cut_is_requ
     assert (at.applies, at.required_cut, at.passed) == (False, 0, True)
     # 5 000 001 > 5 000 000 → 50 % = 2 500 000.5 must be cut; none is planned.
     assert (above.applies, above.required_cut, above.passed) == (True, D("2500000.5"), False)
+
+
+def _four_million_a_year(years: int = 10) -> CashFlows:
+    return CashFlows(
+        base_year=2025,
+        analysis_years=years,
+        benefits=[
+            BenefitStream(bearer=OWN, organisation="Skatteetaten", amounts={2025: Decimal(1000)}, budget_cut=True),
+            BenefitStream(
+                bearer=OTHER_STATE,
+                organisation="Lånekassen",
+                amounts={year: Decimal(4_000_000) for year in range(2025, 2025 + years)},
+            ),
+        ],
+    )
+
+
+def test_when_a_body_gets_4_million_a_year_for_10_years_then_only_the_period_reading_requires_a_cut():
+    from nyskap.benefits.calculations import CoFinancingBasis
+
+    own, period = co_financing_checks(_four_million_a_year(), CoFinancingBasis.PERIOD)
+    assert (own.subject, own.applies, own.other_basis_applies, own.readings_differ) == (
+        "Skatteetaten",
+        True,
+        None,
+        False,
+    )
+    assert (period.net_benefit, period.largest_year_net_benefit) == (Decimal(40_000_000), Decimal(4_000_000))
+    assert (period.basis, period.applies, period.passed, period.required_cut) == (
+        "period",
+        True,
+        False,
+        Decimal(20_000_000),
+    )
+    assert (period.other_basis, period.other_basis_applies, period.other_basis_passed) == ("per_year", False, True)
+    assert period.readings_differ is True
+    _own, per_year = co_financing_checks(_four_million_a_year(), CoFinancingBasis.PER_YEAR)
+    assert (per_year.basis, per_year.applies, per_year.passed, per_year.required_cut) == ("per_year", False, True, 0)
+    assert (per_year.other_basis_applies, per_year.other_basis_passed, per_year.readings_differ) == (True, False, True)
+
+
+def test_when_a_body_gets_6_million_in_one_year_then_both_readings_agree():
+    flows = CashFlows(
+        base_year=2025,
+        analysis_years=3,
+        benefits=[BenefitStream(bearer=OTHER_STATE, organisation="NAV", amounts={2026: Decimal(6_000_000)})],
+    )
+    _own, check = co_financing_checks(flows, "per_year")
+    assert (check.applies, check.passed, check.other_basis_applies, check.readings_differ) == (True, False, True, False)

@@ -22,15 +22,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_when_a_plan_is_exported_as_xlsx_then_it_has_the_sections_and_neutralised_formulas(
-    client, public_plan, innovator
+    client, public_draft_plan, innovator, colleague
 ):
+    public_plan = public_draft_plan
     make_benefit(
         plan=public_plan,
+        owner=colleague,
         actor=innovator,
         description='=HYPERLINK("http://x")',
         bearer="citizens",
         realisation_form="quality",
     )
+    services.plan_submit(plan=public_plan, actor=innovator)
     response = client.get(f"/gevinster/prosjekt/{public_plan.project.slug}/gevinstplan.xlsx", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert response["Content-Disposition"] == (f'attachment; filename="gevinstplan-{public_plan.project.slug}-v1.xlsx"')
@@ -55,7 +58,7 @@ def test_when_a_plan_is_exported_as_xlsx_then_it_has_the_sections_and_neutralise
     assert labels["Parameter version"] == "R-109/21"
     assert npv_rows[-1][:2] == [
         "[U] not verified",
-        "discount_bands, tax_financing_rate, max_analysis_years, real_growth_rate",
+        "discount_bands, tax_financing_rate, max_analysis_years, real_growth_rate, co_financing_basis",
     ]
     owners = [[cell.value for cell in row] for row in workbook["2 Benefit owners"].iter_rows()]
     assert owners[1][:3] == ["Færre kjøreturer", "Kari Kollega", "kollega@oygarden.kommune.no"]

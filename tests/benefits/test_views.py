@@ -276,6 +276,8 @@ def test_when_an_outsider_or_a_non_owner_member_measures_then_it_is_refused(as_o
     assert as_outsider.post(url, data).status_code == 404
     plan.project.visibility = Visibility.PUBLIC
     plan.project.save()
+    assert as_outsider.post(url, data).status_code == 404  # a draft plan is the owning organisation's only
+    services.plan_submit(plan=plan, actor=innovator)
     assert as_outsider.post(url, data).status_code == 403
     assert (
         as_outsider.post(
@@ -297,10 +299,14 @@ def test_when_the_owner_lists_own_benefits_then_they_are_there(as_colleague, pla
 
 
 def test_when_the_portfolio_is_shown_then_only_visible_plans_count_and_outside_benefits_are_marked(
-    client, as_outsider, as_colleague, plan, public_plan, innovator, home_municipality
+    client, as_outsider, as_colleague, plan, public_draft_plan, innovator, colleague, home_municipality
 ):
-    other = make_benefit(plan=public_plan, actor=innovator, bearer="municipal_sector", realisation_form="reallocation")
+    public_plan = public_draft_plan
+    other = make_benefit(
+        plan=public_plan, actor=innovator, bearer="municipal_sector", realisation_form="reallocation", owner=colleague
+    )
     services.benefit_amounts_set(benefit=other, actor=innovator, amounts={2024: Decimal(1000)})
+    services.plan_submit(plan=public_plan, actor=innovator)
     page = text(english(client).get("/gevinster/").content)
     # Anonymous: only the public plan: 600 000 + 600 000 + 1 000.
     assert "Plans 1 Benefits 2 Planned 1,201,000 Realised 0" in page
@@ -450,10 +456,12 @@ def test_when_the_owner_abandons_a_measured_benefit_then_removal_is_refused_and_
     assert "Abandoned – Tjenesten ble lagt ned" in page
 
 
-def test_when_a_plan_changes_then_the_cached_portfolio_follows(client, public_plan, innovator):
-    assert "Planned 1,200,000" in text(english(client).get("/gevinster/").content)
+def test_when_a_plan_changes_then_the_cached_portfolio_follows(client, public_draft_plan, innovator):
+    public_plan = public_draft_plan
+    assert "Plans 0 Benefits 0 Planned 0" in text(english(client).get("/gevinster/").content)
     benefit = public_plan.benefits.get()
     services.benefit_amounts_set(benefit=benefit, actor=innovator, amounts={2025: Decimal(1)})
+    services.plan_submit(plan=public_plan, actor=innovator)
     assert "Planned 1 Realised 0" in text(english(client).get("/gevinster/").content)
     Measurement.objects.create(
         benefit=benefit, value=1, measured_on=datetime.date(2025, 3, 1), source="x", realised_amount=Decimal(7)
@@ -532,3 +540,70 @@ def test_when_the_calculator_is_shown_then_its_discount_rates_come_from_the_vers
         "with the group's age today as year 0. KS' own discounting assumptions are not known, and no tax-financing "
         "cost is added. [U] not verified against R-109's text"
     )
+
+
+def test_when_the_threshold_readings_differ_then_the_plan_page_shows_the_basis_and_both_verdicts(
+    as_innovator, innovator, colleague, project
+):
+    from .factories import make_plan
+
+    plan = make_plan(project=project, actor=innovator, base_year=2025, analysis_years=10)
+    benefit = make_benefit(
+        plan=plan,
+        actor=innovator,
+        owner=colleague,
+        bearer="other_state",
+        bearer_name="Lånekassen",
+        realisation_form="reallocation",
+    )
+    services.benefit_amounts_set(
+        benefit=benefit, actor=innovator, amounts={year: Decimal(4_000_000) for year in range(2025, 2035)}
+    )
+    page = text(english(as_innovator).get(f"/gevinster/prosjekt/{project.slug}/").content)
+    assert (
+        "The NOK 5 million threshold is compared with each body's net benefit over the whole analysis period. "
+        "[U] basis not settled" in page
+    )
+    assert (
+        "Does not pass: Lånekassen: net benefit NOK 40,000,000 is above NOK 5 million, so at least NOK 20,000,000 "
+        "must be a budget cut; NOK 0 is planned. Read per year (largest year NOK 4,000,000): no budget cut required."
+    ) in page
+
+
+def test_when_the_plan_page_is_in_bokmal_then_the_basis_and_the_other_reading_are_translated(
+    as_innovator, innovator, colleague, project
+):
+    from .factories import make_plan
+
+    plan = make_plan(project=project, actor=innovator, base_year=2025, analysis_years=10)
+    benefit = make_benefit(
+        plan=plan,
+        actor=innovator,
+        owner=colleague,
+        bearer="other_state",
+        bearer_name="Lånekassen",
+        realisation_form="reallocation",
+    )
+    services.benefit_amounts_set(
+        benefit=benefit, actor=innovator, amounts={year: Decimal(4_000_000) for year in range(2025, 2035)}
+    )
+    as_innovator.cookies["django_language"] = "nb"
+    page = text(as_innovator.get(f"/gevinster/prosjekt/{project.slug}/").content)
+    assert "sammenlignes med hver virksomhets netto gevinst over hele analyseperioden. [U] grunnlaget er ikke" in page
+    assert "Lest per år (største år 4 000 000 kr): ikke krav om budsjettkutt." in page
+
+
+def test_when_an_editor_gives_a_negative_residual_value_then_the_plan_keeps_it(as_innovator, plan):
+    response = as_innovator.post(
+        f"/gevinster/prosjekt/{plan.project.slug}/rediger/",
+        {
+            "rationale": "Begrunnelse",
+            "goals": "Mål",
+            "base_year": "2024",
+            "analysis_years": "3",
+            "residual_value": "-108160",
+        },
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.residual_value == Decimal("-108160")

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from nyskap.benefits import services
 from nyskap.benefits.models import BenefitPlan, Measurement, PlanStatus, PreventionSet
 from nyskap.core.visibility import Visibility
 
@@ -105,8 +106,13 @@ def test_when_benefit_pages_are_scanned_then_axe_finds_no_violations(
         "/gevinster/forebygging/?persons=10&success_rate=20&start_age=18&cost-TOTAL_FORMS=1&cost-INITIAL_FORMS=0"
         "&cost-0-level=state&cost-0-sector=NAV&cost-0-from_age=18&cost-0-to_age=58&cost-0-yearly_cost=150000"
     )
+    # A draft plan is the owning organisation's only: signed out, a submitted plan is scanned.
+    published = make_project(
+        actor=innovator, owner=home_municipality, title="Publisert plan", visibility=Visibility.PUBLIC
+    )
+    services.plan_submit(plan=hand_worked_plan(project=published, actor=innovator, owner=colleague), actor=innovator)
     public_paths = [
-        f"/gevinster/prosjekt/{project.slug}/",
+        f"/gevinster/prosjekt/{published.slug}/",
         "/gevinster/",
         "/gevinster/forebygging/",
         f"/gevinster/forebygging/?sett={example.pk}",

@@ -74,12 +74,12 @@ def test_when_the_language_is_switched_then_the_page_follows_without_javascript_
         csp.attach(page)
         page.goto(live_server.url + "/tilgjengelighet/")
         assert page.locator("html").get_attribute("lang") == "nb"
-        page.locator(".language-switcher a[lang=en]").click()
+        page.locator(".language-switcher button[lang=en]").click()
         page.wait_for_load_state()
         assert page.locator("html").get_attribute("lang") == "en"
         assert page.url.endswith("/tilgjengelighet/")
         assert page.locator("h1").inner_text() == "Accessibility statement"
-        page.locator(".language-switcher a[lang=nn]").click()
+        page.locator(".language-switcher button[lang=nn]").click()
         page.wait_for_load_state()
         assert page.locator("html").get_attribute("lang") == "nn"
         context.close()

@@ -164,6 +164,6 @@ def test_when_a_filtered_result_is_exported_then_the_download_holds_exactly_thos
         page.get_by_role("link", name="CSV").click()
     download = download_info.value
     text = open(download.path(), encoding="utf-8-sig").read()
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [row["title"] for row in rows] == ["Smart parkering"]
     assert rows[0]["slug"] == parking.slug

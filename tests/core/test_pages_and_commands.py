@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,17 +103,49 @@ def test_when_an_outsider_opens_another_organisations_member_page_then_403_is_fr
 
 
 @pytest.mark.django_db
-def test_when_a_language_link_is_followed_then_the_cookie_is_set_and_the_visitor_goes_back():
-    client = Client()
-    response = client.get("/sprak/nn/", {"next": "/organisasjoner/?kind=municipality"})
+def test_when_a_language_is_chosen_with_the_form_then_the_cookie_is_set_and_the_visitor_goes_back():
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/organisasjoner/?kind=municipality")
+    form = re.search(r'<form method="post" action="/sprak/">(.*?)</form>', page.content.decode(), re.S).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    assert 'name="next" value="/organisasjoner/?kind=municipality"' in form
+    assert 'name="language" value="nn"' in form
+    response = client.post(
+        "/sprak/",
+        {"language": "nn", "next": "/organisasjoner/?kind=municipality", "csrfmiddlewaretoken": token},
+    )
     assert response.status_code == 302 and response["Location"] == "/organisasjoner/?kind=municipality"
     assert response.cookies["django_language"].value == "nn"
+    assert response.cookies["django_language"]["httponly"] is True
     page = client.get("/organisasjoner/")
     assert page["Content-Language"] == "nn"
 
 
-def test_when_the_language_link_points_elsewhere_or_is_unknown_then_it_is_refused_safely():
+@pytest.mark.django_db
+def test_when_the_language_is_switched_without_a_csrf_token_then_it_is_refused():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/sprak/", {"language": "nn", "next": "/"})
+    assert response.status_code == 403
+    assert "django_language" not in response.cookies
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/sprak/", "/sprak/nn/", "/sprak/en/?next=/organisasjoner/"])
+def test_when_the_language_page_is_opened_with_get_then_nothing_changes_and_the_form_is_shown(path):
     client = Client()
-    response = client.get("/sprak/en/", {"next": "https://evil.example/"})
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "django_language" not in response.cookies
+    assert response["Content-Language"] == "nb"
+    assert '<form method="post" action="/sprak/">' in response.content.decode()
+    assert "Velg språk" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_when_the_language_form_points_elsewhere_or_is_unknown_then_it_is_refused_safely():
+    client = Client()
+    response = client.post("/sprak/", {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+    refused = client.post("/sprak/", {"language": "klingon", "next": "/"})
+    assert refused.status_code == 400 and "django_language" not in refused.cookies
     assert client.get("/sprak/klingon/").status_code == 404

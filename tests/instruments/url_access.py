@@ -10,4 +10,4 @@ PUBLIC_ALLOW_LIST = [
     "instruments:unsubscribe",  # the signed token in the e-mail is the authority
 ]
 
-SAMPLE_KWARGS = {"project_slug": "no-such-project"}
+SAMPLE_KWARGS = {"project_slug": "no-such-project", "call_id": "1"}

@@ -508,3 +508,20 @@ def test_when_the_follow_button_is_included_then_it_renders_a_post_form_with_csr
         request=request,
     )
     assert 'action="/prosjekter/folg/slutt/"' in following_html
+
+
+def test_when_the_follower_chose_english_then_the_digest_is_in_english(
+    innovator, colleague, home_municipality, django_capture_on_commit_callbacks
+):
+    colleague.language = "en"
+    colleague.save()
+    with at(EARLIER):
+        project = make_project(actor=innovator, owner=home_municipality, visibility=Visibility.ORGANISATION)
+    with at(DAY_0):
+        subscription_create(user=colleague, kind=SubscriptionKind.PROJECT, target=project.slug)
+    with at(DAY_0_NOON):
+        project_change_phase(project=project, to_phase=Phase.IDEAS, actor=innovator)
+    with at(DAY_1):
+        [message] = digest_of(colleague, django_capture_on_commit_callbacks)
+    assert message.subject == "Nyskap: 1 update on what you follow"
+    assert "- Varm mat: Need → Ideas" in message.body

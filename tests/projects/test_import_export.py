@@ -65,7 +65,7 @@ def test_when_an_editor_downloads_the_templates_then_they_have_the_columns_and_o
     response = as_innovator.get("/prosjekter/overforing/mal.csv")
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="nyskap-prosjekter-mal.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == importexport.IMPORT_COLUMNS
     assert len(rows) == 2 and rows[1][0] == "Varm mat til hjemmeboende eldre"
 
@@ -238,7 +238,7 @@ def library(innovator, outsider, home_municipality, other_municipality):
 def _csv_rows(response) -> list[dict[str, str]]:
     content = b"".join(response.streaming_content).decode("utf-8")
     assert content.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(content.removeprefix("\ufeff"))))
+    return list(csv.DictReader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
 
 
 def test_when_exporting_csv_then_columns_are_stable_and_formulas_neutralised(client, library):

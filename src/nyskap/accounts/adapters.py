@@ -21,6 +21,13 @@ class AccountAdapter(DefaultAccountAdapter):
         # The username mirrors the e-mail so that django-axes and the admin have a stable key.
         user.username = (user.email or "").lower()
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth counts failed logins per e-mail address, so anyone could lock the owner out by failing from
+        # anywhere. Count them per account and client address instead, like django-axes
+        # (AXES_LOCKOUT_PARAMETERS): an attacker locks only their own address; the per-address limit
+        # (ACCOUNT_RATE_LIMITS["login_failed"]) slows a spray over many accounts.
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+
 
 def accepted_acr_values(provider_id: str) -> list[str]:
     config = settings.OIDC_PROVIDERS_CONFIG.get(provider_id, {})

@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from nyskap.organisations.models import Organisation
@@ -20,6 +21,17 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
+
+    language = forms.ChoiceField(
+        label=_("Language for e-mail"),
+        required=False,
+        help_text=_("Reminders and alerts are written in this language."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language: Any = self.fields["language"]
+        language.choices = [("", _("Nyskap's default (bokmål)")), *settings.LANGUAGES]
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()

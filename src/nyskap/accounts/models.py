@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -30,6 +31,13 @@ class User(AbstractUser):
     name = models.CharField(_("full name"), max_length=150, blank=True)
     title = models.CharField(_("job title"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(
+        _("language for e-mail"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Reminders and alerts are written in this language; empty means Nyskap's default (bokmål)."),
+    )
     # Raising this number ends every session of the user (log out everywhere, deactivation).
     session_generation = models.PositiveIntegerField(default=0, editable=False)
 
@@ -43,6 +51,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    @property
+    def email_language(self) -> str:
+        """The language the user's reminders and alerts are written in."""
+        return self.language or settings.LANGUAGE_CODE
 
     def get_full_name(self) -> str:
         return self.name or self.email

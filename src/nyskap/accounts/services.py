@@ -369,11 +369,17 @@ def join_request_decide(*, join_request: JoinRequest, approve: bool, actor: User
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, name: str, title: str, phone: str) -> User:
+def user_update_profile(*, user: User, name: str, title: str, phone: str, language: str | None = None) -> User:
     user.name = name.strip()
     user.title = title.strip()
     user.phone = phone.strip()
-    user.save(update_fields=["name", "title", "phone"])
+    fields = ["name", "title", "phone"]
+    if language is not None:
+        if language and language not in dict(settings.LANGUAGES):
+            raise ServiceError(_("Choose one of the languages."))
+        user.language = language
+        fields.append("language")
+    user.save(update_fields=fields)
     return user
 
 

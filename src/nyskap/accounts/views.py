@@ -52,7 +52,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:profile")
         return render(request, "accounts/profile_edit.html", {"form": form}, status=400)
-    form = ProfileForm(initial={"name": user.name, "title": user.title, "phone": user.phone})
+    form = ProfileForm(initial={"name": user.name, "title": user.title, "phone": user.phone, "language": user.language})
     return render(request, "accounts/profile_edit.html", {"form": form})
 
 

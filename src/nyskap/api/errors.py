@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from .parser import RefusedBody
 
 logger = logging.getLogger("nyskap.api")
 
@@ -56,8 +60,26 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(api, request, 404, "not_found", "Not found.")
 
+    @api.exception_handler(RefusedBody)
+    def _refused(request: HttpRequest, exc: RefusedBody) -> HttpResponse:
+        return error_response(api, request, exc.status, exc.code, exc.message, exc.errors)
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response(
+            api, request, 413, "too_large", f"The request body is larger than the limit of {limit} bytes."
+        )
+
+    @api.exception_handler(SuspiciousOperation)
+    def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return error_response(api, request, 400, "bad_request", "The request could not be read.")
+
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        cause = exc.__cause__
+        if isinstance(cause, RefusedBody):  # django-ninja wraps what the parser raises in a 400
+            return error_response(api, request, cause.status, cause.code, cause.message, cause.errors)
         code = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict"}.get(exc.status_code, "error")
         return error_response(api, request, exc.status_code, code, str(exc))
 

@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from nyskap.api.errors import ErrorOut
-from nyskap.api.types import NoNul
+from nyskap.api.types import InSchema, NoNul
 from nyskap.projects.api import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
 from nyskap.projects.models import Project
 
@@ -133,7 +133,7 @@ def _money(value: Decimal) -> Decimal:
 PUBLIC_BEARERS = ("own_organisation", "other_state", "municipal_sector")
 
 
-class StreamIn(Schema):
+class StreamIn(InSchema):
     """One series of monetised benefits. One schema for every bearer (not a union keyed on the bearer), so the
     schema and the validation say the same: only public bearers can take a benefit out as a budget cut."""
 
@@ -166,7 +166,7 @@ class StreamIn(Schema):
         return value
 
 
-class CalculationIn(Schema):
+class CalculationIn(InSchema):
     base_year: Year = Field(  # type: ignore[valid-type]
         description="The year values are discounted to (sammenstillingsår); index 0 of every series."
     )
@@ -183,7 +183,11 @@ class CalculationIn(Schema):
     real_growth_rate: Rate = Field(
         Decimal(0), description="Real-price growth of benefits, as a share per year (0.008 = 0.8 %)."
     )
-    residual_value: Cost = Field(Decimal(0), description="Value beyond the period, counted in its last year.")
+    residual_value: Money = Field(
+        Decimal(0),
+        description="Value beyond the period, net, counted in its last year; may be negative (e.g. the cost of "
+        "winding the solution down), as in the calculation and ADR 0005.",
+    )
     parameter_version: ShortText | None = Field(None, description="A parameter version; the one in force by default.")
 
 
@@ -214,12 +218,29 @@ class BearerOut(Schema):
 
 class CheckOut(Schema):
     bearer: str
-    organisation: str
+    organisation: str = Field(
+        description="The body checked: for the own organisation, the name given on its benefits (empty if none)."
+    )
     net_benefit: Decimal
     required_cut: Decimal
     planned_cut: Decimal
     applies: bool
     passed: bool
+    basis: Literal["per_year", "period"] = Field(
+        description="What the NOK 5 million threshold was compared with: the body's largest yearly net benefit "
+        "or its net benefit over the analysis period (the parameter version's co_financing_basis)."
+    )
+    largest_year_net_benefit: Decimal = Field(description="The body's largest net benefit in one year.")
+    other_basis_applies: bool | None = Field(
+        description="Under the other reading of the threshold: whether a budget cut is required (null for the own "
+        "organisation, where no threshold applies)."
+    )
+    other_basis_passed: bool | None = Field(description="Under the other reading: whether the check passes.")
+    readings_differ: bool = Field(description="The two readings of the threshold give different verdicts.")
+    uncertain: list[str] = Field(
+        description="What in this check is marked [U] (not verified), as on the plan page: the scheme's reading "
+        "and, when the parameter version marks it so, the threshold's basis."
+    )
 
 
 class CalculationOut(Schema):
@@ -318,7 +339,7 @@ class PlanOut(Schema):
     calculation: CalculationOut
 
 
-class MeasurementIn(Schema):
+class MeasurementIn(InSchema):
     value: IndicatorValue
     measured_on: datetime.date
     source: ShortText
@@ -350,7 +371,10 @@ def _invalid(field: str, message: str) -> Status[dict[str, Any]]:
 def calculation_out(
     flows: calculations.CashFlows, parameters: ParameterSet, result: calculations.Result
 ) -> dict[str, Any]:
-    checks = calculations.co_financing_checks(flows)
+    checks = calculations.co_financing_checks(flows, parameters.co_financing_basis)
+    uncertain = ["co_financing_reading"]
+    if parameters.is_uncertain("co_financing_basis"):
+        uncertain.append("co_financing_basis")
     return {
         "parameter_version": parameters.version,
         "npv": _money(result.npv),
@@ -391,6 +415,12 @@ def calculation_out(
                 "planned_cut": _money(c.planned_cut),
                 "applies": c.applies,
                 "passed": c.passed,
+                "basis": c.basis,
+                "largest_year_net_benefit": _money(c.largest_year_net_benefit),
+                "other_basis_applies": c.other_basis_applies,
+                "other_basis_passed": c.other_basis_passed,
+                "readings_differ": c.readings_differ,
+                "uncertain": uncertain,
             }
             for c in checks
         ],
@@ -494,7 +524,10 @@ def _caller(request: HttpRequest) -> Any:
 def _visible_plan(request: HttpRequest, slug: str) -> BenefitPlan:
     project = Project.objects.visible_to(_caller(request)).filter(slug=slug).first()
     plan = (
-        BenefitPlan.objects.select_related("project", "parameters").filter(project=project, is_current=True).first()
+        BenefitPlan.objects.visible_to(_caller(request))
+        .select_related("project", "parameters")
+        .filter(project=project, is_current=True)
+        .first()
         if project
         else None
     )
@@ -575,7 +608,7 @@ def measurement_create(request: HttpRequest, benefit_id: int, payload: Measureme
     user = request.auth  # type: ignore[attr-defined]
     benefit = (
         Benefit.objects.select_related("plan__project", "owner")
-        .filter(pk=benefit_id, plan__is_current=True, plan__project__in=Project.objects.visible_to(user).values("pk"))
+        .filter(pk=benefit_id, plan__is_current=True, plan__in=BenefitPlan.objects.visible_to(user).values("pk"))
         .first()
     )
     if benefit is None:

@@ -60,6 +60,15 @@ CO_FINANCING_CUT_SHARE = Decimal("0.5")
 CO_FINANCING_OTHER_STATE_THRESHOLD = Decimal(5_000_000)
 
 
+class CoFinancingBasis(StrEnum):
+    """What the NOK 5 million threshold is compared with [U]: the sources do not say whether a body's net benefit
+    is meant per year or over the whole analysis period. A versioned parameter (ParameterSet.co_financing_basis);
+    both readings are computed and shown when their verdicts differ."""
+
+    PER_YEAR = "per_year"  # the body's largest net benefit in any one year
+    PERIOD = "period"  # the body's net benefit summed over the analysis period
+
+
 class CalculationError(ValueError):
     """Input the calculation cannot use; ``field`` names the input it concerns."""
 
@@ -81,6 +90,7 @@ class Parameters:
     )
     tax_financing_rate: Decimal = Decimal("0.20")
     max_analysis_years: int = 100
+    co_financing_basis: str = CoFinancingBasis.PERIOD
 
     def rate_for_year(self, year: int) -> Decimal:
         """The discount rate used to discount from year ``year − 1`` to ``year`` (year ≥ 1)."""
@@ -305,9 +315,33 @@ class RuleCheck:
     required_cut: Decimal
     applies: bool
     passed: bool
+    basis: str = CoFinancingBasis.PERIOD
+    largest_year_net_benefit: Decimal = ZERO
+    # The verdict under the other reading of the threshold (None for the applicant, where no threshold applies).
+    other_basis_applies: bool | None = None
+    other_basis_passed: bool | None = None
+
+    @property
+    def other_basis(self) -> str:
+        return CoFinancingBasis.PER_YEAR if self.basis == CoFinancingBasis.PERIOD else CoFinancingBasis.PERIOD
+
+    @property
+    def readings_differ(self) -> bool:
+        return self.other_basis_applies is not None and (self.other_basis_applies, self.other_basis_passed) != (
+            self.applies,
+            self.passed,
+        )
 
 
-def co_financing_checks(flows: CashFlows) -> list[RuleCheck]:
+def _threshold_verdict(net: Decimal, largest_year: Decimal, cut: Decimal, basis: str) -> tuple[bool, bool, Decimal]:
+    """(applies, passed, required cut) for another state body under one reading of the threshold."""
+    compared = largest_year if basis == CoFinancingBasis.PER_YEAR else net
+    applies = compared > CO_FINANCING_OTHER_STATE_THRESHOLD
+    required = net * CO_FINANCING_CUT_SHARE if applies else ZERO
+    return applies, (cut >= required) if applies else True, required
+
+
+def co_financing_checks(flows: CashFlows, basis: str = CoFinancingBasis.PERIOD) -> list[RuleCheck]:
     """50 % of the applicant's net benefit as a budget cut; the same for each other state body with a net benefit
     above NOK 5 million.
 
@@ -316,50 +350,64 @@ def co_financing_checks(flows: CashFlows) -> list[RuleCheck]:
     net benefit by bearer, so the figures on a plan agree with each other; the lasting operating costs of the new
     solution are all carried by the applicant, so they reduce only the applicant's net benefit; other state bodies
     are checked one by one by name, and benefits for other state bodies without a name are checked together (a
-    stricter reading: several small unnamed bodies may be flagged as one)."""
+    stricter reading: several small unnamed bodies may be flagged as one); the threshold is compared with the net
+    benefit over the period or in the body's largest year, as ``basis`` says (see CoFinancingBasis). The applicant
+    is named by the organisation given on its benefits, if any."""
     growth = ONE + flows.real_growth_rate
     operating_total = sum((Decimal(v) for v in flows.operating.values()), ZERO)
     own_gross = ZERO
     own_cut = ZERO
+    own_names: list[str] = []
     others: dict[str, list[Decimal]] = {}
+    others_by_year: dict[str, dict[int, Decimal]] = {}
     for stream in flows.benefits:
-        total = sum(
-            (Decimal(v) * growth ** (year - flows.base_year) for year, v in stream.amounts.items()),
-            ZERO,
-        )
+        yearly = {year: Decimal(v) * growth ** (year - flows.base_year) for year, v in stream.amounts.items()}
+        total = sum(yearly.values(), ZERO)
         if stream.bearer == OWN:
             own_gross += total
             own_cut += total if stream.budget_cut else ZERO
+            if stream.organisation and stream.organisation not in own_names:
+                own_names.append(stream.organisation)
         elif stream.bearer == OTHER_STATE:
             entry = others.setdefault(stream.organisation or "", [ZERO, ZERO])
             entry[0] += total
             entry[1] += total if stream.budget_cut else ZERO
+            by_year = others_by_year.setdefault(stream.organisation or "", {})
+            for year, amount in yearly.items():
+                by_year[year] = by_year.get(year, ZERO) + amount
     own_net = own_gross - operating_total
     own_required = max(own_net, ZERO) * CO_FINANCING_CUT_SHARE
     checks = [
         RuleCheck(
-            subject="",
+            subject=", ".join(own_names),
             bearer=OWN,
             net_benefit=own_net,
             planned_cut=own_cut,
             required_cut=own_required,
             applies=True,
             passed=own_cut >= own_required,
+            basis=basis,
         )
     ]
+    other_basis = CoFinancingBasis.PER_YEAR if basis == CoFinancingBasis.PERIOD else CoFinancingBasis.PERIOD
     for name in sorted(others):
         net, cut = others[name]
-        required = net * CO_FINANCING_CUT_SHARE
-        applies = net > CO_FINANCING_OTHER_STATE_THRESHOLD
+        largest_year = max(others_by_year[name].values(), default=ZERO)
+        applies, passed, required = _threshold_verdict(net, largest_year, cut, basis)
+        other_applies, other_passed, _required = _threshold_verdict(net, largest_year, cut, other_basis)
         checks.append(
             RuleCheck(
                 subject=name,
                 bearer=OTHER_STATE,
                 net_benefit=net,
                 planned_cut=cut,
-                required_cut=required if applies else ZERO,
+                required_cut=required,
                 applies=applies,
-                passed=(cut >= required) if applies else True,
+                passed=passed,
+                basis=basis,
+                largest_year_net_benefit=largest_year,
+                other_basis_applies=other_applies,
+                other_basis_passed=other_passed,
             )
         )
     return checks

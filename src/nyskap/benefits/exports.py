@@ -31,7 +31,12 @@ def _plan_for(request: HttpRequest, slug: str) -> BenefitPlan:
     project = get_object_or_404(Project, slug=slug)
     if not request.user.has_perm("core.view_object", project):
         raise Http404
-    plan = BenefitPlan.objects.select_related("project", "parameters").filter(project=project, is_current=True).first()
+    plan = (
+        BenefitPlan.objects.visible_to(request.user)
+        .select_related("project", "parameters")
+        .filter(project=project, is_current=True)
+        .first()
+    )
     if plan is None:
         raise Http404
     return plan

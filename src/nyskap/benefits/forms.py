@@ -67,7 +67,8 @@ class PlanForm(forms.Form):
         localize=True,
         help_text=_("Optional, as a share: 0.008 is 0.8 % a year. Leave empty for constant prices."),
     )
-    residual_value = _amount_field(_("Residual value (NOK)"), negative=False)
+    # Net of its own costs, so it may be negative (ADR 0005), as in the calculation and the API.
+    residual_value = _amount_field(_("Residual value (NOK)"), negative=True)
     residual_value.help_text = _("Optional: value beyond the analysis period, counted in its last year.")
 
     @classmethod

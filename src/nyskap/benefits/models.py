@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Project
 
@@ -81,6 +83,16 @@ class ParameterSet(models.Model):
     tax_financing_rate = models.DecimalField(_("tax-financing cost"), max_digits=5, decimal_places=4)
     default_analysis_years = models.PositiveSmallIntegerField(_("default analysis period (years)"))
     max_analysis_years = models.PositiveSmallIntegerField(_("longest analysis period (years)"))
+    co_financing_basis = models.CharField(
+        _("co-financing threshold basis"),
+        max_length=16,
+        choices=[
+            (calculations.CoFinancingBasis.PER_YEAR.value, _("per year (the largest year)")),
+            (calculations.CoFinancingBasis.PERIOD.value, _("over the analysis period")),
+        ],
+        default=calculations.CoFinancingBasis.PERIOD.value,
+        help_text=_("What the NOK 5 million threshold for other state bodies is compared with."),
+    )
     uncertain = models.JSONField(_("unverified parameters"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -138,6 +150,7 @@ class ParameterSet(models.Model):
             discount_bands=bands,
             tax_financing_rate=self.tax_financing_rate,
             max_analysis_years=self.max_analysis_years,
+            co_financing_basis=self.co_financing_basis,
         )
 
     def is_uncertain(self, name: str) -> bool:
@@ -149,8 +162,27 @@ class BenefitPlanQuerySet(models.QuerySet):
         return self.filter(is_current=True)
 
     def visible_to(self, user: object) -> BenefitPlanQuerySet:
-        """Plans of the projects ``user`` may see (the project's visibility decides, in the database)."""
-        return self.filter(project__in=Project.objects.visible_to(user).values("pk"))
+        """Plans of the projects ``user`` may see (the project's visibility decides, in the database); a draft
+        plan only to the members of the project's owning organisations, its authors and operators."""
+        plans = self.filter(project__in=Project.objects.visible_to(user).values("pk"))
+        if is_operator(user):
+            return plans
+        return plans.filter(~Q(status=PlanStatus.DRAFT) | Q(project__in=_projects_of(user)))
+
+    def in_public_figures(self) -> BenefitPlanQuerySet:
+        """Plans that may count in a figure shown to everyone: never a draft."""
+        return self.exclude(status=PlanStatus.DRAFT)
+
+
+def _projects_of(user: Any) -> Any:
+    """Projects ``user`` belongs to: owned by one of the user's organisations, or written by the user."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Project.objects.none().values("pk")
+    owned = Project.owners.through.objects.filter(
+        organisation_id__in=user.memberships.values("organisation_id")
+    ).values("project_id")
+    authored = Project.authors.through.objects.filter(user_id=user.pk).values("project_id")
+    return Project.objects.filter(Q(pk__in=owned) | Q(pk__in=authored)).values("pk")
 
 
 class BenefitPlan(models.Model):

@@ -20,7 +20,16 @@ R109_2021: dict[str, Any] = {
     "default_analysis_years": 10,
     "max_analysis_years": 100,
     # Not read in the primary text of R-109/21 (DOMAIN.md §3.2 marks them [U]).
-    "uncertain": ["discount_bands", "tax_financing_rate", "max_analysis_years", "real_growth_rate"],
+    # Whether the co-financing scheme's NOK 5 million threshold means per year or over the period is not settled
+    # by the sources: this version keeps the sum over the period, and both verdicts are shown when they differ.
+    "co_financing_basis": "period",
+    "uncertain": [
+        "discount_bands",
+        "tax_financing_rate",
+        "max_analysis_years",
+        "real_growth_rate",
+        "co_financing_basis",
+    ],
     "note": (
         "The discount-rate bands and the 20 % tax-financing cost are confirmed by secondary sources only; the "
         "longest analysis period (40 or 75 years as the main rule) is not verified, so Nyskap allows up to 100 "

@@ -29,6 +29,7 @@ from .models import (
     BenefitAmount,
     BenefitPlan,
     Measurement,
+    PlanStatus,
     PreventionSet,
     RealisationForm,
 )
@@ -109,7 +110,7 @@ def plan_context(plan: BenefitPlan, *, user: Any, today: datetime.date | None = 
     flows = services.plan_flows(plan, benefits)
     parameters = plan.parameters.as_parameters()
     result = calculations.net_present_value(flows, parameters)
-    checks = calculations.co_financing_checks(flows)
+    checks = calculations.co_financing_checks(flows, plan.parameters.co_financing_basis)
     can_edit = services.can_change(user, project)
     rows = []
     for benefit in benefits:
@@ -338,7 +339,7 @@ def _public_sums(scope: PortfolioScope) -> _Sums:
     key = f"benefits:portfolio:{portfolio_version()}:{library_version()}:{scope.sector}:{organisation}"
     found = cache.get(key)
     if found is None:
-        public = BenefitPlan.objects.current().filter(project__visibility=Visibility.PUBLIC)
+        public = BenefitPlan.objects.current().in_public_figures().filter(project__visibility=Visibility.PUBLIC)
         found = _sums(_in_scope(public, scope))
         cache.set(key, found, PORTFOLIO_CACHE_SECONDS)
     return found
@@ -352,7 +353,11 @@ def portfolio_rollup(*, user: Any, scope: PortfolioScope) -> Rollup:
     and are marked so; benefits other organisations' plans put on this organisation are shown as received."""
     sums = _public_sums(scope)
     if user is not None and user.is_authenticated:
-        beyond_public = scoped_plans(user=user, scope=scope).exclude(project__visibility=Visibility.PUBLIC)
+        # Everything the visitor sees that the shared public part leaves out: non-public projects' plans, and the
+        # drafts of the visitor's own organisations (drafts never enter the public part).
+        beyond_public = scoped_plans(user=user, scope=scope).exclude(
+            Q(project__visibility=Visibility.PUBLIC) & ~Q(status=PlanStatus.DRAFT)
+        )
         sums = sums + _sums(beyond_public)
     zero = Decimal(0)
     planned_year: dict[int, Decimal] = {}

@@ -201,7 +201,7 @@ def plan_create(
         base_year=base,
         analysis_years=years,
         real_growth_rate=_growth(real_growth_rate),
-        residual_value=_decimal(residual_value, field="residual_value", negative=False) or Decimal(0),
+        residual_value=_decimal(residual_value, field="residual_value") or Decimal(0),
         is_example=is_example,
         example_note=example_note,
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -238,7 +238,7 @@ def plan_update(
     plan.goals = _text(goals, field="goals", required=_("Describe the goals the benefits serve."))
     plan.base_year, plan.analysis_years = base, years
     plan.real_growth_rate = _growth(real_growth_rate)
-    plan.residual_value = _decimal(residual_value, field="residual_value", negative=False) or Decimal(0)
+    plan.residual_value = _decimal(residual_value, field="residual_value") or Decimal(0)
     plan.save()
     return plan
 
@@ -637,8 +637,8 @@ def due_benefits(today: datetime.date) -> list[tuple[Benefit, datetime.date]]:
 
 
 def reminder_message(benefit: Benefit, due: datetime.date) -> EmailMultiAlternatives:
-    """The reminder in the site's default language (no language preference is kept per user)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """The reminder in the benefit owner's language (their profile; the site's default when none is chosen)."""
+    with translation.override(benefit.owner.email_language):  # type: ignore[union-attr]
         url = str(settings.SITE_URL or "").rstrip("/") + reverse(
             "benefits:measure", kwargs={"slug": benefit.plan.project.slug, "pk": benefit.pk}
         )

@@ -51,7 +51,12 @@ def _current_plan(request: HttpRequest, slug: str, *, change: bool = False) -> B
     project = _project(request, slug)
     if change and not services.can_change(request.user, project):
         raise PermissionDenied
-    plan = BenefitPlan.objects.select_related("project", "parameters").filter(project=project, is_current=True).first()
+    plan = (
+        BenefitPlan.objects.visible_to(request.user)
+        .select_related("project", "parameters")
+        .filter(project=project, is_current=True)
+        .first()
+    )
     if plan is None:
         raise Http404
     return plan
@@ -99,7 +104,12 @@ def _plan_page(
 @require_GET
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project(request, slug)
-    plan = BenefitPlan.objects.select_related("project", "parameters").filter(project=project, is_current=True).first()
+    plan = (
+        BenefitPlan.objects.visible_to(request.user)
+        .select_related("project", "parameters")
+        .filter(project=project, is_current=True)
+        .first()
+    )
     if plan is None:
         return render(
             request,
@@ -114,7 +124,9 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def plan_version(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     project = _project(request, slug)
     plan = get_object_or_404(
-        BenefitPlan.objects.select_related("project", "parameters"), project=project, version=version
+        BenefitPlan.objects.visible_to(request.user).select_related("project", "parameters"),
+        project=project,
+        version=version,
     )
     return _plan_page(request, plan)
 

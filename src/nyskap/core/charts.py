@@ -52,3 +52,59 @@ def bar_chart(rows: list[tuple[str, int]]) -> BarChart:
         bars.append(Bar(label=label, value=value, y=y, width=width, text_y=y + BAR_HEIGHT // 2 + 5))
     height = max(len(rows) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP, BAR_HEIGHT)
     return BarChart(bars=bars, height=height, bar_area=area)
+
+
+# Downloads: every chart as SVG (standalone, its colours written in), PNG (drawn from the same SVG) and CSV (the
+# data table's numbers). A page offers them as links to itself with `?diagram=<slug>&format=…`; the template tag
+# hands the chart asked for to `nyskap.core.middleware.ChartDownloadMiddleware`, which answers with the file. The
+# page's own view has checked access, so a download never shows more than the page.
+
+CHART_FORMATS = ("svg", "png", "csv")
+DOWNLOAD_ATTRIBUTE = "_nyskap_chart_download"
+BAR_COLOUR = "#1e5aa0"
+TEXT_COLOUR = "#1f2328"
+
+
+@dataclass(frozen=True)
+class ChartDownload:
+    slug: str
+    title: str
+    rows: list[tuple[str, int]]
+    value_header: str
+
+
+def standalone_svg(download: ChartDownload) -> str:
+    """The chart as an SVG document that looks the same outside the page (colours and font as attributes)."""
+    from xml.sax.saxutils import escape
+
+    chart = bar_chart(download.rows)
+    title_height = 32
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{chart.width}" height="{chart.height + title_height}" '
+        f'viewBox="0 0 {chart.width} {chart.height + title_height}" font-family="DejaVu Sans, Arial, sans-serif" '
+        'font-size="14">',
+        f"<title>{escape(download.title)}</title>",
+        '<rect width="100%" height="100%" fill="#ffffff"/>',
+        f'<text x="0" y="18" font-size="16" font-weight="bold" fill="{TEXT_COLOUR}">{escape(download.title)}</text>',
+        f'<g transform="translate(0 {title_height})">',
+    ]
+    for bar in chart.bars:
+        label = bar.label if len(bar.label) <= 28 else bar.label[:27] + "…"
+        value = f"{bar.value:,}".replace(",", "\u00a0")
+        parts.append(
+            f'<text x="{chart.label_width - 8}" y="{bar.text_y}" text-anchor="end" fill="{TEXT_COLOUR}">'
+            f"{escape(label)}</text>"
+            f'<rect x="{chart.label_width}" y="{bar.y}" width="{bar.width}" height="{BAR_HEIGHT}" rx="2" '
+            f'fill="{BAR_COLOUR}"/>'
+            f'<text x="{chart.label_width + 8 + bar.width}" y="{bar.text_y}" fill="{TEXT_COLOUR}">'
+            f"{value}</text>"
+        )
+    parts.append("</g></svg>")
+    return "\n".join(parts) + "\n"
+
+
+def png(svg: str) -> bytes:
+    import cairosvg
+
+    return bytes(cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=2 * CHART_WIDTH))

@@ -9,5 +9,6 @@ urlpatterns = [
     path("tilgjengelighet/", views.accessibility, name="accessibility"),
     path("personvern/", views.privacy, name="privacy"),
     path("helse/", views.health, name="health"),
-    path("sprak/<str:code>/", views.language, name="language"),
+    path("sprak/", views.language, name="language"),
+    path("sprak/<str:code>/", views.language, name="language_choice"),
 ]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_http_methods
 
 from nyskap.organisations.models import Organisation, OrganisationKind
 
@@ -34,21 +35,38 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
 
 
-@never_cache
-def language(request: HttpRequest, code: str) -> HttpResponse:
-    """Switch language with a plain link (no form, so pages for anonymous visitors carry no CSRF token and can be
-    cached). Only sets the language cookie and goes back to `next` on this site."""
-    if code not in dict(settings.LANGUAGES):
-        raise Http404
-    target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
+def _safe_next(request: HttpRequest, target: str | None) -> str:
+    if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = "/"
-    response = redirect(target)
+        return target
+    return "/"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def language(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """Switch language with a POST form (the switcher in every page's header, which needs no JavaScript): sets only
+    the language cookie and goes back to `next` on this site. A GET changes nothing: it shows the same form, with
+    the language asked for (old links and bookmarks still lead somewhere)."""
+    languages = dict(settings.LANGUAGES)
+    if request.method == "GET":
+        if code is not None and code not in languages:
+            raise Http404
+        context = {"chosen": code, "next": _safe_next(request, request.GET.get("next"))}
+        return render(request, "core/language.html", context)
+    chosen = request.POST.get("language", "")
+    if chosen not in languages:
+        return render(
+            request,
+            "core/language.html",
+            {"chosen": None, "next": _safe_next(request, request.POST.get("next"))},
+            status=400,
+        )
+    response = redirect(_safe_next(request, request.POST.get("next")))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
-        code,
+        chosen,
         max_age=settings.LANGUAGE_COOKIE_AGE,
         path=settings.LANGUAGE_COOKIE_PATH,
         secure=request.is_secure(),
@@ -72,6 +90,9 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 @requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path_info.startswith("/api/"):
+        # API clients get the API's error shape (nyskap.api.errors) for paths no operation answers, too.
+        return JsonResponse({"status": 404, "code": "not_found", "message": "Not found.", "errors": []}, status=404)
     return render(request, "404.html", status=404)
 
 

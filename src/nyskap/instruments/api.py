@@ -1,7 +1,9 @@
 """The instrument catalogue in the open API (``/api/v1/instruments``): the catalogue with filters, one instrument,
 calls (open now, closing soon, upcoming, closed), and the matcher (answers → ranked instruments with reasons).
 
-Everything here is public and needs no token. The matcher takes the same answers as the matcher page; an unknown
+Reading needs no token. The instrument owners of an instrument's organisations (and operators) change it and
+publish its calls with a token, through the same services as the pages: anyone else gets a 403, a refused value a
+422 naming the field. The matcher takes the same answers as the matcher page; an unknown
 organisation or an unknown kind of organisation is a 422 with the field named, never a silent empty answer.
 """
 
@@ -10,26 +12,29 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import StringConstraints
 
 from nyskap.api.errors import ErrorOut
 from nyskap.api.pagination import PageNumberPagination
-from nyskap.api.types import NoNul
+from nyskap.api.types import InSchema, NoNul
 from nyskap.organisations.api import OrganisationRef
 from nyskap.organisations.models import Organisation, OrganisationKind
+from nyskap.projects.api import TOKEN_AUTH
 from nyskap.projects.models import InnovationTypeCode, Sector
 
-from . import selectors
+from . import selectors, services
 from .matching import MatchInput
-from .models import Call, Instrument, Offer, Status, Verification
+from .models import Call, Instrument, Offer, Verification
+from .models import Status as Status_
 
 router = Router(tags=["instruments"])
 
@@ -69,7 +74,7 @@ class InstrumentOut(Schema):
     sectors: list[Sector] = Field(description="Sectors it is aimed at; empty means every sector.")
     innovation_types: list[InnovationTypeCode] = Field(description="Innovation types; empty means every type.")
     requires_open_call: bool = Field(description="True when applications are taken only through calls.")
-    status: Status = Field(description="active or ended.")
+    status: Status_ = Field(description="active or ended.")
     ended_on: datetime.date | None = Field(description="When it ended; null when active or not known.")
     verification: Verification = Field(description="How well the facts are sourced.")
 
@@ -132,11 +137,11 @@ class InstrumentFilters(Schema):
     phase: list[MatchPhase] = Field([], description="Phases covered (repeat for alternatives).")
     applicant_kind: OrganisationKind | None = Field(None, description="Kind of organisation that may apply.")
     sector: Sector | None = Field(None, description="Aimed at this sector or at every sector.")
-    status: Status | None = Field(None, description="active or ended.")
+    status: Status_ | None = Field(None, description="active or ended.")
     owner: Slug | None = Field(None, description="Slug of an owner organisation.")
 
 
-class MatchIn(Schema):
+class MatchIn(InSchema):
     phase: MatchPhase | None = Field(None, description="The phase the work is in.")
     needs: list[Offer] = Field([], description="What the asker needs (repeat for several).")
     innovation_types: list[InnovationTypeCode] = Field([], description="Kinds of innovation (repeat for several).")
@@ -310,3 +315,133 @@ def _match_response(request: HttpRequest, answers: MatchIn) -> JsonResponse:
 )
 def instrument_detail(request: HttpRequest, slug: Slug) -> Instrument:
     return get_object_or_404(selectors.instrument_for_detail(), slug=slug)
+
+
+# Writes by the instrument's owners
+
+LongText = Annotated[NoNul, StringConstraints(max_length=20000)]
+NameText = Annotated[NoNul, StringConstraints(max_length=300)]
+Amount = Annotated[Decimal, Field(ge=0, le=10**12, allow_inf_nan=False)]
+
+
+class InstrumentUpdateIn(InSchema):
+    """The fields an owner may change; only those sent are changed."""
+
+    name_nb: NameText | None = Field(None, description="Name in Norwegian bokmål (required, not empty).")
+    name_nn: NameText | None = Field(None, description="Name in Norwegian nynorsk.")
+    name_en: NameText | None = Field(None, description="Name in English.")
+    summary: LongText | None = Field(None, description="Summary (Markdown).")
+    amounts_text: LongText | None = Field(None, description="Amounts and rules in words.")
+    status_note: NameText | None = Field(None, description="About the status.")
+    offers: list[Offer] | None = Field(None, description="What the instrument offers.")
+    phases: list[MatchPhase] | None = Field(None, description="Phases the instrument covers.")
+    sectors: list[Sector] | None = Field(None, description="Sectors; empty means every sector.")
+    innovation_types: list[InnovationTypeCode] | None = Field(None, description="Innovation types; empty: all.")
+    applicant_kinds: list[OrganisationKind] | None = Field(None, description="Kinds of organisation that may apply.")
+    partner_kinds: list[OrganisationKind] | None = Field(None, description="Kinds that may only be partners.")
+    grant_max: Amount | None = Field(None, description="Largest grant per project in kroner.")
+    project_cost_min: Amount | None = Field(None, description="Smallest project cost in kroner.")
+    project_cost_max: Amount | None = Field(None, description="Largest project cost in kroner.")
+    cofunding_max_percent: Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)] | None = Field(
+        None, description="Largest share of the cost covered, in per cent."
+    )
+    requires_open_call: bool | None = Field(None, description="Applications only through calls.")
+    status: Status_ | None = Field(None, description="active or ended.")
+    ended_on: datetime.date | None = Field(None, description="When it ended (only for an ended instrument).")
+    website: Annotated[NoNul, StringConstraints(max_length=500)] | None = Field(
+        None, description="The owner's page about the instrument (https)."
+    )
+
+
+class CallIn(InSchema):
+    title: ShortText = Field(description="The call's title.")
+    opens_on: datetime.date = Field(description="The first day applications are taken.")
+    closes_on: datetime.date | None = Field(None, description="The deadline; null for continuous intake.")
+    budget: Amount | None = Field(None, description="The call's budget in kroner.")
+    url: Annotated[NoNul, StringConstraints(max_length=500)] = Field("", description="Link to the call (https).")
+    description: LongText = Field("", description="About the call (Markdown).")
+
+
+class CallUpdateIn(InSchema):
+    title: ShortText | None = Field(None, description="The call's title.")
+    opens_on: datetime.date | None = Field(None, description="The first day applications are taken.")
+    closes_on: datetime.date | None = Field(None, description="The deadline; null for continuous intake.")
+    budget: Amount | None = Field(None, description="The call's budget in kroner.")
+    url: Annotated[NoNul, StringConstraints(max_length=500)] | None = Field(None, description="Link to the call.")
+    description: LongText | None = Field(None, description="About the call (Markdown).")
+
+
+def _refusal(exc: Exception) -> Status[dict[str, Any]]:
+    if isinstance(exc, PermissionDenied):
+        return Status(403, _error(403, "forbidden", str(exc) or "You may not do this."))
+    assert isinstance(exc, services.CatalogueError)
+    field = exc.field or "__all__"
+    return Status(
+        422, _error(422, "validation_error", "The request is not valid.", [{"field": field, "message": exc.message}])
+    )
+
+
+def _error(status: int, code: str, message: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    return {"status": status, "code": code, "message": message, "errors": errors or []}
+
+
+def _sent(payload: Schema) -> dict[str, Any]:
+    return {name: value for name, value in payload.model_dump(exclude_unset=True).items()}
+
+
+WRITE_RESPONSES: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.patch(
+    "/{slug}",
+    auth=TOKEN_AUTH,
+    response={200: InstrumentDetailOut, **WRITE_RESPONSES},
+    summary="Change an instrument",
+    description="Changes the fields sent, nothing else. Only the instrument owners of the instrument's "
+    "organisations (and operators) may change it.",
+)
+def instrument_update(request: HttpRequest, slug: Slug, payload: InstrumentUpdateIn) -> Status[Any]:
+    instrument = get_object_or_404(Instrument, slug=slug)
+    values = _sent(payload)
+    for name in ("offers", "phases", "sectors", "innovation_types", "applicant_kinds", "partner_kinds"):
+        if name in values and values[name] is not None:
+            values[name] = [str(value) for value in values[name]]
+    try:
+        services.instrument_update(instrument=instrument, actor=request.auth, **values)  # type: ignore[attr-defined]
+    except (services.CatalogueError, PermissionDenied) as exc:
+        return _refusal(exc)
+    return Status(200, selectors.instrument_for_detail().get(pk=instrument.pk))
+
+
+@router.post(
+    "/{slug}/calls",
+    auth=TOKEN_AUTH,
+    response={201: CallOut, **WRITE_RESPONSES},
+    summary="Publish a call",
+    description="Adds a call to the instrument. Only the instrument owners of its organisations may.",
+)
+def call_create(request: HttpRequest, slug: Slug, payload: CallIn) -> Status[Any]:
+    instrument = get_object_or_404(Instrument, slug=slug)
+    try:
+        call = services.call_create(instrument=instrument, actor=request.auth, **payload.model_dump())  # type: ignore[attr-defined]
+    except (services.CatalogueError, PermissionDenied) as exc:
+        return _refusal(exc)
+    return Status(201, call)
+
+
+@router.patch(
+    "/{slug}/calls/{call_id}",
+    auth=TOKEN_AUTH,
+    response={200: CallOut, **WRITE_RESPONSES},
+    summary="Change a call",
+    description="Changes the fields sent, nothing else. Only the instrument owners of its organisations may.",
+)
+def call_update(
+    request: HttpRequest, slug: Slug, call_id: Annotated[int, Field(ge=1, le=2**63 - 1)], payload: CallUpdateIn
+) -> Status[Any]:
+    call = get_object_or_404(Call.objects.select_related("instrument"), pk=call_id, instrument__slug=slug)
+    try:
+        call = services.call_update(call=call, actor=request.auth, **_sent(payload))  # type: ignore[attr-defined]
+    except (services.CatalogueError, PermissionDenied) as exc:
+        return _refusal(exc)
+    return Status(200, call)

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from nyskap.core.spreadsheets import csv_lines, json_array, neutralise, xlsx_file
+from nyskap.core.spreadsheets import DEFAULT_SEPARATOR, csv_lines, json_array, xlsx_file
 from nyskap.organisations.models import Organisation
 
 from .models import Instrument
@@ -82,12 +82,16 @@ def _cells(record: dict[str, Any]) -> list[Any]:
             value = float(value)
         elif value is None:
             value = ""
-        cells.append(neutralise(value))
+        cells.append(value)  # neutralised by the writer (nyskap.core.spreadsheets)
     return cells
 
 
-def export_csv(instruments: QuerySet[Instrument], *, base_url: str) -> Iterator[str]:
-    return csv_lines(COLUMNS, (_cells(record) for record in records(instruments, base_url=base_url)))
+def export_csv(
+    instruments: QuerySet[Instrument], *, base_url: str, separator: str = DEFAULT_SEPARATOR
+) -> Iterator[str]:
+    return csv_lines(
+        COLUMNS, (_cells(record) for record in records(instruments, base_url=base_url)), separator=separator
+    )
 
 
 def export_json(instruments: QuerySet[Instrument], *, base_url: str) -> Iterator[str]:

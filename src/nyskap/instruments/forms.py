@@ -194,6 +194,20 @@ class InstrumentForm(forms.Form):
         return initial
 
 
+class InstrumentCreateForm(InstrumentForm):
+    """A new instrument: the owning organisation first, then the same fields as when editing."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Owner organisation"), queryset=Organisation.objects.none(), to_field_name="slug"
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation: Any = self.fields["organisation"]
+        organisation.queryset = organisations
+        self.order_fields(["organisation", *InstrumentForm.EDITABLE])
+
+
 class CallForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     opens_on = forms.DateField(label=_("Opens"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -228,7 +242,8 @@ class OwnerRoleForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        organisation: Any = self.fields["organisation"]
+        organisation.queryset = organisations  # type: ignore[attr-defined]
 
 
 def parse_date(value: str) -> datetime.date | None:

@@ -77,7 +77,8 @@ def _query_dict(query: str) -> Any:
 
 
 def message_for(profile: MatcherProfile, calls: list[Call]) -> EmailMultiAlternatives:
-    with translation.override(settings.LANGUAGE_CODE):
+    """The alert in the recipient's language (their profile; the site's default when none is chosen)."""
+    with translation.override(profile.user.email_language):
         unsubscribe_url = _site_url(reverse("instruments:unsubscribe", kwargs={"token": unsubscribe_token(profile)}))
         context = {
             "profile": profile,

@@ -262,6 +262,41 @@ def instrument_update(*, instrument: Instrument, actor: Any, **fields: Any) -> I
     return instrument
 
 
+# Words used by the catalogue's own URLs under /virkemidler/ are never instrument slugs.
+RESERVED_SLUGS = frozenset(
+    {"ny", "utlysninger", "finn", "oversikt", "eksport", "varsler", "avmeld", "eiere", "prosjekt"}
+)
+
+
+def owned_organisations(user: Any) -> Any:
+    """The organisations ``user`` may add instruments for: those of the user's instrument-owner roles."""
+    if is_operator(user):
+        return Organisation.objects.filter(ended_on=None).order_by("name")
+    return Organisation.objects.filter(pk__in=owner_organisation_ids(user)).order_by("name")
+
+
+@transaction.atomic
+def instrument_create(*, organisation: Organisation, actor: Any, **fields: Any) -> Instrument:
+    """A new instrument owned by ``organisation``, added by one of its instrument owners (or an operator). Its
+    facts come from the owner, so it is marked edited by its owner and never replaced by the shipped catalogue."""
+    if not owned_organisations(actor).filter(pk=organisation.pk).exists():
+        raise PermissionDenied(_("Only the instrument owners of an organisation can add instruments for it."))
+    cleaned = clean_instrument_values({"name_nb": fields.pop("name_nb", ""), **fields})
+    base = slug_base(cleaned["name_nb"])
+    taken = set(Instrument.objects.filter(slug__startswith=base).values_list("slug", flat=True)) | RESERVED_SLUGS
+    instrument = Instrument(slug=unique_slug(base[:110], taken), owner_edited=True)
+    for name, value in cleaned.items():
+        setattr(instrument, name, value)
+    if cleaned.get("website"):
+        instrument.website_origin = WebsiteOrigin.OWNER
+    instrument.name_nn = instrument.name_nn or instrument.name_nb
+    instrument.name_en = instrument.name_en or instrument.name_nb
+    instrument.owner_text = instrument.owner_text or organisation.name
+    instrument.save()
+    instrument.owners.add(organisation)
+    return instrument
+
+
 # Calls
 
 

@@ -7,6 +7,7 @@ app_name = "instruments"
 # Fixed words come before the instrument's slug; no catalogue slug is one of them.
 urlpatterns: list[URLPattern] = [
     path("", views.instrument_list, name="list"),
+    path("ny/", views.instrument_create, name="create"),
     path("utlysninger/", views.call_list, name="calls"),
     path("finn/", views.matcher, name="matcher"),
     path("finn/lagre/", views.profile_save, name="profile_save"),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nyskap.core.spreadsheets import XLSX_TYPE
+from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Project
@@ -30,6 +30,7 @@ from . import exports, notifications, selectors, services
 from .forms import (
     CallForm,
     CatalogueFilterForm,
+    InstrumentCreateForm,
     InstrumentForm,
     MatcherForm,
     OwnerRoleForm,
@@ -76,7 +77,12 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "instruments/list.html",
-        {"form": form, "page_obj": page_obj, "instruments": list(page_obj.object_list)},
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "instruments": list(page_obj.object_list),
+            "can_add": services.owned_organisations(request.user).exists(),
+        },
     )
 
 
@@ -151,6 +157,28 @@ def instrument_edit(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("The instrument was saved."))
             return redirect(instrument)
     return render(request, "instruments/edit.html", {"instrument": instrument, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instrument_create(request: HttpRequest) -> HttpResponse:
+    """Instrument owners add a new instrument for their organisation."""
+    organisations = services.owned_organisations(request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = InstrumentCreateForm(request.POST or None, organisations=organisations, initial={"status": "active"})
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        organisation = values.pop("organisation")
+        try:
+            instrument = services.instrument_create(organisation=organisation, actor=request.user, **values)
+        except CatalogueError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("The instrument was added."))
+            return redirect(instrument)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "instruments/create.html", {"form": form}, status=status)
 
 
 @login_required
@@ -392,7 +420,9 @@ def _base_url(request: HttpRequest) -> str:
 @require_GET
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        exports.export_csv(_export_queryset(request), base_url=_base_url(request)),
+        exports.export_csv(
+            _export_queryset(request), base_url=_base_url(request), separator=csv_separator(request.GET.get("sep"))
+        ),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'

@@ -22,7 +22,7 @@ from pydantic import StringConstraints
 from nyskap.api.auth import TokenAuth
 from nyskap.api.errors import ErrorOut
 from nyskap.api.pagination import PageNumberPagination
-from nyskap.api.types import NoNul
+from nyskap.api.types import InSchema, NoNul
 from nyskap.core.search import RankedObjects
 from nyskap.core.visibility import Visibility
 from nyskap.organisations.api import OrganisationRef, SizeBand
@@ -307,7 +307,7 @@ class ProjectFilters(Schema):
         return params
 
 
-class ProjectFields(Schema):
+class ProjectFields(InSchema):
     """Fields shared by creating and changing a project."""
 
     description: str | None = Field(None, description="Description (Markdown).")
@@ -350,7 +350,7 @@ class ProjectUpdateIn(ProjectFields):
     visibility: Visibility | None = Field(None, description="Who may see the project.")
 
 
-class PhaseChangeIn(Schema):
+class PhaseChangeIn(InSchema):
     phase: Phase = Field(description="The phase to move to: one step forward, one back (with a note), or stopped.")
     note: str = Field("", max_length=5000, description="Why; required when going back.")
     stopped_reason: str = Field("", max_length=5000, description="Why the project is stopped; required to stop.")
@@ -359,7 +359,7 @@ class PhaseChangeIn(Schema):
     )
 
 
-class AdoptionIn(Schema):
+class AdoptionIn(InSchema):
     adopting_project: str | None = Field(None, description="Slug of your project that adopted this one.")
     adopting_organisation: str | None = Field(
         None, description="Slug of your organisation, when it adopted the solution without a project of its own."
@@ -369,7 +369,7 @@ class AdoptionIn(Schema):
     note: str = Field("", max_length=5000, description="What you changed, what worked.")
 
 
-class SimilarIn(Schema):
+class SimilarIn(InSchema):
     text: NoNul = Field(min_length=1, max_length=10000, description="A need or idea, in Norwegian.")
     sector: Sector | None = Field(None, description="Your sector, to mark projects in the same sector.")
     innovation_types: list[InnovationTypeCode] = Field([], description="Innovation types to mark shared ones.")

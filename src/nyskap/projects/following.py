@@ -410,8 +410,8 @@ def _digest_context(digest: Digest) -> dict[str, Any]:
 
 
 def digest_message(digest: Digest) -> EmailMultiAlternatives:
-    """The digest as one e-mail, in the site's default language (we keep no language preference per user)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """The digest as one e-mail, in the recipient's language (their profile; the site's default otherwise)."""
+    with translation.override(digest.user.email_language):
         context = _digest_context(digest)
         count = len(digest.new_projects) + len(digest.phase_changes)
         subject = ngettext(

@@ -29,7 +29,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from nyskap.core.spreadsheets import csv_lines, json_array, neutralise, xlsx_file
+from nyskap.core.spreadsheets import DEFAULT_SEPARATOR, csv_lines, csv_text, json_array, xlsx_file
 from nyskap.core.visibility import Visibility
 from nyskap.organisations.models import Organisation
 
@@ -160,17 +160,17 @@ def _flat(record: dict[str, Any]) -> list[Any]:
             value = value.isoformat()
         elif value is None:
             value = ""
-        cells.append(neutralise(value))
+        cells.append(value)  # neutralised by the writer (nyskap.core.spreadsheets)
     return cells
 
 
-def export_csv(projects: QuerySet[Project], *, base_url: str) -> Iterator[str]:
+def export_csv(projects: QuerySet[Project], *, base_url: str, separator: str = DEFAULT_SEPARATOR) -> Iterator[str]:
     """CSV lines, one project at a time."""
     rows = (
         [str(cell) if isinstance(cell, Decimal) else cell for cell in _flat(record)]
         for record in export_records(projects, base_url=base_url)
     )
-    return csv_lines(EXPORT_COLUMNS, rows)
+    return csv_lines(EXPORT_COLUMNS, rows, separator=separator)
 
 
 def export_json(projects: QuerySet[Project], *, base_url: str) -> Iterator[str]:
@@ -256,12 +256,8 @@ EXAMPLE_ROW = {
 }
 
 
-def template_csv() -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(IMPORT_COLUMNS)
-    writer.writerow([EXAMPLE_ROW[column] for column in IMPORT_COLUMNS])
-    return "\ufeff" + buffer.getvalue()
+def template_csv(separator: str = DEFAULT_SEPARATOR) -> str:
+    return csv_text(IMPORT_COLUMNS, [[EXAMPLE_ROW[column] for column in IMPORT_COLUMNS]], separator=separator)
 
 
 def template_xlsx() -> bytes:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nyskap.accounts.models import Membership, Role
-from nyskap.core.spreadsheets import XLSX_TYPE
+from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
 from nyskap.organisations.models import Organisation
 
 from . import importexport
@@ -39,7 +39,9 @@ def _base_url(request: HttpRequest) -> str:
 
 @require_GET
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    rows = importexport.export_csv(_search_result(request), base_url=_base_url(request))
+    rows = importexport.export_csv(
+        _search_result(request), base_url=_base_url(request), separator=csv_separator(request.GET.get("sep"))
+    )
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
@@ -67,7 +69,9 @@ def export_xlsx(request: HttpRequest) -> FileResponse:
 @login_required
 @require_GET
 def template_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(importexport.template_csv(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        importexport.template_csv(csv_separator(request.GET.get("sep"))), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="nyskap-prosjekter-mal.csv"'
     return response
 

@@ -47,7 +47,12 @@ def percent(value: Any, places: int = 1) -> str:
 def benefit_panel(context: template.Context, project: Any) -> dict[str, Any]:
     """The plan's summary on the project page (NPV, version, status), or the button to write one for editors."""
     user = context.get("user")
-    plan = BenefitPlan.objects.select_related("parameters").filter(project=project, is_current=True).first()
+    plan = (
+        BenefitPlan.objects.visible_to(user)
+        .select_related("parameters")
+        .filter(project=project, is_current=True)
+        .first()
+    )
     summary = None
     if plan is not None:
         from ..selectors import plan_context

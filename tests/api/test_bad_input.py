@@ -1,0 +1,180 @@
+"""The defects a tester found with bad input, each pinned: NUL and control characters, lone surrogates, NaN,
+numbers beyond 64 bits, duplicate keys, wrong content types and oversized bodies get a 4xx in the API's error shape
+(the same on SQLite and PostgreSQL), never a 500, and nothing is stored."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nyskap.core.visibility import Visibility
+from nyskap.projects.models import Project
+from tests.projects.conftest import make_project
+
+from .test_api_base import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(user) -> dict[str, str]:
+    _token, raw = ApiToken.issue(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def shape(status: int, code: str, message: str, errors: list | None = None) -> dict:
+    return {"status": status, "code": code, "message": message, "errors": errors or []}
+
+
+CONTROL = "Control characters (other than tab and line breaks) are not allowed."
+INVALID = "The request is not valid."
+
+
+@pytest.fixture
+def project(innovator, home_municipality) -> Project:
+    return make_project(actor=innovator, owner=home_municipality, title="Varm mat", visibility=Visibility.PUBLIC)
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x01", "\x0b", "\x1f", "\x7f", "\ud800"])
+def test_when_a_title_holds_a_refused_character_then_patch_is_refused_naming_the_field(
+    client, innovator, project, character
+):
+    body = json.dumps({"title": f"a{character}b"})
+    response = client.patch(
+        f"/api/v1/projects/{project.slug}", body, content_type="application/json", **bearer(innovator)
+    )
+    assert response.status_code == 422
+    assert response.json() == shape(422, "validation_error", INVALID, [{"field": "title", "message": CONTROL}])
+    project.refresh_from_db()
+    assert project.title == "Varm mat"
+
+
+def test_when_a_new_project_holds_a_nul_then_it_is_refused_and_nothing_is_stored(client, innovator, project):
+    body = json.dumps({"title": "Ny", "organisation": "oygarden", "need": "x\u0000"})
+    response = client.post("/api/v1/projects", body, content_type="application/json", **bearer(innovator))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "need", "message": CONTROL}]
+    assert list(Project.objects.values_list("title", flat=True)) == ["Varm mat"]
+
+
+def test_when_tab_and_line_breaks_are_sent_then_they_are_kept(client, innovator, project):
+    body = json.dumps({"title": "Varm\tmat\r\nfor alle"})
+    response = client.patch(
+        f"/api/v1/projects/{project.slug}", body, content_type="application/json", **bearer(innovator)
+    )
+    assert response.status_code == 200
+    project.refresh_from_db()
+    assert project.title == "Varm\tmat\r\nfor alle"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/projects/%00",
+        "/api/v1/benefits/plans/%00",
+        "/api/v1/organisations/%00",
+        "/api/v1/projects/%00/adoptions",
+        "/api/v1/projects/a%01b",
+    ],
+)
+def test_when_a_path_holds_a_control_character_then_it_is_not_found_in_the_api_shape(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == shape(404, "not_found", "Not found.")
+
+
+def test_when_a_page_path_holds_a_nul_then_it_is_not_found(client, project):
+    response = client.get("/prosjekter/%00/")
+    assert response.status_code == 404
+    assert "text/html" in response["Content-Type"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "authenticated"),
+    [
+        ("/api/v1/projects/{slug}", "patch", True),
+        ("/api/v1/benefits/calculate", "post", False),
+        ("/api/v1/surveys/respond/no-such-token", "post", False),
+    ],
+)
+def test_when_a_body_is_over_the_limit_then_the_answer_is_413_in_the_api_shape(
+    client, innovator, project, settings, path, method, authenticated
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"title": "x" * 2000})
+    headers = bearer(innovator) if authenticated else {}
+    response = getattr(client, method)(path.format(slug=project.slug), body, content_type="application/json", **headers)
+    assert response.status_code == 413
+    assert response.json() == shape(413, "too_large", "The request body is larger than the limit of 1000 bytes.")
+    project.refresh_from_db()
+    assert project.title == "Varm mat"
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ('{"title": NaN}', "title", "NaN is not a number."),
+        ('{"title": "a", "title": "b"}', "title", "The key is given more than once."),
+        ('{"title": 123456789012345678901234567890}', "title", "The number is too large."),
+        ('{"title": "\\ud800"}', "title", CONTROL),
+    ],
+)
+def test_when_json_is_ambiguous_then_it_is_refused_naming_the_field(client, innovator, project, body, field, message):
+    response = client.patch(
+        f"/api/v1/projects/{project.slug}", body, content_type="application/json", **bearer(innovator)
+    )
+    assert response.status_code == 422
+    assert response.json() == shape(422, "validation_error", INVALID, [{"field": field, "message": message}])
+
+
+def test_when_the_body_is_not_json_then_it_is_refused(client, innovator, project):
+    response = client.patch(
+        f"/api/v1/projects/{project.slug}", "{title", content_type="application/json", **bearer(innovator)
+    )
+    assert response.json() == shape(400, "bad_request", "The request body is not valid JSON.")
+    response = client.patch(
+        f"/api/v1/projects/{project.slug}", '{"title": "x"}', content_type="text/plain", **bearer(innovator)
+    )
+    assert response.json() == shape(415, "unsupported_media_type", "The request body must be JSON (application/json).")
+    project.refresh_from_db()
+    assert project.title == "Varm mat"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/projects", "/api/v1/organisations", "/api/v1/instruments"])
+def test_when_an_api_query_holds_a_nul_then_it_is_refused_naming_the_parameter(client, project, path):
+    response = client.get(path, {"q": "Varm\x00"})
+    assert response.json() == shape(422, "validation_error", INVALID, [{"field": "q", "message": CONTROL}])
+
+
+def test_when_a_page_query_holds_a_nul_then_it_is_removed(client, project):
+    response = client.get("/organisasjoner/", {"q": "Øygarden\x00"})
+    assert response.status_code == 200
+    assert response.context["request"].GET["q"] == "Øygarden"
+
+
+def test_when_a_form_field_holds_control_characters_then_they_are_removed_and_tab_and_newline_kept(
+    as_innovator, project
+):
+    from nyskap.projects.forms import ProjectEditForm
+
+    data = {
+        name: value
+        for name, value in ProjectEditForm.initial_for(project).items()
+        if value is not None and name not in ("innovation_types", "sdgs", "life_events", "is_synthetic")
+    }
+    data.update(title="Varm\x00 mat\x01\x0b", need_problem="Linje 1\r\n\tLinje 2\x1f", need_who="Alle")
+    data.update(need_today="I dag", need_effect="Bedre")
+    response = as_innovator.post(f"/prosjekter/{project.slug}/rediger/", data)
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.title == "Varm mat"
+    assert project.need_problem == "Linje 1\r\n\tLinje 2"
+
+
+def test_when_a_form_is_over_the_upload_limit_then_the_page_says_so_in_norwegian(as_innovator, project, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = as_innovator.post(f"/prosjekter/{project.slug}/rediger/", {"title": "x" * 2000})
+    assert response.status_code == 413
+    assert "Det du sendte, er større enn 1000" in response.content.decode()
+    project.refresh_from_db()
+    assert project.title == "Varm mat"
