@@ -262,3 +262,15 @@ def test_when_facets_are_counted_from_the_hit_ids_then_they_equal_counting_the_s
     assert found.counts["sector"] == {"health_care": 1, "welfare": 1}
     assert found.counts["innovation_types"] == {"service": 2, "process": 1}
     assert found.spread == spread_statistics(projects)
+
+
+def test_when_a_cached_search_page_is_served_to_another_visitor_then_its_language_switch_works(cases):
+    from django.test import Client
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page = first.get("/prosjekter/", {"q": "robot"}, **NB).content.decode()
+    assert second.get("/prosjekter/", {"q": "robot"}, **NB).content.decode() == page  # from the page cache
+    assert "csrfmiddlewaretoken" not in page
+    response = second.post("/sprak/", {"language": "nn", "next": "/prosjekter/?q=robot"})
+    assert response.status_code == 302 and response["Location"] == "/prosjekter/?q=robot"
+    assert response.cookies["django_language"].value == "nn"

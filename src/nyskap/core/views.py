@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_http_methods
 
 from nyskap.organisations.models import Organisation, OrganisationKind
@@ -43,12 +43,17 @@ def _safe_next(request: HttpRequest, target: str | None) -> str:
     return "/"
 
 
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def language(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """Switch language with a POST form (the switcher in every page's header, which needs no JavaScript): sets only
     the language cookie and goes back to `next` on this site. A GET changes nothing: it shows the same form, with
-    the language asked for (old links and bookmarks still lead somewhere)."""
+    the language asked for (old links and bookmarks still lead somewhere).
+
+    Exempt from CSRF on purpose: the switcher is in the header of pages that are cached for every anonymous visitor
+    alike (the project library's search pages), where a CSRF token would be someone else's and the switch would
+    fail. A forged switch can do no more than change the display language, and `next` is kept on this site."""
     languages = dict(settings.LANGUAGES)
     if request.method == "GET":
         if code is not None and code not in languages:
