@@ -274,3 +274,23 @@ def test_when_a_cached_search_page_is_served_to_another_visitor_then_its_languag
     response = second.post("/sprak/", {"language": "nn", "next": "/prosjekter/?q=robot"})
     assert response.status_code == 302 and response["Location"] == "/prosjekter/?q=robot"
     assert response.cookies["django_language"].value == "nn"
+
+
+def test_when_a_word_exists_only_in_a_hidden_project_then_no_did_you_mean_reveals_it(
+    client, cases, innovator, home_municipality, outsider
+):
+    make_project(
+        actor=innovator,
+        owner=home_municipality,
+        title="Kladd om Fjellheimprosjektet",
+        visibility=Visibility.DRAFT,
+        description="Fjellheimprosjektet er konfidensielt.",
+    )
+    # An outsider probes with a misspelling of the confidential word: nothing names it.
+    for user in (None, outsider):
+        result = search_projects(user=user or AnonymousUser(), params={"q": "fjellheimprosjketet"})
+        assert result.suggestion == "" and list(result.projects) == []
+    html = client.get("/prosjekter/", {"q": "fjellheimprosjketet"}, **EN).content.decode()
+    assert "fjellheimprosjektet" not in html.lower().replace("fjellheimprosjketet", "")
+    # Its own organisation may see it, and is offered the correction.
+    assert search_projects(user=innovator, params={"q": "fjellheimprosjketet"}).suggestion == "fjellheimprosjektet"

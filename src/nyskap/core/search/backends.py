@@ -88,12 +88,21 @@ def _stemmed(document: SearchDocument) -> tuple[str, str, str]:
 
 
 def frequencies(
-    connection: BaseDatabaseWrapper, *, content_type_id: int, expressions: Sequence[Expression], cap: int
+    connection: BaseDatabaseWrapper,
+    *,
+    content_type_id: int,
+    expressions: Sequence[Expression],
+    cap: int,
+    within: tuple[str, Sequence[Any]] | None = None,
 ) -> list[int]:
-    """How many documents of the content type match each expression, counted up to `cap`: one statement."""
+    """How many documents of the content type (among the allowed object ids of `within`, when given) match each
+    expression, counted up to `cap`: one statement."""
     if not expressions:
         return []
     documents = connection.ops.quote_name(SearchDocument._meta.db_table)
+    restrict, restrict_params = "", list[Any]()
+    if within is not None:
+        restrict, restrict_params = f" AND d.object_id IN ({within[0]})", list(within[1])
     params: list[Any] = []
     counts = []
     # Table names come from model metadata and constants; every value is a query parameter.
@@ -101,15 +110,16 @@ def frequencies(
         if connection.vendor == "postgresql":
             counts.append(
                 f"(SELECT count(*) FROM (SELECT 1 FROM {documents} d WHERE d.content_type_id = %s"  # noqa: S608
-                f" AND d.vector @@ to_tsquery('norwegian', %s) LIMIT %s) s)"
+                f" AND d.vector @@ to_tsquery('norwegian', %s){restrict} LIMIT %s) s)"
             )
-            params += [content_type_id, tsquery_text([expression]), cap]
+            params += [content_type_id, tsquery_text([expression]), *restrict_params, cap]
         else:
             counts.append(
                 f"(SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} CROSS JOIN {documents} d"  # noqa: S608
-                f" ON d.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s LIMIT %s))"
+                f" ON d.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s{restrict}"
+                " LIMIT %s))"
             )
-            params += [fts5_expression([expression]), content_type_id, cap]
+            params += [fts5_expression([expression]), content_type_id, *restrict_params, cap]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(counts), params)
         row = cursor.fetchone()

@@ -279,10 +279,14 @@ def run_search(
         if found:
             candidates_words = [word for words in found.values() for word in words]
             changed = [group for group in groups if group.source in found]
-            recount = document_frequencies(
+            # Counted among what the caller may see: the correction offered ("Did you mean …") must never name a
+            # word that only a hidden project holds.
+            recount = backends.frequencies(
                 connection,
-                content_type_id,
-                [group.matching() for group in changed] + [(Clause((word,)),) for word in candidates_words],
+                content_type_id=content_type_id,
+                expressions=[group.matching() for group in changed] + [(Clause((w,)),) for w in candidates_words],
+                cap=DF_CAP,
+                within=within,
             )
             new_counts = dict(zip([group.source for group in changed], recount, strict=False))
             counts = [new_counts.get(group.source, old) for group, old in zip(groups, counts, strict=True)]
