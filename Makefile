@@ -66,7 +66,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy
+	PYTHONPATH=. $(VENV)/bin/mypy  # the project's tests package before a dependency's stray top-level "tests"
 	$(VENV)/bin/djlint src/nyskap --lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) check_translations
