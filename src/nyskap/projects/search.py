@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from nyskap.core import versions
 from nyskap.core.search import ALL, RankedObjects, SearchHit, index_many, index_object, run_search
 from nyskap.core.search import remove_object as _remove_from_index
 from nyskap.organisations.models import CentralityClass, County, Organisation, OrganisationKind, size_band_choices
@@ -238,16 +238,11 @@ _VERSION_KEY = "projects:library-version"
 
 
 def library_version() -> str:
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        version = str(time.time_ns())
-        cache.add(_VERSION_KEY, version, None)
-        version = cache.get(_VERSION_KEY, version)
-    return str(version)
+    return versions.current(_VERSION_KEY)
 
 
 def bump_library_version() -> None:
-    cache.set(_VERSION_KEY, str(time.time_ns()), None)
+    versions.bump(_VERSION_KEY)
 
 
 def _scope(user: Any) -> str:

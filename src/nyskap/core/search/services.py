@@ -8,11 +8,12 @@ lessons, effects …).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
+
+from nyskap.core import versions
 
 from . import backends, compounds
 from .models import SearchDocument, SearchTerm
@@ -27,25 +28,13 @@ _VERSION_KEY = "search:index-version"
 
 def index_version() -> str:
     """Changes whenever an indexed text is written or removed: statistics cached under it are then stale."""
-    from django.core.cache import cache
-
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        version = str(time.time_ns())
-        cache.add(_VERSION_KEY, version, None)
-        version = cache.get(_VERSION_KEY, version)
-    return str(version)
+    return versions.current(_VERSION_KEY)
 
 
 def bump_index_version() -> None:
-    from django.core.cache import cache
-
-    def bump() -> None:
-        cache.set(_VERSION_KEY, str(time.time_ns()), None)
-
-    bump()
+    versions.bump(_VERSION_KEY)
     # And once more when the writing transaction commits, so no statistics counted before the commit survive it.
-    transaction.on_commit(bump)
+    transaction.on_commit(lambda: versions.bump(_VERSION_KEY))
 
 
 def compound_parts(*texts: str) -> str:
