@@ -8,7 +8,9 @@ are computed over the current result, in a fixed number of queries whatever the 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from nyskap.core import versions
 from nyskap.core.search import ALL, RankedObjects, SearchHit, index_many, index_object, run_search
 from nyskap.core.search import remove_object as _remove_from_index
+from nyskap.core.search.services import set_tags
 from nyskap.organisations.models import CentralityClass, County, Organisation, OrganisationKind, size_band_choices
 
 from .models import (
@@ -34,34 +37,46 @@ from .models import (
     Sector,
     SustainableDevelopmentGoalNumber,
 )
-from .selectors import SpreadStatistics, facet_counts, facets_for_ids, spread_statistics
+from .selectors import SpreadStatistics, facet_counts, facet_tags, hit_facets, spread_statistics
 
 # Rank at most this many hits of a text query; facets and pages are computed over them.
 SEARCH_RESULT_LIMIT = 1000
 
 
 def index_project(project: Project) -> None:
-    """(Re-)index a project's text: title and need rank above description, lessons and effects."""
+    """(Re-)index a project's text: title and need rank above description, lessons and effects; with its facet
+    tags, so searches count facets from their hits."""
     index_object(
         project,
         title=project.title,
         a_texts=[project.need_problem, project.need_who, project.need_today, project.need_effect],
         b_texts=[project.description, project.lessons_learned, project.effects_achieved, project.service_area],
+        tags=facet_tags([project.pk]).get(project.pk),
     )
+
+
+INDEX_BATCH = 1000
 
 
 def index_projects(projects: QuerySet[Project]) -> int:
     """Index many projects in batches (imports, demo content, benchmarks); returns how many."""
     fields: tuple[str, ...] = ("pk", "title", "need_problem", "need_who", "need_today", "need_effect")
     fields = (*fields, "description", "lessons_learned", "effects_achieved", "service_area")
-    rows = projects.order_by().values_list(*fields).iterator(chunk_size=1000)
-    return index_many(
-        Project,
-        (
-            (pk, title, [p, w, t, e], [d, lessons, effects, area])
-            for pk, title, p, w, t, e, d, lessons, effects, area in rows
-        ),
-    )
+    rows = projects.order_by().values_list(*fields).iterator(chunk_size=INDEX_BATCH)
+
+    def items() -> Iterator[tuple[int, str, list[str], list[str], str | None]]:
+        for batch in itertools.batched(rows, INDEX_BATCH):
+            tags = facet_tags([row[0] for row in batch])
+            for pk, title, p, w, t, e, d, lessons, effects, area in batch:
+                yield pk, title, [p, w, t, e], [d, lessons, effects, area], tags.get(pk)
+
+    return index_many(Project, items())
+
+
+def refresh_facet_tags(ids: list[int]) -> int:
+    """Store the current facet values of these projects with their search documents (after a change to a project's
+    phase, types, owners or adoptions, or to an owner's county, kind, size or centrality); returns how many."""
+    return set_tags(Project, facet_tags(sorted(set(ids))))
 
 
 def index_project_ids(ids: list[int], *, chunk: int = 5000) -> int:
@@ -252,7 +267,10 @@ def _scope(user: Any) -> str:
 
 
 def _cached_facets_and_spread(
-    user: Any, form: ProjectSearchForm, projects: QuerySet[Project] | RankedObjects
+    user: Any,
+    form: ProjectSearchForm,
+    projects: QuerySet[Project] | RankedObjects,
+    tags: dict[int, str | None] | None = None,
 ) -> tuple[dict[str, list[FacetValue]], SpreadStatistics]:
     params = json.dumps(
         {name: form.cleaned_data.get(name) for name in sorted(form.fields) if name != "sort"},
@@ -264,8 +282,8 @@ def _cached_facets_and_spread(
     cached = cache.get(key)
     if cached is None:
         if isinstance(projects, RankedObjects):
-            # A text search: counted from the hit ids alone, never from a ranked QuerySet.
-            found = facets_for_ids(projects.ids())
+            # A text search: counted from the hits' stored facet tags (or their ids), never from a ranked QuerySet.
+            found = hit_facets(projects.ids(), tags or {})
             owner_keys = ("county", "organisation_kind", "size_band", "centrality")
             owners = {name: found.counts[name] for name in owner_keys}
             cached = (_facets(form, found.counts, owners), found.spread)
@@ -289,8 +307,10 @@ def search_projects(*, user: Any, params: Any, with_facets: bool = True) -> Proj
         *(("title", "pk") if sort == "title" else ("-updated_at", "pk"))
     )
     result = ProjectSearchResult(form=form, projects=projects, query=query)
+    tags: dict[int, str | None] = {}
     if query:
         outcome = run_search(filtered, query, limit=SEARCH_RESULT_LIMIT)
+        tags = outcome.tags
         ranked = RankedObjects(filtered, outcome.hits)
         result.hits = outcome.hits
         result.all_words = sum(1 for hit in outcome.hits if hit.match == ALL)
@@ -303,7 +323,7 @@ def search_projects(*, user: Any, params: Any, with_facets: bool = True) -> Proj
             result.projects = ranked.queryset().order_by(*ordering)
     if with_facets:
         counted = RankedObjects(filtered, result.hits) if result.hits is not None else result.projects
-        result.facets, result.spread = _cached_facets_and_spread(user, form, counted)
+        result.facets, result.spread = _cached_facets_and_spread(user, form, counted, tags)
     return result
 
 

@@ -18,6 +18,7 @@ from nyskap.core.search import (
     index_object,
     remove_object,
     remove_objects,
+    run_search,
     search,
     search_ids,
 )
@@ -263,18 +264,42 @@ def test_when_many_objects_are_indexed_at_once_then_they_are_found_like_single_o
     count = index_many(
         Organisation,
         [
-            (organisations[0].pk, "Barnehage i sentrum", ["Foreldre ønsker lengre åpningstid."], ["Kommunen"]),
-            (organisations[1].pk, "Sykehjem", ["Eldreomsorg med velferdsteknologi."], []),
-            (organisations[2].pk, "Skule", [], ["Digitale verktøy"]),
-            (replaced, "Ny tekst", ["oppdatert"], []),
+            (organisations[0].pk, "Barnehage i sentrum", ["Foreldre ønsker lengre åpningstid."], ["Kommunen"], "x=1"),
+            (organisations[1].pk, "Sykehjem", ["Eldreomsorg med velferdsteknologi."], [], None),
+            (organisations[2].pk, "Skule", [], ["Digitale verktøy"], "x=2 y=3"),
+            (replaced, "Ny tekst", ["oppdatert"], [], ""),
         ],
         batch_size=2,
     )
     assert count == 4
     assert search_ids(Organisation, "barnehagen") == [organisations[0].pk]
+    # The tags come back with each hit, exactly as stored (None where none were given).
+    assert run_search(Organisation, "barnehagen").tags == {organisations[0].pk: "x=1"}
+    assert run_search(Organisation, "sykehjem").tags == {organisations[1].pk: None}
+    assert run_search(Organisation, "ny tekst").tags == {replaced: ""}
     assert search_ids(Organisation, "omsorg for eldre") == [organisations[1].pk]
     assert search_ids(Organisation, "skole digitale") == [organisations[2].pk]
     assert search_ids(Organisation, "barnehgae") == [organisations[0].pk]  # the vocabulary was filled too
     assert search_ids(Organisation, "utdatert") == []
     assert search_ids(Organisation, "oppdatert") == [replaced]
     assert SearchDocument.objects.filter(object_id=replaced).count() == 1
+
+
+def test_when_tags_are_replaced_then_hits_carry_the_new_tags_and_nothing_else_changes():
+    from nyskap.core.search.services import index_version, set_tags
+
+    county = CountyFactory()
+    first = OrganisationFactory(name="Tagg en", slug="tagg-en", county=county)
+    second = OrganisationFactory(name="Tagg to", slug="tagg-to", county=county)
+    index_object(first, title="Barnehage med uteområde", tags="old=1")
+    index_object(second, title="Barnehage i byen", tags="old=2")
+    unindexed = OrganisationFactory(name="Tagg tre", slug="tagg-tre", county=county)
+    version = index_version()
+
+    assert set_tags(Organisation, {first.pk: "new=1 extra=x", unindexed.pk: "never=1"}) == 1
+
+    result = run_search(Organisation, "barnehage")
+    assert result.tags == {first.pk: "new=1 extra=x", second.pk: "old=2"}
+    assert sorted(hit.object_id for hit in result.hits) == sorted([first.pk, second.pk])
+    assert index_version() == version  # no text changed: cached statistics stay valid
+    assert not SearchDocument.objects.filter(object_id=unindexed.pk, tags="never=1").exists()

@@ -126,8 +126,8 @@ def frequencies(
     return [int(value) for value in row]
 
 
-# One row of a lookup: object id, and whether the document matches each flag expression.
-Row = tuple[int, tuple[bool, ...]]
+# One row of a lookup: object id, whether the document matches each flag expression, and its stored tags.
+Row = tuple[int, tuple[bool, ...], str | None]
 
 
 def lookup(
@@ -143,7 +143,8 @@ def lookup(
 ) -> list[Row]:
     """Documents with every expression of `every` (at most `limit`) and, only when those are fewer than
     `complete_below`, documents with any expression of each list in `some` (at most `limit` more for each): one
-    statement, whatever the number of hits. Unordered; each with one flag per expression in `flags`.
+    statement, whatever the number of hits. Unordered; each with one flag per expression in `flags` and the
+    document's tags (what the indexing app stored to get back with its hits).
 
     `within` is the compiled SQL of a subquery of allowed object ids (the caller's visibility filter), applied
     before the limit so invisible objects never take up candidate places.
@@ -200,11 +201,11 @@ def lookup(
         )
         flag_params = [fts5_expression([flag]) for flag in flags]
     statement = (
-        f"WITH {', '.join(parts)} SELECT d.object_id{flag_sql} FROM {documents} d"  # noqa: S608
+        f"WITH {', '.join(parts)} SELECT d.object_id, d.tags{flag_sql} FROM {documents} d"  # noqa: S608
         f" WHERE d.id IN ({union})"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, *flag_params])
         if postgres:
-            return [(row[0], row[1:]) for row in cursor.fetchall()]
-        return [(row[0], tuple(flag == 1 for flag in row[1:])) for row in cursor.fetchall()]
+            return [(row[0], row[2:], row[1]) for row in cursor.fetchall()]
+        return [(row[0], tuple(flag == 1 for flag in row[2:]), row[1]) for row in cursor.fetchall()]

@@ -2,7 +2,8 @@
 
 `SearchDocument` holds the text each backend indexes: `text_a` (title and need, ranked higher), `text_b`
 (description, lessons, effects …), both already tokenised by `text.tokenise`, and `text_c`, the parts of their
-compound words (`compounds.split`), ranked lowest. PostgreSQL keeps a weighted
+compound words (`compounds.split`), ranked lowest, and `tags`, values the indexing app gets back with each hit
+(the project library's facet values). PostgreSQL keeps a weighted
 `tsvector` in `vector` (filled by `services.index_object`, GIN-indexed by migration); SQLite keeps the stemmed text
 in the FTS5 table `core_searchdocument_fts` (rowid = `SearchDocument.id`, created by migration with a trigger that
 deletes the FTS row with the document). Neither the GIN index nor the FTS5 table can be expressed as Django model
@@ -44,6 +45,9 @@ class SearchDocument(models.Model):
     language = models.CharField(max_length=8, blank=True)
     # PostgreSQL only; stays NULL on SQLite, where the FTS5 table does this job.
     vector = TsVectorField(null=True, editable=False)
+    # What the indexing app wants back with every hit, chosen by it (the project library stores its facet values
+    # as space-separated tokens), so a search can count its facets from the lookup's own rows. NULL: not stored.
+    tags = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001 - NULL (never stored) differs from ""
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -92,6 +92,8 @@ class SearchResult:
     words: tuple[str, ...] = ()
     suggestion: str = ""
     corrections: dict[str, str] = field(default_factory=dict)
+    # The stored tags of each hit ({object id: tags}; None where the indexing app stored none).
+    tags: dict[int, str | None] = field(default_factory=dict)
 
 
 def idf(document_frequency: int) -> float:
@@ -140,7 +142,7 @@ def order_hits(
     # Many documents share the same pattern of flags: each pattern is scored once.
     scored: dict[tuple[bool, ...], tuple[bool, float, bool, tuple[str, ...], bool]] = {}
     hits = []
-    for object_id, flags in rows:
+    for object_id, flags, _tags in rows:
         known = scored.get(flags)
         if known is None:
             score, complete, missing = 0.0, every_word, []
@@ -340,7 +342,10 @@ def run_search(
             SearchHit(hit.object_id, hit.score, hit.match, tuple(sorted(hit.missing + dead, key=position.__getitem__)))
             for hit in hits
         ]
-    return SearchResult(hits=hits[:limit], words=searched, suggestion=suggestion, corrections=chosen)
+    hits = hits[:limit]
+    stored = {row[0]: row[2] for row in rows}
+    tags = {hit.object_id: stored[hit.object_id] for hit in hits}
+    return SearchResult(hits=hits, words=searched, suggestion=suggestion, corrections=chosen, tags=tags)
 
 
 def search(

@@ -57,8 +57,10 @@ def index_object(
     a_texts: Iterable[str] = (),
     b_texts: Iterable[str] = (),
     language: str = "",
+    tags: str | None = None,
 ) -> SearchDocument:
-    """Index (or re-index) `obj` with the given texts, replacing whatever was indexed for it before."""
+    """Index (or re-index) `obj` with the given texts (and `tags`, returned with its hits), replacing whatever was
+    indexed for it before."""
     if obj.pk is None:
         raise ValueError("Only saved objects can be indexed.")
     text_a = " ".join(tokenise("\n".join([title, *a_texts])))
@@ -69,7 +71,14 @@ def index_object(
         document, _ = SearchDocument.objects.using(database).update_or_create(
             content_type=content_type_of(obj),
             object_id=obj.pk,
-            defaults={"title": title, "text_a": text_a, "text_b": text_b, "text_c": text_c, "language": language},
+            defaults={
+                "title": title,
+                "text_a": text_a,
+                "text_b": text_b,
+                "text_c": text_c,
+                "language": language,
+                "tags": tags,
+            },
         )
         backends.write(connections[database], document)
         bump_index_version()
@@ -84,11 +93,11 @@ def index_object(
 
 def index_many(
     model: type[models.Model],
-    items: Iterable[tuple[int, str, Iterable[str], Iterable[str]]],
+    items: Iterable[tuple[int, str, Iterable[str], Iterable[str], str | None]],
     *,
     batch_size: int = 1000,
 ) -> int:
-    """Index many objects of one model at once: `items` yields (object id, title, a_texts, b_texts).
+    """Index many objects of one model at once: `items` yields (object id, title, a_texts, b_texts, tags).
 
     The same result as `index_object` per object, in a handful of statements per batch: for imports, demo content
     and benchmarks. Existing documents of those objects are replaced.
@@ -121,7 +130,7 @@ def index_many(
         words.clear()
 
     with transaction.atomic(using=database):
-        for object_id, title, a_texts, b_texts in items:
+        for object_id, title, a_texts, b_texts, tags in items:
             text_a = " ".join(tokenise("\n".join([title, *a_texts])))
             text_b = " ".join(tokenise("\n".join(b_texts)))
             batch.append(
@@ -132,6 +141,7 @@ def index_many(
                     text_a=text_a,
                     text_b=text_b,
                     text_c=compound_parts(text_a, text_b),
+                    tags=tags,
                 )
             )
             words.update(
@@ -143,6 +153,26 @@ def index_many(
                 flush()
         flush()
     return total
+
+
+def set_tags(model: type[models.Model], tags: dict[int, str | None]) -> int:
+    """Replace the stored tags of indexed objects of `model` ({object id: tags}) without touching their text: for
+    changes that alter what a hit carries (a facet value) but not what it matches. Returns how many were indexed.
+
+    The text, its statistics and the index version stay as they are: no search matches differently afterwards."""
+    if not tags:
+        return 0
+    content_type = content_type_of(model)
+    database = router.db_for_write(SearchDocument)
+    documents = list(
+        SearchDocument.objects.using(database)
+        .filter(content_type=content_type, object_id__in=list(tags))
+        .only("pk", "object_id")
+    )
+    for document in documents:
+        document.tags = tags[document.object_id]
+    SearchDocument.objects.using(database).bulk_update(documents, ["tags"], batch_size=500)
+    return len(documents)
 
 
 def remove_object(obj: models.Model) -> None:
