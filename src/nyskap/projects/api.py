@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -383,8 +383,26 @@ def _caller(request: HttpRequest) -> Any:
     return getattr(request, "auth", None) or AnonymousUser()
 
 
+# What a list item shows (`ProjectHitOut`): the project's long texts are not read for a list.
+LIST_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "phase",
+    "visibility",
+    "sector",
+    "degree",
+    "novelty",
+    "start_date",
+    "end_date",
+    "updated_at",
+)
+
+
 def _with_relations(projects: QuerySet[Project] | RankedObjects) -> QuerySet[Project] | RankedObjects:
-    return projects.prefetch_related("owners", "innovation_types")
+    return projects.only(*LIST_FIELDS).prefetch_related(
+        Prefetch("owners", queryset=Organisation.objects.only("id", "slug", "name")), "innovation_types"
+    )
 
 
 def _detail_queryset() -> QuerySet[Project]:

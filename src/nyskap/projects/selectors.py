@@ -361,7 +361,7 @@ def _facet_tags(ids: list[int]) -> dict[int, str]:
 def facets_from_tags(tags: list[str]) -> HitFacets:
     """Facet counts and spread statistics of the projects with these tags: the same figures `facets_for_ids`
     counts in the database, counted here (each distinct tag is read once)."""
-    tokens = Counter(token for text in tags for token in text.split())
+    tokens = Counter(" ".join(tags).split())
     counts: dict[str, dict[Any, int]] = {name: {} for name in HIT_FACETS}
     adoptions = adopted_projects = 0
     for token, number in tokens.items():

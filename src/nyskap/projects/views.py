@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,7 +37,7 @@ from .forms import (
     editable_organisations,
     editable_projects,
 )
-from .models import Adoption, Attachment, InnovationTypeCode, Novelty, Project, Sector
+from .models import Adoption, Attachment, InnovationTypeCode, Novelty, Phase, Project, Sector
 from .search import (
     ProjectSearchForm,
     SimilarProject,
@@ -102,6 +103,36 @@ def _spread_rows(spread: Any) -> list[SpreadRow]:
     return rows
 
 
+@dataclass
+class ResultCard:
+    """One result on the search page, with its labels looked up once per page rather than once per card."""
+
+    project: Project
+    owners: list[Any]
+    summary: str
+    facts: list[tuple[str, str]]
+
+
+# What a result card shows: the project's other long texts are not read for a result page.
+CARD_FIELDS = ("id", "slug", "title", "need_problem", "phase", "sector", "novelty", "updated_at")
+
+
+def _result_cards(projects: list[Project], owners: dict[int, list[Any]]) -> list[ResultCard]:
+    phases, sectors = {k: str(v) for k, v in Phase.choices}, {k: str(v) for k, v in Sector.choices}
+    novelties = {k: str(v) for k, v in Novelty.choices}
+    terms = (_("Phase"), _("Sector"), _("Novelty"))
+    cards = []
+    for project in projects:
+        facts = [(terms[0], phases.get(project.phase, project.phase))]
+        if project.sector:
+            facts.append((terms[1], sectors.get(project.sector, project.sector)))
+        if project.novelty:
+            facts.append((terms[2], novelties.get(project.novelty, project.novelty)))
+        summary = Truncator(project.need_problem).words(35)
+        cards.append(ResultCard(project, owners.get(project.pk, []), summary, facts))
+    return cards
+
+
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     """Search with facets. A GET form, so it works without JavaScript and every result has a shareable URL; with
@@ -117,7 +148,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             patch_vary_headers(response, ["HX-Request"])
             return response
     result = search_projects(user=request.user, params=request.GET)
-    paginator = Paginator(result.projects, PAGE_SIZE)
+    paginator = Paginator(result.projects.only(*CARD_FIELDS), PAGE_SIZE)
     if result.spread is not None:
         paginator.count = result.spread.projects  # already counted (and cached) with the facets
     page_obj = paginator.get_page(request.GET.get("page"))
@@ -132,7 +163,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page_obj": page_obj,
-        "rows": [(project, owners.get(project.pk, [])) for project in projects],
+        "cards": _result_cards(projects, owners),
         "facets": facets,
         "spread": result.spread,
         "spread_rows": _spread_rows(result.spread),

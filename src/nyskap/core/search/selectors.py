@@ -390,6 +390,9 @@ class RankedObjects:
     def prefetch_related(self, *lookups: Any) -> RankedObjects:
         return RankedObjects(self._queryset.prefetch_related(*lookups), self.hits)
 
+    def only(self, *fields: str) -> RankedObjects:
+        return RankedObjects(self._queryset.only(*fields), self.hits)
+
     def queryset(self) -> models.QuerySet:
         """The same objects as a QuerySet (unordered), for callers that need one (exports)."""
         return self._queryset.filter(pk__in=self.ids())
