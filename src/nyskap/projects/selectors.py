@@ -340,7 +340,7 @@ def _facet_tags(ids: list[int]) -> dict[int, str]:
         for pk, value in through.objects.filter(project_id__in=ids).order_by().values_list("project_id", column):
             if pk in tags:
                 tags[pk].add(f"{name}={value}")
-    owners = Project.owners.through.objects.filter(project_id__in=ids).order_by()
+    owners: QuerySet[Any] = Project.owners.through.objects.filter(project_id__in=ids).order_by()
     for pk, *values in owners.values_list(
         "project_id",
         "organisation__county__number",

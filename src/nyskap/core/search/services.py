@@ -8,7 +8,7 @@ lessons, effects …).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
@@ -155,7 +155,7 @@ def index_many(
     return total
 
 
-def set_tags(model: type[models.Model], tags: dict[int, str | None]) -> int:
+def set_tags(model: type[models.Model], tags: Mapping[int, str | None]) -> int:
     """Replace the stored tags of indexed objects of `model` ({object id: tags}) without touching their text: for
     changes that alter what a hit carries (a facet value) but not what it matches. Returns how many were indexed.
 
