@@ -155,15 +155,24 @@ def lookup(
         restrict, restrict_params = f" AND d.object_id IN ({within[0]})", list(within[1])
     postgres = connection.vendor == "postgresql"
 
+    if postgres:
+        # Each candidate row carries its flags and tags from the scan that found it: no second read of the
+        # document (its vector is the widest column) to compute them.
+        flag_sql = "".join(", d.vector @@ to_tsquery('norwegian', %s)" for _ in flags)
+        flag_params = [tsquery_text([flag]) for flag in flags]
+        columns = f"d.id, d.object_id, d.tags{flag_sql}"
+    else:
+        columns, flag_params = "d.id", []
+
     def match(expressions: Sequence[Expression], require_all: bool) -> tuple[str, list[Any]]:
-        """A candidate subquery of SearchDocument ids (table names from model metadata; values are parameters)."""
+        """A candidate subquery of SearchDocument rows (table names from model metadata; values are parameters)."""
         if postgres:
             sql = (
-                f"SELECT d.id FROM {documents} d WHERE d.content_type_id = %s"  # noqa: S608
+                f"SELECT {columns} FROM {documents} d WHERE d.content_type_id = %s"  # noqa: S608
                 f" AND d.vector @@ to_tsquery('norwegian', %s){restrict} LIMIT %s"
             )
             text = tsquery_text(expressions, require_all=require_all)
-            return sql, [content_type_id, text, *restrict_params, limit]
+            return sql, [*flag_params, content_type_id, text, *restrict_params, limit]
         # CROSS JOIN makes SQLite drive the join from the FTS5 match; with a plain JOIN it scans every document of
         # the content type and probes the FTS5 table once per document.
         sql = (
@@ -183,29 +192,30 @@ def lookup(
         if every:
             # Only when the documents with every word are too few to fill a page; the database evaluates the
             # count once, and skips the lookup altogether when it is enough.
-            sql = f"SELECT id FROM ({sql}) s WHERE (SELECT count(*) FROM every) < %s"  # noqa: S608
+            sql = f"SELECT * FROM ({sql}) s WHERE (SELECT count(*) FROM every) < %s"  # noqa: S608
             values = [*values, complete_below]
         parts.append(f"anyof{number} AS ({sql})")
         names.append(f"anyof{number}")
         params += values
     if not parts:
         return []
-    union = " UNION ".join(f"SELECT id FROM {name}" for name in names)  # noqa: S608 - fixed CTE names
     if postgres:
-        flag_sql = "".join(", d.vector @@ to_tsquery('norwegian', %s)" for _ in flags)
-        flag_params = [tsquery_text([flag]) for flag in flags]
+        # UNION drops a document found by two lookups (its rows are identical).
+        union = " UNION ".join(f"SELECT * FROM {name}" for name in names)  # noqa: S608 - fixed CTE names
+        statement = f"WITH {', '.join(parts)} {union}"
     else:
+        union = " UNION ".join(f"SELECT id FROM {name}" for name in names)  # noqa: S608 - fixed CTE names
         flag_sql = "".join(
             f", d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
             for _ in flags
         )
-        flag_params = [fts5_expression([flag]) for flag in flags]
-    statement = (
-        f"WITH {', '.join(parts)} SELECT d.object_id, d.tags{flag_sql} FROM {documents} d"  # noqa: S608
-        f" WHERE d.id IN ({union})"
-    )
+        statement = (
+            f"WITH {', '.join(parts)} SELECT d.id, d.object_id, d.tags{flag_sql} FROM {documents} d"  # noqa: S608
+            f" WHERE d.id IN ({union})"
+        )
+        params += [fts5_expression([flag]) for flag in flags]
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, *flag_params])
+        cursor.execute(statement, params)
         if postgres:
-            return [(row[0], row[2:], row[1]) for row in cursor.fetchall()]
-        return [(row[0], tuple(flag == 1 for flag in row[2:]), row[1]) for row in cursor.fetchall()]
+            return [(row[1], row[3:], row[2]) for row in cursor.fetchall()]
+        return [(row[1], tuple(flag == 1 for flag in row[3:]), row[2]) for row in cursor.fetchall()]
