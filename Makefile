@@ -97,8 +97,6 @@ bench: install
 	$(PY) bench/benefits.py --database-url $(BENCH_DATABASE_URL)
 	$(PY) bench/culture.py --responses 100000 --organisations 200
 	$(PY) bench/culture.py --database-url $(BENCH_DATABASE_URL)
-	$(PY) bench/register_import.py
-	$(PY) bench/register_import.py --format csv
 
 clean:
 	rm -rf $(VENV) node_modules var
