@@ -20,12 +20,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -51,12 +52,20 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_ROWS = 20000
 
 
+_SLUG_MARK = "project-slug-mark"
+
+
 def project_page_path(slug: str) -> str:
-    """The path of a project's page. The pages may not be wired yet; the path then follows the URL scheme."""
+    """The path of a project's page (resolved once per URL prefix: lists and exports ask for thousands)."""
+    return _page_path_pattern(get_script_prefix()).replace(_SLUG_MARK, slug)
+
+
+@lru_cache(maxsize=16)
+def _page_path_pattern(prefix: str) -> str:
     try:
-        return reverse("projects:detail", kwargs={"slug": slug})
-    except NoReverseMatch:
-        return f"/prosjekter/{slug}/"
+        return reverse("projects:detail", kwargs={"slug": _SLUG_MARK})
+    except NoReverseMatch:  # the pages may not be wired yet; the path then follows the URL scheme
+        return f"{prefix}prosjekter/{_SLUG_MARK}/"
 
 
 # Export
