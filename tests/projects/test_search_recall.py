@@ -152,6 +152,26 @@ def test_when_a_longer_word_is_misspelt_then_it_is_corrected_and_the_page_offers
     assert "q=videokonsultasjon" in link.group(1)
 
 
+def test_when_a_part_of_a_compound_is_misspelt_then_the_compound_is_read_with_the_part_corrected(
+    lexicon, client, cases, innovator, home_municipality
+):
+    title = make_project(
+        actor=innovator,
+        owner=home_municipality,
+        title="Smartere håndtering av avfall i sentrum",
+        visibility=Visibility.PUBLIC,
+        description="Sensorer i søppelkassene sier fra når de er fulle.",
+    ).title
+    # "avfall" + linking s + "håndtring" (one letter missing): no library word is one typo away from the whole.
+    response = client.get("/prosjekter/", {"q": "avfallshåndtring"}, **EN)
+    html = response.content.decode()
+    assert title in html
+    link = re.search(r'Did you mean <a class="ds-link" href="\?([^"]+)">([^<]+)</a>', html)
+    assert link is not None and link.group(2) == "avfallshåndtering"
+    # A word with no reading whose parts occur together is left alone.
+    assert search_projects(user=AnonymousUser(), params={"q": "avfallsbehandlinng"}).suggestion == ""
+
+
 def test_when_a_real_word_is_absent_from_the_library_then_it_is_not_corrected_into_another(cases):
     result = search_projects(user=AnonymousUser(), params={"q": "gamle vannledninger"})
     assert result.suggestion == ""

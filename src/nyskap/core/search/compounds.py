@@ -338,3 +338,31 @@ def _segment(
             if tail is not None and (best is None or len(tail) + 1 < len(best)):
                 best = (modifier, *tail)
     return best
+
+
+# A part read as misspelt has at least this many letters: shorter ones have too many one-typo neighbours.
+MIN_TYPO_PART = 5
+
+
+def typo_readings(word: str) -> list[tuple[str, str, str, bool]]:
+    """Ways to read a word that matched nothing as a compound of two parts, one a dictionary word and the other
+    perhaps misspelt ("riksveiutbyging" → "riksvei" + "utbyging"): (left, link, right, left_known). The caller
+    corrects the other part against the library's vocabulary. Empty without the dictionaries."""
+    known = lexicon()
+    if known is None or len(word) < 2 * MIN_TYPO_PART or not word.isalpha():
+        return []
+    readings = []
+    for end in range(known.min_part, len(word) - known.min_part + 1):
+        for link in LINKS:
+            if link and word[end : end + len(link)] != link:
+                continue
+            left, right = word[:end], word[end + len(link) :]
+            if len(right) < known.min_part:
+                continue
+            left_known = left in known.modifiers or known.knows(left)
+            right_known = _head(known, right, short=False)
+            if left_known and not right_known and len(right) >= MIN_TYPO_PART:
+                readings.append((left, link, right, True))
+            elif right_known and not left_known and len(left) >= MIN_TYPO_PART:
+                readings.append((left, link, right, False))
+    return readings

@@ -50,6 +50,7 @@ from .text import (
     Expression,
     TermGroup,
     parse_query,
+    stem,
     tokenise,
     typo_stems,
 )
@@ -201,6 +202,48 @@ def _corrections(
     return corrected, found
 
 
+def _compound_corrections(
+    groups: list[TermGroup], counts: list[int], database: str
+) -> dict[str, list[tuple[str, str, str]]]:
+    """For a word that matched nothing and has no one-typo neighbour in the library, readings as a compound with
+    one typo in one part ("riksveiutbyging" → riksvei + utbygging), the misspelt part corrected against the
+    library's vocabulary: {typed word: [(left part, right part, the corrected word)]}, at most `MAX_FUZZY_VARIANTS`
+    each."""
+    wanted: dict[str, list[tuple[str, str, str, bool]]] = {}
+    for group, count in zip(groups, counts, strict=True):
+        if count == 0 and group.fuzzy and not compounds.is_word(group.source):
+            readings = compounds.typo_readings(group.source)
+            if readings:
+                wanted[group.source] = readings
+    if not wanted:
+        return {}
+    neighbours: dict[str, set[str]] = {}
+    for readings in wanted.values():
+        for left, _link, right, left_known in readings:
+            part = right if left_known else left
+            if part not in neighbours:
+                neighbours[part] = typo_stems(part) | {stem(part)}
+    stems = set().union(*neighbours.values())
+    known = dict(
+        SearchTerm.objects.using(database)
+        .filter(stem__in=sorted(stems))
+        .values("stem")
+        .annotate(word=Min("word"))
+        .values_list("stem", "word")
+    )
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for source, readings in wanted.items():
+        pairs: dict[tuple[str, str], str] = {}
+        for left, link, right, left_known in readings:
+            part = right if left_known else left
+            for corrected in sorted(known[s] for s in neighbours[part] & known.keys()):
+                pair = (left, corrected) if left_known else (corrected, right)
+                pairs.setdefault(pair, link.join(pair))
+        if pairs:
+            found[source] = [(left, right, word) for (left, right), word in pairs.items()][:MAX_FUZZY_VARIANTS]
+    return found
+
+
 # Document frequencies are index statistics: kept in the shared cache per expression until the index changes, so a
 # common word is counted once, not in every search that contains it. The query's own results are never cached here.
 FREQUENCY_SECONDS = 3600
@@ -301,6 +344,33 @@ def run_search(
                 if word_counts.get(best, 0) > 0:
                     chosen[typed] = best
             if chosen:
+                suggestion = " ".join(chosen.get(token, token) for token in tokenise(query))
+    if not match_any and 0 in counts:
+        # A misspelt part of a compound ("riksveiutbyging"): the reading whose parts occur together most often
+        # among what the caller may see.
+        readings = _compound_corrections(groups, counts, database)
+        if readings:
+            options = [(typed, reading) for typed, listed in readings.items() for reading in listed]
+            together = backends.frequencies(
+                connection,
+                content_type_id=content_type_id,
+                expressions=[(Clause(reading[:2]),) for _typed, reading in options],
+                cap=DF_CAP,
+                within=within,
+            )
+            best_reading: dict[str, tuple[int, tuple[str, str, str]]] = {}
+            for (typed, reading), hits_together in zip(options, together, strict=True):
+                if hits_together > best_reading.get(typed, (0, reading))[0]:
+                    best_reading[typed] = (hits_together, reading)
+            for index, group in enumerate(groups):
+                if group.source in best_reading:
+                    hits_together, (left, right, corrected) = best_reading[group.source]
+                    groups[index] = TermGroup(
+                        group.source, group.variants, group.fuzzy, (*group.parts, (left, right)), group.pieces
+                    )
+                    counts[index] = strong_counts[index] = hits_together
+                    chosen[group.source] = corrected
+            if best_reading:
                 suggestion = " ".join(chosen.get(token, token) for token in tokenise(query))
     searched = tuple(group.source for group in groups)
     live = [(group, number) for group, number in zip(groups, counts, strict=True) if number > 0]
