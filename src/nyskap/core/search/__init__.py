@@ -16,7 +16,7 @@ What it does, identically on both databases (the same test cases run on each):
   "vannledning" finds "vann" and "ledningsnett", ranked below whole-word matches;
 - all-words matches first, completed with some-words matches ranked by how many and how rare their words are;
 - one typo in a word of five or more letters, when the word as typed matches nothing ("barnehgae"), with a
-  "did you mean" suggestion;
+  "did you mean" suggestion; also in one part of a compound ("avfallshåndtring" → avfall + håndtering);
 - title and need (A) ranked above description, lessons and effects (B) and compound parts (C);
 - lookups capped at `candidates` matches, so broad queries cost bounded work (see `selectors.py`).
 
