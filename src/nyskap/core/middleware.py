@@ -15,9 +15,11 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class InputMiddleware:
-    """Text from outside meets one rule (`nyskap.core.text`) before any view sees it: a path holding a refused
-    character is not found; on pages, query strings and form fields have those characters removed. The API's
-    queries and bodies are checked by its parser (nyskap.api.parser), which refuses them naming the field."""
+    """Text from outside meets one rule (`nyskap.core.text`): a path holding a refused character is not found; on
+    pages, query strings have those characters removed (nothing is saved from them). Form fields are refused by
+    the form that reads them, naming the field (`nyskap.core.forms.install_text_rule`); a form body over the upload
+    limit gets the 413 page. The API's queries and bodies are checked by its parser (nyskap.api.parser), which
+    refuses them naming the field."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,12 +33,10 @@ class InputMiddleware:
             request.GET = _cleaned(request.GET)  # type: ignore[assignment]
         if request.method == "POST" and request.content_type in FORM_TYPES:
             try:
-                post = request.POST
+                request.POST  # noqa: B018 - parsed here, so an oversized body is a 413 page, not a server error
             except RequestDataTooBig:
                 limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
                 return render(request, "413.html", {"limit": limit}, status=413)
-            if _needs_cleaning(post):
-                request.POST = _cleaned(post)  # type: ignore[assignment]
         return self.get_response(request)
 
 

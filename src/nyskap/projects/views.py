@@ -22,6 +22,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from nyskap.core.text import remove_refused_characters
+
 from . import services
 from .forms import (
     NEED_FIELDS,
@@ -174,7 +176,8 @@ def _anonymous_page_key(request: HttpRequest) -> str | None:
 
 
 def _similar_for(user: Any, data: Any) -> list[SimilarProject]:
-    text = " ".join(str(data.get(name, "")) for name in NEED_FIELDS)[:SIMILAR_TEXT_LIMIT]
+    # Only a search: characters the text rule refuses are left out rather than refused (the form refuses them).
+    text = remove_refused_characters(" ".join(str(data.get(name, "")) for name in NEED_FIELDS))[:SIMILAR_TEXT_LIMIT]
     if not text.strip():
         return []
     sector = data.get("sector", "")
