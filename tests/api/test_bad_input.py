@@ -205,9 +205,7 @@ def test_when_a_form_field_holds_a_refused_character_then_that_field_names_it(
 ):
     response = as_innovator.post(f"/prosjekter/{project.slug}/rediger/", _edit_data(project) | {field: value})
     assert response.status_code == 400
-    assert response.context["form"].errors == {
-        field: [f"{message} Den kan ikke lagres: fjern tegnet og prøv igjen."]
-    }
+    assert response.context["form"].errors == {field: [f"{message} Den kan ikke lagres: fjern tegnet og prøv igjen."]}
     project.refresh_from_db()
     assert project.title == "Varm mat"
 

@@ -15,6 +15,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from nyskap.api.models import ApiToken
 from nyskap.core.visibility import Visibility
@@ -59,7 +60,7 @@ BODIES = {
 }
 PATH_VALUES = {"nul": "%00", "control": "a%01b", "lone_surrogate": "%ED%A0%80", "megabyte": "x" * 5000}
 WRITTEN_APPS = ("projects", "benefits", "surveys", "culture", "organisations", "instruments", "accounts", "auditlog")
-NOT_COMPARED = {"api.apitoken", "sessions.session"}  # last use of a token; sessions
+NOT_COMPARED = {"api.apitoken", "sessions.session", "surveys.linkticket"}  # token use; sessions; fresh tickets
 EDITED_IN_PLACE = ("projects_project", "benefits_benefitplan", "benefits_benefit", "accounts_user")
 
 
@@ -309,9 +310,36 @@ EXCLUDED = {
     "account_confirm_reauthentication_code": "login by code is not enabled",
     "account_reset_password_from_key": "needs the key from the e-mail; the same password fields as sign-up",
     "account_confirm_email": "needs the key from the e-mail; a button without fields",
+    "account_set_password": "only for accounts without a password (single sign-on); the fields of password change",
+    "account_email_verification_sent": "allauth's notice page; its POST is the sign-up form's",
+    "accounts:mfa_required": "a notice with a link to the two-factor set-up",
+    # Buttons without text fields, shown only beside an object the corpus's cast does not make. Not yet in the
+    # corpus: each takes only the object in its path and a fixed choice.
+    "accounts:invitation_accept": "button only; needs an invitation token from an e-mail",
+    "accounts:invitation_revoke": "button only; needs a pending invitation",
+    "accounts:join_request_decide": "buttons only; needs a pending join request",
+    "instruments:owner_role_delete": "button only; needs a granted owner role",
+    "instruments:profile_save": "button only; needs a matcher search with answers",
+    "instruments:profile_delete": "button only; needs a saved matcher profile",
+    "instruments:unsubscribe": "button only; needs an unsubscribe token from an e-mail",
+    "instruments:use_delete": "button only; needs a registered instrument use",
+    "project_follow:follow": "button only; shown on search results with a query",
+    "project_follow:unfollow": "button only; needs a followed search",
+    "project_follow:delete": "button only; needs a followed search",
+    "project_follow:unsubscribe": "button only; needs an unsubscribe token from an e-mail",
+    "projects:attachment_delete": "button only; needs an uploaded attachment",
+    "projects:similar": "the project form's own similarity check (htmx), sent the need fields of that form",
+    "surveys:remind": "button only; needs a round with invitations not answered",
+    "surveys:reopen": "button only; needs a closed round",
+    "surveys:resume": "needs a private resume link from a saved answer",
+    "benefits:plan_create": "the corpus's project already has a plan; the same form as plan edit",
+    "benefits:plan_new_version": "button only; needs a submitted plan",
+    "benefits:prevention_save": "button only; needs a calculated prevention case",
 }
-# Paths the corpus does not open as pages: signing out would end the session the corpus runs with.
+# Paths the corpus does not open as pages, and forms it does not send: signing out would end the session the
+# corpus runs with.
 SKIPPED_PAGES = ("/accounts/logout/", "/konto/slett/")
+SKIPPED_ACTIONS = ("admin:logout", "account_logout")
 
 
 def _forms(client: Client, path: str) -> list[dict[str, Any]]:
@@ -347,9 +375,9 @@ def _accepts_post(callback: Any) -> bool:
     while function is not None:
         for cell in getattr(function, "__closure__", None) or ():
             contents = cell.cell_contents
-            if isinstance(contents, list) and contents and all(isinstance(m, str) for m in contents):
-                if {m.upper() for m in contents} <= {"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"}:
-                    return "POST" in {m.upper() for m in contents}
+            methods = {m.upper() for m in contents} if isinstance(contents, list) and contents else set()
+            if methods and methods <= {"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"}:
+                return "POST" in methods
         function = getattr(function, "__wrapped__", None)
     return True
 
@@ -369,8 +397,9 @@ def _post_routes() -> set[str]:
             elif isinstance(pattern, URLPattern) and pattern.name:
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
                 if name.startswith("admin:"):
-                    # The admin's views: add, change and delete pages and the list (its actions) take a POST.
-                    if name.endswith(("_add", "_change", "_delete", "_changelist")) or name in ADMIN_POSTS:
+                    # The operator pages (Django's admin): each model's add page stands for its change page, which
+                    # has the same form; delete pages and the lists' actions are buttons and choices.
+                    if name.endswith("_add"):
                         names.add(name)
                 elif not name.startswith("api-") and _accepts_post(pattern.callback):
                     names.add(name)
@@ -379,11 +408,8 @@ def _post_routes() -> set[str]:
     return names
 
 
-ADMIN_POSTS = {"admin:login", "admin:logout", "admin:password_change"}
-
-
 @pytest.fixture
-def cast(world, leader, innovator, operator, home_municipality, owner_organisations, instrument_owner):
+def cast(world, leader, innovator, operator, home_municipality, owner_organisations, instrument_owner):  # noqa: F811
     """Who opens which pages, and the objects the sample URLs stand for: the instrument owner's instrument and
     call, a survey round open by link, the operator (signed in with two factors) and a sign-in half done."""
     import datetime
@@ -474,7 +500,7 @@ def _all_forms(cast: dict[str, Any]) -> list[tuple[Client, dict[str, Any]]]:
         client = cast[_opener(route.name)]
         for form in _forms(client, path):
             name = _route_name(form["action"])
-            if form["action"] in seen or name in EXCLUDED or not name:
+            if form["action"] in seen or name in EXCLUDED or name in SKIPPED_ACTIONS or not name:
                 continue
             seen.add(form["action"])
             form["route"] = name
@@ -486,8 +512,12 @@ def test_every_route_that_takes_a_post_has_a_form_in_the_corpus_or_a_reason(cast
     """A new page with a form is picked up by the walk; one the walk cannot reach fails here until it is opened
     with the right role (OPENED_BY, `cast`) or listed in EXCLUDED with the reason."""
     covered = {form["route"] for _client, form in _all_forms(cast)}
-    missing = sorted(_post_routes() - covered - set(EXCLUDED))
-    print("MISSING", missing)
+    operator = cast["operator"]
+    # The operator pages of models nobody adds by hand (log entries, task results, sign-in attempts) refuse adding.
+    not_addable = {
+        name for name in _post_routes() if name.startswith("admin:") and operator.get(reverse(name)).status_code == 403
+    }
+    missing = sorted(_post_routes() - covered - set(EXCLUDED) - not_addable)
     assert missing == []
     assert set(EXCLUDED) <= _post_routes()  # no stale exclusions
 
@@ -504,7 +534,8 @@ FORM_TEXTS = {
 }
 
 
-def test_when_the_corpus_is_sent_to_every_form_then_nothing_is_a_server_error(cast):
+def test_when_the_corpus_is_sent_to_every_form_then_nothing_is_a_server_error(cast, settings):
+    settings.ACCOUNT_RATE_LIMITS = False  # allauth's limits on sign-in tries (tested in tests/accounts): 429s
     found = _all_forms(cast)
     # Forms with text fields get the corpus in them; forms of buttons only get the malformed bodies, last, since
     # some of them delete what the other forms work on.

@@ -53,3 +53,19 @@ def install_text_rule() -> None:
     clean.applies_text_rule = True  # type: ignore[attr-defined]
     clean.__doc__ = original.__doc__
     forms.Field.clean = clean  # type: ignore[method-assign]
+
+
+def refused_characters_only(form: forms.BaseForm) -> bool:
+    """For a form whose values a service checks (it reads the raw data, not `cleaned_data`): runs the form's
+    cleaning and keeps only the text rule's errors. True when a field holds a refused character; the form then
+    carries those errors and is shown again as it is."""
+    form.full_clean()
+    refused = {
+        name: [error for error in errors if error.code == "refused_character"]
+        for name, errors in form.errors.as_data().items()
+    }
+    form._errors = forms.utils.ErrorDict()  # type: ignore[attr-defined]
+    for name, errors in refused.items():
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
+    return bool(form.errors)

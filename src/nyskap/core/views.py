@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from nyskap.organisations.models import Organisation, OrganisationKind
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     counts = {
         "municipalities": Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).count(),
@@ -27,10 +28,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"counts": counts})
 
 
+@require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 
 
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
 
@@ -81,6 +84,7 @@ def language(request: HttpRequest, code: str | None = None) -> HttpResponse:
     return response
 
 
+@require_safe
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from nyskap.core.text import remove_refused_characters
 
@@ -445,6 +445,7 @@ def attachment_upload(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "projects/detail.html", context, status=400)
 
 
+@require_safe
 def attachment_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """Served through the application so the project's visibility decides who may download it."""
     project = _viewable(request, slug)
