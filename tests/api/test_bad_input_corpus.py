@@ -375,7 +375,8 @@ def _accepts_post(callback: Any) -> bool:
     while function is not None:
         for cell in getattr(function, "__closure__", None) or ():
             contents = cell.cell_contents
-            methods = {m.upper() for m in contents} if isinstance(contents, list) and contents else set()
+            listed = isinstance(contents, list) and all(isinstance(m, str) for m in contents)
+            methods = {m.upper() for m in contents} if listed else set()
             if methods and methods <= {"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"}:
                 return "POST" in methods
         function = getattr(function, "__wrapped__", None)
