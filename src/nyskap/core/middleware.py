@@ -66,7 +66,7 @@ class ChartDownloadMiddleware:
         response = self.get_response(request)
         if request.method != "GET" or "diagram" not in request.GET or response.status_code != 200:
             return response
-        from .charts import CHART_FORMATS, DOWNLOAD_ATTRIBUTE, png, standalone_svg
+        from .charts import CHART_FORMATS, DOWNLOAD_ATTRIBUTE, png
         from .spreadsheets import csv_text
 
         download = getattr(request, DOWNLOAD_ATTRIBUTE, None)
@@ -74,12 +74,12 @@ class ChartDownloadMiddleware:
         if download is None or fmt not in CHART_FORMATS:
             raise Http404
         if fmt == "csv":
-            body: bytes | str = csv_text([download.title, download.value_header], download.rows)
+            body: bytes | str = csv_text(download.header, download.rows)
             file = HttpResponse(body, content_type="text/csv; charset=utf-8")
         elif fmt == "svg":
-            file = HttpResponse(standalone_svg(download), content_type="image/svg+xml; charset=utf-8")
+            file = HttpResponse(download.svg, content_type="image/svg+xml; charset=utf-8")
         else:
-            file = HttpResponse(png(standalone_svg(download)), content_type="image/png")
+            file = HttpResponse(png(download.svg), content_type="image/png")
         file["Content-Disposition"] = f'attachment; filename="{download.slug}.{fmt}"'
         file["Cache-Control"] = "private, no-store"
         return file
