@@ -152,9 +152,7 @@ def test_when_a_page_query_holds_a_nul_then_it_is_removed(client, project):
     assert response.context["request"].GET["q"] == "Øygarden"
 
 
-def test_when_a_form_field_holds_control_characters_then_they_are_removed_and_tab_and_newline_kept(
-    as_innovator, project
-):
+def _edit_data(project) -> dict:
     from nyskap.projects.forms import ProjectEditForm
 
     data = {
@@ -162,13 +160,74 @@ def test_when_a_form_field_holds_control_characters_then_they_are_removed_and_ta
         for name, value in ProjectEditForm.initial_for(project).items()
         if value is not None and name not in ("innovation_types", "sdgs", "life_events", "is_synthetic")
     }
-    data.update(title="Varm\x00 mat\x01\x0b", need_problem="Linje 1\r\n\tLinje 2\x1f", need_who="Alle")
-    data.update(need_today="I dag", need_effect="Bedre")
+    data.update(need_problem="Linje 1\r\n\tLinje 2", need_who="Alle", need_today="I dag", need_effect="Bedre")
+    return data
+
+
+FIELD_ERROR = '<p class="ds-validation-message" data-size="sm" id="id_title_error">{}</p>'
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("nb", "Teksten har et nulltegn (U+0000) på plass 5. Den kan ikke lagres: fjern tegnet og prøv igjen."),
+        ("nn", "Teksten har eit nullteikn (U+0000) på plass 5. Han kan ikkje lagrast: fjern teiknet og prøv igjen."),
+        ("en", "The text has a null character (U+0000) at position 5. It cannot be saved: remove it and try again."),
+    ],
+)
+def test_when_a_form_field_holds_a_nul_then_the_field_says_so_in_the_language_and_nothing_is_saved(
+    as_innovator, project, language, message
+):
+    as_innovator.cookies["django_language"] = language
+    data = _edit_data(project) | {"title": "Varm\x00 mat"}
     response = as_innovator.post(f"/prosjekter/{project.slug}/rediger/", data)
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert response.context["form"].errors["title"] == [message]
+    page = response.content.decode()
+    assert FIELD_ERROR.format(message) in page
+    assert 'value="Varm\x00 mat"' in page  # shown again as typed
     project.refresh_from_db()
     assert project.title == "Varm mat"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "Varm\x01", "Teksten har et usynlig kontrolltegn (U+0001) på plass 5."),
+        ("title", "Varm\x85", "Teksten har et usynlig kontrolltegn (U+0085) på plass 5."),
+        ("title", "Varm\u202emat", "Teksten har et tegn som snur skriveretningen (U+202E) på plass 5."),
+        ("title", "Varm\nmat", "Teksten har et linjeskift, som dette enlinjefeltet ikke kan ha (U+000A) på plass 5."),
+        ("need_problem", "Linje\x1f", "Teksten har et usynlig kontrolltegn (U+001F) på plass 6."),
+    ],
+)
+def test_when_a_form_field_holds_a_refused_character_then_that_field_names_it(
+    as_innovator, project, field, value, message
+):
+    response = as_innovator.post(f"/prosjekter/{project.slug}/rediger/", _edit_data(project) | {field: value})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {field: [f"{message} Den kan ikke lagres: fjern tegnet og prøv igjen."]}
+    project.refresh_from_db()
+    assert project.title == "Varm mat"
+
+
+def test_when_a_textarea_holds_tab_and_line_breaks_then_they_are_kept(as_innovator, project):
+    response = as_innovator.post(f"/prosjekter/{project.slug}/rediger/", _edit_data(project))
+    assert response.status_code == 302
+    project.refresh_from_db()
     assert project.need_problem == "Linje 1\r\n\tLinje 2"
+
+
+def test_the_rule_holds_for_any_form_without_anything_in_the_form():
+    from django import forms
+
+    class Any(forms.Form):
+        name = forms.CharField()
+        tags = forms.MultipleChoiceField(choices=[("a\x00", "a")])
+
+    form = Any({"name": "ok\x00", "tags": ["a\x00"]})
+    assert not form.is_valid()
+    assert set(form.errors) == {"name", "tags"}
+    assert [e.code for e in form.errors.as_data()["name"]] == ["refused_character"]
 
 
 def test_when_a_form_is_over_the_upload_limit_then_the_page_says_so_in_norwegian(as_innovator, project, settings):

@@ -17,6 +17,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True))
 
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        # The language the visitor signed up in is the language of their e-mail until they choose another.
+        from .services import language_of_request
+
+        user.language = user.language or language_of_request(request)
+        return super().save_user(request, user, form, commit)
+
     def populate_username(self, request: HttpRequest, user: Any) -> None:
         # The username mirrors the e-mail so that django-axes and the admin have a stable key.
         user.username = (user.email or "").lower()
@@ -54,6 +61,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         return True
+
+    def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
+        from .services import language_of_request
+
+        user = super().save_user(request, sociallogin, form)
+        language = language_of_request(request)
+        if language and not user.language:
+            user.language = language
+            user.save(update_fields=["language"])
+        return user
 
 
 def oidc_error_message() -> str:

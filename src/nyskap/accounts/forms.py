@@ -60,6 +60,12 @@ class AccountDeleteForm(forms.Form):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=settings.LANGUAGES,
+        required=False,  # not given: the inviter's own e-mail language
+        help_text=_("The invitation is written in this language, and the new account's e-mail starts in it."),
+    )
 
 
 class RoleForm(forms.Form):

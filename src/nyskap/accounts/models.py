@@ -127,6 +127,13 @@ class Invitation(models.Model):
     )
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    language = models.CharField(
+        _("language for e-mail"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The invitation is written in this language, and the account made from it starts with it."),
+    )
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     invited_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")

@@ -7,9 +7,11 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 
+from nyskap.core.signals import language_chosen
+
 from .middleware import SESSION_EXPIRED_ATTR
 from .models import User
-from .services import user_end_all_sessions
+from .services import user_end_all_sessions, user_language_set
 
 
 @receiver(user_logged_out, dispatch_uid="nyskap.accounts.logout_everywhere")
@@ -21,3 +23,11 @@ def _logout_everywhere(sender: Any, request: Any, user: Any, **kwargs: Any) -> N
     if not User.objects.filter(pk=user.pk).exists():
         return
     user_end_all_sessions(user=user)
+
+
+@receiver(language_chosen, dispatch_uid="nyskap.accounts.language_chosen")
+def _record_language(sender: Any, request: Any, language: str, **kwargs: Any) -> None:
+    """A signed-in user's language switch is also the language of their reminders and alerts."""
+    user = request.user
+    if isinstance(user, User) and user.pk is not None:
+        user_language_set(user=user, language=language)

@@ -17,7 +17,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nyskap.core.visibility import is_operator
@@ -130,10 +130,17 @@ def _user_owns_email(user: User, email: str) -> bool:
 
 
 @transaction.atomic
-def invitation_create(*, organisation: Organisation, email: str, role: str, invited_by: User) -> Invitation:
+def invitation_create(
+    *, organisation: Organisation, email: str, role: str, invited_by: User, language: str = ""
+) -> Invitation:
+    """An invitation e-mailed to someone who may have no account yet: written in the language chosen for them (the
+    inviter's own e-mail language by default), which the account made from it starts with."""
     _require_manager(invited_by, organisation)
     email = email.strip().lower()
     _validate_role(role)
+    language = language or invited_by.email_language
+    if language not in dict(settings.LANGUAGES):
+        raise ServiceError(_("Choose one of the languages."))
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ServiceError(_("This person is already a member of the organisation."))
     pending = Invitation.objects.select_for_update().filter(
@@ -145,8 +152,24 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
         # An expired invitation gives way to the new one (only one pending invitation per address).
         invitation.status = InvitationStatus.REVOKED
         invitation.save(update_fields=["status"])
-    invitation = Invitation.objects.create(organisation=organisation, email=email, role=role, invited_by=invited_by)
+    invitation = Invitation.objects.create(
+        organisation=organisation, email=email, role=role, invited_by=invited_by, language=language
+    )
     accept_url = _site_url(reverse("accounts:invitation_accept", kwargs={"token": invitation.token}))
+    with translation.override(language):
+        _send_invitation(invitation, accept_url)
+    security_event(
+        "invitation_created",
+        user=invited_by,
+        organisation_id=organisation.pk,
+        invitation_id=invitation.pk,
+        role=role,
+    )
+    return invitation
+
+
+def _send_invitation(invitation: Invitation, accept_url: str) -> None:
+    organisation, invited_by, email = invitation.organisation, invitation.invited_by, invitation.email
     send_mail(
         subject=_("Invitation to %(organisation)s on Nyskap") % {"organisation": organisation},
         message=_(
@@ -164,14 +187,6 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
         from_email=None,
         recipient_list=[email],
     )
-    security_event(
-        "invitation_created",
-        user=invited_by,
-        organisation_id=organisation.pk,
-        invitation_id=invitation.pk,
-        role=role,
-    )
-    return invitation
 
 
 def invitation_problem(invitation: Invitation) -> str | None:
@@ -199,6 +214,9 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     if Membership.objects.filter(user=user, organisation=organisation).exists():
         raise ServiceError(_("You are already a member of the organisation."))
     membership = Membership.objects.create(user=user, organisation=organisation, role=invitation.role)
+    if not user.language and invitation.language:
+        user.language = invitation.language
+        user.save(update_fields=["language"])
     invitation.status = InvitationStatus.ACCEPTED
     invitation.accepted_by = user
     invitation.accepted_at = timezone.now()
@@ -420,3 +438,16 @@ def account_delete(*, user: User) -> None:
     with _audit_without_actor():
         user.delete()
     security_event("account_deleted", deleted_user_id=user_id)
+
+
+def language_of_request(request: Any) -> str:
+    """The language a request is shown in, when it is one Nyskap writes e-mail in; otherwise empty."""
+    language = getattr(request, "LANGUAGE_CODE", "") or translation.get_language() or ""
+    return language if language in dict(settings.LANGUAGES) else ""
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Records the language a user's reminders and alerts are written in (a language switch while signed in)."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

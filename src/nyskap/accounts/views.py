@@ -125,7 +125,7 @@ def _render_members(
     context = {
         "organisation": organisation,
         "rows": rows,
-        "invite_form": invite_form or InvitationForm(),
+        "invite_form": invite_form or InvitationForm(initial={"language": _user(request).email_language}),
         "invitations": invitations,
         "join_requests": join_requests,
     }
@@ -210,6 +210,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 invited_by=_user(request),
+                language=form.cleaned_data["language"],
             )
         except AccessDenied as exc:
             raise PermissionDenied from exc

@@ -3,7 +3,9 @@ attributes, no inline styles or scripts), printable, and always shown beside a d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 BAR_HEIGHT = 24
 BAR_GAP = 8
@@ -67,32 +69,52 @@ TEXT_COLOUR = "#1f2328"
 
 @dataclass(frozen=True)
 class ChartDownload:
+    """One chart as files: its standalone SVG (PNG is drawn from it) and the data table's header and rows (CSV)."""
+
     slug: str
     title: str
-    rows: list[tuple[str, int]]
-    value_header: str
+    header: list[str]
+    rows: list[list[Any]]
+    svg: str
 
 
-def standalone_svg(download: ChartDownload) -> str:
-    """The chart as an SVG document that looks the same outside the page (colours and font as attributes)."""
+def svg_document(title: str, width: int, height: int, body: list[str]) -> str:
+    """A standalone SVG: white background, the title on top, the chart's own elements below it (colours and font
+    as attributes, so it looks the same outside the page)."""
     from xml.sax.saxutils import escape
 
-    chart = bar_chart(download.rows)
-    title_height = 32
-    parts = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{chart.width}" height="{chart.height + title_height}" '
-        f'viewBox="0 0 {chart.width} {chart.height + title_height}" font-family="DejaVu Sans, Arial, sans-serif" '
-        'font-size="14">',
-        f"<title>{escape(download.title)}</title>",
-        '<rect width="100%" height="100%" fill="#ffffff"/>',
-        f'<text x="0" y="18" font-size="16" font-weight="bold" fill="{TEXT_COLOUR}">{escape(download.title)}</text>',
-        f'<g transform="translate(0 {title_height})">',
-    ]
+    return (
+        "\n".join(
+            [
+                '<?xml version="1.0" encoding="UTF-8"?>',
+                f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + TITLE_HEIGHT}" '
+                f'viewBox="0 0 {width} {height + TITLE_HEIGHT}" font-family="DejaVu Sans, Arial, sans-serif" '
+                'font-size="14">',
+                f"<title>{escape(title)}</title>",
+                '<rect width="100%" height="100%" fill="#ffffff"/>',
+                f'<text x="0" y="18" font-size="16" font-weight="bold" fill="{TEXT_COLOUR}">{escape(title)}</text>',
+                f'<g transform="translate(0 {TITLE_HEIGHT})">',
+                *body,
+                "</g></svg>",
+            ]
+        )
+        + "\n"
+    )
+
+
+TITLE_HEIGHT = 32
+
+
+def standalone_svg(title: str, rows: list[tuple[str, int]]) -> str:
+    """A bar chart as an SVG document."""
+    from xml.sax.saxutils import escape
+
+    chart = bar_chart(rows)
+    body = []
     for bar in chart.bars:
         label = bar.label if len(bar.label) <= 28 else bar.label[:27] + "…"
         value = f"{bar.value:,}".replace(",", "\u00a0")
-        parts.append(
+        body.append(
             f'<text x="{chart.label_width - 8}" y="{bar.text_y}" text-anchor="end" fill="{TEXT_COLOUR}">'
             f"{escape(label)}</text>"
             f'<rect x="{chart.label_width}" y="{bar.y}" width="{bar.width}" height="{BAR_HEIGHT}" rx="2" '
@@ -100,11 +122,37 @@ def standalone_svg(download: ChartDownload) -> str:
             f'<text x="{chart.label_width + 8 + bar.width}" y="{bar.text_y}" fill="{TEXT_COLOUR}">'
             f"{value}</text>"
         )
-    parts.append("</g></svg>")
-    return "\n".join(parts) + "\n"
+    return svg_document(title, chart.width, chart.height, body)
+
+
+def bar_chart_download(slug: str, title: str, rows: list[tuple[str, int]], value_header: str) -> ChartDownload:
+    return ChartDownload(
+        slug=slug,
+        title=title,
+        header=[title, value_header],
+        rows=[[label, value] for label, value in rows],
+        svg=standalone_svg(title, rows),
+    )
+
+
+def download_links(request: Any, slug: str, download: Callable[[], ChartDownload]) -> list[tuple[str, str]]:
+    """The chart's download links (SVG, PNG, CSV) as links to the page itself; when the page was asked for this
+    chart as a file, the chart is handed to `ChartDownloadMiddleware`, which answers with it."""
+    if request is None:
+        return []
+    if request.GET.get("diagram") == slug:
+        setattr(request, DOWNLOAD_ATTRIBUTE, download())
+    query = request.GET.copy()
+    for name in ("diagram", "format"):
+        query.pop(name, None)
+    links = []
+    for fmt in CHART_FORMATS:
+        query["diagram"], query["format"] = slug, fmt
+        links.append((fmt.upper(), f"?{query.urlencode()}"))
+    return links
 
 
 def png(svg: str) -> bytes:
     import cairosvg
 
-    return bytes(cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=2 * CHART_WIDTH))
+    return bytes(cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=2))

@@ -1,4 +1,14 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from .text import first_refused_character
 
 
 class NyskapFormRenderer(TemplatesSetting):
@@ -6,3 +16,56 @@ class NyskapFormRenderer(TemplatesSetting):
 
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+
+
+REFUSED_CHARACTER_MESSAGE = _(
+    "The text has %(what)s (%(code_point)s) at position %(position)s. It cannot be saved: remove it and try again."
+)
+
+
+def refuse_control_characters(field: forms.Field, value: Any) -> None:
+    """The text rule (`nyskap.core.text`) for one form field: a value holding a refused character is an error on
+    that field naming the character. Textareas may hold line breaks; one-line fields may not."""
+    multiline = isinstance(field.widget, forms.Textarea)
+    for item in value if isinstance(value, list | tuple) else [value]:
+        if not isinstance(item, str):
+            continue
+        found = first_refused_character(item, multiline=multiline)
+        if found is not None:
+            raise ValidationError(
+                REFUSED_CHARACTER_MESSAGE,
+                code="refused_character",
+                params={"what": found.description, "code_point": found.code_point, "position": found.position},
+            )
+
+
+def install_text_rule() -> None:
+    """Every Django form field, ours and the libraries' (allauth, admin), checks its submitted value against the
+    text rule before its own cleaning: installed once at start-up (CoreConfig.ready), so no form can forget it."""
+    original: Callable[[forms.Field, Any], Any] = forms.Field.clean
+    if getattr(original, "applies_text_rule", False):
+        return
+
+    def clean(self: forms.Field, value: Any) -> Any:
+        refuse_control_characters(self, value)
+        return original(self, value)
+
+    clean.applies_text_rule = True  # type: ignore[attr-defined]
+    clean.__doc__ = original.__doc__
+    forms.Field.clean = clean  # type: ignore[method-assign]
+
+
+def refused_characters_only(form: forms.BaseForm) -> bool:
+    """For a form whose values a service checks (it reads the raw data, not `cleaned_data`): runs the form's
+    cleaning and keeps only the text rule's errors. True when a field holds a refused character; the form then
+    carries those errors and is shown again as it is."""
+    form.full_clean()
+    refused = {
+        name: [error for error in errors if error.code == "refused_character"]
+        for name, errors in form.errors.as_data().items()
+    }
+    form._errors = forms.utils.ErrorDict()  # type: ignore[attr-defined]
+    for name, errors in refused.items():
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
+    return bool(form.errors)

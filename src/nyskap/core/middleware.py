@@ -15,9 +15,11 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class InputMiddleware:
-    """Text from outside meets one rule (`nyskap.core.text`) before any view sees it: a path holding a refused
-    character is not found; on pages, query strings and form fields have those characters removed. The API's
-    queries and bodies are checked by its parser (nyskap.api.parser), which refuses them naming the field."""
+    """Text from outside meets one rule (`nyskap.core.text`): a path holding a refused character is not found; on
+    pages, query strings have those characters removed (nothing is saved from them). Form fields are refused by
+    the form that reads them, naming the field (`nyskap.core.forms.install_text_rule`); a form body over the upload
+    limit gets the 413 page. The API's queries and bodies are checked by its parser (nyskap.api.parser), which
+    refuses them naming the field."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,12 +33,10 @@ class InputMiddleware:
             request.GET = _cleaned(request.GET)  # type: ignore[assignment]
         if request.method == "POST" and request.content_type in FORM_TYPES:
             try:
-                post = request.POST
+                request.POST  # noqa: B018 - parsed here, so an oversized body is a 413 page, not a server error
             except RequestDataTooBig:
                 limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
                 return render(request, "413.html", {"limit": limit}, status=413)
-            if _needs_cleaning(post):
-                request.POST = _cleaned(post)  # type: ignore[assignment]
         return self.get_response(request)
 
 
@@ -66,7 +66,7 @@ class ChartDownloadMiddleware:
         response = self.get_response(request)
         if request.method != "GET" or "diagram" not in request.GET or response.status_code != 200:
             return response
-        from .charts import CHART_FORMATS, DOWNLOAD_ATTRIBUTE, png, standalone_svg
+        from .charts import CHART_FORMATS, DOWNLOAD_ATTRIBUTE, png
         from .spreadsheets import csv_text
 
         download = getattr(request, DOWNLOAD_ATTRIBUTE, None)
@@ -74,12 +74,12 @@ class ChartDownloadMiddleware:
         if download is None or fmt not in CHART_FORMATS:
             raise Http404
         if fmt == "csv":
-            body: bytes | str = csv_text([download.title, download.value_header], download.rows)
+            body: bytes | str = csv_text(download.header, download.rows)
             file = HttpResponse(body, content_type="text/csv; charset=utf-8")
         elif fmt == "svg":
-            file = HttpResponse(standalone_svg(download), content_type="image/svg+xml; charset=utf-8")
+            file = HttpResponse(download.svg, content_type="image/svg+xml; charset=utf-8")
         else:
-            file = HttpResponse(png(standalone_svg(download)), content_type="image/png")
+            file = HttpResponse(png(download.svg), content_type="image/png")
         file["Content-Disposition"] = f'attachment; filename="{download.slug}.{fmt}"'
         file["Cache-Control"] = "private, no-store"
         return file

@@ -7,11 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from nyskap.organisations.models import Organisation, OrganisationKind
 
+from .signals import language_chosen
 
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     counts = {
         "municipalities": Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).count(),
@@ -27,10 +30,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"counts": counts})
 
 
+@require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 
 
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
 
@@ -53,7 +58,8 @@ def language(request: HttpRequest, code: str | None = None) -> HttpResponse:
 
     Exempt from CSRF on purpose: the switcher is in the header of pages that are cached for every anonymous visitor
     alike (the project library's search pages), where a CSRF token would be someone else's and the switch would
-    fail. A forged switch can do no more than change the display language, and `next` is kept on this site."""
+    fail. A forged switch can do no more than change the display language, and `next` is kept on this site; a
+    signed-in user's switch from a page of this site also becomes the language of their e-mail."""
     languages = dict(settings.LANGUAGES)
     if request.method == "GET":
         if code is not None and code not in languages:
@@ -68,6 +74,8 @@ def language(request: HttpRequest, code: str | None = None) -> HttpResponse:
             {"chosen": None, "next": _safe_next(request, request.POST.get("next"))},
             status=400,
         )
+    if request.user.is_authenticated and _from_this_site(request):
+        language_chosen.send(sender=language, request=request, language=chosen)
     response = redirect(_safe_next(request, request.POST.get("next")))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
@@ -81,6 +89,16 @@ def language(request: HttpRequest, code: str | None = None) -> HttpResponse:
     return response
 
 
+def _from_this_site(request: HttpRequest) -> bool:
+    """Whether a POST comes from a page of this site (the switch is exempt from CSRF, so a forged one from elsewhere
+    must not change what is stored: the browser's Origin header, or Sec-Fetch-Site, says where it came from)."""
+    origin = request.headers.get("Origin")
+    if origin:
+        return origin == f"{request.scheme}://{request.get_host()}"
+    return request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
+
+
+@require_safe
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:

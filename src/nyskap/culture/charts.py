@@ -61,3 +61,40 @@ def interval_chart(rows: list[tuple[str, float | None, float | None, float | Non
         )
     ticks = [Tick(x=_x(p), label=str(p)) for p in range(1, 6)]
     return IntervalChart(rows=drawn, ticks=ticks, height=TOP + len(rows) * ROW_HEIGHT + 8)
+
+
+GRID_COLOUR = "#c4c9d1"
+WHISKER_COLOUR = "#1f2328"
+
+
+def standalone_interval_svg(title: str, rows: list[tuple[str, float | None, float | None, float | None, str]]) -> str:
+    """The chart as an SVG document for download (`nyskap.core.charts.svg_document`): the same marks as on the
+    page; a row without a mean (too few answers, or a band) shows only its text."""
+    from xml.sax.saxutils import escape
+
+    from nyskap.core.charts import BAR_COLOUR, TEXT_COLOUR, svg_document
+
+    chart = interval_chart(rows)
+    body = []
+    for tick in chart.ticks:
+        body.append(
+            f'<line x1="{tick.x}" x2="{tick.x}" y1="{chart.top - 6}" y2="{chart.height}" stroke="{GRID_COLOUR}"/>'
+            f'<text x="{tick.x}" y="14" text-anchor="middle" fill="{TEXT_COLOUR}">{tick.label}</text>'
+        )
+    for row in chart.rows:
+        label = row.label if len(row.label) <= 36 else row.label[:35] + "…"
+        body.append(
+            f'<text x="{chart.label_width - 8}" y="{row.y + 5}" text-anchor="end" fill="{TEXT_COLOUR}">'
+            f"{escape(label)}</text>"
+        )
+        if row.x is not None:
+            if row.x_low is not None and row.x_high is not None:
+                body.append(
+                    f'<line x1="{row.x_low}" x2="{row.x_high}" y1="{row.y}" y2="{row.y}" stroke="{WHISKER_COLOUR}" '
+                    'stroke-width="2"/>'
+                )
+            body.append(f'<circle cx="{row.x}" cy="{row.y}" r="6" fill="{BAR_COLOUR}"/>')
+        body.append(
+            f'<text x="{chart.plot_right + 8}" y="{row.y + 5}" fill="{TEXT_COLOUR}">{escape(str(row.value))}</text>'
+        )
+    return svg_document(title, chart.width, chart.height, body)

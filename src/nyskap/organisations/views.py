@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
 
 from .forms import OrganisationFilterForm
 from .selectors import organisation_for_detail, organisation_search
@@ -11,6 +12,7 @@ from .selectors import organisation_for_detail, organisation_search
 PAGE_SIZE = 50
 
 
+@require_safe
 def organisation_list(request: HttpRequest) -> HttpResponse:
     """Public list with search and filters. A GET form, so it works without JavaScript; with htmx the form
     swaps only the results (``organisations/_results.html``)."""
@@ -27,6 +29,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(organisation_for_detail(), slug=slug)
     return render(request, "organisations/detail.html", {"organisation": organisation})

@@ -21,7 +21,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+
+from nyskap.core.text import remove_refused_characters
 
 from . import services
 from .forms import (
@@ -205,7 +207,8 @@ def _anonymous_page_key(request: HttpRequest) -> str | None:
 
 
 def _similar_for(user: Any, data: Any) -> list[SimilarProject]:
-    text = " ".join(str(data.get(name, "")) for name in NEED_FIELDS)[:SIMILAR_TEXT_LIMIT]
+    # Only a search: characters the text rule refuses are left out rather than refused (the form refuses them).
+    text = remove_refused_characters(" ".join(str(data.get(name, "")) for name in NEED_FIELDS))[:SIMILAR_TEXT_LIMIT]
     if not text.strip():
         return []
     sector = data.get("sector", "")
@@ -473,6 +476,7 @@ def attachment_upload(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "projects/detail.html", context, status=400)
 
 
+@require_safe
 def attachment_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """Served through the application so the project's visibility decides who may download it."""
     project = _viewable(request, slug)

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nyskap.accounts.models import Membership, Role
+from nyskap.core.forms import refused_characters_only
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
 
@@ -206,6 +207,8 @@ def _answer_page(
         if by_link and not throttle.link_allowed(request, round_id=round.pk, action="answer"):
             return _too_many(request)
         form = AnswerForm(request.POST, round=round, items=items)
+        if refused_characters_only(form):
+            return _render_answer(request, round, form, action_url, status=422)
         submit = request.POST.get("action") == "submit"
         try:
             result = services.response_save(

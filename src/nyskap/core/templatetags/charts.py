@@ -2,7 +2,7 @@ from django import template
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from nyskap.core.charts import CHART_FORMATS, DOWNLOAD_ATTRIBUTE, BarChart, ChartDownload, bar_chart
+from nyskap.core.charts import BarChart, bar_chart, bar_chart_download, download_links
 
 register = template.Library()
 
@@ -14,20 +14,7 @@ def horizontal_bar_chart(
     values = [(str(label), int(value)) for label, value in rows]
     chart: BarChart = bar_chart(values)
     slug = slugify(title) or "diagram"
-    request = context.get("request")
-    downloads: list[tuple[str, str]] = []
-    if request is not None:
-        if request.GET.get("diagram") == slug:
-            # The page was asked for this chart as a file: ChartDownloadMiddleware answers with it.
-            setattr(
-                request,
-                DOWNLOAD_ATTRIBUTE,
-                ChartDownload(slug=slug, title=str(title), rows=values, value_header=_("Value")),
-            )
-        query = request.GET.copy()
-        for name in ("diagram", "format"):
-            query.pop(name, None)
-        for fmt in CHART_FORMATS:
-            query["diagram"], query["format"] = slug, fmt
-            downloads.append((fmt.upper(), f"?{query.urlencode()}"))
+    downloads = download_links(
+        context.get("request"), slug, lambda: bar_chart_download(slug, str(title), values, _("Value"))
+    )
     return {"chart": chart, "title": title, "description": description, "downloads": downloads, "rows": values}
