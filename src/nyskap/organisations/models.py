@@ -12,10 +12,16 @@ from .validators import validate_organisation_number
 class OrganisationKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality")
     COUNTY_MUNICIPALITY = "county_municipality", _("County municipality")
-    STATE_AGENCY = "state_agency", _("State agency")
+    STATE_AGENCY = "state_agency", _("Directorate or agency")
     MINISTRY = "ministry", _("Ministry")
     COUNTY_GOVERNOR = "county_governor", _("County governor (statsforvalter)")
+    SUPERVISORY_AUTHORITY = "supervisory_authority", _("Supervisory authority")
+    UNIVERSITY = "university", _("University or university college")
+    REGIONAL_HEALTH_TRUST = "regional_health_trust", _("Regional health trust")
     HEALTH_TRUST = "health_trust", _("Health trust")
+    TRIBUNAL = "tribunal", _("Tribunal (nemnd)")
+    OMBUD = "ombud", _("Ombud")
+    STORTING_BODY = "storting_body", _("Body of the Storting")
     INTER_MUNICIPAL = "inter_municipal", _("Inter-municipal company")
     OTHER_PUBLIC = "other_public", _("Other public body")
     COMPANY = "company", _("Company")
@@ -31,9 +37,31 @@ class OrganisationKind(models.TextChoices):
             cls.STATE_AGENCY,
             cls.MINISTRY,
             cls.COUNTY_GOVERNOR,
+            cls.SUPERVISORY_AUTHORITY,
+            cls.UNIVERSITY,
+            cls.REGIONAL_HEALTH_TRUST,
             cls.HEALTH_TRUST,
+            cls.TRIBUNAL,
+            cls.OMBUD,
+            cls.STORTING_BODY,
             cls.INTER_MUNICIPAL,
             cls.OTHER_PUBLIC,
+        ]
+
+    @classmethod
+    def central_state(cls) -> list[str]:
+        """The central state bodies of the reference data (state_agencies.csv), whatever their kind: what the
+        home page counts as "state" and the organisation list's "state bodies" filter shows."""
+        return [
+            cls.MINISTRY,
+            cls.STATE_AGENCY,
+            cls.COUNTY_GOVERNOR,
+            cls.SUPERVISORY_AUTHORITY,
+            cls.UNIVERSITY,
+            cls.REGIONAL_HEALTH_TRUST,
+            cls.TRIBUNAL,
+            cls.OMBUD,
+            cls.STORTING_BODY,
         ]
 
 
@@ -151,6 +179,15 @@ class Organisation(models.Model):
     )
     category = models.CharField(_("category"), max_length=100, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    register_updated_on = models.DateField(
+        _("updated from the register on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when an import from the Central Coordinating Register last changed this organisation; the "
+            "shipped reference data then no longer overwrites its legal name, parent and end date."
+        ),
+    )
     note = models.TextField(_("note"), blank=True)
     sources = models.CharField(_("sources"), max_length=200, blank=True)
     website = models.URLField(_("website"), blank=True)

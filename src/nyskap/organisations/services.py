@@ -93,9 +93,19 @@ SECTIONS = (
     OrganisationKind.COUNTY_MUNICIPALITY.value,
     OrganisationKind.MINISTRY.value,
     OrganisationKind.STATE_AGENCY.value,
+    OrganisationKind.SUPERVISORY_AUTHORITY.value,
+    OrganisationKind.UNIVERSITY.value,
+    OrganisationKind.REGIONAL_HEALTH_TRUST.value,
+    OrganisationKind.TRIBUNAL.value,
+    OrganisationKind.OMBUD.value,
+    OrganisationKind.STORTING_BODY.value,
     OrganisationKind.COUNTY_GOVERNOR.value,
     OrganisationKind.OTHER_PUBLIC.value,
 )
+
+# Fields an import from the Central Coordinating Register keeps current (nyskap.organisations.register): once it has
+# changed an organisation, the shipped files (older) no longer overwrite them.
+REGISTER_FIELDS = ("legal_name", "parent_id", "ended_on")
 
 
 def _show(value: Any) -> str:
@@ -185,6 +195,8 @@ class _Loader:
             organisation.save()
             section.created += 1
         else:
+            if organisation.register_updated_on is not None:
+                values = {name: value for name, value in values.items() if name not in REGISTER_FIELDS}
             changes += self._apply(organisation, values)
             if changes:
                 organisation.save()
