@@ -401,7 +401,8 @@ def test_when_the_register_import_changed_a_body_then_the_reference_data_keeps_i
     load()
     ssb = Organisation.objects.get(organisation_number="971526920")
     Organisation.objects.filter(pk=ssb.pk).update(
-        legal_name="STATISTISK SENTRALBYRÅ NY", ended_on=datetime.date(2026, 1, 1),
+        legal_name="STATISTISK SENTRALBYRÅ NY",
+        ended_on=datetime.date(2026, 1, 1),
         register_updated_on=datetime.date(2026, 2, 1),
     )
     output = load()

@@ -232,3 +232,56 @@ class Organisation(models.Model):
     @property
     def size_band_label(self) -> str:
         return dict(size_band_choices()).get(self.size_band, "")
+
+
+class RegisterImport(models.Model):
+    """One import from the Central Coordinating Register's bulk download: the dry-run plan an operator saw, and
+    who applied it when (the audit entry; each changed organisation also gets its own audit log entry)."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("file format"), max_length=10, blank=True)
+    sector_codes = models.JSONField(_("institutional sector codes"), default=list)
+    organisation_forms = models.JSONField(_("organisation forms"), default=list)
+    read_count = models.PositiveIntegerField(_("entities read"), default=0)
+    selected_count = models.PositiveIntegerField(_("entities selected"), default=0)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    problems = models.JSONField(_("problems"), default=list)
+    fatal = models.BooleanField(_("file could not be read to the end"), default=False)
+    plan = models.JSONField(_("changes"), default=dict)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations_operator:register_import", kwargs={"pk": self.pk})
+
+    @property
+    def change_count(self) -> int:
+        return sum(len(self.plan.get(name, [])) for name in ("new", "renamed", "names_recorded", "ended", "parents"))
+
+    @property
+    def can_apply(self) -> bool:
+        return self.applied_at is None and not self.fatal and self.change_count > 0
