@@ -47,7 +47,15 @@ def test_when_loaded_then_every_instrument_is_there_with_normalised_fields_and_i
     co_financing = loaded["medfinansiering"]
     assert co_financing.name_nb == "Medfinansieringsordningen"
     assert co_financing.name_en == "Co-financing scheme for digitalisation projects"
-    assert co_financing.applicant_kinds == ["state_agency", "ministry", "county_governor", "supervisory_authority", "university", "tribunal", "ombud"]
+    assert co_financing.applicant_kinds == [
+        "state_agency",
+        "ministry",
+        "county_governor",
+        "supervisory_authority",
+        "university",
+        "tribunal",
+        "ombud",
+    ]
     assert "municipality" in co_financing.partner_kinds
     assert co_financing.requirements == ["benefit_plan"]
     assert co_financing.phases == ["develop_test", "implemented"]

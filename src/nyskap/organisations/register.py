@@ -326,14 +326,8 @@ def kind_for(entity: Entity) -> str:
 def has_content(organisation: Organisation) -> bool:
     """Anything in Nyskap points at the organisation (members, projects, instruments, surveys, subordinates …)."""
     for relation in Organisation._meta.related_objects:
-        accessor = relation.get_accessor_name()
-        if accessor is None:
-            continue
-        if relation.one_to_one:
-            if relation.related_model._default_manager.filter(**{relation.field.name: organisation}).exists():
-                return True
-            continue
-        if getattr(organisation, accessor).exists():
+        model = relation.related_model
+        if model._base_manager.filter(**{relation.field.name: organisation}).exists():
             return True
     return False
 

@@ -41,7 +41,7 @@ def _operator(request: HttpRequest) -> None:
 @require_http_methods(["GET", "POST"])
 def register_imports(request: HttpRequest) -> HttpResponse:
     _operator(request)
-    form = RegisterFileForm(request.POST or None, request.FILES or None)
+    form = RegisterFileForm(request.POST, request.FILES) if request.method == "POST" else RegisterFileForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         register_import = register_import_create(stream=upload.file, file_name=upload.name, actor=request.user)
