@@ -183,7 +183,7 @@ def _flatten(entity: Any) -> dict[str, Any] | None:
 
 def _open(stream: IO[bytes]) -> Any:
     """The file's bytes, un-gzipped when it is gzip-compressed (recognised by its first bytes, not its name)."""
-    raw = stream if hasattr(stream, "peek") else io.BufferedReader(stream, 1 << 16)  # type: ignore[arg-type]
+    raw = stream if hasattr(stream, "peek") else io.BufferedReader(stream, 1 << 16)  # type: ignore[arg-type,type-var]
     if raw.peek(2)[:2] == b"\x1f\x8b":
         return io.BufferedReader(gzip.GzipFile(fileobj=raw, mode="rb"), 1 << 16)  # type: ignore[arg-type]
     return raw
@@ -336,7 +336,7 @@ def register_plan(stream: IO[bytes], *, sector_codes: list[str], organisation_fo
     """Read the whole file and work out the changes (nothing is written)."""
     plan = RegisterPlan()
     known: dict[str, dict[str, Any]] = {
-        row["organisation_number"]: row
+        row["organisation_number"]: dict(row)
         for row in Organisation.objects.exclude(organisation_number="").values(
             "pk", "organisation_number", "name", "legal_name", "ended_on", "parent__organisation_number"
         )
