@@ -71,9 +71,9 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
+    from tests.organisations import register_files as rf
 
     from nyskap.organisations.register import register_plan
-    from tests.organisations import register_files as rf
 
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115

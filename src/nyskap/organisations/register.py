@@ -23,7 +23,7 @@ import itertools
 import json
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -61,6 +61,9 @@ REQUIRED_CSV_COLUMNS = (NUMBER, NAME, FORM, SECTOR)
 KEEP_CAPITALS = {"AS", "HF", "RHF", "IKS", "KF", "FKF", "SF", "IKT", "NAV", "KS", "NTNU", "NMBU", "NHH", "UIT"}
 
 
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
 class FatalRegisterError(Exception):
     """The file cannot be read on: nothing from it may be applied."""
 
@@ -90,6 +93,9 @@ class RegisterPlan:
     problems: list[dict[str, str]] = field(default_factory=list)
     problem_count: int = 0
     fatal: bool = False
+    # Decides from (number, sector code, form) whether an entity matters; the others are not checked further, so
+    # a national file is read quickly and its private entities' oddities are not reported.
+    wanted: Callable[[str, str, str], bool] | None = field(default=None, repr=False)
 
     @property
     def change_count(self) -> int:
@@ -130,7 +136,17 @@ def _text(value: Any) -> str | None:
 
 
 def _entity_from_values(values: dict[str, Any], where: str, plan: RegisterPlan) -> Entity | None:
-    """Check the fields Nyskap reads; note every problem; None when the entity cannot be used."""
+    """Check the fields Nyskap reads; note every problem; None when the entity cannot be used or does not matter."""
+    if plan.wanted is not None:
+        number, sector, form = values.get(NUMBER), values.get(SECTOR) or "", values.get(FORM)
+        if (
+            isinstance(number, str)
+            and isinstance(sector, str)
+            and isinstance(form, str)
+            and form.strip()
+            and not plan.wanted(number.strip(), sector.strip(), form.strip())
+        ):
+            return None
     problems_before = plan.problem_count
     cells: dict[str, str] = {}
     for column in (NUMBER, NAME, FORM, SECTOR, PARENT, DELETED):
@@ -138,7 +154,7 @@ def _entity_from_values(values: dict[str, Any], where: str, plan: RegisterPlan) 
         if value is None:
             plan.problem(where, column, _("the value is not text."))
             value = ""
-        elif "\ufffd" in value or re.search("[\udc80-\udcff]", value):
+        elif not value.isascii() and ("\ufffd" in value or _UNDECODABLE.search(value)):
             plan.problem(where, column, _("the text is not valid UTF-8; the file must be UTF-8."))
         cells[column] = value
     for column in (NUMBER, NAME, FORM):
@@ -168,16 +184,16 @@ def _entity_from_values(values: dict[str, Any], where: str, plan: RegisterPlan) 
 
 
 def _flatten(entity: Any) -> dict[str, Any] | None:
-    """The JSON entity's fields as the CSV names them (``organisasjonsform.kode``)."""
+    """The JSON entity's fields Nyskap reads, named as in the CSV (``organisasjonsform.kode``)."""
     if not isinstance(entity, dict):
         return None
-    values = dict(entity)
-    for outer, inner in (("organisasjonsform", "kode"), ("institusjonellSektorkode", "kode")):
+    values = {name: entity.get(name) for name in (NUMBER, NAME, PARENT, DELETED)}
+    for outer, name in (("organisasjonsform", FORM), ("institusjonellSektorkode", SECTOR)):
         nested = entity.get(outer)
         if isinstance(nested, dict):
-            values[f"{outer}.{inner}"] = nested.get(inner)
+            values[name] = nested.get("kode")
         elif nested is not None:
-            values[f"{outer}.{inner}"] = 0  # not text: reported as such
+            values[name] = 0  # not text: reported as such
     return values
 
 
@@ -342,6 +358,7 @@ def register_plan(stream: IO[bytes], *, sector_codes: list[str], organisation_fo
         )
     }
     sectors, forms = set(sector_codes), set(organisation_forms)
+    plan.wanted = lambda number, sector, form: number in known or (sector in sectors and form in forms)
     seen: set[str] = set()
     wanted_parents: list[dict[str, Any]] = []
     try:
