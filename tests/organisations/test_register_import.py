@@ -265,11 +265,12 @@ def test_when_the_data_changed_after_the_preview_then_nothing_is_written(bodies,
 
 
 def test_when_rows_are_broken_or_not_utf8_then_each_names_its_line_and_field(bodies, tmp_path):
-    latin1 = f'"{rf.valid_number(94_000_000)}","BÆRUM TESTETAT","ORGL"'.encode("latin-1")
+    body = rf.csv_row(rf.entity(rf.valid_number(94_000_000), "BÆRUM TESTETAT", form="ORGL", sector="6100"))
+    latin1 = (",".join(f'"{body[column]}"' for column in rf.CSV_COLUMNS) + "\n").encode("latin-1")
     rows = [
         *rf.filler(3),
         b'"911111111","FOR FA FELT"\n',
-        latin1 + b"," + b",".join(b'""' for _ in rf.CSV_COLUMNS[3:]) + b"\n",
+        latin1,
         *public_entities()[:1],
     ]
     register_import = preview(rf.write_csv(tmp_path / "enheter.csv.gz", rows))
