@@ -149,16 +149,18 @@ def _entity_from_values(values: dict[str, Any], where: str, plan: RegisterPlan) 
             return None
     problems_before = plan.problem_count
     cells: dict[str, str] = {}
+    not_text: set[str] = set()
     for column in (NUMBER, NAME, FORM, SECTOR, PARENT, DELETED):
         value = _text(values.get(column))
         if value is None:
             plan.problem(where, column, _("the value is not text."))
+            not_text.add(column)
             value = ""
         elif not value.isascii() and ("\ufffd" in value or _UNDECODABLE.search(value)):
             plan.problem(where, column, _("the text is not valid UTF-8; the file must be UTF-8."))
         cells[column] = value
     for column in (NUMBER, NAME, FORM):
-        if not cells[column]:
+        if not cells[column] and column not in not_text:
             plan.problem(where, column, _("the value is missing."))
     for column in (NUMBER, PARENT):
         if cells[column]:
