@@ -454,3 +454,16 @@ def test_when_no_file_is_sent_then_the_form_names_the_field_in_norwegian(bodies,
     page = response.content.decode()
     assert "Fil fra Enhetsregisteret: Dette feltet må fylles ut." in page
     assert RegisterImport.objects.count() == 0
+
+
+def test_when_a_value_holds_control_characters_then_it_is_refused_and_the_preview_is_stored(bodies, tmp_path):
+    nul_name = rf.entity(rf.valid_number(95_000_000), "NUL\u0000ETAT", form="ORGL", sector="6100")
+    nul_date = rf.entity(rf.valid_number(95_100_000), "DATO", form="ORGL", sector="6100", deleted_on="2025\u0000")
+    register_import = preview(rf.write_json(tmp_path / "enheter.json.gz", [nul_name, nul_date]))
+    register_import.refresh_from_db()
+    assert [(p["where"], p["field"], p["message"]) for p in register_import.problems] == [
+        ("enhet nr. 1", "navn", "teksten inneholder kontrolltegn, som ikke er tillatt."),
+        ("enhet nr. 2", "slettedato", "teksten inneholder kontrolltegn, som ikke er tillatt."),
+        ("enhet nr. 2", "slettedato", "«2025» er ikke en dato (ÅÅÅÅ-MM-DD)."),
+    ]
+    assert register_import.plan["new"] == [] and register_import.change_count == 0

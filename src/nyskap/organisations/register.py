@@ -30,6 +30,8 @@ from typing import IO, Any
 import ijson
 from django.utils.translation import gettext as _
 
+from nyskap.core.text import has_refused_characters, remove_refused_characters
+
 from .models import Organisation, OrganisationKind
 from .validators import organisation_number_problem
 
@@ -104,7 +106,8 @@ class RegisterPlan:
     def problem(self, where: str, column: str, message: str) -> None:
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append({"where": where, "field": column, "message": message})
+            # A message may quote the bad value: keep it storable (no NUL, no lone surrogates) on every database.
+            self.problems.append({"where": where, "field": column, "message": remove_refused_characters(message)})
 
     def as_json(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in ("new", "renamed", "names_recorded", "ended", "parents")}
@@ -156,8 +159,10 @@ def _entity_from_values(values: dict[str, Any], where: str, plan: RegisterPlan) 
             plan.problem(where, column, _("the value is not text."))
             not_text.add(column)
             value = ""
-        elif not value.isascii() and ("\ufffd" in value or _UNDECODABLE.search(value)):
+        elif "\ufffd" in value or _UNDECODABLE.search(value):
             plan.problem(where, column, _("the text is not valid UTF-8; the file must be UTF-8."))
+        elif has_refused_characters(value):
+            plan.problem(where, column, _("the text contains control characters, which are not allowed."))
         cells[column] = value
     for column in (NUMBER, NAME, FORM):
         if not cells[column] and column not in not_text:
