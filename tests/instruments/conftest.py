@@ -23,11 +23,13 @@ OWNER_NAMES = {
     catalogue.HDIR: ("Helsedirektoratet", OrganisationKind.STATE_AGENCY),
     catalogue.EHELSE: ("Direktoratet for e-helse", OrganisationKind.STATE_AGENCY),
     catalogue.NAV: ("Arbeids- og velferdsetaten (Nav)", OrganisationKind.STATE_AGENCY),
-    catalogue.FINANSTILSYNET: ("Finanstilsynet", OrganisationKind.STATE_AGENCY),
-    catalogue.DATATILSYNET: ("Datatilsynet", OrganisationKind.STATE_AGENCY),
+    catalogue.FINANSTILSYNET: ("Finanstilsynet", OrganisationKind.SUPERVISORY_AUTHORITY),
+    catalogue.DATATILSYNET: ("Datatilsynet", OrganisationKind.SUPERVISORY_AUTHORITY),
     catalogue.KDD: ("Kommunal- og distriktsdepartementet", OrganisationKind.MINISTRY),
     catalogue.FIN: ("Finansdepartementet", OrganisationKind.MINISTRY),
     catalogue.HOD: ("Helse- og omsorgsdepartementet", OrganisationKind.MINISTRY),
+    catalogue.NTNU: ("NTNU", OrganisationKind.UNIVERSITY),
+    catalogue.NMBU: ("Norges miljø- og biovitenskapelige universitet", OrganisationKind.UNIVERSITY),
 }
 
 

@@ -38,7 +38,15 @@ def test_when_a_filter_value_is_unknown_then_422_names_the_field(client, loaded)
 
 def test_when_one_instrument_is_fetched_then_its_facts_and_sources_are_there(client, loaded):
     data = client.get("/api/v1/instruments/medfinansiering").json()
-    assert data["applicant_kinds"] == ["state_agency", "ministry", "county_governor"]
+    assert data["applicant_kinds"] == [
+        "state_agency",
+        "ministry",
+        "county_governor",
+        "supervisory_authority",
+        "university",
+        "tribunal",
+        "ombud",
+    ]
     assert data["requirements"] == ["benefit_plan"]
     assert data["grant_max"] == "50000000" and data["cofunding_max_percent"] == "50.00"
     assert data["source"] == "WP box 13.3; difi.no; digdir.no"

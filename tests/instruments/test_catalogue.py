@@ -47,7 +47,15 @@ def test_when_loaded_then_every_instrument_is_there_with_normalised_fields_and_i
     co_financing = loaded["medfinansiering"]
     assert co_financing.name_nb == "Medfinansieringsordningen"
     assert co_financing.name_en == "Co-financing scheme for digitalisation projects"
-    assert co_financing.applicant_kinds == ["state_agency", "ministry", "county_governor"]
+    assert co_financing.applicant_kinds == [
+        "state_agency",
+        "ministry",
+        "county_governor",
+        "supervisory_authority",
+        "university",
+        "tribunal",
+        "ombud",
+    ]
     assert "municipality" in co_financing.partner_kinds
     assert co_financing.requirements == ["benefit_plan"]
     assert co_financing.phases == ["develop_test", "implemented"]
@@ -80,17 +88,24 @@ def test_when_loaded_then_unverified_values_are_flagged(loaded):
     assert loaded["stimulab"].verification == "verified"
 
 
-def test_when_loaded_then_missing_owners_are_created_and_groups_are_linked(loaded, owner_organisations):
-    nmbu = Organisation.objects.get(reference_key="instrument-owner:nmbu")
-    assert nmbu.kind == "research"
+def test_when_loaded_then_university_owners_come_from_the_reference_data_and_groups_are_linked(
+    loaded, owner_organisations
+):
+    nmbu = owner_organisations[catalogue.NMBU]
+    assert nmbu.kind == "university"
     assert list(loaded["vanninfrastruktur-senter"].owners.all()) == [nmbu]
+    assert list(loaded["elements-of-ai"].owners.order_by("name")) == [
+        owner_organisations[catalogue.KS],
+        owner_organisations[catalogue.NTNU],
+    ]
+    assert not Organisation.objects.filter(reference_key__startswith="instrument-owner:").exists()
     assert list(loaded["regionale-forskningsfond"].owners.all()) == [owner_organisations["fylke:46"]]
     assert list(loaded["prosjektskjonnsmidler"].owners.all()) == [owner_organisations["statsforvalter:46"]]
 
 
 def test_when_loaded_twice_then_nothing_changes(owner_organisations):
     first = catalogue_load()
-    assert (first.created, first.updated, first.owners_created) == (46, 0, 2)
+    assert (first.created, first.updated, first.owners_created) == (46, 0, 0)
     second = catalogue_load()
     assert (second.created, second.updated, second.unchanged, second.owners_created) == (0, 0, 46, 0)
 

@@ -62,6 +62,41 @@ def test_when_a_state_agency_asks_for_co_financing_in_development_then_it_fits_f
     assert "State agencies may apply." in [r.message for r in result.reasons]
 
 
+def test_when_a_university_asks_for_co_financing_then_it_may_apply_as_a_state_body():
+    # A state university is a state administrative body (ORGL, sector 6100) under KD: the co-financing scheme's
+    # "state administrative bodies" includes it (docs/adr, register updates).
+    result = match_one(
+        shipped()["medfinansiering"],
+        MatchInput(organisation_kind="university", phase="develop_test", needs=("money",)),
+    )
+    assert not result.excluded and result.score == 100
+    assert "Universities and university colleges may apply." in [r.message for r in result.reasons]
+
+
+def test_when_a_university_asks_for_a_scheme_for_research_organisations_then_it_counts_as_one():
+    # Klynger (Innovasjon Norge, Forskningsrådet): companies apply; public bodies and research organisations take
+    # part as partners. A university is both, and the reason names the scheme's applicants.
+    result = match_one(shipped()["klynger"], MatchInput(organisation_kind="university"))
+    assert messages(result) == [
+        "The scheme is for companies; universities and university colleges can only be partners."
+    ]
+    assert "university" in shipped()["klynger"].partner_kinds
+
+
+def test_when_a_regional_health_trust_asks_then_state_schemes_refuse_it_and_health_schemes_accept_it():
+    # A regional health trust is a state-owned enterprise, not state administration: not a "state body" for the
+    # co-financing scheme; Helsefellesskap (HOD, KS) is for municipalities and health trusts (WP ch. 10).
+    facts = shipped()
+    co_financing = match_one(facts["medfinansiering"], MatchInput(organisation_kind="regional_health_trust"))
+    assert co_financing.excluded
+    assert messages(co_financing) == ["The scheme is for state bodies, not for regional health trusts."]
+    health = match_one(facts["helsefellesskap"], MatchInput(organisation_kind="regional_health_trust"))
+    assert not health.excluded
+    assert "Regional health trusts may apply." in [r.message for r in health.reasons]
+    public = match_one(facts["stimulab"], MatchInput(organisation_kind="regional_health_trust"))
+    assert not public.excluded
+
+
 def test_when_a_municipality_asks_for_innovation_contracts_then_it_can_only_be_the_pilot_customer():
     # Innovasjonskontrakter: grant to the SME supplier; the public body is the pilot customer (WP ch. 11.2).
     result = match_one(shipped()["innovasjonskontrakter"], MatchInput(organisation_kind="municipality"))

@@ -15,7 +15,9 @@ from nyskap.core.visibility import Visibility
 from nyskap.instruments import catalogue
 from nyskap.instruments.models import Call, Instrument, InstrumentOwnerRole, InstrumentUse
 from nyskap.instruments.services import use_add
+from nyskap.organisations.models import OrganisationKind
 
+from ..factories import OrganisationFactory
 from ..projects.conftest import make_project
 from .conftest import english
 
@@ -494,3 +496,21 @@ def test_when_the_page_is_read_in_each_language_then_the_name_is_in_that_languag
     anonymous.cookies["django_language"] = language
     response = anonymous.get("/virkemidler/medfinansiering/")
     assert f'<h1 class="ds-heading" data-size="lg">{heading}</h1>' in text(response)
+
+
+def test_when_a_university_or_a_regional_health_trust_asks_the_matcher_then_the_state_rules_treat_them_apart(
+    anonymous, loaded, owner_organisations
+):
+    ntnu = owner_organisations[catalogue.NTNU]
+    helse_nord = OrganisationFactory(
+        name="Helse Nord RHF", kind=OrganisationKind.REGIONAL_HEALTH_TRUST, county=None, population=None
+    )
+    url = "/virkemidler/finn/?phase=develop_test&needs=money&organisation={}&show_excluded=on"
+    page = text(anonymous.get(url.format(ntnu.slug)))
+    ranked = page[page.index('id="ranked-results"') : page.index('id="excluded-heading"')]
+    assert "Medfinansieringsordningen" in ranked
+    assert "Universiteter og høgskoler kan søke." in ranked
+    page = text(anonymous.get(url.format(helse_nord.slug)))
+    excluded = page[page.index('id="excluded-results"') :]
+    co_financing = excluded[excluded.index("Medfinansieringsordningen") :][:400]
+    assert "Ordningen er for statlige virksomheter, ikke for regionale helseforetak." in co_financing

@@ -138,7 +138,9 @@ def test_when_a_filter_value_is_invalid_then_422_names_each_field(client, bodies
             {
                 "field": "kind",
                 "message": "Input should be 'municipality', 'county_municipality', 'state_agency', "
-                "'ministry', 'county_governor', 'health_trust', 'inter_municipal', 'other_public', "
+                "'ministry', 'county_governor', 'supervisory_authority', 'university', "
+                "'regional_health_trust', 'health_trust', 'tribunal', 'ombud', 'storting_body', "
+                "'inter_municipal', 'other_public', "
                 "'company', "
                 "'social_entrepreneur', 'research' or 'voluntary'",
             },

@@ -68,12 +68,18 @@ def test_when_loaded_then_every_kind_has_its_exact_count():
         OrganisationKind.MUNICIPALITY: 357,
         OrganisationKind.COUNTY_MUNICIPALITY: 14,
         OrganisationKind.MINISTRY: 17,
-        OrganisationKind.STATE_AGENCY: 12,
+        OrganisationKind.STATE_AGENCY: 70,
+        OrganisationKind.SUPERVISORY_AUTHORITY: 14,
+        OrganisationKind.UNIVERSITY: 22,
+        OrganisationKind.REGIONAL_HEALTH_TRUST: 4,
+        OrganisationKind.TRIBUNAL: 2,
+        OrganisationKind.OMBUD: 1,
+        OrganisationKind.STORTING_BODY: 1,
         OrganisationKind.COUNTY_GOVERNOR: 10,
         OrganisationKind.OTHER_PUBLIC: 2,
     }
     assert County.objects.count() == 15
-    assert Organisation.objects.filter(reference_key__startswith="stat:").count() == 41
+    assert Organisation.objects.filter(reference_key__startswith="stat:").count() == 143
     assert Organisation.objects.filter(reference_key__startswith="kommune:").count() == 357
     assert Organisation.objects.filter(reference_key__startswith="fylke:").count() == 14
 
@@ -167,7 +173,13 @@ def test_when_run_twice_then_the_second_run_creates_nothing_and_reports_unchange
         "municipality: created 0, updated 0, unchanged 357",
         "county_municipality: created 0, updated 0, unchanged 14",
         "ministry: created 0, updated 0, unchanged 17",
-        "state_agency: created 0, updated 0, unchanged 12",
+        "state_agency: created 0, updated 0, unchanged 70",
+        "supervisory_authority: created 0, updated 0, unchanged 14",
+        "university: created 0, updated 0, unchanged 22",
+        "regional_health_trust: created 0, updated 0, unchanged 4",
+        "tribunal: created 0, updated 0, unchanged 2",
+        "ombud: created 0, updated 0, unchanged 1",
+        "storting_body: created 0, updated 0, unchanged 1",
         "county_governor: created 0, updated 0, unchanged 10",
         "other_public: created 0, updated 0, unchanged 2",
         "Done: the database already matches the reference data.",
@@ -185,7 +197,7 @@ def test_when_one_population_changes_then_exactly_that_update_is_reported(tmp_pa
     assert "Done: 0 created, 1 updated." in output
     assert output.count(" → ") == 1
     assert Organisation.objects.get(reference_key="kommune:0301").population == 728715
-    assert Organisation.objects.count() == 412
+    assert Organisation.objects.count() == 514
 
 
 def test_when_a_parent_ministry_changes_then_the_change_names_old_and_new_parent(tmp_path):
@@ -194,7 +206,7 @@ def test_when_a_parent_ministry_changes_then_the_change_names_old_and_new_parent
     edit_cell(data_dir, "state_agencies.csv", 19, "overordnet_departement_orgnr", "972417858")  # Digdir → KDD
     output = load(data_dir)
     assert "  stat:991825827 Digitaliseringsdirektoratet: parent: stat:932384469 → stat:972417858" in output
-    assert "state_agency: created 0, updated 1, unchanged 11" in output
+    assert "state_agency: created 0, updated 1, unchanged 69" in output
     assert Organisation.objects.get(organisation_number="991825827").parent.short_name == "KDD"
 
 
@@ -319,7 +331,7 @@ def test_when_a_broken_file_follows_a_good_load_then_the_previous_values_stay(tm
         load(data_dir)
     assert Organisation.objects.get(reference_key="kommune:0301").population == 728714
     assert Organisation.objects.get(reference_key="kommune:1101").organisation_number == "944496394"
-    assert Organisation.objects.count() == 412
+    assert Organisation.objects.count() == 514
 
 
 def test_when_an_organisation_was_registered_by_hand_then_the_load_adopts_it():
@@ -333,8 +345,8 @@ def test_when_an_organisation_was_registered_by_hand_then_the_load_adopts_it():
         "Digitaliseringsdirektoratet",
         "digdir",
     )
-    assert "state_agency: created 11, updated 1, unchanged 0" in output
-    assert Organisation.objects.count() == 412
+    assert "state_agency: created 69, updated 1, unchanged 0" in output
+    assert Organisation.objects.count() == 514
 
 
 def test_when_the_command_fails_then_the_process_exits_non_zero(tmp_path):
@@ -366,3 +378,34 @@ def test_when_shipped_sources_are_read_then_they_name_no_machine_paths():
         "municipalities_2024.csv",
         "state_agencies.csv",
     ]
+
+
+def test_when_loaded_then_the_new_central_state_bodies_have_their_kind_and_parent_ministry():
+    load()
+    by_number = {o.organisation_number: o for o in Organisation.objects.filter(reference_key__startswith="stat:")}
+    ntnu, helse_nord, ssb = by_number["974767880"], by_number["883658752"], by_number["971526920"]
+    assert (ntnu.kind, ntnu.category, ntnu.parent.short_name) == ("university", "universitet/høgskole", "KD")
+    assert (helse_nord.kind, helse_nord.parent.short_name) == ("regional_health_trust", "HOD")
+    assert ssb.kind == "state_agency"
+    assert by_number["974761467"].kind == "supervisory_authority"  # Datatilsynet
+    riksrevisjonen = Organisation.objects.get(name="Riksrevisjonen")
+    assert (riksrevisjonen.kind, riksrevisjonen.parent) == ("storting_body", None)
+    doga = Organisation.objects.get(reference_key="stat:doga")
+    assert (doga.organisation_number, doga.kind) == ("", "other_public")
+    # Every parent is a ministry; every body that is not a ministry or SMK has a parent or a note saying why not.
+    assert set(Organisation.objects.exclude(parent=None).values_list("parent__kind", flat=True)) == {"ministry"}
+    assert Organisation.objects.filter(reference_key__startswith="stat:").exclude(parent=None).count() == 111
+
+
+def test_when_the_register_import_changed_a_body_then_the_reference_data_keeps_its_legal_name_and_end_date():
+    load()
+    ssb = Organisation.objects.get(organisation_number="971526920")
+    Organisation.objects.filter(pk=ssb.pk).update(
+        legal_name="STATISTISK SENTRALBYRÅ NY",
+        ended_on=datetime.date(2026, 1, 1),
+        register_updated_on=datetime.date(2026, 2, 1),
+    )
+    output = load()
+    assert "Done: the database already matches the reference data." in output
+    ssb.refresh_from_db()
+    assert (ssb.legal_name, ssb.ended_on) == ("STATISTISK SENTRALBYRÅ NY", datetime.date(2026, 1, 1))

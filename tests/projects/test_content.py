@@ -153,3 +153,11 @@ def test_when_debug_is_off_then_the_generator_refuses(reference_data):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("generate_projects", "5", stdout=io.StringIO())
     assert Project.objects.count() == 0
+
+
+def test_when_cases_load_then_universities_and_agencies_come_from_the_reference_data_not_as_copies(loaded):
+    # NTNU, NMBU and DiBK are in the reference data since it holds 143 central state bodies: no second copy.
+    assert not Organisation.objects.filter(reference_key__in=["annen:ntnu", "annen:nmbu", "annen:dibk"]).exists()
+    ntnu = Organisation.objects.get(reference_key="stat:974767880")
+    assert ntnu.kind == "university" and ntnu.partner_in.exists()
+    assert Organisation.objects.get(reference_key="stat:974760223").projects.exists()

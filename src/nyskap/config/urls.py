@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("drift/enhetsregisteret/", include("nyskap.organisations.urls_operator")),
     path("drift/", admin.site.urls),
 ]
 

@@ -19,13 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     counts = {
         "municipalities": Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).count(),
         "counties": Organisation.objects.filter(kind=OrganisationKind.COUNTY_MUNICIPALITY).count(),
-        "state": Organisation.objects.filter(
-            kind__in=[
-                OrganisationKind.STATE_AGENCY,
-                OrganisationKind.MINISTRY,
-                OrganisationKind.COUNTY_GOVERNOR,
-            ]
-        ).count(),
+        "state": Organisation.objects.filter(kind__in=OrganisationKind.central_state()).count(),
     }
     return render(request, "core/home.html", {"counts": counts})
 

@@ -38,7 +38,7 @@ from typing import Any
 
 from nyskap.organisations.reference_data import DEFAULT_DATA_DIR, Problem, ReferenceDataError
 
-from .matching import COMPANY_KINDS, PUBLIC_KINDS
+from .matching import COMPANY_KINDS, HEALTH_TRUST_KINDS, PUBLIC_KINDS, RESEARCH_KINDS, STATE_ADMINISTRATION_KINDS
 
 INSTRUMENTS_FILE = "instruments.csv"
 COLUMNS = (
@@ -83,7 +83,7 @@ PHASE_WORDS: dict[str, tuple[str, ...]] = {
     "need → spread": ALL_PHASES,
 }
 
-STATE_APPLICANTS = ("state_agency", "ministry", "county_governor")
+STATE_APPLICANTS = STATE_ADMINISTRATION_KINDS
 MUNICIPAL_APPLICANTS = ("municipality", "county_municipality")
 # Short names for groups of kinds used in REVIEWED.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -94,8 +94,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "companies": COMPANY_KINDS,
     "company": ("company",),
     "social_entrepreneur": ("social_entrepreneur",),
-    "research": ("research",),
-    "health_trust": ("health_trust",),
+    "research": RESEARCH_KINDS,
+    "health_trust": HEALTH_TRUST_KINDS,
     "inter_municipal": ("inter_municipal",),
     "other_public": ("other_public",),
     "state_agency": ("state_agency",),
@@ -109,12 +109,11 @@ DIGDIR, DFO, INNOVASJON_NORGE, FORSKNINGSRADET = "stat:991825827", "stat:9862529
 DOGA, KS, HDIR, EHELSE, NAV = "stat:doga", "stat:971032146", "stat:983544622", "stat:915933149", "stat:889640782"
 FINANSTILSYNET, DATATILSYNET = "stat:840747972", "stat:974761467"
 KDD, FIN, HOD = "stat:972417858", "stat:972417807", "stat:983887406"
+NTNU, NMBU = "stat:974767880", "stat:969159570"
 
 # Owners not in the reference data, created by the loader (no organisation number: not invented).
-NEW_OWNERS: dict[str, dict[str, str]] = {
-    "new:ntnu": {"name": "Norges teknisk-naturvitenskapelige universitet (NTNU)", "kind": "research"},
-    "new:nmbu": {"name": "Norges miljø- og biovitenskapelige universitet (NMBU)", "kind": "research"},
-}
+# NTNU and NMBU were created here until the reference data held the state universities; none is needed now.
+NEW_OWNERS: dict[str, dict[str, str]] = {}
 
 
 # The owners' official home pages (well-known domains, not taken from the rows). An instrument whose source names
@@ -136,8 +135,8 @@ OWNER_HOME_PAGES: dict[str, str] = {
     FIN: "regjeringen.no",
     HOD: "regjeringen.no",
     "@county_governors": "statsforvalteren.no",
-    "new:ntnu": "ntnu.no",
-    "new:nmbu": "nmbu.no",
+    NTNU: "ntnu.no",
+    NMBU: "nmbu.no",
 }
 # Home pages an entry may name with ``home=`` when its first owner's is not the right one: DFØ's site for public
 # procurement, and the government's site for a scheme owned by several ministries.
@@ -388,7 +387,7 @@ REVIEWED: dict[str, dict[str, Any]] = {
         nn="Program for teknologiutvikling i vassbransjen",
     ),
     "National centre for water infrastructure": _entry(
-        "vanninfrastruktur-senter", ("new:nmbu",), ("municipality", "companies"), sectors=("infrastructure",),
+        "vanninfrastruktur-senter", (NMBU,), ("municipality", "companies"), sectors=("infrastructure",),
         nn="Nasjonalt senter for vassinfrastruktur (NMBU)", en="National centre for water infrastructure (NMBU)",
     ),
     "Social entrepreneurship grant; welfare-bond pilot": _entry(
@@ -428,7 +427,7 @@ REVIEWED: dict[str, dict[str, Any]] = {
         nn="Overskriding av driftsløyving til investeringsformål",
     ),
     "Elements of AI online course": _entry(
-        "elements-of-ai", ("new:ntnu", KS), ("public",),
+        "elements-of-ai", (NTNU, KS), ("public",),
         nn="Elements of AI (norsk)", en="Elements of AI online course (Norwegian)",
     ),
     "Health communities": _entry(

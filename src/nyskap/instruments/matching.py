@@ -34,10 +34,26 @@ from django.utils.translation import gettext, gettext_noop
 
 WEIGHTS = {"phase": 40, "needs": 30, "innovation_type": 15, "sector": 15}
 
-STATE_KINDS = ("state_agency", "ministry", "county_governor", "health_trust")
+# The state administration: what a scheme "for state bodies" is open to (ministries, directorates and agencies,
+# county governors, supervisory authorities, state universities and university colleges, tribunals and ombud).
+# Health trusts are state-owned enterprises, not state administration, and Riksrevisjonen is the Storting's body:
+# both are public bodies, but not "state bodies" for a scheme's rules (docs/adr, "register updates").
+STATE_ADMINISTRATION_KINDS = (
+    "state_agency",
+    "ministry",
+    "county_governor",
+    "supervisory_authority",
+    "university",
+    "tribunal",
+    "ombud",
+)
+HEALTH_TRUST_KINDS = ("health_trust", "regional_health_trust")
+STATE_KINDS = (*STATE_ADMINISTRATION_KINDS, *HEALTH_TRUST_KINDS, "storting_body")
 MUNICIPAL_KINDS = ("municipality", "county_municipality", "inter_municipal")
 PUBLIC_KINDS = (*STATE_KINDS, *MUNICIPAL_KINDS, "other_public")
 COMPANY_KINDS = ("company", "social_entrepreneur")
+# A scheme open to research organisations is open to the state universities and university colleges too.
+RESEARCH_KINDS = ("research", "university")
 
 
 class InstrumentFacts(NamedTuple):
@@ -138,6 +154,12 @@ KIND_PLURALS = {
     "ministry": gettext_noop("ministries"),
     "county_governor": gettext_noop("county governors"),
     "health_trust": gettext_noop("health trusts"),
+    "supervisory_authority": gettext_noop("supervisory authorities"),
+    "university": gettext_noop("universities and university colleges"),
+    "regional_health_trust": gettext_noop("regional health trusts"),
+    "tribunal": gettext_noop("tribunals"),
+    "ombud": gettext_noop("ombud"),
+    "storting_body": gettext_noop("bodies of the Storting"),
     "inter_municipal": gettext_noop("inter-municipal companies"),
     "other_public": gettext_noop("other public bodies"),
     "company": gettext_noop("companies"),
@@ -148,7 +170,10 @@ KIND_PLURALS = {
 KIND_GROUPS: list[tuple[set[str], str]] = [
     (set(PUBLIC_KINDS), gettext_noop("public bodies")),
     (set(STATE_KINDS), gettext_noop("state bodies")),
+    (set(STATE_ADMINISTRATION_KINDS), gettext_noop("state bodies")),
     ({"state_agency", "ministry", "county_governor"}, gettext_noop("state bodies")),
+    (set(HEALTH_TRUST_KINDS), gettext_noop("health trusts")),
+    (set(RESEARCH_KINDS), gettext_noop("research organisations")),
     ({"municipality", "county_municipality", "inter_municipal"}, gettext_noop("the municipal sector")),
     ({"municipality", "county_municipality"}, gettext_noop("municipalities and county municipalities")),
     (set(COMPANY_KINDS), gettext_noop("companies")),

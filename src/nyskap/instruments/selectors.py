@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from nyskap.organisations.models import Organisation, OrganisationKind
 from nyskap.projects.models import Phase, Project
 
-from .matching import InstrumentFacts, MatchInput, MatchResult, match
+from .matching import STATE_ADMINISTRATION_KINDS, InstrumentFacts, MatchInput, MatchResult, match
 from .models import Call, Instrument, InstrumentUse, Offer, Status
 
 CLOSING_SOON_DAYS = 30
@@ -325,7 +325,7 @@ class Matrix:
 
 TARGET_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("municipal", (OrganisationKind.MUNICIPALITY, OrganisationKind.COUNTY_MUNICIPALITY)),
-    ("state", (OrganisationKind.STATE_AGENCY, OrganisationKind.MINISTRY, OrganisationKind.COUNTY_GOVERNOR)),
+    ("state", STATE_ADMINISTRATION_KINDS),
     ("companies", (OrganisationKind.COMPANY, OrganisationKind.SOCIAL_ENTREPRENEUR)),
     ("research", (OrganisationKind.RESEARCH,)),
 ]

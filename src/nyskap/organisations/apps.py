@@ -12,3 +12,4 @@ class OrganisationsConfig(AppConfig):
 
         auditlog.register(models.Organisation)
         auditlog.register(models.County)
+        auditlog.register(models.RegisterImport, include_fields=["applied_at", "applied_by"])

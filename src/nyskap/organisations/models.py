@@ -12,10 +12,16 @@ from .validators import validate_organisation_number
 class OrganisationKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality")
     COUNTY_MUNICIPALITY = "county_municipality", _("County municipality")
-    STATE_AGENCY = "state_agency", _("State agency")
+    STATE_AGENCY = "state_agency", _("Directorate or agency")
     MINISTRY = "ministry", _("Ministry")
     COUNTY_GOVERNOR = "county_governor", _("County governor (statsforvalter)")
+    SUPERVISORY_AUTHORITY = "supervisory_authority", _("Supervisory authority")
+    UNIVERSITY = "university", _("University or university college")
+    REGIONAL_HEALTH_TRUST = "regional_health_trust", _("Regional health trust")
     HEALTH_TRUST = "health_trust", _("Health trust")
+    TRIBUNAL = "tribunal", _("Tribunal (nemnd)")
+    OMBUD = "ombud", _("Ombud")
+    STORTING_BODY = "storting_body", _("Body of the Storting")
     INTER_MUNICIPAL = "inter_municipal", _("Inter-municipal company")
     OTHER_PUBLIC = "other_public", _("Other public body")
     COMPANY = "company", _("Company")
@@ -31,9 +37,31 @@ class OrganisationKind(models.TextChoices):
             cls.STATE_AGENCY,
             cls.MINISTRY,
             cls.COUNTY_GOVERNOR,
+            cls.SUPERVISORY_AUTHORITY,
+            cls.UNIVERSITY,
+            cls.REGIONAL_HEALTH_TRUST,
             cls.HEALTH_TRUST,
+            cls.TRIBUNAL,
+            cls.OMBUD,
+            cls.STORTING_BODY,
             cls.INTER_MUNICIPAL,
             cls.OTHER_PUBLIC,
+        ]
+
+    @classmethod
+    def central_state(cls) -> list[str]:
+        """The central state bodies of the reference data (state_agencies.csv), whatever their kind: what the
+        home page counts as "state" and the organisation list's "state bodies" filter shows."""
+        return [
+            cls.MINISTRY,
+            cls.STATE_AGENCY,
+            cls.COUNTY_GOVERNOR,
+            cls.SUPERVISORY_AUTHORITY,
+            cls.UNIVERSITY,
+            cls.REGIONAL_HEALTH_TRUST,
+            cls.TRIBUNAL,
+            cls.OMBUD,
+            cls.STORTING_BODY,
         ]
 
 
@@ -151,6 +179,15 @@ class Organisation(models.Model):
     )
     category = models.CharField(_("category"), max_length=100, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    register_updated_on = models.DateField(
+        _("updated from the register on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when an import from the Central Coordinating Register last changed this organisation; the "
+            "shipped reference data then no longer overwrites its legal name, parent and end date."
+        ),
+    )
     note = models.TextField(_("note"), blank=True)
     sources = models.CharField(_("sources"), max_length=200, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -195,3 +232,56 @@ class Organisation(models.Model):
     @property
     def size_band_label(self) -> str:
         return dict(size_band_choices()).get(self.size_band, "")
+
+
+class RegisterImport(models.Model):
+    """One import from the Central Coordinating Register's bulk download: the dry-run plan an operator saw, and
+    who applied it when (the audit entry; each changed organisation also gets its own audit log entry)."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("file format"), max_length=10, blank=True)
+    sector_codes = models.JSONField(_("institutional sector codes"), default=list)
+    organisation_forms = models.JSONField(_("organisation forms"), default=list)
+    read_count = models.PositiveIntegerField(_("entities read"), default=0)
+    selected_count = models.PositiveIntegerField(_("entities selected"), default=0)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    problems = models.JSONField(_("problems"), default=list)
+    fatal = models.BooleanField(_("file could not be read to the end"), default=False)
+    plan = models.JSONField(_("changes"), default=dict)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations_operator:register_import", kwargs={"pk": self.pk})
+
+    @property
+    def change_count(self) -> int:
+        return sum(len(self.plan.get(name, [])) for name in ("new", "renamed", "names_recorded", "ended", "parents"))
+
+    @property
+    def can_apply(self) -> bool:
+        return self.applied_at is None and not self.fatal and self.change_count > 0

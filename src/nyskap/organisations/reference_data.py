@@ -65,15 +65,21 @@ STATE_AGENCY_COLUMNS = (
     "kilder",
 )
 
-# kategori in state_agencies.csv → the kind of organisation in Nyskap.
+# kategori in state_agencies.csv → the kind of organisation in Nyskap (docs/adr, "register updates"). Every category
+# the file uses must be here: an unknown one is a problem in the file, not a guess.
 STATE_CATEGORY_KINDS: dict[str, OrganisationKind] = {
     "departement": OrganisationKind.MINISTRY,
     "statsministerens kontor": OrganisationKind.MINISTRY,
     "statsforvalter": OrganisationKind.COUNTY_GOVERNOR,
     "direktorat/etat": OrganisationKind.STATE_AGENCY,
-    "tilsyn": OrganisationKind.STATE_AGENCY,
     "forvaltningsorgan med særskilte fullmakter": OrganisationKind.STATE_AGENCY,
     "særlovsselskap": OrganisationKind.STATE_AGENCY,
+    "tilsyn": OrganisationKind.SUPERVISORY_AUTHORITY,
+    "universitet/høgskole": OrganisationKind.UNIVERSITY,
+    "helseforetak": OrganisationKind.REGIONAL_HEALTH_TRUST,
+    "nemnd": OrganisationKind.TRIBUNAL,
+    "ombud": OrganisationKind.OMBUD,
+    "Stortingets kontrollorgan": OrganisationKind.STORTING_BODY,
     "stiftelse": OrganisationKind.OTHER_PUBLIC,
     "interesse- og arbeidsgiverorganisasjon": OrganisationKind.OTHER_PUBLIC,
 }

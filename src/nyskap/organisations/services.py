@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import County, Organisation, OrganisationKind
+from .models import County, Organisation, OrganisationKind, RegisterImport
 from .reference_data import (
     DEFAULT_DATA_DIR,
     POPULATION_YEAR,
@@ -18,6 +22,7 @@ from .reference_data import (
     read_reference_data,
     slug_base,
 )
+from .register import has_content, register_plan
 from .validators import normalise_organisation_number
 
 
@@ -93,9 +98,19 @@ SECTIONS = (
     OrganisationKind.COUNTY_MUNICIPALITY.value,
     OrganisationKind.MINISTRY.value,
     OrganisationKind.STATE_AGENCY.value,
+    OrganisationKind.SUPERVISORY_AUTHORITY.value,
+    OrganisationKind.UNIVERSITY.value,
+    OrganisationKind.REGIONAL_HEALTH_TRUST.value,
+    OrganisationKind.TRIBUNAL.value,
+    OrganisationKind.OMBUD.value,
+    OrganisationKind.STORTING_BODY.value,
     OrganisationKind.COUNTY_GOVERNOR.value,
     OrganisationKind.OTHER_PUBLIC.value,
 )
+
+# Fields an import from the Central Coordinating Register keeps current (nyskap.organisations.register): once it has
+# changed an organisation, the shipped files (older) no longer overwrite them.
+REGISTER_FIELDS = ("legal_name", "parent_id", "ended_on")
 
 
 def _show(value: Any) -> str:
@@ -185,6 +200,8 @@ class _Loader:
             organisation.save()
             section.created += 1
         else:
+            if organisation.register_updated_on is not None:
+                values = {name: value for name, value in values.items() if name not in REGISTER_FIELDS}
             changes += self._apply(organisation, values)
             if changes:
                 organisation.save()
@@ -295,3 +312,139 @@ def reference_data_load(*, data_dir: Path = DEFAULT_DATA_DIR) -> LoadReport:
     data = read_reference_data(data_dir)
     with transaction.atomic():
         return _Loader(data).load()
+
+
+# Updates from the Central Coordinating Register (nyskap.organisations.register; docs/adr, "register updates")
+
+
+class RegisterImportRefused(Exception):
+    """The import cannot be applied (already applied, unreadable file, or the data changed since the preview);
+    nothing was written."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def register_import_create(
+    *, stream: IO[bytes], file_name: str, actor: Any = None, sector_codes: list[str] | None = None,
+    organisation_forms: list[str] | None = None,
+) -> RegisterImport:  # fmt: skip
+    """Read the file (dry run) and store what it would change, for an operator to look at before applying."""
+    sectors = list(sector_codes if sector_codes is not None else settings.REGISTER_IMPORT_SECTOR_CODES)
+    forms = list(organisation_forms if organisation_forms is not None else settings.REGISTER_IMPORT_ORGANISATION_FORMS)
+    plan = register_plan(stream, sector_codes=sectors, organisation_forms=forms)
+    return RegisterImport.objects.create(
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        file_name=file_name[:255],
+        file_format=plan.file_format,
+        sector_codes=sectors,
+        organisation_forms=forms,
+        read_count=plan.read,
+        selected_count=plan.selected,
+        problem_count=plan.problem_count,
+        problems=plan.problems,
+        fatal=plan.fatal,
+        plan=plan.as_json(),
+    )
+
+
+def _stale() -> RegisterImportRefused:
+    return RegisterImportRefused(
+        _("The organisations have changed since this preview was made; nothing was written. Make a new preview.")
+    )
+
+
+@transaction.atomic
+def register_import_apply(*, register_import: RegisterImport, actor: Any = None) -> dict[str, int]:
+    """Apply every change of the stored plan, or none: each change is checked against the database first (the
+    value the preview saw must still be there). Bodies with content, and bodies of the shipped reference data, are
+    never deleted, only marked as ended. Returns the number of changes of each sort."""
+    locked = RegisterImport.objects.select_for_update().get(pk=register_import.pk)
+    if locked.applied_at is not None:
+        raise RegisterImportRefused(_("This import has already been applied."))
+    if locked.fatal:
+        raise RegisterImportRefused(_("The file could not be read to the end, so nothing from it can be applied."))
+    plan = locked.plan
+    today = timezone.localdate()
+    touched: dict[int, Organisation] = {}
+
+    def body(pk: int) -> Organisation:
+        if pk not in touched:
+            organisation = Organisation.objects.filter(pk=pk).first()
+            if organisation is None:
+                raise _stale()
+            touched[pk] = organisation
+        return touched[pk]
+
+    by_number = dict(Organisation.objects.exclude(organisation_number="").values_list("organisation_number", "pk"))
+    taken = set(Organisation.objects.values_list("slug", flat=True))
+    created: dict[str, Organisation] = {}
+    for item in plan.get("new", []):
+        if item["number"] in by_number:
+            raise _stale()
+        organisation = Organisation(
+            kind=item["kind"],
+            name=item["name"],
+            legal_name=item["register_name"],
+            organisation_number=item["number"],
+            slug=unique_slug(slug_base(item["name"]), taken),
+            category=item["form"],
+            sources=_("Central Coordinating Register, import of %(date)s") % {"date": today.isoformat()},
+            register_updated_on=today,
+        )
+        organisation.save()
+        created[item["number"]] = organisation
+    for item in plan.get("new", []):
+        if item["parent"]:
+            organisation = created[item["number"]]
+            parent = (
+                created.get(item["parent"]) or Organisation.objects.filter(organisation_number=item["parent"]).first()
+            )
+            if parent is None:
+                raise _stale()
+            organisation.parent = parent
+            organisation.save()
+    for item in plan.get("renamed", []):
+        organisation = body(item["pk"])
+        if organisation.legal_name != item["old"]:
+            raise _stale()
+        organisation.legal_name = item["new"]
+    for item in plan.get("names_recorded", []):
+        organisation = body(item["pk"])
+        if organisation.legal_name:
+            raise _stale()
+        organisation.legal_name = item["new"]
+    for item in plan.get("parents", []):
+        organisation = body(item["pk"])
+        if (organisation.parent.organisation_number if organisation.parent else "") != item["old"]:
+            raise _stale()
+        parent = created.get(item["new"]) or Organisation.objects.filter(organisation_number=item["new"]).first()
+        if parent is None:
+            raise _stale()
+        organisation.parent = parent
+    deleted = 0
+    for item in plan.get("ended", []):
+        organisation = body(item["pk"])
+        if organisation.ended_on is not None:
+            raise _stale()
+        if item["action"] == "delete" and not organisation.reference_key and not has_content(organisation):
+            touched.pop(item["pk"])
+            organisation.delete()
+            deleted += 1
+            continue
+        organisation.ended_on = datetime.date.fromisoformat(item["deleted_on"])
+    for organisation in touched.values():
+        organisation.register_updated_on = today
+        organisation.save()
+    locked.applied_at = timezone.now()
+    locked.applied_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.save()
+    return {
+        "new": len(created),
+        "renamed": len(plan.get("renamed", [])),
+        "names_recorded": len(plan.get("names_recorded", [])),
+        "parents": len(plan.get("parents", [])),
+        "ended": len(plan.get("ended", [])) - deleted,
+        "deleted": deleted,
+    }

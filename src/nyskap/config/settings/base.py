@@ -310,3 +310,11 @@ SURVEY_LINK_ANSWERS_PER_WINDOW = env_int("SURVEY_LINK_ANSWERS_PER_WINDOW", 10, m
 SURVEY_LINK_TICKETS_PER_WINDOW = env_int("SURVEY_LINK_TICKETS_PER_WINDOW", 30, minimum=1)
 SURVEY_LINK_WINDOW_SECONDS = env_int("SURVEY_LINK_WINDOW_SECONDS", 600, minimum=1)
 CULTURE_MIN_ORGANISATIONS = env_int("CULTURE_MIN_ORGANISATIONS", 5, minimum=3)
+
+# Updates from the Central Coordinating Register's bulk download of entities (ADR "register updates"): the
+# institutional sector codes and organisation forms of the public bodies an import looks at. 6100 is state
+# administration, 6500 local government.
+REGISTER_IMPORT_SECTOR_CODES = env_list("REGISTER_IMPORT_SECTOR_CODES", ["6100", "6500"])
+REGISTER_IMPORT_ORGANISATION_FORMS = env_list(
+    "REGISTER_IMPORT_ORGANISATION_FORMS", ["STAT", "ORGL", "SÆR", "KOMM", "FYLK", "IKS", "KF", "FKF"]
+)
