@@ -9,22 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_http_methods
 
-from nyskap.organisations.models import Organisation, OrganisationKind
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    counts = {
-        "municipalities": Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).count(),
-        "counties": Organisation.objects.filter(kind=OrganisationKind.COUNTY_MUNICIPALITY).count(),
-        "state": Organisation.objects.filter(
-            kind__in=[
-                OrganisationKind.STATE_AGENCY,
-                OrganisationKind.MINISTRY,
-                OrganisationKind.COUNTY_GOVERNOR,
-            ]
-        ).count(),
-    }
-    return render(request, "core/home.html", {"counts": counts})
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
