@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 
+from . import registry
 from .forms import OrganisationFilterForm
 from .selectors import organisation_for_detail, organisation_search
 
@@ -29,4 +30,6 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(organisation_for_detail(), slug=slug)
-    return render(request, "organisations/detail.html", {"organisation": organisation})
+    return render(
+        request, "organisations/detail.html", {"organisation": organisation, "panels": registry.detail_panels()}
+    )
