@@ -4,7 +4,6 @@ and “My work” (only the person's own things)."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -19,7 +18,7 @@ from nyskap.projects import following
 from nyskap.projects.models import Adoption, AdoptionHow, Phase, SubscriptionKind
 
 from ..benefits.factories import make_benefit, make_plan
-from ..factories import MembershipFactory, UserFactory
+from ..factories import UserFactory
 from ..projects.conftest import make_project
 from ..surveys.factories import make_round, make_version
 

@@ -114,6 +114,7 @@ class MyWork:
     my_join_requests: list[JoinRequest]
     join_requests_to_decide: list[JoinRequest]
     subscriptions: list[dict[str, Any]]
+    admin_organisations: list[Any] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -229,4 +230,5 @@ def my_work(user: Any, today: datetime.date | None = None) -> MyWork:
         my_join_requests=my_join_requests,
         join_requests_to_decide=to_decide,
         subscriptions=subscriptions,
+        admin_organisations=[m.organisation for m in memberships if m.role == Role.ADMIN],
     )
