@@ -85,6 +85,7 @@ class CrawlResult:
     reached: dict[str, set[str]] = field(default_factory=dict)  # URL name → GET paths that returned a page
     posted_to: set[str] = field(default_factory=set)  # URL names reached as a form's action (POST)
     linked_files: set[str] = field(default_factory=set)  # URL names of downloads linked from a reached page
+    html_pages: dict[str, set[str]] = field(default_factory=dict)  # the reached addresses that are HTML pages
     errors: list[tuple[str, int]] = field(default_factory=list)
 
     @property
@@ -128,6 +129,7 @@ def crawl(client: Client, start: str = "/") -> CrawlResult:
         result.reached.setdefault(name, set()).add(path)
         if "text/html" not in response.get("Content-Type", ""):
             continue
+        result.html_pages.setdefault(name, set()).add(path)
         parser = _Links()
         parser.feed(response.content.decode())
         from_here: dict[str, int] = {}
