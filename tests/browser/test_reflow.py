@@ -94,7 +94,75 @@ def test_when_every_crawled_page_is_shown_at_320_and_1280_pixels_then_nothing_sc
             context.close()
     print(f"reflow: {visited} page views")
     import json, os
+
     if os.environ.get("REFLOW_DUMP"):
         open(os.environ["REFLOW_DUMP"], "w").write(json.dumps({"overflow": overflow, "axe": violations}, indent=1))
     assert overflow == {}
     assert violations == {}
+
+
+def _context(browser, width):
+    return browser.new_context(locale="nb-NO", viewport={"width": width, "height": 800})
+
+
+def test_when_the_screen_is_narrow_then_the_menu_and_the_search_filters_fold_and_results_come_first(
+    browser, live_server, innovator, home_municipality
+):
+    from nyskap.core.visibility import Visibility
+
+    from ..projects.conftest import make_project
+
+    make_project(actor=innovator, owner=home_municipality, title="Varm mat", visibility=Visibility.PUBLIC)
+    narrow = _context(browser, 320)
+    page = narrow.new_page()
+    page.goto(live_server.url + "/prosjekter/")
+    menu_link = page.locator(".site-nav").get_by_role("link", name="Virkemidler")
+    assert not menu_link.is_visible()
+    facet = page.locator("input[name=phase]").first
+    assert not facet.is_visible()
+    count = page.get_by_text("1 prosjekt", exact=True)
+    first_result = page.get_by_role("link", name="Varm mat")
+    assert count.is_visible() and first_result.is_visible()
+    filters_button = page.locator("summary", has_text="Filtre")
+    assert filters_button.bounding_box()["y"] < count.bounding_box()["y"] < first_result.bounding_box()["y"]
+    filters_button.click()
+    assert facet.is_visible()
+    page.locator("summary", has_text="Meny").click()
+    assert menu_link.is_visible()
+    narrow.close()
+    wide = _context(browser, 1280)
+    page = wide.new_page()
+    page.goto(live_server.url + "/prosjekter/")
+    assert page.locator(".site-nav").get_by_role("link", name="Virkemidler").is_visible()
+    assert page.locator("input[name=phase]").first.is_visible()
+    assert not page.locator("summary", has_text="Filtre").is_visible()
+    assert not page.locator("summary", has_text="Meny").is_visible()
+    wide.close()
+
+
+def test_when_a_plan_is_shown_at_1280_pixels_then_the_npv_table_fits_with_its_total_in_view(
+    browser, live_server, innovator, colleague, home_municipality
+):
+    from nyskap.benefits import services
+    from nyskap.core.visibility import Visibility
+
+    from ..benefits.factories import hand_worked_plan
+    from ..projects.conftest import make_project
+
+    project = make_project(actor=innovator, owner=home_municipality, title="Plan", visibility=Visibility.PUBLIC)
+    plan = hand_worked_plan(project=project, actor=innovator, owner=colleague)
+    services.plan_submit(plan=plan, actor=innovator)
+    for width in WIDTHS:
+        context = _context(browser, width)
+        page = context.new_page()
+        page.goto(live_server.url + f"/gevinster/prosjekt/{project.slug}/")
+        region = page.locator("[role=region]", has=page.locator("#npv-table"))
+        sizes = region.evaluate("el => [el.scrollWidth, el.clientWidth]")
+        if width == 1280:
+            assert sizes[0] <= sizes[1], f"the NPV table scrolls at 1280 px: {sizes}"
+        total = page.locator("#npv-table tfoot tr > :last-child")
+        box, frame = total.bounding_box(), region.bounding_box()
+        # Scrolled or not, the total sits inside the region's visible box.
+        assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1, (width, box)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        context.close()
