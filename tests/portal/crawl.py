@@ -7,6 +7,7 @@ checks every reached page at 320 and 1280 CSS pixels.
 from __future__ import annotations
 
 import datetime
+import importlib
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -165,6 +166,11 @@ def crawl(client: Client, start: str = "/") -> CrawlResult:
 def load_demo_site(settings) -> None:
     """The demo site of `make demo-data`: reference data, instruments, the culture questionnaire, the personas,
     the white paper's cases, example calls and benefit plans; and a survey round of the demo municipality."""
+    # A transactional test (the browser tests) starts from a flushed database: put back the lookup rows the
+    # project library's migration seeds, as a fresh install has them.
+    from django.apps import apps
+
+    importlib.import_module("nyskap.projects.migrations.0002_seed_lookups").seed(apps, None)
     settings.DEBUG = True  # demo_data refuses to run otherwise
     for command in (
         "load_reference_data",
