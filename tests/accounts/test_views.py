@@ -153,7 +153,8 @@ def test_when_admin_opens_members_page_then_members_invitations_and_requests_sho
     assert "ny@x.no" in content
     assert "Approve Ola Utenfor" in content
     assert f'for="id_member-{Membership.objects.get(user=colleague).pk}-role"' in content
-    assert "<caption>" in content
+    assert '<caption id="members-table-1">' in content
+    assert 'role="region" aria-labelledby="members-table-1"' in content
 
 
 def test_when_operator_opens_members_page_then_it_shows(as_operator, home_municipality):

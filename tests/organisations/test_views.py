@@ -241,8 +241,9 @@ def test_when_an_organisation_has_ended_then_the_date_shows(anonymous, mix):
 def test_when_the_detail_is_opened_then_the_query_count_is_fixed(anonymous, mix):
     with CaptureQueriesContext(connection) as queries:
         get(anonymous, "/organisasjoner/digitaliserings-og-forvaltningsdepartementet/")
-    # The organisation with its county and parent, its subordinates, and the counties it governs.
-    assert len(queries) == 3
+    # The organisation with its county and parent, its subordinates, and the counties it governs; then the project
+    # library's panel: the latest projects the visitor may see and how many there are.
+    assert len(queries) == 5
 
 
 def test_when_the_slug_is_unknown_then_404(anonymous, mix):

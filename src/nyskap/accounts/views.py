@@ -70,7 +70,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             else:
                 logout(request)
                 messages.success(request, _("Your account has been deleted."))
-                return redirect("core:home")
+                return redirect("portal:home")
         return render(request, "accounts/account_delete.html", {"form": form}, status=400)
     return render(request, "accounts/account_delete.html", {"form": AccountDeleteForm(user=user)})
 

@@ -390,6 +390,9 @@ def my_benefits(request: HttpRequest) -> HttpResponse:
 # Portfolio
 
 
+PORTFOLIO_PLAN_LINKS = 20
+
+
 @require_GET
 def portfolio(request: HttpRequest) -> HttpResponse:
     """Planned versus realised benefits for the country, a sector or an organisation, over the plans the visitor may
@@ -404,6 +407,11 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "rollup": rollup,
             "sectors": Sector.choices,
             "organisation_choices": selectors.plan_owners(request.user),
+            "plan_list": list(
+                selectors.scoped_plans(user=request.user, scope=scope)
+                .select_related("project")
+                .order_by("-updated_at", "pk")[:PORTFOLIO_PLAN_LINKS]
+            ),
         },
     )
 

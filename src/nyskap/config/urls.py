@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from nyskap.api.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("nyskap.portal.urls")),
     path("", include("nyskap.core.urls")),
     path("organisasjoner/", include("nyskap.organisations.urls")),
     path("prosjekter/overforing/", include("nyskap.projects.urls_transfer")),

@@ -9,19 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_http_methods, require_safe
 
-from nyskap.organisations.models import Organisation, OrganisationKind
-
 from .signals import language_chosen
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    counts = {
-        "municipalities": Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).count(),
-        "counties": Organisation.objects.filter(kind=OrganisationKind.COUNTY_MUNICIPALITY).count(),
-        "state": Organisation.objects.filter(kind__in=OrganisationKind.central_state()).count(),
-    }
-    return render(request, "core/home.html", {"counts": counts})
 
 
 @require_safe

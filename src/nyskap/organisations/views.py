@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from . import registry
 from .forms import OrganisationFilterForm
 from .selectors import organisation_for_detail, organisation_search
 
@@ -32,4 +33,6 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(organisation_for_detail(), slug=slug)
-    return render(request, "organisations/detail.html", {"organisation": organisation})
+    return render(
+        request, "organisations/detail.html", {"organisation": organisation, "panels": registry.detail_panels()}
+    )

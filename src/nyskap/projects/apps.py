@@ -10,6 +10,8 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from nyskap.organisations.registry import register_detail_panel
+
         from . import models, signals  # noqa: F401 - connects the cache invalidation
 
         auditlog.register(models.Project, m2m_fields={"owners", "authors", "innovation_types", "sdgs", "life_events"})
@@ -18,3 +20,4 @@ class ProjectsConfig(AppConfig):
         auditlog.register(models.PhaseChange)
         auditlog.register(models.Adoption)
         auditlog.register(models.Attachment, exclude_fields=["file"])
+        register_detail_panel("projects/_organisation_panel.html")

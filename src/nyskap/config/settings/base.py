@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "nyskap.surveys",
     "nyskap.culture",
     "nyskap.api",
+    "nyskap.portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -147,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 
 # django-allauth: e-mail is the login; addresses must be confirmed before use.
 SITE_ID = 1

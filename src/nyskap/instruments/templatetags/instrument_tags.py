@@ -3,9 +3,11 @@ instruments, and a small form for those who may change the project."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from nyskap.instruments.forms import UseForm
 from nyskap.instruments.models import InstrumentUse
@@ -48,3 +50,29 @@ def code_labels(codes: list[str], vocabulary: str) -> str:
     }[vocabulary]
     labels = dict(choices)
     return ", ".join(str(labels.get(code, code)) for code in codes)
+
+
+_INTERNAL_SECTION = re.compile(r"DOMAIN\.md\s*§\s*[\d.]+(?:\s*item\s*\d+)?")
+_SEE_SECTION = re.compile(r"\bSee\s+§\s*[\d.]+\s*:?\s*")
+# Nyskap's working documents write sections as "§2.4"; laws are cited with a space ("forvaltningsloven § 11").
+_BARE_SECTION = re.compile(r"§\d[\d.]*")
+_WHITE_PAPER_BOX = re.compile(r"\bWP box (\d+(?:\.\d+)?)")
+_WHITE_PAPER = re.compile(r"\bWP\b")
+
+
+@register.filter
+def public_citation(text: str) -> str:
+    """Source notes as the public may read them: the white paper by its name (“WP box 13.3” → “Meld. St. 30
+    (2019–2020), box 13.3”), and no pointers into Nyskap's own working documents (“DOMAIN.md §3.3”, “See §3”)."""
+    if not text:
+        return text
+    text = _INTERNAL_SECTION.sub("", str(text))
+    text = _SEE_SECTION.sub("", text)
+    text = _BARE_SECTION.sub("", text)
+    text = _WHITE_PAPER_BOX.sub(lambda match: str(_("Meld. St. 30 (2019–2020), box %(box)s") % {"box": match[1]}), text)
+    text = _WHITE_PAPER.sub("Meld. St. 30 (2019–2020)", text)
+    # Tidy what the removals leave: "(, 2019)" → "(2019)", "()" and doubled spaces go.
+    text = re.sub(r"\(\s*[,;]\s*", "(", text)
+    text = re.sub(r"\s*[,;]\s*\)", ")", text)
+    text = re.sub(r"\s*\(\s*\)", "", text)
+    return re.sub(r"\s{2,}", " ", text).strip(" ;,")

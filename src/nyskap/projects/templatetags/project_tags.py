@@ -43,3 +43,13 @@ def facet_choices(facet: dict[str, Any]) -> SafeString:
             for value in facet["values"]
         ),
     )
+
+
+@register.simple_tag(takes_context=True)
+def can_import_projects(context: template.Context) -> bool:
+    """Whether the visitor may import projects (an editor or administrator of an organisation), for the link."""
+    from nyskap.projects.views_transfer import importable_organisations
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and importable_organisations(user).exists())
