@@ -118,6 +118,10 @@ def query_pool(seed: int = 7) -> dict[str, list[str]]:
     rng = random.Random(seed)
     pairs = [f"{a} {b}" for a, b in itertools.permutations(BROAD_WORDS, 2)]
     rng.shuffle(pairs)
+    # Then three broad words, so that even a fast run under load never repeats a query (a repeat could be a cache hit).
+    triples = [f"{a} {b} {c}" for a, b, c in itertools.permutations(BROAD_WORDS[:24], 3)]
+    rng.shuffle(triples)
+    pairs += triples
     judged_queries = [str(row["query"]) for row in judged()]
     selective = [q for q in judged_queries if len(q.split()) <= 3]
     sentences = [q for q in judged_queries if len(q.split()) > 3]
