@@ -292,6 +292,10 @@ class _Forms(HTMLParser):
 
 # Forms not sent the corpus, each with the reason. Everything else that takes a POST must have a form in it.
 EXCLUDED = {
+    "organisations_operator:register_imports": "a file upload, not text fields: bad files (broken JSON and gzip, "
+    "Latin-1, control characters, missing columns) are sent in tests/organisations/test_register_import.py",
+    "organisations_operator:register_import_apply": "a button that applies a previewed import; refusals tested in "
+    "tests/organisations/test_register_import.py",
     "account_logout": "signs the client out; a button without fields",
     "accounts:account_delete": "deletes the signed-in account the corpus runs with; its form is tested alone",
     "set_language": "Django's language switch: a choice, not text; the language pages' own form is in the corpus",

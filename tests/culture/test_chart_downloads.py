@@ -33,7 +33,7 @@ def trust_hidden(innovator, home_municipality):
 
 def _page_table(page: str) -> dict[str, tuple[str, str, str] | None]:
     """Per dimension in the page's results table: (mean, low, high) as shown, or None when hidden."""
-    table = page[page.index("<caption>Results per dimension</caption>") :]
+    table = page[re.search(r"<caption[^>]*>Results per dimension</caption>", page).start() :]  # type: ignore[union-attr]
     table = table[: table.index("</table>")]
     rows: dict[str, tuple[str, str, str] | None] = {}
     for name, cells in re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', table, re.S):

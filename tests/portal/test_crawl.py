@@ -17,6 +17,8 @@ pytestmark = [pytest.mark.django_db]
 NOT_LINKED: dict[str, str] = {
     "api-v1:*": "the open API: documented at /api/v1/docs (linked in the footer) and tested in tests/api",
     "admin:*": "the operators' admin under /drift/, linked from the header for operators; tested in */test_admin.py",
+    "organisations_operator:*": "the register import under /drift/ (operators only, like the admin); tested in "
+    "tests/organisations/test_register_import.py",
     "core:health": "health check for load balancers and monitoring, not a page",
     "core:language_choice": "the GET form of the language switch, kept so old links and bookmarks still work",
     "set_language": "Django's own language view; the site's switcher posts to core:language",
