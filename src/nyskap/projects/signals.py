@@ -52,11 +52,8 @@ def _links_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_se
             refresh_facet_tags([instance.pk])
         return
     if action == "pre_clear":  # the projects are gone from the relation afterwards: remember them
-        instance._facet_projects = list(
-            sender.objects.filter(
-                **{sender._meta.get_field(_source_field(sender, instance)).name: instance.pk}
-            ).values_list("project_id", flat=True)
-        )
+        links = sender.objects.filter(**{_source_field(sender, instance): instance.pk})
+        instance._facet_projects = list(links.values_list("project_id", flat=True))
     elif action == "post_clear":
         refresh_facet_tags(getattr(instance, "_facet_projects", []))
     elif action in ("post_add", "post_remove") and pk_set:
