@@ -885,3 +885,26 @@ def test_when_an_operator_without_memberships_registers_a_project_then_any_publi
     assert response.status_code == 302
     created = Project.objects.get(title="Drift registrerer")
     assert list(created.owners.all()) == [other_municipality] and list(created.authors.all()) == [operator]
+
+
+def test_when_a_search_lists_a_project_then_its_card_escapes_every_stored_text(anonymous, innovator, home_municipality):
+    home_municipality.name = "Kommune <b>fet</b>"
+    home_municipality.save()
+    project = make_project(
+        actor=innovator,
+        owner=home_municipality,
+        title="Kaldt vann <img src=x onerror=alert(1)>",
+        visibility=Visibility.PUBLIC,
+        need_problem="Rørene fryser & <script>alert(2)</script> om vinteren.",
+        sector="health_care",
+    )
+    html = anonymous.get("/prosjekter/", {"q": "kaldt vann"}, HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    card = html[html.index('<li class="ds-card project-card">') :]
+    card = card[: card.index("</li>") + 5]
+    assert card == (
+        '<li class="ds-card project-card"><h3 class="ds-heading" data-size="xs">'
+        f'<a class="ds-link" href="/prosjekter/{project.slug}/">Kaldt vann &lt;img src=x onerror=alert(1)&gt;</a></h3>'
+        '<p class="ds-paragraph project-card__owners" data-size="sm">Kommune &lt;b&gt;fet&lt;/b&gt;</p>'
+        '<p class="ds-paragraph" data-size="sm">Rørene fryser &amp; &lt;script&gt;alert(2)&lt;/script&gt; om vinteren.</p>'
+        '<dl class="facts project-card__facts"><dt>Fase</dt><dd>Behov</dd><dt>Sektor</dt><dd>Helse og omsorg</dd></dl></li>'
+    )

@@ -68,6 +68,11 @@ def normalise_search_query(query: str) -> tuple[str, ProjectSearchForm]:
     form = ProjectSearchForm(QueryDict(query.strip().lstrip("?")))
     if not form.is_valid():
         raise SubscriptionError(_("The saved search is not valid. Open the search again and follow it from there."))
+    return normalised_search(form), form
+
+
+def normalised_search(form: ProjectSearchForm) -> str:
+    """The canonical query string of a validated search form (see `normalise_search_query`)."""
     pairs: list[tuple[str, str]] = []
     for name in form.fields:
         value = form.cleaned_data.get(name)
@@ -86,7 +91,7 @@ def normalise_search_query(query: str) -> tuple[str, ProjectSearchForm]:
     normalised = urlencode(pairs)
     if len(normalised) > QUERY_MAX_LENGTH:
         raise SubscriptionError(_("The search is too long to follow. Remove some filters and try again."))
-    return normalised, form
+    return normalised
 
 
 def search_label(form: ProjectSearchForm) -> str:

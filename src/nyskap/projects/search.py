@@ -12,7 +12,7 @@ import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 from django.core.cache import cache
@@ -24,7 +24,7 @@ from nyskap.core import versions
 from nyskap.core.search import ALL, RankedObjects, SearchHit, index_many, index_object, run_search
 from nyskap.core.search import remove_object as _remove_from_index
 from nyskap.core.search.services import set_tags
-from nyskap.organisations.models import CentralityClass, County, Organisation, OrganisationKind, size_band_choices
+from nyskap.organisations.models import CentralityClass, County, OrganisationKind, size_band_choices
 
 from .models import (
     Degree,
@@ -327,13 +327,25 @@ def search_projects(*, user: Any, params: Any, with_facets: bool = True) -> Proj
     return result
 
 
-def owners_of(projects: list[Project]) -> dict[int, list[Organisation]]:
-    """Owning organisations for a page of projects, in one query."""
+class OwnerName(NamedTuple):
+    """What a result card shows of an owning organisation."""
+
+    pk: int
+    name: str
+    slug: str
+
+
+def owners_of(projects: list[Project]) -> dict[int, list[OwnerName]]:
+    """Owning organisations for a page of projects, by name, in one query."""
     through = Project.owners.through
-    rows = through.objects.filter(project_id__in=[p.pk for p in projects]).select_related("organisation")
-    result: dict[int, list[Organisation]] = {}
-    for row in rows:
-        result.setdefault(row.project_id, []).append(row.organisation)
+    rows = (
+        through.objects.filter(project_id__in=[p.pk for p in projects])
+        .order_by("pk")
+        .values_list("project_id", "organisation_id", "organisation__name", "organisation__slug")
+    )
+    result: dict[int, list[OwnerName]] = {}
+    for project_id, pk, name, slug in rows:
+        result.setdefault(project_id, []).append(OwnerName(pk, name, slug))
     return result
 
 

@@ -39,6 +39,7 @@ from .forms import (
     editable_organisations,
     editable_projects,
 )
+from .importexport import project_page_path
 from .models import Adoption, Attachment, InnovationTypeCode, Novelty, Phase, Project, Sector
 from .search import (
     ProjectSearchForm,
@@ -110,6 +111,7 @@ class ResultCard:
     """One result on the search page, with its labels looked up once per page rather than once per card."""
 
     project: Project
+    url: str
     owners: list[Any]
     summary: str
     facts: list[tuple[str, str]]
@@ -131,7 +133,8 @@ def _result_cards(projects: list[Project], owners: dict[int, list[Any]]) -> list
         if project.novelty:
             facts.append((terms[2], novelties.get(project.novelty, project.novelty)))
         summary = Truncator(project.need_problem).words(35)
-        cards.append(ResultCard(project, owners.get(project.pk, []), summary, facts))
+        url = project_page_path(project.slug)
+        cards.append(ResultCard(project, url, owners.get(project.pk, []), summary, facts))
     return cards
 
 

@@ -12,6 +12,7 @@ from django import template
 from nyskap.core.visibility import Visibility
 from nyskap.projects import following
 from nyskap.projects.models import Project
+from nyskap.projects.search import ProjectSearchForm
 
 register = template.Library()
 ORGANISATION_PROJECTS = 10
@@ -33,11 +34,16 @@ def follow_button(context: template.Context, kind: str, target: Any, what: str =
 
 @register.simple_tag(takes_context=True)
 def search_follow_target(context: template.Context) -> str:
-    """The current project search as a followable query string, or "" when it has no words and no filters."""
-    request = context.get("request")
-    if request is None:
-        return ""
+    """The current project search as a followable query string, or "" when it has no words and no filters.
+
+    The search page passes its validated form as `form`, so the query string is not parsed a second time."""
+    form = context.get("form")
     try:
+        if isinstance(form, ProjectSearchForm) and hasattr(form, "cleaned_data"):
+            return "" if form.errors else following.normalised_search(form)
+        request = context.get("request")
+        if request is None:
+            return ""
         query, _form = following.normalise_search_query(request.GET.urlencode())
     except following.SubscriptionError:
         return ""
