@@ -7,8 +7,12 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_delete, post_save
 
-        from . import models
+        from . import models, selectors
+
+        post_save.connect(selectors.forget_county_choices, sender=models.County, dispatch_uid="county-choices-save")
+        post_delete.connect(selectors.forget_county_choices, sender=models.County, dispatch_uid="county-choices-delete")
 
         auditlog.register(models.Organisation)
         auditlog.register(models.County)

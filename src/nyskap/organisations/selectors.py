@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 
-from .models import Organisation
+from .models import County, Organisation
 from .validators import normalise_organisation_number
+
+# The counties change only with a reference-data load (a county reform); every search form asks for them. Kept in the
+# shared cache and dropped when a county is saved or deleted (see apps.py).
+COUNTY_CHOICES_KEY = "organisations:county-choices"
+COUNTY_CHOICES_SECONDS = 24 * 3600
+
+
+def county_choices() -> list[tuple[str, str]]:
+    """(number, name) of every county, by number."""
+    choices = cache.get(COUNTY_CHOICES_KEY)
+    if choices is None:
+        choices = list(County.objects.order_by("number").values_list("number", "name"))
+        cache.set(COUNTY_CHOICES_KEY, choices, COUNTY_CHOICES_SECONDS)
+    return [tuple(choice) for choice in choices]
+
+
+def forget_county_choices(**_kwargs: object) -> None:
+    cache.delete(COUNTY_CHOICES_KEY)
 
 
 def _case_variants(text: str) -> list[str]:

@@ -24,7 +24,8 @@ from nyskap.core import versions
 from nyskap.core.search import ALL, RankedObjects, SearchHit, index_many, index_object, run_search
 from nyskap.core.search import remove_object as _remove_from_index
 from nyskap.core.search.services import set_tags
-from nyskap.organisations.models import CentralityClass, County, OrganisationKind, size_band_choices
+from nyskap.organisations.models import CentralityClass, OrganisationKind, size_band_choices
+from nyskap.organisations.selectors import county_choices
 
 from .models import (
     Degree,
@@ -93,7 +94,7 @@ SORT_CHOICES = [("relevance", _("Best match")), ("updated", _("Recently updated"
 
 
 def _county_choices() -> list[tuple[str, str]]:
-    return list(County.objects.order_by("number").values_list("number", "name"))
+    return county_choices()
 
 
 class ProjectSearchForm(forms.Form):

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from nyskap.organisations.models import Organisation
+from nyskap.organisations.models import County, Organisation
 
 from . import models
 from .search import bump_library_version, refresh_facet_tags, remove_project_from_index
@@ -87,6 +87,13 @@ def _organisation_saved(sender: Any, instance: Organisation, **kwargs: Any) -> N
     )
     if owned:
         refresh_facet_tags(owned)
+        bump_library_version()
+
+
+@receiver([post_save, post_delete], sender=County)
+def _county_changed(sender: Any, **kwargs: Any) -> None:
+    """A county's name is a facet label on the search pages, which are cached under the library's version."""
+    if not kwargs.get("raw"):
         bump_library_version()
 
 
