@@ -101,8 +101,12 @@ def frequencies(
         return []
     documents = connection.ops.quote_name(SearchDocument._meta.db_table)
     restrict, restrict_params = "", list[Any]()
-    if within is not None:
+    join, join_params = "", list[Any]()
+    if within is not None and connection.vendor == "postgresql":
         restrict, restrict_params = f" AND d.object_id IN ({within[0]})", list(within[1])
+    elif within is not None:
+        join, join_params = _sqlite_within(within)
+    distinct = "DISTINCT " if join else ""
     params: list[Any] = []
     counts = []
     # Table names come from model metadata and constants; every value is a query parameter.
@@ -115,11 +119,11 @@ def frequencies(
             params += [content_type_id, tsquery_text([expression]), *restrict_params, cap]
         else:
             counts.append(
-                f"(SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} CROSS JOIN {documents} d"  # noqa: S608
-                f" ON d.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s{restrict}"
+                f"(SELECT count(*) FROM (SELECT {distinct}d.id FROM {FTS_TABLE} CROSS JOIN {documents} d"  # noqa: S608
+                f" ON d.id = {FTS_TABLE}.rowid{join} WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s"
                 " LIMIT %s))"
             )
-            params += [fts5_expression([expression]), content_type_id, *restrict_params, cap]
+            params += [*join_params, fts5_expression([expression]), content_type_id, cap]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(counts), params)
         row = cursor.fetchone()
@@ -128,6 +132,14 @@ def frequencies(
 
 # One row of a lookup: object id, whether the document matches each flag expression, and its stored tags.
 Row = tuple[int, tuple[bool, ...], str | None]
+
+
+def _sqlite_within(within: tuple[str, Sequence[Any]]) -> tuple[str, list[Any]]:
+    """SQLite: the allowed ids as a join that follows each match (`within` selects them as ``pk``). SQLite flattens
+    a plain subquery into the join and looks each match up by primary key; ``d.object_id IN (subquery)`` made it
+    build a temporary index of every allowed id first — 40 ms at 100,000 projects, on every search. A subquery
+    that yields an id twice is harmless: the candidates are DISTINCT."""
+    return f" CROSS JOIN ({within[0]}) w ON w.pk = d.object_id", list(within[1])
 
 
 def lookup(
@@ -150,10 +162,14 @@ def lookup(
     before the limit so invisible objects never take up candidate places.
     """
     documents = connection.ops.quote_name(SearchDocument._meta.db_table)
-    restrict, restrict_params = "", list[Any]()
-    if within is not None:
-        restrict, restrict_params = f" AND d.object_id IN ({within[0]})", list(within[1])
     postgres = connection.vendor == "postgresql"
+    restrict, restrict_params = "", list[Any]()
+    join, join_params = "", list[Any]()
+    if within is not None and postgres:
+        restrict, restrict_params = f" AND d.object_id IN ({within[0]})", list(within[1])
+    elif within is not None:
+        join, join_params = _sqlite_within(within)
+    distinct = "DISTINCT " if join else ""
 
     if postgres:
         # Each candidate row carries its flags and tags from the scan that found it: no second read of the
@@ -176,10 +192,10 @@ def lookup(
         # CROSS JOIN makes SQLite drive the join from the FTS5 match; with a plain JOIN it scans every document of
         # the content type and probes the FTS5 table once per document.
         sql = (
-            f"SELECT d.id FROM {FTS_TABLE} CROSS JOIN {documents} d ON d.id = {FTS_TABLE}.rowid"  # noqa: S608
-            f" WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s{restrict} LIMIT %s"
+            f"SELECT {distinct}d.id FROM {FTS_TABLE} CROSS JOIN {documents} d ON d.id = {FTS_TABLE}.rowid{join}"  # noqa: S608
+            f" WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s LIMIT %s"
         )
-        return sql, [fts5_expression(expressions, require_all=require_all), content_type_id, *restrict_params, limit]
+        return sql, [*join_params, fts5_expression(expressions, require_all=require_all), content_type_id, limit]
 
     parts, names, params = [], [], list[Any]()
     if every:
