@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from nyskap.core.jobs.models import BackgroundJob
 from nyskap.core.jobs.selectors import job_of
@@ -78,10 +78,10 @@ def task_out(request: HttpRequest, job: BackgroundJob) -> dict[str, Any]:
     }
 
 
-def accepted(request: HttpRequest, response: HttpResponse, job: BackgroundJob) -> tuple[int, dict[str, Any]]:
+def accepted(request: HttpRequest, response: HttpResponse, job: BackgroundJob) -> Status[dict[str, Any]]:
     """The answer of an endpoint that started a task: 202, the task, and ``Location`` of the task resource."""
     response["Location"] = task_location(request, job)
-    return 202, task_out(request, job)
+    return Status(202, task_out(request, job))
 
 
 @router.get(
