@@ -649,7 +649,7 @@ def project_import(
         return _refusal(exc)
     if file.size is not None and file.size > importexport.MAX_UPLOAD_BYTES:
         return _invalid("file", _("The file is larger than 10 MB. Split it into several files."))
-    if not (file.name or "").lower().endswith((".csv", ".xlsx")):
+    if not (file.name or "").lower().endswith((".csv", ".xlsx")) or file.file is None:
         return _invalid("file", _("Upload a .csv or .xlsx file."))
     job = jobs.import_start(actor=actor, owner=owner, upload=file.file, filename=file.name or "")
     return accepted(request, response, job)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -56,7 +57,7 @@ def _in_background(request: HttpRequest, extension: str) -> HttpResponseRedirect
 
 
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponseBase:
     if background := _in_background(request, "csv"):
         return background
     rows = importexport.export_csv(
@@ -68,7 +69,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: HttpRequest) -> HttpResponseBase:
     if background := _in_background(request, "json"):
         return background
     parts = importexport.export_json(_search_result(request), base_url=_base_url(request))
@@ -78,7 +79,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+def export_xlsx(request: HttpRequest) -> HttpResponseBase:
     if background := _in_background(request, "xlsx"):
         return background
     workbook = importexport.export_xlsx(_search_result(request), base_url=_base_url(request))
