@@ -66,7 +66,7 @@ def task_out(request: HttpRequest, job: BackgroundJob) -> dict[str, Any]:
         "created_at": job.created_at,
         "finished_at": job.finished_at,
         "expires_at": job.expires_at,
-        "page_url": request.build_absolute_uri(reverse("core:job", kwargs={"pk": job.pk})),
+        "page_url": request.build_absolute_uri(reverse("core:job", kwargs={"job_id": job.pk})),
         "file_url": (
             request.build_absolute_uri(reverse("api-v1:task_file", kwargs={"task_id": job.pk}))
             if job.has_file

@@ -258,7 +258,7 @@ def plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         from . import jobs
 
         job = jobs.plan_pdf_start(actor=request.user, plan=plan)
-        return redirect("core:job", pk=job.pk)
+        return redirect("core:job", job_id=job.pk)
     context = selectors.plan_context(plan, user=request.user)
     response = HttpResponse(plan_pdf_bytes(context), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "pdf")}"'

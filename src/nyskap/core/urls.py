@@ -12,6 +12,6 @@ urlpatterns = [
     path("sprak/", views.language, name="language"),
     path("sprak/<str:code>/", views.language, name="language_choice"),
     path("oppgaver/", job_views.job_list, name="job_list"),
-    path("oppgaver/<uuid:pk>/", job_views.job_detail, name="job"),
-    path("oppgaver/<uuid:pk>/fil/", job_views.job_file, name="job_file"),
+    path("oppgaver/<uuid:job_id>/", job_views.job_detail, name="job"),
+    path("oppgaver/<uuid:job_id>/fil/", job_views.job_file, name="job_file"),
 ]

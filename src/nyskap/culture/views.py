@@ -80,7 +80,7 @@ def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF is made in the background (WeasyPrint takes a while): the answer is the job's progress page, which
     offers the file when it is ready."""
     job = jobs.results_pdf_start(actor=request.user, round=_led_culture_round(request, pk))
-    return redirect("core:job", pk=job.pk)
+    return redirect("core:job", job_id=job.pk)
 
 
 @login_required

@@ -53,7 +53,7 @@ def _in_background(request: HttpRequest, extension: str) -> HttpResponseRedirect
         separator=csv_separator(request.GET.get("sep")),
         back_url=f"{reverse('projects:list')}?{query.urlencode()}" if query else reverse("projects:list"),
     )
-    return redirect("core:job", pk=job.pk)
+    return redirect("core:job", job_id=job.pk)
 
 
 @require_GET
@@ -162,7 +162,7 @@ def import_projects(request: HttpRequest) -> HttpResponse:
         job = jobs.import_start(
             actor=user, owner=form.cleaned_data["organisation"], upload=upload.file, filename=upload.name
         )
-        return redirect("core:job", pk=job.pk)
+        return redirect("core:job", job_id=job.pk)
     context: dict[str, Any] = {"form": form, "columns": importexport.IMPORT_COLUMNS}
     status = 400 if request.method == "POST" else 200
     return render(request, "projects/transfer/import.html", context, status=status)

@@ -32,8 +32,8 @@ def job_context(job: BackgroundJob) -> dict[str, Any]:
 @login_required
 @never_cache
 @require_safe
-def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    job = job_of(request.user, pk)
+def job_detail(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    job = job_of(request.user, job_id)
     context = job_context(job)
     if request.GET.get("fragment") == "status":
         status = STOP_POLLING if job.is_finished and request.headers.get("HX-Request") else 200
@@ -50,8 +50,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def job_file(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
-    job = job_of(request.user, pk)
+def job_file(request: HttpRequest, job_id: uuid.UUID) -> FileResponse:
+    job = job_of(request.user, job_id)
     if not job.has_file:
         raise Http404
     response = FileResponse(
