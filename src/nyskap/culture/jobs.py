@@ -26,9 +26,7 @@ def _results_pdf(job: BackgroundJob, progress: Progress) -> registry.JobOutput:
     if not is_leader(job.owner, round.organisation):  # the leader role may have ended since the job was started
         return registry.JobOutput(report={"problems": [_("You are no longer a leader of this organisation.")]},
                                   failed=True)  # fmt: skip
-    progress.set_total(1)
-    content = reports.results_pdf(results_context(round))
-    progress.advance()
+    content = reports.results_pdf(results_context(round))  # a report has no rows to count
     return registry.JobOutput(
         content=content, filename=f"kultur-for-innovasjon-{round.pk}.pdf", content_type="application/pdf"
     )

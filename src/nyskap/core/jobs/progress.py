@@ -40,6 +40,9 @@ class Progress:
         self._write()
 
     def finish(self) -> None:
+        """At the end every counted row is done; a job that counted no rows (a report) keeps no counts."""
+        if self.total is None and not self.done:
+            return
         if self.total is None:
             self.total = self.done
         self.done = self.total
