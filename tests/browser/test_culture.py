@@ -5,6 +5,7 @@ in bokmål and English; the PDF and XLSX links download."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -94,9 +95,14 @@ def test_when_a_leader_opens_the_results_then_comparisons_and_downloads_are_ther
     expect(page.get_by_role("heading", name="How anonymity is protected")).to_be_visible()
     expect(page.get_by_role("heading", name="Where to start: suggested practices")).to_be_visible()
     expect(page.get_by_role("heading", name="Trust and willingness to take risks").first).to_be_visible()
+    # The PDF is made in the background: the link leads to the task's progress page, which offers the file.
+    results_url = page.url
+    page.get_by_role("link", name="Download PDF report").click()
+    expect(page.get_by_role("status")).to_contain_text("Done")
     with page.expect_download() as pdf:
-        page.get_by_role("link", name="Download PDF report").click()
+        page.get_by_role("link", name=re.compile(r"^Download kultur-for-innovasjon-\d+\.pdf$")).click()
     assert pdf.value.suggested_filename.endswith(".pdf")
+    page.goto(results_url)
     with page.expect_download() as xlsx:
         page.get_by_role("link", name="Download as spreadsheet (XLSX)").click()
     assert xlsx.value.suggested_filename.endswith(".xlsx")

@@ -18,6 +18,7 @@ from nyskap.instruments.models import Instrument
 from nyskap.projects.models import Project
 from tests.benefits.factories import hand_worked_plan
 from tests.instruments.conftest import owner_organisations  # noqa: F401 - a fixture
+from tests.jobs import file_via_job
 from tests.projects.conftest import make_project
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,6 @@ def test_when_a_benefit_plan_holds_any_stored_text_then_xlsx_and_pdf_are_written
     response = as_innovator.get(f"/gevinster/prosjekt/{project.slug}/gevinstplan.xlsx")
     assert response.status_code == 200
     assert "Navn \u202eevil\u202c slutt" in xlsx_text(_body(response))
-    response = as_innovator.get(f"/gevinster/prosjekt/{project.slug}/gevinstplan.pdf")
+    response = file_via_job(as_innovator, f"/gevinster/prosjekt/{project.slug}/gevinstplan.pdf")
     assert response.status_code == 200
     assert _body(response).startswith(b"%PDF")

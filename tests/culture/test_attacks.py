@@ -15,6 +15,7 @@ from nyskap.surveys.models import Response, Round
 from nyskap.surveys.services import SurveyError, resolve_token
 
 from ..factories import CountyFactory, OrganisationFactory
+from ..jobs import file_via_job
 from .factories import answer_all, close, culture_round, invite
 
 pytestmark = pytest.mark.django_db
@@ -261,8 +262,8 @@ def test_the_pdf_and_spreadsheet_explain_the_protection_in_the_readers_language(
     from pypdf import PdfReader
 
     as_innovator.cookies["django_language"] = language
-    pdf = as_innovator.get(f"/kultur/resultater/{unanimous_round.pk}/rapport.pdf")
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    pdf = file_via_job(as_innovator, f"/kultur/resultater/{unanimous_round.pk}/rapport.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages)
     assert heading in " ".join(text.split())
     workbook = load_workbook(
         io.BytesIO(as_innovator.get(f"/kultur/resultater/{unanimous_round.pk}/rapport.xlsx").content)

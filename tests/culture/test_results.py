@@ -11,10 +11,12 @@ from django.test import Client
 from django.utils import translation
 from openpyxl import load_workbook
 
+from nyskap.core.jobs.models import BackgroundJob
 from nyskap.culture.results import round_results
 from nyskap.surveys.calculations import mean_interval, moments, welch_difference
 from nyskap.surveys.models import Round
 
+from ..jobs import file_via_job
 from .factories import answer_all, close, culture_round
 
 pytestmark = pytest.mark.django_db
@@ -170,10 +172,13 @@ def test_when_a_leader_downloads_the_pdf_then_it_has_the_figures(as_leader, unit
     from pypdf import PdfReader
 
     as_leader.cookies["django_language"] = "en"
-    response = as_leader.get(f"/kultur/resultater/{units_round.pk}/rapport.pdf")
+    response = file_via_job(as_leader, f"/kultur/resultater/{units_round.pk}/rapport.pdf")
     assert response.status_code == 200
+    job = BackgroundJob.objects.get()
+    assert (job.kind, job.status, job.rows_total, job.percent) == ("culture.results_pdf", "done", None, 100)
+    assert "rows" not in as_leader.get(f"/oppgaver/{job.pk}/").content.decode()  # a report counts no rows
     assert response["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
     assert "Kultur 2026" in text
     assert "10 respondents." in text
     assert "3.50" in text

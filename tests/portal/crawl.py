@@ -247,6 +247,11 @@ def _demo_work() -> None:
         )  # fmt: skip
         benefit_services.plan_submit(plan=plan, actor=innovator)
     benefit_services.plan_new_version(plan=projects[1].benefit_plans.get(is_current=True), actor=innovator)
+    # A finished background job (an export above the threshold), so its progress page and its file are reached.
+    from django.test import override_settings
+
+    with override_settings(BACKGROUND_EXPORT_THRESHOLD=0):
+        editor.get("/prosjekter/overforing/eksport.csv?sector=culture")
     editor.post("/virkemidler/finn/lagre/", {"query": "phase=ideas&needs=money&kind=municipality", "label": "Penger"})
     version = QuestionnaireVersion.objects.filter(questionnaire__key=instrument.KEY).order_by("-number").first()
     today = timezone.localdate()

@@ -138,3 +138,7 @@ api.add_router("/surveys", surveys_router)
 api.add_router("/culture", culture_router)
 
 api.add_router("/me", me_router)
+
+from .tasks import router as tasks_router  # noqa: E402
+
+api.add_router("/tasks", tasks_router)

@@ -10,7 +10,7 @@ class BenefitsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models, signals  # noqa: F401 - connects the cache invalidation
+        from . import jobs, models, signals  # noqa: F401 - connects the cache invalidation, registers the jobs
 
         auditlog.register(models.BenefitPlan)
         auditlog.register(models.Benefit)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,11 +28,16 @@ from .models import BenefitPlan
 
 
 def _plan_for(request: HttpRequest, slug: str) -> BenefitPlan:
+    return plan_for_user(request.user, slug)
+
+
+def plan_for_user(user: Any, slug: str) -> BenefitPlan:
+    """The current plan of the project, when the user may see it; 404 otherwise."""
     project = get_object_or_404(Project, slug=slug)
-    if not request.user.has_perm("core.view_object", project):
+    if not user.has_perm("core.view_object", project):
         raise Http404
     plan = (
-        BenefitPlan.objects.visible_to(request.user)
+        BenefitPlan.objects.visible_to(user)
         .select_related("project", "parameters")
         .filter(project=project, is_current=True)
         .first()
@@ -220,6 +225,10 @@ def plan_workbook(context: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
+def plan_file_name(plan: BenefitPlan, extension: str) -> str:
+    return _filename(plan, extension)
+
+
 def _filename(plan: BenefitPlan, extension: str) -> str:
     return f"gevinstplan-{plan.project.slug}-v{plan.version}.{extension}"
 
@@ -242,7 +251,14 @@ def plan_pdf_bytes(context: dict[str, Any]) -> bytes:
 
 @require_GET
 def plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """Signed in, the PDF is made in the background and the answer is the job's progress page; anonymous visitors
+    (public plans only, nobody to keep a file for) get it at once."""
     plan = _plan_for(request, slug)
+    if request.user.is_authenticated:
+        from . import jobs
+
+        job = jobs.plan_pdf_start(actor=request.user, plan=plan)
+        return redirect("core:job", job_id=job.pk)
     context = selectors.plan_context(plan, user=request.user)
     response = HttpResponse(plan_pdf_bytes(context), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "pdf")}"'

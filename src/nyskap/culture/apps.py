@@ -10,6 +10,6 @@ class CultureConfig(AppConfig):
     def ready(self) -> None:
         from nyskap.surveys.registry import register_results_page
 
-        from . import instrument
+        from . import instrument, jobs  # noqa: F401 - registers the background jobs
 
         register_results_page(instrument.KEY, "culture:results")

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -16,7 +16,7 @@ from nyskap.core.spreadsheets import XLSX_TYPE
 from nyskap.surveys.models import Round
 from nyskap.surveys.services import is_leader, round_results_opened
 
-from . import instrument, national, reports
+from . import instrument, jobs, national, reports
 from .calculations import LEVEL_LIMITS
 from .results import LEVEL_NAMES, RoundResults, anonymity_explanation, round_results
 from .services import current_version
@@ -77,10 +77,10 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    round = _led_culture_round(request, pk)
-    response = HttpResponse(reports.results_pdf(results_context(round)), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="kultur-for-innovasjon-{round.pk}.pdf"'
-    return response
+    """The PDF is made in the background (WeasyPrint takes a while): the answer is the job's progress page, which
+    offers the file when it is ready."""
+    job = jobs.results_pdf_start(actor=request.user, round=_led_culture_round(request, pk))
+    return redirect("core:job", job_id=job.pk)
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from nyskap.core.jobs.selectors import jobs_of
 from nyskap.projects.search import ProjectSearchForm
 
 from . import selectors
@@ -26,4 +27,5 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_work(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    return render(request, "portal/my_work.html", {"work": selectors.my_work(request.user, today), "today": today})
+    context = {"work": selectors.my_work(request.user, today), "today": today, "jobs": list(jobs_of(request.user)[:5])}
+    return render(request, "portal/my_work.html", context)

@@ -9,26 +9,29 @@ need a token and the same rights as on the pages — every write goes through `s
 import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import StringConstraints
 
 from nyskap.api.auth import TokenAuth
 from nyskap.api.errors import ErrorOut
 from nyskap.api.pagination import PageNumberPagination
+from nyskap.api.tasks import TaskOut, accepted
 from nyskap.api.types import InSchema, NoNul
 from nyskap.core.search import RankedObjects
 from nyskap.core.visibility import Visibility
 from nyskap.organisations.api import OrganisationRef, SizeBand
 from nyskap.organisations.models import Organisation, OrganisationKind
 
-from . import services
+from . import importexport, jobs, services
 from .importexport import project_page_path
 from .models import (
     Adoption,
@@ -586,6 +589,70 @@ def project_similar(request: HttpRequest, payload: SimilarIn) -> list[dict[str, 
         }
         for match in matches
     ]
+
+
+# Long work: exports and imports run as background tasks (`/api/v1/tasks/{id}`).
+
+ExportFormat = Literal["csv", "xlsx", "json"]
+
+
+@router.post(
+    "/exports",
+    auth=TOKEN_AUTH,
+    response={202: TaskOut, 401: ErrorOut, 422: ErrorOut},
+    summary="Export a search as a file",
+    description=(
+        "Starts a background task that writes the projects of a search (the same filters as `GET /projects`, as "
+        "the token's user may see them) to a CSV, XLSX or JSON file, in the columns of the library's export. "
+        "Answers 202 with the task and its address in `Location`; poll it until `status` is `done`, then download "
+        "its `file_url`."
+    ),
+)
+def project_export(
+    request: HttpRequest,
+    response: HttpResponse,
+    filters: Query[ProjectFilters],
+    format: ExportFormat = "csv",
+) -> Status[Any]:
+    job = jobs.export_start(
+        actor=request.auth,  # type: ignore[attr-defined]
+        extension=format,
+        query=urlencode(filters.as_params(), doseq=True),
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+    )
+    return accepted(request, response, job)
+
+
+@router.post(
+    "/imports",
+    auth=TOKEN_AUTH,
+    response={202: TaskOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Import projects from a spreadsheet",
+    description=(
+        "Multipart form with `organisation` (slug; the token's user must be an editor or administrator there) and "
+        "`file` (CSV in UTF-8 or XLSX with the columns of the import template, at most 10 MB). Starts a background "
+        "task and answers 202 with its address in `Location`. The task checks every row first: `done` with the "
+        "created projects in `created`, or `failed` with every problem in `problems` (row and column) and nothing "
+        "imported."
+    ),
+)
+def project_import(
+    request: HttpRequest, response: HttpResponse, organisation: Form[NoNul], file: File[UploadedFile]
+) -> Status[Any]:
+    actor = request.auth  # type: ignore[attr-defined]
+    owner = Organisation.objects.filter(slug=organisation[:100]).first()
+    if owner is None:
+        return _invalid("organisation", _("No organisation has this identifier."))
+    try:
+        services.require_editor_of(actor, owner)
+    except PermissionDenied as exc:
+        return _refusal(exc)
+    if file.size is not None and file.size > importexport.MAX_UPLOAD_BYTES:
+        return _invalid("file", _("The file is larger than 10 MB. Split it into several files."))
+    if not (file.name or "").lower().endswith((".csv", ".xlsx")) or file.file is None:
+        return _invalid("file", _("Upload a .csv or .xlsx file."))
+    job = jobs.import_start(actor=actor, owner=owner, upload=file.file, filename=file.name or "")
+    return accepted(request, response, job)
 
 
 @router.get(

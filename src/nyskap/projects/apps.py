@@ -12,7 +12,7 @@ class ProjectsConfig(AppConfig):
 
         from nyskap.organisations.registry import register_detail_panel
 
-        from . import models, signals  # noqa: F401 - connects the cache invalidation
+        from . import jobs, models, signals  # noqa: F401 - connects the cache invalidation, registers the jobs
 
         auditlog.register(models.Project, m2m_fields={"owners", "authors", "innovation_types", "sdgs", "life_events"})
         auditlog.register(models.Partner)

@@ -17,7 +17,7 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -118,10 +118,18 @@ def _batches(projects: QuerySet[Project]) -> Iterator[list[Project]]:
         yield batch
 
 
-def export_records(projects: QuerySet[Project], *, base_url: str) -> Iterator[dict[str, Any]]:
-    """One dict per project with the JSON export's values (the API's field names and formats)."""
+RowCallback = Callable[[], None]
+
+
+def export_records(
+    projects: QuerySet[Project], *, base_url: str, on_row: RowCallback | None = None
+) -> Iterator[dict[str, Any]]:
+    """One dict per project with the JSON export's values (the API's field names and formats); ``on_row`` is
+    called after each (a background export's progress)."""
     for batch in _batches(projects):
         for project in batch:
+            if on_row is not None:
+                on_row()
             yield {
                 "slug": project.slug,
                 "title": project.title,
@@ -173,26 +181,32 @@ def _flat(record: dict[str, Any]) -> list[Any]:
     return cells
 
 
-def export_csv(projects: QuerySet[Project], *, base_url: str, separator: str = DEFAULT_SEPARATOR) -> Iterator[str]:
+def export_csv(
+    projects: QuerySet[Project],
+    *,
+    base_url: str,
+    separator: str = DEFAULT_SEPARATOR,
+    on_row: RowCallback | None = None,
+) -> Iterator[str]:
     """CSV lines, one project at a time."""
     rows = (
         [str(cell) if isinstance(cell, Decimal) else cell for cell in _flat(record)]
-        for record in export_records(projects, base_url=base_url)
+        for record in export_records(projects, base_url=base_url, on_row=on_row)
     )
     return csv_lines(EXPORT_COLUMNS, rows, separator=separator)
 
 
-def export_json(projects: QuerySet[Project], *, base_url: str) -> Iterator[str]:
+def export_json(projects: QuerySet[Project], *, base_url: str, on_row: RowCallback | None = None) -> Iterator[str]:
     """A JSON array, one project at a time, in the API's formats (the same encoder)."""
-    return json_array(export_records(projects, base_url=base_url))
+    return json_array(export_records(projects, base_url=base_url, on_row=on_row))
 
 
-def export_xlsx(projects: QuerySet[Project], *, base_url: str) -> IO[bytes]:
+def export_xlsx(projects: QuerySet[Project], *, base_url: str, on_row: RowCallback | None = None) -> IO[bytes]:
     """An XLSX workbook in a temporary file; the budget as a number."""
     budget_index = EXPORT_COLUMNS.index("budget")
 
     def rows() -> Iterator[list[Any]]:
-        for record in export_records(projects, base_url=base_url):
+        for record in export_records(projects, base_url=base_url, on_row=on_row):
             cells = _flat(record)
             if record["budget"] is not None:
                 cells[budget_index] = float(record["budget"])
@@ -560,8 +574,19 @@ def read_rows(upload: IO[bytes], filename: str) -> Iterator[list[Any]]:
     raise ImportFileError(_("Upload a .csv or .xlsx file."))
 
 
-def parse_file(upload: IO[bytes], filename: str) -> tuple[list[ParsedRow], list[RowError]]:
-    """Every row checked; rows are returned only when no row has a problem."""
+def count_data_rows(upload: IO[bytes], filename: str) -> int:
+    """The rows below the header (blank ones too), read once before the import checks them, so its progress can
+    say "rows done of rows"; the file is rewound."""
+    rows = sum(1 for _cells in read_rows(upload, filename))
+    upload.seek(0)
+    return max(0, rows - 1)
+
+
+def parse_file(
+    upload: IO[bytes], filename: str, *, on_row: RowCallback | None = None
+) -> tuple[list[ParsedRow], list[RowError]]:
+    """Every row checked; rows are returned only when no row has a problem. ``on_row`` is called after each row
+    below the header."""
     parser = RowParser()
     rows: list[ParsedRow] = []
     columns: list[str | None] | None = None
@@ -572,6 +597,8 @@ def parse_file(upload: IO[bytes], filename: str) -> tuple[list[ParsedRow], list[
             if parser.errors:
                 return [], parser.errors
             continue
+        if on_row is not None:
+            on_row()
         parsed = parser.row(number, columns, cells)
         if parsed is None:
             continue
@@ -586,10 +613,22 @@ def parse_file(upload: IO[bytes], filename: str) -> tuple[list[ParsedRow], list[
     return (rows if not parser.errors else []), parser.errors
 
 
-def import_projects(*, upload: IO[bytes], filename: str, owner: Organisation, actor: Any) -> ImportResult:
-    """Check the whole file, then create every project in one transaction — or nothing, if any row fails."""
+def import_projects(
+    *,
+    upload: IO[bytes],
+    filename: str,
+    owner: Organisation,
+    actor: Any,
+    on_total: Callable[[int], None] | None = None,
+    on_row: RowCallback | None = None,
+) -> ImportResult:
+    """Check the whole file, then create every project in one transaction — or nothing, if any row fails. With
+    ``on_total`` the rows are counted first and it is told how many; ``on_row`` is called after each row checked
+    (a background import's progress)."""
     services.require_editor_of(actor, owner)  # refused before the file is even read
-    rows, errors = parse_file(upload, filename)
+    if on_total is not None:
+        on_total(count_data_rows(upload, filename))
+    rows, errors = parse_file(upload, filename, on_row=on_row)
     if errors:
         return ImportResult(errors=errors)
     bulk_rows = [

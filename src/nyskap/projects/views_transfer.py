@@ -8,8 +8,10 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +21,7 @@ from nyskap.accounts.models import Membership, Role
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
 from nyskap.organisations.models import Organisation
 
-from . import importexport
+from . import importexport, jobs
 from .models import Project
 from .search import search_projects
 
@@ -37,8 +39,27 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def _in_background(request: HttpRequest, extension: str) -> HttpResponseRedirect | None:
+    """A signed-in visitor's export of more projects than the threshold runs as a background job: the answer is
+    its progress page. Anonymous visitors (public projects only) are always served at once, streamed."""
+    if not request.user.is_authenticated or not jobs.is_large(_search_result(request).count()):
+        return None
+    query = request.GET.copy()
+    job = jobs.export_start(
+        actor=request.user,
+        extension=extension,
+        query=query.urlencode(),
+        base_url=_base_url(request),
+        separator=csv_separator(request.GET.get("sep")),
+        back_url=f"{reverse('projects:list')}?{query.urlencode()}" if query else reverse("projects:list"),
+    )
+    return redirect("core:job", job_id=job.pk)
+
+
 @require_GET
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponseBase:
+    if background := _in_background(request, "csv"):
+        return background
     rows = importexport.export_csv(
         _search_result(request), base_url=_base_url(request), separator=csv_separator(request.GET.get("sep"))
     )
@@ -48,7 +69,9 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
-def export_json(request: HttpRequest) -> StreamingHttpResponse:
+def export_json(request: HttpRequest) -> HttpResponseBase:
+    if background := _in_background(request, "json"):
+        return background
     parts = importexport.export_json(_search_result(request), base_url=_base_url(request))
     response = StreamingHttpResponse(parts, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("json")}"'
@@ -56,7 +79,9 @@ def export_json(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
-def export_xlsx(request: HttpRequest) -> FileResponse:
+def export_xlsx(request: HttpRequest) -> HttpResponseBase:
+    if background := _in_background(request, "xlsx"):
+        return background
     workbook = importexport.export_xlsx(_search_result(request), base_url=_base_url(request))
     return FileResponse(
         workbook,
@@ -132,24 +157,12 @@ def import_projects(request: HttpRequest) -> HttpResponse:
     if not importable_organisations(user).exists():
         raise PermissionDenied(_("Only editors and administrators of an organisation can import projects."))
     form = ImportForm(request.POST or None, request.FILES or None, user=user)
-    context: dict[str, Any] = {"form": form, "errors": [], "created": [], "columns": importexport.IMPORT_COLUMNS}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            result = importexport.import_projects(
-                upload=upload.file,
-                filename=upload.name,
-                owner=form.cleaned_data["organisation"],
-                actor=user,
-            )
-        except importexport.ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            context["errors"] = [str(error) for error in result.errors]
-            context["created"] = [
-                {"title": project.title, "url": importexport.project_page_path(project.slug)}
-                for project in result.created
-            ]
-            context["organisation"] = form.cleaned_data["organisation"]
-    status = 400 if request.method == "POST" and (form.errors or context["errors"]) else 200
+        job = jobs.import_start(
+            actor=user, owner=form.cleaned_data["organisation"], upload=upload.file, filename=upload.name
+        )
+        return redirect("core:job", job_id=job.pk)
+    context: dict[str, Any] = {"form": form, "columns": importexport.IMPORT_COLUMNS}
+    status = 400 if request.method == "POST" else 200
     return render(request, "projects/transfer/import.html", context, status=status)

@@ -227,6 +227,10 @@ AXES_VERBOSE = False
 
 # Background work: django.tasks with the database queue; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Exports of more rows than this run as background jobs with a progress page; smaller ones are served at once.
+BACKGROUND_EXPORT_THRESHOLD = env_int("BACKGROUND_EXPORT_THRESHOLD", 2000, minimum=0)
+# How long a background job's result (file or report) is kept for its owner.
+BACKGROUND_JOB_KEEP_DAYS = env_int("BACKGROUND_JOB_KEEP_DAYS", 7, minimum=1)
 
 # E-mail: console by default. All mail is queued as a task and delivered by a worker with EMAIL_DELIVERY_BACKEND.
 _email = parse_email_url(env_str("EMAIL_URL", "console:") or "console:")

@@ -1,0 +1,25 @@
+"""Reads of background jobs: only the owner ever sees a job; to anyone else it does not exist."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models import BackgroundJob
+
+
+def jobs_of(user: Any) -> QuerySet[BackgroundJob]:
+    """The user's jobs that have not expired, newest first."""
+    return BackgroundJob.objects.owned_by(user).exclude(expires_at__lte=timezone.now()).order_by("-created_at")
+
+
+def job_of(user: Any, job_id: uuid.UUID | str) -> BackgroundJob:
+    """The user's job, or 404 (someone else's job, an expired job and no job look the same)."""
+    try:
+        return jobs_of(user).get(pk=job_id)
+    except (BackgroundJob.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

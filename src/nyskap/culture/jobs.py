@@ -1,0 +1,45 @@
+"""The culture module's background job: a round's PDF report (WeasyPrint takes a while), made for a leader of the
+round's organisation and kept for them alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from nyskap.core.jobs import registry
+from nyskap.core.jobs.models import BackgroundJob
+from nyskap.core.jobs.progress import Progress
+from nyskap.core.jobs.services import job_start
+from nyskap.surveys.models import Round
+from nyskap.surveys.services import is_leader
+
+RESULTS_PDF = "culture.results_pdf"
+
+
+def _results_pdf(job: BackgroundJob, progress: Progress) -> registry.JobOutput:
+    from . import reports
+    from .views import results_context
+
+    round = Round.objects.select_related("organisation", "version__questionnaire").get(pk=job.params["round"])
+    if not is_leader(job.owner, round.organisation):  # the leader role may have ended since the job was started
+        return registry.JobOutput(report={"problems": [_("You are no longer a leader of this organisation.")]},
+                                  failed=True)  # fmt: skip
+    content = reports.results_pdf(results_context(round))  # a report has no rows to count
+    return registry.JobOutput(
+        content=content, filename=f"kultur-for-innovasjon-{round.pk}.pdf", content_type="application/pdf"
+    )
+
+
+registry.register(RESULTS_PDF, _results_pdf)
+
+
+def results_pdf_start(*, actor: Any, round: Round) -> BackgroundJob:
+    return job_start(
+        owner=actor,
+        kind=RESULTS_PDF,
+        title=_("PDF report: %(round)s") % {"round": round.title},
+        params={"round": round.pk},
+        back_url=reverse("culture:results", kwargs={"pk": round.pk}),
+    )
