@@ -10,9 +10,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,7 +38,7 @@ from .forms import (
     UseForm,
     normalise_matcher_query,
 )
-from .matching import WEIGHTS
+from .matching import DOES_NOT_FIT, FITS, FITS_PARTLY, WEIGHTS
 from .models import Call, Instrument, InstrumentOwnerRole, InstrumentUse, MatcherProfile, Offer
 from .services import CatalogueError
 
@@ -102,16 +102,31 @@ def _history(instrument: Instrument, with_actor: bool) -> list[dict[str, Any]]:
         .order_by("-timestamp", "-pk")[:50]
     )
     actions = {0: _("Created"), 1: _("Changed"), 2: _("Deleted")}
+    by_model: dict[str, type[Model]] = {"instrument": Instrument, "call": Call}
     return [
         {
             "at": entry.timestamp,
             "actor": entry.actor if with_actor else None,
             "action": actions.get(entry.action, _("Changed")),
             "what": _("Call") if entry.content_type.model == "call" else _("Instrument"),
-            "fields": sorted((entry.changes_dict or {}).keys()),
+            "fields": sorted(
+                _field_label(by_model.get(entry.content_type.model, Instrument), name)
+                for name in (entry.changes_dict or {})
+            ),
         }
         for entry in entries
     ]
+
+
+def _field_label(model: type[Model], name: str) -> str:
+    """A changed field as the forms name it, in the reader's language (``closes_on`` → "Closes"); a field no longer
+    on the model is named "Other field" rather than by its code name."""
+    try:
+        label = getattr(model._meta.get_field(name), "verbose_name", name)
+    except FieldDoesNotExist:
+        return str(_("Other field"))
+    text = str(label)
+    return text[:1].upper() + text[1:]
 
 
 @require_GET
@@ -260,14 +275,16 @@ def matcher(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('instruments:matcher')}?{query.urlencode()}")
 
     form = MatcherForm(request.GET or None)
-    ranked: list[selectors.Ranked] = []
-    excluded: list[selectors.Ranked] = []
+    fits: list[selectors.Ranked] = []
+    fits_partly: list[selectors.Ranked] = []
+    does_not_fit: list[selectors.Ranked] = []
     profile_form = None
     if form.is_answered():
         with selectors.collector_paused():
             results = selectors.run_matcher(form.match_input(), today=timezone.localdate())
-        ranked = [r for r in results if not r.result.excluded]
-        excluded = [r for r in results if r.result.excluded]
+        groups: dict[str, list[selectors.Ranked]] = {FITS: fits, FITS_PARTLY: fits_partly, DOES_NOT_FIT: does_not_fit}
+        for item in results:
+            groups[item.result.fit].append(item)
         if request.user.is_authenticated:
             profile_query, _form = normalise_matcher_query(request.GET.urlencode())
             profile_form = ProfileForm(initial={"query": profile_query})
@@ -282,8 +299,9 @@ def matcher(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "answered": form.is_answered(),
-            "ranked": ranked,
-            "excluded": excluded,
+            "fits": fits,
+            "fits_partly": fits_partly,
+            "does_not_fit": does_not_fit,
             "show_excluded": form.is_valid() and form.cleaned_data.get("show_excluded"),
             "organisation": form.chosen_organisation,
             "profile_form": profile_form,
