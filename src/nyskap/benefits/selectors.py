@@ -59,6 +59,8 @@ class BenefitRow:
     total: Decimal
     measurements: list[Measurement]
     can_measure: bool
+    # The next measurement was due before today and none has been recorded since.
+    overdue: bool = False
 
 
 @dataclass
@@ -133,6 +135,7 @@ def plan_context(plan: BenefitPlan, *, user: Any, today: datetime.date | None = 
                 total=sum((a.amount for a in benefit.amounts.all()), Decimal(0)),
                 measurements=list(benefit.measurements.all()),
                 can_measure=plan.is_current and (can_edit or (user.is_authenticated and benefit.owner_id == user.pk)),
+                overdue=next_due is not None and next_due < today,
             )
         )
     sections = {key: Section(key=key, title=str(title)) for key, title in section_titles()}

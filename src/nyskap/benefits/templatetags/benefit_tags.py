@@ -81,7 +81,37 @@ def bearer_label(code: str) -> str:
 
 @register.filter
 def uncertain(parameters: Any, name: str) -> bool:
-    return bool(parameters.is_uncertain(name))
+    """True when the parameter is not verified at all ([U]); one confirmed by secondary sources is not."""
+    return bool(parameters.source_level(name) == "unverified")
+
+
+@register.filter
+def source_text(stored: str) -> str:
+    from ..parameters import source_text as translated
+
+    return translated(stored)
+
+
+@register.simple_tag
+def parameter_source(parameters: Any, *names: str) -> str:
+    """The label of how far the parameters are checked against R-109: verified, secondary sources, or not verified
+    (the weakest of the names given)."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    levels = {parameters.source_level(name) for name in names}
+    if "unverified" in levels:
+        return format_html(
+            '<span class="ds-tag" data-color="warning">{}</span>', gettext("[U] not verified against R-109's text")
+        )
+    if "secondary" in levels:
+        return format_html(
+            '<span class="ds-tag" data-color="info">{}</span>',
+            gettext("[S] confirmed by secondary sources; R-109's own text not read"),
+        )
+    return format_html(
+        '<span class="ds-tag" data-color="success">{}</span>', gettext("[V] verified against R-109's text")
+    )
 
 
 def _rate(rate: Any) -> str:
