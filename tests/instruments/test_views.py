@@ -192,6 +192,7 @@ def test_when_an_instrument_owner_edits_their_instrument_then_it_is_saved_and_in
     page = text(english(as_instrument_owner).get("/virkemidler/stimulab/"))
     assert "Rita Rådgiver" in page
     # The history names the fields by their labels in the reader's language, never by their code names.
+    as_instrument_owner.cookies["django_language"] = "nb"
     page = text(as_instrument_owner.get("/virkemidler/stimulab/"))
     history = page[page.index('id="change-history"') :]
     history = history[: history.index("</table>")]

@@ -96,22 +96,20 @@ def source_text(stored: str) -> str:
 def parameter_source(parameters: Any, *names: str) -> str:
     """The label of how far the parameters are checked against R-109: verified, secondary sources, or not verified
     (the weakest of the names given)."""
-    from django.utils.html import format_html
+    from html import escape
+
+    from django.utils.safestring import mark_safe
     from django.utils.translation import gettext
 
     levels = {parameters.source_level(name) for name in names}
     if "unverified" in levels:
-        return format_html(
-            '<span class="ds-tag" data-color="warning">{}</span>', gettext("[U] not verified against R-109's text")
-        )
-    if "secondary" in levels:
-        return format_html(
-            '<span class="ds-tag" data-color="info">{}</span>',
-            gettext("[S] confirmed by secondary sources; R-109's own text not read"),
-        )
-    return format_html(
-        '<span class="ds-tag" data-color="success">{}</span>', gettext("[V] verified against R-109's text")
-    )
+        colour, label = "warning", gettext("[U] not verified against R-109's text")
+    elif "secondary" in levels:
+        colour, label = "info", gettext("[S] confirmed by secondary sources; R-109's own text not read")
+    else:
+        colour, label = "success", gettext("[V] verified against R-109's text")
+    # Escaped as text (quotes stay as they are: the label is element content, never an attribute).
+    return mark_safe(f'<span class="ds-tag" data-color="{colour}">{escape(label, quote=False)}</span>')
 
 
 def _rate(rate: Any) -> str:
