@@ -474,7 +474,7 @@ def test_when_an_editor_opens_the_plan_then_the_change_history_is_shown_and_hidd
 ):
     html = english(as_innovator).get(f"/gevinster/prosjekt/{plan.project.slug}/").content.decode()
     history = text(re.search(r'id="plan-history".*?</table>', html, re.S).group(0).encode())
-    assert "the system create: færre kjøreturer" in history.lower()  # made by the services outside a request
+    assert "the system created: færre kjøreturer" in history.lower()  # made by the services outside a request
     assert 'id="plan-history"' not in as_colleague.get(f"/gevinster/prosjekt/{plan.project.slug}/").content.decode()
     as_innovator.post(
         f"/gevinster/prosjekt/{plan.project.slug}/rediger/",
@@ -482,7 +482,7 @@ def test_when_an_editor_opens_the_plan_then_the_change_history_is_shown_and_hidd
     )
     html = english(as_innovator).get(f"/gevinster/prosjekt/{plan.project.slug}/").content.decode()
     latest = text(re.search(r'id="plan-history".*?</tr>\s*<tr>.*?</tr>', html, re.S).group(0).encode())
-    assert "Ina Innovatør update:" in latest and "rationale" in latest
+    assert "Ina Innovatør Changed:" in latest and "Rationale" in latest
 
 
 # Per invested krone and the [U] labels

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from nyskap.core.history import action_label, field_labels
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
@@ -101,32 +102,17 @@ def _history(instrument: Instrument, with_actor: bool) -> list[dict[str, Any]]:
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")[:50]
     )
-    actions = {0: _("Created"), 1: _("Changed"), 2: _("Deleted")}
     by_model: dict[str, type[Model]] = {"instrument": Instrument, "call": Call}
     return [
         {
             "at": entry.timestamp,
             "actor": entry.actor if with_actor else None,
-            "action": actions.get(entry.action, _("Changed")),
+            "action": action_label(entry.action),
             "what": _("Call") if entry.content_type.model == "call" else _("Instrument"),
-            "fields": sorted(
-                _field_label(by_model.get(entry.content_type.model, Instrument), name)
-                for name in (entry.changes_dict or {})
-            ),
+            "fields": field_labels(by_model.get(entry.content_type.model, Instrument), entry.changes_dict),
         }
         for entry in entries
     ]
-
-
-def _field_label(model: type[Model], name: str) -> str:
-    """A changed field as the forms name it, in the reader's language (``closes_on`` → "Closes"); a field no longer
-    on the model is named "Other field" rather than by its code name."""
-    try:
-        label = getattr(model._meta.get_field(name), "verbose_name", name)
-    except FieldDoesNotExist:
-        return str(_("Other field"))
-    text = str(label)
-    return text[:1].upper() + text[1:]
 
 
 @require_GET
