@@ -37,7 +37,8 @@ def test_when_a_translation_function_has_an_alias_the_extraction_cannot_see_then
         "from django.utils.translation import gettext as _\n"
         "from django.utils.translation import gettext_lazy\n"
         "lazy_text = gettext_lazy\n"
-        "LEVELS = {3: _lazy('Established')}\n",
+        "LEVELS = {3: _lazy('Established')}\n"
+        "LINE = f\"{_('parent')} 1\"\n",
         encoding="utf-8",
     )
     problems = check_translations.hidden_aliases(tmp_path / "src")
@@ -46,6 +47,7 @@ def test_when_a_translation_function_has_an_alias_the_extraction_cannot_see_then
         "its own name or as _",
         "src/app/levels.py:4: gettext_lazy is used as 'lazy_text', which the extraction does not see; import it "
         "under its own name or as _",
+        "src/app/levels.py:6: _() inside an f-string, which the extraction does not see; translate outside it",
     ]
     assert check_translations.hidden_aliases(ROOT / "src") == []
 

@@ -2,10 +2,10 @@
 
 Three checks, each a failure on its own:
 
-1. **Aliases the extraction cannot see.** ``makemessages`` runs xgettext with a fixed list of function names
+1. **Calls the extraction cannot see.** ``makemessages`` runs xgettext with a fixed list of function names
    (``_``, ``gettext``, ``gettext_lazy``, ``ngettext``, ``pgettext``, …). A translation function imported or
-   assigned under any other name (``from django.utils.translation import gettext_lazy as _lazy``) marks strings
-   that are never collected, so they stay in English on every page.
+   assigned under any other name (``from django.utils.translation import gettext_lazy as _lazy``), or called inside
+   an f-string (which xgettext does not read), marks strings that are never collected, so they stay in English.
 2. **Catalogues behind the sources.** The messages are extracted from the sources exactly as ``make messages``
    does (into a temporary template, the catalogues are not written) and every msgid must be in the nb and nn
    catalogues.
@@ -66,16 +66,25 @@ def hidden_aliases(source_root: Path) -> list[str]:
         except SyntaxError:  # pragma: no cover - the linters report it
             continue
         for line, alias, original in _aliases(tree):
-            if alias not in EXTRACTED_NAMES:
+            where = f"{path.relative_to(source_root.parent)}:{line}"
+            if alias.endswith("inside an f-string"):
+                problems.append(f"{where}: {alias}, which the extraction does not see; translate outside it")
+            elif alias not in EXTRACTED_NAMES:
                 problems.append(
-                    f"{path.relative_to(source_root.parent)}:{line}: {original} is used as {alias!r}, which the "
-                    f"extraction does not see; import it under its own name or as _"
+                    f"{where}: {original} is used as {alias!r}, which the extraction does not see; import it under "
+                    f"its own name or as _"
                 )
     return problems
 
 
 def _aliases(tree: ast.AST) -> Iterator[tuple[int, str, str]]:
     for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            # xgettext does not look inside f-strings: a call there is never extracted.
+            for part in ast.walk(node):
+                name = part.func.id if isinstance(part, ast.Call) and isinstance(part.func, ast.Name) else ""
+                if name in TRANSLATION_FUNCTIONS:
+                    yield getattr(part, "lineno", node.lineno), f"{name}() inside an f-string", name
         if isinstance(node, ast.ImportFrom) and node.module == TRANSLATION_MODULE:
             for name in node.names:
                 if name.name in TRANSLATION_FUNCTIONS and name.asname:
