@@ -82,9 +82,9 @@ def _aliases(tree: ast.AST) -> Iterator[tuple[int, str, str]]:
         if isinstance(node, ast.JoinedStr):
             # xgettext does not look inside f-strings: a call there is never extracted.
             for part in ast.walk(node):
-                name = part.func.id if isinstance(part, ast.Call) and isinstance(part.func, ast.Name) else ""
-                if name in TRANSLATION_FUNCTIONS:
-                    yield getattr(part, "lineno", node.lineno), f"{name}() inside an f-string", name
+                called = part.func.id if isinstance(part, ast.Call) and isinstance(part.func, ast.Name) else ""
+                if called in TRANSLATION_FUNCTIONS:
+                    yield getattr(part, "lineno", node.lineno), f"{called}() inside an f-string", called
         if isinstance(node, ast.ImportFrom) and node.module == TRANSLATION_MODULE:
             for name in node.names:
                 if name.name in TRANSLATION_FUNCTIONS and name.asname:
