@@ -474,7 +474,7 @@ def test_when_an_editor_opens_the_plan_then_the_change_history_is_shown_and_hidd
 ):
     html = english(as_innovator).get(f"/gevinster/prosjekt/{plan.project.slug}/").content.decode()
     history = text(re.search(r'id="plan-history".*?</table>', html, re.S).group(0).encode())
-    assert "the system create: færre kjøreturer" in history.lower()  # made by the services outside a request
+    assert "the system created: færre kjøreturer" in history.lower()  # made by the services outside a request
     assert 'id="plan-history"' not in as_colleague.get(f"/gevinster/prosjekt/{plan.project.slug}/").content.decode()
     as_innovator.post(
         f"/gevinster/prosjekt/{plan.project.slug}/rediger/",
@@ -482,7 +482,7 @@ def test_when_an_editor_opens_the_plan_then_the_change_history_is_shown_and_hidd
     )
     html = english(as_innovator).get(f"/gevinster/prosjekt/{plan.project.slug}/").content.decode()
     latest = text(re.search(r'id="plan-history".*?</tr>\s*<tr>.*?</tr>', html, re.S).group(0).encode())
-    assert "Ina Innovatør update:" in latest and "rationale" in latest
+    assert "Ina Innovatør Changed:" in latest and "Rationale" in latest
 
 
 # Per invested krone and the [U] labels
@@ -506,11 +506,12 @@ def test_when_the_plan_is_shown_then_both_per_krone_figures_are_labelled_and_unv
     )
     assert "[U] not verified Some parameters behind these figures" in _section(html, "unverified-note", "p")
     parameters = _section(html, "parameters")
+    # The rates are confirmed by secondary sources ([S]), not unverified; R-109's own text is not read.
     assert (
         "Discount rates 4 % for years 1–40, 3 % for years 41–75, 2 % after year 75 "
-        "[U] not verified against R-109's text" in parameters
+        "[S] confirmed by secondary sources; R-109's own text not read" in parameters
     )
-    assert "Tax-financing cost 20 % [U] not verified against R-109's text" in parameters
+    assert "Tax-financing cost 20 % [S] confirmed by secondary sources; R-109's own text not read" in parameters
     assert "[U] longest period not verified" in parameters
     assert "[U] chosen by the plan, no prescribed path" in parameters
     assert "[U] reading not verified" in text(re.search(r'id="checks-heading".*?</p>', html, re.S).group(0).encode())
@@ -531,6 +532,7 @@ def test_when_a_parameter_version_has_no_unverified_values_then_no_label_is_show
     plan.parameters.save()
     page = text(english(as_colleague).get(f"/gevinster/prosjekt/{plan.project.slug}/").content)
     assert "[U] not verified" not in page and "Net present value per invested krone -0.07" in page
+    assert "Discount rates 4 % for years 1–40, 3 % for years 41–75, 2 % after year 75 [V] verified" in page
 
 
 def test_when_the_calculator_is_shown_then_its_discount_rates_come_from_the_version_and_are_marked(client):
@@ -538,7 +540,7 @@ def test_when_the_calculator_is_shown_then_its_discount_rates_come_from_the_vers
     assert _section(html, "prevention-parameters", "p") == (
         "Discount rates (parameter version R-109/21): 4 % for years 1–40, 3 % for years 41–75, 2 % after year 75, "
         "with the group's age today as year 0. KS' own discounting assumptions are not known, and no tax-financing "
-        "cost is added. [U] not verified against R-109's text"
+        "cost is added. [S] confirmed by secondary sources; R-109's own text not read"
     )
 
 

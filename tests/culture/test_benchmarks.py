@@ -5,6 +5,7 @@ overlapping groups and over time, rounded figures, Cronbach's alpha from the dat
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -137,9 +138,29 @@ def test_the_public_national_page_shows_groups_and_too_few(four_municipalities):
     client.cookies["django_language"] = "en"
     html = client.get("/kultur/").content.decode()
     assert "All public-sector organisations" in html
-    assert "Too few organisations" in html
+    # Groups without enough organisations are not rows of "too few": the page says how many are left out and why.
+    assert "Too few" not in html
+    assert (
+        "groups are not listed: each has fewer than 3 organisations, or is hidden so that a smaller group cannot be "
+        "worked out." in html
+    )
+    nb = Client().get("/kultur/").content.decode()
+    by_kind = nb[nb.index('id="breakdown-1"') : nb.index('id="breakdown-2"')]
+    rows = re.findall(r'<tr><th scope="row">([^<]*)</th><td class="num">(\d+)</td>', by_kind)
+    assert rows == [("Alle offentlige virksomheter", "5"), ("Kommune", "5")]  # 4, published rounded to 5
     methods = client.get("/kultur/metode/").content.decode()
     assert "Cronbach" in methods
+
+
+def test_when_no_organisation_has_closed_a_round_then_the_national_page_says_so_in_a_sentence(db):
+    html = Client().get("/kultur/").content.decode()
+    assert "<table" not in html and "For få" not in html
+    sentence = re.search(r'<p class="ds-paragraph" id="no-national-picture">([^<]*)</p>', html)
+    assert sentence is not None
+    assert sentence[1] == (
+        "Ikke noe nasjonalt bilde ennå: det vises når minst 5 organisasjoner har avsluttet en undersøkelsesrunde "
+        "og tillatt sammenligning."
+    )
 
 
 def test_when_the_command_recomputes_then_it_reports_the_figures_stored(four_municipalities):

@@ -68,7 +68,7 @@ def test_when_a_leader_downloads_the_interval_chart_then_the_files_hold_the_page
     assert len(rows) == 8
     for name, mean, low, high, shown_as in rows[1:]:
         if table[name] is None:
-            assert (mean, low, high, shown_as) == ("", "", "", "Too few answers")
+            assert (mean, low, high, shown_as) == ("", "", "", "Fewer than 5 answers")
         else:
             assert (mean, low, high) == table[name]
             assert shown_as == mean
@@ -80,7 +80,7 @@ def test_when_a_leader_downloads_the_interval_chart_then_the_files_hold_the_page
     assert svg.find(f"{SVG}title").text.startswith("Mean per dimension with 95 % confidence interval")
     assert len(svg.findall(f".//{SVG}circle")) == 6  # a mark per shown dimension, none for the hidden one
     texts = [t.text for t in svg.iter(f"{SVG}text")]
-    assert "Too few answers" in texts
+    assert "Fewer than 5 answers" in texts
     assert texts.count("3.60") == 6
 
     png_file = as_leader.get(url + links[1])

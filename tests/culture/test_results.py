@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -151,9 +152,25 @@ def test_when_a_leader_opens_the_results_then_the_total_is_shown_and_the_units_a
     html = as_leader.get(f"/kultur/resultater/{units_round.pk}/").content.decode()
     assert "10 respondents." in html
     assert "3.50 (" in html
-    assert html.count("Too few") >= 14  # 7 dimensions × 2 hidden units
+    # Each hidden unit says why: the school has 4 answers, fewer than 5; the health unit has 6, but 10 − 6 = 4
+    # would give the school's figures away.
+    hidden = "Hidden so that a smaller unit cannot be worked out"
+    assert html.count(f'<td class="num">{hidden}</td><td class="num">Fewer than 5 answers</td>') == 7
     assert "<svg" in html
     assert "Culture for innovation, version 1" in html
+
+
+def test_when_units_are_hidden_then_the_bokmal_page_says_why_for_each(as_leader, units_round):
+    html = as_leader.get(f"/kultur/resultater/{units_round.pk}/").content.decode()
+    row = re.search(r'id="results-body-table-3".*?<tbody>\s*<tr>(.*?)</tr>', html, re.S)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row[1])
+    assert cells == ["Skjult så en mindre enhet ikke kan regnes ut", "Færre enn 5 svar"]
+    assert "Too few" not in html and "For få" not in html
+    # The answers table's headings are distinct.
+    headings = re.search(r'id="distribution-1">.*?<thead>(.*?)</thead>', html, re.S)
+    assert headings is not None
+    assert re.findall(r"<th[^>]*>(.*?)</th>", headings[1]) == ["Svaralternativ", "Antall svar", "Andel av svarene"]
 
 
 def test_when_a_leader_downloads_the_xlsx_then_the_hidden_units_have_no_numbers(as_leader, units_round):

@@ -11,7 +11,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nyskap.instruments.catalogue import read_instruments
-from nyskap.instruments.matching import InstrumentFacts, MatchInput, match, match_one
+from nyskap.instruments.matching import (
+    DOES_NOT_FIT,
+    FITS,
+    FITS_PARTLY,
+    InstrumentFacts,
+    MatchInput,
+    match,
+    match_one,
+    sort_key,
+)
 
 PHASES = ["need", "ideas", "develop_test", "implemented", "spread"]
 OFFERS = ["money", "advice", "competence", "network", "legal", "data", "method"]
@@ -206,6 +215,28 @@ def test_when_results_tie_then_an_open_call_and_then_the_name_decide():
     assert keys == ["c", "b", "a", "d", "e"]
 
 
+def test_when_an_instrument_offers_none_of_the_support_asked_for_then_it_does_not_fit_and_ranks_below_those_that_do():
+    # Advice in the right phase, open to every sector and type: phase 40 + needs 0 + type 15 + sector 15 = 70 %.
+    advice = InstrumentFacts(key="advice", name="Advice", offers=("advice",), phases=("ideas",))
+    # Money in another phase: phase 0 + needs 30 + type 15 + sector 15 = 60 %.
+    money = InstrumentFacts(key="money", name="Money", offers=("money",), phases=("spread",))
+    # Money in the right phase: 100 %.
+    best = InstrumentFacts(key="best", name="Best", offers=("money", "advice"), phases=("ideas",))
+    ended = InstrumentFacts(key="ended", name="Ended", offers=("money",), ended=True)
+    asked = MatchInput(phase="ideas", needs=("money",), innovation_types=("service",), sector="education")
+    results = match([advice, money, ended, best], asked)
+    assert [(r.key, r.score, r.fit) for r in results] == [
+        ("best", 100, FITS),
+        ("money", 60, FITS_PARTLY),
+        ("advice", 70, DOES_NOT_FIT),
+        ("ended", 0, DOES_NOT_FIT),
+    ]
+    assert [r.excluded for r in results] == [False, False, False, True]
+    # Without needs asked, the score alone ranks them again.
+    assert [r.key for r in match([advice, money], MatchInput(phase="ideas"))] == ["advice", "money"]
+    assert match_one(advice, MatchInput(phase="ideas")).fit == FITS
+
+
 def test_when_a_municipality_in_the_implementation_phase_asks_for_money_then_the_gap_shows():
     # The white paper (ch. 5): instruments are lacking in the implementation phase. In the shipped catalogue a
     # municipality that needs money to implement finds exactly one full fit: the welfare technology programme.
@@ -262,8 +293,25 @@ def test_when_anything_is_matched_then_scores_are_percentages_and_the_order_is_s
             assert result.score == 0
     flags = [r.excluded for r in results]
     assert flags == sorted(flags)  # every ranked instrument comes before every excluded one
-    ranked = [r.score for r in results if not r.excluded]
-    assert ranked == sorted(ranked, reverse=True)
+    # The fit in words follows the rules: left out or offering none of the asked-for support does not fit; nothing
+    # answered against it fits, and only then is the score 100.
+    for result in results:
+        offers_none = bool(asked.needs) and not any(reason.code == "needs" and reason.fits for reason in result.reasons)
+        if result.excluded or offers_none:
+            assert result.fit == DOES_NOT_FIT
+        elif result.score == 100:
+            assert result.fit == FITS
+        else:
+            assert result.fit == FITS_PARTLY
+    ranked = [r for r in results if not r.excluded]
+    # An instrument offering none of the asked-for kinds of support never ranks above one offering at least one.
+    offers = [r.offers_needed for r in ranked]
+    assert offers == sorted(offers, reverse=True)
+    # Within each fit, the higher score first.
+    for fit in (FITS, FITS_PARTLY, DOES_NOT_FIT):
+        scores = [r.score for r in ranked if r.fit == fit]
+        assert scores == sorted(scores, reverse=True)
+    assert results == sorted(results, key=sort_key)
 
 
 @given(facts_strategy, input_strategy)

@@ -822,7 +822,7 @@ def test_when_an_editor_opens_the_project_then_the_change_history_shows_who_chan
         project_update(project=project, actor=innovator, description="Ny beskrivelse", service_area="Omsorg")
     html = english(as_innovator).get(f"/prosjekter/{project.slug}/").content.decode()
     history = html[html.index('id="change-history"') : html.index("</table>", html.index('id="change-history"'))]
-    assert "Ina Innovatør" in history and "description" in history and "service area" in history
+    assert "Ina Innovatør" in history and "Description" in history and "Service area" in history
     # A member who cannot edit does not see the history.
     assert 'id="change-history"' not in english(as_colleague).get(f"/prosjekter/{project.slug}/").content.decode()
 

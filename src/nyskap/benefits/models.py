@@ -156,6 +156,20 @@ class ParameterSet(models.Model):
     def is_uncertain(self, name: str) -> bool:
         return name in (self.uncertain or [])
 
+    def source_level(self, name: str) -> str:
+        """How far a parameter is checked: ``verified`` (read in R-109's text: not in ``uncertain``), ``secondary``
+        (confirmed by secondary sources only) or ``unverified``."""
+        from .parameters import SECONDARY_ONLY
+
+        if not self.is_uncertain(name):
+            return "verified"
+        return "secondary" if name in SECONDARY_ONLY.get(self.version, frozenset()) else "unverified"
+
+    @property
+    def unverified(self) -> list[str]:
+        """The parameters neither verified nor confirmed by a secondary source."""
+        return [name for name in (self.uncertain or []) if self.source_level(name) == "unverified"]
+
 
 class BenefitPlanQuerySet(models.QuerySet):
     def current(self) -> BenefitPlanQuerySet:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nyskap.accounts.models import Role
+from nyskap.core.history import action_label, field_labels
 from nyskap.core.visibility import Visibility, is_operator
 from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Project, Sector
@@ -59,6 +60,8 @@ class BenefitRow:
     total: Decimal
     measurements: list[Measurement]
     can_measure: bool
+    # The next measurement was due before today and none has been recorded since.
+    overdue: bool = False
 
 
 @dataclass
@@ -133,6 +136,7 @@ def plan_context(plan: BenefitPlan, *, user: Any, today: datetime.date | None = 
                 total=sum((a.amount for a in benefit.amounts.all()), Decimal(0)),
                 measurements=list(benefit.measurements.all()),
                 can_measure=plan.is_current and (can_edit or (user.is_authenticated and benefit.owner_id == user.pk)),
+                overdue=next_due is not None and next_due < today,
             )
         )
     sections = {key: Section(key=key, title=str(title)) for key, title in section_titles()}
@@ -178,19 +182,15 @@ def plan_history(plan: BenefitPlan, benefit_ids: list[int]) -> list[dict[str, An
         .select_related("actor", "content_type")
         .order_by("-timestamp")[:HISTORY_LIMIT]
     )
-    labels = {
-        field.name: str(field.verbose_name)
-        for model in (BenefitPlan, Benefit)
-        for field in model._meta.get_fields()
-        if hasattr(field, "verbose_name")
-    }
     return [
         {
             "at": entry.timestamp,
             "actor": entry.actor,
-            "action": entry.get_action_display(),
+            "action": action_label(entry.action),
             "object": entry.object_repr,
-            "fields": sorted(labels.get(name, name) for name in (entry.changes_dict or {})),
+            "fields": field_labels(
+                Benefit if entry.content_type_id == benefit_type.pk else BenefitPlan, entry.changes_dict
+            ),
         }
         for entry in entries
     ]

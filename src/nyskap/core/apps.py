@@ -7,7 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Nyskap"
 
     def ready(self) -> None:
+        from django.db.models import fields
+        from django.utils.translation import gettext_lazy as _
+
         from . import checks  # noqa: F401 - registers the system checks
         from .forms import install_text_rule
 
         install_text_rule()
+        # The empty choice of every select (Django's "- Select an option -"), in Nyskap's catalogues: Django ships
+        # no bokmål or nynorsk for it, so it would show in English.
+        fields.BLANK_CHOICE_LABEL = _("- Select an option -")

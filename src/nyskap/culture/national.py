@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from nyskap.organisations.models import County, OrganisationKind, size_band_choices
 
 from . import instrument
+from .benchmarks import min_organisations
 from .calculations import maturity_level
 from .models import Benchmark, Scope
 
@@ -35,6 +36,15 @@ class Breakdown:
     title: str
     rows: list[Row]
 
+    @property
+    def shown_rows(self) -> list[Row]:
+        """The groups with figures (enough organisations)."""
+        return [row for row in self.rows if row.organisations]
+
+    @property
+    def hidden_count(self) -> int:
+        return len(self.rows) - len(self.shown_rows)
+
 
 @dataclass(frozen=True)
 class NationalPicture:
@@ -42,6 +52,7 @@ class NationalPicture:
     national: Row | None
     breakdowns: list[Breakdown]
     computed_at: object
+    minimum: int = 5  # organisations a group needs to be shown
 
 
 def _dimension_names() -> list[tuple[str, str]]:
@@ -92,6 +103,7 @@ def national_picture() -> NationalPicture:
         national=_row(_("All public-sector organisations"), national, dimensions) if national else None,
         breakdowns=breakdowns,
         computed_at=computed_at,
+        minimum=min_organisations(),
     )
 
 

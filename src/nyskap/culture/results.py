@@ -56,13 +56,39 @@ class Figures:
     mean: Interval | None = None
     agree: Interval | None = None
     band: str | None = None
+    # Why a hidden group is hidden: FEWER (fewer answers than the threshold) or PROTECTS (enough answers, hidden so
+    # that a smaller hidden group cannot be worked out by subtraction); ``threshold`` is the round's.
+    hidden_reason: str = ""
+    threshold: int | None = None
 
     @property
     def band_name(self) -> str:
         return str(BAND_NAMES[self.band]) if self.band else ""
 
+    @property
+    def hidden_label(self) -> str:
+        """Why no figure is shown, in a few words for a table cell."""
+        from django.utils.translation import gettext, ngettext
+
+        if self.shown:
+            return ""
+        if self.hidden_reason == PROTECTS:
+            return gettext("Hidden so that a smaller unit cannot be worked out")
+        if self.threshold:
+            return ngettext("Fewer than %(threshold)d answer", "Fewer than %(threshold)d answers", self.threshold) % {
+                "threshold": self.threshold
+            }
+        return gettext("Too few answers")
+
 
 HIDDEN = Figures(shown=False)
+FEWER = "fewer"
+PROTECTS = "protects"
+
+
+def hidden(count: int, threshold: int) -> Figures:
+    """A hidden group's cell: fewer answers than the threshold, or hidden only to protect a smaller group."""
+    return Figures(shown=False, hidden_reason=FEWER if count < threshold else PROTECTS, threshold=threshold)
 
 
 @dataclass(frozen=True)
@@ -258,12 +284,20 @@ def round_results(round: Round) -> RoundResults:
         decision = disclose(len(all_scores), figure_counts, threshold)
         dim_counts = distribution.get(dimension.key, {})
         dist = _summed(dim_counts)
-        total = _figures(all_scores, dist) if people.total_shown and decision.total_shown else HIDDEN
+        if people.total_shown and decision.total_shown:
+            total = _figures(all_scores, dist)
+        else:
+            total = hidden(len(all_scores) if people.total_shown else 0, threshold)
         unit_rows = []
         for unit in units:
             key = str(unit.pk)
-            shown = people.is_shown(key) and decision.is_shown(key)
-            unit_rows.append((unit.name, _figures(dim_scores[unit.pk], dim_counts.get(unit.pk)) if shown else HIDDEN))
+            if people.is_shown(key) and decision.is_shown(key):
+                unit_rows.append((unit.name, _figures(dim_scores[unit.pk], dim_counts.get(unit.pk))))
+            else:
+                # The reason of whichever decision hid it: too few people in the unit, or too few answers to this
+                # dimension; otherwise it was hidden to protect a smaller unit.
+                count = by_unit[key] if not people.is_shown(key) else figure_counts[key]
+                unit_rows.append((unit.name, hidden(count, threshold)))
         result = DimensionResult(
             key=dimension.key,
             name=dimension.name,

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from nyskap.core.spreadsheets import XLSX_TYPE
@@ -42,7 +41,7 @@ def chart_rows(results: RoundResults) -> list[tuple[str, float | None, float | N
         if dimension.total.band:
             rows.append((dimension.name, None, None, None, dimension.total.band_name))
         elif mean is None:
-            rows.append((dimension.name, None, None, None, _("Too few answers")))
+            rows.append((dimension.name, None, None, None, dimension.total.hidden_label))
         else:
             rows.append((dimension.name, mean.estimate, mean.low, mean.high, decimal(mean.estimate)))
     return rows

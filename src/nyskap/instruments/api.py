@@ -168,6 +168,11 @@ class MatchOut(Schema):
     score: int = Field(description="Fit from 0 to 100 (0 when excluded).")
     rank: int | None = Field(description="Position in the ranking, from 1; null when excluded.")
     excluded: bool = Field(description="True when a hard rule leaves the instrument out.")
+    fit: str = Field(
+        description="The fit in words: fits (no answered criterion against it), fits_partly, or does_not_fit (left "
+        "out by a hard rule, or offering none of the kinds of support asked for; such an instrument never ranks "
+        "above one offering at least one of them)."
+    )
     has_open_call: bool = Field(description="True when a call for the instrument is open today.")
     reasons: list[ReasonOut] = Field(description="Why it fits or does not.")
 
@@ -294,6 +299,7 @@ def _match_response(request: HttpRequest, answers: MatchIn) -> JsonResponse:
                 "score": result.score,
                 "rank": None if result.excluded else rank,
                 "excluded": result.excluded,
+                "fit": result.fit,
                 "has_open_call": result.has_open_call,
                 "reasons": [{"code": r.code, "message": r.message, "fits": r.fits} for r in result.reasons],
             }

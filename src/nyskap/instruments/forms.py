@@ -188,7 +188,13 @@ class InstrumentForm(forms.Form):
 
     @classmethod
     def initial_for(cls, instrument: Instrument) -> dict[str, Any]:
+        from .templatetags.instrument_tags import public_citation
+
         initial = {name: getattr(instrument, name) for name in cls.EDITABLE}
+        # The catalogue's texts as the public page shows them: the white paper by name, and no pointers into
+        # Nyskap's working documents ("See §3.3"), which an owner would otherwise meet and keep.
+        for name in ("amounts_text", "status_note", "requirements", "source"):
+            initial[name] = public_citation(initial[name]) if initial[name] else initial[name]
         for name in ("grant_max", "project_cost_min", "project_cost_max", "cofunding_max_percent"):
             initial[name] = "" if initial[name] is None else str(initial[name])
         return initial

@@ -19,7 +19,14 @@ How it decides (shown on the matcher page as its methods text):
    innovation type 15 and sector 15 (full points when the instrument is open to every type or sector, or names
    one asked for). The score is the points won divided by the weights of the answered criteria, as a whole
    percentage (half rounds up). Unanswered criteria neither help nor hurt.
-3. **Ties** are broken by an open call today (first), then the name, then the slug, so the order is total.
+3. **Fit** is said in words as well as the number: an instrument *fits* when it wins every point of the answered
+   criteria (100 %); it *fits partly* when it loses some; it *does not fit* when a hard rule leaves it out or when
+   the asker named kinds of support and it offers none of them. An instrument offering none of the asked-for kinds
+   of support is still shown with its score, but it never ranks above one that offers at least one of them, however
+   well it matches phase, type and sector: support of the wrong kind is not help.
+4. **Order:** fits, then fits partly, then does not fit by its offers, then left out by a hard rule; within each
+   group the higher score first. **Ties** are broken by an open call today (first), then the name, then the slug,
+   so the order is total.
 """
 
 from __future__ import annotations
@@ -33,6 +40,11 @@ from typing import NamedTuple
 from django.utils.translation import gettext, gettext_noop
 
 WEIGHTS = {"phase": 40, "needs": 30, "innovation_type": 15, "sector": 15}
+
+# The fit in words. Ranked in this order (see the module docstring).
+FITS = "fits"
+FITS_PARTLY = "fits_partly"
+DOES_NOT_FIT = "does_not_fit"
 
 # The state administration: what a scheme "for state bodies" is open to (ministries, directorates and agencies,
 # county governors, supervisory authorities, state universities and university colleges, tribunals and ombud).
@@ -102,6 +114,17 @@ class MatchResult:
     excluded: bool
     has_open_call: bool
     reasons: list[Reason] = field(default_factory=list)
+    # False when the asker named kinds of support and the instrument offers none of them (True when none were named).
+    offers_needed: bool = True
+    # Every answered criterion won all its points.
+    full_points: bool = True
+
+    @property
+    def fit(self) -> str:
+        """``fits``, ``fits_partly`` or ``does_not_fit`` (see the module docstring)."""
+        if self.excluded or not self.offers_needed:
+            return DOES_NOT_FIT
+        return FITS if self.full_points else FITS_PARTLY
 
 
 class Words:
@@ -243,6 +266,7 @@ def match_one(facts: InstrumentFacts, asked: MatchInput, words: Words | None = N
 
     points = Decimal(0)
     weight = 0
+    offers_needed = True
     if asked.phase:
         weight += WEIGHTS["phase"]
         if asked.phase in facts.phases:
@@ -265,6 +289,7 @@ def match_one(facts: InstrumentFacts, asked: MatchInput, words: Words | None = N
                 )
             )
         else:
+            offers_needed = False
             reasons.append(Reason("needs", _(gettext_noop("Offers none of the kinds of support you need.")), False))
     if asked.innovation_types:
         weight += WEIGHTS["innovation_type"]
@@ -306,11 +331,25 @@ def match_one(facts: InstrumentFacts, asked: MatchInput, words: Words | None = N
         excluded=excluded,
         has_open_call=facts.has_open_call,
         reasons=reasons,
+        offers_needed=offers_needed,
+        full_points=points == weight,
     )
 
 
-def sort_key(result: MatchResult) -> tuple[bool, int, bool, str, str]:
-    return (result.excluded, -result.score, not result.has_open_call, result.name.casefold(), result.key)
+_FIT_ORDER = {FITS: 0, FITS_PARTLY: 1, DOES_NOT_FIT: 2}
+
+
+def sort_key(result: MatchResult) -> tuple[bool, int, int, bool, str, str]:
+    """Left out by a hard rule last; before them, fits, fits partly, then offers none of the asked-for support
+    (whatever its score); then the score, an open call, the name and the slug."""
+    return (
+        result.excluded,
+        _FIT_ORDER[result.fit],
+        -result.score,
+        not result.has_open_call,
+        result.name.casefold(),
+        result.key,
+    )
 
 
 def match(instruments: Sequence[InstrumentFacts], asked: MatchInput) -> list[MatchResult]:

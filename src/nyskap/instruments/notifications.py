@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from .forms import MatcherForm
-from .matching import match
+from .matching import DOES_NOT_FIT, match
 from .models import Call, MatcherProfile
 from .selectors import facts_for, open_call_instrument_ids
 
@@ -66,7 +66,7 @@ def matching_new_calls(profile: MatcherProfile, today: datetime.date) -> list[Ca
         return []
     instruments = {call.instrument.pk: call.instrument for call in calls}
     results = match(facts_for(instruments.values(), open_call_instrument_ids(today)), form.match_input())
-    fitting = {r.key for r in results if not r.excluded and r.score >= MIN_SCORE}
+    fitting = {r.key for r in results if r.fit != DOES_NOT_FIT and r.score >= MIN_SCORE}
     return [call for call in calls if call.instrument.slug in fitting]
 
 

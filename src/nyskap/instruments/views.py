@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from nyskap.core.history import action_label, field_labels
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
@@ -38,7 +39,7 @@ from .forms import (
     UseForm,
     normalise_matcher_query,
 )
-from .matching import WEIGHTS
+from .matching import DOES_NOT_FIT, FITS, FITS_PARTLY, WEIGHTS
 from .models import Call, Instrument, InstrumentOwnerRole, InstrumentUse, MatcherProfile, Offer
 from .services import CatalogueError
 
@@ -101,14 +102,14 @@ def _history(instrument: Instrument, with_actor: bool) -> list[dict[str, Any]]:
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")[:50]
     )
-    actions = {0: _("Created"), 1: _("Changed"), 2: _("Deleted")}
+    by_model: dict[str, type[Model]] = {"instrument": Instrument, "call": Call}
     return [
         {
             "at": entry.timestamp,
             "actor": entry.actor if with_actor else None,
-            "action": actions.get(entry.action, _("Changed")),
+            "action": action_label(entry.action),
             "what": _("Call") if entry.content_type.model == "call" else _("Instrument"),
-            "fields": sorted((entry.changes_dict or {}).keys()),
+            "fields": field_labels(by_model.get(entry.content_type.model, Instrument), entry.changes_dict),
         }
         for entry in entries
     ]
@@ -260,14 +261,16 @@ def matcher(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('instruments:matcher')}?{query.urlencode()}")
 
     form = MatcherForm(request.GET or None)
-    ranked: list[selectors.Ranked] = []
-    excluded: list[selectors.Ranked] = []
+    fits: list[selectors.Ranked] = []
+    fits_partly: list[selectors.Ranked] = []
+    does_not_fit: list[selectors.Ranked] = []
     profile_form = None
     if form.is_answered():
         with selectors.collector_paused():
             results = selectors.run_matcher(form.match_input(), today=timezone.localdate())
-        ranked = [r for r in results if not r.result.excluded]
-        excluded = [r for r in results if r.result.excluded]
+        groups: dict[str, list[selectors.Ranked]] = {FITS: fits, FITS_PARTLY: fits_partly, DOES_NOT_FIT: does_not_fit}
+        for item in results:
+            groups[item.result.fit].append(item)
         if request.user.is_authenticated:
             profile_query, _form = normalise_matcher_query(request.GET.urlencode())
             profile_form = ProfileForm(initial={"query": profile_query})
@@ -282,8 +285,9 @@ def matcher(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "answered": form.is_answered(),
-            "ranked": ranked,
-            "excluded": excluded,
+            "fits": fits,
+            "fits_partly": fits_partly,
+            "does_not_fit": does_not_fit,
             "show_excluded": form.is_valid() and form.cleaned_data.get("show_excluded"),
             "organisation": form.chosen_organisation,
             "profile_form": profile_form,

@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from nyskap.core.history import action_label, field_labels
 from nyskap.core.text import remove_refused_characters
 
 from . import services
@@ -444,14 +445,13 @@ def _history(project: Project) -> list[dict[str, Any]]:
     """The project's audit trail for those who may edit it: when, who and which fields (latest first)."""
     from auditlog.models import LogEntry
 
-    labels = {f.name: str(f.verbose_name) for f in Project._meta.get_fields() if hasattr(f, "verbose_name")}
     entries = LogEntry.objects.get_for_object(project).select_related("actor").order_by("-timestamp")[:HISTORY_LIMIT]
     return [
         {
             "at": entry.timestamp,
             "actor": entry.actor,
-            "action": entry.get_action_display(),
-            "fields": sorted(labels.get(name, name) for name in (entry.changes_dict or {})),
+            "action": action_label(entry.action),
+            "fields": field_labels(Project, entry.changes_dict),
         }
         for entry in entries
     ]

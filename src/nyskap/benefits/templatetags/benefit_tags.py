@@ -81,7 +81,35 @@ def bearer_label(code: str) -> str:
 
 @register.filter
 def uncertain(parameters: Any, name: str) -> bool:
-    return bool(parameters.is_uncertain(name))
+    """True when the parameter is not verified at all ([U]); one confirmed by secondary sources is not."""
+    return bool(parameters.source_level(name) == "unverified")
+
+
+@register.filter
+def source_text(stored: str) -> str:
+    from ..parameters import source_text as translated
+
+    return translated(stored)
+
+
+@register.simple_tag
+def parameter_source(parameters: Any, *names: str) -> str:
+    """The label of how far the parameters are checked against R-109: verified, secondary sources, or not verified
+    (the weakest of the names given)."""
+    from html import escape
+
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext
+
+    levels = {parameters.source_level(name) for name in names}
+    if "unverified" in levels:
+        colour, label = "warning", gettext("[U] not verified against R-109's text")
+    elif "secondary" in levels:
+        colour, label = "info", gettext("[S] confirmed by secondary sources; R-109's own text not read")
+    else:
+        colour, label = "success", gettext("[V] verified against R-109's text")
+    # Escaped as text (quotes stay as they are: the label is element content, never an attribute).
+    return mark_safe(f'<span class="ds-tag" data-color="{colour}">{escape(label, quote=False)}</span>')
 
 
 def _rate(rate: Any) -> str:

@@ -17,4 +17,13 @@ def horizontal_bar_chart(
     downloads = download_links(
         context.get("request"), slug, lambda: bar_chart_download(slug, str(title), values, _("Value"))
     )
-    return {"chart": chart, "title": title, "description": description, "downloads": downloads, "rows": values}
+    # A chart of nothing but zeros is a row of empty bars: it is said in a sentence instead.
+    empty = all(value == 0 for _label, value in values)
+    return {
+        "chart": chart,
+        "title": title,
+        "description": description,
+        "downloads": [] if empty else downloads,
+        "rows": values,
+        "empty": empty,
+    }

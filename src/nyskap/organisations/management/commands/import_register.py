@@ -24,9 +24,10 @@ def plan_lines(register_import: RegisterImport) -> list[str]:
            "selected": register_import.selected_count},
         _("New bodies (%(count)s):") % {"count": len(plan["new"])},
     ]  # fmt: skip
+    parent = _("parent")  # outside the f-string: the message extraction cannot see a call inside one
     lines += [
         f"  + {i['number']} {i['register_name']} ({i['form']}, {i['sector']}) → {kinds.get(i['kind'], i['kind'])}"
-        + (f", {_('parent')} {i['parent']}" if i["parent"] else "")
+        + (f", {parent} {i['parent']}" if i["parent"] else "")
         for i in plan["new"]
     ]
     lines.append(_("Renamed bodies (%(count)s):") % {"count": len(plan["renamed"])})
@@ -43,8 +44,9 @@ def plan_lines(register_import: RegisterImport) -> list[str]:
     lines.append(_("Legal names recorded for the first time: %(count)s") % {"count": len(plan["names_recorded"])})
     if register_import.problem_count:
         lines.append(_("Problems (%(count)s); those entities are left out:") % {"count": register_import.problem_count})
+        field = _("field")
         lines += [
-            f"  ! {p['where']}" + (f", {_('field')} {p['field']}" if p["field"] else "") + f": {p['message']}"
+            f"  ! {p['where']}" + (f", {field} {p['field']}" if p["field"] else "") + f": {p['message']}"
             for p in register_import.problems
         ]
     return lines
