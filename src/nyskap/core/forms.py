@@ -6,6 +6,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .text import first_refused_character
@@ -16,6 +18,34 @@ class NyskapFormRenderer(TemplatesSetting):
 
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+
+
+class QuickSelect(forms.Select):
+    """A select built in Python with the markup of the widget templates (`django/forms/widgets/attrs.html` adds the
+    `ds-input` class): for a form on a page that must answer fast, such as the project search, where each option
+    through the template engine costs three template renders. Options only, no groups."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        given = dict(widget["attrs"])
+        css = " ".join(part for part in ("ds-input", str(given.pop("class", ""))) if part)
+        attributes = mark_safe(
+            "".join(
+                format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value)
+                for key, value in given.items()
+                if value is not False and value is not None
+            )
+        )
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+                for _group, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+        return format_html('<select name="{}" class="{}"{}>{}</select>', widget["name"], css, attributes, options)
 
 
 REFUSED_CHARACTER_MESSAGE = _(

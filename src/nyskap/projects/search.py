@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from nyskap.core import versions
+from nyskap.core.forms import QuickSelect
 from nyskap.core.search import ALL, RankedObjects, SearchHit, index_many, index_object, run_search
 from nyskap.core.search import remove_object as _remove_from_index
 from nyskap.core.search.services import set_tags
@@ -123,9 +124,11 @@ class ProjectSearchForm(forms.Form):
         required=False,
     )
     life_event = forms.MultipleChoiceField(label=_("Life event"), choices=LifeEventCode.choices, required=False)
-    effects_measured = forms.ChoiceField(label=_("Effects measured"), choices=YES_NO, required=False)
-    stopped = forms.ChoiceField(label=_("Stopped projects"), choices=YES_NO, required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+    effects_measured = forms.ChoiceField(
+        label=_("Effects measured"), choices=YES_NO, required=False, widget=QuickSelect
+    )
+    stopped = forms.ChoiceField(label=_("Stopped projects"), choices=YES_NO, required=False, widget=QuickSelect)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False, widget=QuickSelect)
 
     FACETS = (
         "phase",
