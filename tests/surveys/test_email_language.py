@@ -8,8 +8,7 @@ import re
 import pytest
 from django.core import mail
 
-from nyskap.surveys.models import Invitation
-from nyskap.surveys.models import Round
+from nyskap.surveys.models import Invitation, Round
 from nyskap.surveys.services import round_invite, round_request_reminders
 
 from .factories import make_round, make_version
