@@ -335,8 +335,6 @@ EXCLUDED = {
     # Buttons without text fields, shown only beside an object the corpus's cast does not make. Not yet in the
     # corpus: each takes only the object in its path and a fixed choice.
     "accounts:invitation_accept": "button only; needs an invitation token from an e-mail",
-    "accounts:invitation_revoke": "button only; needs a pending invitation",
-    "accounts:join_request_decide": "buttons only; needs a pending join request",
     "instruments:owner_role_delete": "button only; needs a granted owner role",
     "instruments:profile_save": "button only; needs a matcher search with answers",
     "instruments:profile_delete": "button only; needs a saved matcher profile",
@@ -348,10 +346,8 @@ EXCLUDED = {
     "project_follow:unsubscribe": "button only; needs an unsubscribe token from an e-mail",
     "projects:attachment_delete": "button only; needs an uploaded attachment",
     "projects:similar": "the project form's own similarity check (htmx), sent the need fields of that form",
-    "surveys:remind": "button only; needs a round with invitations not answered",
     "surveys:reopen": "button only; needs a closed round",
     "surveys:resume": "needs a private resume link from a saved answer",
-    "benefits:plan_new_version": "button only; needs a submitted plan",
     "benefits:prevention_save": "button only; needs a calculated prevention case",
 }
 # Paths the corpus does not open as pages, and forms it does not send: signing out would end the session the
@@ -428,7 +424,17 @@ def _post_routes() -> set[str]:
 
 
 @pytest.fixture
-def cast(world, leader, innovator, operator, home_municipality, owner_organisations, instrument_owner):  # noqa: F811
+def cast(
+    world,
+    leader,
+    innovator,
+    colleague,
+    outsider,
+    operator,
+    home_municipality,
+    owner_organisations,  # noqa: F811
+    instrument_owner,  # noqa: F811
+):
     """Who opens which pages, and the objects the sample URLs stand for: the instrument owner's instrument and
     call, a survey round open by link, the operator (signed in with two factors) and a sign-in half done."""
     import datetime
@@ -442,6 +448,22 @@ def cast(world, leader, innovator, operator, home_municipality, owner_organisati
     from tests.surveys.factories import make_round, make_version
 
     catalogue_load()
+    # Objects behind the buttons: a pending invitation to the organisation and a pending request to join it (the
+    # members page), an invitation to the survey round not yet answered (the round page), a submitted plan (its
+    # version page offers a new version).
+    from nyskap.accounts.models import Invitation as MemberInvitation
+    from nyskap.accounts.models import JoinRequest
+    from nyskap.benefits import services as benefit_services
+    from nyskap.surveys.models import Invitation as SurveyInvitation
+
+    MemberInvitation.objects.create(organisation=home_municipality, email="ny@oygarden.kommune.no", invited_by=leader)
+    JoinRequest.objects.create(user=outsider, organisation=home_municipality)
+    submitted = make_project(
+        actor=innovator, owner=home_municipality, title="Innsendt plan", visibility=Visibility.ORGANISATION
+    )
+    benefit_services.plan_submit(
+        plan=hand_worked_plan(project=submitted, actor=innovator, owner=colleague), actor=innovator
+    )
     without_plan = make_project(
         actor=innovator, owner=home_municipality, title="Uten plan", visibility=Visibility.ORGANISATION
     )
@@ -468,6 +490,7 @@ def cast(world, leader, innovator, operator, home_municipality, owner_organisati
     halfway = Client()  # signed in with a password, the second factor still to come
     login = halfway.post("/accounts/login/", {"login": operator.email, "password": PASSWORD})
     assert login["Location"] == "/accounts/2fa/authenticate/"
+    SurveyInvitation.objects.create(round=survey, email="svar@x.no", token_hash="0" * 64)
     return {
         "leader": signed_in(leader),
         "anonymous": Client(),
@@ -481,6 +504,7 @@ def cast(world, leader, innovator, operator, home_municipality, owner_organisati
             "/undersokelser/svar/no-such-token/": f"/undersokelser/svar/{survey.link_token}/",
             "/undersokelser/runde/1/": f"/undersokelser/runde/{survey.pk}/",
             "/gevinst/1/": f"/gevinst/{world['benefit'].pk}/",
+            "/gevinster/prosjekt/oygarden/versjon/1/": f"/gevinster/prosjekt/{submitted.slug}/versjon/1/",
             # A project without a plan, for the pages that write or import its first one.
             "/gevinster/prosjekt/oygarden/ny/": f"/gevinster/prosjekt/{without_plan.slug}/ny/",
             "/gevinster/prosjekt/oygarden/importer/": f"/gevinster/prosjekt/{without_plan.slug}/importer/",
