@@ -165,7 +165,7 @@ def data_sheets(plan: BenefitPlan) -> list[tuple[str, list[str], list[list[Any]]
             "amounts", "measurements__recorded_by"
         )
     )
-    plan_rows = [
+    plan_rows: list[list[Any]] = [
         ["format", FORMAT],
         ["project", plan.project.slug],
         ["version", plan.version],
@@ -180,7 +180,9 @@ def data_sheets(plan: BenefitPlan) -> list[tuple[str, list[str], list[list[Any]]
         ["is_example", "yes" if plan.is_example else "no"],
         ["example_note", plan.example_note],
     ]
-    benefit_rows, amount_rows, measurement_rows = [], [], []
+    benefit_rows: list[list[Any]] = []
+    amount_rows: list[list[Any]] = []
+    measurement_rows: list[list[Any]] = []
     for ref, benefit in enumerate(benefits, start=1):
         benefit_rows.append(
             [

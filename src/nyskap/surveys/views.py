@@ -96,7 +96,8 @@ def round_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round = _led_round(request, pk)
-    return _render_detail(request, round, InviteForm(round=round, initial={"language": request.user.email_language}))
+    language = request.user.email_language  # type: ignore[union-attr]
+    return _render_detail(request, round, InviteForm(round=round, initial={"language": language}))
 
 
 def _render_detail(request: HttpRequest, round: Round, invite_form: InviteForm, status: int = 200) -> HttpResponse:
