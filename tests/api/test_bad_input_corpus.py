@@ -342,7 +342,6 @@ EXCLUDED = {
     "instruments:use_delete": "button only; needs a registered instrument use",
     "project_follow:follow": "button only; shown on search results with a query",
     "project_follow:unfollow": "button only; needs a followed search",
-    "project_follow:delete": "button only; needs a followed search",
     "project_follow:unsubscribe": "button only; needs an unsubscribe token from an e-mail",
     "projects:attachment_delete": "button only; needs an uploaded attachment",
     "projects:similar": "the project form's own similarity check (htmx), sent the need fields of that form",
@@ -372,8 +371,11 @@ def _forms(client: Client, path: str) -> list[dict[str, Any]]:
 def _route_name(action: str) -> str:
     from django.urls import Resolver404, resolve
 
+    from urllib.parse import unquote
+
     try:
-        match = resolve(action.split("?", 1)[0])
+        # Paths with Norwegian letters (/konto/forespørsler/…) come percent-encoded from {% url %}.
+        match = resolve(unquote(action.split("?", 1)[0]))
     except Resolver404:
         return ""
     return match.view_name
@@ -458,6 +460,11 @@ def cast(
 
     MemberInvitation.objects.create(organisation=home_municipality, email="ny@oygarden.kommune.no", invited_by=leader)
     JoinRequest.objects.create(user=outsider, organisation=home_municipality)
+    # Something followed, so the list of what one follows offers to stop.
+    from nyskap.projects.following import subscription_create
+    from nyskap.projects.models import SubscriptionKind
+
+    subscription_create(user=leader, kind=SubscriptionKind.PROJECT, target=world["project"].slug)
     submitted = make_project(
         actor=innovator, owner=home_municipality, title="Innsendt plan", visibility=Visibility.ORGANISATION
     )
