@@ -369,9 +369,9 @@ def _forms(client: Client, path: str) -> list[dict[str, Any]]:
 
 
 def _route_name(action: str) -> str:
-    from django.urls import Resolver404, resolve
-
     from urllib.parse import unquote
+
+    from django.urls import Resolver404, resolve
 
     try:
         # Paths with Norwegian letters (/konto/forespørsler/…) come percent-encoded from {% url %}.
