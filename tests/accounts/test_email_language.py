@@ -119,3 +119,41 @@ def test_when_an_unknown_invitation_language_is_posted_then_the_field_is_named(a
     assert response.status_code == 400
     assert 'id="id_language_error"' in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+JOIN_REQUESTS = {
+    "nb": "Forespørsel om medlemskap i Øygarden kommune på Nyskap",
+    "nn": "Førespurnad om medlemskap i Øygarden kommune i Nyskap",
+    "en": "Request to join Øygarden kommune on Nyskap",
+}
+DECISIONS = {
+    "nb": "Forespørselen din om medlemskap i Øygarden kommune",
+    "nn": "Førespurnaden din om medlemskap i Øygarden kommune",
+    "en": "Your request to join Øygarden kommune",
+}
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_when_someone_asks_to_join_then_each_party_is_written_to_in_their_own_language(
+    leader, outsider, home_municipality, language, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django.utils import translation
+
+    from nyskap.accounts import services
+    from nyskap.accounts.models import Role
+
+    leader.language = language
+    leader.save()
+    other = {"nb": "en", "nn": "nb", "en": "nn"}[language]
+    outsider.language = other
+    outsider.save()
+    with translation.override(other), django_capture_on_commit_callbacks(execute=True):
+        # The requester's page language does not decide the administrator's mail.
+        join_request = services.join_request_create(user=outsider, organisation=home_municipality, role=Role.MEMBER)
+    assert [(m.subject, m.to) for m in mail.outbox] == [(JOIN_REQUESTS[language], [leader.email])]
+    mail.outbox.clear()
+    with translation.override(language), django_capture_on_commit_callbacks(execute=True):
+        # Nor does the deciding administrator's language decide the requester's.
+        services.join_request_decide(join_request=join_request, approve=True, actor=leader)
+    assert [(m.subject, m.to) for m in mail.outbox] == [(DECISIONS[other], [outsider.email])]

@@ -58,6 +58,15 @@ BODIES = {
     "oversized": ("application/json", b'{"title": "' + b"x" * 3_000_000 + b'"}'),
     "oversized_form": ("application/x-www-form-urlencoded", b"title=" + b"x" * 3_000_000),
 }
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Files sent where an operation takes a file as its body: empty, not a workbook, a broken zip, a huge one.
+FILE_BODIES = {
+    "empty_file": (XLSX, b""),
+    "not_a_workbook": (XLSX, b"a;b\n1;2\n"),
+    "broken_zip": (XLSX, b"PK\x03\x04" + b"\x00" * 200),
+    "nul_bytes": (XLSX, b"\x00" * 1000),
+    "oversized_file": (XLSX, b"PK\x03\x04" + b"x" * 3_000_000),
+}
 PATH_VALUES = {"nul": "%00", "control": "a%01b", "lone_surrogate": "%ED%A0%80", "megabyte": "x" * 5000}
 WRITTEN_APPS = ("projects", "benefits", "surveys", "culture", "organisations", "instruments", "accounts", "auditlog")
 NOT_COMPARED = {"api.apitoken", "sessions.session", "surveys.linkticket"}  # token use; sessions; fresh tickets
@@ -253,7 +262,13 @@ def test_when_the_corpus_is_sent_to_every_api_operation_then_nothing_is_a_server
             if not body:
                 continue
             if "application/json" not in body["content"]:
-                _send_multipart(client, tally, schema, method, path, body, auth)
+                if "multipart/form-data" in body["content"]:
+                    _send_multipart(client, tally, schema, method, path, body, auth)
+                else:
+                    # A file as the body (the benefit-plan import): the malformed bodies, and files that are not one.
+                    for name, (content_type, raw_body) in {**BODIES, **FILE_BODIES}.items():
+                        response = send(path, raw_body, content_type=content_type, **auth)
+                        tally.check(f"{method} {path} body:{name}", response, api=True)
                 continue
             body_schema = _resolve(schema, body["content"]["application/json"]["schema"])
             for name, (content_type, raw_body) in BODIES.items():
@@ -354,8 +369,6 @@ EXCLUDED = {
     # Buttons without text fields, shown only beside an object the corpus's cast does not make. Not yet in the
     # corpus: each takes only the object in its path and a fixed choice.
     "accounts:invitation_accept": "button only; needs an invitation token from an e-mail",
-    "accounts:invitation_revoke": "button only; needs a pending invitation",
-    "accounts:join_request_decide": "buttons only; needs a pending join request",
     "instruments:owner_role_delete": "button only; needs a granted owner role",
     "instruments:profile_save": "button only; needs a matcher search with answers",
     "instruments:profile_delete": "button only; needs a saved matcher profile",
@@ -363,15 +376,11 @@ EXCLUDED = {
     "instruments:use_delete": "button only; needs a registered instrument use",
     "project_follow:follow": "button only; shown on search results with a query",
     "project_follow:unfollow": "button only; needs a followed search",
-    "project_follow:delete": "button only; needs a followed search",
     "project_follow:unsubscribe": "button only; needs an unsubscribe token from an e-mail",
     "projects:attachment_delete": "button only; needs an uploaded attachment",
     "projects:similar": "the project form's own similarity check (htmx), sent the need fields of that form",
-    "surveys:remind": "button only; needs a round with invitations not answered",
     "surveys:reopen": "button only; needs a closed round",
     "surveys:resume": "needs a private resume link from a saved answer",
-    "benefits:plan_create": "the corpus's project already has a plan; the same form as plan edit",
-    "benefits:plan_new_version": "button only; needs a submitted plan",
     "benefits:prevention_save": "button only; needs a calculated prevention case",
 }
 # Paths the corpus does not open as pages, and forms it does not send: signing out would end the session the
@@ -394,10 +403,13 @@ def _forms(client: Client, path: str) -> list[dict[str, Any]]:
 
 
 def _route_name(action: str) -> str:
+    from urllib.parse import unquote
+
     from django.urls import Resolver404, resolve
 
     try:
-        match = resolve(action.split("?", 1)[0])
+        # Paths with Norwegian letters (/konto/forespørsler/…) come percent-encoded from {% url %}.
+        match = resolve(unquote(action.split("?", 1)[0]))
     except Resolver404:
         return ""
     return match.view_name
@@ -448,7 +460,17 @@ def _post_routes() -> set[str]:
 
 
 @pytest.fixture
-def cast(world, leader, innovator, operator, home_municipality, owner_organisations, instrument_owner):  # noqa: F811
+def cast(
+    world,
+    leader,
+    innovator,
+    colleague,
+    outsider,
+    operator,
+    home_municipality,
+    owner_organisations,  # noqa: F811
+    instrument_owner,  # noqa: F811
+):
     """Who opens which pages, and the objects the sample URLs stand for: the instrument owner's instrument and
     call, a survey round open by link, the operator (signed in with two factors) and a sign-in half done."""
     import datetime
@@ -462,6 +484,30 @@ def cast(world, leader, innovator, operator, home_municipality, owner_organisati
     from tests.surveys.factories import make_round, make_version
 
     catalogue_load()
+    # Objects behind the buttons: a pending invitation to the organisation and a pending request to join it (the
+    # members page), an invitation to the survey round not yet answered (the round page), a submitted plan (its
+    # version page offers a new version).
+    from nyskap.accounts.models import Invitation as MemberInvitation
+    from nyskap.accounts.models import JoinRequest
+    from nyskap.benefits import services as benefit_services
+    from nyskap.surveys.models import Invitation as SurveyInvitation
+
+    MemberInvitation.objects.create(organisation=home_municipality, email="ny@oygarden.kommune.no", invited_by=leader)
+    JoinRequest.objects.create(user=outsider, organisation=home_municipality)
+    # Something followed, so the list of what one follows offers to stop.
+    from nyskap.projects.following import subscription_create
+    from nyskap.projects.models import SubscriptionKind
+
+    subscription_create(user=leader, kind=SubscriptionKind.PROJECT, target=world["project"].slug)
+    submitted = make_project(
+        actor=innovator, owner=home_municipality, title="Innsendt plan", visibility=Visibility.ORGANISATION
+    )
+    benefit_services.plan_submit(
+        plan=hand_worked_plan(project=submitted, actor=innovator, owner=colleague), actor=innovator
+    )
+    without_plan = make_project(
+        actor=innovator, owner=home_municipality, title="Uten plan", visibility=Visibility.ORGANISATION
+    )
     instrument = Instrument.objects.filter(owners=owner_organisations[catalogue.DIGDIR]).order_by("slug").first()
     assert instrument is not None
     today = timezone.localdate()
@@ -485,6 +531,7 @@ def cast(world, leader, innovator, operator, home_municipality, owner_organisati
     halfway = Client()  # signed in with a password, the second factor still to come
     login = halfway.post("/accounts/login/", {"login": operator.email, "password": PASSWORD})
     assert login["Location"] == "/accounts/2fa/authenticate/"
+    SurveyInvitation.objects.create(round=survey, email="svar@x.no", token_hash="0" * 64)
     return {
         "leader": signed_in(leader),
         "anonymous": Client(),
@@ -498,6 +545,10 @@ def cast(world, leader, innovator, operator, home_municipality, owner_organisati
             "/undersokelser/svar/no-such-token/": f"/undersokelser/svar/{survey.link_token}/",
             "/undersokelser/runde/1/": f"/undersokelser/runde/{survey.pk}/",
             "/gevinst/1/": f"/gevinst/{world['benefit'].pk}/",
+            "/gevinster/prosjekt/oygarden/versjon/1/": f"/gevinster/prosjekt/{submitted.slug}/versjon/1/",
+            # A project without a plan, for the pages that write or import its first one.
+            "/gevinster/prosjekt/oygarden/ny/": f"/gevinster/prosjekt/{without_plan.slug}/ny/",
+            "/gevinster/prosjekt/oygarden/importer/": f"/gevinster/prosjekt/{without_plan.slug}/importer/",
         },
     }
 

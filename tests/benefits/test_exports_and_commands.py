@@ -44,6 +44,11 @@ def test_when_a_plan_is_exported_as_xlsx_then_it_has_the_sections_and_neutralise
         "3 Benefits",
         "4 Measures and follow-up",
         "5 Net present value",
+        "data-plan",
+        "data-benefits",
+        "data-amounts",
+        "data-costs",
+        "data-measurements",
     ]
     benefits = [[cell.value for cell in row] for row in workbook["3 Benefits"].iter_rows()]
     groups = [row[0] for row in benefits[1:]]

@@ -510,10 +510,18 @@ def test_when_the_follow_button_is_included_then_it_renders_a_post_form_with_csr
     assert 'action="/prosjekter/folg/slutt/"' in following_html
 
 
-def test_when_the_follower_chose_english_then_the_digest_is_in_english(
-    innovator, colleague, home_municipality, django_capture_on_commit_callbacks
+@pytest.mark.parametrize(
+    ("language", "subject", "line"),
+    [
+        ("en", "Nyskap: 1 update on what you follow", "- Varm mat: Need → Ideas"),
+        ("nb", "Nyskap: 1 oppdatering om det du følger", "- Varm mat: Behov → Idéer og konsepter"),
+        ("nn", "Nyskap: 1 oppdatering om det du følgjer", "- Varm mat: Behov → Idear og konsept"),
+    ],
+)
+def test_when_the_follower_chose_a_language_then_the_digest_is_in_it(
+    innovator, colleague, home_municipality, django_capture_on_commit_callbacks, language, subject, line
 ):
-    colleague.language = "en"
+    colleague.language = language
     colleague.save()
     with at(EARLIER):
         project = make_project(actor=innovator, owner=home_municipality, visibility=Visibility.ORGANISATION)
@@ -523,5 +531,5 @@ def test_when_the_follower_chose_english_then_the_digest_is_in_english(
         project_change_phase(project=project, to_phase=Phase.IDEAS, actor=innovator)
     with at(DAY_1):
         [message] = digest_of(colleague, django_capture_on_commit_callbacks)
-    assert message.subject == "Nyskap: 1 update on what you follow"
-    assert "- Varm mat: Need → Ideas" in message.body
+    assert message.subject == subject
+    assert line in message.body

@@ -39,7 +39,8 @@ def test_the_answer_table_has_no_sequence_number_and_no_time():
 
 def test_the_invitation_table_has_no_time_and_no_reference_to_a_response():
     columns = _columns(Invitation)
-    assert set(columns) == {"id", "round_id", "unit_id", "email", "token_hash", "used", "reminders_sent"}
+    # ``language`` is the language the leader chose for the invitation mail (one of three; ADR 0006).
+    assert set(columns) == {"id", "round_id", "unit_id", "email", "token_hash", "used", "reminders_sent", "language"}
     relations = {f.related_model for f in Invitation._meta.get_fields() if f.is_relation}
     assert Response not in relations
     assert Invitation not in {f.related_model for f in Response._meta.get_fields() if f.is_relation}

@@ -306,30 +306,36 @@ def join_request_create(*, user: User, organisation: Organisation, role: str, me
     if JoinRequest.objects.filter(user=user, organisation=organisation, status=JoinRequestStatus.PENDING).exists():
         raise ServiceError(_("You have already asked to join this organisation. The request awaits a decision."))
     join_request = JoinRequest.objects.create(user=user, organisation=organisation, role=role, message=message.strip())
-    admin_emails = list(
-        Membership.objects.admins()
-        .filter(organisation=organisation, user__is_active=True)
-        .values_list("user__email", flat=True)
+    admins = list(
+        User.objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.admins().filter(organisation=organisation).values("user_id"),
+        )
     )
-    if admin_emails:
+    if admins:
         path = reverse("accounts:members", kwargs={"slug": organisation.slug})
     else:
         # The first administrator of an organisation is approved by an operator.
-        admin_emails = list(User.objects.filter(is_active=True, is_staff=True).values_list("email", flat=True))
+        admins = list(User.objects.filter(is_active=True, is_staff=True))
         path = reverse("accounts:operator_join_requests")
-    if admin_emails:
-        send_mail(
-            subject=_("Request to join %(organisation)s on Nyskap") % {"organisation": organisation},
-            message=_("%(user)s asks to join %(organisation)s as %(role)s. Decide here:\n%(url)s")
-            % {
-                "user": user,
-                "organisation": organisation,
-                "role": join_request.get_role_display(),
-                "url": _site_url(path),
-            },
-            from_email=None,
-            recipient_list=admin_emails,
-        )
+    # One message per language: each administrator reads it in their own e-mail language.
+    by_language: dict[str, list[str]] = {}
+    for admin in admins:
+        by_language.setdefault(admin.email_language, []).append(admin.email)
+    for language, emails in sorted(by_language.items()):
+        with translation.override(language):
+            send_mail(
+                subject=_("Request to join %(organisation)s on Nyskap") % {"organisation": organisation},
+                message=_("%(user)s asks to join %(organisation)s as %(role)s. Decide here:\n%(url)s")
+                % {
+                    "user": user,
+                    "organisation": organisation,
+                    "role": join_request.get_role_display(),
+                    "url": _site_url(path),
+                },
+                from_email=None,
+                recipient_list=sorted(emails),
+            )
     security_event("join_request_created", user=user, organisation_id=organisation.pk, role=role)
     return join_request
 
@@ -370,16 +376,17 @@ def join_request_decide(*, join_request: JoinRequest, approve: bool, actor: User
     join_request.decided_by = actor
     join_request.decided_at = timezone.now()
     join_request.save(update_fields=["status", "decided_by", "decided_at"])
-    if approve:
-        body = _("Your request to join %(organisation)s on Nyskap has been approved.")
-    else:
-        body = _("Your request to join %(organisation)s on Nyskap has been declined.")
-    send_mail(
-        subject=_("Your request to join %(organisation)s") % {"organisation": organisation},
-        message=body % {"organisation": organisation},
-        from_email=None,
-        recipient_list=[join_request.user.email],
-    )
+    with translation.override(join_request.user.email_language):  # the requester's own e-mail language
+        if approve:
+            body = _("Your request to join %(organisation)s on Nyskap has been approved.")
+        else:
+            body = _("Your request to join %(organisation)s on Nyskap has been declined.")
+        send_mail(
+            subject=_("Your request to join %(organisation)s") % {"organisation": organisation},
+            message=body % {"organisation": organisation},
+            from_email=None,
+            recipient_list=[join_request.user.email],
+        )
     return join_request
 
 

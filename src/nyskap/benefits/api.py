@@ -6,6 +6,7 @@
 - ``GET /parameters``: the versioned parameter table.
 - ``GET /plans/{slug}``: the current plan of a project the caller may see (anonymous: public projects).
 - ``POST /benefits/{id}/measurements``: a benefit owner (or the plan's editors) records a measurement, with a token.
+- ``POST /plans/{slug}/import``: the plan's editors create it from the XLSX its export writes, with a token.
 
 Money is given and returned as decimal strings or numbers in NOK; results are rounded to øre.
 """
@@ -13,12 +14,14 @@ Money is given and returned as decimal strings or numbers in NOK; results are ro
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import (
@@ -34,10 +37,11 @@ from pydantic import (
 
 from nyskap.api.errors import ErrorOut
 from nyskap.api.types import InSchema, NoNul
+from nyskap.core.spreadsheets import XLSX_TYPE, CellProblem, SpreadsheetError
 from nyskap.projects.api import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
 from nyskap.projects.models import Project
 
-from . import calculations, selectors, services
+from . import calculations, selectors, services, transfer
 from .models import Benefit, BenefitPlan, ParameterSet
 
 router = Router(tags=["benefits"])
@@ -620,3 +624,100 @@ def measurement_create(request: HttpRequest, benefit_id: int, payload: Measureme
     except services.BenefitError as error:
         return _invalid(error.field or "__all__", error.message)
     return Status(201, measurement)
+
+
+class ImportProblemOut(Schema):
+    field: str
+    message: str
+    sheet: str
+    row: int
+    column: str
+
+
+class ImportErrorOut(Schema):
+    status: int
+    code: str
+    message: str
+    errors: list[ImportProblemOut] = []
+
+
+class ImportedPlanOut(Schema):
+    project: str
+    version: int
+    status: str
+    url: str
+
+
+IMPORT_TYPES = (XLSX_TYPE, "application/octet-stream")
+
+
+@router.post(
+    "/plans/{slug}/import",
+    response={
+        201: ImportedPlanOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        413: ErrorOut,
+        415: ErrorOut,
+        422: ImportErrorOut,
+    },
+    summary="Import a plan from its spreadsheet",
+    description=(
+        "Creates the project's benefit-realisation plan (a draft) from an XLSX file in the layout of the plan's "
+        "export (its data sheets), sent as the request body with the content type "
+        f"`{XLSX_TYPE}`. For the project's authors and the editors of its owning organisations, with a token; "
+        "only into a project without a plan (409 otherwise). All or nothing: a file with problems answers 422 "
+        "with every problem in `errors`, each with its `sheet`, `row` (the header is row 1; 0 for the sheet as a "
+        "whole) and `column`; nothing is written."
+    ),
+    auth=TOKEN_AUTH,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def plan_import(request: HttpRequest, slug: str) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    project = Project.objects.visible_to(user).filter(slug=slug).first()
+    if project is None:
+        raise Http404
+    if not services.can_change(user, project):
+        return _error(
+            403, "forbidden", _("Only the project's authors and editors of its organisations can change its plan.")
+        )
+    if request.content_type not in IMPORT_TYPES:
+        return _error(415, "unsupported_media_type", f"Send the XLSX file as the request body ({XLSX_TYPE}).")
+    try:
+        result = transfer.import_plan(
+            project=project, actor=user, upload=io.BytesIO(request.body), filename=f"{project.slug}.xlsx"
+        )
+    except services.BenefitError as error:
+        return _error(409, "conflict", error.message)
+    except SpreadsheetError as error:
+        problem = CellProblem("", 0, "", error.message)
+        body = problem.as_dict() | {"field": "file"}
+        return Status(422, {"status": 422, "code": "invalid_file", "message": error.message, "errors": [body]})
+    if result.plan is None:
+        return Status(
+            422,
+            {
+                "status": 422,
+                "code": "validation_error",
+                "message": _("The file has problems. Nothing was imported."),
+                "errors": [problem.as_dict() for problem in result.problems],
+            },
+        )
+    plan = result.plan
+    return Status(
+        201,
+        {
+            "project": project.slug,
+            "version": plan.version,
+            "status": plan.status,
+            "url": reverse("benefits:plan", kwargs={"slug": project.slug}),
+        },
+    )

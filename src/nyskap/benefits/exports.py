@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from nyskap.core.spreadsheets import XLSX_TYPE, neutralise
 from nyskap.projects.models import Project
 
-from . import selectors
+from . import selectors, transfer
 from .models import BenefitPlan
 
 
@@ -220,6 +220,12 @@ def plan_workbook(context: dict[str, Any]) -> bytes:
     row(ws, [_("Parameter version"), parameters.version])
     if parameters.uncertain:
         row(ws, [_("[U] not verified"), ", ".join(parameters.uncertain)])
+    # The plan as data, for the import (nyskap.benefits.transfer): fixed sheet and column names, codes for choices.
+    for title, header, rows in transfer.data_sheets(plan):
+        ws = sheet(title)
+        row(ws, list(header), header=True)
+        for values in rows:
+            row(ws, values)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

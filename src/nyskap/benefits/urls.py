@@ -12,6 +12,7 @@ urlpatterns = [
     path("prosjekt/<slug:slug>/", views.plan_detail, name="plan"),
     path("prosjekt/<slug:slug>/versjon/<int:version>/", views.plan_version, name="plan_version"),
     path("prosjekt/<slug:slug>/ny/", views.plan_create, name="plan_create"),
+    path("prosjekt/<slug:slug>/importer/", views.plan_import, name="plan_import"),
     path("prosjekt/<slug:slug>/rediger/", views.plan_edit, name="plan_edit"),
     path("prosjekt/<slug:slug>/kostnader/", views.plan_costs, name="plan_costs"),
     path("prosjekt/<slug:slug>/send-inn/", views.plan_submit, name="plan_submit"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,11 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from nyskap.core.spreadsheets import SpreadsheetError
 from nyskap.projects.models import Project, Sector
 
-from . import calculations, selectors, services
+from . import calculations, selectors, services, transfer
 from .forms import (
     AbandonForm,
     BenefitForm,
@@ -532,3 +535,56 @@ def prevention_save(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('benefits:prevention')}?sett={saved.pk}")
     messages.error(request, _("The set could not be saved: give it a name and check the figures."))
     return redirect("benefits:prevention")
+
+
+# Import of a plan from its spreadsheet
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("The Excel file (.xlsx) of a plan's export, edited or not, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > transfer.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the limit is 10 MB.") % {"size": f"{upload.size / 1024 / 1024:.1f}"}
+            )
+        return upload
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Create the project's plan from a spreadsheet (the plan export's data sheets): all or nothing, with every
+    problem listed by sheet, row and column. For whoever may write the plan; only into a project without one."""
+    project = _project(request, slug)
+    if not services.can_change(request.user, project):
+        raise PermissionDenied
+    if BenefitPlan.objects.filter(project=project, is_current=True).exists():
+        messages.info(
+            request,
+            _("The project already has a benefit-realisation plan. A plan is imported into a project without one."),
+        )
+        return redirect("benefits:plan", slug=project.slug)
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = transfer.import_plan(project=project, actor=request.user, upload=upload.file, filename=upload.name)
+        except SpreadsheetError as error:
+            form.add_error("file", error.message)
+        except BenefitError as error:
+            form.add_error(None, error.message)
+        else:
+            if result.plan is not None:
+                messages.success(request, _("The plan has been imported as a draft. Check it and submit it."))
+                return redirect("benefits:plan", slug=project.slug)
+            problems = [str(problem) for problem in result.problems]
+    status = 400 if request.method == "POST" else 200
+    context = {"project": project, "form": form, "problems": problems, "sheets": transfer.SHEETS}
+    return render(request, "benefits/plan_import.html", context, status=status)

@@ -10,10 +10,12 @@ written with OOXML's own escape (`_x0001_`), so an export never fails on what is
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -106,3 +108,122 @@ def xlsx_file(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
     workbook.save(output)
     output.seek(0)
     return output
+
+
+# Reading spreadsheets people upload: the shared pieces of every import (projects, benefit plans). An import checks
+# every cell before it writes anything and reports each problem where it is: sheet, row (the header is row 1) and
+# column, with a reason fit to show the user.
+
+XLSX_SIGNATURE = b"PK\x03\x04"
+
+
+class SpreadsheetError(Exception):
+    """The file as a whole cannot be read (wrong type, too large, broken); the message is shown as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One problem in an uploaded spreadsheet: where it is and why. ``row`` 0 and an empty ``column`` mean the
+    sheet as a whole."""
+
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        from django.utils.translation import gettext as _
+
+        if not self.row:
+            return _("Sheet “%(sheet)s”: %(reason)s") % {"sheet": self.sheet, "reason": self.message}
+        if not self.column:
+            return _("Sheet “%(sheet)s”, row %(row)d: %(reason)s") % {
+                "sheet": self.sheet,
+                "row": self.row,
+                "reason": self.message,
+            }
+        return _("Sheet “%(sheet)s”, row %(row)d, column %(column)s: %(reason)s") % {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "reason": self.message,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "field": f"{self.sheet}!{self.row}!{self.column}" if self.column else f"{self.sheet}!{self.row}",
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: whole floats without ``.0``, surrounding space removed, and the export's formula
+    neutralisation (a leading apostrophe before ``= + - @``, tab or CR) undone, so an export imports as it was."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        text = text[1:]
+    return text
+
+
+def parse_date(value: Any) -> datetime.date:
+    """A date cell, or text written ``yyyy-mm-dd`` or ``dd.mm.yyyy``; ValueError otherwise."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = cell_text(value)
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def read_xlsx(upload: IO[bytes], *, max_rows: int = 20000) -> dict[str, list[list[Any]]]:
+    """Every sheet of an XLSX file as rows of cell values (formulas as their last computed value). Raises
+    `SpreadsheetError` for a file that is not XLSX, cannot be opened, or has a sheet longer than ``max_rows``."""
+    from django.utils.translation import gettext as _
+
+    start = upload.read(4)
+    upload.seek(0)
+    if start != XLSX_SIGNATURE:
+        raise SpreadsheetError(_("The file is not an Excel workbook (.xlsx)."))
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise SpreadsheetError(_("The Excel file could not be read. Save it as .xlsx and try again.")) from exc
+    sheets: dict[str, list[list[Any]]] = {}
+    try:
+        for sheet in workbook.worksheets:
+            rows: list[list[Any]] = []
+            for row in sheet.iter_rows(values_only=True):
+                if len(rows) >= max_rows:
+                    raise SpreadsheetError(
+                        _("The sheet “%(sheet)s” has more than %(limit)d rows.")
+                        % {"sheet": sheet.title, "limit": max_rows}
+                    )
+                rows.append(list(row))
+            while rows and all(cell_text(cell) == "" for cell in rows[-1]):
+                rows.pop()
+            sheets[sheet.title] = rows
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # a sheet that cannot be read part-way (broken XML inside the archive)
+        raise SpreadsheetError(_("The Excel file could not be read. Save it as .xlsx and try again.")) from exc
+    finally:
+        workbook.close()
+    return sheets

@@ -30,7 +30,15 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from nyskap.core.spreadsheets import DEFAULT_SEPARATOR, csv_lines, csv_text, json_array, xlsx_file
+from nyskap.core.spreadsheets import (
+    DEFAULT_SEPARATOR,
+    cell_text,
+    csv_lines,
+    csv_text,
+    json_array,
+    parse_date,
+    xlsx_file,
+)
 from nyskap.core.visibility import Visibility
 from nyskap.organisations.models import Organisation
 
@@ -367,30 +375,8 @@ def _lookups() -> dict[str, dict[str, Any]]:
     }
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    # Undo the export's formula neutralisation, so an exported file imports with the original text.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        text = text[1:]
-    return text
-
-
-def _parse_date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _cell_text(value)
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+_cell_text = cell_text
+_parse_date = parse_date
 
 
 def _parse_budget(value: Any) -> Decimal:

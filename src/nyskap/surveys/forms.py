@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +117,13 @@ class InviteForm(forms.Form):
         ),
     )
 
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=settings.LANGUAGES,
+        required=False,  # not given: the leader's own e-mail language
+        help_text=_("The invitation and its reminders are written in this language."),
+    )
+
     def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = list(round.units.all())
@@ -125,7 +133,7 @@ class InviteForm(forms.Form):
                 choices=[("", "")] + [(str(u.pk), u.name) for u in units],
                 help_text=_("The unit the people you invite belong to. Their answers count for this unit."),
             )
-            self.order_fields(["unit", "emails"])
+            self.order_fields(["unit", "emails", "language"])
 
 
 def _likert_choices(item: Item) -> list[tuple[str, str]]:

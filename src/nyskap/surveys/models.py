@@ -461,6 +461,11 @@ class Invitation(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     used = models.BooleanField(_("used"), default=False)
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    # The respondent may have no account, so no language of their own: the inviting leader chooses it per batch
+    # (the leader's own e-mail language by default), and the reminders follow it.
+    language = models.CharField(
+        _("language of the invitation"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta:
         verbose_name = _("survey invitation")

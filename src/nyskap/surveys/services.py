@@ -25,7 +25,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nyskap.organisations.models import Organisation
@@ -354,7 +354,17 @@ def invitation_allowed(organisation: Organisation, email: str) -> bool:
 
 def _deliver_invitation(invitation: Invitation, token: str, reminder: bool) -> None:
     """Send straight through the delivery backend, not through the mail queue: a queued message would keep the
-    address and the personal link in the task table."""
+    address and the personal link in the task table. Written in the invitation's language."""
+    with translation.override(invitation.language):
+        message = _invitation_message(invitation, token, reminder)
+    try:
+        get_connection(settings.EMAIL_DELIVERY_BACKEND).send_messages([message])
+    except Exception:
+        # The delivery error may quote the address; the task's stored traceback must not.
+        raise InvitationNotSent(invitation.pk) from None
+
+
+def _invitation_message(invitation: Invitation, token: str, reminder: bool) -> EmailMessage:
     round = invitation.round
     url = _site_url(reverse("surveys:respond", kwargs={"token": token}))
     subject = (
@@ -367,12 +377,7 @@ def _deliver_invitation(invitation: Invitation, token: str, reminder: bool) -> N
         "linked to you, your e-mail address or this invitation.\n\nAnswer here (the link works once; you can save "
         "and continue later):\n%(url)s\n\nThe survey closes on %(closes)s."
     ) % {"organisation": round.organisation, "title": round.title, "url": url, "closes": round.closes_on.isoformat()}
-    message = EmailMessage(subject=subject, body=body, to=[str(invitation.email)])
-    try:
-        get_connection(settings.EMAIL_DELIVERY_BACKEND).send_messages([message])
-    except Exception:
-        # The delivery error may quote the address; the task's stored traceback must not.
-        raise InvitationNotSent(invitation.pk) from None
+    return EmailMessage(subject=subject, body=body, to=[str(invitation.email)])
 
 
 class InvitationNotSent(Exception):
@@ -398,15 +403,22 @@ def invitation_send(*, invitation_id: int, reminder: bool = False) -> None:
 
 
 @transaction.atomic
-def round_invite(*, actor: Any, round: Round, emails: Sequence[str], unit: Unit | None = None) -> InviteResult:
+def round_invite(
+    *, actor: Any, round: Round, emails: Sequence[str], unit: Unit | None = None, language: str | None = None
+) -> InviteResult:
     """Invite each new address to the unit (when the round has units, one must be given). Addresses outside the
-    organisation's domains are refused, naming the first. The batch (who, how many, which unit) is recorded for
+    organisation's domains are refused, naming the first. The invitations and their reminders are written in
+    ``language`` (the leader's choice; their own e-mail language when none is given): a respondent may have no
+    account, so there is no language of theirs to look up. The batch (who, how many, which unit) is recorded for
     the organisation's leaders. The links are made and sent by a task that is given only each invitation's id."""
     from .tasks import send_invitation
 
     require_leader(actor, round)
     if round.is_closed():
         raise SurveyError(_("The round is closed; nobody can be invited."), field="emails")
+    language = language or getattr(actor, "email_language", settings.LANGUAGE_CODE)
+    if language not in dict(settings.LANGUAGES):
+        raise SurveyError(_("Choose one of the languages."), field="language")
     has_units = round.units.exists()
     if unit is not None and unit.round_id != round.pk:
         raise SurveyError(_("Choose one of the listed units."), field="unit")
@@ -424,7 +436,9 @@ def round_invite(*, actor: Any, round: Round, emails: Sequence[str], unit: Unit 
         )
     existing = set(Invitation.objects.filter(round=round, email__in=emails).values_list("email", flat=True))
     created = [
-        Invitation.objects.create(round=round, unit=unit, email=email, token_hash=hash_secret(new_secret()))
+        Invitation.objects.create(
+            round=round, unit=unit, email=email, token_hash=hash_secret(new_secret()), language=language
+        )
         for email in emails
         if email not in existing
     ]

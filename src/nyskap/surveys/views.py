@@ -96,7 +96,8 @@ def round_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round = _led_round(request, pk)
-    return _render_detail(request, round, InviteForm(round=round))
+    language = request.user.email_language  # type: ignore[union-attr]
+    return _render_detail(request, round, InviteForm(round=round, initial={"language": language}))
 
 
 def _render_detail(request: HttpRequest, round: Round, invite_form: InviteForm, status: int = 200) -> HttpResponse:
@@ -137,7 +138,9 @@ def round_invite(request: HttpRequest, pk: int) -> HttpResponse:
             unit = Unit.objects.filter(round=round, pk=form.cleaned_data["unit"]).first()
         try:
             emails = services.parse_email_list(form.cleaned_data["emails"])
-            result = services.round_invite(actor=request.user, round=round, emails=emails, unit=unit)
+            result = services.round_invite(
+                actor=request.user, round=round, emails=emails, unit=unit, language=form.cleaned_data.get("language")
+            )
         except SurveyError as error:
             form.add_error(error.field if error.field in form.fields else "emails", error.message)
         else:
