@@ -82,3 +82,16 @@ def test_when_production_settings_load_then_health_is_exempt_from_the_https_redi
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].split() == ["200", "301"]
+
+
+def test_when_the_example_units_run_a_command_then_the_command_exists():
+    from django.core.management import get_commands
+
+    commands = get_commands()
+    used = []
+    for unit in sorted((ROOT / "deploy" / "systemd").glob("*.service")):
+        for line in unit.read_text().splitlines():
+            if line.startswith("ExecStart=") and " manage.py " in line:
+                used.append(line.split(" manage.py ", 1)[1].split()[0])
+    assert sorted(used) == ["backup", "db_worker", "discard_survey_drafts", "send_digests"]
+    assert [name for name in used if name not in commands] == []

@@ -4,7 +4,7 @@ docs/deploy.md describes every setting and the start-up (bin/start-app)."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, SECRET_KEY, env_bool, env_int, env_str
+from .base import REDIS_URL, SECRET_KEY, env_bool, env_int
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters in production.")
@@ -33,7 +33,5 @@ SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
-# Static files are collected once (bin/start-app, or when the image is built) into STATIC_ROOT and served by
+# Static files are collected once (deploy/start-app.sh, or when the image is built) into STATIC_ROOT and served by
 # WhiteNoise with hashed names; the system check nyskap.E010 stops the start when they are missing.
-STATIC_ROOT = env_str("STATIC_ROOT") or STATIC_ROOT  # noqa: F405
-MEDIA_ROOT = env_str("MEDIA_ROOT") or MEDIA_ROOT  # noqa: F405
