@@ -11,7 +11,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install dictionaries run serve migrate reference-data demo-data test test-fast lint format bench messages compilemessages worker clean
+.PHONY: install dictionaries run serve migrate reference-data demo-data test test-fast lint format bench load messages compilemessages worker clean
 
 install: $(VENV)/.installed node_modules/.installed var/.exists dictionaries
 
@@ -97,6 +97,12 @@ bench: install
 	$(PY) bench/benefits.py --database-url $(BENCH_DATABASE_URL)
 	$(PY) bench/culture.py --responses 100000 --organisations 200
 	$(PY) bench/culture.py --database-url $(BENCH_DATABASE_URL)
+
+# Load test (locust) against gunicorn with production settings, PostgreSQL and Redis; see docs/operations.md.
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 600
+load: install
+	$(PY) bench/load.py --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -101,7 +101,7 @@ class Gunicorn:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.url}/helse/", timeout=5) as response:
+                with urllib.request.urlopen(f"{self.url}/helse/live/", timeout=5) as response:
                     if response.status == 200:
                         return
             except OSError:

@@ -292,7 +292,7 @@ def main() -> int:
         for _ in range(8):  # every gunicorn worker loads its code before the timing starts
             page()
         report["result_page"] = {**time_calls(page, args.repeat), "target_p95_ms": 1000}
-        report["trivial_view"] = http_latency(f"{server.url}/helse/", args.repeat)
+        report["trivial_view"] = http_latency(f"{server.url}/helse/live/", args.repeat)
         wall = time.perf_counter()
         samples, errors = concurrent_posts(
             iter(f"{server.url}/api/v1/surveys/respond/{token}" for token in tokens),
@@ -303,7 +303,7 @@ def main() -> int:
         submit_rps = round(args.submits / (time.perf_counter() - wall), 1)
         wall = time.perf_counter()
         trivial_samples, _ = concurrent_posts(
-            f"{server.url}/helse/", None, threads=args.concurrency, total=args.submits
+            f"{server.url}/helse/live/", None, threads=args.concurrency, total=args.submits
         )
         trivial_seconds = time.perf_counter() - wall
         report["submit"] = {

@@ -117,7 +117,7 @@ def main() -> int:
 
     server = Gunicorn(env)
     try:
-        http: dict[str, object] = {"ceiling_trivial_view": http_latency(f"{server.url}/helse/", args.repeat)}
+        http: dict[str, object] = {"ceiling_trivial_view": http_latency(f"{server.url}/helse/live/", args.repeat)}
         for number, question in enumerate(QUESTIONS, start=1):
             url = f"{server.url}/api/v1/instruments/match?{urlencode(question, doseq=True)}"
             timing = http_latency(url, args.repeat)

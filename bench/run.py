@@ -104,7 +104,7 @@ def main() -> int:
         )
         client = Client()
         targets = {
-            "trivial view (health check)": "/helse/",
+            "trivial view (health check)": "/helse/live/",
             "front page": "/",
             "organisation list": "/organisasjoner/",
             "organisation list, filtered": "/organisasjoner/?kind=municipality&county=46&size_band=xl",

@@ -14,12 +14,15 @@ from django.test import Client
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_when_prod_settings_are_checked_for_deployment_then_there_are_no_warnings():
+def test_when_prod_settings_are_checked_for_deployment_then_there_are_no_warnings(tmp_path):
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1", "hash": "0"}')  # as collectstatic
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "nyskap.config.settings.prod",
         "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "nyskap.example.no",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "STATIC_ROOT": str(tmp_path),
     }
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own thread only

@@ -132,6 +132,7 @@ def test_when_prod_settings_are_used_then_hsts_is_on(monkeypatch):
     import sys
 
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     sys.modules.pop("nyskap.config.settings.prod", None)
     sys.modules.pop("nyskap.config.settings.base", None)
     prod = importlib.import_module("nyskap.config.settings.prod")

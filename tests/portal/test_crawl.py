@@ -20,6 +20,7 @@ NOT_LINKED: dict[str, str] = {
     "organisations_operator:*": "the register import under /drift/ (operators only, like the admin); tested in "
     "tests/organisations/test_register_import.py",
     "core:health": "health check for load balancers and monitoring, not a page",
+    "core:liveness": "liveness check for process supervisors, not a page",
     "core:language_choice": "the GET form of the language switch, kept so old links and bookmarks still work",
     "set_language": "Django's own language view; the site's switcher posts to core:language",
     "accounts:mfa_required": "shown instead of any page to an administrator who has not set up two-factor yet",

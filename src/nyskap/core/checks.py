@@ -23,3 +23,26 @@ def norwegian_dictionaries(app_configs: Any = None, **kwargs: Any) -> list[check
             id="nyskap.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.staticfiles, deploy=True)
+def collected_static_files(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """With hashed static file names (production), every page needs the manifest `collectstatic` writes: without
+    it each page would fail with a server error."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    backend = settings.STORAGES.get("staticfiles", {}).get("BACKEND", "")
+    if "Manifest" not in backend:
+        return []
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        return []
+    return [
+        checks.Error(
+            f"The static files have not been collected: {manifest} is missing, so every page would fail.",
+            hint="Run manage.py collectstatic --noinput (bin/start-app does it before it starts the app server).",
+            id="nyskap.E010",
+        )
+    ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("tilgjengelighet/", views.accessibility, name="accessibility"),
     path("personvern/", views.privacy, name="privacy"),
     path("helse/", views.health, name="health"),
+    path("helse/live/", views.liveness, name="liveness"),
     path("sprak/", views.language, name="language"),
     path("sprak/<str:code>/", views.language, name="language_choice"),
     path("oppgaver/", job_views.job_list, name="job_list"),

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -9,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_http_methods, require_safe
 
+from .health import run_checks
 from .signals import language_chosen
 
 
@@ -82,9 +82,20 @@ def _from_this_site(request: HttpRequest) -> bool:
 
 @require_safe
 @never_cache
+@never_cache
+@require_safe
 def health(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Readiness for a load balancer: 200 when the database, the cache and the task queue are fine, else 503."""
+    checks = run_checks()
+    ok = all(check.ok for check in checks.values())
+    body = {"status": "ok" if ok else "error", **{name: check.as_json() for name, check in checks.items()}}
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+@never_cache
+@require_safe
+def liveness(request: HttpRequest) -> JsonResponse:
+    """The process answers; touches neither the database nor the cache."""
     return JsonResponse({"status": "ok"})
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "nyskap.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -224,6 +225,11 @@ AXES_USERNAME_CALLABLE = "nyskap.accounts.lockout.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy the client address comes from this header only, and only when it is set (nyskap.core.proxy,
+# docs/deploy.md). Lockouts, rate limits and the security log all count by that one address.
+TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", "") or ""
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+AXES_CLIENT_IP_CALLABLE = "nyskap.core.proxy.client_ip"
 
 # Background work: django.tasks with the database queue; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -231,6 +237,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 BACKGROUND_EXPORT_THRESHOLD = env_int("BACKGROUND_EXPORT_THRESHOLD", 2000, minimum=0)
 # How long a background job's result (file or report) is kept for its owner.
 BACKGROUND_JOB_KEEP_DAYS = env_int("BACKGROUND_JOB_KEEP_DAYS", 7, minimum=1)
+# /helse/ reports the queue as failing when a task has waited longer than this (no worker, or too few).
+HEALTH_QUEUE_MAX_AGE_SECONDS = env_int("HEALTH_QUEUE_MAX_AGE_SECONDS", 300, minimum=1)
 
 # E-mail: console by default. All mail is queued as a task and delivered by a worker with EMAIL_DELIVERY_BACKEND.
 _email = parse_email_url(env_str("EMAIL_URL", "console:") or "console:")
@@ -250,7 +258,7 @@ TIME_ZONE = "Europe/Oslo"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "static")
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/designsystemet", NODE_MODULES / "@digdir" / "designsystemet-css" / "dist"),
@@ -261,7 +269,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
 
 # Security headers. The CSP allows no inline script or style and no eval; nonces are available for the rare
