@@ -400,5 +400,14 @@ ACCESS_MATRIX: dict[str, str] = {
     "admin:surveys_round_delete":                                 "login login login login login go    login",
     "admin:surveys_round_history":                                "login login login login login go    login",
     "admin:view_on_site":                                         "login login login login login 404   login",
+    "api-v1:plan_import":                                         "405   405   405   405   405   405   405",
+    "api-v1:project_export":                                      "405   405   405   405   405   405   405",
+    "api-v1:project_import":                                      "405   405   405   405   405   405   405",
+    "api-v1:task_detail":                                         "login login login login login login login",
+    "api-v1:task_file":                                           "login login login login login login login",
+    "benefits:plan_import":                                       "login 404   404   404   404   404   404",
+    "core:job":                                                   "login 404   404   404   404   404   404",
+    "core:job_file":                                              "login 404   404   404   404   404   404",
+    "core:job_list":                                              "login ok    ok    ok    ok    ok    ok",
 }
 # fmt: on
