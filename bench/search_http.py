@@ -7,7 +7,10 @@ What it does, in one run on one machine:
 1. Builds (or reuses, with --reuse) a library of `--size` projects: the white-paper cases plus synthetic ones.
 2. Starts gunicorn (2 sync workers) with the production settings (`nyskap.config.settings.prod`; on PostgreSQL with
    Redis as the shared cache, emptied first), or on SQLite with the development settings (local-memory cache).
-3. Measures the health view (`/helse/`): p95 from one client, throughput from `--clients` clients.
+3. Measures the ceiling, the liveness view (`/helse/live/`: the whole middleware stack, no database): p95 from one
+   client, throughput from `--clients` clients. The full health view (`/helse/`, which since the operations work
+   also checks the database, the cache and the queue) is measured too and reported beside it, not used as the
+   ceiling: it is several times heavier and would make every ratio look better than the old `/helse/` did.
 4. One client, distinct broad queries (1,000+ hits each), the search page and the API search: p50/p95, each beside
    the health view's p95 (ratio) — targets: ≤ 25 × health p95, and ≤ 150 ms on PostgreSQL.
 5. `--clients` clients for `--seconds` seconds on distinct queries, a third broad, a third selective, a third full
@@ -203,6 +206,10 @@ def concurrent(client: Client, paths: list[str], *, clients: int, seconds: float
     }
 
 
+# The ceiling every figure is set beside: the liveness view, the lightest page through the same stack.
+CEILING = "/helse/live/"
+
+
 def page(query: str) -> str:
     return f"/prosjekter/?{urlencode({'q': query})}"
 
@@ -245,11 +252,12 @@ def main() -> int:
     client = Client(server.url)
     try:
         for index in range(12):  # both workers up (lexicon, templates, connections) before anything is timed
-            client.get("/helse/")
+            client.get(CEILING)
             client.get(page(f"oppvarming av arbeiderne {index}"))
             client.get(api(f"oppvarming av arbeiderne {index}"))
-        health_single = sequential(client, ["/helse/"] * 300)
-        health_load = concurrent(client, ["/helse/"], clients=args.clients, seconds=min(args.seconds, 15))
+        health_single = sequential(client, [CEILING] * 300)
+        health_load = concurrent(client, [CEILING], clients=args.clients, seconds=min(args.seconds, 15))
+        full_health = sequential(client, ["/helse/"] * 100)
         broad = pool["broad"]
         single_page = sequential(client, [page(q) for q in broad[: args.single]])
         single_api = sequential(client, [api(q) for q in broad[args.single : 2 * args.single]])
@@ -262,7 +270,7 @@ def main() -> int:
             maker = page if index % 2 == 0 else api
             mixed += [maker(b), maker(s + ("" if index < len(pool["selective"]) else f" {index}")), maker(t)]
         load = concurrent(client, mixed, clients=args.clients, seconds=args.seconds)
-        health_after = concurrent(client, ["/helse/"], clients=args.clients, seconds=min(args.seconds, 15))
+        health_after = concurrent(client, [CEILING], clients=args.clients, seconds=min(args.seconds, 15))
     finally:
         server.stop()
 
@@ -274,7 +282,9 @@ def main() -> int:
         "cache": "redis (emptied before the run)" if database == "postgresql" else "local memory per worker",
         "projects": args.size,
         "build_seconds": built,
+        "ceiling": CEILING,
         "health": {"one_client": health_single, "load_before": health_load, "load_after": health_after},
+        "full_health_view_one_client": full_health,
         "broad_page_one_client": {**single_page, "ratio_to_health_p95": round(single_page["p95_ms"] / health_p95, 1)},  # type: ignore[operator]
         "broad_api_one_client": {**single_api, "ratio_to_health_p95": round(single_api["p95_ms"] / health_p95, 1)},  # type: ignore[operator]
         "mixed_load": {
