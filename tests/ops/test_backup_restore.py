@@ -4,6 +4,7 @@ page. Runs on both SQLite (the online backup API) and PostgreSQL (pg_dump / pg_r
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import os
@@ -65,6 +66,19 @@ def fresh_target(tmp_path):
     subprocess.run(["dropdb", *admin, "--if-exists", "--force", name], check=False)
 
 
+def _seed_from_migrations() -> None:
+    """The rows the data migrations seed (lookup tables, the R-109 parameters): an earlier transactional test's
+    flush empties them, and the drill needs the database as a fresh install has it. Each seed is idempotent."""
+    from django.apps import apps
+
+    for module, function in (
+        ("nyskap.projects.migrations.0002_seed_lookups", "seed"),
+        ("nyskap.benefits.migrations.0002_r109_parameters", "seed"),
+        ("nyskap.benefits.migrations.0003_co_financing_basis", "mark_uncertain"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_when_a_backup_is_restored_into_a_fresh_database_then_every_table_matches_and_the_site_runs(
     tmp_path, settings, fresh_target
@@ -73,6 +87,7 @@ def test_when_a_backup_is_restored_into_a_fresh_database_then_every_table_matche
     attachment = Path(settings.MEDIA_ROOT) / "attachments" / "2026" / "plan.pdf"
     attachment.parent.mkdir(parents=True)
     attachment.write_bytes(b"%PDF-1.4 restore drill " + bytes(range(256)))
+    _seed_from_migrations()
     settings.DEBUG = True  # demo_data refuses to run otherwise
     for command in ("load_reference_data", "demo_data", "load_project_cases"):
         call_command(command, stdout=io.StringIO())
