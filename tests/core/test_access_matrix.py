@@ -108,10 +108,22 @@ def test_when_every_route_is_opened_by_every_persona_then_each_gets_what_the_mat
     differences = {
         name: {"expected": " ".join(expected_for(name, rows) or ()), "seen": " ".join(cells)}
         for name, cells in seen.items()
-        if cells != expected_for(name, rows)
+        if comparable(name, cells) != comparable(name, expected_for(name, rows) or ())
     }
     assert differences == {}
     assert len(seen) == len(routes) >= 300
+
+
+# The operator pages of one object (`/drift/<app>/<model>/<id>/…`) are opened with a sample id: whether an object
+# has that id depends on the database's sequences (PostgreSQL does not reset them between tests), so the page shows
+# it, redirects to the list ("does not exist") or answers 404. What matters is the same on both: who is let in.
+LET_IN = {"ok", "go", "404"}
+
+
+def comparable(name: str, cells: tuple[str, ...]) -> tuple[str, ...]:
+    if name.startswith("admin:"):
+        return tuple("in" if cell in LET_IN else cell for cell in cells)
+    return cells
 
 
 def row_line(name: str, cells: tuple[str, ...]) -> str:
