@@ -7,12 +7,12 @@ import datetime
 import uuid
 from typing import Any, Literal
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from nyskap.core.jobs.models import BackgroundJob
-from nyskap.core.jobs.selectors import job_of
+from nyskap.core.jobs.selectors import job_of, result_file_response
 
 from .auth import TokenAuth
 from .errors import ErrorOut
@@ -109,14 +109,4 @@ def task_detail(request: HttpRequest, task_id: uuid.UUID) -> dict[str, Any]:
     openapi_extra={"responses": {"200": {"description": "The file.", "content": {"application/octet-stream": {}}}}},
 )
 def task_file(request: HttpRequest, task_id: uuid.UUID) -> FileResponse:
-    job = job_of(request.auth, task_id)  # type: ignore[attr-defined]
-    if not job.has_file:
-        raise Http404
-    response = FileResponse(
-        job.result_file.open("rb"),
-        as_attachment=True,
-        filename=job.result_name or "nyskap",
-        content_type=job.result_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return result_file_response(job_of(request.auth, task_id))  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
 from .models import BackgroundJob
@@ -23,3 +23,17 @@ def job_of(user: Any, job_id: uuid.UUID | str) -> BackgroundJob:
         return jobs_of(user).get(pk=job_id)
     except (BackgroundJob.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def result_file_response(job: BackgroundJob) -> FileResponse:
+    """The finished job's file as a download (the page and the API serve it alike); 404 while there is none."""
+    if not job.has_file:
+        raise Http404
+    response = FileResponse(
+        job.result_file.open("rb"),
+        as_attachment=True,
+        filename=job.result_name or "nyskap",
+        content_type=job.result_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -7,13 +7,13 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .models import BackgroundJob
-from .selectors import job_of, jobs_of
+from .selectors import job_of, jobs_of, result_file_response
 
 # htmx stops polling when an answer has this status.
 STOP_POLLING = 286
@@ -51,14 +51,4 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def job_file(request: HttpRequest, job_id: uuid.UUID) -> FileResponse:
-    job = job_of(request.user, job_id)
-    if not job.has_file:
-        raise Http404
-    response = FileResponse(
-        job.result_file.open("rb"),
-        as_attachment=True,
-        filename=job.result_name or "nyskap",
-        content_type=job.result_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return result_file_response(job_of(request.user, job_id))
