@@ -83,27 +83,8 @@ PLAN_FIELDS = [
 ]
 PLAN_REQUIRED = ["rationale", "goals", "parameters", "base_year", "analysis_years"]
 PLAN_INFORMATION = {"format", "project", "version", "status"}  # written for the reader, not imported
-BENEFIT_COLUMNS = [
-    "ref",
-    "description",
-    "benefit_type",
-    "bearer",
-    "bearer_organisation",
-    "bearer_name",
-    "indicator",
-    "unit",
-    "baseline_value",
-    "baseline_date",
-    "target_value",
-    "target_date",
-    "owner",
-    "measures",
-    "realisation_form",
-    "preconditions_risks",
-    "measurement_method",
-    "measurement_frequency",
-    "abandoned_reason",
-]
+# The benefit's own fields in the service's order, between its reference and why it was abandoned.
+BENEFIT_COLUMNS = ["ref", *services.BENEFIT_FIELDS, "abandoned_reason"]
 BENEFIT_REQUIRED = ["ref", "description", "benefit_type", "bearer", "realisation_form"]
 AMOUNT_COLUMNS = ["benefit", "year", "amount"]
 COST_COLUMNS = ["kind", "year", "amount"]
