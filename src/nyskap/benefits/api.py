@@ -35,10 +35,10 @@ from pydantic import (
     field_validator,
 )
 
+from nyskap.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
 from nyskap.api.errors import ErrorOut
 from nyskap.api.types import InSchema, NoNul
 from nyskap.core.spreadsheets import XLSX_TYPE, CellProblem, SpreadsheetError
-from nyskap.projects.api import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
 from nyskap.projects.models import Project
 
 from . import calculations, selectors, services, transfer

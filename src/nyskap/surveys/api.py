@@ -13,8 +13,8 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 
+from nyskap.api.auth import TOKEN_AUTH
 from nyskap.api.errors import ErrorOut
-from nyskap.projects.api import TOKEN_AUTH
 
 from . import services, throttle
 from .models import Round
