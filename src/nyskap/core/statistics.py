@@ -41,9 +41,10 @@ class Comparison:
 
 
 def _z(confidence: float) -> float:
-    if not 0 < confidence < 1:
-        raise ValueError("confidence must be between 0 and 1")
-    return float(stats.norm.ppf((1 + confidence) / 2))
+    z = float(stats.norm.ppf((1 + confidence) / 2)) if 0 < confidence < 1 else math.nan
+    if not math.isfinite(z):  # also a confidence so close to 1 that (1 + c) / 2 rounds to 1
+        raise ValueError("confidence must be between 0 and 1, and not so close to 1 that its quantile is infinite")
+    return z
 
 
 def wilson_interval(successes: int, n: int, confidence: float = CONFIDENCE) -> Interval | None:

@@ -28,6 +28,8 @@ from nyskap.core.statistics import (
 
 BINARY = "binary"
 CONTINUOUS = "continuous"
+# Beyond four nines the normal quantile leaves floating-point precision (at 1 − 1e-16 it is infinite).
+MIN_CONFIDENCE, MAX_CONFIDENCE = 0.5, 0.9999
 
 
 class EffectError(ValueError):
@@ -79,8 +81,8 @@ class Effect:
 
 
 def _check_confidence(confidence: float) -> None:
-    if not 0.5 <= confidence < 1:
-        raise EffectError("confidence", "The confidence level must be at least 0.5 and below 1.")
+    if not MIN_CONFIDENCE <= confidence <= MAX_CONFIDENCE:
+        raise EffectError("confidence", "The confidence level must be between 0.5 and 0.9999.")
 
 
 def _two(arms: Sequence[object]) -> None:
