@@ -61,7 +61,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "api-v1:adoption_list":                                       "404   404   404   404   404   404   404",
     "api-v1:api-root":                                            "404   404   404   404   404   404   404",
     "api-v1:calculate":                                           "405   405   405   405   405   405   405",
-    "api-v1:effect":                                              "405   405   405   405   405   405   405",
+    "api-v1:trial_effect":                                        "405   405   405   405   405   405   405",
     "api-v1:call_create":                                         "405   405   405   405   405   405   405",
     "api-v1:call_list":                                           "ok    ok    ok    ok    ok    ok    ok",
     "api-v1:call_update":                                         "405   405   405   405   405   405   405",

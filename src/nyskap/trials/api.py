@@ -153,7 +153,7 @@ def _api_field(field: str) -> str:
     auth=OPTIONAL_AUTH,
     openapi_extra=OPTIONAL_SECURITY,
 )
-def effect(request: HttpRequest, payload: EffectIn) -> Any:
+def trial_effect(request: HttpRequest, payload: EffectIn) -> Any:
     try:
         if isinstance(payload, BinaryEffectIn):
             result = calculations.binary_effect(
