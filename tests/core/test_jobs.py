@@ -19,7 +19,6 @@ from tests.helpers import EN
 
 pytestmark = pytest.mark.django_db
 
-
 CALLS: list[str] = []
 
 
