@@ -1,5 +1,7 @@
-"""The shared cast: `innovator`, `leader` and `colleague` in one municipality, `outsider` in another, `operator`
-and `anonymous`. Each persona fixture returns the user; `as_<persona>` fixtures return a logged-in test client."""
+"""The shared cast: `innovator`, `leader` and `colleague` in one municipality, `outsider` in another,
+`instrument_owner` (with the organisations owning the shipped instruments), `operator` and `anonymous`. Each persona
+fixture returns the user; `as_<persona>` fixtures return a logged-in test client. Objects are built by the factories
+in tests/<app>/factories.py."""
 
 from __future__ import annotations
 
@@ -9,9 +11,12 @@ from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
 from nyskap.accounts.models import Role, User
+from nyskap.instruments import catalogue
 from nyskap.organisations.models import Organisation, OrganisationKind
 
-from .factories import CountyFactory, MembershipFactory, OrganisationFactory, UserFactory, give_totp
+from .accounts.factories import MembershipFactory, UserFactory, give_totp
+from .instruments.factories import make_instrument_owner, make_owner_organisations
+from .organisations.factories import CountyFactory, OrganisationFactory
 
 # Property tests check what holds, not how fast: a busy CI machine must not turn a slow example into a failure.
 hypothesis_settings.register_profile("nyskap", deadline=None)
@@ -82,6 +87,18 @@ def operator(db) -> User:
 
 
 @pytest.fixture
+def owner_organisations(db) -> dict[str, Organisation]:
+    """The organisations the shipped instrument catalogue names as owners, by reference key."""
+    return make_owner_organisations()
+
+
+@pytest.fixture
+def instrument_owner(owner_organisations) -> User:
+    """An adviser at Digdir with the instrument-owner role for Digdir."""
+    return make_instrument_owner(owner_organisations[catalogue.DIGDIR])
+
+
+@pytest.fixture
 def anonymous() -> Client:
     return Client()
 
@@ -115,6 +132,11 @@ def as_outsider(outsider) -> Client:
 @pytest.fixture
 def as_operator(operator) -> Client:
     return _client_for(operator)
+
+
+@pytest.fixture
+def as_instrument_owner(instrument_owner) -> Client:
+    return _client_for(instrument_owner)
 
 
 @pytest.fixture(autouse=True)

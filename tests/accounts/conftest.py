@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 
 import pytest
 from django.utils import translation
 from django.utils.translation import trans_real
+
+from ..helpers import SecurityLog
 
 
 @pytest.fixture(autouse=True)
@@ -21,23 +22,6 @@ def _english(settings) -> Iterator[None]:
         yield
     trans_real._translations = {}
     trans_real._default = None
-
-
-class SecurityLog:
-    def __init__(self, handler: logging.Handler) -> None:
-        self.handler = handler
-
-    @property
-    def lines(self) -> list[str]:
-        records = self.handler.records  # type: ignore[attr-defined]
-        return [record.getMessage() for record in records if record.name == "nyskap.security"]
-
-    @property
-    def events(self) -> list[dict]:
-        return [json.loads(line) for line in self.lines]
-
-    def named(self, event: str) -> list[dict]:
-        return [entry for entry in self.events if entry["event"] == event]
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ from django.core import mail  # noqa: E402
 
 from nyskap.accounts import services  # noqa: E402
 from nyskap.accounts.models import Invitation, Role, User  # noqa: E402
-from tests.factories import UserFactory  # noqa: E402
+from tests.accounts.factories import UserFactory  # noqa: E402
 
 
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])

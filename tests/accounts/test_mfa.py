@@ -8,7 +8,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 
 from nyskap.accounts.models import Role
-from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

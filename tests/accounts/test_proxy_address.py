@@ -7,7 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

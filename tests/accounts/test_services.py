@@ -17,7 +17,8 @@ from nyskap.accounts.models import (
     User,
 )
 from nyskap.accounts.services import AccessDenied, ServiceError
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.organisations.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

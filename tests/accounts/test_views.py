@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -19,15 +18,13 @@ from nyskap.accounts.models import (
     User,
 )
 from nyskap.organisations.models import OrganisationKind
-from tests.factories import OrganisationFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.helpers import flash as _messages
+from tests.organisations.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
 MEMBERS_URL = "/konto/organisasjoner/oygarden/medlemmer/"
-
-
-def _messages(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 # Profile

@@ -10,21 +10,11 @@ import pytest
 
 from nyskap.core.visibility import Visibility
 from nyskap.projects.models import Project
-from tests.projects.conftest import make_project
-
-from .test_api_base import ApiToken
+from tests.helpers import api_error as shape
+from tests.helpers import bearer
+from tests.projects.factories import make_project
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict[str, str]:
-    _token, raw = ApiToken.issue(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-
-def shape(status: int, code: str, message: str, errors: list | None = None) -> dict:
-    return {"status": status, "code": code, "message": message, "errors": errors or []}
-
 
 CONTROL = "Control characters (other than tab and line breaks) are not allowed."
 INVALID = "The request is not valid."

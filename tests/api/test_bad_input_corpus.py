@@ -21,8 +21,7 @@ from nyskap.api.models import ApiToken
 from nyskap.core.visibility import Visibility
 from tests.benefits.factories import hand_worked_plan
 from tests.core.urls_walk import all_routes
-from tests.instruments.conftest import instrument_owner, owner_organisations  # noqa: F401 - fixtures
-from tests.projects.conftest import make_project
+from tests.projects.factories import make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -468,8 +467,8 @@ def cast(
     outsider,
     operator,
     home_municipality,
-    owner_organisations,  # noqa: F811
-    instrument_owner,  # noqa: F811
+    owner_organisations,
+    instrument_owner,
 ):
     """Who opens which pages, and the objects the sample URLs stand for: the instrument owner's instrument and
     call, a survey round open by link, the operator (signed in with two factors) and a sign-in half done."""
@@ -480,7 +479,7 @@ def cast(
     from nyskap.instruments import catalogue
     from nyskap.instruments.models import Call, Instrument
     from nyskap.instruments.services import catalogue_load
-    from tests.factories import PASSWORD
+    from tests.accounts.factories import PASSWORD
     from tests.surveys.factories import make_round, make_version
 
     catalogue_load()

@@ -6,7 +6,7 @@ import pytest
 
 from nyskap.core.visibility import Visibility
 
-from ..projects.conftest import make_project
+from ..projects.factories import make_project
 from .factories import hand_worked_plan
 
 

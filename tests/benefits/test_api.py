@@ -9,9 +9,9 @@ import pytest
 from nyskap.api.models import ApiToken
 from nyskap.benefits.models import Measurement
 
-pytestmark = pytest.mark.django_db
+from ..helpers import EN
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+pytestmark = pytest.mark.django_db
 
 EXAMPLE = {
     "base_year": 2024,

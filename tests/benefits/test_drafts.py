@@ -6,18 +6,13 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from nyskap.api.models import ApiToken
 from nyskap.benefits import selectors, services
 from nyskap.benefits.models import BenefitPlan
 
+from ..helpers import bearer as _token
 from .test_views import english, text
 
 pytestmark = pytest.mark.django_db
-
-
-def _token(user) -> dict[str, str]:
-    _t, raw = ApiToken.issue(user=user, name="t")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def _paths(slug: str) -> list[str]:

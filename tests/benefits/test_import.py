@@ -20,7 +20,7 @@ from nyskap.benefits.models import BenefitPlan, CostKind
 from nyskap.core.spreadsheets import XLSX_TYPE, SpreadsheetError
 from nyskap.core.visibility import Visibility
 
-from ..projects.conftest import make_project
+from ..projects.factories import make_project
 from .factories import hand_worked_plan, make_benefit
 
 pytestmark = pytest.mark.django_db

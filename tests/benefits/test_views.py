@@ -14,20 +14,11 @@ from nyskap.benefits import services
 from nyskap.benefits.models import Benefit, BenefitPlan, Cost, CostKind, Measurement, PlanStatus, PreventionSet
 from nyskap.core.visibility import Visibility
 
-from ..projects.conftest import make_project
+from ..helpers import english, field_error
+from ..projects.factories import make_project
 from .factories import hand_worked_plan, make_benefit
 
 pytestmark = pytest.mark.django_db
-
-
-def english(client: Client) -> Client:
-    client.cookies["django_language"] = "en"
-    return client
-
-
-def field_error(html: str, field: str) -> str:
-    match = re.search(rf'id="id_{field}_error">([^<]*)<', html)
-    return match.group(1) if match else ""
 
 
 def text(html: bytes) -> str:

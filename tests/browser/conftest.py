@@ -12,11 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from nyskap.instruments.models import Instrument
+
+from ..helpers import CspWatcher
+from ..instruments.factories import load_catalogue
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in fixtures are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -49,19 +53,6 @@ def browser():
         browser.close()
 
 
-class CspWatcher:
-    """Collects Content-Security-Policy violations reported by the page (console and securitypolicyviolation)."""
-
-    def __init__(self) -> None:
-        self.violations: list[str] = []
-
-    def attach(self, page) -> None:
-        page.on(
-            "console",
-            lambda msg: self.violations.append(msg.text) if "Content Security Policy" in msg.text else None,
-        )
-
-
 @pytest.fixture
 def csp() -> CspWatcher:
     return CspWatcher()
@@ -77,30 +68,7 @@ def page(browser, csp) -> Iterator:
     assert csp.violations == [], f"CSP violations: {csp.violations}"
 
 
-def run_axe(page) -> list[dict]:
-    """Run axe-core (injected by evaluate, since the CSP rightly blocks add_script_tag) for WCAG 2.1 A and AA."""
-    page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
-    return [
-        {
-            "id": violation["id"],
-            "impact": violation["impact"],
-            "help": violation["help"],
-            "targets": [node["target"] for node in violation["nodes"]][:5],
-        }
-        for violation in result["violations"]
-    ]
-
-
-def login_browser_as(page, live_server, user) -> None:
-    """Give the browser an authenticated session for `user` (the login form itself is tested separately)."""
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
+@pytest.fixture
+def loaded(owner_organisations) -> dict[str, Instrument]:
+    """The shipped instrument catalogue, by slug."""
+    return load_catalogue()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import login_browser_as, run_axe
+from ..helpers import browser_language, login_browser_as, run_axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,7 +31,7 @@ SIGNED_IN_PAGES = [
 
 
 def _scan(page, live_server, paths, language):
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    browser_language(page.context, live_server, language)
     found = {}
     for path in paths:
         response = page.goto(live_server.url + path)
@@ -66,7 +66,7 @@ def test_when_a_page_has_an_unlabelled_field_then_axe_reports_it(browser, live_s
 
 
 def test_when_a_page_breaks_the_csp_then_the_violation_is_recorded(browser, live_server, home_municipality):
-    from .conftest import CspWatcher
+    from ..helpers import CspWatcher
 
     context = browser.new_context()
     page = context.new_page()

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from nyskap.core.jobs.models import BackgroundJob, JobStatus
 from nyskap.projects.models import Project
 
-from ..projects.conftest import NEED
-from .conftest import login_browser_as, run_axe
+from ..helpers import browser_language, login_browser_as, run_axe
+from ..projects.factories import NEED
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,7 @@ def test_when_an_import_is_started_then_the_progress_page_follows_the_worker_to_
     page, live_server, innovator, home_municipality, tmp_path, database_queue
 ):
     login_browser_as(page, live_server, innovator)
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    browser_language(page.context, live_server)
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto(live_server.url + "/prosjekter/overforing/import/")
     page.get_by_label("File", exact=True).set_input_files(_csv_file(tmp_path, ["Varm mat", "Fallsensor"]))

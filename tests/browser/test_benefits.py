@@ -18,14 +18,10 @@ from nyskap.benefits.models import BenefitPlan, Measurement, PlanStatus, Prevent
 from nyskap.core.visibility import Visibility
 
 from ..benefits.factories import hand_worked_plan
-from ..projects.conftest import make_project
-from .conftest import login_browser_as, run_axe
+from ..helpers import browser_language, login_browser_as, run_axe
+from ..projects.factories import make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _english(page, live_server) -> None:
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
 
 
 def test_when_an_editor_writes_a_plan_and_the_owner_measures_then_both_are_saved(
@@ -35,7 +31,7 @@ def test_when_an_editor_writes_a_plan_and_the_owner_measures_then_both_are_saved
         actor=innovator, owner=home_municipality, title="Digital hjemmeoppfølging", visibility=Visibility.PUBLIC
     )
     login_browser_as(page, live_server, innovator)
-    _english(page, live_server)
+    browser_language(page.context, live_server)
     page.goto(f"{live_server.url}/prosjekter/{project.slug}/")
     page.get_by_role("link", name="Write a benefit-realisation plan").click()
     page.get_by_label("Rationale", exact=True).fill("Mange reiser til kontroll.")
@@ -133,7 +129,7 @@ def test_when_benefit_pages_are_scanned_then_axe_finds_no_violations(
     ]
     found = {}
     for language in ("nb", "en"):
-        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        browser_language(page.context, live_server, language)
         for signed_in, paths in ((False, public_paths), (True, editor_paths)):
             if signed_in:
                 login_browser_as(page, live_server, innovator)
@@ -148,7 +144,7 @@ def test_when_benefit_pages_are_scanned_then_axe_finds_no_violations(
     # The plan-creation form, on a project without a plan, and a form with errors beside the fields.
     other = make_project(actor=innovator, owner=home_municipality, title="Varm mat", visibility=Visibility.PUBLIC)
     login_browser_as(page, live_server, innovator)
-    _english(page, live_server)
+    browser_language(page.context, live_server)
     page.goto(f"{live_server.url}/gevinster/prosjekt/{other.slug}/ny/")
     found_create = run_axe(page)
     page.get_by_role("button", name="Create the plan").click()

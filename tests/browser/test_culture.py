@@ -15,8 +15,8 @@ from nyskap.culture.services import load_questionnaire
 from nyskap.surveys.models import Invitation, Round, hash_secret, new_secret
 from nyskap.surveys.services import RoundInput, resolve_token, response_save, round_create
 
-from ..factories import OrganisationFactory
-from .conftest import login_browser_as, run_axe
+from ..helpers import browser_language, login_browser_as, run_axe
+from ..organisations.factories import OrganisationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,7 +68,7 @@ def culture_pages(operator, leader, home_municipality, settings) -> dict[str, li
 def test_when_the_culture_pages_are_scanned_then_axe_finds_no_violations(
     page, live_server, leader, culture_pages, language
 ):
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    browser_language(page.context, live_server, language)
     found = {}
     for path in culture_pages["public"]:
         response = page.goto(live_server.url + path)
@@ -86,7 +86,7 @@ def test_when_a_leader_opens_the_results_then_comparisons_and_downloads_are_ther
     page, live_server, leader, culture_pages
 ):
     login_browser_as(page, live_server, leader)
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    browser_language(page.context, live_server)
     page.goto(live_server.url + culture_pages["leader"][0])
     expect(page.get_by_text("12 respondents.")).to_be_visible()
     comparison = page.get_by_role("table", name="Your mean beside comparable organisations")

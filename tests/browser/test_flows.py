@@ -13,7 +13,7 @@ from allauth.mfa.utils import decrypt
 from django.core import mail
 
 from nyskap.accounts.models import Invitation, Membership, User
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -105,7 +105,7 @@ def test_when_an_admin_logs_in_with_totp_and_invites_then_the_invitee_can_join(p
     assert len(mail.outbox) == 1 and invitation.token in mail.outbox[0].body
 
     # The invitee signs in (an account already exists) in a separate browser and accepts.
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     UserFactory(email="ny.kollega@oygarden.kommune.no")
     other = page.context.browser.new_context(locale="nb-NO")

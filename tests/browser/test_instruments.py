@@ -13,15 +13,10 @@ from nyskap.core.visibility import Visibility
 from nyskap.instruments.models import Call, InstrumentUse
 from nyskap.projects.models import Project
 
-from ..instruments.conftest import instrument_owner, loaded, owner_organisations  # noqa: F401 (fixtures)
-from ..projects.conftest import make_project
-from .conftest import login_browser_as, run_axe
+from ..helpers import browser_language, login_browser_as, run_axe
+from ..projects.factories import make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _english(page, live_server) -> None:
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
 
 
 @pytest.fixture
@@ -40,10 +35,10 @@ def test_when_the_matcher_is_opened_from_a_project_then_fitting_instruments_are_
     live_server,
     innovator,
     welfare_project,
-    loaded,  # noqa: F811
+    loaded,
 ):
     login_browser_as(page, live_server, innovator)
-    _english(page, live_server)
+    browser_language(page.context, live_server)
     page.goto(f"{live_server.url}/prosjekter/{welfare_project.slug}/")
     page.get_by_role("link", name="Find instruments that fit this project").click()
     expect(page.locator("#from-project")).to_contain_text("Medisinroboter i hjemmetjenesten")
@@ -66,10 +61,10 @@ def test_when_an_editor_records_an_application_on_the_project_page_then_it_is_li
     live_server,
     innovator,
     welfare_project,
-    loaded,  # noqa: F811
+    loaded,
 ):
     login_browser_as(page, live_server, innovator)
-    _english(page, live_server)
+    browser_language(page.context, live_server)
     page.goto(f"{live_server.url}/prosjekter/{welfare_project.slug}/")
     page.get_by_text("Record an application to an instrument").click()
     page.locator("#id_use-instrument").select_option("velferdsteknologiprogrammet")
@@ -87,9 +82,9 @@ def test_when_the_catalogue_pages_are_scanned_then_axe_finds_no_violations(
     page,
     live_server,
     innovator,
-    instrument_owner,  # noqa: F811 (the fixture)
+    instrument_owner,
     welfare_project,
-    loaded,  # noqa: F811 (the fixture)
+    loaded,
     language,
 ):
     today = datetime.date.today()
@@ -101,7 +96,7 @@ def test_when_the_catalogue_pages_are_scanned_then_axe_finds_no_violations(
         closes_on=today + datetime.timedelta(days=10),
     )
     InstrumentUse.objects.create(project=welfare_project, instrument=loaded["forkommune"], year=2025, outcome="applied")
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    browser_language(page.context, live_server, language)
     paths = [
         "/virkemidler/",
         "/virkemidler/?offer=money&phase=implemented",
@@ -135,9 +130,9 @@ def test_when_the_catalogue_pages_are_scanned_then_axe_finds_no_violations(
 def test_when_an_instrument_is_read_in_nynorsk_then_its_nynorsk_name_and_the_owners_page_are_shown(
     page,
     live_server,
-    loaded,  # noqa: F811 (the fixture)
+    loaded,
 ):
-    page.context.add_cookies([{"name": "django_language", "value": "nn", "url": live_server.url}])
+    browser_language(page.context, live_server, "nn")
     page.goto(f"{live_server.url}/virkemidler/medfinansiering/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Medfinansieringsordninga")
     link = page.locator("#owner-page a")

@@ -10,7 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from .conftest import run_axe
+from ..helpers import browser_language, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def test_when_reference_data_is_loaded_then_organisation_pages_have_no_axe_viola
     reference_data,
     language,
 ):
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    browser_language(page.context, live_server, language)
     found = {}
     for path in PAGES:
         response = page.goto(live_server.url + path)
@@ -60,7 +60,7 @@ def test_when_a_filter_is_chosen_with_htmx_then_results_swap_and_the_url_is_push
     live_server,
     reference_data,
 ):
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    browser_language(page.context, live_server)
     page.goto(live_server.url + "/organisasjoner/")
     page.locator("#organisation-results").get_by_text("514 organisations").wait_for()
     page.select_option("#id_kind", "ministry")
@@ -82,14 +82,14 @@ def test_when_an_operator_previews_a_register_import_then_the_pages_have_no_axe_
     from tests.organisations import register_files as rf
     from tests.organisations.test_register_import import fixture_entities
 
-    from .conftest import login_browser_as
+    from ..helpers import login_browser_as
 
     path = rf.write_json(tmp_path / "enheter.json.gz", fixture_entities())
     with path.open("rb") as handle:
         register_import = register_import_create(stream=handle, file_name=path.name, actor=operator)
     login_browser_as(page, live_server, operator)
     page.set_viewport_size({"width": width, "height": 900})
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    browser_language(page.context, live_server, language)
     found = {}
     for url in ("/drift/enhetsregisteret/", f"/drift/enhetsregisteret/{register_import.pk}/"):
         response = page.goto(live_server.url + url)

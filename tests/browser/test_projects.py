@@ -17,14 +17,10 @@ from nyskap.core.visibility import Visibility
 from nyskap.projects.models import Adoption, Phase, Project
 from nyskap.projects.services import project_adopt, project_change_phase
 
-from ..projects.conftest import make_project
-from .conftest import login_browser_as, run_axe
+from ..helpers import browser_language, login_browser_as, run_axe
+from ..projects.factories import make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _english(page, live_server) -> None:
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
 
 
 @pytest.fixture
@@ -55,7 +51,7 @@ def test_when_the_need_is_typed_then_similar_projects_appear_and_the_project_is_
     page, live_server, innovator, welfare_tech
 ):
     login_browser_as(page, live_server, innovator)
-    _english(page, live_server)
+    browser_language(page.context, live_server)
     page.goto(live_server.url + "/prosjekter/ny/")
     page.get_by_label("Title", exact=True).fill("Medisiner hjemme")
     page.get_by_label("The problem", exact=True).press_sequentially(
@@ -76,7 +72,7 @@ def test_when_the_need_is_typed_then_similar_projects_appear_and_the_project_is_
 
 
 def test_when_a_facet_is_ticked_then_htmx_updates_the_results_and_the_url(page, live_server, welfare_tech, parking):
-    _english(page, live_server)
+    browser_language(page.context, live_server)
     page.goto(live_server.url + "/prosjekter/")
     results = page.locator("#project-search-body")
     expect(results.get_by_role("status")).to_have_text("2 projects")
@@ -92,7 +88,7 @@ def test_when_an_editor_adopts_a_project_then_it_appears_among_the_adopters(
     page, live_server, outsider, welfare_tech, parking
 ):
     login_browser_as(page, live_server, outsider)
-    _english(page, live_server)
+    browser_language(page.context, live_server)
     page.goto(f"{live_server.url}/prosjekter/{welfare_tech.slug}/")
     page.get_by_role("link", name="We adopted this").click()
     page.get_by_label("Our project that builds on this one").select_option(label="Smart parkering")
@@ -133,7 +129,7 @@ def pages(innovator, outsider, welfare_tech, parking) -> list[str]:
 @pytest.mark.parametrize("language", ["nb", "en"])
 def test_when_the_project_pages_are_scanned_then_axe_finds_no_violations(page, live_server, innovator, pages, language):
     login_browser_as(page, live_server, innovator)
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    browser_language(page.context, live_server, language)
     found = {}
     for path in pages:
         response = page.goto(live_server.url + path)
@@ -158,7 +154,7 @@ def test_when_a_filtered_result_is_exported_then_the_download_holds_exactly_thos
     import csv
     import io
 
-    _english(page, live_server)
+    browser_language(page.context, live_server)
     page.goto(live_server.url + "/prosjekter/?sector=transport")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV").click()

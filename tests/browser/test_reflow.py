@@ -8,8 +8,8 @@ from collections import defaultdict
 
 import pytest
 
+from ..helpers import login_browser_as, run_axe
 from ..portal.crawl import PERSONAS, client_for, crawl, load_demo_site
-from .conftest import login_browser_as, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -106,7 +106,7 @@ def test_when_the_screen_is_narrow_then_the_menu_and_the_search_filters_fold_and
 ):
     from nyskap.core.visibility import Visibility
 
-    from ..projects.conftest import make_project
+    from ..projects.factories import make_project
 
     make_project(actor=innovator, owner=home_municipality, title="Varm mat", visibility=Visibility.PUBLIC)
     narrow = _context(browser, 320)
@@ -143,7 +143,7 @@ def test_when_a_plan_is_shown_at_1280_pixels_then_the_npv_table_fits_with_its_to
     from nyskap.core.visibility import Visibility
 
     from ..benefits.factories import hand_worked_plan
-    from ..projects.conftest import make_project
+    from ..projects.factories import make_project
 
     project = make_project(actor=innovator, owner=home_municipality, title="Plan", visibility=Visibility.PUBLIC)
     plan = hand_worked_plan(project=project, actor=innovator, owner=colleague)

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from nyskap.core.visibility import Visibility
 
-from ..projects.conftest import make_project
-from .conftest import run_axe
+from ..helpers import browser_language, run_axe
+from ..projects.factories import make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +36,7 @@ def test_when_a_question_is_typed_then_the_right_case_comes_first_and_partial_ma
     page, live_server, library, width
 ):
     page.set_viewport_size({"width": width, "height": 900})
-    page.context.add_cookies([{"name": "django_language", "value": "nb", "url": live_server.url}])
+    browser_language(page.context, live_server, "nb")
     page.goto(live_server.url + "/prosjekter/")
     search = page.locator("#id_q")
     search.fill("kan pasienter snakke med fastlegen på video?")
@@ -59,7 +59,7 @@ def test_when_a_question_is_typed_then_the_right_case_comes_first_and_partial_ma
 
 
 def test_when_a_word_is_misspelt_then_did_you_mean_leads_to_the_corrected_search(page, live_server, library):
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    browser_language(page.context, live_server)
     page.goto(live_server.url + "/prosjekter/?q=videokonsultajson")
     expect(page.locator(".project-card").first).to_contain_text("Videokonsultasjon hos fastlegen")
     page.locator(".search-suggestion").get_by_role("link", name="videokonsultasjon", exact=True).click()
@@ -83,7 +83,7 @@ def test_when_javascript_is_off_then_a_question_can_still_be_searched(browser, l
 def test_when_the_search_results_with_partial_matches_are_scanned_then_axe_finds_no_violations(
     page, live_server, library, language
 ):
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    browser_language(page.context, live_server, language)
     for width in (320, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(live_server.url + "/prosjekter/?q=kan+pasienter+snakke+med+fastlegen+p%C3%A5+video")

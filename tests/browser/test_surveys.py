@@ -15,13 +15,9 @@ from playwright.sync_api import expect
 from nyskap.culture.services import load_questionnaire
 from nyskap.surveys.models import EmailDomain, Invitation, Response, Round
 
-from .conftest import login_browser_as, run_axe
+from ..helpers import browser_language, login_browser_as, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _english(context, live_server) -> None:
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
 
 
 def _answer_everything(page, value: str) -> None:
@@ -32,7 +28,7 @@ def _answer_everything(page, value: str) -> None:
 
 def _new_device(browser, live_server):
     context = browser.new_context(locale="nb-NO")
-    _english(context, live_server)
+    browser_language(context, live_server)
     return context, context.new_page()
 
 
@@ -40,7 +36,7 @@ def test_a_full_round_from_opening_to_results(page, browser, live_server, leader
     load_questionnaire()
     EmailDomain.objects.create(organisation=home_municipality, domain="oygarden.kommune.no")
     login_browser_as(page, live_server, leader)
-    _english(page.context, live_server)
+    browser_language(page.context, live_server)
 
     # The leader opens a round with two units, by invitation only (no shared link).
     page.goto(f"{live_server.url}/undersokelser/ny/oygarden/")
@@ -173,7 +169,7 @@ def survey_pages(leader, home_municipality) -> dict[str, str]:
 def test_when_the_survey_pages_are_scanned_then_axe_finds_no_violations(
     page, live_server, leader, survey_pages, language
 ):
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    browser_language(page.context, live_server, language)
     found = {}
     for path in survey_pages["anonymous"]:
         page.goto(live_server.url + path)

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from nyskap.accounts.models import Role
-from tests.factories import MembershipFactory, UserFactory, give_totp
+from tests.accounts.factories import MembershipFactory, UserFactory, give_totp
 
 from .access_matrix import ACCESS_MATRIX, PERSONAS
 from .url_access_modules import app_url_access_modules

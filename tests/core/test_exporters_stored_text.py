@@ -17,9 +17,8 @@ from nyskap.core.visibility import Visibility
 from nyskap.instruments.models import Instrument
 from nyskap.projects.models import Project
 from tests.benefits.factories import hand_worked_plan
-from tests.instruments.conftest import owner_organisations  # noqa: F401 - a fixture
-from tests.jobs import file_via_job
-from tests.projects.conftest import make_project
+from tests.helpers import file_via_job
+from tests.projects.factories import make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +85,7 @@ def test_when_projects_hold_any_stored_text_then_csv_json_and_xlsx_exports_write
     assert "Formelprosjekt;=1+1;@SUM(1+1)" in written
 
 
-def test_when_instruments_hold_any_stored_text_then_every_export_writes_it(client, owner_organisations):  # noqa: F811
+def test_when_instruments_hold_any_stored_text_then_every_export_writes_it(client, owner_organisations):
     from nyskap.instruments.services import catalogue_load
 
     catalogue_load()

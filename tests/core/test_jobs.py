@@ -15,10 +15,10 @@ from nyskap.api.models import ApiToken
 from nyskap.core.jobs import registry
 from nyskap.core.jobs.models import BackgroundJob, JobStatus
 from nyskap.core.jobs.services import job_start, jobs_purge
+from tests.helpers import EN
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 CALLS: list[str] = []
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from nyskap.core.visibility import Visibility
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.organisations.factories import OrganisationFactory
 from tests.visibility_app.models import Note
 
 pytestmark = pytest.mark.django_db

@@ -1,16 +1,18 @@
-"""Helpers for culture tests: the real questionnaire and rounds filled with answers."""
+"""Helpers for culture tests: the real questionnaire and rounds filled with answers (built on the survey engine's
+factories in tests/surveys/factories.py)."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
 
-import time_machine
-
 from nyskap.culture import instrument
 from nyskap.culture.services import load_questionnaire
-from nyskap.surveys.models import Invitation, Round, hash_secret, new_secret
-from nyskap.surveys.services import RoundInput, resolve_token, response_save, round_create
+from nyskap.surveys.models import Round
+
+from ..surveys.factories import invite, make_round, submit
+
+__all__ = ["ITEM_KEYS", "answer_all", "close", "culture_round", "culture_version", "invite"]
 
 ITEM_KEYS = [item["key"] for spec in instrument.DIMENSIONS for item in spec["items"]]
 
@@ -32,30 +34,19 @@ def culture_round(
     share_in_benchmarks: bool = True,
     link_enabled: bool = False,
 ) -> Round:
-    """A round created the day it opens (a new round may not open in the past)."""
-    version = culture_version()
-    with time_machine.travel(datetime.datetime.combine(opens_on, datetime.time(12)), tick=False):
-        return round_create(
-            actor=actor,
-            organisation=organisation,
-            data=RoundInput(
-                title=title,
-                version=version,
-                opens_on=opens_on,
-                closes_on=closes_on,
-                threshold=threshold,
-                units=list(units),
-                share_in_benchmarks=share_in_benchmarks,
-                link_enabled=link_enabled,
-            ),
-        )
-
-
-def invite(round: Round, unit=None) -> str:
-    """An invitation (to ``unit``) made directly, without mail; returns its personal token."""
-    token = new_secret()
-    Invitation.objects.create(round=round, unit=unit, email=f"{token[:8].lower()}@x.no", token_hash=hash_secret(token))
-    return token
+    """A round of the culture questionnaire created the day it opens (a new round may not open in the past)."""
+    return make_round(
+        actor=actor,
+        organisation=organisation,
+        version=culture_version(),
+        opens_on=opens_on,
+        closes_on=closes_on,
+        units=units,
+        threshold=threshold,
+        title=title,
+        share_in_benchmarks=share_in_benchmarks,
+        link_enabled=link_enabled,
+    )
 
 
 def answer_all(round: Round, value: int | str, unit=None, overrides: dict | None = None) -> None:
@@ -63,7 +54,7 @@ def answer_all(round: Round, value: int | str, unit=None, overrides: dict | None
     (``overrides`` by item key)."""
     data = {key: str(value) for key in ITEM_KEYS}
     data.update(overrides or {})
-    response_save(access=resolve_token(invite(round, unit)), data=data, submit=True)
+    submit(round, data, unit)
 
 
 def close(round: Round) -> Round:

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from nyskap.api.models import ApiToken
-
+from ..helpers import bearer
 from .factories import answer_all, close, culture_round
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict[str, str]:
-    _token, raw = ApiToken.issue(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def test_when_units_of_6_and_4_then_the_api_shows_the_total_and_nulls_for_both_units(

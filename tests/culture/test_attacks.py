@@ -14,8 +14,8 @@ from nyskap.surveys.disclosure import derivable_small_set
 from nyskap.surveys.models import Response, Round
 from nyskap.surveys.services import SurveyError, resolve_token
 
-from ..factories import CountyFactory, OrganisationFactory
-from ..jobs import file_via_job
+from ..helpers import file_via_job
+from ..organisations.factories import CountyFactory, OrganisationFactory
 from .factories import answer_all, close, culture_round, invite
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from nyskap.culture.results import round_results
 from nyskap.surveys.calculations import cronbach_alpha, mean_interval, moments
 from nyskap.surveys.models import Round
 
-from ..factories import CountyFactory, OrganisationFactory
+from ..organisations.factories import CountyFactory, OrganisationFactory
 from .factories import answer_all, culture_round
 
 pytestmark = pytest.mark.django_db

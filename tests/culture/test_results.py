@@ -17,7 +17,7 @@ from nyskap.culture.results import round_results
 from nyskap.surveys.calculations import mean_interval, moments, welch_difference
 from nyskap.surveys.models import Round
 
-from ..jobs import file_via_job
+from ..helpers import file_via_job
 from .factories import answer_all, close, culture_round
 
 pytestmark = pytest.mark.django_db

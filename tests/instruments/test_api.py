@@ -9,12 +9,9 @@ import pytest
 
 from nyskap.instruments.models import Call
 
+from ..helpers import english
+
 pytestmark = pytest.mark.django_db
-
-
-def english(client):
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def test_when_instruments_are_listed_then_filters_narrow_them(client, loaded):

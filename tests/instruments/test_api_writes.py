@@ -5,23 +5,20 @@ from __future__ import annotations
 
 import datetime
 import json
+from functools import partial
 
 import pytest
 
-from nyskap.api.models import ApiToken
 from nyskap.instruments.models import Call, Instrument
+
+from .. import helpers
+from ..helpers import EN
+from ..helpers import api_error as error
 
 pytestmark = pytest.mark.django_db
 
-
-def bearer(user) -> dict[str, str]:
-    _token, raw = ApiToken.issue(user=user, name="t")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}", "HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-def error(status: int, code: str, message: str, errors: list | None = None) -> dict:
-    return {"status": status, "code": code, "message": message, "errors": errors or []}
-
+# API tokens whose requests ask for English.
+bearer = partial(helpers.bearer, **EN)
 
 CALL = {"title": "Utlysning 2026", "opens_on": "2026-02-01", "closes_on": "2026-04-15", "budget": "5000000"}
 

@@ -17,9 +17,9 @@ from nyskap.instruments.models import Call, Instrument, InstrumentOwnerRole, Ins
 from nyskap.instruments.services import use_add
 from nyskap.organisations.models import OrganisationKind
 
-from ..factories import OrganisationFactory
-from ..projects.conftest import make_project
-from .conftest import english
+from ..helpers import english, field_error
+from ..organisations.factories import OrganisationFactory
+from ..projects.factories import make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +28,6 @@ TODAY = datetime.date(2026, 3, 2)
 
 def text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
-
-
-def field_error(html: str, field: str) -> str:
-    match = re.search(rf'id="id_{field}_error">([^<]*)<', html)
-    return match.group(1) if match else ""
 
 
 # Reading
@@ -270,7 +265,7 @@ def test_when_an_admin_grants_the_owner_role_then_the_user_may_edit(
 ):
     from nyskap.accounts.models import Membership, Role
 
-    from ..factories import UserFactory, give_totp
+    from ..accounts.factories import UserFactory, give_totp
 
     admin = UserFactory(email="admin@digdir.no")
     give_totp(admin)

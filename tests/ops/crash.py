@@ -127,9 +127,10 @@ def seed() -> dict[str, Any]:
     from nyskap.accounts.models import Role
     from nyskap.api.models import ApiToken
     from nyskap.surveys.models import Invitation, hash_secret, new_secret
+    from tests.accounts.factories import MembershipFactory, UserFactory, give_totp
     from tests.benefits.factories import make_benefit, make_plan
-    from tests.factories import CountyFactory, MembershipFactory, OrganisationFactory, UserFactory, give_totp
-    from tests.projects.conftest import make_project
+    from tests.organisations.factories import CountyFactory, OrganisationFactory
+    from tests.projects.factories import make_project
     from tests.surveys.factories import make_round, make_version
 
     county = CountyFactory(number="46", name="Vestland", official_name="Vestland")

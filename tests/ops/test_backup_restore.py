@@ -8,7 +8,6 @@ import importlib
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,14 +20,9 @@ from django.db import connection
 
 from nyskap.core.backup import table_states
 from nyskap.projects.models import Project
+from tests.helpers import free_port as _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _env_for(target: dict[str, str], media: Path) -> dict[str, str]:

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from nyskap.organisations.models import OrganisationKind
-from tests.factories import CountyFactory, OrganisationFactory
+from tests.organisations.factories import CountyFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from nyskap.organisations.models import Organisation, OrganisationKind
 from nyskap.projects.forms import PartnerForm, editable_organisations
 from nyskap.projects.services import project_add_partner, project_create
 
-from ..factories import MembershipFactory, OrganisationFactory, UserFactory
+from ..accounts.factories import MembershipFactory, UserFactory
 from ..surveys.factories import make_round, make_version
+from .factories import OrganisationFactory
 
 
 @pytest.fixture

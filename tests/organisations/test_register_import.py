@@ -20,8 +20,9 @@ from nyskap.organisations.models import Organisation, OrganisationKind, Register
 from nyskap.organisations.register import display_name
 from nyskap.organisations.services import RegisterImportRefused, register_import_apply, register_import_create
 
-from ..factories import MembershipFactory, OrganisationFactory, UserFactory
+from ..accounts.factories import MembershipFactory, UserFactory
 from . import register_files as rf
+from .factories import OrganisationFactory
 
 KD, FIN, SSB, NTNU, HELSE_NORD = "872417842", "972417807", "971526920", "974767880", "883658752"
 NEW_AGENCY, NEW_MUNICIPALITY = rf.valid_number(92_000_000), rf.valid_number(92_100_000)

@@ -301,7 +301,7 @@ def client_for(email: str | None) -> Client:
         from nyskap.accounts.middleware import has_mfa, mfa_required
         from nyskap.accounts.models import User
 
-        from ..factories import give_totp
+        from ..accounts.factories import give_totp
 
         user = User.objects.get(email=email)
         if mfa_required(user) and not has_mfa(user):

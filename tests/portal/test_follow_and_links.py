@@ -7,7 +7,7 @@ import pytest
 from nyskap.core.visibility import Visibility
 from nyskap.projects.models import Sector, Subscription, SubscriptionKind
 
-from ..projects.conftest import make_project
+from ..projects.factories import make_project
 
 pytestmark = pytest.mark.django_db
 

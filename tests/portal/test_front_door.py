@@ -17,9 +17,9 @@ from nyskap.instruments.models import Call, Instrument
 from nyskap.projects.following import services as following
 from nyskap.projects.models import Adoption, AdoptionHow, Phase, SubscriptionKind
 
+from ..accounts.factories import UserFactory
 from ..benefits.factories import make_benefit, make_plan
-from ..factories import UserFactory
-from ..projects.conftest import make_project
+from ..projects.factories import make_project
 from ..surveys.factories import make_round, make_version
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,8 @@ from nyskap.projects.models import Adoption, AdoptionHow, Phase, Project
 from nyskap.projects.selectors import adoption_summary, family_tree
 from nyskap.projects.services import ProjectError, project_adopt, project_change_phase
 
-from .conftest import editor_in, make_project
+from ..accounts.factories import editor_in
+from .factories import make_project
 
 OSLO = dt.timezone(dt.timedelta(hours=1))
 

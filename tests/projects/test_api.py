@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pytest
 import time_machine
 
-from nyskap.api.models import ApiToken
 from nyskap.core.visibility import Visibility
 from nyskap.projects.models import Adoption, Phase, PhaseChange, Project
 
-from .conftest import NEED, make_project
+from .. import helpers
+from ..helpers import EN
+from ..helpers import api_error as error
+from .factories import NEED, make_project
 
 pytestmark = pytest.mark.django_db
 
 OSLO = dt.timezone(dt.timedelta(hours=1))
 FROZEN = dt.datetime(2025, 3, 4, 10, 0, tzinfo=OSLO)
 FROZEN_JSON = "2025-03-04T09:00:00Z"
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
-
-def bearer(user) -> dict[str, str]:
-    _token, raw = ApiToken.issue(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}", **EN}
-
-
-def error(status: int, code: str, message: str, errors: list | None = None) -> dict:
-    return {"status": status, "code": code, "message": message, "errors": errors or []}
+# API tokens whose requests ask for English.
+bearer = partial(helpers.bearer, **EN)
 
 
 @pytest.fixture

@@ -13,23 +13,18 @@ from django.core.management import call_command
 from django.test import Client
 from openpyxl import load_workbook
 
-from nyskap.api.models import ApiToken
 from nyskap.core.jobs.models import BackgroundJob, JobStatus
 from nyskap.core.visibility import Visibility
 from nyskap.projects.models import Project
 
-from .conftest import make_project
+from ..helpers import EN
+from ..helpers import bearer as _token
+from .factories import make_project
 from .test_import_export import HEADER, csv_upload, row
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 IMPORT_URL = "/prosjekter/overforing/import/"
-
-
-def _token(user) -> dict[str, str]:
-    _t, raw = ApiToken.issue(user=user, name="t")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def _csv(content: bytes) -> list[dict[str, str]]:

@@ -17,9 +17,9 @@ from nyskap.projects.models import Adoption, InnovationType, LifeEvent, Project,
 from nyskap.projects.search import search_projects
 from nyskap.projects.selectors import facet_tags, facets_for_ids, facets_from_tags, hit_facets
 from nyskap.projects.services import project_adopt, project_change_phase
-from tests.factories import CountyFactory, OrganisationFactory
+from tests.organisations.factories import CountyFactory, OrganisationFactory
 
-from .conftest import make_project
+from .factories import make_project
 
 
 def stored_tags(ids: list[int]) -> dict[int, str | None]:

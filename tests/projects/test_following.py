@@ -24,7 +24,7 @@ from nyskap.projects.models import Phase, Sector, Subscription, SubscriptionKind
 from nyskap.projects.services import project_change_phase, project_update
 from nyskap.projects.tasks import send_daily_digests
 
-from .conftest import make_project
+from .factories import make_project
 
 OSLO = ZoneInfo("Europe/Oslo")
 EARLIER = dt.datetime(2025, 2, 3, 9, 0, tzinfo=OSLO)  # projects that exist before anyone follows

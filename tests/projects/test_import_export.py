@@ -18,12 +18,12 @@ from nyskap.core.visibility import Visibility
 from nyskap.projects import importexport
 from nyskap.projects.models import Phase, PhaseChange, Project
 
-from .conftest import NEED, make_project
+from ..helpers import EN
+from .factories import NEED, make_project
 
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "/prosjekter/overforing/import/"
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def csv_upload(rows: list[list[str]], name: str = "prosjekter.csv") -> SimpleUploadedFile:

@@ -9,7 +9,7 @@ from django.utils import translation
 from nyskap.projects.models import Phase, PhaseChange, Project
 from nyskap.projects.services import ProjectError, project_change_phase
 
-from .conftest import make_project
+from .factories import make_project
 
 OSLO = dt.timezone(dt.timedelta(hours=1))
 

@@ -11,7 +11,7 @@ from nyskap.projects.models import Project
 from nyskap.projects.search import search_projects
 from nyskap.projects.services import project_update
 
-from .conftest import make_project
+from .factories import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -14,12 +14,12 @@ from nyskap.core.search import compounds
 from nyskap.core.visibility import Visibility
 from nyskap.projects.search import search_projects
 
-from .conftest import make_project
+from ..helpers import EN
+from .factories import make_project
 
 pytestmark = pytest.mark.django_db
 
 NB = {"HTTP_ACCEPT_LANGUAGE": "nb"}
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture(autouse=True)

@@ -28,7 +28,7 @@ from nyskap.projects.services import (
     project_update,
 )
 
-from .conftest import NEED, make_project
+from .factories import NEED, make_project
 
 
 def test_when_created_then_need_phase_owner_author_and_first_timeline_entry(innovator, home_municipality):
@@ -241,7 +241,7 @@ def test_when_an_outsider_adds_a_partner_then_refused(project, outsider):
 
 
 def test_when_a_title_is_a_word_the_library_uses_in_its_urls_then_the_slug_avoids_it(innovator, home_municipality):
-    from .conftest import make_project
+    from .factories import make_project
 
     assert make_project(actor=innovator, owner=home_municipality, title="Ny").slug == "ny-2"
     assert make_project(actor=innovator, owner=home_municipality, title="Lignende").slug == "lignende-2"

@@ -12,7 +12,7 @@ from nyskap.projects.models import AdoptionHow, Novelty, Phase, Project
 from nyskap.projects.selectors import facet_counts, spread_statistics
 from nyskap.projects.services import project_adopt, project_change_phase
 
-from .conftest import make_project
+from .factories import make_project
 
 
 def test_when_counts_are_given_then_shares_are_exact():

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
@@ -19,24 +18,15 @@ from nyskap.core.visibility import Visibility
 from nyskap.projects.models import Adoption, Phase, PhaseChange, Project
 from nyskap.projects.services import ProjectError, project_adopt, project_change_phase
 
-from .conftest import NEED, editor_in, make_project
+from ..accounts.factories import editor_in
+from ..helpers import english, field_error, flash
+from .factories import NEED, make_project
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/prosjekter/"
 CREATE = "/prosjekter/ny/"
 SIMILAR = "/prosjekter/lignende/"
-
-
-def english(client: Client) -> Client:
-    client.cookies["django_language"] = "en"
-    return client
-
-
-def field_error(html: str, field: str) -> str:
-    """The text of the validation message shown beside ``field`` (core/forms/field.html)."""
-    match = re.search(rf'id="id_{field}_error">([^<]*)<', html)
-    return match.group(1) if match else ""
 
 
 def options(html: str, name: str) -> list[tuple[str, str, bool]]:
@@ -47,10 +37,6 @@ def options(html: str, name: str) -> list[tuple[str, str, bool]]:
         (value, label.strip(), bool(selected))
         for value, selected, label in re.findall(r'<option value="([^"]*)"( selected)?\s*>([^<]*)</option>', select[0])
     ]
-
-
-def flash(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture
@@ -734,7 +720,7 @@ def test_when_a_post_has_no_csrf_token_then_refused(project, innovator, suffix):
 def test_when_anonymous_visitors_repeat_a_search_then_the_page_is_served_from_the_cache_until_a_project_changes(
     public_project, innovator, home_municipality, django_assert_max_num_queries
 ):
-    from tests.projects.conftest import make_project
+    from tests.projects.factories import make_project
 
     first = english(Client()).get(LIST, {"sector": "health_care"})
     assert first.status_code == 200

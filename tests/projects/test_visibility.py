@@ -7,7 +7,7 @@ from nyskap.core.visibility import Visibility
 from nyskap.projects.models import Project
 from nyskap.projects.services import project_update
 
-from .conftest import make_project
+from .factories import make_project
 
 
 @pytest.fixture

@@ -6,6 +6,10 @@ import pytest
 import time_machine
 from django.utils import translation
 
+from nyskap.surveys.models import QuestionnaireVersion, Round
+
+from .factories import make_round, make_version
+
 
 @pytest.fixture(autouse=True)
 def _in_november_2026():
@@ -28,3 +32,16 @@ def _survey_domains(request):
         from nyskap.surveys.models import EmailDomain
 
         EmailDomain.objects.create(organisation=request.getfixturevalue("home_municipality"), domain="x.no")
+
+
+@pytest.fixture
+def version() -> QuestionnaireVersion:
+    return make_version()
+
+
+@pytest.fixture
+def survey_round(innovator, home_municipality, version) -> Round:
+    """Open by invitation and by the shared link, with the units Helse and Skole."""
+    return make_round(
+        actor=innovator, organisation=home_municipality, version=version, units=["Helse", "Skole"], link_enabled=True
+    )

@@ -7,17 +7,12 @@ import json
 
 import pytest
 
-from nyskap.api.models import ApiToken
 from nyskap.surveys.models import Answer, Response, Round
 
+from ..helpers import bearer
 from .factories import make_round, make_version
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict[str, str]:
-    _token, raw = ApiToken.issue(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 @pytest.fixture

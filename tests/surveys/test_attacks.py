@@ -39,23 +39,14 @@ from nyskap.surveys.services import (
     survey_housekeeping,
 )
 
-from .factories import invite, make_round, make_version, submit
+from ..helpers import english
+from .factories import invite, make_round, submit
 
 pytestmark = pytest.mark.django_db
 
 
-def english(client: Client) -> Client:
-    client.cookies["django_language"] = "en"
-    return client
-
-
 def api_post(client: Client, url: str, payload: dict):
     return client.post(url, json.dumps(payload), content_type="application/json")
-
-
-@pytest.fixture
-def version():
-    return make_version()
 
 
 @pytest.fixture

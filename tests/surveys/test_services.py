@@ -42,18 +42,6 @@ from .factories import invite, make_round, make_version, submit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def version():
-    return make_version()
-
-
-@pytest.fixture
-def survey_round(innovator, home_municipality, version) -> Round:
-    return make_round(
-        actor=innovator, organisation=home_municipality, version=version, units=["Helse", "Skole"], link_enabled=True
-    )
-
-
 def by_link(round: Round) -> dict:
     """Keyword arguments for one answer through the shared link: its access and a fresh one-time ticket."""
     return {"access": Access(round=round), "ticket": link_ticket_issue(round=round)}

@@ -11,35 +11,13 @@ from django.test import Client
 
 from nyskap.surveys.models import Answer, Invitation, Response, Round
 
-from .factories import make_round, make_version
+from ..helpers import english, field_error
 
 pytestmark = pytest.mark.django_db
 
 
-def english(client: Client) -> Client:
-    client.cookies["django_language"] = "en"
-    return client
-
-
 def ticket_from(html: str) -> str:
     return re.search(r'name="ticket" value="([^"]+)"', html).group(1)
-
-
-def field_error(html: str, field: str) -> str:
-    match = re.search(rf'id="id_{field}_error">([^<]*)<', html)
-    return match.group(1) if match else ""
-
-
-@pytest.fixture
-def version():
-    return make_version()
-
-
-@pytest.fixture
-def survey_round(innovator, home_municipality, version) -> Round:
-    return make_round(
-        actor=innovator, organisation=home_municipality, version=version, units=["Helse", "Skole"], link_enabled=True
-    )
 
 
 def _form(version, **overrides):

@@ -23,7 +23,7 @@ from nyskap.core.search import (
     search_ids,
 )
 from nyskap.organisations.models import County, Organisation
-from tests.factories import CountyFactory, OrganisationFactory
+from tests.organisations.factories import CountyFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

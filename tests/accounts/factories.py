@@ -1,48 +1,18 @@
+"""Account factories: users with a verified e-mail address and the shared password, memberships, a second factor,
+and an editor in an organisation of their own."""
+
 from __future__ import annotations
 
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.utils.text import slugify
 
 from nyskap.accounts.models import Membership, Role, User
-from nyskap.organisations.models import County, Organisation, OrganisationKind
-from nyskap.organisations.validators import mod11_check_digit
+from nyskap.organisations.models import OrganisationKind
+
+from ..organisations.factories import CountyFactory, OrganisationFactory
 
 PASSWORD = "Korrekt-Hest-Batteri-42"
-
-
-def valid_organisation_number(seed: int) -> str:
-    """A MOD11-valid nine-digit number derived from ``seed`` (skips prefixes without a valid check digit)."""
-    base = 810000000 // 10 + seed
-    while True:
-        first_eight = f"{base:08d}"[-8:]
-        digit = mod11_check_digit(first_eight)
-        if digit is not None:
-            return first_eight + str(digit)
-        base += 1
-
-
-class CountyFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = County
-        django_get_or_create = ("number",)
-
-    number = "46"
-    name = "Vestland"
-    official_name = "Vestland"
-
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    kind = OrganisationKind.MUNICIPALITY
-    name = factory.Sequence(lambda n: f"Testkommune {n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.name))
-    organisation_number = factory.Sequence(lambda n: valid_organisation_number(n * 7 + 11))
-    county = factory.SubFactory(CountyFactory)
-    population = 12000
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -77,3 +47,12 @@ def give_totp(user: User) -> Authenticator:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     return TOTP.activate(user, generate_totp_secret()).instance
+
+
+def editor_in(name: str, *, county_number: str, county_name: str, kind: str = OrganisationKind.MUNICIPALITY) -> User:
+    """An editor in a new organisation ``name`` in the given county."""
+    county = CountyFactory(number=county_number, name=county_name, official_name=county_name)
+    organisation = OrganisationFactory(name=name, kind=kind, county=county)
+    user = UserFactory(email=f"editor@{organisation.slug}.no")
+    MembershipFactory(user=user, organisation=organisation, role=Role.EDITOR)
+    return user
