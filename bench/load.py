@@ -43,8 +43,8 @@ def seed(editors: int, invitations: int) -> dict[str, Any]:
     import datetime
 
     from django.utils import timezone
-    from tests.factories import MembershipFactory, UserFactory, give_totp
-    from tests.projects.conftest import NEED
+    from tests.accounts.factories import MembershipFactory, UserFactory, give_totp
+    from tests.projects.factories import NEED
     from tests.surveys.factories import make_round, make_version
 
     from nyskap.accounts.models import Role, User
