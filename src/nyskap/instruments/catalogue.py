@@ -8,9 +8,9 @@ Two steps, both explicit:
    reported with file, row and column — nothing is guessed.
 2. Everything the free text says only in prose — who may apply and who may only be a partner, owners, sectors,
    requirements, amounts, whether one applies through calls, whether the scheme has ended — comes from
-   ``REVIEWED`` (in `reviewed`), one entry per instrument, written by reading the row and DOMAIN.md. Each entry's ``note`` records
-   the judgement made, and is shown on the instrument's page beside the original text. A row without an entry is
-   a problem too: a new instrument must be reviewed before it is loaded.
+   ``REVIEWED`` (module `reviewed`), one entry per instrument, written by reading the row and DOMAIN.md. Each
+   entry's ``note`` records the judgement made, and is shown on the instrument's page beside the original text. A
+   row without an entry is a problem too: a new instrument must be reviewed before it is loaded.
 
 Names and links are reviewed too. The bokmål name is the row's; the nynorsk name (proper nouns such as StimuLab,
 Digifin or FORREGION kept as they are) and, where the row's English description loses the proper noun, a better
