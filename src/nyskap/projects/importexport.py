@@ -275,8 +275,7 @@ def template_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-# A problem in a row (the header is row 1) and column; its text is "Row N, column X: reason".
-RowError = CellProblem
+# A problem is a `CellProblem` without a sheet: its text is "Row N, column X: reason" (the header is row 1).
 ImportFileError = SpreadsheetError  # the file as a whole cannot be read (wrong type, too large, broken)
 
 
@@ -417,7 +416,7 @@ def count_data_rows(upload: IO[bytes], filename: str) -> int:
 
 def parse_file(
     upload: IO[bytes], filename: str, *, on_row: RowCallback | None = None
-) -> tuple[list[ParsedRow], list[RowError]]:
+) -> tuple[list[ParsedRow], list[CellProblem]]:
     """Every row checked; rows are returned only when no row has a problem. ``on_row`` is called after each row
     below the header."""
     parser = RowParser()
@@ -471,6 +470,6 @@ def import_projects(
         created = services.projects_bulk_create(actor=actor, owner=owner, rows=bulk_rows, note=_("Imported"))
     except services.BulkProjectError as exc:
         return ImportResult(
-            errors=[RowError(rows[index].row, field, message) for index, field, message in exc.problems]
+            errors=[CellProblem("", rows[index].row, field, message) for index, field, message in exc.problems]
         )
     return ImportResult(created=created)
