@@ -15,7 +15,7 @@ from django.test import Client
 from nyskap.core.mail import UNSUBSCRIBE_MAX_AGE, send_batched, site_url, unsubscribe_kinds
 from nyskap.instruments import notifications
 from nyskap.instruments.models import MatcherProfile
-from nyskap.projects import following
+from nyskap.projects.following import services as following
 from nyskap.projects.models import Subscription, SubscriptionKind
 
 pytestmark = pytest.mark.django_db
