@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from nyskap.core.mail import site_url
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
 
@@ -115,10 +116,6 @@ def _audit_without_actor() -> Iterator[None]:
             auditlog_value.set(previous)
 
 
-def _site_url(path: str) -> str:
-    return str(settings.SITE_URL or "").rstrip("/") + path
-
-
 def _user_owns_email(user: User, email: str) -> bool:
     email = email.strip().lower()
     if (user.email or "").lower() == email:
@@ -155,7 +152,7 @@ def invitation_create(
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, role=role, invited_by=invited_by, language=language
     )
-    accept_url = _site_url(reverse("accounts:invitation_accept", kwargs={"token": invitation.token}))
+    accept_url = site_url(reverse("accounts:invitation_accept", kwargs={"token": invitation.token}))
     with translation.override(language):
         _send_invitation(invitation, accept_url)
     security_event(
@@ -331,7 +328,7 @@ def join_request_create(*, user: User, organisation: Organisation, role: str, me
                     "user": user,
                     "organisation": organisation,
                     "role": join_request.get_role_display(),
-                    "url": _site_url(path),
+                    "url": site_url(path),
                 },
                 from_email=None,
                 recipient_list=sorted(emails),

@@ -8,6 +8,8 @@ import logging
 from django.tasks import task
 from django.utils import timezone
 
+from nyskap.core.mail import send_batched
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -18,10 +20,10 @@ def send_measurement_reminders(today: str | None = None) -> int:
     """E-mail each benefit owner whose measurement is due (once per due date). Each reminder is its own
     transaction: one failure is logged and the others are still sent. The number of e-mails."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
-    sent = 0
-    for benefit, due in services.due_benefits(day):
-        try:
-            sent += services.send_reminder(benefit=benefit, due=due, today=day)
-        except Exception:
-            logger.exception("benefit_reminder_failed", extra={"benefit_id": benefit.pk})
-    return sent
+    return send_batched(
+        services.due_benefits(day),
+        lambda item: services.send_reminder(benefit=item[0], due=item[1], today=day),
+        logger=logger,
+        failure_event="benefit_reminder_failed",
+        failure_extra=lambda item: {"benefit_id": item[0].pk},
+    )

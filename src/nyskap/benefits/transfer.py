@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from nyskap.accounts.models import User
 from nyskap.core.spreadsheets import XML_ILLEGAL, CellProblem, SpreadsheetError, cell_text, parse_date, read_xlsx
+from nyskap.core.tabular import choice_lookup, header_positions, normalise_key
 from nyskap.core.text import first_refused_character
 from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Project
@@ -223,25 +224,6 @@ class PlanImport:
     problems: list[CellProblem] = field(default_factory=list)
 
 
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _choices(choices: Any) -> dict[str, Any]:
-    """Codes and labels in every language of the site → code, case-insensitively."""
-    from django.conf import settings
-    from django.utils import translation
-
-    lookup: dict[str, Any] = {}
-    for code, _label in choices.choices:
-        lookup[_key(str(code))] = code
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for code, label in choices.choices:
-                lookup.setdefault(_key(str(label)), code)
-    return lookup
-
-
 class _Sheet:
     """One sheet's rows read against its columns; problems are added to the shared list."""
 
@@ -250,22 +232,16 @@ class _Sheet:
     ) -> None:
         self.name = name
         self.problems = problems
-        self.positions: dict[str, int] = {}
         self.rows: list[tuple[int, dict[str, Any]]] = []
-        header = [_key(cell_text(cell)) for cell in (rows[0] if rows else [])]
-        for index, column in enumerate(header):
-            if not column:
-                continue
-            if column not in columns:
-                self.problem(1, column, _("Unknown column. Use the columns of the export."))
-            elif column in self.positions:
-                self.problem(1, column, _("The column appears twice."))
-            else:
-                self.positions[column] = index
-        missing = [column for column in required if column not in self.positions]
-        for column in missing:
-            self.problem(1, column, _("This required column is missing."))
-        if missing:
+        self.positions, header_problems = header_positions(
+            rows[0] if rows else [],
+            columns,
+            required=required,
+            unknown_message=_("Unknown column. Use the columns of the export."),
+        )
+        for column, message in header_problems:
+            self.problem(1, column, message)
+        if any(column not in self.positions for column in required):
             return
         for number, cells in enumerate(rows[1:], start=2):
             values = {column: cells[index] if index < len(cells) else None for column, index in self.positions.items()}
@@ -367,7 +343,7 @@ class _Sheet:
         text = self.text(row, values, column)
         if not text:
             return None
-        code = lookup.get(_key(text))
+        code = lookup.get(normalise_key(text))
         if code is None:
             self.problem(row, column, _("“%(value)s” is not one of the options.") % {"value": text[:100]})
         return code
@@ -380,7 +356,7 @@ def _plan_fields(rows: list[list[Any]], problems: list[CellProblem]) -> dict[str
         return None
     found: dict[str, tuple[int, dict[str, Any]]] = {}
     for number, values in sheet.rows:
-        name = _key(cell_text(values.get("field")))
+        name = normalise_key(cell_text(values.get("field")))
         if name not in PLAN_FIELDS:
             sheet.problem(number, "field", _("Unknown field “%(field)s”.") % {"field": name[:100]})
         elif name in found:
@@ -419,7 +395,7 @@ def _plan_fields(rows: list[list[Any]], problems: list[CellProblem]) -> dict[str
         elif name == "residual_value":
             fields[name] = sheet.decimal(number, cell, "value") or Decimal(0)
         elif name == "is_example":
-            text = _key(cell_text(values[name]))
+            text = normalise_key(cell_text(values[name]))
             if text in ("yes", "ja", "true", "1"):
                 fields[name] = True
             elif text in ("no", "nei", "false", "0", ""):
@@ -474,7 +450,7 @@ def import_plan(*, project: Project, actor: Any, upload: IO[bytes], filename: st
     amounts = _yearly(
         sheets[AMOUNTS_SHEET], AMOUNTS_SHEET, AMOUNT_COLUMNS, "benefit", benefits, period, problems, negative=True
     )
-    cost_lookup = _choices(CostKind)
+    cost_lookup = choice_lookup(CostKind.choices)
     costs = _yearly(
         sheets[COSTS_SHEET], COSTS_SHEET, COST_COLUMNS, "kind", cost_lookup, period, problems, negative=False
     )
@@ -496,16 +472,16 @@ def import_plan(*, project: Project, actor: Any, upload: IO[bytes], filename: st
 
 def _benefits(rows: list[list[Any]], project: Project, problems: list[CellProblem]) -> dict[Any, dict[str, Any]]:
     sheet = _Sheet(BENEFITS_SHEET, rows, BENEFIT_COLUMNS, BENEFIT_REQUIRED, problems)
-    lookups = {"benefit_type": _choices(BenefitType), "bearer": _choices(Bearer)}
-    lookups["realisation_form"] = _choices(RealisationForm)
-    frequencies = _choices(Frequency)
+    lookups = {"benefit_type": choice_lookup(BenefitType.choices), "bearer": choice_lookup(Bearer.choices)}
+    lookups["realisation_form"] = choice_lookup(RealisationForm.choices)
+    frequencies = choice_lookup(Frequency.choices)
     candidates = {user.email.casefold(): user for user in services.owner_candidates(project)}
     draft = BenefitPlan(project=project)
     benefits: dict[Any, dict[str, Any]] = {}
     for number, values in sheet.rows:
         before = len(problems)
         ref = sheet.text(number, values, "ref", required=True)
-        if ref and _key(ref) in benefits:
+        if ref and normalise_key(ref) in benefits:
             sheet.problem(number, "ref", _("The reference appears twice."))
         cleaned: dict[str, Any] = {}
         for column in ("description", "bearer_name", "indicator", "unit", "measurement_method"):
@@ -516,7 +492,7 @@ def _benefits(rows: list[list[Any]], project: Project, problems: list[CellProble
             cleaned[column] = sheet.choice(number, values, column, lookup) or ""
         frequency_text = cell_text(values.get("measurement_frequency"))
         if frequency_text:
-            cleaned["measurement_frequency"] = frequencies.get(_key(frequency_text))
+            cleaned["measurement_frequency"] = frequencies.get(normalise_key(frequency_text))
             if cleaned["measurement_frequency"] is None:
                 sheet.problem(
                     number,
@@ -556,7 +532,7 @@ def _benefits(rows: list[list[Any]], project: Project, problems: list[CellProble
         except services.BenefitError as error:
             sheet.problem(number, error.field or "", error.message)
             continue
-        benefits[_key(ref)] = {"row": number, "fields": checked, "abandoned_reason": abandoned}
+        benefits[normalise_key(ref)] = {"row": number, "fields": checked, "abandoned_reason": abandoned}
     return benefits
 
 
@@ -576,7 +552,7 @@ def _yearly(
     found: dict[Any, dict[int, Decimal]] = {}
     for number, values in sheet.rows:
         text = sheet.text(number, values, key_column, required=True)
-        key = keys.get(_key(text)) if text else None
+        key = keys.get(normalise_key(text)) if text else None
         if text and key is None:
             message = (
                 _("No benefit in the sheet “%(sheet)s” has the reference “%(ref)s”.")
@@ -587,7 +563,7 @@ def _yearly(
             if key_column != "benefit" or not any(p.sheet == BENEFITS_SHEET for p in problems):
                 sheet.problem(number, key_column, message)
         if key_column == "benefit" and key is not None:
-            key = _key(text)
+            key = normalise_key(text)
         year = sheet.whole(number, values, "year", low=1990, high=2200)
         if year is not None and period is not None and year not in period:
             sheet.problem(
@@ -617,7 +593,7 @@ def _measurements(
     for number, values in sheet.rows:
         before = len(problems)
         ref = sheet.text(number, values, "benefit", required=True)
-        if ref and _key(ref) not in benefits and not any(p.sheet == BENEFITS_SHEET for p in problems):
+        if ref and normalise_key(ref) not in benefits and not any(p.sheet == BENEFITS_SHEET for p in problems):
             sheet.problem(
                 number,
                 "benefit",
@@ -633,11 +609,11 @@ def _measurements(
         explanation = sheet.text(number, values, "deviation_explanation")
         realised = sheet.decimal(number, values, "realised_amount")
         recorded_by = sheet.text(number, values, "recorded_by")
-        if len(problems) > before or _key(ref) not in benefits:
+        if len(problems) > before or normalise_key(ref) not in benefits:
             continue
         found.append(
             {
-                "benefit": _key(ref),
+                "benefit": normalise_key(ref),
                 "value": value,
                 "measured_on": measured_on,
                 "source": source,

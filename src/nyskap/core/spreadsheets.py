@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import json
 import re
 import tempfile
@@ -128,7 +129,7 @@ class SpreadsheetError(Exception):
 @dataclass(frozen=True)
 class CellProblem:
     """One problem in an uploaded spreadsheet: where it is and why. ``row`` 0 and an empty ``column`` mean the
-    sheet as a whole."""
+    sheet as a whole; an empty ``sheet`` a file of one table (CSV, or an XLSX file's first sheet)."""
 
     sheet: str
     row: int
@@ -138,6 +139,14 @@ class CellProblem:
     def __str__(self) -> str:
         from django.utils.translation import gettext as _
 
+        if not self.sheet:
+            if not self.column:
+                return _("Row %(row)d: %(reason)s") % {"row": self.row, "reason": self.message}
+            return _("Row %(row)d, column %(column)s: %(reason)s") % {
+                "row": self.row,
+                "column": self.column,
+                "reason": self.message,
+            }
         if not self.row:
             return _("Sheet “%(sheet)s”: %(reason)s") % {"sheet": self.sheet, "reason": self.message}
         if not self.column:
@@ -227,3 +236,53 @@ def read_xlsx(upload: IO[bytes], *, max_rows: int = 20000) -> dict[str, list[lis
     finally:
         workbook.close()
     return sheets
+
+
+def _csv_rows(upload: IO[bytes]) -> Iterator[list[Any]]:
+    from django.utils.translation import gettext as _
+
+    text = io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")
+    try:
+        sample = text.read(4096)
+        text.seek(0)
+        try:
+            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        yield from csv.reader(text, dialect)
+    except UnicodeDecodeError as exc:
+        raise SpreadsheetError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from exc
+    except csv.Error as exc:
+        raise SpreadsheetError(_("The CSV file could not be read.")) from exc
+    finally:
+        text.detach()
+
+
+def _first_sheet_rows(upload: IO[bytes]) -> Iterator[list[Any]]:
+    from django.utils.translation import gettext as _
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise SpreadsheetError(_("The Excel file could not be read. Save it as .xlsx and try again.")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        workbook.close()
+
+
+def read_table(upload: IO[bytes], filename: str) -> Iterator[list[Any]]:
+    """The rows of a CSV file (UTF-8; the separator sniffed: ``,``, ``;`` or tab) or of an XLSX file's first sheet,
+    as cell values, read as they are iterated. Raises `SpreadsheetError` for another type or a file that cannot
+    be read."""
+    from django.utils.translation import gettext as _
+
+    name = filename.lower()
+    if name.endswith(".csv"):
+        return _csv_rows(upload)
+    if name.endswith(".xlsx"):
+        return _first_sheet_rows(upload)
+    raise SpreadsheetError(_("Upload a .csv or .xlsx file."))

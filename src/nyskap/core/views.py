@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -9,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .health import run_checks
+from .mail import UnsubscribeKind
 from .signals import language_chosen
 
 
@@ -116,3 +119,18 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without a request context so that a broken context processor cannot break the error page.
     return render(request, "500.html", status=500)
+
+
+# Mail clients POST to an unsubscribe URL without a CSRF token (RFC 8058 one-click); the signed token is what
+# authorises it. Each app's unsubscribe URL routes here with its kind (`nyskap.core.mail.UnsubscribeKind`).
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str, kind: UnsubscribeKind[Any]) -> HttpResponse:
+    """GET asks to confirm, POST unsubscribes; a token that is not valid for ``kind`` changes nothing (403)."""
+    target = kind.read(token)
+    if target is None:
+        return render(request, kind.invalid_template, {"invalid": True}, status=403)
+    context = {"token": token, "action": kind.path(token)}
+    if request.method == "POST":
+        return render(request, kind.done_template, {**context, "done": True, **kind.apply(target)})
+    return render(request, kind.confirm_template, {**context, **kind.confirm(target)})

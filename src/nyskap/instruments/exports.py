@@ -3,9 +3,7 @@ rule as the project export: a leading apostrophe)."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import IO, Any
 
 from django.db.models import Prefetch, QuerySet
@@ -13,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from nyskap.core.spreadsheets import DEFAULT_SEPARATOR, csv_lines, json_array, xlsx_file
+from nyskap.core.tabular import spreadsheet_cells
 from nyskap.organisations.models import Organisation
 
 from .models import Instrument
@@ -67,23 +66,7 @@ def records(instruments: QuerySet[Instrument], *, base_url: str) -> Iterator[dic
 
 
 def _cells(record: dict[str, Any]) -> list[Any]:
-    cells: list[Any] = []
-    for column in COLUMNS:
-        value = record[column]
-        if column == "owners":
-            value = "; ".join(owner["name"] for owner in value)
-        elif isinstance(value, list):
-            value = "; ".join(str(item) for item in value)
-        elif isinstance(value, datetime.datetime):
-            value = value.isoformat(timespec="seconds")
-        elif isinstance(value, datetime.date):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):
-            value = float(value)
-        elif value is None:
-            value = ""
-        cells.append(value)  # neutralised by the writer (nyskap.core.spreadsheets)
-    return cells
+    return spreadsheet_cells(record, COLUMNS, decimal=float)
 
 
 def export_csv(

@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,33 +19,54 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from nyskap.core.mail import UNSUBSCRIBE_MAX_AGE, UnsubscribeKind, site_url
+
 from .forms import MatcherForm
 from .matching import DOES_NOT_FIT, match
 from .models import Call, MatcherProfile
 from .selectors import facts_for, open_call_instrument_ids
 
 MIN_SCORE = 50
+# The salt of the alerts' unsubscribe tokens since the first alert: links in mail already sent carry it.
 UNSUBSCRIBE_SALT = "nyskap.instruments.unsubscribe"
-UNSUBSCRIBE_MAX_AGE = datetime.timedelta(days=400)
+
+
+def _parse_unsubscribe(data: dict[str, Any]) -> int | None:
+    return int(data["p"]) if isinstance(data.get("p"), int) else None
+
+
+def _unsubscribe_confirm(profile_id: int) -> dict[str, Any]:
+    return {"profile": MatcherProfile.objects.filter(pk=profile_id).first()}
+
+
+@transaction.atomic
+def unsubscribe(profile_id: int) -> dict[str, Any]:
+    """Delete the saved question the token names (nothing when it is already gone)."""
+    MatcherProfile.objects.filter(pk=profile_id).delete()
+    return {}
+
+
+UNSUBSCRIBE = UnsubscribeKind(
+    name="instruments",
+    salt=UNSUBSCRIBE_SALT,
+    url_name="instruments:unsubscribe",
+    parse=_parse_unsubscribe,
+    confirm=_unsubscribe_confirm,
+    apply=unsubscribe,
+    confirm_template="instruments/unsubscribe.html",
+    done_template="instruments/unsubscribe.html",
+    invalid_template="instruments/unsubscribe.html",
+    max_age=UNSUBSCRIBE_MAX_AGE,
+)
 
 
 def unsubscribe_token(profile: MatcherProfile) -> str:
-    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign_object({"p": profile.pk})
+    return UNSUBSCRIBE.token({"p": profile.pk})
 
 
 def read_unsubscribe_token(token: str) -> int | None:
     """The profile's id, or None for a tampered, malformed or expired token."""
-    try:
-        data = signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).unsign_object(token, max_age=UNSUBSCRIBE_MAX_AGE)
-    except (signing.BadSignature, ValueError):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("p"), int):
-        return None
-    return int(data["p"])
-
-
-def _site_url(path: str) -> str:
-    return str(settings.SITE_URL or "").rstrip("/") + path
+    return UNSUBSCRIBE.read(token)
 
 
 def matching_new_calls(profile: MatcherProfile, today: datetime.date) -> list[Call]:
@@ -79,11 +98,11 @@ def _query_dict(query: str) -> Any:
 def message_for(profile: MatcherProfile, calls: list[Call]) -> EmailMultiAlternatives:
     """The alert in the recipient's language (their profile; the site's default when none is chosen)."""
     with translation.override(profile.user.email_language):
-        unsubscribe_url = _site_url(reverse("instruments:unsubscribe", kwargs={"token": unsubscribe_token(profile)}))
+        unsubscribe_url = UNSUBSCRIBE.url(unsubscribe_token(profile))
         context = {
             "profile": profile,
-            "calls": [(call, _site_url(call.instrument.get_absolute_url())) for call in calls],
-            "matcher_url": _site_url(f"{reverse('instruments:matcher')}?{profile.query}"),
+            "calls": [(call, site_url(call.instrument.get_absolute_url())) for call in calls],
+            "matcher_url": site_url(f"{reverse('instruments:matcher')}?{profile.query}"),
             "unsubscribe_url": unsubscribe_url,
         }
         subject = ngettext(

@@ -24,9 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nyskap.accounts.models import Membership, Role
+from nyskap.core.tabular import Problem, ReferenceDataError
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation, OrganisationKind
-from nyskap.organisations.reference_data import DEFAULT_DATA_DIR, Problem, ReferenceDataError, slug_base
+from nyskap.organisations.reference_data import DEFAULT_DATA_DIR, slug_base
 from nyskap.organisations.services import unique_slug
 from nyskap.projects.models import InnovationTypeCode, Phase, Project, Sector
 

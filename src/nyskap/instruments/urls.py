@@ -1,6 +1,8 @@
 from django.urls import URLPattern, path
 
-from . import views
+from nyskap.core.views import unsubscribe
+
+from . import notifications, views
 
 app_name = "instruments"
 
@@ -17,7 +19,7 @@ urlpatterns: list[URLPattern] = [
     path("eksport/json/", views.export_json, name="export_json"),
     path("varsler/", views.profile_list, name="profiles"),
     path("varsler/<int:pk>/slett/", views.profile_delete, name="profile_delete"),
-    path("avmeld/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("avmeld/<str:token>/", unsubscribe, {"kind": notifications.UNSUBSCRIBE}, name="unsubscribe"),
     path("eiere/", views.owner_roles, name="owner_roles"),
     path("eiere/<int:pk>/slett/", views.owner_role_delete, name="owner_role_delete"),
     path("prosjekt/<slug:project_slug>/", views.use_add, name="use_add"),

@@ -18,7 +18,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nyskap.core.history import action_label, field_labels
@@ -27,7 +26,7 @@ from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Project
 
-from . import exports, notifications, selectors, services
+from . import exports, selectors, services
 from .forms import (
     CallForm,
     CatalogueFilterForm,
@@ -339,21 +338,6 @@ def profile_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.profile_delete(profile=profile, user=request.user)
     messages.success(request, _("“%(label)s” was deleted.") % {"label": profile.label})
     return redirect("instruments:profiles")
-
-
-# Mail clients POST here without a CSRF token (RFC 8058 one-click); the signed token is the authority.
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    profile_id = notifications.read_unsubscribe_token(token)
-    if profile_id is None:
-        return render(request, "instruments/unsubscribe.html", {"invalid": True}, status=403)
-    profile = MatcherProfile.objects.filter(pk=profile_id).first()
-    if request.method == "POST":
-        if profile is not None:
-            profile.delete()
-        return render(request, "instruments/unsubscribe.html", {"done": True})
-    return render(request, "instruments/unsubscribe.html", {"profile": profile, "token": token})
 
 
 # Portfolio

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from nyskap.core.tabular import Problem, ReferenceDataError
+
 from .models import OrganisationKind
 from .validators import organisation_number_problem
 
@@ -96,30 +98,6 @@ def slug_base(text: str) -> str:
     """A readable ASCII slug for a Norwegian or Sami name: "Bærum" → "baerum", "Øygarden" → "oygarden"."""
     ascii_text = unicodedata.normalize("NFKD", text.translate(_SLUG_TRANSLITERATION))
     return slugify(ascii_text)[:200].strip("-") or "organisation"
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.message}"
-
-
-class ReferenceDataError(Exception):
-    """The reference data has problems; nothing was written."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)

@@ -13,31 +13,41 @@ phase) with the importing user as the actor — the same rules as the pages.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import IO, Any
+from typing import IO, Annotated, Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, get_script_prefix, reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
+from pydantic import ValidationInfo
 
+from nyskap.core import tabular
 from nyskap.core.spreadsheets import (
     DEFAULT_SEPARATOR,
+    CellProblem,
+    SpreadsheetError,
     cell_text,
     csv_lines,
     csv_text,
     json_array,
-    parse_date,
+    read_table,
     xlsx_file,
+)
+from nyskap.core.tabular import (
+    CellError,
+    RowSchema,
+    choice_lookup,
+    header_positions,
+    is_blank,
+    kroner,
+    row_values,
+    spreadsheet_cells,
+    validate_row,
 )
 from nyskap.core.visibility import Visibility
 from nyskap.organisations.models import Organisation
@@ -172,21 +182,7 @@ def export_records(
 
 def _flat(record: dict[str, Any]) -> list[Any]:
     """A record as spreadsheet cells: lists joined with ``; ``, owners by name, dates as ISO text."""
-    cells: list[Any] = []
-    for column in EXPORT_COLUMNS:
-        value = record[column]
-        if column == "owners":
-            value = "; ".join(owner["name"] for owner in value)
-        elif isinstance(value, list):
-            value = "; ".join(str(item) for item in value)
-        elif isinstance(value, datetime.datetime):
-            value = value.isoformat(timespec="seconds")
-        elif isinstance(value, datetime.date):
-            value = value.isoformat()
-        elif value is None:
-            value = ""
-        cells.append(value)  # neutralised by the writer (nyskap.core.spreadsheets)
-    return cells
+    return spreadsheet_cells(record, EXPORT_COLUMNS)
 
 
 def export_csv(
@@ -225,35 +221,6 @@ def export_xlsx(projects: QuerySet[Project], *, base_url: str, on_row: RowCallba
 
 # Import
 
-# The import template's columns; the export's other columns (slug, owners, url, dates of the record) are ignored,
-# so an export can be edited and imported as new projects.
-IMPORT_COLUMNS = [
-    "title",
-    "need_problem",
-    "need_who",
-    "need_today",
-    "need_effect",
-    "phase",
-    "visibility",
-    "sector",
-    "innovation_types",
-    "degree",
-    "novelty",
-    "description",
-    "service_area",
-    "sdgs",
-    "life_events",
-    "effects_achieved",
-    "effects_measurement",
-    "lessons_learned",
-    "stopped_reason",
-    "start_date",
-    "end_date",
-    "budget",
-    "contact_name",
-    "contact_email",
-    "source",
-]
 REQUIRED_COLUMNS = ["title", "need_problem", "need_who", "need_today", "need_effect"]
 IGNORED_COLUMNS = {"slug", "owners", "url", "created_at", "updated_at"}
 TEXT_LIMITS = {"title": 200, "service_area": 200, "contact_name": 150, "contact_email": 254, "source": 300}
@@ -285,6 +252,9 @@ EXAMPLE_ROW = {
     "contact_email": "",
     "source": "",
 }
+# The import template's columns: the example row's, in its order. The export's other columns (slug, owners, url,
+# dates of the record) are ignored, so an export can be edited and imported as new projects.
+IMPORT_COLUMNS = list(EXAMPLE_ROW)
 
 
 def template_csv(separator: str = DEFAULT_SEPARATOR) -> str:
@@ -305,20 +275,8 @@ def template_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if not self.column:
-            return _("Row %(row)d: %(reason)s") % {"row": self.row, "reason": self.message}
-        return _("Row %(row)d, column %(column)s: %(reason)s") % {
-            "row": self.row,
-            "column": self.column,
-            "reason": self.message,
-        }
+# A problem is a `CellProblem` without a sheet: its text is "Row N, column X: reason" (the header is row 1).
+ImportFileError = SpreadsheetError  # the file as a whole cannot be read (wrong type, too large, broken)
 
 
 @dataclass
@@ -332,252 +290,140 @@ class ParsedRow:
 @dataclass
 class ImportResult:
     created: list[Project] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (wrong type, too large, broken)."""
-
-
-def _normalise_key(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip().casefold())
-
-
-def _choice_lookup(choices: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
-    """Codes and labels (in every language of the site) → code, case-insensitively."""
-    from django.conf import settings
-
-    pairs = list(choices)
-    lookup: dict[str, Any] = {}
-    for code, _label in pairs:
-        lookup[_normalise_key(str(code))] = code
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for code, label in pairs:
-                lookup.setdefault(_normalise_key(str(label)), code)
-    return lookup
+    errors: list[CellProblem] = field(default_factory=list)
 
 
 def _lookups() -> dict[str, dict[str, Any]]:
     return {
-        "phase": _choice_lookup(Phase.choices),
-        "visibility": _choice_lookup(Visibility.choices),
-        "sector": _choice_lookup(Sector.choices),
-        "innovation_types": _choice_lookup(InnovationTypeCode.choices),
-        "degree": _choice_lookup(Degree.choices),
-        "novelty": _choice_lookup(Novelty.choices),
+        "phase": choice_lookup(Phase.choices),
+        "visibility": choice_lookup(Visibility.choices),
+        "sector": choice_lookup(Sector.choices),
+        "innovation_types": choice_lookup(InnovationTypeCode.choices),
+        "degree": choice_lookup(Degree.choices),
+        "novelty": choice_lookup(Novelty.choices),
         "sdgs": {
-            **_choice_lookup(SustainableDevelopmentGoalNumber.choices),
+            **choice_lookup(SustainableDevelopmentGoalNumber.choices),
             **{str(n): n for n in SustainableDevelopmentGoalNumber.values},
         },
-        "life_events": _choice_lookup(LifeEventCode.choices),
-        "effects_measurement": _choice_lookup(EffectsMeasurement.choices),
+        "life_events": choice_lookup(LifeEventCode.choices),
+        "effects_measurement": choice_lookup(EffectsMeasurement.choices),
     }
 
 
-_cell_text = cell_text
-_parse_date = parse_date
+def _end_date(value: Any, info: ValidationInfo) -> datetime.date | None:
+    end = tabular.date_cell(value)
+    start = info.data.get("start_date")
+    if start and end and end < start:
+        raise CellError(_("The end date cannot be before the start date."))
+    return end
 
 
-def _parse_budget(value: Any) -> Decimal:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        amount = Decimal(str(value))
-    else:
-        text = re.sub(r"[\s\u00a0]", "", _cell_text(value)).removeprefix("kr").removesuffix(",-")
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")
-        amount = Decimal(text)
-    if not amount.is_finite():
-        raise InvalidOperation
-    return amount
+def _budget(value: Any, info: ValidationInfo) -> Decimal | None:
+    if not cell_text(value):
+        return None
+    message = _("Write the budget as a number of kroner, e.g. 250000.")
+    try:
+        budget = kroner(value)
+    except (InvalidOperation, ValueError):
+        raise CellError(message) from None
+    if budget < 0:
+        raise CellError(_("The budget cannot be negative."))
+    if budget.as_tuple().exponent < -2 or abs(budget) >= Decimal(10) ** 12:  # type: ignore[operator]
+        raise CellError(message)
+    return budget
+
+
+def _is_stopped(values: dict[str, Any]) -> bool:
+    return values.get("phase") == Phase.STOPPED
+
+
+class ProjectRow(RowSchema):
+    """A data row of the import. The fields are in the order their problems are reported."""
+
+    title: Annotated[str, tabular.text(required=True, limit=TEXT_LIMITS["title"])] = ""
+    need_problem: Annotated[str, tabular.text(required=True)] = ""
+    need_who: Annotated[str, tabular.text(required=True)] = ""
+    need_today: Annotated[str, tabular.text(required=True)] = ""
+    need_effect: Annotated[str, tabular.text(required=True)] = ""
+    description: Annotated[str | None, tabular.text()] = None
+    service_area: Annotated[str | None, tabular.text(limit=TEXT_LIMITS["service_area"])] = None
+    effects_achieved: Annotated[str | None, tabular.text()] = None
+    contact_name: Annotated[str | None, tabular.text(limit=TEXT_LIMITS["contact_name"])] = None
+    contact_email: Annotated[str | None, tabular.email(limit=TEXT_LIMITS["contact_email"])] = None
+    source: Annotated[str | None, tabular.text(limit=TEXT_LIMITS["source"])] = None
+    visibility: Annotated[Any, tabular.choice()] = None
+    sector: Annotated[Any, tabular.choice()] = None
+    degree: Annotated[Any, tabular.choice()] = None
+    novelty: Annotated[Any, tabular.choice()] = None
+    effects_measurement: Annotated[Any, tabular.choice()] = None
+    phase: Annotated[Any, tabular.choice()] = None
+    innovation_types: Annotated[list[Any] | None, tabular.choices()] = None
+    sdgs: Annotated[list[Any] | None, tabular.choices()] = None
+    life_events: Annotated[list[Any] | None, tabular.choices()] = None
+    start_date: Annotated[datetime.date | None, tabular.date()] = None
+    end_date: Annotated[datetime.date | None, tabular.checked(_end_date)] = None
+    budget: Annotated[Decimal | None, tabular.checked(_budget)] = None
+    stopped_reason: Annotated[
+        str, tabular.required_when(_is_stopped, lambda: _("Say why the project was stopped."))
+    ] = ""
+    lessons_learned: Annotated[
+        str, tabular.required_when(_is_stopped, lambda: _("A stopped project must share what was learned."))
+    ] = ""
 
 
 class RowParser:
-    """Checks one data row after another, collecting every problem."""
+    """Checks one data row after another against `ProjectRow`, collecting every problem."""
 
     def __init__(self) -> None:
-        self.lookups = _lookups()
-        self.errors: list[RowError] = []
+        self.context = {"lookups": _lookups()}
+        self.errors: list[CellProblem] = []
 
-    def header(self, cells: list[Any]) -> list[str | None]:
-        """The column name of each position (None for ignored columns); problems go to ``errors`` as row 1."""
-        names: list[str | None] = []
-        seen: set[str] = set()
-        for cell in cells:
-            name = _normalise_key(_cell_text(cell))
-            if not name or name in IGNORED_COLUMNS:
-                names.append(None)
-                continue
-            if name not in IMPORT_COLUMNS:
-                self.errors.append(RowError(1, name, _("Unknown column. Use the columns of the template.")))
-                names.append(None)
-                continue
-            if name in seen:
-                self.errors.append(RowError(1, name, _("The column appears twice.")))
-                names.append(None)
-                continue
-            seen.add(name)
-            names.append(name)
-        for required in REQUIRED_COLUMNS:
-            if required not in seen:
-                self.errors.append(RowError(1, required, _("This required column is missing.")))
-        return names
+    def header(self, cells: list[Any]) -> dict[str, int]:
+        """The position of each column; problems go to ``errors`` as row 1."""
+        positions, problems = header_positions(
+            cells,
+            IMPORT_COLUMNS,
+            required=REQUIRED_COLUMNS,
+            ignored=IGNORED_COLUMNS,
+            unknown_message=_("Unknown column. Use the columns of the template."),
+        )
+        self.errors += [CellProblem("", 1, column, message) for column, message in problems]
+        return positions
 
-    def row(self, number: int, columns: list[str | None], cells: list[Any]) -> ParsedRow | None:
-        raw = {name: cells[index] for index, name in enumerate(columns) if name and index < len(cells)}
-        if all(_cell_text(value) == "" for value in raw.values()):
+    def row(self, number: int, positions: dict[str, int], cells: list[Any]) -> ParsedRow | None:
+        raw = row_values(positions, cells)
+        if is_blank(raw):
             return None  # blank rows are skipped
-        before = len(self.errors)
-
-        def error(column: str, message: str) -> None:
-            self.errors.append(RowError(number, column, message))
-
-        fields: dict[str, Any] = {}
-        for name in ("title", "need_problem", "need_who", "need_today", "need_effect"):
-            text = _cell_text(raw.get(name))
-            if not text:
-                error(name, _("This field is required."))
-            fields[name] = text
-        for name in (
-            "description",
-            "service_area",
-            "effects_achieved",
-            "lessons_learned",
-            "contact_name",
-            "contact_email",
-            "source",
-        ):
-            text = _cell_text(raw.get(name))
-            if text:
-                fields[name] = text
-        for name, limit in TEXT_LIMITS.items():
-            if len(fields.get(name, "")) > limit:
-                error(name, _("Use at most %(limit)d characters.") % {"limit": limit})
-        if fields.get("contact_email"):
-            try:
-                validate_email(fields["contact_email"])
-            except ValidationError:
-                error("contact_email", _("Enter a valid e-mail address."))
-
-        for name in ("visibility", "sector", "degree", "novelty", "effects_measurement", "phase"):
-            text = _cell_text(raw.get(name))
-            if not text:
-                continue
-            code = self.lookups[name].get(_normalise_key(text))
-            if code is None:
-                error(name, _("“%(value)s” is not one of the options.") % {"value": text})
-            else:
-                fields[name] = code
-        for name in ("innovation_types", "sdgs", "life_events"):
-            text = _cell_text(raw.get(name))
-            if not text:
-                continue
-            codes = []
-            for part in re.split(r"[;,\n]", text):
-                part = part.strip()
-                if not part:
-                    continue
-                code = self.lookups[name].get(_normalise_key(part))
-                if code is None:
-                    error(name, _("“%(value)s” is not one of the options.") % {"value": part})
-                else:
-                    codes.append(code)
-            fields[name] = codes
-        for name in ("start_date", "end_date"):
-            value = raw.get(name)
-            if _cell_text(value) == "":
-                continue
-            try:
-                fields[name] = _parse_date(value)
-            except ValueError:
-                error(name, _("Write the date as yyyy-mm-dd or dd.mm.yyyy."))
-        if fields.get("start_date") and fields.get("end_date") and fields["end_date"] < fields["start_date"]:
-            error("end_date", _("The end date cannot be before the start date."))
-        if _cell_text(raw.get("budget")):
-            try:
-                budget = _parse_budget(raw.get("budget"))
-            except (InvalidOperation, ValueError):
-                error("budget", _("Write the budget as a number of kroner, e.g. 250000."))
-            else:
-                if budget < 0:
-                    error("budget", _("The budget cannot be negative."))
-                elif budget.as_tuple().exponent < -2 or abs(budget) >= Decimal(10) ** 12:  # type: ignore[operator]
-                    error("budget", _("Write the budget as a number of kroner, e.g. 250000."))
-                else:
-                    fields["budget"] = budget
-
-        phase = fields.pop("phase", Phase.NEED)
-        stopped_reason = _cell_text(raw.get("stopped_reason"))
-        if phase == Phase.STOPPED:
-            if not stopped_reason:
-                error("stopped_reason", _("Say why the project was stopped."))
-            if not fields.get("lessons_learned"):
-                error("lessons_learned", _("A stopped project must share what was learned."))
-        if len(self.errors) > before:
+        parsed, problems = validate_row(ProjectRow, number, raw, context=self.context)
+        self.errors += problems
+        if parsed is None:
             return None
-        return ParsedRow(row=number, fields=fields, phase=phase, stopped_reason=stopped_reason)
-
-
-def _csv_rows(upload: IO[bytes]) -> Iterator[list[Any]]:
-    text = io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")
-    try:
-        sample = text.read(4096)
-        text.seek(0)
-        try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        yield from csv.reader(text, dialect)
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from exc
-    except csv.Error as exc:
-        raise ImportFileError(_("The CSV file could not be read.")) from exc
-    finally:
-        text.detach()
-
-
-def _xlsx_rows(upload: IO[bytes]) -> Iterator[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ImportFileError(_("The Excel file could not be read. Save it as .xlsx and try again.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        workbook.close()
-
-
-def read_rows(upload: IO[bytes], filename: str) -> Iterator[list[Any]]:
-    name = filename.lower()
-    if name.endswith(".csv"):
-        return _csv_rows(upload)
-    if name.endswith(".xlsx"):
-        return _xlsx_rows(upload)
-    raise ImportFileError(_("Upload a .csv or .xlsx file."))
+        fields = parsed.model_dump(exclude_none=True, exclude={"phase", "stopped_reason"})
+        if not fields.get("lessons_learned"):
+            fields.pop("lessons_learned", None)
+        return ParsedRow(
+            row=number, fields=fields, phase=parsed.phase or Phase.NEED, stopped_reason=parsed.stopped_reason
+        )
 
 
 def count_data_rows(upload: IO[bytes], filename: str) -> int:
     """The rows below the header (blank ones too), read once before the import checks them, so its progress can
     say "rows done of rows"; the file is rewound."""
-    rows = sum(1 for _cells in read_rows(upload, filename))
+    rows = sum(1 for _cells in read_table(upload, filename))
     upload.seek(0)
     return max(0, rows - 1)
 
 
 def parse_file(
     upload: IO[bytes], filename: str, *, on_row: RowCallback | None = None
-) -> tuple[list[ParsedRow], list[RowError]]:
+) -> tuple[list[ParsedRow], list[CellProblem]]:
     """Every row checked; rows are returned only when no row has a problem. ``on_row`` is called after each row
     below the header."""
     parser = RowParser()
     rows: list[ParsedRow] = []
-    columns: list[str | None] | None = None
+    columns: dict[str, int] | None = None
     count = 0
-    for number, cells in enumerate(read_rows(upload, filename), start=1):
+    for number, cells in enumerate(read_table(upload, filename), start=1):
         if columns is None:
             columns = parser.header(cells)
             if parser.errors:
@@ -624,6 +470,6 @@ def import_projects(
         created = services.projects_bulk_create(actor=actor, owner=owner, rows=bulk_rows, note=_("Imported"))
     except services.BulkProjectError as exc:
         return ImportResult(
-            errors=[RowError(rows[index].row, field, message) for index, field, message in exc.problems]
+            errors=[CellProblem("", rows[index].row, field, message) for index, field, message in exc.problems]
         )
     return ImportResult(created=created)

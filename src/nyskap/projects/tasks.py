@@ -7,6 +7,8 @@ import logging
 from django.contrib.auth import get_user_model
 from django.tasks import task
 
+from nyskap.core.mail import send_batched
+
 from .following.services import send_digest
 
 logger = logging.getLogger(__name__)
@@ -20,15 +22,11 @@ def send_daily_digests(batch_size: int = DIGEST_BATCH_SIZE) -> int:
     primary key, so memory stays flat at national scale). Each user's digest is its own transaction: one failure
     is logged and the others are still sent; the failed user's news waits for the next run. The number of mails."""
     users = get_user_model().objects.filter(is_active=True, project_subscriptions__isnull=False).distinct()
-    sent = 0
-    last_pk = 0
-    while True:
-        batch = list(users.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
-        if not batch:
-            return sent
-        for user in batch:
-            try:
-                sent += send_digest(user)
-            except Exception:
-                logger.exception("digest_failed", extra={"user_id": user.pk})
-        last_pk = batch[-1].pk
+    return send_batched(
+        users,
+        send_digest,
+        logger=logger,
+        failure_event="digest_failed",
+        failure_extra=lambda user: {"user_id": user.pk},
+        batch_size=batch_size,
+    )

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, Q
@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from nyskap.core.mail import deliver_now, site_url
 from nyskap.organisations.models import Organisation
 from nyskap.projects.services import require_editor_of
 
@@ -86,10 +87,6 @@ def is_leader(actor: Any, organisation: Organisation) -> bool:
     except PermissionDenied:
         return False
     return True
-
-
-def _site_url(path: str) -> str:
-    return str(settings.SITE_URL or "").rstrip("/") + path
 
 
 # Questionnaires
@@ -358,7 +355,7 @@ def _deliver_invitation(invitation: Invitation, token: str, reminder: bool) -> N
     with translation.override(invitation.language):
         message = _invitation_message(invitation, token, reminder)
     try:
-        get_connection(settings.EMAIL_DELIVERY_BACKEND).send_messages([message])
+        deliver_now([message])
     except Exception:
         # The delivery error may quote the address; the task's stored traceback must not.
         raise InvitationNotSent(invitation.pk) from None
@@ -366,7 +363,7 @@ def _deliver_invitation(invitation: Invitation, token: str, reminder: bool) -> N
 
 def _invitation_message(invitation: Invitation, token: str, reminder: bool) -> EmailMessage:
     round = invitation.round
-    url = _site_url(reverse("surveys:respond", kwargs={"token": token}))
+    url = site_url(reverse("surveys:respond", kwargs={"token": token}))
     subject = (
         _("Reminder: %(title)s") % {"title": round.title}
         if reminder

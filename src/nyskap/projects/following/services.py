@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -37,15 +35,16 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from nyskap.core.mail import UNSUBSCRIBE_MAX_AGE, UnsubscribeKind, site_url
 from nyskap.core.search import filter_queryset
 from nyskap.organisations.models import Organisation
 
 from ..models import Phase, PhaseChange, Project, Sector, Subscription, SubscriptionKind
 from ..search import SEARCH_RESULT_LIMIT, ProjectSearchForm, apply_filters
 
+# The salt of the digest's unsubscribe tokens since the first digest: links in mail already sent carry it.
 UNSUBSCRIBE_SALT = "nyskap.unsubscribe"
-# Long enough for a digest found in the archive a year later; an expired link points to "My subscriptions".
-UNSUBSCRIBE_MAX_AGE = datetime.timedelta(days=400)
+# UNSUBSCRIBE_MAX_AGE (from core): an expired link points to "My subscriptions".
 QUERY_MAX_LENGTH = Subscription._meta.get_field("query").max_length or 1000
 LABEL_MAX_LENGTH = Subscription._meta.get_field("label").max_length or 200
 
@@ -198,10 +197,6 @@ def subscriptions_of(user: Any) -> QuerySet[Subscription]:
     return Subscription.objects.filter(user=user).select_related("project", "organisation").order_by("kind", "label")
 
 
-def _site_url(path: str) -> str:
-    return str(settings.SITE_URL or "").rstrip("/") + path
-
-
 def project_path(project: Project) -> str:
     return reverse("projects:detail", kwargs={"slug": project.slug})
 
@@ -221,23 +216,7 @@ def target_path(subscription: Subscription) -> str:
     return search_path(subscription.query)
 
 
-# Unsubscribe tokens: the signed token is the authority, so the link works without logging in.
-
-
-def _signer() -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT)
-
-
-def unsubscribe_token(subscription: Subscription) -> str:
-    return _signer().sign_object({"u": subscription.user_id, "s": subscription.pk})
-
-
-def unsubscribe_all_token(user: Any) -> str:
-    return _signer().sign_object({"u": user.pk})
-
-
-def unsubscribe_url(token: str) -> str:
-    return _site_url(reverse("project_follow:unsubscribe", kwargs={"token": token}))
+# Unsubscribe links (`nyskap.core.mail.UnsubscribeKind`): the signed token is the authority.
 
 
 @dataclass(frozen=True)
@@ -254,13 +233,8 @@ class Unsubscribe:
         return found.select_related("project", "organisation")
 
 
-def read_unsubscribe_token(token: str) -> Unsubscribe | None:
-    """The request in ``token``, or None when the token is tampered with, malformed or expired."""
-    try:
-        data = _signer().unsign_object(token, max_age=UNSUBSCRIBE_MAX_AGE)
-    except (signing.BadSignature, ValueError):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+def _parse_unsubscribe(data: dict[str, Any]) -> Unsubscribe | None:
+    if not isinstance(data.get("u"), int):
         return None
     subscription_id = data.get("s")
     if subscription_id is not None and not isinstance(subscription_id, int):
@@ -276,6 +250,45 @@ def unsubscribe(*, request: Unsubscribe) -> int:
         subscription_delete(subscription=subscription, user=subscription.user)
         removed += 1
     return removed
+
+
+def _unsubscribe_confirm(request: Unsubscribe) -> dict[str, Any]:
+    return {"subscriptions": list(request.subscriptions()), "all": request.subscription_id is None}
+
+
+def _unsubscribe_apply(request: Unsubscribe) -> dict[str, Any]:
+    return {"removed": unsubscribe(request=request), "all": request.subscription_id is None}
+
+
+UNSUBSCRIBE = UnsubscribeKind(
+    name="project_follow",
+    salt=UNSUBSCRIBE_SALT,
+    url_name="project_follow:unsubscribe",
+    parse=_parse_unsubscribe,
+    confirm=_unsubscribe_confirm,
+    apply=_unsubscribe_apply,
+    confirm_template="projects/follow/unsubscribe_confirm.html",
+    done_template="projects/follow/unsubscribe_done.html",
+    invalid_template="projects/follow/unsubscribe_invalid.html",
+    max_age=UNSUBSCRIBE_MAX_AGE,
+)
+
+
+def unsubscribe_token(subscription: Subscription) -> str:
+    return UNSUBSCRIBE.token({"u": subscription.user_id, "s": subscription.pk})
+
+
+def unsubscribe_all_token(user: Any) -> str:
+    return UNSUBSCRIBE.token({"u": user.pk})
+
+
+def unsubscribe_url(token: str) -> str:
+    return UNSUBSCRIBE.url(token)
+
+
+def read_unsubscribe_token(token: str) -> Unsubscribe | None:
+    """The request in ``token``, or None when the token is tampered with, malformed or expired."""
+    return UNSUBSCRIBE.read(token)
 
 
 # The digest
@@ -384,7 +397,7 @@ def _digest_context(digest: Digest) -> dict[str, Any]:
         "new_projects": [
             {
                 "title": project.title,
-                "url": _site_url(project_path(project)),
+                "url": site_url(project_path(project)),
                 "phase": Phase(project.phase).label,
                 "owners": ", ".join(owner.name for owner in project.owners.all()),
             }
@@ -393,7 +406,7 @@ def _digest_context(digest: Digest) -> dict[str, Any]:
         "phase_changes": [
             {
                 "title": change.project.title,
-                "url": _site_url(project_path(change.project)),
+                "url": site_url(project_path(change.project)),
                 "from_phase": Phase(change.from_phase).label,
                 "to_phase": Phase(change.to_phase).label,
                 "at": change.at,
@@ -408,9 +421,9 @@ def _digest_context(digest: Digest) -> dict[str, Any]:
             }
             for subscription in digest.subscriptions
         ],
-        "manage_url": _site_url(reverse("project_follow:list")),
+        "manage_url": site_url(reverse("project_follow:list")),
         "unsubscribe_all_url": unsubscribe_url(unsubscribe_all_token(digest.user)),
-        "site_url": _site_url("/"),
+        "site_url": site_url("/"),
     }
 
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from nyskap.core.views import unsubscribe
+
+from . import services, views
 
 app_name = "project_follow"
 
@@ -9,5 +11,6 @@ urlpatterns = [
     path("ny/", views.follow, name="follow"),
     path("slutt/", views.unfollow, name="unfollow"),
     path("<int:pk>/slett/", views.subscription_delete, name="delete"),
-    path("avmeld/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # The link in digests already sent: the core view, with the digest's kind of token.
+    path("avmeld/<str:token>/", unsubscribe, {"kind": services.UNSUBSCRIBE}, name="unsubscribe"),
 ]

@@ -1,5 +1,5 @@
-"""Pages for following: my subscriptions, follow/unfollow (POST, for the follow buttons), and the unsubscribe link
-of the digest e-mail, which works without logging in because the signed token is the authority."""
+"""Pages for following: my subscriptions and follow/unfollow (POST, for the follow buttons). The unsubscribe link of
+the digest e-mail is the core unsubscribe view with `services.UNSUBSCRIBE` (see `urls`)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Subscription, SubscriptionKind
 from . import services as following
@@ -89,29 +87,3 @@ def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
     following.subscription_delete(subscription=subscription, user=request.user)
     messages.success(request, _("You no longer follow %(label)s.") % {"label": subscription.label})
     return redirect("project_follow:list")
-
-
-# Mail clients POST to this URL without a CSRF token (RFC 8058 one-click); the signed token is what authorises it.
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    unsubscribe_request = following.read_unsubscribe_token(token)
-    if unsubscribe_request is None:
-        return render(request, "projects/follow/unsubscribe_invalid.html", status=403)
-    if request.method == "POST":
-        removed = following.unsubscribe(request=unsubscribe_request)
-        return render(
-            request,
-            "projects/follow/unsubscribe_done.html",
-            {"removed": removed, "all": unsubscribe_request.subscription_id is None},
-        )
-    subscriptions = list(unsubscribe_request.subscriptions())
-    return render(
-        request,
-        "projects/follow/unsubscribe_confirm.html",
-        {
-            "subscriptions": subscriptions,
-            "all": unsubscribe_request.subscription_id is None,
-            "action": reverse("project_follow:unsubscribe", kwargs={"token": token}),
-        },
-    )

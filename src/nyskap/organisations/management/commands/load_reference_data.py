@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
-from nyskap.organisations.reference_data import DEFAULT_DATA_DIR, ReferenceDataError
+from nyskap.core.tabular import ReferenceDataError, problems_command_error
+from nyskap.organisations.reference_data import DEFAULT_DATA_DIR
 from nyskap.organisations.services import reference_data_load
 
 
@@ -35,12 +36,7 @@ class Command(BaseCommand):
             with translation.override("en"):
                 report = reference_data_load(data_dir=data_dir)
         except ReferenceDataError as exc:
-            lines = [
-                f"The reference data in {data_dir} has {len(exc.problems)} problem(s); nothing was written.",
-                "Rows are numbered as in a spreadsheet: the header is row 1, the first data row is row 2.",
-                *(f"- {problem}" for problem in exc.problems),
-            ]
-            raise CommandError("\n".join(lines)) from exc
+            raise problems_command_error(f"The reference data in {data_dir}", exc.problems) from exc
         for line in report.lines():
             self.stdout.write(line)
         if report.created or report.updated:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
+from nyskap.core.tabular import problems_command_error
 from nyskap.projects.content import DEFAULT_CASES_FILE, ContentError, load_white_paper_cases
 
 
@@ -28,9 +29,5 @@ class Command(BaseCommand):
             with translation.override("en"):
                 report = load_white_paper_cases(path=path)
         except ContentError as exc:
-            lines = [
-                f"{path} has {len(exc.problems)} problem(s); nothing was written.",
-                *(f"- {p}" for p in exc.problems),
-            ]
-            raise CommandError("\n".join(lines)) from exc
+            raise problems_command_error(f"{path}", exc.problems, rows_numbered=False) from exc
         self.stdout.write(self.style.SUCCESS(report.summary()))
