@@ -40,7 +40,7 @@ class Row(RowSchema):
 CONTEXT = {"lookups": {"phase": choice_lookup(Phase.choices), "tags": {"a": "a", "b": "b"}}}
 
 
-def english(value: object) -> str:
+def in_english(value: object) -> str:
     with translation.override("en"):
         return str(value)
 
@@ -94,12 +94,12 @@ def test_when_rows_are_validated_then_every_bad_cell_of_every_row_is_reported_wi
 def test_when_a_message_quotes_braces_then_it_is_shown_as_it_is():
     with translation.override("en"):
         _parsed, problems = validate_row(Row, 2, {"name": "x", "phase": "{phase}"}, context=CONTEXT)
-    assert english(problems[0]) == "Row 2, column phase: “{phase}” is not one of the options."
+    assert in_english(problems[0]) == "Row 2, column phase: “{phase}” is not one of the options."
 
 
 def test_when_a_cell_problem_has_a_sheet_then_it_names_the_sheet_too():
-    assert english(CellProblem("data-plan", 3, "value", "Bad.")) == "Sheet “data-plan”, row 3, column value: Bad."
-    assert english(CellProblem("", 3, "", "Bad.")) == "Row 3: Bad."
+    assert in_english(CellProblem("data-plan", 3, "value", "Bad.")) == "Sheet “data-plan”, row 3, column value: Bad."
+    assert in_english(CellProblem("", 3, "", "Bad.")) == "Row 3: Bad."
 
 
 def _csv(*rows: dict[str, Any]) -> io.BytesIO:
