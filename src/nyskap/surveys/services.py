@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
@@ -28,8 +28,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from nyskap.core.permissions import require_editor_of
 from nyskap.organisations.models import Organisation
-from nyskap.projects.services import require_editor_of
 
 from .models import (
     DEFAULT_LINK_CAP,
@@ -78,14 +78,6 @@ class SurveyError(Exception):
 def require_leader(actor: Any, round: Round) -> None:
     """Leaders of a round are the editors and administrators of its organisation (and operators)."""
     require_editor_of(actor, round.organisation)
-
-
-def is_leader(actor: Any, organisation: Organisation) -> bool:
-    try:
-        require_editor_of(actor, organisation)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def _site_url(path: str) -> str:

@@ -1,10 +1,12 @@
+"""The API of accounts: whom a token belongs to (mounted at /api/v1/me in nyskap.config.api)."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from .auth import TokenAuth
-from .errors import ErrorOut
+from nyskap.api.auth import TokenAuth
+from nyskap.api.errors import ErrorOut
 
 router = Router(tags=["account"])
 
