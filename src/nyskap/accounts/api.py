@@ -27,6 +27,7 @@ class MeOut(Schema):
     auth=TokenAuth(),
     response={200: MeOut, 401: ErrorOut},
     summary="The account behind the API token",
+    operation_id="nyskap_api_me_me",  # the id it had before it moved here: clients generated from the schema keep it
     description="Shows whom a bearer token belongs to. Write endpoints use the same token authentication.",
 )
 def me(request: HttpRequest) -> dict:
