@@ -1,7 +1,7 @@
 # Nyskap – the only entry points a newcomer needs.
 #   make run    install, migrate, load reference and demo data, serve on http://127.0.0.1:8000
 #   make test   the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set)
-#   make lint   ruff, mypy, djLint, migrations and translations check
+#   make lint   ruff, mypy, djLint, import contracts, migrations and translations check
 #   make bench  benchmarks (results in bench/results/)
 
 PYTHON ?= python3
@@ -68,6 +68,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	PYTHONPATH=. $(VENV)/bin/mypy  # the project's tests package before a dependency's stray top-level "tests"
 	$(VENV)/bin/djlint src/nyskap --lint
+	$(VENV)/bin/lint-imports --no-cache  # the import contracts in pyproject.toml (docs/adr/0011-import-contracts.md)
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) check_translations
 

@@ -76,7 +76,7 @@ def test_when_an_unknown_api_path_is_requested_then_the_error_is_json(client):
 
 
 def test_when_the_server_fails_then_no_internals_leak(client, monkeypatch):
-    from nyskap.api import me
+    from nyskap.accounts import api as me
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret internal detail: password=hunter2")

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nyskap.core.permissions import administers_any
+
 from .security_log import security_event
 
 LAST_SEEN_KEY = "_nyskap_last_seen"
@@ -90,13 +92,7 @@ class RequireMfaMiddleware:
 
 
 def mfa_required(user: object) -> bool:
-    from .models import Role
-
-    return bool(
-        getattr(user, "is_staff", False)
-        or getattr(user, "is_superuser", False)
-        or user.memberships.filter(role=Role.ADMIN).exists()  # type: ignore[attr-defined]
-    )
+    return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False) or administers_any(user))
 
 
 def has_mfa(user: object) -> bool:

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+# The role choices live with the rules written in them (core.permissions); `nyskap.accounts.models.Role` is the same.
+from nyskap.core.permissions import Role
 from nyskap.organisations.models import Organisation
 
 
@@ -74,12 +76,6 @@ class User(AbstractUser):
     @property
     def is_operator(self) -> bool:
         return self.is_active and (self.is_staff or self.is_superuser)
-
-
-class Role(models.TextChoices):
-    MEMBER = "member", _("Member")
-    EDITOR = "editor", _("Editor")
-    ADMIN = "admin", _("Administrator")
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nyskap.core.mail import site_url
-from nyskap.core.visibility import is_operator
+from nyskap.core.permissions import is_admin_of, is_operator
 from nyskap.organisations.models import Organisation
 
 from .models import (
@@ -51,15 +51,9 @@ class AccessDenied(ServiceError):
 # Access
 
 
-def is_org_admin(user: Any, organisation: Organisation) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return Membership.objects.filter(user=user, organisation=organisation, role=Role.ADMIN).exists()
-
-
 def can_manage_members(user: Any, organisation: Organisation) -> bool:
     """Admins of the organisation and operators manage its members, invitations and requests to join."""
-    return is_operator(user) or is_org_admin(user, organisation)
+    return is_operator(user) or is_admin_of(user, organisation)
 
 
 def _require_manager(actor: Any, organisation: Organisation) -> None:
@@ -345,7 +339,7 @@ def can_decide_join_request(user: Any, join_request: JoinRequest) -> bool:
     if is_operator(user):
         return True
     # With no administrator yet only an operator decides, so nobody can make themselves the first admin.
-    return is_org_admin(user, join_request.organisation)
+    return is_admin_of(user, join_request.organisation)
 
 
 @transaction.atomic

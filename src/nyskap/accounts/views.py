@@ -326,7 +326,7 @@ def operator_join_requests(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     join_requests = (
         JoinRequest.objects.filter(status=JoinRequestStatus.PENDING)
-        .exclude(organisation__memberships__role=Role.ADMIN)
+        .exclude(organisation_id__in=Membership.objects.admins().values("organisation_id"))
         .select_related("user", "organisation")
         .order_by("created_at")
     )

@@ -1,4 +1,5 @@
-"""The one NinjaAPI object; each app contributes a Router mounted under /api/v1/."""
+"""The one NinjaAPI object, served under /api/v1/. Each app contributes a Router; `nyskap.config.api` mounts them,
+so this package imports no domain app (docs/adr/0011-import-contracts.md)."""
 
 from typing import Any
 
@@ -112,36 +113,3 @@ api = NyskapAPI(
     parser=StrictJsonParser(),
 )
 install_error_handlers(api)
-
-from nyskap.organisations.api import counties_router  # noqa: E402
-from nyskap.organisations.api import router as organisations_router  # noqa: E402
-
-api.add_router("/organisations", organisations_router)
-api.add_router("/counties", counties_router)
-
-from nyskap.projects.api import router as projects_router  # noqa: E402
-
-from .me import router as me_router  # noqa: E402
-
-api.add_router("/projects", projects_router)
-
-from nyskap.benefits.api import router as benefits_router  # noqa: E402
-from nyskap.instruments.api import router as instruments_router  # noqa: E402
-
-api.add_router("/instruments", instruments_router)
-api.add_router("/benefits", benefits_router)
-
-from nyskap.culture.api import router as culture_router  # noqa: E402
-from nyskap.surveys.api import router as surveys_router  # noqa: E402
-
-api.add_router("/surveys", surveys_router)
-api.add_router("/culture", culture_router)
-
-from nyskap.trials.api import router as trials_router  # noqa: E402
-
-api.add_router("/trials", trials_router)
-api.add_router("/me", me_router)
-
-from .tasks import router as tasks_router  # noqa: E402
-
-api.add_router("/tasks", tasks_router)

@@ -16,8 +16,8 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nyskap.accounts.models import Role
 from nyskap.core.history import action_label, field_labels
+from nyskap.core.permissions import organisations_edited_by
 from nyskap.core.visibility import Visibility, is_operator
 from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Project, Sector
@@ -423,9 +423,7 @@ def editable_organisations(user: Any) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     if is_operator(user):
         return Organisation.objects.public_sector().order_by("name")
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__role__in=[Role.EDITOR, Role.ADMIN]
-    ).order_by("name")
+    return organisations_edited_by(user).order_by("name")
 
 
 def prevention_sets(user: Any) -> QuerySet[PreventionSet]:

@@ -668,7 +668,7 @@ def prevention_set_save(
     *, actor: Any, organisation: Any, name: str, target_group: str, rows: list[dict[str, Any]]
 ) -> PreventionSet:
     """Save the calculator's cost lines for an organisation the actor edits for (examples are loaded by command)."""
-    from nyskap.projects.services import require_editor_of
+    from nyskap.core.permissions import require_editor_of
 
     require_editor_of(actor, organisation)
     return PreventionSet.objects.create(

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
-from nyskap.api.api import api
+from nyskap.config.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nyskap.portal.urls")),

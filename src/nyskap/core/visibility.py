@@ -8,39 +8,23 @@ An object is owned by one or more organisations and has one of four visibility l
 - ``public``: everybody, also anonymous visitors.
 
 Lists filter in the database (``VisibleQuerySet.visible_to``); single objects are checked with the ``rules``
-predicate ``core.view_object`` (``can_view``). Both read the same definition, so a list never shows what the detail
-page would refuse.
+permission ``core.view_object`` (``can_view`` in `nyskap.core.permissions`). Both read the same definition, so a
+list never shows what the detail page would refuse.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import rules
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from nyskap.accounts.models import User
+# The rules (who is an operator, who may see or edit what) live in core.permissions; they are re-exported here for
+# the modules that import them from their older home.
+from nyskap.core.permissions import Visibility, can_edit, can_view, is_operator, is_public_body_member
 
-
-class Visibility(models.TextChoices):
-    DRAFT = "draft", _("Draft (authors only)")
-    ORGANISATION = "organisation", _("Own organisation")
-    NETWORK = "network", _("Public-sector network (signed-in public bodies)")
-    PUBLIC = "public", _("Public")
-
-
-def is_operator(user: Any) -> bool:
-    """A platform operator: an active staff member or superuser. The one definition every app uses."""
-    return bool(user and user.is_authenticated and user.is_active and (user.is_superuser or user.is_staff))
-
-
-def _public_body_member(user: Any) -> bool:
-    from nyskap.organisations.models import OrganisationKind
-
-    return user.memberships.filter(organisation__kind__in=OrganisationKind.public_sector()).exists()
+__all__ = ["Visibility", "VisibleModel", "VisibleQuerySet", "can_edit", "can_view", "is_operator"]
 
 
 def _through_own_field(model: Any, relation: str) -> str:
@@ -59,7 +43,7 @@ def _through_org_field(model: Any) -> str:
 class VisibleQuerySet(models.QuerySet):
     """QuerySet for models with ``visibility``, ``owners`` (M2M to Organisation) and ``authors`` (M2M to User)."""
 
-    def visible_to(self, user: User | Any) -> VisibleQuerySet:
+    def visible_to(self, user: Any) -> VisibleQuerySet:
         if is_operator(user):
             return self.all()
         condition = Q(visibility=Visibility.PUBLIC)
@@ -76,7 +60,7 @@ class VisibleQuerySet(models.QuerySet):
                     visibility__in=[Visibility.ORGANISATION, Visibility.NETWORK],
                     pk__in=owned.values(_through_own_field(model, "owners")),
                 )
-            if _public_body_member(user):
+            if is_public_body_member(user):
                 condition |= Q(visibility=Visibility.NETWORK)
         return self.filter(condition)
 
@@ -92,36 +76,3 @@ class VisibleModel(models.Model):
 
     class Meta:
         abstract = True
-
-
-@rules.predicate
-def can_view(user: Any, obj: Any) -> bool:
-    if obj is None:
-        return False
-    if obj.visibility == Visibility.PUBLIC or is_operator(user):
-        return True
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if obj.authors.filter(pk=user.pk).exists():
-        return True
-    if obj.visibility == Visibility.DRAFT:
-        return False
-    if obj.visibility == Visibility.NETWORK and _public_body_member(user):
-        return True
-    owner_ids = set(obj.owners.values_list("pk", flat=True))
-    return user.memberships.filter(organisation_id__in=owner_ids).exists()
-
-
-@rules.predicate
-def can_edit(user: Any, obj: Any) -> bool:
-    """Authors, and editors or admins of an owning organisation, may edit."""
-    if obj is None or user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if is_operator(user) or obj.authors.filter(pk=user.pk).exists():
-        return True
-    owner_ids = set(obj.owners.values_list("pk", flat=True))
-    return user.memberships.filter(organisation_id__in=owner_ids, role__in=["editor", "admin"]).exists()
-
-
-rules.add_perm("core.view_object", can_view)
-rules.add_perm("core.change_object", can_edit)

@@ -11,8 +11,9 @@ from ninja import Field, Path, Router, Schema
 
 from nyskap.api.auth import TOKEN_AUTH
 from nyskap.api.errors import ErrorOut
+from nyskap.core.permissions import is_editor_of
 from nyskap.surveys.models import Round
-from nyskap.surveys.services import is_leader, round_results_opened
+from nyskap.surveys.services import round_results_opened
 
 from . import instrument
 from .models import Benchmark
@@ -117,7 +118,7 @@ def culture_round_results(request: HttpRequest, round_id: RoundId) -> dict[str, 
         .filter(pk=round_id, version__questionnaire__key=instrument.KEY)
         .first()
     )
-    if round is None or not is_leader(request.auth, round.organisation):  # type: ignore[attr-defined]
+    if round is None or not is_editor_of(request.auth, round.organisation):  # type: ignore[attr-defined]
         raise Http404
     results = round_results(round)
     if results.total_shown:

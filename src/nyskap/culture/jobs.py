@@ -12,8 +12,8 @@ from nyskap.core.jobs import registry
 from nyskap.core.jobs.models import BackgroundJob
 from nyskap.core.jobs.progress import Progress
 from nyskap.core.jobs.services import job_start
+from nyskap.core.permissions import is_editor_of
 from nyskap.surveys.models import Round
-from nyskap.surveys.services import is_leader
 
 RESULTS_PDF = "culture.results_pdf"
 
@@ -23,7 +23,7 @@ def _results_pdf(job: BackgroundJob, progress: Progress) -> registry.JobOutput:
     from .views import results_context
 
     round = Round.objects.select_related("organisation", "version__questionnaire").get(pk=job.params["round"])
-    if not is_leader(job.owner, round.organisation):  # the leader role may have ended since the job was started
+    if not is_editor_of(job.owner, round.organisation):  # the leader role may have ended since the job was started
         return registry.JobOutput(report={"problems": [_("You are no longer a leader of this organisation.")]},
                                   failed=True)  # fmt: skip
     content = reports.results_pdf(results_context(round))  # a report has no rows to count

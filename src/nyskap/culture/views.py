@@ -11,9 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from nyskap.core.permissions import is_editor_of
 from nyskap.core.spreadsheets import XLSX_TYPE
 from nyskap.surveys.models import Round
-from nyskap.surveys.services import is_leader, round_results_opened
+from nyskap.surveys.services import round_results_opened
 
 from . import instrument, jobs, national, reports
 from .calculations import LEVEL_LIMITS
@@ -27,7 +28,7 @@ def _led_culture_round(request: HttpRequest, pk: int) -> Round:
         pk=pk,
         version__questionnaire__key=instrument.KEY,
     )
-    if not is_leader(request.user, round.organisation):
+    if not is_editor_of(request.user, round.organisation):
         raise Http404
     return round
 

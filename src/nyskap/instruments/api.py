@@ -27,8 +27,8 @@ from nyskap.api.auth import TOKEN_AUTH
 from nyskap.api.errors import ErrorOut
 from nyskap.api.pagination import PageNumberPagination
 from nyskap.api.types import InSchema, NoNul
-from nyskap.organisations.api import OrganisationRef
 from nyskap.organisations.models import Organisation, OrganisationKind
+from nyskap.organisations.schemas import OrganisationRef
 from nyskap.projects.models import InnovationTypeCode, Sector
 
 from . import selectors, services

@@ -23,12 +23,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nyskap.accounts.models import Membership, Role
+from nyskap.core.permissions import is_admin_of
+from nyskap.core.slugs import unique_slug
 from nyskap.core.tabular import Problem, ReferenceDataError
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation, OrganisationKind
 from nyskap.organisations.reference_data import DEFAULT_DATA_DIR, slug_base
-from nyskap.organisations.services import unique_slug
 from nyskap.projects.models import InnovationTypeCode, Phase, Project, Sector
 
 from .catalogue import NEW_OWNERS, read_instruments
@@ -81,11 +81,7 @@ def require_instrument_owner(user: Any, instrument: Instrument) -> None:
 
 
 def can_grant_owner_role(user: Any, organisation: Organisation) -> bool:
-    if is_operator(user):
-        return True
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return Membership.objects.filter(user=user, organisation=organisation, role=Role.ADMIN).exists()
+    return is_operator(user) or is_admin_of(user, organisation)
 
 
 def _require_project_change(user: Any, project: Project) -> None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nyskap.core.history import action_label, field_labels
+from nyskap.core.permissions import organisations_administered_by
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
@@ -490,7 +491,7 @@ def use_delete(request: HttpRequest, project_slug: str, pk: int) -> HttpResponse
 def _grantable(user: Any) -> Any:
     if is_operator(user):
         return Organisation.objects.filter(instruments__isnull=False).distinct().order_by("name")
-    return Organisation.objects.filter(memberships__user=user, memberships__role="admin").order_by("name")
+    return organisations_administered_by(user).order_by("name")
 
 
 @login_required

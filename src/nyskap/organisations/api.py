@@ -1,9 +1,7 @@
 """Organisations and counties in the open API (``/api/v1/organisations``, ``/api/v1/counties``)."""
 
 import datetime
-from enum import StrEnum
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -15,18 +13,11 @@ from nyskap.api.pagination import PageNumberPagination
 from nyskap.api.types import NO_NUL_PATTERN
 
 from .models import County, Organisation, OrganisationKind
+from .schemas import OrganisationRef, SizeBand
 from .selectors import organisation_for_detail, organisation_search
 
 router = Router(tags=["organisations"])
 counties_router = Router(tags=["counties"])
-
-# The size bands come from settings (ORGANISATION_SIZE_BANDS), so the enum is built from them.
-SizeBand = StrEnum("SizeBand", [(str(code), str(code)) for code, *_rest in settings.ORGANISATION_SIZE_BANDS])  # type: ignore[misc]
-
-
-class OrganisationRef(Schema):
-    slug: str = Field(description="Stable identifier used in URLs.")
-    name: str = Field(description="Common name.")
 
 
 class OrganisationOut(Schema):

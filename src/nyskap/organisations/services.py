@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nyskap.core.slugs import unique_slug
+
 from .models import County, Organisation, OrganisationKind, RegisterImport
 from .reference_data import (
     DEFAULT_DATA_DIR,
@@ -24,16 +26,6 @@ from .reference_data import (
 )
 from .register import has_content, register_plan
 from .validators import normalise_organisation_number
-
-
-def unique_slug(base: str, taken: set[str]) -> str:
-    """``base``, or ``base-2``, ``base-3`` …, whichever is not in ``taken``; the result joins ``taken``."""
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base[:200]}-{n}"
-    taken.add(slug)
-    return slug
 
 
 @transaction.atomic

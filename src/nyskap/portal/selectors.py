@@ -14,10 +14,11 @@ from django.core.cache import cache
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from nyskap.accounts.models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus, Role
+from nyskap.accounts.models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus
 from nyskap.benefits import calculations as benefit_calculations
 from nyskap.benefits.models import Benefit, PlanStatus
 from nyskap.benefits.services import status_of
+from nyskap.core.permissions import is_admin_membership
 from nyskap.core.visibility import Visibility
 from nyskap.instruments import selectors as instrument_selectors
 from nyskap.instruments.models import Call, Instrument
@@ -185,7 +186,7 @@ def my_work(user: Any, today: datetime.date | None = None) -> MyWork:
     today = today or timezone.localdate()
     memberships = list(user.memberships.select_related("organisation").order_by("organisation__name"))
     org_ids = [membership.organisation_id for membership in memberships]
-    admin_org_ids = [m.organisation_id for m in memberships if m.role == Role.ADMIN]
+    admin_org_ids = [m.organisation_id for m in memberships if is_admin_membership(m)]
     phase_groups, capped = _my_projects(user, org_ids)
     rounds = list(
         Round.objects.led_by(user)
@@ -230,5 +231,5 @@ def my_work(user: Any, today: datetime.date | None = None) -> MyWork:
         my_join_requests=my_join_requests,
         join_requests_to_decide=to_decide,
         subscriptions=subscriptions,
-        admin_organisations=[m.organisation for m in memberships if m.role == Role.ADMIN],
+        admin_organisations=[m.organisation for m in memberships if is_admin_membership(m)],
     )

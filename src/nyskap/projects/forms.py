@@ -11,7 +11,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nyskap.accounts.models import Role
+from nyskap.core.permissions import edited_by, organisations_edited_by
 from nyskap.core.visibility import Visibility, is_operator
 from nyskap.organisations.models import Organisation
 
@@ -40,18 +40,14 @@ def editable_organisations(user: Any) -> QuerySet[Organisation]:
     if is_operator(user):
         # Operators register projects on behalf of any public body (the service allows it).
         return Organisation.objects.public_sector().active().order_by("name")
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__role__in=[Role.EDITOR, Role.ADMIN]
-    ).order_by("name")
+    return organisations_edited_by(user).order_by("name")
 
 
 def editable_projects(user: Any, *, exclude: Project | None = None) -> QuerySet[Project]:
     """Projects ``user`` may change (author, or editor/admin of an owner), the same rule as ``core.change_object``."""
     if user is None or not user.is_authenticated:
         return Project.objects.none()
-    projects = Project.objects.filter(
-        Q(authors=user) | Q(owners__memberships__user=user, owners__memberships__role__in=[Role.EDITOR, Role.ADMIN])
-    )
+    projects = Project.objects.filter(Q(authors=user) | edited_by(user, organisation="owners"))
     if exclude is not None:
         projects = projects.exclude(pk=exclude.pk)
     return Project.objects.filter(pk__in=projects.values("pk")).order_by("title", "pk")

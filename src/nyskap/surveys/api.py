@@ -15,6 +15,7 @@ from ninja import Field, Path, Router, Schema, Status
 
 from nyskap.api.auth import TOKEN_AUTH
 from nyskap.api.errors import ErrorOut
+from nyskap.core.permissions import is_editor_of
 
 from . import services, throttle
 from .models import Round
@@ -32,7 +33,7 @@ def _error(status: int, code: str, message: str, errors: list[dict[str, str]] | 
 
 def _led_round(request: HttpRequest, round_id: int) -> Round:
     round = Round.objects.select_related("organisation", "version__questionnaire").filter(pk=round_id).first()
-    if round is None or not services.is_leader(request.auth, round.organisation):  # type: ignore[attr-defined]
+    if round is None or not is_editor_of(request.auth, round.organisation):  # type: ignore[attr-defined]
         raise Http404
     return round
 

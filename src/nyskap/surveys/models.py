@@ -256,15 +256,13 @@ FROZEN_FIELDS = ("opens_on", "closes_on", "threshold", "link_enabled", "link_thr
 class RoundQuerySet(models.QuerySet):
     def led_by(self, user: object) -> RoundQuerySet:
         """Rounds of organisations where the user is an editor or administrator (operators see all)."""
-        from nyskap.core.visibility import is_operator
+        from nyskap.core.permissions import edited_by, is_operator
 
         if is_operator(user):
             return self.all()
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(
-            organisation__memberships__user=user, organisation__memberships__role__in=["editor", "admin"]
-        )
+        return self.filter(edited_by(user, organisation="organisation"))
 
 
 class Round(models.Model):

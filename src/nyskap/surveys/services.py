@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
@@ -29,8 +29,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nyskap.core.mail import deliver_now, site_url
+from nyskap.core.permissions import require_editor_of
 from nyskap.organisations.models import Organisation
-from nyskap.projects.services import require_editor_of
 
 from .models import (
     DEFAULT_LINK_CAP,
@@ -79,14 +79,6 @@ class SurveyError(Exception):
 def require_leader(actor: Any, round: Round) -> None:
     """Leaders of a round are the editors and administrators of its organisation (and operators)."""
     require_editor_of(actor, round.organisation)
-
-
-def is_leader(actor: Any, organisation: Organisation) -> bool:
-    try:
-        require_editor_of(actor, organisation)
-    except PermissionDenied:
-        return False
-    return True
 
 
 # Questionnaires

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nyskap.accounts.models import Membership, Role
 from nyskap.core.forms import refused_characters_only
+from nyskap.core.permissions import is_editor_of, organisations_edited_by
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
 
@@ -32,7 +32,7 @@ from .services import Access, SurveyError
 
 def _led_round(request: HttpRequest, pk: int) -> Round:
     round = get_object_or_404(Round.objects.select_related("organisation", "version__questionnaire"), pk=pk)
-    if not services.is_leader(request.user, round.organisation):
+    if not is_editor_of(request.user, round.organisation):
         raise Http404
     return round
 
@@ -40,10 +40,7 @@ def _led_round(request: HttpRequest, pk: int) -> Round:
 def _led_organisations(user: Any) -> list[Organisation]:
     if is_operator(user):
         return []
-    return [
-        m.organisation
-        for m in Membership.objects.filter(user=user, role__in=[Role.EDITOR, Role.ADMIN]).select_related("organisation")
-    ]
+    return list(organisations_edited_by(user).order_by("name"))
 
 
 @login_required
@@ -61,7 +58,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=org_slug)
-    if not services.is_leader(request.user, organisation):
+    if not is_editor_of(request.user, organisation):
         return render(request, "surveys/refused.html", {"organisation": organisation}, status=403)
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -9,8 +9,8 @@ from pydantic import StringConstraints
 
 from nyskap.api.types import InSchema, NoNul
 from nyskap.core.visibility import Visibility
-from nyskap.organisations.api import OrganisationRef, SizeBand
 from nyskap.organisations.models import OrganisationKind
+from nyskap.organisations.schemas import OrganisationRef, SizeBand
 
 from ..importexport import project_page_path
 from ..models import (

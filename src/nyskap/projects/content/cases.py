@@ -31,10 +31,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from nyskap.accounts.models import User
+from nyskap.core.slugs import unique_slug
 from nyskap.core.visibility import Visibility
 from nyskap.organisations.models import Organisation, OrganisationKind
 from nyskap.organisations.reference_data import slug_base
-from nyskap.organisations.services import unique_slug
 
 from ..models import (
     Adoption,

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nyskap.core.slugs import unique_slug
 from nyskap.core.visibility import Visibility
 from nyskap.organisations.models import Organisation
 from nyskap.organisations.reference_data import slug_base
-from nyskap.organisations.services import unique_slug
 
 from ..models import (
     Phase,

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nyskap.accounts.models import Membership, Role
-from nyskap.core.visibility import Visibility, is_operator
+from nyskap.core.permissions import require_editor_of
+from nyskap.core.slugs import unique_slug
+from nyskap.core.visibility import Visibility
 from nyskap.organisations.models import Organisation
 from nyskap.organisations.reference_data import slug_base
-from nyskap.organisations.services import unique_slug
 
 from ..models import (
     Adoption,
@@ -62,22 +62,6 @@ class ProjectError(Exception):
 def _require_change(actor: Any, project: Project) -> None:
     if actor is None or not actor.has_perm("core.change_object", project):
         raise PermissionDenied(_("Only the project's authors and editors of its organisations can change it."))
-
-
-def require_editor_of(actor: Any, organisation: Organisation) -> None:
-    if is_operator(actor):
-        return
-    if (
-        actor is None
-        or not actor.is_authenticated
-        or not actor.is_active
-        or not Membership.objects.filter(
-            user=actor, organisation=organisation, role__in=[Role.EDITOR, Role.ADMIN]
-        ).exists()
-    ):
-        raise PermissionDenied(
-            _("Only editors and administrators of %(organisation)s can do this.") % {"organisation": organisation}
-        )
 
 
 # Validation

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nyskap.accounts.models import Membership, Role
+from nyskap.core.permissions import organisations_edited_by
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
 from nyskap.organisations.models import Organisation
 
@@ -116,8 +116,7 @@ def importable_organisations(user: Any) -> QuerySet[Organisation]:
     """Organisations the user may import projects into: where they are editor or administrator (operators: all)."""
     if user.is_staff or user.is_superuser:
         return Organisation.objects.order_by("name")
-    ids = Membership.objects.filter(user=user, role__in=[Role.EDITOR, Role.ADMIN]).values("organisation_id")
-    return Organisation.objects.filter(pk__in=ids).order_by("name")
+    return organisations_edited_by(user).order_by("name")
 
 
 class ImportForm(forms.Form):

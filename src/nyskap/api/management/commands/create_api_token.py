@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from nyskap.accounts.models import User
 from nyskap.api.models import ApiToken
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="API client")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = User.objects.filter(email__iexact=options["email"], is_active=True).first()
+        user = get_user_model().objects.filter(email__iexact=options["email"], is_active=True).first()
         if user is None:
             raise CommandError(f"No active user with e-mail {options['email']}.")
         _token, raw = ApiToken.issue(user=user, name=options["name"])

@@ -1,4 +1,5 @@
-"""Create the demo personas for local development. Refuses to run outside DEBUG (never in production)."""
+"""Create the demo personas (users and their memberships) for local development. Refuses to run outside DEBUG
+(never in production)."""
 
 from __future__ import annotations
 

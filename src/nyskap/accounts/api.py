@@ -1,10 +1,12 @@
+"""The API of accounts: whom a token belongs to (mounted at /api/v1/me in nyskap.config.api)."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from .auth import TokenAuth
-from .errors import ErrorOut
+from nyskap.api.auth import TokenAuth
+from nyskap.api.errors import ErrorOut
 
 router = Router(tags=["account"])
 
@@ -25,6 +27,7 @@ class MeOut(Schema):
     auth=TokenAuth(),
     response={200: MeOut, 401: ErrorOut},
     summary="The account behind the API token",
+    operation_id="nyskap_api_me_me",  # the id it had before it moved here: clients generated from the schema keep it
     description="Shows whom a bearer token belongs to. Write endpoints use the same token authentication.",
 )
 def me(request: HttpRequest) -> dict:
