@@ -583,7 +583,7 @@ def _benefit_out(row: selectors.BenefitRow) -> dict[str, Any]:
 def plan_detail(request: HttpRequest, slug: str) -> Any:
     plan = _visible_plan(request, slug)
     context = selectors.plan_context(plan, user=_caller(request))
-    flows = services.plan_flows(plan, [row.benefit for row in context["rows"]])
+    flows = selectors.plan_flows(plan, [row.benefit for row in context["rows"]])
     return {
         "project": plan.project.slug,
         "version": plan.version,

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from nyskap.accounts.models import User
 from nyskap.projects.models import Project
 
-from . import calculations
+from . import calculations, followup
 from .models import (
     Bearer,
     Benefit,
@@ -494,24 +494,6 @@ def benefit_amounts_set(*, benefit: Benefit, actor: Any, amounts: Mapping[Any, A
 # Follow-up
 
 
-def readings(benefit: Benefit) -> list[calculations.Reading]:
-    return [calculations.Reading(m.measured_on, m.value) for m in benefit.measurements.all()]
-
-
-def status_of(
-    benefit: Benefit, *, today: datetime.date | None = None, extra: list[calculations.Reading] | None = None
-) -> calculations.Status:
-    return calculations.benefit_status(
-        baseline=benefit.baseline_value,
-        baseline_date=benefit.baseline_date,
-        target=benefit.target_value,
-        target_date=benefit.target_date,
-        readings=readings(benefit) + (extra or []),
-        abandoned=bool(benefit.abandoned_reason),
-        today=today or timezone.localdate(),
-    )
-
-
 @transaction.atomic
 def measurement_record(
     *,
@@ -542,7 +524,7 @@ def measurement_record(
         raise BenefitError(_("The date cannot be before the baseline date."), "measured_on")
     source = _text(source, field="source", limit=300, required=_("Say where the figure comes from."))
     explanation = _text(deviation_explanation, field="deviation_explanation")
-    status = status_of(benefit, today=today, extra=[calculations.Reading(measured_on, number)])
+    status = followup.status_of(benefit, today=today, extra=[calculations.Reading(measured_on, number)])
     if status == calculations.Status.BEHIND and not explanation:
         raise BenefitError(
             _("The benefit is behind its path to the target. Explain the deviation."), "deviation_explanation"
@@ -568,72 +550,7 @@ def benefit_abandon(*, benefit: Benefit, actor: Any, reason: str) -> Benefit:
     return benefit
 
 
-# Calculation of a plan
-
-
-def plan_flows(plan: BenefitPlan, benefits: list[Benefit] | None = None) -> calculations.CashFlows:
-    """The plan's cash flows for `calculations.net_present_value`; benefits with their amounts prefetched."""
-    if benefits is None:
-        benefits = list(plan.benefits.select_related("bearer_organisation").prefetch_related("amounts"))
-    investment: dict[int, Decimal] = {}
-    operating: dict[int, Decimal] = {}
-    for cost in plan.costs.all():
-        target = investment if cost.kind == CostKind.INVESTMENT else operating
-        target[cost.year] = target.get(cost.year, Decimal(0)) + cost.amount
-    streams = [
-        calculations.BenefitStream(
-            bearer=benefit.bearer,
-            amounts={a.year: a.amount for a in benefit.amounts.all()},
-            budget_cut=benefit.realisation_form == RealisationForm.BUDGET_CUT,
-            organisation=(benefit.bearer_organisation.name if benefit.bearer_organisation_id else benefit.bearer_name),  # type: ignore[union-attr]
-            label=benefit.description,
-        )
-        for benefit in benefits
-    ]
-    return calculations.CashFlows(
-        base_year=plan.base_year,
-        analysis_years=plan.analysis_years,
-        investment=investment,
-        operating=operating,
-        benefits=streams,
-        real_growth_rate=plan.real_growth_rate,
-        residual_value=plan.residual_value,
-    )
-
-
 # Reminders
-
-
-def due_benefits(today: datetime.date) -> list[tuple[Benefit, datetime.date]]:
-    """Benefits of current, submitted plans whose next measurement is due by ``today`` and whose owner has not been
-    reminded since it fell due. Independent of the project's phase: follow-up continues after implementation."""
-    candidates = (
-        Benefit.objects.filter(
-            plan__is_current=True,
-            plan__status=PlanStatus.SUBMITTED,
-            owner__isnull=False,
-            owner__is_active=True,
-            abandoned_reason="",
-        )
-        .select_related("plan__project", "owner")
-        .annotate(last_measured=Max("measurements__measured_on"))
-        .order_by("pk")
-    )
-    due: list[tuple[Benefit, datetime.date]] = []
-    for benefit in candidates.iterator(chunk_size=500):
-        start = benefit.baseline_date or timezone.localdate(benefit.plan.submitted_at)
-        when = calculations.next_measurement_due(
-            frequency_months=benefit.measurement_frequency,
-            last_measured=benefit.last_measured,  # type: ignore[attr-defined]
-            start=start,
-        )
-        if when > today or (benefit.last_reminded_on is not None and benefit.last_reminded_on >= when):
-            continue
-        measured = benefit.last_measured is not None  # type: ignore[attr-defined]
-        if measured and status_of(benefit, today=today) == calculations.Status.REALISED:
-            continue
-        due.append((benefit, when))
-    return due
 
 
 def reminder_message(benefit: Benefit, due: datetime.date) -> EmailMultiAlternatives:

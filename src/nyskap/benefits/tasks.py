@@ -8,7 +8,7 @@ import logging
 from django.tasks import task
 from django.utils import timezone
 
-from . import services
+from . import followup, services
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ def send_measurement_reminders(today: str | None = None) -> int:
     transaction: one failure is logged and the others are still sent. The number of e-mails."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     sent = 0
-    for benefit, due in services.due_benefits(day):
+    for benefit, due in followup.due_benefits(day):
         try:
             sent += services.send_reminder(benefit=benefit, due=due, today=day)
         except Exception:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nyskap.core.spreadsheets import SpreadsheetError
 from nyskap.projects.models import Project, Sector
 
-from . import calculations, selectors, services, transfer
+from . import calculations, followup, selectors, services, transfer
 from .forms import (
     AbandonForm,
     BenefitForm,
@@ -342,7 +342,7 @@ def measure(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "plan": benefit.plan,
         "project": benefit.plan.project,
         "measurements": list(benefit.measurements.select_related("recorded_by")),
-        "status_label": selectors.status_label(services.status_of(benefit)),
+        "status_label": selectors.status_label(followup.status_of(benefit)),
         "abandon_form": AbandonForm(),
     }
     if request.method == "POST":
@@ -377,7 +377,7 @@ def abandon(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "plan": benefit.plan,
         "project": benefit.plan.project,
         "measurements": list(benefit.measurements.all()),
-        "status_label": selectors.status_label(services.status_of(benefit)),
+        "status_label": selectors.status_label(followup.status_of(benefit)),
         "form": MeasurementForm(),
         "abandon_form": form,
     }
