@@ -10,7 +10,8 @@ import time_machine
 from nyskap.culture import instrument
 from nyskap.culture.services import load_questionnaire
 from nyskap.surveys.models import Invitation, Round, hash_secret, new_secret
-from nyskap.surveys.services import RoundInput, resolve_token, response_save, round_create
+from nyskap.surveys.selectors import resolve_token
+from nyskap.surveys.services import RoundInput, response_save, round_create
 
 ITEM_KEYS = [item["key"] for spec in instrument.DIMENSIONS for item in spec["items"]]
 

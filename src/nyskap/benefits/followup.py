@@ -30,7 +30,6 @@ def status_of(
     )
 
 
-
 def due_benefits(today: datetime.date) -> list[tuple[Benefit, datetime.date]]:
     """Benefits of current, submitted plans whose next measurement is due by ``today`` and whose owner has not been
     reminded since it fell due. Independent of the project's phase: follow-up continues after implementation."""
@@ -61,5 +60,3 @@ def due_benefits(today: datetime.date) -> list[tuple[Benefit, datetime.date]]:
             continue
         due.append((benefit, when))
     return due
-
-

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from nyskap.accounts.models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus, Role
 from nyskap.benefits import calculations as benefit_calculations
-from nyskap.benefits.models import Benefit, PlanStatus
 from nyskap.benefits.followup import status_of
+from nyskap.benefits.models import Benefit, PlanStatus
 from nyskap.core.visibility import Visibility
 from nyskap.instruments import selectors as instrument_selectors
 from nyskap.instruments.models import Call, Instrument

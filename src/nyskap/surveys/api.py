@@ -16,9 +16,9 @@ from ninja import Field, Path, Router, Schema, Status
 from nyskap.api.errors import ErrorOut
 from nyskap.projects.api import TOKEN_AUTH
 
-from . import services, throttle
+from . import selectors, services, throttle
+from .errors import SurveyError
 from .models import Round
-from .services import SurveyError
 
 router = Router(tags=["surveys"])
 
@@ -57,7 +57,7 @@ class RoundOut(Schema):
 
 
 def _round_out(round: Round) -> dict[str, Any]:
-    progress = services.round_progress(round)
+    progress = selectors.round_progress(round)
     return {
         "id": round.pk,
         "title": round.title,
@@ -165,12 +165,12 @@ def _too_many() -> Status[dict[str, Any]]:
     return Status(429, _error(429, "too_many_requests", message))
 
 
-def _by_link(access: services.Access) -> bool:
+def _by_link(access: selectors.Access) -> bool:
     return access.invitation is None and access.draft is None
 
 
 def _answer(
-    request: HttpRequest, access: services.Access, payload: AnswersIn, resume_secret: str | None
+    request: HttpRequest, access: selectors.Access, payload: AnswersIn, resume_secret: str | None
 ) -> Status[Any]:
     if _by_link(access) and not throttle.link_allowed(request, round_id=access.round.pk, action="answer"):
         return _too_many()
@@ -230,7 +230,7 @@ def _survey_out(round: Round, ticket: str | None) -> dict[str, Any]:
 )
 def survey_for_link(request: HttpRequest, token: LinkToken) -> Any:
     try:
-        access = services.resolve_token(token)
+        access = selectors.resolve_token(token)
     except SurveyError as error:
         return _refused_link(error)
     ticket = None
@@ -253,7 +253,7 @@ def survey_for_link(request: HttpRequest, token: LinkToken) -> Any:
 )
 def survey_respond(request: HttpRequest, token: LinkToken, payload: AnswersIn) -> Status[Any]:
     try:
-        access = services.resolve_token(token)
+        access = selectors.resolve_token(token)
     except SurveyError as error:
         return _refused_link(error)
     return _answer(request, access, payload, None)
@@ -269,7 +269,7 @@ def survey_respond(request: HttpRequest, token: LinkToken, payload: AnswersIn) -
 )
 def survey_resume(request: HttpRequest, secret: LinkToken, payload: AnswersIn) -> Status[Any]:
     try:
-        access = services.resolve_resume(secret)
+        access = selectors.resolve_resume(secret)
     except SurveyError as error:
         return _refused_link(error)
     return _answer(request, access, payload, secret)

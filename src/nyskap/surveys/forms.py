@@ -1,5 +1,5 @@
 """Forms of the survey engine. The answer form is built from the version's items; its values are checked by
-`services.parse_answers` (the same rules as the API), and refusals are shown beside each question."""
+`answers.parse_answers` (the same rules as the API), and refusals are shown beside each question."""
 
 from __future__ import annotations
 

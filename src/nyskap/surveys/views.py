@@ -24,10 +24,11 @@ from nyskap.core.forms import refused_characters_only
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
 
-from . import registry, services, throttle
+from . import answers, registry, selectors, services, throttle
+from .errors import SurveyError
 from .forms import AnswerForm, InviteForm, RoundForm
 from .models import EmailDomain, InvitationBatch, Round, Unit
-from .services import Access, SurveyError
+from .selectors import Access
 
 
 def _led_round(request: HttpRequest, pk: int) -> Round:
@@ -101,7 +102,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(request: HttpRequest, round: Round, invite_form: InviteForm, status: int = 200) -> HttpResponse:
-    progress = services.round_progress(round)
+    progress = selectors.round_progress(round)
     context = {
         "round": round,
         "progress": progress,
@@ -263,7 +264,7 @@ def _render_answer(
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        access = services.resolve_token(token)
+        access = selectors.resolve_token(token)
     except SurveyError as error:
         return render(
             request, "surveys/link_refused.html", {"message": error.message}, status=404 if error.unknown else 410
@@ -275,12 +276,12 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resume(request: HttpRequest, secret: str) -> HttpResponse:
     try:
-        access = services.resolve_resume(secret)
+        access = selectors.resolve_resume(secret)
     except SurveyError as error:
         return render(
             request, "surveys/link_refused.html", {"message": error.message}, status=404 if error.unknown else 410
         )
-    initial = services.draft_answers(access.draft) if access.draft else {}
+    initial = answers.draft_answers(access.draft) if access.draft else {}
     return _answer_page(
         request, access, reverse("surveys:resume", kwargs={"secret": secret}), resume_secret=secret, initial=initial
     )
