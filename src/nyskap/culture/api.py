@@ -11,7 +11,7 @@ from ninja import Field, Path, Router, Schema
 
 from nyskap.api.errors import ErrorOut
 from nyskap.projects.api import TOKEN_AUTH
-from nyskap.surveys.models import Round
+from nyskap.surveys import selectors
 from nyskap.surveys.services import is_leader, round_results_opened
 
 from . import instrument
@@ -112,11 +112,7 @@ def _figures(figures: Figures) -> dict[str, Any]:
     auth=TOKEN_AUTH,
 )
 def culture_round_results(request: HttpRequest, round_id: RoundId) -> dict[str, Any]:
-    round = (
-        Round.objects.select_related("organisation", "version__questionnaire")
-        .filter(pk=round_id, version__questionnaire__key=instrument.KEY)
-        .first()
-    )
+    round = selectors.round_with_organisation(round_id, questionnaire_key=instrument.KEY)
     if round is None or not is_leader(request.auth, round.organisation):  # type: ignore[attr-defined]
         raise Http404
     results = round_results(round)

@@ -12,6 +12,7 @@ from nyskap.core.jobs import registry
 from nyskap.core.jobs.models import BackgroundJob
 from nyskap.core.jobs.progress import Progress
 from nyskap.core.jobs.services import job_start
+from nyskap.surveys import selectors
 from nyskap.surveys.models import Round
 from nyskap.surveys.services import is_leader
 
@@ -22,7 +23,9 @@ def _results_pdf(job: BackgroundJob, progress: Progress) -> registry.JobOutput:
     from . import reports
     from .views import results_context
 
-    round = Round.objects.select_related("organisation", "version__questionnaire").get(pk=job.params["round"])
+    round = selectors.round_with_organisation(job.params["round"])
+    if round is None:
+        raise Round.DoesNotExist
     if not is_leader(job.owner, round.organisation):  # the leader role may have ended since the job was started
         return registry.JobOutput(report={"problems": [_("You are no longer a leader of this organisation.")]},
                                   failed=True)  # fmt: skip

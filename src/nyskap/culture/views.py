@@ -8,26 +8,22 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from nyskap.core.spreadsheets import XLSX_TYPE
+from nyskap.surveys import selectors
 from nyskap.surveys.models import Round
 from nyskap.surveys.services import is_leader, round_results_opened
 
 from . import instrument, jobs, national, reports
 from .calculations import LEVEL_LIMITS
 from .results import LEVEL_NAMES, RoundResults, anonymity_explanation, round_results
-from .services import current_version
 
 
 def _led_culture_round(request: HttpRequest, pk: int) -> Round:
-    round = get_object_or_404(
-        Round.objects.select_related("organisation", "version__questionnaire"),
-        pk=pk,
-        version__questionnaire__key=instrument.KEY,
-    )
-    if not is_leader(request.user, round.organisation):
+    round = selectors.round_with_organisation(pk, questionnaire_key=instrument.KEY)
+    if round is None or not is_leader(request.user, round.organisation):
         raise Http404
     return round
 
@@ -93,7 +89,7 @@ def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def questionnaire(request: HttpRequest) -> HttpResponse:
-    version = current_version()
+    version = selectors.latest_published_version(instrument.KEY)
     dimensions = list(version.dimensions.prefetch_related("items")) if version else []
     return render(request, "culture/questionnaire.html", {"version": version, "dimensions": dimensions})
 
