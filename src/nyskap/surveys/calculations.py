@@ -72,19 +72,16 @@ def mean_interval(
 
 def wilson_interval(successes: int, n: int, confidence: float = CONFIDENCE) -> Interval | None:
     """A share with the Wilson score interval: stays inside [0, 1] and behaves at shares near 0 or 1 and small n,
-    where the normal ("Wald") interval does not."""
+    where the normal ("Wald") interval does not. Computed by scipy (`binomtest(...).proportion_ci(method="wilson")`)."""
     if n <= 0:
         return None
     if not 0 <= successes <= n:
         raise ValueError("successes must be between 0 and n")
-    z = float(stats.norm.ppf((1 + confidence) / 2))
     p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    wilson = stats.binomtest(successes, n).proportion_ci(confidence_level=confidence, method="wilson")
     # Clamped so rounding never puts the share outside its own interval (at p = 0 or 1 the bound is exact).
-    low = 0.0 if successes == 0 else min(max(0.0, centre - half), p)
-    high = 1.0 if successes == n else max(min(1.0, centre + half), p)
+    low = 0.0 if successes == 0 else min(max(0.0, float(wilson.low)), p)
+    high = 1.0 if successes == n else max(min(1.0, float(wilson.high)), p)
     return Interval(estimate=p, low=low, high=high, n=n)
 
 
