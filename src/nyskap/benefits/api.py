@@ -36,6 +36,7 @@ from pydantic import (
 )
 
 from nyskap.api.errors import ErrorOut
+from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.api.types import InSchema, NoNul
 from nyskap.core.spreadsheets import XLSX_TYPE, CellProblem, SpreadsheetError
 from nyskap.projects.api import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
@@ -453,7 +454,7 @@ def calculation_out(
 
 @router.post(
     "/calculate",
-    response={200: CalculationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: CalculationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Net present value by R-109",
     description=(
         "Cash flows (investment, operating costs, benefits by bearer and year, in base-year prices) and analysis "
@@ -461,10 +462,11 @@ def calculation_out(
         "krone of investment in present value, the yearly table (discount factor, tax-financing cost, net and "
         "discounted), the co-financing scheme's checks and the parameters marked [U] (not verified) out. The "
         "tax-financing cost is 20 % of the net public-budget cost: costs minus benefits taken out as budget cuts. "
-        "Nothing is stored."
+        "Nothing is stored. Without a token, 429 when this client calls too often."
     ),
     auth=OPTIONAL_AUTH,
     openapi_extra=OPTIONAL_SECURITY,
+    throttle=ANONYMOUS_WRITES,
 )
 def calculate(request: HttpRequest, payload: CalculationIn) -> Any:
     if payload.parameter_version:

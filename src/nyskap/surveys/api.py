@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 
 from nyskap.api.errors import ErrorOut
+from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.projects.api import TOKEN_AUTH
 
 from . import selectors, services, throttle
@@ -250,6 +251,7 @@ def survey_for_link(request: HttpRequest, token: LinkToken) -> Any:
     "one or a closed survey. The shared link needs a one-time `ticket` per answer (422 without), takes at most the "
     "round's cap of answers (410), and answers 429 to a client that posts too often.",
     auth=None,
+    throttle=ANONYMOUS_WRITES,
 )
 def survey_respond(request: HttpRequest, token: LinkToken, payload: AnswersIn) -> Status[Any]:
     try:
@@ -264,8 +266,10 @@ def survey_respond(request: HttpRequest, token: LinkToken, payload: AnswersIn) -
     response={201: SavedOut, 400: ErrorOut, 404: ErrorOut, 410: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Continue a saved draft",
     description="Replace a draft's answers, and submit them when `submit` is true. 404 when the secret is not "
-    "valid or the answers were already submitted; 410 when the survey is closed.",
+    "valid or the answers were already submitted; 410 when the survey is closed; 429 when this client posts too "
+    "often.",
     auth=None,
+    throttle=ANONYMOUS_WRITES,
 )
 def survey_resume(request: HttpRequest, secret: LinkToken, payload: AnswersIn) -> Status[Any]:
     try:
