@@ -17,6 +17,8 @@ from django.db import connection
 from django.test import Client
 
 from nyskap.surveys.errors import SurveyError
+from nyskap.surveys.forms import parse_email_list
+from nyskap.surveys.housekeeping import survey_housekeeping
 from nyskap.surveys.models import (
     EmailDomain,
     EmailException,
@@ -28,15 +30,7 @@ from nyskap.surveys.models import (
     Unit,
 )
 from nyskap.surveys.selectors import resolve_token, round_progress
-from nyskap.surveys.services import (
-    parse_email_list,
-    response_save,
-    round_close,
-    round_invite,
-    round_reopen,
-    round_results_opened,
-    survey_housekeeping,
-)
+from nyskap.surveys.services import response_save, round_close, round_invite, round_reopen, round_results_opened
 
 from .factories import invite, make_round, make_version, submit
 

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from nyskap.surveys.errors import SurveyError
+from nyskap.surveys.forms import parse_email_list
 from nyskap.surveys.models import (
     Answer,
     FrozenVersionError,
@@ -24,7 +25,6 @@ from nyskap.surveys.selectors import Access, resolve_resume, resolve_token, roun
 from nyskap.surveys.services import (
     RoundInput,
     link_ticket_issue,
-    parse_email_list,
     response_save,
     round_close,
     round_create,

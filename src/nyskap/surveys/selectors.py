@@ -14,11 +14,15 @@ from django.db.models import Avg, Case, Count, F, OuterRef, Q, QuerySet, Subquer
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nyskap.organisations.models import Organisation
+
 from .calculations import Moments
 from .errors import SurveyError
 from .models import (
     Answer,
     Dimension,
+    EmailDomain,
+    EmailException,
     Invitation,
     Item,
     ItemKind,
@@ -54,6 +58,19 @@ def free_text(
     )
     random.SystemRandom().shuffle(texts)
     return texts
+
+
+# Invitations
+
+
+def invitation_allowed(organisation: Organisation, email: str) -> bool:
+    """Invitations go only to addresses in the organisation's registered e-mail domains (or a subdomain), or to an
+    address an operator has allowed with a reason: a leader cannot invent respondents at addresses of their own."""
+    domain = email.rsplit("@", 1)[-1].lower()
+    domains = set(EmailDomain.objects.filter(organisation=organisation).values_list("domain", flat=True))
+    if any(domain == d or domain.endswith("." + d) for d in domains):
+        return True
+    return EmailException.objects.filter(organisation=organisation, email=email.lower()).exists()
 
 
 # Progress of a round

@@ -18,11 +18,9 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, get_connection
-from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,6 +28,7 @@ from django.utils.translation import gettext as _
 from nyskap.organisations.models import Organisation
 from nyskap.projects.services import require_editor_of
 
+from . import selectors
 from .answers import parse_answers
 from .errors import SurveyError
 from .models import (
@@ -38,8 +37,6 @@ from .models import (
     MAX_LINK_CAP,
     MINIMUM_THRESHOLD,
     Answer,
-    EmailDomain,
-    EmailException,
     FrozenRoundError,
     Invitation,
     InvitationBatch,
@@ -57,7 +54,6 @@ from .models import (
 from .selectors import Access, require_open
 
 MAX_UNITS = 100
-MAX_INVITATIONS_PER_CALL = 2000
 
 
 def require_leader(actor: Any, round: Round) -> None:
@@ -254,38 +250,6 @@ class InviteResult:
     already_invited: int
 
 
-def parse_email_list(text: str) -> list[str]:
-    """Addresses separated by lines, commas, semicolons or spaces; each checked; duplicates dropped."""
-    raw = [part.strip().lower() for part in text.replace(",", "\n").replace(";", "\n").split()]
-    emails: list[str] = []
-    for address in raw:
-        if not address:
-            continue
-        try:
-            validate_email(address)
-        except ValidationError:
-            raise SurveyError(
-                _("“%(address)s” is not a valid e-mail address.") % {"address": address[:100]}, field="emails"
-            ) from None
-        if address not in emails:
-            emails.append(address)
-    if not emails:
-        raise SurveyError(_("Give at least one e-mail address."), field="emails")
-    if len(emails) > MAX_INVITATIONS_PER_CALL:
-        raise SurveyError(_("At most 2000 addresses at a time."), field="emails")
-    return emails
-
-
-def invitation_allowed(organisation: Organisation, email: str) -> bool:
-    """Invitations go only to addresses in the organisation's registered e-mail domains (or a subdomain), or to an
-    address an operator has allowed with a reason: a leader cannot invent respondents at addresses of their own."""
-    domain = email.rsplit("@", 1)[-1].lower()
-    domains = set(EmailDomain.objects.filter(organisation=organisation).values_list("domain", flat=True))
-    if any(domain == d or domain.endswith("." + d) for d in domains):
-        return True
-    return EmailException.objects.filter(organisation=organisation, email=email.lower()).exists()
-
-
 def _deliver_invitation(invitation: Invitation, token: str, reminder: bool) -> None:
     """Send straight through the delivery backend, not through the mail queue: a queued message would keep the
     address and the personal link in the task table. Written in the invitation's language."""
@@ -358,7 +322,7 @@ def round_invite(
         raise SurveyError(_("Choose one of the listed units."), field="unit")
     if has_units and unit is None:
         raise SurveyError(_("Choose the unit the people you invite belong to."), field="unit")
-    refused = [email for email in emails if not invitation_allowed(round.organisation, email)]
+    refused = [email for email in emails if not selectors.invitation_allowed(round.organisation, email)]
     if refused:
         raise SurveyError(
             _(
@@ -411,31 +375,6 @@ def round_send_reminders(*, round_id: int) -> int:
     for pk in pending:
         invitation_send(invitation_id=pk, reminder=True)
     return len(pending)
-
-
-def prune_mail_tasks() -> int:
-    """Delete the stored rows of finished survey-mail tasks (they hold only ids, but need not be kept)."""
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - another task backend keeps no rows
-        return 0
-    paths = [f"{__package__}.tasks.send_invitation", f"{__package__}.tasks.send_round_reminders"]
-    finished = DBTaskResult.objects.finished().filter(task_path__in=paths)
-    deleted, _per_model = finished.delete()
-    return int(deleted)
-
-
-def forget_closed_rounds(*, today: datetime.date | None = None) -> int:
-    """Erase the address lists of every round that has closed (by date or early). The number of rounds."""
-    today = today or timezone.localdate()
-    closed = Round.objects.filter(Q(closes_on__lt=today) | Q(closed_early=True)).filter(
-        Q(invitations__email__isnull=False)
-    )
-    rounds = list(closed.distinct())
-    for round in rounds:
-        round_forget_addresses(round=round)
-    LinkTicket.objects.filter(Q(round__closes_on__lt=today) | Q(round__closed_early=True)).delete()
-    return len(rounds)
 
 
 # Answering
@@ -541,29 +480,3 @@ def response_save(
             for item_pk, a in parsed.items()
         )
     return SaveResult(submitted=submit, resume_secret=secret)
-
-
-def discard_stale_drafts(*, today: datetime.date | None = None) -> int:
-    """Drafts of closed rounds are never counted; delete them so no unsubmitted answers are kept."""
-    today = today or timezone.localdate()
-    from django.db.models import Q
-
-    stale = Response.objects.filter(submitted=False).filter(Q(round__closes_on__lt=today) | Q(round__closed_early=True))
-    _total, per_model = stale.delete()
-    return int(per_model.get(Response._meta.label, 0))
-
-
-@dataclass(frozen=True)
-class Housekeeping:
-    drafts: int
-    rounds_forgotten: int
-    tasks_pruned: int
-
-
-def survey_housekeeping(*, today: datetime.date | None = None) -> Housekeeping:
-    """The daily job: discard stale drafts, erase closed rounds' addresses, prune finished survey-mail tasks."""
-    return Housekeeping(
-        drafts=discard_stale_drafts(today=today),
-        rounds_forgotten=forget_closed_rounds(today=today),
-        tasks_pruned=prune_mail_tasks(),
-    )

@@ -26,7 +26,7 @@ from nyskap.organisations.models import Organisation
 
 from . import answers, registry, selectors, services, throttle
 from .errors import SurveyError
-from .forms import AnswerForm, InviteForm, RoundForm
+from .forms import AnswerForm, InviteForm, RoundForm, parse_email_list
 from .models import EmailDomain, InvitationBatch, Round, Unit
 from .selectors import Access
 
@@ -138,7 +138,7 @@ def round_invite(request: HttpRequest, pk: int) -> HttpResponse:
         if form.cleaned_data.get("unit"):
             unit = Unit.objects.filter(round=round, pk=form.cleaned_data["unit"]).first()
         try:
-            emails = services.parse_email_list(form.cleaned_data["emails"])
+            emails = parse_email_list(form.cleaned_data["emails"])
             result = services.round_invite(
                 actor=request.user, round=round, emails=emails, unit=unit, language=form.cleaned_data.get("language")
             )
