@@ -12,8 +12,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from nyskap.benefits import calculations, followup, selectors, services
+from nyskap.benefits.cleaning import BenefitError, PlanIncomplete
 from nyskap.benefits.models import Benefit, BenefitAmount, BenefitPlan, Cost, CostKind, Measurement, PlanStatus
-from nyskap.benefits.services import BenefitError, PlanIncomplete
 from nyskap.benefits.tasks import send_measurement_reminders
 from nyskap.projects.models import Phase
 from nyskap.projects.services import project_change_phase

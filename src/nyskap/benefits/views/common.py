@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from nyskap.projects.models import Project
 
 from .. import services
+from ..cleaning import BenefitError
 from ..models import BenefitPlan
-from ..services import BenefitError
 
 
 def add_service_error(form: Any, error: BenefitError) -> None:

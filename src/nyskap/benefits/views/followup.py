@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import followup, selectors, services
+from ..cleaning import BenefitError
 from ..forms import (
     AbandonForm,
     MeasurementForm,
 )
 from ..models import Benefit
-from ..services import BenefitError
 from .common import add_service_error, current_plan
 
 

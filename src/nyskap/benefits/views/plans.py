@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nyskap.core.spreadsheets import SpreadsheetError
 
 from .. import selectors, services, transfer
+from ..cleaning import BenefitError, PlanIncomplete, Problem
 from ..forms import (
     BenefitForm,
     PlanForm,
@@ -26,14 +27,13 @@ from ..forms import (
     cost_series,
 )
 from ..models import Benefit, BenefitPlan, CostKind
-from ..services import BenefitError, PlanIncomplete
 from .common import add_service_error, current_plan, editable_plan, redirect_on_locked, visible_project
 
 # The plan page
 
 
 def _plan_page(
-    request: HttpRequest, plan: BenefitPlan, *, problems: list[services.Problem] | None = None, status: int = 200
+    request: HttpRequest, plan: BenefitPlan, *, problems: list[Problem] | None = None, status: int = 200
 ) -> HttpResponse:
     context = selectors.plan_context(plan, user=request.user)
     context["problems"] = problems or []
