@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja.throttling import AnonRateThrottle
+from ninja.throttling import AnonRateThrottle, BaseThrottle
 
 from nyskap.core.proxy import client_ip
 
@@ -57,4 +57,4 @@ class AnonymousWriteThrottle(AnonRateThrottle):
         return hmac.new(str(settings.SECRET_KEY).encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-ANONYMOUS_WRITES = [AnonymousWriteThrottle()]
+ANONYMOUS_WRITES: list[BaseThrottle] = [AnonymousWriteThrottle()]

@@ -318,7 +318,7 @@ def latest_disclosed_shared_rounds(questionnaire_key: str) -> list[int]:
     """Per organisation, the latest closed round of the questionnaire that allows comparison and met its threshold
     (the link threshold when it took answers by shared link); their ids in order."""
     closed = _closed_shared(questionnaire_key).annotate(
-        disclosure_threshold=Case(When(link_enabled=True, then=F("link_threshold")), default=F("threshold"))
+        threshold_needed=Case(When(link_enabled=True, then=F("link_threshold")), default=F("threshold"))
     )
     counted = closed.annotate(
         n=Subquery(
@@ -327,7 +327,7 @@ def latest_disclosed_shared_rounds(questionnaire_key: str) -> list[int]:
             .annotate(c=Count("pk"))
             .values("c")[:1]
         )
-    ).filter(n__gte=F("disclosure_threshold"))
+    ).filter(n__gte=F("threshold_needed"))
     latest: dict[int, tuple] = {}
     for pk, organisation_id, closes_on in counted.values_list("pk", "organisation_id", "closes_on"):
         if organisation_id not in latest or (closes_on, pk) > latest[organisation_id]:
