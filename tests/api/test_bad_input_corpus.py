@@ -495,7 +495,7 @@ def cast(
     MemberInvitation.objects.create(organisation=home_municipality, email="ny@oygarden.kommune.no", invited_by=leader)
     JoinRequest.objects.create(user=outsider, organisation=home_municipality)
     # Something followed, so the list of what one follows offers to stop.
-    from nyskap.projects.following import subscription_create
+    from nyskap.projects.following.services import subscription_create
     from nyskap.projects.models import SubscriptionKind
 
     subscription_create(user=leader, kind=SubscriptionKind.PROJECT, target=world["project"].slug)

@@ -205,7 +205,7 @@ def _demo_work() -> None:
     from nyskap.instruments.models import Instrument
     from nyskap.instruments.services import owner_role_grant, use_add
     from nyskap.organisations.models import Organisation
-    from nyskap.projects import following
+    from nyskap.projects.following import services as following
     from nyskap.projects.models import Sector, SubscriptionKind
     from nyskap.projects.services import project_create
     from nyskap.surveys import services as survey_services

@@ -14,7 +14,7 @@ from nyskap.accounts.models import Invitation, JoinRequest, Role
 from nyskap.benefits import services as benefit_services
 from nyskap.core.visibility import Visibility
 from nyskap.instruments.models import Call, Instrument
-from nyskap.projects import following
+from nyskap.projects.following import services as following
 from nyskap.projects.models import Adoption, AdoptionHow, Phase, SubscriptionKind
 
 from ..benefits.factories import make_benefit, make_plan

@@ -18,8 +18,8 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from nyskap.core.visibility import Visibility
-from nyskap.projects import following
-from nyskap.projects.following import SubscriptionError, send_digest, subscription_create
+from nyskap.projects.following import services as following
+from nyskap.projects.following.services import SubscriptionError, send_digest, subscription_create
 from nyskap.projects.models import Phase, Sector, Subscription, SubscriptionKind
 from nyskap.projects.services import project_change_phase, project_update
 from nyskap.projects.tasks import send_daily_digests

@@ -314,8 +314,8 @@ def test_when_an_outsider_creates_many_projects_for_another_body_then_it_is_refu
 def test_when_many_projects_are_written_in_several_chunks_then_all_arrive_once(
     innovator, home_municipality, monkeypatch
 ):
-    from nyskap.projects import services
     from nyskap.projects.models import PhaseChange
+    from nyskap.projects.services import bulk as services
 
     monkeypatch.setattr(services, "BULK_CHUNK", 2)
     rows = [services.BulkProjectRow(fields={**NEED, "title": "Samme tittel"}) for _ in range(5)]

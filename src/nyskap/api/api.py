@@ -137,6 +137,9 @@ from nyskap.surveys.api import router as surveys_router  # noqa: E402
 api.add_router("/surveys", surveys_router)
 api.add_router("/culture", culture_router)
 
+from nyskap.trials.api import router as trials_router  # noqa: E402
+
+api.add_router("/trials", trials_router)
 api.add_router("/me", me_router)
 
 from .tasks import router as tasks_router  # noqa: E402

@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .parser import RefusedBody
+from .types import BODY_TAGS
 
 logger = logging.getLogger("nyskap.api")
 
@@ -43,13 +44,23 @@ def error_response(
 
 def _field_name(loc: list | tuple) -> str:
     parts = [str(p) for p in loc if p not in ("query", "body", "path", "header", "cookie", "form", "payload")]
+    if parts and parts[0] in BODY_TAGS:
+        parts = parts[1:]
     return ".".join(parts) or "__all__"
+
+
+def _error_field(error: dict) -> str:
+    """The field an error concerns; for a body of several shapes whose shape field is wrong, that field."""
+    loc = list(error.get("loc", ()))
+    if error.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+        loc.append(str((error.get("ctx") or {}).get("discriminator", "")).strip("'"))
+    return _field_name(loc)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        errors = [{"field": _field_name(e.get("loc", ())), "message": str(e.get("msg", ""))} for e in exc.errors]
+        errors = [{"field": _error_field(e), "message": str(e.get("msg", ""))} for e in exc.errors]
         return error_response(api, request, 422, "validation_error", "The request is not valid.", errors)
 
     @api.exception_handler(AuthenticationError)

@@ -24,10 +24,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from nyskap.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
 from nyskap.api.errors import ErrorOut
 from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.core.spreadsheets import XLSX_TYPE, CellProblem, SpreadsheetError
-from nyskap.projects.api import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
 from nyskap.projects.models import Project
 
 from . import calculations, selectors, services, transfer

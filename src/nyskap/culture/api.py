@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Router, Schema
 
+from nyskap.api.auth import TOKEN_AUTH
 from nyskap.api.errors import ErrorOut
-from nyskap.projects.api import TOKEN_AUTH
 from nyskap.surveys import selectors
 from nyskap.surveys.services import is_leader, round_results_opened
 

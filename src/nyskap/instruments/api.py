@@ -23,12 +23,12 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import StringConstraints
 
+from nyskap.api.auth import TOKEN_AUTH
 from nyskap.api.errors import ErrorOut
 from nyskap.api.pagination import PageNumberPagination
 from nyskap.api.types import InSchema, NoNul
 from nyskap.organisations.api import OrganisationRef
 from nyskap.organisations.models import Organisation, OrganisationKind
-from nyskap.projects.api import TOKEN_AUTH
 from nyskap.projects.models import InnovationTypeCode, Sector
 
 from . import selectors, services

@@ -22,7 +22,7 @@ from nyskap.core.visibility import Visibility
 from nyskap.instruments import selectors as instrument_selectors
 from nyskap.instruments.models import Call, Instrument
 from nyskap.organisations.models import Organisation, OrganisationKind
-from nyskap.projects import following
+from nyskap.projects.following import services as following
 from nyskap.projects.models import Adoption, Phase, Project
 from nyskap.surveys.models import Round
 

@@ -7,7 +7,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django.tasks import task
 
-from .following import send_digest
+from .following.services import send_digest
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 
+from nyskap.api.auth import TOKEN_AUTH
 from nyskap.api.errors import ErrorOut
 from nyskap.api.throttling import ANONYMOUS_WRITES
-from nyskap.projects.api import TOKEN_AUTH
 
 from . import selectors, services, throttle
 from .errors import SurveyError

@@ -38,21 +38,17 @@ from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.db import connections, models, router
-from django.db.models import Case, FloatField, IntegerField, Min, Value, When
+from django.db.models import Case, FloatField, IntegerField, Value, When
 
 from . import backends, compounds
-from .models import SearchTerm
+from .corrections import compound_corrections, typo_corrections
 from .services import content_type_of
 from .text import (
-    MAX_FUZZY_VARIANTS,
-    MAX_FUZZY_WORDS,
     Clause,
     Expression,
     TermGroup,
     parse_query,
-    stem,
     tokenise,
-    typo_stems,
 )
 
 # Look up at most this many matches; enough that the best few of any realistic query are among them.
@@ -169,81 +165,6 @@ def order_hits(
     ]
 
 
-def _corrections(
-    groups: list[TermGroup], counts: list[int], database: str
-) -> tuple[list[TermGroup], dict[str, list[str]]]:
-    """Groups whose word matches nothing and looks misspelt, with known words one typo away added as variants (and
-    those words). A word the Norwegian dictionary knows ("gamle") is not misspelt, only absent from the library: it
-    is left alone rather than "corrected" into another word ("samle")."""
-    fuzzy = [
-        group
-        for group, count in zip(groups, counts, strict=True)
-        if count == 0 and group.fuzzy and not compounds.is_word(group.source)
-    ][:MAX_FUZZY_WORDS]
-    if not fuzzy:
-        return groups, {}
-    neighbours = {group.source: typo_stems(group.source) for group in fuzzy}
-    wanted = set().union(*neighbours.values())
-    known = dict(
-        SearchTerm.objects.using(database)
-        .filter(stem__in=sorted(wanted))
-        .values("stem")
-        .annotate(word=Min("word"))
-        .values_list("stem", "word")
-    )
-    corrected, found = [], {}
-    for group in groups:
-        if group in fuzzy:
-            words = [known[s] for s in sorted(neighbours[group.source] & known.keys())][:MAX_FUZZY_VARIANTS]
-            if words:
-                found[group.source] = words
-                group = group.with_variants(words)
-        corrected.append(group)
-    return corrected, found
-
-
-def _compound_corrections(
-    groups: list[TermGroup], counts: list[int], database: str
-) -> dict[str, list[tuple[str, str, str]]]:
-    """For a word that matched nothing and has no one-typo neighbour in the library, readings as a compound with
-    one typo in one part ("riksveiutbyging" → riksvei + utbygging), the misspelt part corrected against the
-    library's vocabulary: {typed word: [(left part, right part, the corrected word)]}, at most `MAX_FUZZY_VARIANTS`
-    each."""
-    wanted: dict[str, list[tuple[str, str, str, bool]]] = {}
-    for group, count in zip(groups, counts, strict=True):
-        if count == 0 and group.fuzzy and not compounds.is_word(group.source):
-            readings = compounds.typo_readings(group.source)
-            if readings:
-                wanted[group.source] = readings
-    if not wanted:
-        return {}
-    neighbours: dict[str, set[str]] = {}
-    for readings in wanted.values():
-        for left, _link, right, left_known in readings:
-            part = right if left_known else left
-            if part not in neighbours:
-                neighbours[part] = typo_stems(part) | {stem(part)}
-    stems = set().union(*neighbours.values())
-    known = dict(
-        SearchTerm.objects.using(database)
-        .filter(stem__in=sorted(stems))
-        .values("stem")
-        .annotate(word=Min("word"))
-        .values_list("stem", "word")
-    )
-    found: dict[str, list[tuple[str, str, str]]] = {}
-    for source, readings in wanted.items():
-        pairs: dict[tuple[str, str], str] = {}
-        for left, link, right, left_known in readings:
-            part = right if left_known else left
-            for corrected in sorted(known[s] for s in neighbours[part] & known.keys()):
-                pair = (left, corrected) if left_known else (corrected, right)
-                pairs.setdefault(pair, link.join(pair))
-        if pairs:
-            found[source] = [(left, right, word) for (left, right), word in pairs.items()][:MAX_FUZZY_VARIANTS]
-    return found
-
-
 # Document frequencies are index statistics: kept in the shared cache per expression until the index changes, so a
 # common word is counted once, not in every search that contains it. The query's own results are never cached here.
 FREQUENCY_SECONDS = 3600
@@ -320,7 +241,7 @@ def run_search(
         counts[index] = number
     suggestion, chosen = "", {}
     if not match_any and 0 in strong_counts:
-        groups, found = _corrections(groups, strong_counts, database)
+        groups, found = typo_corrections(groups, strong_counts, database)
         if found:
             candidates_words = [word for words in found.values() for word in words]
             changed = [group for group in groups if group.source in found]
@@ -348,7 +269,7 @@ def run_search(
     if not match_any and 0 in counts:
         # A misspelt part of a compound ("riksveiutbyging"): the reading whose parts occur together most often
         # among what the caller may see.
-        readings = _compound_corrections(groups, counts, database)
+        readings = compound_corrections(groups, counts, database)
         if readings:
             options = [(typed, reading) for typed, listed in readings.items() for reading in listed]
             together = backends.frequencies(

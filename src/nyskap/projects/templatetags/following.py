@@ -10,7 +10,7 @@ from typing import Any
 from django import template
 
 from nyskap.core.visibility import Visibility
-from nyskap.projects import following
+from nyskap.projects.following import services as following
 from nyskap.projects.models import Project
 from nyskap.projects.search import ProjectSearchForm
 

@@ -90,7 +90,7 @@ def result_cards(cards: list[Any]) -> SafeString:
 @register.simple_tag(takes_context=True)
 def can_import_projects(context: template.Context) -> bool:
     """Whether the visitor may import projects (an editor or administrator of an organisation), for the link."""
-    from nyskap.projects.views_transfer import importable_organisations
+    from nyskap.projects.transfer.views import importable_organisations
 
     request = context.get("request")
     user = getattr(request, "user", None)

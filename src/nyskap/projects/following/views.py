@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import following
-from .models import Subscription, SubscriptionKind
+from ..models import Subscription, SubscriptionKind
+from . import services as following
 
 
 class FollowForm(forms.Form):

@@ -40,8 +40,8 @@ from django.utils.translation import ngettext
 from nyskap.core.search import filter_queryset
 from nyskap.organisations.models import Organisation
 
-from .models import Phase, PhaseChange, Project, Sector, Subscription, SubscriptionKind
-from .search import SEARCH_RESULT_LIMIT, ProjectSearchForm, apply_filters
+from ..models import Phase, PhaseChange, Project, Sector, Subscription, SubscriptionKind
+from ..search import SEARCH_RESULT_LIMIT, ProjectSearchForm, apply_filters
 
 UNSUBSCRIBE_SALT = "nyskap.unsubscribe"
 # Long enough for a digest found in the archive a year later; an expired link points to "My subscriptions".

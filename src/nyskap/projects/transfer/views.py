@@ -21,9 +21,9 @@ from nyskap.accounts.models import Membership, Role
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
 from nyskap.organisations.models import Organisation
 
-from . import importexport, jobs
-from .models import Project
-from .search import search_projects
+from .. import importexport, jobs
+from ..models import Project
+from ..search import search_projects
 
 
 def _search_result(request: HttpRequest) -> QuerySet[Project]:

@@ -1,0 +1,189 @@
+"""Trials in the open API (``/api/v1/trials``).
+
+- ``POST /effect``: counts or means per arm in; the effect estimate out — the difference (first arm minus second)
+  with its interval and two-sided p-value, and for a binary outcome each arm's share with its Wilson interval and
+  the risk ratio with its log interval. The same functions as the trial pages (`calculations`), so other systems
+  and analysts compute exactly as Nyskap does. No token needed; nothing is stored.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from nyskap.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY
+from nyskap.api.errors import ErrorOut
+from nyskap.api.types import InSchema, NoNul, one_of, whole_number
+from nyskap.core.statistics import Comparison
+
+from . import calculations
+
+router = Router(tags=["trials"])
+
+# Beyond this no trial has units; the bound keeps every number a 64-bit integer on both databases and in clients.
+MAX_UNITS = 1_000_000_000
+Finite = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e12, le=1e12)]
+
+
+Label = Annotated[NoNul, Field(max_length=100, description="What the arm got, e.g. “SMS the day before”.")]
+Units = whole_number(1, MAX_UNITS)
+Events = whole_number(0, MAX_UNITS)
+SpreadUnits = whole_number(2, MAX_UNITS)
+Confidence = Annotated[
+    float,
+    Field(
+        strict=True,
+        ge=calculations.MIN_CONFIDENCE,
+        le=calculations.MAX_CONFIDENCE,
+        description="Confidence level of every interval.",
+    ),
+]
+TWO_ARMS = "Exactly two arms: the trial arm first, the comparison arm second."
+
+
+class CountArmIn(InSchema):
+    label: Label = ""
+    n: Units = Field(description="Units in the arm.")  # type: ignore[valid-type]
+    events: Events = Field(description="Units with the event (at most n).")  # type: ignore[valid-type]
+
+
+class MeanArmIn(InSchema):
+    label: Label = ""
+    n: SpreadUnits = Field(description="Units in the arm (at least 2, for its spread).")  # type: ignore[valid-type]
+    mean: Finite = Field(description="The arm's mean.")
+    sd: float = Field(
+        strict=True,
+        allow_inf_nan=False,
+        ge=0,
+        le=1e12,
+        description="The arm's standard deviation (n − 1 in the denominator).",
+    )
+
+
+class BinaryEffectIn(InSchema):
+    outcome: Literal["binary"]
+    confidence: Confidence = 0.95
+    arms: list[CountArmIn] = Field(min_length=2, max_length=2, description=TWO_ARMS)
+
+
+class ContinuousEffectIn(InSchema):
+    outcome: Literal["continuous"]
+    confidence: Confidence = 0.95
+    arms: list[MeanArmIn] = Field(min_length=2, max_length=2, description=TWO_ARMS)
+
+
+if TYPE_CHECKING:
+    EffectIn = BinaryEffectIn | ContinuousEffectIn
+else:
+    EffectIn = one_of("outcome", BinaryEffectIn, ContinuousEffectIn)
+
+
+class ComparisonOut(Schema):
+    estimate: float
+    ci_low: float
+    ci_high: float
+    p_value: float | None
+    method: str
+
+
+class ArmOut(Schema):
+    label: str
+    events: int
+    n: int
+    proportion: float
+    ci_low: float
+    ci_high: float
+
+
+class EffectOut(Schema):
+    outcome: str
+    confidence: float
+    difference: float = Field(description="First arm minus second: a share difference or a mean difference.")
+    ci_low: float
+    ci_high: float
+    p_value: float | None
+    method: str
+    arms: list[ArmOut] = Field(description="Binary outcome: each arm's share with its Wilson interval.")
+    risk_ratio: ComparisonOut | None = Field(
+        description="Binary outcome: first arm's share over the second's; null when an arm has no events."
+    )
+
+
+def _comparison(comparison: Comparison | None) -> dict[str, Any] | None:
+    if comparison is None:
+        return None
+    return {
+        "estimate": comparison.estimate,
+        "ci_low": comparison.low,
+        "ci_high": comparison.high,
+        "p_value": comparison.p_value,
+        "method": comparison.method,
+    }
+
+
+def _invalid(field: str, message: str) -> Status[dict[str, Any]]:
+    return Status(
+        422,
+        {
+            "status": 422,
+            "code": "validation_error",
+            "message": "The request is not valid.",
+            "errors": [{"field": field, "message": message}],
+        },
+    )
+
+
+def _api_field(field: str) -> str:
+    """``arms[1].events`` as the API names fields elsewhere: ``arms.1.events``."""
+    return field.replace("[", ".").replace("]", "")
+
+
+@router.post(
+    "/effect",
+    response={200: EffectOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
+    summary="Effect estimate of a two-arm trial",
+    description=(
+        "Binary outcome: events and n per arm give the difference in shares (first minus second) with Newcombe's "
+        "hybrid score interval and the pooled z-test's p-value, each arm's share with its Wilson interval, and the "
+        "risk ratio with its log interval. Continuous outcome: mean, standard deviation and n per arm give the "
+        "difference in means with Welch's interval and t-test. Nothing is stored."
+    ),
+    auth=OPTIONAL_AUTH,
+    openapi_extra=OPTIONAL_SECURITY,
+)
+def effect(request: HttpRequest, payload: EffectIn) -> Any:
+    try:
+        if isinstance(payload, BinaryEffectIn):
+            result = calculations.binary_effect(
+                [calculations.CountArm(a.label, a.events, a.n) for a in payload.arms], payload.confidence
+            )
+        else:
+            result = calculations.continuous_effect(
+                [calculations.MeanArm(a.label, a.mean, a.sd, a.n) for a in payload.arms], payload.confidence
+            )
+    except calculations.EffectError as exc:
+        return _invalid(_api_field(exc.field), exc.message)
+    difference = result.difference
+    return {
+        "outcome": result.outcome,
+        "confidence": result.confidence,
+        "difference": difference.estimate,
+        "ci_low": difference.low,
+        "ci_high": difference.high,
+        "p_value": difference.p_value,
+        "method": difference.method,
+        "arms": [
+            {
+                "label": arm.label,
+                "events": arm.events,
+                "n": arm.n,
+                "proportion": arm.share.estimate,
+                "ci_low": arm.share.low,
+                "ci_high": arm.share.high,
+            }
+            for arm in result.arms
+        ],
+        "risk_ratio": _comparison(result.risk_ratio),
+    }
