@@ -20,6 +20,7 @@ ANONYMOUS_WRITES = {
     "/api/v1/surveys/resume/no-such-secret": {"answers": {}},
     "/api/v1/benefits/calculate": {},
     "/api/v1/projects/similar": {"text": "Digital postkasse for innbyggere"},
+    "/api/v1/trials/effect": {},
 }
 SIGNED_IN_BY_SESSION = {"/api/v1/surveys/respond/no-such-link", "/api/v1/surveys/resume/no-such-secret"}
 
@@ -50,6 +51,7 @@ def test_when_the_api_is_built_then_every_anonymous_write_has_the_anonymous_limi
         "/projects/similar",
         "/surveys/respond/{token}",
         "/surveys/resume/{secret}",
+        "/trials/effect",
     ]
     unlimited = [
         path

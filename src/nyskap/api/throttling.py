@@ -1,6 +1,7 @@
 """The rate limit on anonymous API writes, in one place: every POST, PUT, PATCH or DELETE that answers a caller
-without a token or session (a survey answer, the benefit calculator, the similar-projects search) takes
-``throttle=ANONYMOUS_WRITES``; `tests/api/test_throttling.py` fails for an anonymous write without it.
+without a token or session (a survey answer, the benefit and trial-effect calculators, the similar-projects
+search) takes ``throttle=ANONYMOUS_WRITES``; `tests/api/test_throttling.py` fails for an anonymous write without
+it.
 
 The limit counts per client address (after `nyskap.core.proxy.TrustedProxyMiddleware`, the address every limit
 counts by), kept in the shared cache as a keyed hash for the window only, and per operation, so answering a survey
