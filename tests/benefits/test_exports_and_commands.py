@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from nyskap.benefits import calculations, services
+from nyskap.benefits import calculations, selectors, services
 from nyskap.benefits.models import BenefitPlan, PreventionSet
 from nyskap.projects.content import load_white_paper_cases
 
@@ -92,7 +92,7 @@ def test_when_the_examples_are_loaded_then_the_plan_is_marked_and_matches_the_wh
     assert "Example plan: created" in out.getvalue()
     plan = BenefitPlan.objects.get(project__slug="digital-forerett")
     assert plan.is_example and "940 mill. kroner" in plan.example_note
-    result = calculations.net_present_value(services.plan_flows(plan), plan.parameters.as_parameters())
+    result = calculations.net_present_value(selectors.plan_flows(plan), plan.parameters.as_parameters())
     # Meld. St. 30 box 8.1: NPV NOK 940 million over ten years; the illustrative split reproduces it to 0.1 %.
     assert abs(result.npv - Decimal(940_000_000)) < Decimal(1_000_000)
     assert PreventionSet.objects.get(is_example=True).name.startswith("Eksempel")

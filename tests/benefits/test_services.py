@@ -11,9 +11,9 @@ from auditlog.models import LogEntry
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
-from nyskap.benefits import calculations, services
+from nyskap.benefits import calculations, followup, selectors, services
+from nyskap.benefits.cleaning import BenefitError, PlanIncomplete
 from nyskap.benefits.models import Benefit, BenefitAmount, BenefitPlan, Cost, CostKind, Measurement, PlanStatus
-from nyskap.benefits.services import BenefitError, PlanIncomplete
 from nyskap.benefits.tasks import send_measurement_reminders
 from nyskap.projects.models import Phase
 from nyskap.projects.services import project_change_phase
@@ -49,7 +49,7 @@ def test_when_the_project_has_a_plan_then_a_second_is_refused(plan, project, inn
 
 
 def test_when_the_plan_is_computed_then_the_hand_worked_npv_comes_out(plan):
-    result = calculations.net_present_value(services.plan_flows(plan), plan.parameters.as_parameters())
+    result = calculations.net_present_value(selectors.plan_flows(plan), plan.parameters.as_parameters())
     assert abs(result.npv - Decimal("-68343.195266")) < Decimal("0.000001")
 
 
@@ -143,7 +143,7 @@ def test_when_the_owner_measures_then_it_is_recorded_and_others_are_refused(
         today=today,
     )
     assert (measurement.value, measurement.recorded_by) == (Decimal(160), colleague)
-    assert services.status_of(benefit, today=today) == calculations.Status.ON_TRACK
+    assert followup.status_of(benefit, today=today) == calculations.Status.ON_TRACK
     # The leader is an admin of the owning organisation: may change the plan, so may measure.
     services.measurement_record(
         benefit=benefit,
@@ -172,7 +172,7 @@ def test_when_a_measurement_falls_behind_then_the_deviation_must_be_explained(pl
     services.measurement_record(
         source="Fagsystem", deviation_explanation="Sen innføring", today=datetime.date(2024, 7, 2), **kwargs
     )
-    assert services.status_of(benefit, today=datetime.date(2024, 7, 2)) == calculations.Status.BEHIND
+    assert followup.status_of(benefit, today=datetime.date(2024, 7, 2)) == calculations.Status.BEHIND
 
 
 def test_when_a_measurement_is_dated_in_the_future_or_before_the_baseline_then_it_is_refused(plan, colleague):
@@ -195,7 +195,7 @@ def test_when_a_benefit_is_abandoned_then_the_reason_is_kept_and_status_follows(
     services.benefit_abandon(benefit=benefit, actor=colleague, reason="Tjenesten ble lagt ned")
     benefit.refresh_from_db()
     assert benefit.abandoned_reason == "Tjenesten ble lagt ned"
-    assert services.status_of(benefit) == calculations.Status.ABANDONED
+    assert followup.status_of(benefit) == calculations.Status.ABANDONED
 
 
 def test_when_a_measurement_is_due_then_the_owner_is_reminded_once_also_after_implementation(

@@ -460,6 +460,17 @@ def test_when_a_plan_changes_then_the_cached_portfolio_follows(client, public_dr
     assert "Planned 1 Realised 7" in text(english(client).get("/gevinster/").content)
 
 
+def test_when_a_public_project_is_hidden_then_the_cached_portfolio_follows(client, public_draft_plan, innovator):
+    benefit = public_draft_plan.benefits.get()
+    services.benefit_amounts_set(benefit=benefit, actor=innovator, amounts={2025: Decimal(1)})
+    services.plan_submit(plan=public_draft_plan, actor=innovator)
+    assert "Planned 1 Realised 0" in text(english(client).get("/gevinster/").content)
+    project = public_draft_plan.project
+    project.visibility = Visibility.ORGANISATION
+    project.save(update_fields=["visibility"])
+    assert "Plans 0 Benefits 0 Planned 0" in text(english(client).get("/gevinster/").content)
+
+
 def test_when_an_editor_opens_the_plan_then_the_change_history_is_shown_and_hidden_from_members(
     as_innovator, as_colleague, plan
 ):

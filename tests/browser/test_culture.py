@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 from nyskap.culture.benchmarks import recompute
 from nyskap.culture.services import load_questionnaire
 from nyskap.surveys.models import Invitation, Round, hash_secret, new_secret
-from nyskap.surveys.services import RoundInput, resolve_token, response_save, round_create
+from nyskap.surveys.selectors import resolve_token
+from nyskap.surveys.services import RoundInput, response_save, round_create
 
 from ..helpers import browser_language, login_browser_as, run_axe
 from ..organisations.factories import OrganisationFactory

@@ -11,8 +11,9 @@ from nyskap.culture.benchmarks import recompute
 from nyskap.culture.models import Benchmark, Scope
 from nyskap.culture.results import round_results
 from nyskap.surveys.disclosure import derivable_small_set
+from nyskap.surveys.errors import SurveyError
 from nyskap.surveys.models import Response, Round
-from nyskap.surveys.services import SurveyError, resolve_token
+from nyskap.surveys.selectors import resolve_token
 
 from ..helpers import file_via_job
 from ..organisations.factories import CountyFactory, OrganisationFactory

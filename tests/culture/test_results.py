@@ -227,7 +227,8 @@ def test_when_the_round_is_still_open_then_no_figure_is_shown_whatever_the_count
 
 
 def test_when_a_leader_has_opened_the_results_then_the_round_cannot_be_reopened(as_leader, innovator, units_round):
-    from nyskap.surveys.services import SurveyError, round_reopen
+    from nyskap.surveys.errors import SurveyError
+    from nyskap.surveys.services import round_reopen
 
     assert units_round.results_opened is False
     as_leader.get(f"/kultur/resultater/{units_round.pk}/")

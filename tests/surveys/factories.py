@@ -18,15 +18,8 @@ from nyskap.surveys.models import (
     hash_secret,
     new_secret,
 )
-from nyskap.surveys.services import (
-    Access,
-    RoundInput,
-    link_ticket_issue,
-    resolve_token,
-    response_save,
-    round_create,
-    version_publish,
-)
+from nyskap.surveys.selectors import Access, resolve_token
+from nyskap.surveys.services import RoundInput, link_ticket_issue, response_save, round_create, version_publish
 
 SCALE = [{"key": str(p), "nb": f"P{p}", "nn": f"P{p}", "en": f"P{p}"} for p in range(1, 6)]
 

@@ -13,7 +13,8 @@ from django.core import mail
 from django.db import connection
 
 from nyskap.surveys.models import Answer, Invitation, Response
-from nyskap.surveys.services import resolve_resume, resolve_token, response_save, round_invite
+from nyskap.surveys.selectors import resolve_resume, resolve_token
+from nyskap.surveys.services import response_save, round_invite
 
 from .factories import make_round, make_version
 

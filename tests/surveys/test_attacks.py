@@ -16,6 +16,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from nyskap.surveys.errors import SurveyError
+from nyskap.surveys.forms import parse_email_list
+from nyskap.surveys.housekeeping import survey_housekeeping
 from nyskap.surveys.models import (
     EmailDomain,
     EmailException,
@@ -26,18 +29,8 @@ from nyskap.surveys.models import (
     Round,
     Unit,
 )
-from nyskap.surveys.services import (
-    SurveyError,
-    parse_email_list,
-    resolve_token,
-    response_save,
-    round_close,
-    round_invite,
-    round_progress,
-    round_reopen,
-    round_results_opened,
-    survey_housekeeping,
-)
+from nyskap.surveys.selectors import resolve_token, round_progress
+from nyskap.surveys.services import response_save, round_close, round_invite, round_reopen, round_results_opened
 
 from ..helpers import english
 from .factories import invite, make_round, submit

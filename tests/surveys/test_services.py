@@ -9,6 +9,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
+from nyskap.surveys.errors import SurveyError
+from nyskap.surveys.forms import parse_email_list
 from nyskap.surveys.models import (
     Answer,
     FrozenVersionError,
@@ -19,19 +21,14 @@ from nyskap.surveys.models import (
     Unit,
     hash_secret,
 )
+from nyskap.surveys.selectors import Access, resolve_resume, resolve_token, round_progress
 from nyskap.surveys.services import (
-    Access,
     RoundInput,
-    SurveyError,
     link_ticket_issue,
-    parse_email_list,
-    resolve_resume,
-    resolve_token,
     response_save,
     round_close,
     round_create,
     round_invite,
-    round_progress,
     round_reopen,
     round_request_reminders,
     version_new_draft,

@@ -91,7 +91,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         cause = exc.__cause__
         if isinstance(cause, RefusedBody):  # django-ninja wraps what the parser raises in a 400
             return error_response(api, request, cause.status, cause.code, cause.message, cause.errors)
-        code = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict"}.get(exc.status_code, "error")
+        code = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict", 429: "too_many_requests"}.get(
+            exc.status_code, "error"
+        )
         return error_response(api, request, exc.status_code, code, str(exc))
 
     @api.exception_handler(Exception)

@@ -1,3 +1,4 @@
+# Over 500 lines on purpose: pure calculations (no Django) that read top to bottom with DOMAIN.md §3–§4.
 """Pure numbers of benefit realisation (DOMAIN.md §3–§4): net present value by Rundskriv R-109, the co-financing
 scheme's rule checks, a benefit's follow-up status and the prevention calculator. No Django imports, so everything
 here can be tested against hand-worked examples, an independent implementation and hypothesis invariants.

@@ -21,14 +21,14 @@ from nyskap.core.permissions import organisations_edited_by
 from nyskap.core.visibility import Visibility, is_operator
 from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Project, Sector
-from nyskap.projects.search import library_version
 
-from . import calculations, services
+from . import calculations, followup, services
 from .models import (
     Bearer,
     Benefit,
     BenefitAmount,
     BenefitPlan,
+    CostKind,
     Measurement,
     PlanStatus,
     PreventionSet,
@@ -106,18 +106,48 @@ def plan_benefits(plan: BenefitPlan) -> list[Benefit]:
     )
 
 
+def plan_flows(plan: BenefitPlan, benefits: list[Benefit] | None = None) -> calculations.CashFlows:
+    """The plan's cash flows for `calculations.net_present_value`; benefits with their amounts prefetched."""
+    if benefits is None:
+        benefits = list(plan.benefits.select_related("bearer_organisation").prefetch_related("amounts"))
+    investment: dict[int, Decimal] = {}
+    operating: dict[int, Decimal] = {}
+    for cost in plan.costs.all():
+        target = investment if cost.kind == CostKind.INVESTMENT else operating
+        target[cost.year] = target.get(cost.year, Decimal(0)) + cost.amount
+    streams = [
+        calculations.BenefitStream(
+            bearer=benefit.bearer,
+            amounts={a.year: a.amount for a in benefit.amounts.all()},
+            budget_cut=benefit.realisation_form == RealisationForm.BUDGET_CUT,
+            organisation=(benefit.bearer_organisation.name if benefit.bearer_organisation_id else benefit.bearer_name),  # type: ignore[union-attr]
+            label=benefit.description,
+        )
+        for benefit in benefits
+    ]
+    return calculations.CashFlows(
+        base_year=plan.base_year,
+        analysis_years=plan.analysis_years,
+        investment=investment,
+        operating=operating,
+        benefits=streams,
+        real_growth_rate=plan.real_growth_rate,
+        residual_value=plan.residual_value,
+    )
+
+
 def plan_context(plan: BenefitPlan, *, user: Any, today: datetime.date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     project = plan.project
     benefits = plan_benefits(plan)
-    flows = services.plan_flows(plan, benefits)
+    flows = plan_flows(plan, benefits)
     parameters = plan.parameters.as_parameters()
     result = calculations.net_present_value(flows, parameters)
     checks = calculations.co_financing_checks(flows, plan.parameters.co_financing_basis)
     can_edit = services.can_change(user, project)
     rows = []
     for benefit in benefits:
-        status = services.status_of(benefit, today=today)
+        status = followup.status_of(benefit, today=today)
         measured = [m.measured_on for m in benefit.measurements.all()]
         start = benefit.baseline_date or (timezone.localdate(plan.submitted_at) if plan.submitted_at else None)
         next_due = (
@@ -213,7 +243,7 @@ def owned_benefits(user: Any) -> list[BenefitRow]:
     )
     rows = []
     for benefit in benefits:
-        status = services.status_of(benefit)
+        status = followup.status_of(benefit)
         rows.append(
             BenefitRow(
                 benefit=benefit,
@@ -336,7 +366,7 @@ def _sums(plans: QuerySet[BenefitPlan]) -> _Sums:
 
 def _public_sums(scope: PortfolioScope) -> _Sums:
     organisation = scope.organisation.pk if scope.organisation is not None else ""
-    key = f"benefits:portfolio:{portfolio_version()}:{library_version()}:{scope.sector}:{organisation}"
+    key = f"benefits:portfolio:{portfolio_version()}:{scope.sector}:{organisation}"
     found = cache.get(key)
     if found is None:
         public = BenefitPlan.objects.current().in_public_figures().filter(project__visibility=Visibility.PUBLIC)

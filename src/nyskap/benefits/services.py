@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +27,17 @@ from django.utils.translation import gettext as _
 from nyskap.accounts.models import User
 from nyskap.projects.models import Project
 
-from . import calculations
+from . import calculations, followup
+from .cleaning import (
+    BenefitError,
+    PlanIncomplete,
+    clean_decimal,
+    clean_growth,
+    clean_plan_period,
+    clean_text,
+    clean_yearly,
+    submission_problems,
+)
 from .models import (
     Bearer,
     Benefit,
@@ -46,31 +55,6 @@ from .models import (
 )
 from .parameters import R109_2021
 from .portfolio_cache import invalidate_portfolio
-
-
-class BenefitError(Exception):
-    """A refused change; ``message`` is shown to the user as it is, next to ``field`` when given."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-@dataclass(frozen=True)
-class Problem:
-    benefit_id: int | None
-    field: str
-    message: str
-
-
-class PlanIncomplete(Exception):
-    """The plan cannot be submitted yet; ``problems`` says what is missing and where."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
-
 
 # Access
 
@@ -110,62 +94,6 @@ def current_parameters(on: datetime.date | None = None) -> ParameterSet:
     return parameters
 
 
-# Validation helpers
-
-
-def _text(value: Any, *, field: str, limit: int | None = None, required: str | None = None) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise BenefitError(required, field)
-    if limit is not None and len(text) > limit:
-        raise BenefitError(_("Use at most %(limit)d characters.") % {"limit": limit}, field)
-    return text
-
-
-def _decimal(value: Any, *, field: str, allow_none: bool = True, negative: bool = True) -> Decimal | None:
-    if value is None or value == "":
-        if allow_none:
-            return None
-        raise BenefitError(_("Enter an amount."), field)
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise BenefitError(_("Enter a number."), field) from None
-    if not number.is_finite() or abs(number) >= Decimal("1e12"):
-        raise BenefitError(_("Enter a number below one trillion."), field)
-    if not negative and number < 0:
-        raise BenefitError(_("Costs cannot be negative."), field)
-    return number
-
-
-def _plan_period(*, base_year: Any, analysis_years: Any, parameters: ParameterSet) -> tuple[int, int]:
-    try:
-        base = int(base_year)
-    except (TypeError, ValueError):
-        raise BenefitError(_("Enter a year."), "base_year") from None
-    if not 1990 <= base <= 2100:
-        raise BenefitError(_("Enter a year between 1990 and 2100."), "base_year")
-    try:
-        years = int(analysis_years)
-    except (TypeError, ValueError):
-        raise BenefitError(_("Enter a whole number of years."), "analysis_years") from None
-    if not 1 <= years <= parameters.max_analysis_years:
-        raise BenefitError(
-            _("The analysis period must be between 1 and %(max)d years.") % {"max": parameters.max_analysis_years},
-            "analysis_years",
-        )
-    return base, years
-
-
-def _growth(value: Any) -> Decimal:
-    rate = _decimal(value, field="real_growth_rate") or Decimal(0)
-    if not Decimal("-0.1") <= rate <= Decimal("0.1"):
-        raise BenefitError(
-            _("Give the growth as a share between −0.1 and 0.1 (0.008 is 0.8 % a year)."), "real_growth_rate"
-        )
-    return rate
-
-
 # Plans
 
 
@@ -187,7 +115,7 @@ def plan_create(
     if BenefitPlan.objects.select_for_update().filter(project=project, is_current=True).exists():
         raise BenefitError(_("The project already has a benefit-realisation plan."))
     parameters = current_parameters()
-    base, years = _plan_period(
+    base, years = clean_plan_period(
         base_year=base_year,
         analysis_years=analysis_years if analysis_years is not None else parameters.default_analysis_years,
         parameters=parameters,
@@ -195,13 +123,13 @@ def plan_create(
     return BenefitPlan.objects.create(
         project=project,
         version=1,
-        rationale=_text(rationale, field="rationale", required=_("Describe why the project is done.")),
-        goals=_text(goals, field="goals", required=_("Describe the goals the benefits serve.")),
+        rationale=clean_text(rationale, field="rationale", required=_("Describe why the project is done.")),
+        goals=clean_text(goals, field="goals", required=_("Describe the goals the benefits serve.")),
         parameters=parameters,
         base_year=base,
         analysis_years=years,
-        real_growth_rate=_growth(real_growth_rate),
-        residual_value=_decimal(residual_value, field="residual_value") or Decimal(0),
+        real_growth_rate=clean_growth(real_growth_rate),
+        residual_value=clean_decimal(residual_value, field="residual_value") or Decimal(0),
         is_example=is_example,
         example_note=example_note,
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -222,7 +150,7 @@ def plan_update(
 ) -> BenefitPlan:
     _require_change(actor, plan.project)
     _require_editable(plan)
-    base, years = _plan_period(base_year=base_year, analysis_years=analysis_years, parameters=plan.parameters)
+    base, years = clean_plan_period(base_year=base_year, analysis_years=analysis_years, parameters=plan.parameters)
     last = base + years - 1
     outside = (
         Cost.objects.filter(plan=plan).exclude(year__range=(base, last)).exists()
@@ -234,39 +162,13 @@ def plan_update(
             % {"first": base, "last": last},
             "analysis_years",
         )
-    plan.rationale = _text(rationale, field="rationale", required=_("Describe why the project is done."))
-    plan.goals = _text(goals, field="goals", required=_("Describe the goals the benefits serve."))
+    plan.rationale = clean_text(rationale, field="rationale", required=_("Describe why the project is done."))
+    plan.goals = clean_text(goals, field="goals", required=_("Describe the goals the benefits serve."))
     plan.base_year, plan.analysis_years = base, years
-    plan.real_growth_rate = _growth(real_growth_rate)
-    plan.residual_value = _decimal(residual_value, field="residual_value") or Decimal(0)
+    plan.real_growth_rate = clean_growth(real_growth_rate)
+    plan.residual_value = clean_decimal(residual_value, field="residual_value") or Decimal(0)
     plan.save()
     return plan
-
-
-def _check_submission(plan: BenefitPlan) -> list[Problem]:
-    problems: list[Problem] = []
-    benefits = list(plan.benefits.all())
-    if not benefits:
-        problems.append(Problem(None, "benefits", _("Add at least one benefit before the plan is submitted.")))
-    for benefit in benefits:
-        if benefit.owner_id is None:
-            problems.append(
-                Problem(
-                    benefit.pk,
-                    "owner",
-                    _("“%(benefit)s” needs a benefit owner in the line organisation.")
-                    % {"benefit": benefit.description},
-                )
-            )
-        if not benefit.indicator:
-            problems.append(
-                Problem(
-                    benefit.pk,
-                    "indicator",
-                    _("“%(benefit)s” needs an indicator to be followed up.") % {"benefit": benefit.description},
-                )
-            )
-    return problems
 
 
 @transaction.atomic
@@ -274,7 +176,7 @@ def plan_submit(*, plan: BenefitPlan, actor: Any) -> BenefitPlan:
     """Freeze this version as the binding plan. Every benefit needs an owner and an indicator."""
     _require_change(actor, plan.project)
     _require_editable(plan)
-    problems = _check_submission(plan)
+    problems = submission_problems(plan)
     if problems:
         raise PlanIncomplete(problems)
     plan.status = PlanStatus.SUBMITTED
@@ -363,7 +265,7 @@ def owner_candidates(project: Project) -> Any:
 
 def _clean_benefit(plan: BenefitPlan, values: Mapping[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
-    cleaned["description"] = _text(
+    cleaned["description"] = clean_text(
         values.get("description"), field="description", limit=300, required=_("Describe the benefit.")
     )
     for name, choices in (
@@ -384,17 +286,17 @@ def _clean_benefit(plan: BenefitPlan, values: Mapping[str, Any]) -> dict[str, An
         raise BenefitError(_("Choose one of the options."), "measurement_frequency")
     cleaned["measurement_frequency"] = frequency
     for name, limit in (("bearer_name", 200), ("indicator", 300), ("unit", 50), ("measurement_method", 300)):
-        cleaned[name] = _text(values.get(name), field=name, limit=limit)
+        cleaned[name] = clean_text(values.get(name), field=name, limit=limit)
     for name in ("measures", "preconditions_risks"):
-        cleaned[name] = _text(values.get(name), field=name)
+        cleaned[name] = clean_text(values.get(name), field=name)
     cleaned["bearer_organisation"] = values.get("bearer_organisation")
     if (
         cleaned["realisation_form"] == RealisationForm.BUDGET_CUT
         and cleaned["bearer"] not in calculations.PUBLIC_BEARERS
     ):
         raise BenefitError(_("Only benefits in public bodies can be realised as budget cuts."), "realisation_form")
-    baseline = _decimal(values.get("baseline_value"), field="baseline_value")
-    target = _decimal(values.get("target_value"), field="target_value")
+    baseline = clean_decimal(values.get("baseline_value"), field="baseline_value")
+    target = clean_decimal(values.get("target_value"), field="target_value")
     baseline_date, target_date = values.get("baseline_date"), values.get("target_date")
     if target is not None and baseline is None:
         raise BenefitError(_("A target needs a baseline to be measured against."), "baseline_value")
@@ -443,25 +345,6 @@ def benefit_delete(*, benefit: Benefit, actor: Any) -> None:
     benefit.delete()
 
 
-def _clean_yearly(plan: BenefitPlan, amounts: Mapping[Any, Any], *, field: str, negative: bool) -> dict[int, Decimal]:
-    cleaned: dict[int, Decimal] = {}
-    for year, value in amounts.items():
-        try:
-            year = int(year)
-        except (TypeError, ValueError):
-            raise BenefitError(_("Enter a year."), field) from None
-        if not plan.base_year <= year <= plan.last_year:
-            raise BenefitError(
-                _("The year %(year)d is outside the analysis period %(first)d–%(last)d.")
-                % {"year": year, "first": plan.base_year, "last": plan.last_year},
-                field,
-            )
-        number = _decimal(value, field=field, negative=negative)
-        if number:
-            cleaned[year] = cleaned.get(year, Decimal(0)) + number
-    return cleaned
-
-
 @transaction.atomic
 def costs_set(*, plan: BenefitPlan, actor: Any, kind: str, amounts: Mapping[Any, Any]) -> None:
     """Replace the plan's costs of ``kind`` by year (blank or zero years are left out)."""
@@ -469,7 +352,7 @@ def costs_set(*, plan: BenefitPlan, actor: Any, kind: str, amounts: Mapping[Any,
     _require_editable(plan)
     if kind not in CostKind.values:
         raise BenefitError(_("Choose one of the options."), "kind")
-    cleaned = _clean_yearly(plan, amounts, field=kind, negative=False)
+    cleaned = clean_yearly(plan, amounts, field=kind, negative=False)
     Cost.objects.filter(plan=plan, kind=kind).delete()
     Cost.objects.bulk_create([Cost(plan=plan, kind=kind, year=y, amount=a) for y, a in sorted(cleaned.items())])
 
@@ -480,7 +363,7 @@ def benefit_amounts_set(*, benefit: Benefit, actor: Any, amounts: Mapping[Any, A
     plan = benefit.plan
     _require_change(actor, plan.project)
     _require_editable(plan)
-    cleaned = _clean_yearly(plan, amounts, field="amounts", negative=True)
+    cleaned = clean_yearly(plan, amounts, field="amounts", negative=True)
     BenefitAmount.objects.filter(benefit=benefit).delete()
     BenefitAmount.objects.bulk_create(
         [
@@ -492,24 +375,6 @@ def benefit_amounts_set(*, benefit: Benefit, actor: Any, amounts: Mapping[Any, A
 
 
 # Follow-up
-
-
-def readings(benefit: Benefit) -> list[calculations.Reading]:
-    return [calculations.Reading(m.measured_on, m.value) for m in benefit.measurements.all()]
-
-
-def status_of(
-    benefit: Benefit, *, today: datetime.date | None = None, extra: list[calculations.Reading] | None = None
-) -> calculations.Status:
-    return calculations.benefit_status(
-        baseline=benefit.baseline_value,
-        baseline_date=benefit.baseline_date,
-        target=benefit.target_value,
-        target_date=benefit.target_date,
-        readings=readings(benefit) + (extra or []),
-        abandoned=bool(benefit.abandoned_reason),
-        today=today or timezone.localdate(),
-    )
 
 
 @transaction.atomic
@@ -532,7 +397,7 @@ def measurement_record(
     if not benefit.plan.is_current:
         raise BenefitError(_("Measurements are recorded on the current version of the plan."))
     today = today or timezone.localdate()
-    number = _decimal(value, field="value", allow_none=False)
+    number = clean_decimal(value, field="value", allow_none=False)
     assert number is not None
     if not isinstance(measured_on, datetime.date):
         raise BenefitError(_("Enter a valid date."), "measured_on")
@@ -540,9 +405,9 @@ def measurement_record(
         raise BenefitError(_("The date cannot be in the future."), "measured_on")
     if benefit.baseline_date and measured_on < benefit.baseline_date:
         raise BenefitError(_("The date cannot be before the baseline date."), "measured_on")
-    source = _text(source, field="source", limit=300, required=_("Say where the figure comes from."))
-    explanation = _text(deviation_explanation, field="deviation_explanation")
-    status = status_of(benefit, today=today, extra=[calculations.Reading(measured_on, number)])
+    source = clean_text(source, field="source", limit=300, required=_("Say where the figure comes from."))
+    explanation = clean_text(deviation_explanation, field="deviation_explanation")
+    status = followup.status_of(benefit, today=today, extra=[calculations.Reading(measured_on, number)])
     if status == calculations.Status.BEHIND and not explanation:
         raise BenefitError(
             _("The benefit is behind its path to the target. Explain the deviation."), "deviation_explanation"
@@ -552,9 +417,9 @@ def measurement_record(
         value=number,
         measured_on=measured_on,
         source=source,
-        comment=_text(comment, field="comment"),
+        comment=clean_text(comment, field="comment"),
         deviation_explanation=explanation,
-        realised_amount=_decimal(realised_amount, field="realised_amount"),
+        realised_amount=clean_decimal(realised_amount, field="realised_amount"),
         recorded_by=actor,
     )
 
@@ -563,77 +428,12 @@ def measurement_record(
 def benefit_abandon(*, benefit: Benefit, actor: Any, reason: str) -> Benefit:
     if not can_measure(actor, benefit):
         raise PermissionDenied(_("Only the benefit owner and the plan's editors can change the follow-up."))
-    benefit.abandoned_reason = _text(reason, field="reason", required=_("Say why the benefit is abandoned."))
+    benefit.abandoned_reason = clean_text(reason, field="reason", required=_("Say why the benefit is abandoned."))
     benefit.save(update_fields=["abandoned_reason"])
     return benefit
 
 
-# Calculation of a plan
-
-
-def plan_flows(plan: BenefitPlan, benefits: list[Benefit] | None = None) -> calculations.CashFlows:
-    """The plan's cash flows for `calculations.net_present_value`; benefits with their amounts prefetched."""
-    if benefits is None:
-        benefits = list(plan.benefits.select_related("bearer_organisation").prefetch_related("amounts"))
-    investment: dict[int, Decimal] = {}
-    operating: dict[int, Decimal] = {}
-    for cost in plan.costs.all():
-        target = investment if cost.kind == CostKind.INVESTMENT else operating
-        target[cost.year] = target.get(cost.year, Decimal(0)) + cost.amount
-    streams = [
-        calculations.BenefitStream(
-            bearer=benefit.bearer,
-            amounts={a.year: a.amount for a in benefit.amounts.all()},
-            budget_cut=benefit.realisation_form == RealisationForm.BUDGET_CUT,
-            organisation=(benefit.bearer_organisation.name if benefit.bearer_organisation_id else benefit.bearer_name),  # type: ignore[union-attr]
-            label=benefit.description,
-        )
-        for benefit in benefits
-    ]
-    return calculations.CashFlows(
-        base_year=plan.base_year,
-        analysis_years=plan.analysis_years,
-        investment=investment,
-        operating=operating,
-        benefits=streams,
-        real_growth_rate=plan.real_growth_rate,
-        residual_value=plan.residual_value,
-    )
-
-
 # Reminders
-
-
-def due_benefits(today: datetime.date) -> list[tuple[Benefit, datetime.date]]:
-    """Benefits of current, submitted plans whose next measurement is due by ``today`` and whose owner has not been
-    reminded since it fell due. Independent of the project's phase: follow-up continues after implementation."""
-    candidates = (
-        Benefit.objects.filter(
-            plan__is_current=True,
-            plan__status=PlanStatus.SUBMITTED,
-            owner__isnull=False,
-            owner__is_active=True,
-            abandoned_reason="",
-        )
-        .select_related("plan__project", "owner")
-        .annotate(last_measured=Max("measurements__measured_on"))
-        .order_by("pk")
-    )
-    due: list[tuple[Benefit, datetime.date]] = []
-    for benefit in candidates.iterator(chunk_size=500):
-        start = benefit.baseline_date or timezone.localdate(benefit.plan.submitted_at)
-        when = calculations.next_measurement_due(
-            frequency_months=benefit.measurement_frequency,
-            last_measured=benefit.last_measured,  # type: ignore[attr-defined]
-            start=start,
-        )
-        if when > today or (benefit.last_reminded_on is not None and benefit.last_reminded_on >= when):
-            continue
-        measured = benefit.last_measured is not None  # type: ignore[attr-defined]
-        if measured and status_of(benefit, today=today) == calculations.Status.REALISED:
-            continue
-        due.append((benefit, when))
-    return due
 
 
 def reminder_message(benefit: Benefit, due: datetime.date) -> EmailMultiAlternatives:
@@ -672,9 +472,14 @@ def prevention_set_save(
 
     require_editor_of(actor, organisation)
     return PreventionSet.objects.create(
-        name=_text(name, field="name", limit=200, required=_("Give the set a name.")),
-        target_group=_text(target_group, field="target_group", limit=300),
+        name=clean_text(name, field="name", limit=200, required=_("Give the set a name.")),
+        target_group=clean_text(target_group, field="target_group", limit=300),
         organisation=organisation,
         rows=rows,
         created_by=actor,
     )
+
+
+# `transfer.py` (moved by a separate change) still reads the decimal check by its old private name; drop this alias
+# when it imports `cleaning.clean_decimal`.
+_decimal = clean_decimal

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from nyskap.core.mail import send_batched
 
-from . import services
+from . import followup, services
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ def send_measurement_reminders(today: str | None = None) -> int:
     transaction: one failure is logged and the others are still sent. The number of e-mails."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return send_batched(
-        services.due_benefits(day),
+        followup.due_benefits(day),
         lambda item: services.send_reminder(benefit=item[0], due=item[1], today=day),
         logger=logger,
         failure_event="benefit_reminder_failed",

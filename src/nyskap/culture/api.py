@@ -12,7 +12,7 @@ from ninja import Field, Path, Router, Schema
 from nyskap.api.auth import TOKEN_AUTH
 from nyskap.api.errors import ErrorOut
 from nyskap.core.permissions import is_editor_of
-from nyskap.surveys.models import Round
+from nyskap.surveys import selectors
 from nyskap.surveys.services import round_results_opened
 
 from . import instrument
@@ -113,11 +113,7 @@ def _figures(figures: Figures) -> dict[str, Any]:
     auth=TOKEN_AUTH,
 )
 def culture_round_results(request: HttpRequest, round_id: RoundId) -> dict[str, Any]:
-    round = (
-        Round.objects.select_related("organisation", "version__questionnaire")
-        .filter(pk=round_id, version__questionnaire__key=instrument.KEY)
-        .first()
-    )
+    round = selectors.round_with_organisation(round_id, questionnaire_key=instrument.KEY)
     if round is None or not is_editor_of(request.auth, round.organisation):  # type: ignore[attr-defined]
         raise Http404
     results = round_results(round)

@@ -19,8 +19,8 @@ Public figures must not be differenced (ADR 0006):
 Cronbach's alpha per dimension is computed over all contributing respondents who answered every item of the
 dimension (no "don't know"), from item variances and the variance of the sum, pooled from per-round sums.
 
-Everything comes from one grouped pass over the answers (`scan`), so the national recomputation reads a million
-responses once.
+Everything comes from one grouped pass over the answers (`nyskap.surveys.selectors.dimension_scan`), so the national
+recomputation reads a million responses once.
 """
 
 from __future__ import annotations
@@ -28,16 +28,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db import transaction
 from django.utils import timezone
 
+from nyskap.surveys import selectors
 from nyskap.surveys.calculations import Moments, cronbach_alpha_from_variances, mean_interval, moments
 from nyskap.surveys.disclosure import disclose_overlapping
-from nyskap.surveys.models import Dimension, Item, Response, Round
+from nyskap.surveys.selectors import DimensionScan
 from nyskap.surveys.services import rounds_freeze_for_comparisons
 
 from . import instrument
@@ -63,122 +62,16 @@ class OrgFigure:
     means: dict[str, float]
 
 
-def _closed_shared_rounds() -> Any:
-    today = timezone.localdate()
-    return Round.objects.filter(version__questionnaire__key=instrument.KEY, share_in_benchmarks=True).filter(
-        Q(closes_on__lt=today) | Q(closed_early=True)
-    )
-
-
 def contributing_rounds() -> list[int]:
-    """The latest closed, shared round per organisation that met its threshold (the link threshold when it took
-    answers by shared link)."""
-    closed = _closed_shared_rounds().annotate(
-        disclosure_threshold=Case(When(link_enabled=True, then=F("link_threshold")), default=F("threshold"))
-    )
-    counted = closed.annotate(
-        n=Subquery(
-            Response.objects.filter(round=OuterRef("pk"), submitted=True)
-            .values("round")
-            .annotate(c=Count("pk"))
-            .values("c")[:1]
-        )
-    ).filter(n__gte=F("disclosure_threshold"))
-    latest: dict[int, tuple] = {}
-    for pk, organisation_id, closes_on in counted.values_list("pk", "organisation_id", "closes_on"):
-        if organisation_id not in latest or (closes_on, pk) > latest[organisation_id]:
-            latest[organisation_id] = (closes_on, pk)
-    return sorted(pk for _closes, pk in latest.values())
-
-
-@dataclass
-class DimensionScan:
-    """What one pass over the answers yields for one round and dimension: respondents' scores, and for the
-    respondents who answered every item, the sums behind Cronbach's alpha."""
-
-    respondents: int
-    score_sum: float
-    complete: Moments  # of complete respondents' total (sum over items)
-    items: list[Moments]  # per item, over complete respondents
-
-
-def scan(round_ids: list[int]) -> dict[tuple[int, str], DimensionScan]:
-    """One grouped query over all contributing answers (raw SQL, the same on PostgreSQL and SQLite): per respondent
-    and dimension the score and the item values, then per round and dimension the sums. A million responses are
-    read once and only a few numbers per organisation come back."""
-    if not round_ids:
-        return {}
-    items = list(
-        Item.objects.filter(version__rounds__pk__in=round_ids, dimension__isnull=False)
-        .distinct()
-        .order_by("dimension_id", "order", "pk")
-        .values_list("pk", "dimension_id")
-    )
-    slot: dict[int, int] = {}
-    per_dimension: dict[int, int] = defaultdict(int)
-    for item_id, dimension_id in items:
-        slot[item_id] = per_dimension[dimension_id]
-        per_dimension[dimension_id] += 1
-    slots = max(per_dimension.values(), default=0)
-    slot_columns = ", ".join(
-        f"SUM(CASE WHEN a.item_id IN ({', '.join(str(i) for i, j in slot.items() if j == n) or 'NULL'}) "
-        f"THEN a.value END) AS v{n}"
-        for n in range(slots)
-    )
-    slot_sums = ", ".join(
-        f"SUM(CASE WHEN s.k = s.m THEN s.v{n} ELSE 0 END), SUM(CASE WHEN s.k = s.m THEN s.v{n} * s.v{n} ELSE 0 END)"
-        for n in range(slots)
-    )
-    placeholders = ", ".join(["%s"] * len(round_ids))
-    # Only integers from the database and fixed SQL are formatted in; the round ids are parameters.
-    sql = f"""
-        SELECT s.round_id, s.dimension_id, MAX(s.m), COUNT(*), SUM(s.score),
-               SUM(CASE WHEN s.k = s.m THEN 1 ELSE 0 END),
-               SUM(CASE WHEN s.k = s.m THEN s.total ELSE 0 END),
-               SUM(CASE WHEN s.k = s.m THEN s.total * s.total ELSE 0 END)
-               {", " + slot_sums if slot_sums else ""}
-        FROM (
-            SELECT r.round_id AS round_id, i.dimension_id AS dimension_id, a.response_id AS response_id,
-                   AVG(a.value) AS score, COUNT(*) AS k, SUM(a.value) AS total, MAX(ic.m) AS m
-                   {", " + slot_columns if slot_columns else ""}
-            FROM surveys_answer a
-            JOIN surveys_response r ON r.id = a.response_id
-            JOIN surveys_item i ON i.id = a.item_id
-            JOIN (SELECT dimension_id, COUNT(*) AS m FROM surveys_item WHERE dimension_id IS NOT NULL
-                  GROUP BY dimension_id) ic ON ic.dimension_id = i.dimension_id
-            WHERE r.round_id IN ({placeholders}) AND r.submitted AND NOT a.dont_know AND a.value IS NOT NULL
-            GROUP BY r.round_id, i.dimension_id, a.response_id
-        ) s
-        GROUP BY s.round_id, s.dimension_id
-    """  # noqa: S608
-    keys = dict(Dimension.objects.filter(pk__in=per_dimension).values_list("pk", "key"))
-    result: dict[tuple[int, str], DimensionScan] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, round_ids)
-        for row in cursor.fetchall():
-            round_id, dimension_id, m, respondents, score_sum, complete_n, total, total_sq = row[:8]
-            rest = [float(v or 0) for v in row[8:]]
-            item_moments = [Moments(int(complete_n), rest[2 * n], rest[2 * n + 1]) for n in range(int(m))]
-            result[(round_id, keys[dimension_id])] = DimensionScan(
-                respondents=int(respondents),
-                score_sum=float(score_sum),
-                complete=Moments(int(complete_n), float(total or 0), float(total_sq or 0)),
-                items=item_moments,
-            )
-    return result
+    """The latest closed, shared round of the culture questionnaire per organisation that met its threshold (the
+    link threshold when it took answers by shared link)."""
+    return selectors.latest_disclosed_shared_rounds(instrument.KEY)
 
 
 def organisation_figures(round_ids: list[int], scanned: dict[tuple[int, str], DimensionScan]) -> list[OrgFigure]:
     """Each contributing organisation's dimension means (mean of its respondents' scores)."""
-    rounds = Round.objects.filter(pk__in=round_ids).values_list(
-        "pk", "organisation_id", "organisation__kind", "organisation__size_band", "organisation__county__number"
-    )
-    respondents = dict(
-        Response.objects.filter(round_id__in=round_ids, submitted=True)
-        .values("round_id")
-        .annotate(n=Count("pk"))
-        .values_list("round_id", "n")
-    )
+    rounds = selectors.round_organisation_profiles(round_ids)
+    respondents = selectors.submitted_counts(round_ids)
     means: dict[int, dict[str, float]] = defaultdict(dict)
     for (round_id, dimension), figures in scanned.items():
         if figures.respondents:
@@ -262,11 +155,11 @@ def plan(
 def recompute() -> int:
     """Replace the comparison figures by the rules above. The number of figures stored."""
     round_ids = contributing_rounds()
-    scanned = scan(round_ids)
+    scanned = selectors.dimension_scan(round_ids)
     figures = organisation_figures(round_ids, scanned)
     groups = _groups(figures)
     minimum = min_organisations()
-    still_shared = frozenset(_closed_shared_rounds().values_list("pk", flat=True))
+    still_shared = frozenset(selectors.closed_shared_rounds(instrument.KEY))
     previous_rows = {(b.scope, b.key, b.dimension): b for b in Benchmark.objects.select_for_update()}
     history: dict[str, set[frozenset]] = defaultdict(set)
     for dimension_key, members in PublishedMembership.objects.values_list("dimension", "rounds"):

@@ -3,8 +3,9 @@ round's organisation and kept for them alone."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,10 @@ from nyskap.core.jobs.models import BackgroundJob
 from nyskap.core.jobs.progress import Progress
 from nyskap.core.jobs.services import job_start
 from nyskap.core.permissions import is_editor_of
-from nyskap.surveys.models import Round
+from nyskap.surveys import selectors
+
+if TYPE_CHECKING:
+    from nyskap.surveys.models import Round
 
 RESULTS_PDF = "culture.results_pdf"
 
@@ -22,7 +26,9 @@ def _results_pdf(job: BackgroundJob, progress: Progress) -> registry.JobOutput:
     from . import reports
     from .views import results_context
 
-    round = Round.objects.select_related("organisation", "version__questionnaire").get(pk=job.params["round"])
+    round = selectors.round_with_organisation(job.params["round"])
+    if round is None:
+        raise ObjectDoesNotExist(f"round {job.params['round']}")
     if not is_editor_of(job.owner, round.organisation):  # the leader role may have ended since the job was started
         return registry.JobOutput(report={"problems": [_("You are no longer a leader of this organisation.")]},
                                   failed=True)  # fmt: skip

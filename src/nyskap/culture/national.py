@@ -56,7 +56,7 @@ class NationalPicture:
 
 
 def _dimension_names() -> list[tuple[str, str]]:
-    from nyskap.surveys.models import pick_language
+    from nyskap.surveys.selectors import pick_language
 
     return [(d["key"], pick_language(d["name"])) for d in instrument.DIMENSIONS]
 

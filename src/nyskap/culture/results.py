@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count
 from django.utils.translation import gettext_lazy
 
+from nyskap.surveys import selectors
 from nyskap.surveys.calculations import (
     Difference,
     Interval,
@@ -23,12 +23,13 @@ from nyskap.surveys.calculations import (
     wilson_interval,
 )
 from nyskap.surveys.disclosure import Disclosure, disclose, dominant_value
-from nyskap.surveys.models import Answer, Dimension, Invitation, ItemKind, Response, Round
-from nyskap.surveys.selectors import free_text
 
 from . import instrument
 from .calculations import agrees, band, maturity_level, overall_level, weakest
 from .models import Benchmark, Scope
+
+if TYPE_CHECKING:
+    from nyskap.surveys.models import Round
 
 SCALE_BOUNDS = (1.0, 5.0)
 
@@ -161,43 +162,10 @@ def _figures(scores: list[float], counts: dict[Any, int] | None = None) -> Figur
     )
 
 
-def respondent_scores(round: Round) -> dict[str, dict[Any, list[float]]]:
-    """dimension key → unit id (None for no unit) → respondents' scores. One grouped query."""
-    rows = (
-        Answer.objects.filter(
-            response__round=round,
-            response__submitted=True,
-            item__dimension__isnull=False,
-            dont_know=False,
-            value__isnull=False,
-        )
-        .values("response_id", "response__unit_id", "item__dimension__key")
-        .annotate(score=Avg("value"))
-        .values_list("response__unit_id", "item__dimension__key", "score")
-    )
-    scores: dict[str, dict[Any, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for unit_id, dimension, score in rows:
-        scores[dimension][unit_id].append(float(score))
-    return scores
-
-
-def _previous_round(round: Round) -> Round | None:
-    return (
-        Round.objects.filter(
-            organisation=round.organisation,
-            version__questionnaire=round.version.questionnaire,
-            closes_on__lt=round.opens_on,
-        )
-        .exclude(pk=round.pk)
-        .order_by("-closes_on")
-        .first()
-    )
-
-
 def _previous_moments(previous: Round) -> dict[str, Moments]:
     """The previous round's totals per dimension, only where that round's own threshold was met."""
     result = {}
-    for dimension, by_unit in respondent_scores(previous).items():
+    for dimension, by_unit in selectors.dimension_scores_by_unit(previous).items():
         scores = [s for unit_scores in by_unit.values() for s in unit_scores]
         if len(scores) >= previous.threshold:
             result[dimension] = _moments(scores)
@@ -227,20 +195,6 @@ def _benchmarks(round: Round) -> dict[str, list[BenchmarkFigure]]:
     return found
 
 
-def _distribution(round: Round) -> dict[str, dict[Any, dict[Any, int]]]:
-    """dimension key → unit id (None for no unit) → Likert point (or "dk") → number of item answers."""
-    rows = (
-        Answer.objects.filter(response__round=round, response__submitted=True, item__dimension__isnull=False)
-        .values("item__dimension__key", "response__unit_id", "value", "dont_know")
-        .annotate(count=Count("*"))
-        .values_list("item__dimension__key", "response__unit_id", "value", "dont_know", "count")
-    )
-    counts: dict[str, dict[Any, dict[Any, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    for dimension, unit_id, value, dont_know, count in rows:
-        counts[dimension][unit_id]["dk" if dont_know or value is None else int(value)] += count
-    return counts
-
-
 def _summed(by_unit: dict[Any, dict[Any, int]]) -> dict[Any, int]:
     total: dict[Any, int] = defaultdict(int)
     for counts in by_unit.values():
@@ -256,22 +210,17 @@ def round_results(round: Round) -> RoundResults:
     threshold = round.disclosure_threshold
     units = list(round.units.all())
     unit_names = {unit.pk: unit.name for unit in units}
-    counts = dict(
-        Response.objects.filter(round=round, submitted=True)
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("unit_id", "n")
-    )
+    counts = selectors.submitted_by_unit(round)
     respondents = sum(counts.values())
     by_unit = {str(u.pk): counts.get(u.pk, 0) for u in units}
     awaiting_close = not round.is_closed()
     # While a round is open every new answer would move the figures, and comparing two views would single it
     # out: figures are shown once the round has closed.
     people: Disclosure = disclose(0 if awaiting_close else respondents, {} if awaiting_close else by_unit, threshold)
-    dimensions = list(Dimension.objects.filter(version=round.version).order_by("order"))
-    scores = respondent_scores(round) if people.total_shown else {}
-    distribution = _distribution(round) if people.total_shown else {}
-    previous = _previous_round(round)
+    dimensions = selectors.dimensions_of(round.version)
+    scores = selectors.dimension_scores_by_unit(round) if people.total_shown else {}
+    distribution = selectors.dimension_answer_counts(round) if people.total_shown else {}
+    previous = selectors.previous_round(round)
     previous_moments = _previous_moments(previous) if previous and people.total_shown else {}
     benchmarks = _benchmarks(round) if people.total_shown else {}
     labels = {int(o["key"]): o for o in instrument.SCALE}
@@ -330,20 +279,18 @@ def round_results(round: Round) -> RoundResults:
     weakest_results = [r for key in weakest_keys for r in results if r.key == key]
     for result in weakest_results:
         result.suggestions = [str(s) for s in instrument.SUGGESTIONS.get(result.key, [])]
-    comment_item = round.version.items.filter(kind=ItemKind.TEXT).order_by("order").first()
+    comment_item = selectors.first_text_item(round.version)
     comments = None
     if comment_item and people.total_shown:
         without_unit = respondents - sum(by_unit.values())
-        comments = free_text(
+        comments = selectors.free_text(
             round,
             comment_item,
             shown_units=[u.pk for u in units if people.is_shown(str(u.pk))],
             without_unit=without_unit >= threshold,
         )
     unit_respondents = [(unit_names[u.pk], by_unit[str(u.pk)] if people.is_shown(str(u.pk)) else None) for u in units]
-    invited = dict(
-        Invitation.objects.filter(round=round).values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
-    )
+    invited = selectors.invited_by_unit(round)
     return RoundResults(
         round=round,
         version_label=str(
@@ -361,7 +308,7 @@ def round_results(round: Round) -> RoundResults:
         comments=comments,
         comment_question=comment_item.text if comment_item else "",
         awaiting_close=awaiting_close,
-        by_link=Response.objects.filter(round=round, submitted=True, via_link=True).count(),
+        by_link=selectors.submitted_by_link_count(round),
         unit_progress=[(u.name, invited.get(u.pk, 0), counts.get(u.pk, 0)) for u in units],
         link_enabled=round.link_enabled,
     )
@@ -417,6 +364,6 @@ def _share(count: int, valid: int) -> float:
 
 
 def _label(option: dict | None, point: int) -> str:
-    from nyskap.surveys.models import pick_language
+    from nyskap.surveys.selectors import pick_language
 
     return f"{point} {pick_language(option)}" if option else str(point)

@@ -10,19 +10,6 @@ from nyskap.surveys.services import version_publish
 from . import instrument
 
 
-def culture_questionnaire() -> Questionnaire | None:
-    return Questionnaire.objects.filter(key=instrument.KEY).first()
-
-
-def current_version() -> QuestionnaireVersion | None:
-    """The newest published version of the culture questionnaire."""
-    return (
-        QuestionnaireVersion.objects.filter(questionnaire__key=instrument.KEY, status="published")
-        .order_by("-number")
-        .first()
-    )
-
-
 @transaction.atomic
 def load_questionnaire() -> tuple[QuestionnaireVersion, bool]:
     """Create and publish version 1 of the questionnaire unless it exists (then nothing changes: a published

@@ -4,31 +4,29 @@ existence is not revealed)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from nyskap.core.permissions import is_editor_of
 from nyskap.core.spreadsheets import XLSX_TYPE
-from nyskap.surveys.models import Round
+from nyskap.surveys import selectors
 from nyskap.surveys.services import round_results_opened
+
+if TYPE_CHECKING:
+    from nyskap.surveys.models import Round
 
 from . import instrument, jobs, national, reports
 from .calculations import LEVEL_LIMITS
 from .results import LEVEL_NAMES, RoundResults, anonymity_explanation, round_results
-from .services import current_version
 
 
 def _led_culture_round(request: HttpRequest, pk: int) -> Round:
-    round = get_object_or_404(
-        Round.objects.select_related("organisation", "version__questionnaire"),
-        pk=pk,
-        version__questionnaire__key=instrument.KEY,
-    )
-    if not is_editor_of(request.user, round.organisation):
+    round = selectors.round_with_organisation(pk, questionnaire_key=instrument.KEY)
+    if round is None or not is_editor_of(request.user, round.organisation):
         raise Http404
     return round
 
@@ -94,7 +92,7 @@ def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def questionnaire(request: HttpRequest) -> HttpResponse:
-    version = current_version()
+    version = selectors.latest_published_version(instrument.KEY)
     dimensions = list(version.dimensions.prefetch_related("items")) if version else []
     return render(request, "culture/questionnaire.html", {"version": version, "dimensions": dimensions})
 

@@ -140,7 +140,7 @@ def _list_field(label: Any, choices: Any, help_text: Any = "") -> forms.Multiple
 
 
 class AmountField(forms.CharField):
-    """Kroner as typed (spaces and a decimal comma allowed); `services.clean_amount` checks the value."""
+    """Kroner as typed (spaces and a decimal comma allowed); `cleaning.clean_amount` checks the value."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from nyskap.accounts.models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus
 from nyskap.benefits import calculations as benefit_calculations
+from nyskap.benefits.followup import status_of
 from nyskap.benefits.models import Benefit, PlanStatus
-from nyskap.benefits.services import status_of
 from nyskap.core.permissions import is_admin_membership
 from nyskap.core.visibility import Visibility
 from nyskap.instruments import selectors as instrument_selectors

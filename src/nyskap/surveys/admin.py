@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .errors import SurveyError
 from .models import (
     Dimension,
     EmailDomain,
@@ -21,7 +22,7 @@ from .models import (
     Round,
     Unit,
 )
-from .services import SurveyError, version_new_draft, version_publish
+from .services import version_new_draft, version_publish
 
 
 class _FrozenWhenPublished:

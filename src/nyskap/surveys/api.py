@@ -15,11 +15,12 @@ from ninja import Field, Path, Router, Schema, Status
 
 from nyskap.api.auth import TOKEN_AUTH
 from nyskap.api.errors import ErrorOut
+from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.core.permissions import is_editor_of
 
-from . import services, throttle
+from . import selectors, services, throttle
+from .errors import SurveyError
 from .models import Round
-from .services import SurveyError
 
 router = Router(tags=["surveys"])
 
@@ -58,7 +59,7 @@ class RoundOut(Schema):
 
 
 def _round_out(round: Round) -> dict[str, Any]:
-    progress = services.round_progress(round)
+    progress = selectors.round_progress(round)
     return {
         "id": round.pk,
         "title": round.title,
@@ -166,12 +167,12 @@ def _too_many() -> Status[dict[str, Any]]:
     return Status(429, _error(429, "too_many_requests", message))
 
 
-def _by_link(access: services.Access) -> bool:
+def _by_link(access: selectors.Access) -> bool:
     return access.invitation is None and access.draft is None
 
 
 def _answer(
-    request: HttpRequest, access: services.Access, payload: AnswersIn, resume_secret: str | None
+    request: HttpRequest, access: selectors.Access, payload: AnswersIn, resume_secret: str | None
 ) -> Status[Any]:
     if _by_link(access) and not throttle.link_allowed(request, round_id=access.round.pk, action="answer"):
         return _too_many()
@@ -231,7 +232,7 @@ def _survey_out(round: Round, ticket: str | None) -> dict[str, Any]:
 )
 def survey_for_link(request: HttpRequest, token: LinkToken) -> Any:
     try:
-        access = services.resolve_token(token)
+        access = selectors.resolve_token(token)
     except SurveyError as error:
         return _refused_link(error)
     ticket = None
@@ -251,10 +252,11 @@ def survey_for_link(request: HttpRequest, token: LinkToken) -> Any:
     "one or a closed survey. The shared link needs a one-time `ticket` per answer (422 without), takes at most the "
     "round's cap of answers (410), and answers 429 to a client that posts too often.",
     auth=None,
+    throttle=ANONYMOUS_WRITES,
 )
 def survey_respond(request: HttpRequest, token: LinkToken, payload: AnswersIn) -> Status[Any]:
     try:
-        access = services.resolve_token(token)
+        access = selectors.resolve_token(token)
     except SurveyError as error:
         return _refused_link(error)
     return _answer(request, access, payload, None)
@@ -265,12 +267,14 @@ def survey_respond(request: HttpRequest, token: LinkToken, payload: AnswersIn) -
     response={201: SavedOut, 400: ErrorOut, 404: ErrorOut, 410: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Continue a saved draft",
     description="Replace a draft's answers, and submit them when `submit` is true. 404 when the secret is not "
-    "valid or the answers were already submitted; 410 when the survey is closed.",
+    "valid or the answers were already submitted; 410 when the survey is closed; 429 when this client posts too "
+    "often.",
     auth=None,
+    throttle=ANONYMOUS_WRITES,
 )
 def survey_resume(request: HttpRequest, secret: LinkToken, payload: AnswersIn) -> Status[Any]:
     try:
-        access = services.resolve_resume(secret)
+        access = selectors.resolve_resume(secret)
     except SurveyError as error:
         return _refused_link(error)
     return _answer(request, access, payload, secret)

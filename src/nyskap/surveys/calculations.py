@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from scipy import stats
 
+# The share's interval is shared by every module (core.statistics); re-exported for the survey engine's users.
+from nyskap.core.statistics import Interval as Interval
+from nyskap.core.statistics import wilson_interval as wilson_interval
+
 CONFIDENCE = 0.95
 
 
@@ -46,14 +50,6 @@ def moments(values: Iterable[float]) -> Moments:
     return Moments(n, total, squares)
 
 
-@dataclass(frozen=True)
-class Interval:
-    estimate: float
-    low: float
-    high: float
-    n: int
-
-
 def mean_interval(
     m: Moments, confidence: float = CONFIDENCE, bounds: tuple[float, float] | None = None
 ) -> Interval | None:
@@ -68,24 +64,6 @@ def mean_interval(
     if bounds is not None:
         low, high = max(low, bounds[0]), min(high, bounds[1])
     return Interval(estimate=m.mean, low=low, high=high, n=m.n)
-
-
-def wilson_interval(successes: int, n: int, confidence: float = CONFIDENCE) -> Interval | None:
-    """A share with the Wilson score interval: stays inside [0, 1] and behaves at shares near 0 or 1 and small n,
-    where the normal ("Wald") interval does not."""
-    if n <= 0:
-        return None
-    if not 0 <= successes <= n:
-        raise ValueError("successes must be between 0 and n")
-    z = float(stats.norm.ppf((1 + confidence) / 2))
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    # Clamped so rounding never puts the share outside its own interval (at p = 0 or 1 the bound is exact).
-    low = 0.0 if successes == 0 else min(max(0.0, centre - half), p)
-    high = 1.0 if successes == n else max(min(1.0, centre + half), p)
-    return Interval(estimate=p, low=low, high=high, n=n)
 
 
 @dataclass(frozen=True)

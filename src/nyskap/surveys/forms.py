@@ -1,5 +1,5 @@
 """Forms of the survey engine. The answer form is built from the version's items; its values are checked by
-`services.parse_answers` (the same rules as the API), and refusals are shown beside each question."""
+`answers.parse_answers` (the same rules as the API), and refusals are shown beside each question."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .errors import SurveyError
 from .models import (
     DEFAULT_LINK_CAP,
     DEFAULT_LINK_THRESHOLD,
@@ -22,6 +26,8 @@ from .models import (
     Round,
     VersionStatus,
 )
+
+MAX_INVITATIONS_PER_CALL = 2000
 
 
 class DateInput(forms.DateInput):
@@ -196,3 +202,25 @@ class AnswerForm(forms.Form):
 
     def ticket(self) -> str | None:
         return str(self.data.get("ticket", "")) or None
+
+
+def parse_email_list(text: str) -> list[str]:
+    """Addresses separated by lines, commas, semicolons or spaces; each checked; duplicates dropped."""
+    raw = [part.strip().lower() for part in text.replace(",", "\n").replace(";", "\n").split()]
+    emails: list[str] = []
+    for address in raw:
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise SurveyError(
+                gettext("“%(address)s” is not a valid e-mail address.") % {"address": address[:100]}, field="emails"
+            ) from None
+        if address not in emails:
+            emails.append(address)
+    if not emails:
+        raise SurveyError(gettext("Give at least one e-mail address."), field="emails")
+    if len(emails) > MAX_INVITATIONS_PER_CALL:
+        raise SurveyError(gettext("At most 2000 addresses at a time."), field="emails")
+    return emails

@@ -12,18 +12,14 @@ has to be looked up again and nothing joins it to the answers. See ADR 0006 for 
 from __future__ import annotations
 
 import datetime
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,19 +28,18 @@ from nyskap.core.mail import deliver_now, site_url
 from nyskap.core.permissions import require_editor_of
 from nyskap.organisations.models import Organisation
 
+from . import selectors
+from .answers import parse_answers
+from .errors import SurveyError
 from .models import (
     DEFAULT_LINK_CAP,
     DEFAULT_LINK_THRESHOLD,
     MAX_LINK_CAP,
     MINIMUM_THRESHOLD,
     Answer,
-    EmailDomain,
-    EmailException,
     FrozenRoundError,
     Invitation,
     InvitationBatch,
-    Item,
-    ItemKind,
     LinkTicket,
     QuestionnaireVersion,
     Response,
@@ -56,24 +51,9 @@ from .models import (
     new_secret,
     round_date_error,
 )
+from .selectors import Access, require_open
 
-TEXT_LIMIT = 5000
 MAX_UNITS = 100
-MAX_INVITATIONS_PER_CALL = 2000
-
-
-class SurveyError(Exception):
-    """A refused change; ``message`` is shown as it is, beside ``field`` when given. ``errors`` maps several
-    fields (answers to items) to their messages."""
-
-    def __init__(
-        self, message: str, field: str | None = None, errors: dict[str, str] | None = None, unknown: bool = False
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.errors = errors or {}
-        self.unknown = unknown  # the link or secret does not exist at all (404 rather than 410)
 
 
 def require_leader(actor: Any, round: Round) -> None:
@@ -249,57 +229,6 @@ def round_results_opened(*, round: Round) -> None:
     round_forget_addresses(round=round)
 
 
-@dataclass(frozen=True)
-class UnitProgress:
-    name: str
-    invited: int
-    answered: int
-
-
-@dataclass(frozen=True)
-class RoundProgress:
-    responses: int
-    invited: int
-    expected: int | None
-    rate: float | None
-    by_link: int = 0
-    units: list[UnitProgress] = field(default_factory=list)
-
-    @property
-    def over_invited(self) -> bool:
-        """More answers than people invited or asked: visible, never hidden by capping the rate at 100 %."""
-        return self.rate is not None and self.rate > 1
-
-
-def round_progress(round: Round) -> RoundProgress:
-    """Submitted responses and the response rate: of the invitations sent, or of the number of people asked. The
-    rate is never capped, so answers beyond the people asked stand out. Per unit: invited and answered (units come
-    from invitations, so a respondent cannot move into a unit); answers by shared link are counted apart."""
-    counts = dict(
-        Response.objects.filter(round=round, submitted=True)
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("unit_id", "n")
-    )
-    by_link = Response.objects.filter(round=round, submitted=True, via_link=True).count()
-    invited = dict(
-        Invitation.objects.filter(round=round).values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
-    )
-    responses = sum(counts.values())
-    invited_total = sum(invited.values())
-    base = invited_total + (round.expected_respondents or 0 if round.link_enabled else 0)
-    if not invited_total:
-        base = round.expected_respondents or 0
-    return RoundProgress(
-        responses=responses,
-        invited=invited_total,
-        expected=round.expected_respondents,
-        rate=responses / base if base else None,
-        by_link=by_link,
-        units=[UnitProgress(u.name, invited.get(u.pk, 0), counts.get(u.pk, 0)) for u in round.units.all()],
-    )
-
-
 # Invitations
 
 
@@ -307,38 +236,6 @@ def round_progress(round: Round) -> RoundProgress:
 class InviteResult:
     sent: int
     already_invited: int
-
-
-def parse_email_list(text: str) -> list[str]:
-    """Addresses separated by lines, commas, semicolons or spaces; each checked; duplicates dropped."""
-    raw = [part.strip().lower() for part in text.replace(",", "\n").replace(";", "\n").split()]
-    emails: list[str] = []
-    for address in raw:
-        if not address:
-            continue
-        try:
-            validate_email(address)
-        except ValidationError:
-            raise SurveyError(
-                _("“%(address)s” is not a valid e-mail address.") % {"address": address[:100]}, field="emails"
-            ) from None
-        if address not in emails:
-            emails.append(address)
-    if not emails:
-        raise SurveyError(_("Give at least one e-mail address."), field="emails")
-    if len(emails) > MAX_INVITATIONS_PER_CALL:
-        raise SurveyError(_("At most 2000 addresses at a time."), field="emails")
-    return emails
-
-
-def invitation_allowed(organisation: Organisation, email: str) -> bool:
-    """Invitations go only to addresses in the organisation's registered e-mail domains (or a subdomain), or to an
-    address an operator has allowed with a reason: a leader cannot invent respondents at addresses of their own."""
-    domain = email.rsplit("@", 1)[-1].lower()
-    domains = set(EmailDomain.objects.filter(organisation=organisation).values_list("domain", flat=True))
-    if any(domain == d or domain.endswith("." + d) for d in domains):
-        return True
-    return EmailException.objects.filter(organisation=organisation, email=email.lower()).exists()
 
 
 def _deliver_invitation(invitation: Invitation, token: str, reminder: bool) -> None:
@@ -413,7 +310,7 @@ def round_invite(
         raise SurveyError(_("Choose one of the listed units."), field="unit")
     if has_units and unit is None:
         raise SurveyError(_("Choose the unit the people you invite belong to."), field="unit")
-    refused = [email for email in emails if not invitation_allowed(round.organisation, email)]
+    refused = [email for email in emails if not selectors.invitation_allowed(round.organisation, email)]
     if refused:
         raise SurveyError(
             _(
@@ -468,66 +365,7 @@ def round_send_reminders(*, round_id: int) -> int:
     return len(pending)
 
 
-def prune_mail_tasks() -> int:
-    """Delete the stored rows of finished survey-mail tasks (they hold only ids, but need not be kept)."""
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - another task backend keeps no rows
-        return 0
-    paths = [f"{__package__}.tasks.send_invitation", f"{__package__}.tasks.send_round_reminders"]
-    finished = DBTaskResult.objects.finished().filter(task_path__in=paths)
-    deleted, _per_model = finished.delete()
-    return int(deleted)
-
-
-def forget_closed_rounds(*, today: datetime.date | None = None) -> int:
-    """Erase the address lists of every round that has closed (by date or early). The number of rounds."""
-    today = today or timezone.localdate()
-    closed = Round.objects.filter(Q(closes_on__lt=today) | Q(closed_early=True)).filter(
-        Q(invitations__email__isnull=False)
-    )
-    rounds = list(closed.distinct())
-    for round in rounds:
-        round_forget_addresses(round=round)
-    LinkTicket.objects.filter(Q(round__closes_on__lt=today) | Q(round__closed_early=True)).delete()
-    return len(rounds)
-
-
 # Answering
-
-
-@dataclass(frozen=True)
-class Access:
-    """How a respondent reached a round: by the shared link, a personal invitation, or a saved draft."""
-
-    round: Round
-    invitation: Invitation | None = None
-    draft: Response | None = None
-
-
-def resolve_token(token: str) -> Access:
-    """The round behind a link, or a `SurveyError` that says why the link does not work. Forged links, used
-    invitations and links to closed rounds are told apart so the respondent knows what happened."""
-    if not token or len(token) > 100 or "\x00" in token:
-        raise SurveyError(_("This survey link is not valid. Check that you copied the whole link."), unknown=True)
-    invitation = Invitation.objects.select_related("round__organisation", "round__version").filter(
-        token_hash=hash_secret(token)
-    )
-    found = invitation.first()
-    if found is not None:
-        if found.used:
-            raise SurveyError(
-                _("This link has already been used. Use the link to continue that you got when you saved.")
-            )
-        _require_open(found.round)
-        return Access(round=found.round, invitation=found)
-    round = Round.objects.select_related("organisation", "version").filter(link_token=token).first()
-    if round is None:
-        raise SurveyError(_("This survey link is not valid. Check that you copied the whole link."), unknown=True)
-    if not round.link_enabled:
-        raise SurveyError(_("This survey is answered through personal invitations only."))
-    _require_open(round)
-    return Access(round=round)
 
 
 def link_ticket_issue(*, round: Round) -> str:
@@ -535,133 +373,6 @@ def link_ticket_issue(*, round: Round) -> str:
     ticket = new_secret()
     LinkTicket.objects.create(round=round, ticket_hash=hash_secret(ticket))
     return ticket
-
-
-def resolve_resume(secret: str) -> Access:
-    if not secret or len(secret) > 100 or "\x00" in secret:
-        raise SurveyError(_("This link to continue is not valid."), unknown=True)
-    draft = (
-        Response.objects.select_related("round__organisation", "round__version")
-        .filter(resume_hash=hash_secret(secret), submitted=False)
-        .first()
-    )
-    if draft is None:
-        raise SurveyError(
-            _("This link to continue is not valid, or the answers have already been submitted."), unknown=True
-        )
-    _require_open(draft.round)
-    return Access(round=draft.round, draft=draft)
-
-
-def _require_open(round: Round) -> None:
-    if round.frozen:
-        raise SurveyError(_("The survey is closed; answers can no longer be given."))
-    today = timezone.localdate()
-    if today < round.opens_on:
-        raise SurveyError(
-            _("The survey opens on %(date)s.") % {"date": round.opens_on.isoformat()},
-        )
-    if not round.is_open(today):
-        raise SurveyError(_("The survey is closed; answers can no longer be given."))
-
-
-@dataclass
-class ParsedAnswer:
-    value: float | None = None
-    dont_know: bool = False
-    choice: str = ""
-    choices: list[str] = field(default_factory=list)
-    text: str = ""
-
-
-def parse_answers(items: Sequence[Item], data: Mapping[str, Any], *, complete: bool) -> dict[int, ParsedAnswer]:
-    """Answers from form or API data keyed by item key (a list for several choices). Raises `SurveyError` with an
-    error per item key; required items are enforced only when the response is submitted (``complete``)."""
-    errors: dict[str, str] = {}
-    parsed: dict[int, ParsedAnswer] = {}
-    for item in items:
-        raw = data.get(item.key)
-        if isinstance(raw, list) and item.kind != ItemKind.MULTIPLE:
-            raw = raw[-1] if raw else None
-        if raw is None or raw == "" or raw == []:
-            if complete and item.required:
-                errors[item.key] = _("Answer this question.")
-            continue
-        try:
-            parsed[item.pk] = _parse_one(item, raw)
-        except SurveyError as error:
-            errors[item.key] = error.message
-    unknown = [key for key in data if key not in {item.key for item in items}]
-    if unknown:
-        errors[str(unknown[0])[:60]] = _("There is no such question in this survey.")
-    if errors:
-        raise SurveyError(_("Some answers are not valid."), errors=errors)
-    return parsed
-
-
-def _parse_one(item: Item, raw: Any) -> ParsedAnswer:
-    """One answer from form or JSON data, whatever its type; anything but the expected shape is refused."""
-    if isinstance(raw, (dict, bool)):
-        raw = object()  # never valid: falls through to the item kind's refusal
-    if item.kind == ItemKind.LIKERT:
-        if raw == "dk" and item.allow_dont_know:
-            return ParsedAnswer(dont_know=True)
-        value = _whole_number(raw)
-        if value is None or not 1 <= value <= item.scale_points:
-            raise SurveyError(_("Choose a point from 1 to %(points)s.") % {"points": item.scale_points})
-        return ParsedAnswer(value=float(value))
-    options = {key for key, _label in item.option_labels()}
-    if item.kind == ItemKind.SINGLE:
-        if not isinstance(raw, str) or raw not in options:
-            raise SurveyError(_("Choose one of the options."))
-        return ParsedAnswer(choice=raw)
-    if item.kind == ItemKind.MULTIPLE:
-        values = raw if isinstance(raw, list) else [raw]
-        chosen: list[str] = []
-        for value in values:
-            if not isinstance(value, str) or value not in options:
-                raise SurveyError(_("Choose among the options."))
-            if value not in chosen:
-                chosen.append(value)
-        return ParsedAnswer(choices=chosen)
-    if item.kind == ItemKind.NUMBER:
-        number = _number(raw)
-        if number is None:
-            raise SurveyError(_("Write a number."))
-        if item.minimum is not None and number < item.minimum:
-            raise SurveyError(_("The number must be at least %(minimum)s.") % {"minimum": f"{item.minimum:g}"})
-        if item.maximum is not None and number > item.maximum:
-            raise SurveyError(_("The number can be at most %(maximum)s.") % {"maximum": f"{item.maximum:g}"})
-        return ParsedAnswer(value=number)
-    if not isinstance(raw, str):
-        raise SurveyError(_("Write text."))
-    text = raw.replace("\x00", "").strip()
-    if len(text) > TEXT_LIMIT:
-        raise SurveyError(_("Write at most 5000 characters."))
-    return ParsedAnswer(text=text)
-
-
-def _whole_number(raw: Any) -> int | None:
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
-        return int(raw)
-    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 4:
-        return int(raw.strip())
-    return None
-
-
-def _number(raw: Any) -> float | None:
-    if isinstance(raw, (int, float)):
-        number = float(raw)
-    elif isinstance(raw, str) and len(raw) <= 30:
-        try:
-            number = float(raw.replace(",", ".").replace(" ", ""))
-        except ValueError:
-            return None
-    else:
-        return None
-    return number if math.isfinite(number) else None
 
 
 @dataclass(frozen=True)
@@ -709,7 +420,7 @@ def response_save(
         if by_link:
             # The cap must hold under concurrent link answers: they queue on the round (invitations do not).
             current = Round.objects.select_for_update().get(pk=round.pk)
-            _require_open(current)
+            require_open(current)
             spent, _per_model = LinkTicket.objects.filter(round=round, ticket_hash=hash_secret(str(ticket))).delete()
             if not spent:
                 raise SurveyError(
@@ -720,7 +431,7 @@ def response_save(
                 raise SurveyError(_("The survey takes no more answers by this link."))
         else:
             # Read again (without a lock: concurrent respondents must not queue on the round) in case it closed.
-            _require_open(Round.objects.get(pk=round.pk))
+            require_open(Round.objects.get(pk=round.pk))
         if access.invitation is not None:
             invitation = Invitation.objects.select_for_update().get(pk=access.invitation.pk)
             if invitation.used:
@@ -757,47 +468,3 @@ def response_save(
             for item_pk, a in parsed.items()
         )
     return SaveResult(submitted=submit, resume_secret=secret)
-
-
-def draft_answers(draft: Response) -> dict[str, Any]:
-    """A draft's answers as form data (item key → value), to fill the form when the respondent continues."""
-    data: dict[str, Any] = {}
-    for answer in draft.answers.select_related("item"):
-        item = answer.item
-        if item.kind == ItemKind.LIKERT:
-            data[item.key] = "dk" if answer.dont_know else str(int(answer.value or 0))
-        elif item.kind == ItemKind.SINGLE:
-            data[item.key] = answer.choice
-        elif item.kind == ItemKind.MULTIPLE:
-            data[item.key] = list(answer.choices)
-        elif item.kind == ItemKind.NUMBER:
-            data[item.key] = f"{answer.value:g}" if answer.value is not None else ""
-        else:
-            data[item.key] = answer.text
-    return data
-
-
-def discard_stale_drafts(*, today: datetime.date | None = None) -> int:
-    """Drafts of closed rounds are never counted; delete them so no unsubmitted answers are kept."""
-    today = today or timezone.localdate()
-    from django.db.models import Q
-
-    stale = Response.objects.filter(submitted=False).filter(Q(round__closes_on__lt=today) | Q(round__closed_early=True))
-    _total, per_model = stale.delete()
-    return int(per_model.get(Response._meta.label, 0))
-
-
-@dataclass(frozen=True)
-class Housekeeping:
-    drafts: int
-    rounds_forgotten: int
-    tasks_pruned: int
-
-
-def survey_housekeeping(*, today: datetime.date | None = None) -> Housekeeping:
-    """The daily job: discard stale drafts, erase closed rounds' addresses, prune finished survey-mail tasks."""
-    return Housekeeping(
-        drafts=discard_stale_drafts(today=today),
-        rounds_forgotten=forget_closed_rounds(today=today),
-        tasks_pruned=prune_mail_tasks(),
-    )

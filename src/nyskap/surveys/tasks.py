@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from . import services
+from . import housekeeping, services
 
 
 @task()
@@ -26,4 +26,4 @@ def send_round_reminders(round_id: int) -> int:
 @task()
 def discard_stale_drafts() -> int:
     """Delete unsubmitted drafts of closed rounds, erase closed rounds' address lists, prune survey-mail tasks."""
-    return services.survey_housekeeping().drafts
+    return housekeeping.survey_housekeeping().drafts

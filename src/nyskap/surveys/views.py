@@ -24,10 +24,11 @@ from nyskap.core.permissions import is_editor_of, organisations_edited_by
 from nyskap.core.visibility import is_operator
 from nyskap.organisations.models import Organisation
 
-from . import registry, services, throttle
-from .forms import AnswerForm, InviteForm, RoundForm
+from . import answers, registry, selectors, services, throttle
+from .errors import SurveyError
+from .forms import AnswerForm, InviteForm, RoundForm, parse_email_list
 from .models import EmailDomain, InvitationBatch, Round, Unit
-from .services import Access, SurveyError
+from .selectors import Access
 
 
 def _led_round(request: HttpRequest, pk: int) -> Round:
@@ -98,7 +99,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(request: HttpRequest, round: Round, invite_form: InviteForm, status: int = 200) -> HttpResponse:
-    progress = services.round_progress(round)
+    progress = selectors.round_progress(round)
     context = {
         "round": round,
         "progress": progress,
@@ -134,7 +135,7 @@ def round_invite(request: HttpRequest, pk: int) -> HttpResponse:
         if form.cleaned_data.get("unit"):
             unit = Unit.objects.filter(round=round, pk=form.cleaned_data["unit"]).first()
         try:
-            emails = services.parse_email_list(form.cleaned_data["emails"])
+            emails = parse_email_list(form.cleaned_data["emails"])
             result = services.round_invite(
                 actor=request.user, round=round, emails=emails, unit=unit, language=form.cleaned_data.get("language")
             )
@@ -260,7 +261,7 @@ def _render_answer(
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        access = services.resolve_token(token)
+        access = selectors.resolve_token(token)
     except SurveyError as error:
         return render(
             request, "surveys/link_refused.html", {"message": error.message}, status=404 if error.unknown else 410
@@ -272,12 +273,12 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resume(request: HttpRequest, secret: str) -> HttpResponse:
     try:
-        access = services.resolve_resume(secret)
+        access = selectors.resolve_resume(secret)
     except SurveyError as error:
         return render(
             request, "surveys/link_refused.html", {"message": error.message}, status=404 if error.unknown else 410
         )
-    initial = services.draft_answers(access.draft) if access.draft else {}
+    initial = answers.draft_answers(access.draft) if access.draft else {}
     return _answer_page(
         request, access, reverse("surveys:resume", kwargs={"secret": secret}), resume_secret=secret, initial=initial
     )

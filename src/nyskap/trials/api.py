@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 
 from nyskap.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY
 from nyskap.api.errors import ErrorOut
+from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.api.types import InSchema, NoNul, one_of, whole_number
 from nyskap.core.statistics import Comparison
 
@@ -142,7 +143,7 @@ def _api_field(field: str) -> str:
 
 @router.post(
     "/effect",
-    response={200: EffectOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
+    response={200: EffectOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Effect estimate of a two-arm trial",
     description=(
         "Binary outcome: events and n per arm give the difference in shares (first minus second) with Newcombe's "
@@ -152,6 +153,7 @@ def _api_field(field: str) -> str:
     ),
     auth=OPTIONAL_AUTH,
     openapi_extra=OPTIONAL_SECURITY,
+    throttle=ANONYMOUS_WRITES,
 )
 def trial_effect(request: HttpRequest, payload: EffectIn) -> Any:
     try:

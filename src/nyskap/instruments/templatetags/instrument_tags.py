@@ -9,9 +9,9 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from nyskap.instruments.cleaning import MATCH_PHASES
 from nyskap.instruments.forms import UseForm
 from nyskap.instruments.models import InstrumentUse
-from nyskap.instruments.services import MATCH_PHASES
 
 register = template.Library()
 

@@ -22,6 +22,7 @@ from nyskap.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
 from nyskap.api.errors import ErrorOut
 from nyskap.api.pagination import PageNumberPagination
 from nyskap.api.tasks import TaskOut, accepted
+from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.api.types import NoNul
 from nyskap.core.search import RankedObjects
 from nyskap.organisations.models import Organisation
@@ -226,7 +227,7 @@ def project_facets(request: HttpRequest, filters: Query[ProjectFilters]) -> dict
 
 @router.post(
     "/similar",
-    response={200: list[SimilarOut], 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
+    response={200: list[SimilarOut], 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Projects similar to a need",
     description=(
         "Projects whose title and need share the most words with `text` — ongoing, finished and stopped alike — "
@@ -234,6 +235,7 @@ def project_facets(request: HttpRequest, filters: Query[ProjectFilters]) -> dict
     ),
     auth=OPTIONAL_AUTH,
     openapi_extra=OPTIONAL_SECURITY,
+    throttle=ANONYMOUS_WRITES,
 )
 def project_similar(request: HttpRequest, payload: SimilarIn) -> list[dict[str, Any]]:
     matches = similar_projects(

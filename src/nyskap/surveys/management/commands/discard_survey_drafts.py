@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from nyskap.surveys.services import survey_housekeeping
+from nyskap.surveys.housekeeping import survey_housekeeping
 
 
 class Command(BaseCommand):

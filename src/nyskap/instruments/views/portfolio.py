@@ -1,0 +1,113 @@
+"""The portfolio of instruments and the catalogue's exports (CSV, JSON and XLSX), filtered as the list is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
+
+from .. import exports, selectors
+from ..forms import (
+    CatalogueFilterForm,
+)
+from ..models import Instrument, Offer
+
+
+@require_GET
+def portfolio(request: HttpRequest) -> HttpResponse:
+    active = list(Instrument.objects.real().active().only("phases", "offers", "applicant_kinds"))
+    matrix, groups, phases = selectors.coverage(active)
+    group_labels = {
+        "municipal": _("Municipalities and county municipalities"),
+        "state": _("State bodies"),
+        "companies": _("Companies and social entrepreneurs"),
+        "research": _("Research organisations"),
+    }
+    use_rows, bands, centrality = selectors.use_by_municipality(request.user)
+    band_labels = selectors.size_bands()
+    return render(
+        request,
+        "instruments/portfolio.html",
+        {
+            "active_count": len(active),
+            "matrix_columns": [label for _code, label in matrix.columns],
+            "matrix_rows": matrix.row_values(),
+            "phase_rows": [(label, phases.get(code, 0)) for code, label in matrix.rows],
+            "group_rows": [(group_labels[code], groups.get(code, 0)) for code in group_labels],
+            "band_labels": band_labels,
+            "band_rows": [(label, bands.get(code, 0)) for code, label in band_labels],
+            "centrality_rows": [(str(klass), centrality.get(klass, 0)) for klass in range(1, 7)],
+            "use_rows": [
+                (
+                    row.instrument,
+                    [row.by_band.get(code, 0) for code, _label in band_labels],
+                    [row.by_centrality.get(klass, 0) for klass in range(1, 7)],
+                    row.total,
+                )
+                for row in use_rows
+            ],
+            "offers": [str(o.label) for o in Offer],
+        },
+    )
+
+
+# Exports
+
+
+def _export_queryset(request: HttpRequest) -> Any:
+    form = CatalogueFilterForm(request.GET or None)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    return selectors.instrument_search(
+        q=filters.get("q", ""),
+        offer=filters.get("offer", []),
+        phase=filters.get("phase", []),
+        applicant_kind=filters.get("applicant_kind", ""),
+        sector=filters.get("sector", ""),
+        status=filters.get("status", ""),
+    )
+
+
+def _filename(extension: str) -> str:
+    return f"nyskap-virkemidler-{timezone.localdate().isoformat()}.{extension}"
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        exports.export_csv(
+            _export_queryset(request), base_url=_base_url(request), separator=csv_separator(request.GET.get("sep"))
+        ),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+@require_GET
+def export_json(request: HttpRequest) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        exports.export_json(_export_queryset(request), base_url=_base_url(request)),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("json")}"'
+    return response
+
+
+@require_GET
+def export_xlsx(request: HttpRequest) -> FileResponse:
+    return FileResponse(
+        exports.export_xlsx(_export_queryset(request), base_url=_base_url(request)),
+        as_attachment=True,
+        filename=_filename("xlsx"),
+        content_type=XLSX_TYPE,
+    )
