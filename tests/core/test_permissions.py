@@ -28,7 +28,8 @@ from nyskap.core.permissions import (
     require_editor_of,
 )
 from nyskap.organisations.models import OrganisationKind
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.organisations.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
