@@ -478,8 +478,3 @@ def prevention_set_save(
         rows=rows,
         created_by=actor,
     )
-
-
-# `transfer.py` (moved by a separate change) still reads the decimal check by its old private name; drop this alias
-# when it imports `cleaning.clean_decimal`.
-_decimal = clean_decimal

@@ -1,230 +1,48 @@
-"""A benefit-realisation plan in and out of a spreadsheet, round trip.
-
-The plan's XLSX export (`exports.plan_workbook`) ends with five data sheets that hold everything needed to rebuild
-the plan: ``data-plan`` (one field per row), ``data-benefits`` (one benefit per row, ``ref`` numbering them),
-``data-amounts`` (a benefit's monetised amount per year), ``data-costs`` (investment and operating costs per year)
-and ``data-measurements`` (the benefits' measurements). Sheet and column names are fixed codes, the same in every
-language, and choices are written as their codes (``own``, ``budget_cut``); the import also takes the labels in
-nb, nn and en. The readable sheets before them are ignored by the import.
-
-`import_plan` reads such a file (an edited export, or one filled in by hand) into a new draft plan of a project
-that has none. It is all or nothing: every cell is checked first and every problem reported with its sheet, row
-(the header is row 1) and column; only a file without problems is written, in one transaction. Who may import is
-who may create the plan (``core.change_object`` on the project). The function takes the file and gives back the
-plan or the problems, so it can run as a background task as it is.
-
-What is not carried over: the plan's version number and status (an import starts a new draft, version 1 of the
-project's plans, or the next number), who recorded a measurement when that person has no account here (the
-importing user is recorded instead) and when it was recorded. Benefit owners are matched by e-mail among the members
-of the project's owning organisations, bearer organisations by their slug.
-"""
+"""Reading the plan's data sheets row by row: each sheet's rows checked, every bad cell kept as a problem."""
 
 from __future__ import annotations
 
 import datetime
-import re
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import IO, Any
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nyskap.accounts.models import User
-from nyskap.core.spreadsheets import XML_ILLEGAL, CellProblem, SpreadsheetError, cell_text, parse_date, read_xlsx
+from nyskap.core.spreadsheets import CellProblem, cell_text, parse_date
 from nyskap.core.tabular import choice_lookup, header_positions, normalise_key
 from nyskap.core.text import first_refused_character
 from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Project
 
-from . import services
-from .models import (
+from .. import cleaning, services
+from ..models import (
     Bearer,
-    Benefit,
-    BenefitAmount,
     BenefitPlan,
     BenefitType,
-    Cost,
-    CostKind,
     Frequency,
-    Measurement,
     ParameterSet,
     RealisationForm,
 )
-from .portfolio_cache import invalidate_portfolio
-
-FORMAT = "nyskap-benefit-plan-1"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 20000
-
-PLAN_SHEET = "data-plan"
-BENEFITS_SHEET = "data-benefits"
-AMOUNTS_SHEET = "data-amounts"
-COSTS_SHEET = "data-costs"
-MEASUREMENTS_SHEET = "data-measurements"
-
-SHEETS = (PLAN_SHEET, BENEFITS_SHEET, AMOUNTS_SHEET, COSTS_SHEET, MEASUREMENTS_SHEET)
-PLAN_FIELDS = [
-    "format",
-    "project",
-    "version",
-    "status",
-    "rationale",
-    "goals",
-    "parameters",
-    "base_year",
-    "analysis_years",
-    "real_growth_rate",
-    "residual_value",
-    "is_example",
-    "example_note",
-]
-PLAN_REQUIRED = ["rationale", "goals", "parameters", "base_year", "analysis_years"]
-PLAN_INFORMATION = {"format", "project", "version", "status"}  # written for the reader, not imported
-# The benefit's own fields in the service's order, between its reference and why it was abandoned.
-BENEFIT_COLUMNS = ["ref", *services.BENEFIT_FIELDS, "abandoned_reason"]
-BENEFIT_REQUIRED = ["ref", "description", "benefit_type", "bearer", "realisation_form"]
-AMOUNT_COLUMNS = ["benefit", "year", "amount"]
-COST_COLUMNS = ["kind", "year", "amount"]
-MEASUREMENT_COLUMNS = [
-    "benefit",
-    "measured_on",
-    "value",
-    "source",
-    "comment",
-    "deviation_explanation",
-    "realised_amount",
-    "recorded_by",
-]
-MEASUREMENT_REQUIRED = ["benefit", "measured_on", "value", "source"]
-# Longest text per column (the model's limits; a text field is limited so one cell cannot fill the database).
-TEXT_LIMITS = {
-    "description": 300,
-    "bearer_name": 200,
-    "indicator": 300,
-    "unit": 50,
-    "measurement_method": 300,
-    "source": 300,
-    "bearer_organisation": 200,
-    "owner": 254,
-    "recorded_by": 254,
-    "parameters": 40,
-}
-LONG_TEXT_LIMIT = 20000
+from .sheets import (
+    BENEFIT_COLUMNS,
+    BENEFIT_REQUIRED,
+    BENEFITS_SHEET,
+    LONG_TEXT_LIMIT,
+    MEASUREMENT_COLUMNS,
+    MEASUREMENT_REQUIRED,
+    MEASUREMENTS_SHEET,
+    OOXML_ESCAPE,
+    PLAN_FIELDS,
+    PLAN_INFORMATION,
+    PLAN_REQUIRED,
+    PLAN_SHEET,
+    TEXT_LIMITS,
+    _unescape,
+)
 
 
-OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def _unescape(match: re.Match[str]) -> str:
-    character = chr(int(match.group(1), 16))
-    return character if XML_ILLEGAL.match(character) else match.group(0)
-
-
-# Export: the data sheets
-
-
-def _number(value: Decimal | int | None) -> Any:
-    """A number for a cell: a float when the float holds the decimal exactly, else the decimal as text (read back
-    exactly by the import)."""
-    if value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    if value == value.to_integral_value() and abs(value) < Decimal(2**53):
-        return int(value)
-    as_float = float(value)
-    return as_float if Decimal(repr(as_float)) == value else str(value)
-
-
-def data_sheets(plan: BenefitPlan) -> list[tuple[str, list[str], list[list[Any]]]]:
-    """The plan as the import reads it: (sheet name, header, rows) for each data sheet."""
-    benefits = list(
-        plan.benefits.select_related("bearer_organisation", "owner").prefetch_related(
-            "amounts", "measurements__recorded_by"
-        )
-    )
-    plan_rows: list[list[Any]] = [
-        ["format", FORMAT],
-        ["project", plan.project.slug],
-        ["version", plan.version],
-        ["status", plan.status],
-        ["rationale", plan.rationale],
-        ["goals", plan.goals],
-        ["parameters", plan.parameters.version],
-        ["base_year", plan.base_year],
-        ["analysis_years", plan.analysis_years],
-        ["real_growth_rate", _number(plan.real_growth_rate)],
-        ["residual_value", _number(plan.residual_value)],
-        ["is_example", "yes" if plan.is_example else "no"],
-        ["example_note", plan.example_note],
-    ]
-    benefit_rows: list[list[Any]] = []
-    amount_rows: list[list[Any]] = []
-    measurement_rows: list[list[Any]] = []
-    for ref, benefit in enumerate(benefits, start=1):
-        benefit_rows.append(
-            [
-                ref,
-                benefit.description,
-                benefit.benefit_type,
-                benefit.bearer,
-                benefit.bearer_organisation.slug if benefit.bearer_organisation_id else "",  # type: ignore[union-attr]
-                benefit.bearer_name,
-                benefit.indicator,
-                benefit.unit,
-                _number(benefit.baseline_value),
-                benefit.baseline_date,
-                _number(benefit.target_value),
-                benefit.target_date,
-                benefit.owner.email if benefit.owner_id else "",  # type: ignore[union-attr]
-                benefit.measures,
-                benefit.realisation_form,
-                benefit.preconditions_risks,
-                benefit.measurement_method,
-                benefit.measurement_frequency,
-                benefit.abandoned_reason,
-            ]
-        )
-        amount_rows += [[ref, a.year, _number(a.amount)] for a in benefit.amounts.all()]
-        measurement_rows += [
-            [
-                ref,
-                m.measured_on,
-                _number(m.value),
-                m.source,
-                m.comment,
-                m.deviation_explanation,
-                _number(m.realised_amount),
-                m.recorded_by.email if m.recorded_by_id else "",  # type: ignore[union-attr]
-            ]
-            for m in benefit.measurements.all()
-        ]
-    cost_rows = [[c.kind, c.year, _number(c.amount)] for c in plan.costs.order_by("kind", "year")]
-    return [
-        (PLAN_SHEET, ["field", "value"], plan_rows),
-        (BENEFITS_SHEET, BENEFIT_COLUMNS, benefit_rows),
-        (AMOUNTS_SHEET, AMOUNT_COLUMNS, amount_rows),
-        (COSTS_SHEET, COST_COLUMNS, cost_rows),
-        (MEASUREMENTS_SHEET, MEASUREMENT_COLUMNS, measurement_rows),
-    ]
-
-
-# Import
-
-
-@dataclass
-class PlanImport:
-    """What an import gave: the new plan, or the problems (and no plan; nothing was written)."""
-
-    plan: BenefitPlan | None = None
-    problems: list[CellProblem] = field(default_factory=list)
-
-
-class _Sheet:
+class Sheet:
     """One sheet's rows read against its columns; problems are added to the shared list."""
 
     def __init__(
@@ -298,7 +116,7 @@ class _Sheet:
                 self.problem(row, column, _("Enter a number."))
             return None
         try:
-            number = services._decimal(raw, field=column, negative=negative)
+            number = cleaning.clean_decimal(raw, field=column, negative=negative)
         except services.BenefitError as error:
             self.problem(row, column, error.message)
             return None
@@ -349,9 +167,9 @@ class _Sheet:
         return code
 
 
-def _plan_fields(rows: list[list[Any]], problems: list[CellProblem]) -> dict[str, Any] | None:
+def read_plan_fields(rows: list[list[Any]], problems: list[CellProblem]) -> dict[str, Any] | None:
     """The ``data-plan`` sheet: a field name and its value per row."""
-    sheet = _Sheet(PLAN_SHEET, rows, ["field", "value"], ["field", "value"], problems)
+    sheet = Sheet(PLAN_SHEET, rows, ["field", "value"], ["field", "value"], problems)
     if not sheet.positions or len(sheet.positions) < 2:
         return None
     found: dict[str, tuple[int, dict[str, Any]]] = {}
@@ -405,73 +223,8 @@ def _plan_fields(rows: list[list[Any]], problems: list[CellProblem]) -> dict[str
     return fields
 
 
-def import_plan(*, project: Project, actor: Any, upload: IO[bytes], filename: str) -> PlanImport:
-    """Read the file and create the project's plan from it, or return every problem and write nothing. Raises
-    `PermissionDenied` for a user who may not create the plan (before the file is read), `BenefitError` when the
-    project already has a plan, and `SpreadsheetError` for a file that cannot be read at all."""
-    if not services.can_change(actor, project):
-        raise PermissionDenied(_("Only the project's authors and editors of its organisations can change its plan."))
-    if BenefitPlan.objects.filter(project=project, is_current=True).exists():
-        raise services.BenefitError(
-            _("The project already has a benefit-realisation plan. A plan is imported into a project without one.")
-        )
-    if not filename.lower().endswith(".xlsx"):
-        raise SpreadsheetError(_("Upload the plan as an Excel workbook (.xlsx), as the export writes it."))
-    upload.seek(0, 2)
-    size = upload.tell()
-    upload.seek(0)
-    if size > MAX_UPLOAD_BYTES:
-        raise SpreadsheetError(_("The file is larger than %(limit)d MB.") % {"limit": MAX_UPLOAD_BYTES // 2**20})
-    if size == 0:
-        raise SpreadsheetError(_("The file is empty."))
-    sheets = read_xlsx(upload, max_rows=MAX_ROWS)
-    problems: list[CellProblem] = []
-    for name in SHEETS:
-        if name not in sheets:
-            problems.append(CellProblem(name, 0, "", _("The sheet is missing. Start from the plan's export.")))
-    if problems:
-        return PlanImport(problems=problems)
-    plan_fields = _plan_fields(sheets[PLAN_SHEET], problems)
-    parameters = (plan_fields or {}).get("parameters")
-    base_year = (plan_fields or {}).get("base_year")
-    years = (plan_fields or {}).get("analysis_years")
-    if parameters is not None and years is not None and years > parameters.max_analysis_years:
-        problems.append(
-            CellProblem(
-                PLAN_SHEET,
-                0,
-                "",
-                _("The analysis period must be between 1 and %(max)d years.") % {"max": parameters.max_analysis_years},
-            )
-        )
-    period = range(base_year, base_year + years) if base_year is not None and years is not None else None
-
-    benefits = _benefits(sheets[BENEFITS_SHEET], project, problems)
-    amounts = _yearly(
-        sheets[AMOUNTS_SHEET], AMOUNTS_SHEET, AMOUNT_COLUMNS, "benefit", benefits, period, problems, negative=True
-    )
-    cost_lookup = choice_lookup(CostKind.choices)
-    costs = _yearly(
-        sheets[COSTS_SHEET], COSTS_SHEET, COST_COLUMNS, "kind", cost_lookup, period, problems, negative=False
-    )
-    measurements = _measurements(sheets[MEASUREMENTS_SHEET], benefits, problems)
-    if problems or plan_fields is None:
-        return PlanImport(problems=problems)
-    return PlanImport(
-        plan=_write(
-            project=project,
-            actor=actor,
-            fields=plan_fields,
-            benefits=benefits,
-            amounts=amounts,
-            costs=costs,
-            measurements=measurements,
-        )
-    )
-
-
-def _benefits(rows: list[list[Any]], project: Project, problems: list[CellProblem]) -> dict[Any, dict[str, Any]]:
-    sheet = _Sheet(BENEFITS_SHEET, rows, BENEFIT_COLUMNS, BENEFIT_REQUIRED, problems)
+def benefit_rows(rows: list[list[Any]], project: Project, problems: list[CellProblem]) -> dict[Any, dict[str, Any]]:
+    sheet = Sheet(BENEFITS_SHEET, rows, BENEFIT_COLUMNS, BENEFIT_REQUIRED, problems)
     lookups = {"benefit_type": choice_lookup(BenefitType.choices), "bearer": choice_lookup(Bearer.choices)}
     lookups["realisation_form"] = choice_lookup(RealisationForm.choices)
     frequencies = choice_lookup(Frequency.choices)
@@ -536,7 +289,7 @@ def _benefits(rows: list[list[Any]], project: Project, problems: list[CellProble
     return benefits
 
 
-def _yearly(
+def yearly_rows(
     rows: list[list[Any]],
     name: str,
     columns: list[str],
@@ -548,7 +301,7 @@ def _yearly(
     negative: bool,
 ) -> dict[Any, dict[int, Decimal]]:
     """Amounts by year, per benefit reference (``data-amounts``) or per cost kind (``data-costs``)."""
-    sheet = _Sheet(name, rows, columns, columns, problems)
+    sheet = Sheet(name, rows, columns, columns, problems)
     found: dict[Any, dict[int, Decimal]] = {}
     for number, values in sheet.rows:
         text = sheet.text(number, values, key_column, required=True)
@@ -584,10 +337,10 @@ def _yearly(
     return found
 
 
-def _measurements(
+def measurement_rows(
     rows: list[list[Any]], benefits: dict[Any, dict[str, Any]], problems: list[CellProblem]
 ) -> list[dict[str, Any]]:
-    sheet = _Sheet(MEASUREMENTS_SHEET, rows, MEASUREMENT_COLUMNS, MEASUREMENT_REQUIRED, problems)
+    sheet = Sheet(MEASUREMENTS_SHEET, rows, MEASUREMENT_COLUMNS, MEASUREMENT_REQUIRED, problems)
     today = timezone.localdate()
     found: list[dict[str, Any]] = []
     for number, values in sheet.rows:
@@ -624,72 +377,3 @@ def _measurements(
             }
         )
     return found
-
-
-@transaction.atomic
-def _write(
-    *,
-    project: Project,
-    actor: Any,
-    fields: dict[str, Any],
-    benefits: dict[Any, dict[str, Any]],
-    amounts: dict[Any, dict[int, Decimal]],
-    costs: dict[Any, dict[int, Decimal]],
-    measurements: list[dict[str, Any]],
-) -> BenefitPlan:
-    if BenefitPlan.objects.select_for_update().filter(project=project, is_current=True).exists():
-        raise services.BenefitError(
-            _("The project already has a benefit-realisation plan. A plan is imported into a project without one.")
-        )
-    plan = BenefitPlan.objects.create(
-        project=project,
-        version=(project.benefit_plans.aggregate(v=Max("version"))["v"] or 0) + 1,
-        rationale=fields["rationale"],
-        goals=fields["goals"],
-        parameters=fields["parameters"],
-        base_year=fields["base_year"],
-        analysis_years=fields["analysis_years"],
-        real_growth_rate=fields.get("real_growth_rate", Decimal(0)),
-        residual_value=fields.get("residual_value", Decimal(0)),
-        is_example=fields.get("is_example", False),
-        example_note=fields.get("example_note", ""),
-        created_by=actor,
-    )
-    made: dict[Any, Benefit] = {}
-    for position, (ref, item) in enumerate(benefits.items(), start=1):
-        made[ref] = Benefit.objects.create(
-            plan=plan, position=position, abandoned_reason=item["abandoned_reason"], **item["fields"]
-        )
-    BenefitAmount.objects.bulk_create(
-        [
-            BenefitAmount(benefit=made[ref], plan=plan, bearer=made[ref].bearer, year=year, amount=amount)
-            for ref, by_year in amounts.items()
-            for year, amount in sorted(by_year.items())
-        ]
-    )
-    Cost.objects.bulk_create(
-        [
-            Cost(plan=plan, kind=kind, year=year, amount=amount)
-            for kind, by_year in costs.items()
-            for year, amount in sorted(by_year.items())
-        ]
-    )
-    emails = {m["recorded_by"].casefold() for m in measurements if m["recorded_by"]}
-    recorders = {u.email.casefold(): u for u in User.objects.filter(email__in=emails)} if emails else {}
-    Measurement.objects.bulk_create(
-        [
-            Measurement(
-                benefit=made[m["benefit"]],
-                value=m["value"],
-                measured_on=m["measured_on"],
-                source=m["source"],
-                comment=m["comment"],
-                deviation_explanation=m["deviation_explanation"],
-                realised_amount=m["realised_amount"],
-                recorded_by=recorders.get(m["recorded_by"].casefold(), actor),
-            )
-            for m in measurements
-        ]
-    )
-    invalidate_portfolio()
-    return plan
