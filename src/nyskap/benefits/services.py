@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -25,6 +24,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nyskap.accounts.models import User
+from nyskap.core.mail import site_url
+from nyskap.core.permissions import require_editor_of
 from nyskap.projects.models import Project
 
 from . import calculations, followup
@@ -439,9 +440,7 @@ def benefit_abandon(*, benefit: Benefit, actor: Any, reason: str) -> Benefit:
 def reminder_message(benefit: Benefit, due: datetime.date) -> EmailMultiAlternatives:
     """The reminder in the benefit owner's language (their profile; the site's default when none is chosen)."""
     with translation.override(benefit.owner.email_language):  # type: ignore[union-attr]
-        url = str(settings.SITE_URL or "").rstrip("/") + reverse(
-            "benefits:measure", kwargs={"slug": benefit.plan.project.slug, "pk": benefit.pk}
-        )
+        url = site_url(reverse("benefits:measure", kwargs={"slug": benefit.plan.project.slug, "pk": benefit.pk}))
         context = {"benefit": benefit, "project": benefit.plan.project, "due": due, "url": url}
         subject = _("Nyskap: time to measure “%(benefit)s”") % {"benefit": benefit.description}
         text = render_to_string("benefits/email/reminder.txt", context)
@@ -468,8 +467,6 @@ def prevention_set_save(
     *, actor: Any, organisation: Any, name: str, target_group: str, rows: list[dict[str, Any]]
 ) -> PreventionSet:
     """Save the calculator's cost lines for an organisation the actor edits for (examples are loaded by command)."""
-    from nyskap.core.permissions import require_editor_of
-
     require_editor_of(actor, organisation)
     return PreventionSet.objects.create(
         name=clean_text(name, field="name", limit=200, required=_("Give the set a name.")),
