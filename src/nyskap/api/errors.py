@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .parser import RefusedBody
@@ -27,6 +28,30 @@ class ErrorOut(Schema):
     code: str
     message: str
     errors: list[FieldError] = []
+
+
+def error_body(status: int, code: str, message: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The error shape as a response body, for an operation that answers ``Status(status, error_body(...))``."""
+    return {"status": status, "code": code, "message": message, "errors": errors or []}
+
+
+def api_error(status: int, code: str, message: str, field: str | None = None) -> Status[dict[str, Any]]:
+    """An error answer; with ``field``, the message is also the one error naming that field."""
+    return Status(status, error_body(status, code, message, [{"field": field, "message": message}] if field else None))
+
+
+def invalid(field: str, message: str) -> Status[dict[str, Any]]:
+    """422 naming the one field that is wrong ("__all__" when it is the request as a whole)."""
+    errors = [{"field": field or "__all__", "message": message}]
+    return Status(422, error_body(422, "validation_error", "The request is not valid.", errors))
+
+
+def refusal(exc: Exception, *, forbidden: str) -> Status[dict[str, Any]]:
+    """A service's refusal as the API answers it: ``PermissionDenied`` is 403 (its text, else ``forbidden``); an
+    app's error with ``field`` and ``message`` is 422 naming the field."""
+    if isinstance(exc, PermissionDenied):
+        return Status(403, error_body(403, "forbidden", str(exc) or forbidden))
+    return invalid(getattr(exc, "field", None) or "__all__", getattr(exc, "message", None) or str(exc))
 
 
 def error_response(

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from nyskap.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
-from nyskap.api.errors import ErrorOut
+from nyskap.api.errors import ErrorOut, api_error, invalid
 from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.core.spreadsheets import XLSX_TYPE, CellProblem, SpreadsheetError
 from nyskap.projects.models import Project
@@ -48,23 +48,6 @@ router = Router(tags=["benefits"])
 
 
 # Helpers
-
-
-def _error(status: int, code: str, message: str, field: str | None = None) -> Status[dict[str, Any]]:
-    errors = [{"field": field, "message": message}] if field else []
-    return Status(status, {"status": status, "code": code, "message": message, "errors": errors})
-
-
-def _invalid(field: str, message: str) -> Status[dict[str, Any]]:
-    return Status(
-        422,
-        {
-            "status": 422,
-            "code": "validation_error",
-            "message": "The request is not valid.",
-            "errors": [{"field": field or "__all__", "message": message}],
-        },
-    )
 
 
 def calculation_out(
@@ -166,7 +149,7 @@ def calculate(request: HttpRequest, payload: CalculationIn) -> Any:
     if payload.parameter_version:
         parameters = ParameterSet.objects.filter(version=payload.parameter_version).first()
         if parameters is None:
-            return _error(404, "not_found", "No parameter version with this name.", "parameter_version")
+            return api_error(404, "not_found", "No parameter version with this name.", "parameter_version")
     else:
         parameters = services.current_parameters()
     years = max(
@@ -200,7 +183,7 @@ def calculate(request: HttpRequest, payload: CalculationIn) -> Any:
     try:
         result = calculations.net_present_value(flows, parameters.as_parameters())
     except calculations.CalculationError as error:
-        return _invalid(error.field, error.message)
+        return invalid(error.field, error.message)
     return calculation_out(flows, parameters, result)
 
 
@@ -316,9 +299,9 @@ def measurement_create(request: HttpRequest, benefit_id: int, payload: Measureme
     try:
         measurement = services.measurement_record(benefit=benefit, actor=user, **payload.model_dump())
     except PermissionDenied as denied:
-        return _error(403, "forbidden", str(denied) or _("You may not do this."))
+        return api_error(403, "forbidden", str(denied) or _("You may not do this."))
     except services.BenefitError as error:
-        return _invalid(error.field or "__all__", error.message)
+        return invalid(error.field or "__all__", error.message)
     return Status(201, measurement)
 
 
@@ -360,17 +343,17 @@ def plan_import(request: HttpRequest, slug: str) -> Any:
     if project is None:
         raise Http404
     if not services.can_change(user, project):
-        return _error(
+        return api_error(
             403, "forbidden", _("Only the project's authors and editors of its organisations can change its plan.")
         )
     if request.content_type not in IMPORT_TYPES:
-        return _error(415, "unsupported_media_type", f"Send the XLSX file as the request body ({XLSX_TYPE}).")
+        return api_error(415, "unsupported_media_type", f"Send the XLSX file as the request body ({XLSX_TYPE}).")
     try:
         result = transfer.import_plan(
             project=project, actor=user, upload=io.BytesIO(request.body), filename=f"{project.slug}.xlsx"
         )
     except services.BenefitError as error:
-        return _error(409, "conflict", error.message)
+        return api_error(409, "conflict", error.message)
     except SpreadsheetError as error:
         problem = CellProblem("", 0, "", error.message)
         body = problem.as_dict() | {"field": "file"}

@@ -24,7 +24,7 @@ from ninja.pagination import paginate
 from pydantic import StringConstraints
 
 from nyskap.api.auth import TOKEN_AUTH
-from nyskap.api.errors import ErrorOut
+from nyskap.api.errors import ErrorOut, refusal
 from nyskap.api.pagination import PageNumberPagination
 from nyskap.api.types import InSchema, NoNul
 from nyskap.organisations.models import Organisation, OrganisationKind
@@ -377,20 +377,6 @@ class CallUpdateIn(InSchema):
     description: LongText | None = Field(None, description="About the call (Markdown).")
 
 
-def _refusal(exc: Exception) -> Status[dict[str, Any]]:
-    if isinstance(exc, PermissionDenied):
-        return Status(403, _error(403, "forbidden", str(exc) or "You may not do this."))
-    assert isinstance(exc, services.CatalogueError)
-    field = exc.field or "__all__"
-    return Status(
-        422, _error(422, "validation_error", "The request is not valid.", [{"field": field, "message": exc.message}])
-    )
-
-
-def _error(status: int, code: str, message: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    return {"status": status, "code": code, "message": message, "errors": errors or []}
-
-
 def _sent(payload: Schema) -> dict[str, Any]:
     return {name: value for name, value in payload.model_dump(exclude_unset=True).items()}
 
@@ -415,7 +401,7 @@ def instrument_update(request: HttpRequest, slug: Slug, payload: InstrumentUpdat
     try:
         services.instrument_update(instrument=instrument, actor=request.auth, **values)  # type: ignore[attr-defined]
     except (services.CatalogueError, PermissionDenied) as exc:
-        return _refusal(exc)
+        return refusal(exc, forbidden="You may not do this.")
     return Status(200, selectors.instrument_for_detail().get(pk=instrument.pk))
 
 
@@ -431,7 +417,7 @@ def call_create(request: HttpRequest, slug: Slug, payload: CallIn) -> Status[Any
     try:
         call = services.call_create(instrument=instrument, actor=request.auth, **payload.model_dump())  # type: ignore[attr-defined]
     except (services.CatalogueError, PermissionDenied) as exc:
-        return _refusal(exc)
+        return refusal(exc, forbidden="You may not do this.")
     return Status(201, call)
 
 
@@ -449,5 +435,5 @@ def call_update(
     try:
         call = services.call_update(call=call, actor=request.auth, **_sent(payload))  # type: ignore[attr-defined]
     except (services.CatalogueError, PermissionDenied) as exc:
-        return _refusal(exc)
+        return refusal(exc, forbidden="You may not do this.")
     return Status(200, call)

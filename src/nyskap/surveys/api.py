@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 
 from nyskap.api.auth import TOKEN_AUTH
-from nyskap.api.errors import ErrorOut
+from nyskap.api.errors import ErrorOut, error_body
 from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.core.permissions import is_editor_of
 
@@ -26,10 +26,6 @@ router = Router(tags=["surveys"])
 
 RoundId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 LinkToken = Annotated[str, Path(max_length=100)]
-
-
-def _error(status: int, code: str, message: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    return {"status": status, "code": code, "message": message, "errors": errors or []}
 
 
 def _led_round(request: HttpRequest, round_id: int) -> Round:
@@ -158,13 +154,13 @@ class SavedOut(Schema):
 def _refused_link(error: SurveyError) -> Status[dict[str, Any]]:
     """404 for a link that does not exist; 410 for one that did work (used, or the survey closed)."""
     if error.unknown:
-        return Status(404, _error(404, "not_found", error.message))
-    return Status(410, _error(410, "link_refused", error.message))
+        return Status(404, error_body(404, "not_found", error.message))
+    return Status(410, error_body(410, "link_refused", error.message))
 
 
 def _too_many() -> Status[dict[str, Any]]:
     message = _("Too many answers from this device in a short time. Wait a few minutes and try again.")
-    return Status(429, _error(429, "too_many_requests", message))
+    return Status(429, error_body(429, "too_many_requests", message))
 
 
 def _by_link(access: selectors.Access) -> bool:
@@ -188,10 +184,10 @@ def _answer(
     except SurveyError as error:
         if error.errors:
             errors = [{"field": f"answers.{key}", "message": message} for key, message in error.errors.items()]
-            return Status(422, _error(422, "validation_error", error.message, errors))
+            return Status(422, error_body(422, "validation_error", error.message, errors))
         if error.field:
             field_error = [{"field": error.field, "message": error.message}]
-            return Status(422, _error(422, "validation_error", error.message, field_error))
+            return Status(422, error_body(422, "validation_error", error.message, field_error))
         return _refused_link(error)
     return Status(201, {"submitted": result.submitted, "resume_secret": result.resume_secret})
 

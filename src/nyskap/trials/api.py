@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Schema
 
 from nyskap.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY
-from nyskap.api.errors import ErrorOut
+from nyskap.api.errors import ErrorOut, invalid
 from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.api.types import InSchema, NoNul, one_of, whole_number
 from nyskap.core.statistics import Comparison
@@ -124,18 +124,6 @@ def _comparison(comparison: Comparison | None) -> dict[str, Any] | None:
     }
 
 
-def _invalid(field: str, message: str) -> Status[dict[str, Any]]:
-    return Status(
-        422,
-        {
-            "status": 422,
-            "code": "validation_error",
-            "message": "The request is not valid.",
-            "errors": [{"field": field, "message": message}],
-        },
-    )
-
-
 def _api_field(field: str) -> str:
     """``arms[1].events`` as the API names fields elsewhere: ``arms.1.events``."""
     return field.replace("[", ".").replace("]", "")
@@ -166,7 +154,7 @@ def trial_effect(request: HttpRequest, payload: EffectIn) -> Any:
                 [calculations.MeanArm(a.label, a.mean, a.sd, a.n) for a in payload.arms], payload.confidence
             )
     except calculations.EffectError as exc:
-        return _invalid(_api_field(exc.field), exc.message)
+        return invalid(_api_field(exc.field), exc.message)
     difference = result.difference
     return {
         "outcome": result.outcome,

@@ -19,7 +19,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from nyskap.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
-from nyskap.api.errors import ErrorOut
+from nyskap.api.errors import ErrorOut, invalid, refusal
 from nyskap.api.pagination import PageNumberPagination
 from nyskap.api.tasks import TaskOut, accepted
 from nyskap.api.throttling import ANONYMOUS_WRITES
@@ -119,23 +119,6 @@ def _visible_project(request: HttpRequest, slug: str) -> Project:
 
 def _detail(project: Project) -> Project:
     return _detail_queryset().get(pk=project.pk)
-
-
-def _error(status: int, code: str, message: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    return {"status": status, "code": code, "message": message, "errors": errors or []}
-
-
-def _refusal(exc: Exception) -> Status[dict[str, Any]]:
-    if isinstance(exc, PermissionDenied):
-        return Status(403, _error(403, "forbidden", str(exc) or _("You may not do this.")))
-    assert isinstance(exc, services.ProjectError)
-    return _invalid(exc.field or "__all__", exc.message)
-
-
-def _invalid(field: str, message: str) -> Status[dict[str, Any]]:
-    return Status(
-        422, _error(422, "validation_error", "The request is not valid.", [{"field": field, "message": message}])
-    )
 
 
 def _field_values(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
@@ -312,15 +295,15 @@ def project_import(
     actor = request.auth  # type: ignore[attr-defined]
     owner = Organisation.objects.filter(slug=organisation[:100]).first()
     if owner is None:
-        return _invalid("organisation", _("No organisation has this identifier."))
+        return invalid("organisation", _("No organisation has this identifier."))
     try:
         services.require_editor_of(actor, owner)
     except PermissionDenied as exc:
-        return _refusal(exc)
+        return refusal(exc, forbidden=_("You may not do this."))
     if file.size is not None and file.size > importexport.MAX_UPLOAD_BYTES:
-        return _invalid("file", _("The file is larger than 10 MB. Split it into several files."))
+        return invalid("file", _("The file is larger than 10 MB. Split it into several files."))
     if not (file.name or "").lower().endswith((".csv", ".xlsx")) or file.file is None:
-        return _invalid("file", _("Upload a .csv or .xlsx file."))
+        return invalid("file", _("Upload a .csv or .xlsx file."))
     job = jobs.import_start(actor=actor, owner=owner, upload=file.file, filename=file.name or "")
     return accepted(request, response, job)
 
@@ -387,13 +370,13 @@ def _adoption_out(adoption: Adoption, adopter_visible: bool) -> dict[str, Any]:
 def project_create(request: HttpRequest, payload: ProjectIn) -> Status[Any]:
     owner = Organisation.objects.filter(slug=payload.organisation).first()
     if owner is None:
-        return _invalid("organisation", _("No organisation has this identifier."))
+        return invalid("organisation", _("No organisation has this identifier."))
     values = _field_values(payload, exclude={"organisation"})
     values.setdefault("visibility", payload.visibility.value)
     try:
         project = services.project_create(actor=request.auth, owner=owner, **values)  # type: ignore[attr-defined]
     except (services.ProjectError, PermissionDenied) as exc:
-        return _refusal(exc)
+        return refusal(exc, forbidden=_("You may not do this."))
     return Status(201, _detail(project))
 
 
@@ -411,7 +394,7 @@ def project_update(request: HttpRequest, slug: str, payload: ProjectUpdateIn) ->
     try:
         services.project_update(project=project, actor=request.auth, **values)  # type: ignore[attr-defined]
     except (services.ProjectError, PermissionDenied) as exc:
-        return _refusal(exc)
+        return refusal(exc, forbidden=_("You may not do this."))
     return Status(200, _detail(project))
 
 
@@ -438,7 +421,7 @@ def project_change_phase(request: HttpRequest, slug: str, payload: PhaseChangeIn
             lessons_learned=payload.lessons_learned,
         )
     except (services.ProjectError, PermissionDenied) as exc:
-        return _refusal(exc)
+        return refusal(exc, forbidden=_("You may not do this."))
     return Status(200, _detail(project))
 
 
@@ -460,11 +443,11 @@ def adoption_create(request: HttpRequest, slug: str, payload: AdoptionIn) -> Sta
     if payload.adopting_project is not None:
         adopter_project = Project.objects.visible_to(actor).filter(slug=payload.adopting_project).first()
         if adopter_project is None:
-            return _invalid("adopting_project", _("No project you can see has this identifier."))
+            return invalid("adopting_project", _("No project you can see has this identifier."))
     if payload.adopting_organisation is not None:
         adopter_organisation = Organisation.objects.filter(slug=payload.adopting_organisation).first()
         if adopter_organisation is None:
-            return _invalid("adopting_organisation", _("No organisation has this identifier."))
+            return invalid("adopting_organisation", _("No organisation has this identifier."))
     try:
         adoption = services.project_adopt(
             source=source,
@@ -478,7 +461,7 @@ def adoption_create(request: HttpRequest, slug: str, payload: AdoptionIn) -> Sta
     except services.ProjectError as exc:
         if exc.field == "adopter_project":  # the service's name for the adopter; ours says which one
             exc.field = "adopting_project" if adopter_project is not None else "adopting_organisation"
-        return _refusal(exc)
+        return refusal(exc, forbidden=_("You may not do this."))
     except PermissionDenied as exc:
-        return _refusal(exc)
+        return refusal(exc, forbidden=_("You may not do this."))
     return Status(201, _adoption_out(adoption, True))
