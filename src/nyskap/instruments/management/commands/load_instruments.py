@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
-from django.utils import translation
+from django.core.management.base import CommandParser
 
-from nyskap.core.tabular import ReferenceDataError, problems_command_error
+from nyskap.core.management.data_load import DataLoadCommand, LoadReport
 from nyskap.instruments.services import catalogue_load
 from nyskap.organisations.reference_data import DEFAULT_DATA_DIR
 
 
-class Command(BaseCommand):
+class Command(DataLoadCommand):
+    subject = "The instrument data"
+    unchanged = "Done: the catalogue already matches the shipped data."
     help = (
         "Load the instruments named in the white paper (instruments.csv) into the catalogue. Safe to re-run: rows "
         "are matched by their slug and updated; entries edited by their instrument owners are kept. Needs the "
@@ -28,16 +28,5 @@ class Command(BaseCommand):
             help="Folder with instruments.csv (default: the data shipped with Nyskap).",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        data_dir: Path = options["data_dir"]
-        try:
-            with translation.override("en"):
-                report = catalogue_load(data_dir=data_dir)
-        except ReferenceDataError as exc:
-            raise problems_command_error(f"The instrument data in {data_dir}", exc.problems) from exc
-        for line in report.lines():
-            self.stdout.write(line)
-        if report.created or report.updated:
-            self.stdout.write(self.style.SUCCESS(f"Done: {report.created} created, {report.updated} updated."))
-        else:
-            self.stdout.write(self.style.SUCCESS("Done: the catalogue already matches the shipped data."))
+    def load(self, data_dir: Path) -> LoadReport:
+        return catalogue_load(data_dir=data_dir)
