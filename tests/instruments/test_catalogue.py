@@ -326,3 +326,22 @@ def test_when_an_owner_clears_the_link_then_no_origin_is_left(loaded, operator):
     # Saving other fields leaves the origin of the shipped link alone.
     instrument_update(instrument=loaded["forkommune"], actor=operator, summary="Ny tekst.")
     assert Instrument.objects.get(slug="forkommune").website_origin == "owner_home"
+
+
+def test_when_the_catalogue_file_lacks_a_column_or_a_row_is_cut_short_then_each_is_named(tmp_path):
+    from nyskap.core.tabular import ReferenceDataError
+    from nyskap.instruments.catalogue import COLUMNS, INSTRUMENTS_FILE
+
+    header = [c for c in COLUMNS if c != "offers"]
+    (tmp_path / INSTRUMENTS_FILE).write_text(",".join(header) + "\n", encoding="utf-8")
+    with pytest.raises(ReferenceDataError) as refused:
+        read_instruments(tmp_path)
+    assert [(p.row, p.column, p.message) for p in refused.value.problems] == [
+        (1, "offers", "column is missing from the header.")
+    ]
+    (tmp_path / INSTRUMENTS_FILE).write_text(",".join(COLUMNS) + "\nBare ett felt\n", encoding="utf-8")
+    with pytest.raises(ReferenceDataError) as refused:
+        read_instruments(tmp_path)
+    assert [(p.row, p.column, p.message) for p in refused.value.problems] == [
+        (2, None, f"the row does not have {len(COLUMNS)} comma-separated fields.")
+    ]

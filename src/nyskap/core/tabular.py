@@ -2,7 +2,8 @@
 reported where it is: file or sheet, row (numbered as in a spreadsheet: the header is row 1) and column.
 
 - ``Problem``/``ReferenceDataError``: a problem in a shipped data file, and the error that lists them all; a load
-  command reports it with ``problems_command_error``.
+  command reports it with ``problems_command_error``. ``read_csv_rows`` reads such a file and ``CellReader`` its
+  cells, both noting problems instead of raising.
 - ``header_positions``: a header row read against the known columns (unknown, repeated and missing ones refused).
 - ``RowSchema`` and ``validate_row``: one data row checked against a declarative schema (a Pydantic model whose
   fields are the columns, each with a cell validator: ``text``, ``email``, ``choice``, ``choices``, ``date``,
@@ -15,11 +16,13 @@ Writing the tables is `nyskap.core.spreadsheets`.
 
 from __future__ import annotations
 
+import csv
 import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -75,6 +78,78 @@ def problems_command_error(what: str, problems: Sequence[object], *, rows_number
 
 
 # Header and choices
+
+
+def read_csv_rows(
+    path: Path, columns: Sequence[str], problems: list[Problem], *, file: str | None = None
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a shipped CSV file as (row number, {column: text}), the header being row 1. What is wrong is
+    added to ``problems`` instead of raised: a missing file, a file that is not UTF-8 or not CSV, each missing
+    column, and each row with too few or too many fields (that row is left out)."""
+    file = file or path.name
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [column for column in columns if column not in header]
+            for column in missing:
+                problems.append(Problem(file, 1, column, "column is missing from the header."))
+            if missing:
+                return []
+            rows: list[tuple[int, dict[str, str]]] = []
+            for number, values in enumerate(reader, start=2):
+                if None in values or any(v is None for v in values.values()):
+                    problems.append(
+                        Problem(file, number, None, f"the row does not have {len(header)} comma-separated fields.")
+                    )
+                    continue
+                rows.append((number, values))
+            return rows
+    except FileNotFoundError:
+        problems.append(Problem(file, None, None, "file not found."))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(file, None, None, f"the file is not UTF-8 ({exc.reason})."))
+    except csv.Error as exc:
+        problems.append(Problem(file, None, None, f"the file is not valid CSV ({exc})."))
+    return []
+
+
+class CellReader:
+    """Reads the cells of one row of a shipped file and notes problems instead of raising, so that every problem
+    of every row is reported at once. Apps add readers for their own kinds of value."""
+
+    def __init__(self, file: str, row: int, values: Mapping[str, str], problems: list[Problem]) -> None:
+        self.file = file
+        self.row = row
+        self.values = values
+        self.problems = problems
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(Problem(self.file, self.row, column, message))
+
+    def text(self, column: str, *, required: bool = True) -> str:
+        value = (self.values.get(column) or "").strip()
+        if required and not value:
+            self.problem(column, "value is missing.")
+        return value
+
+    def digits(self, column: str, length: int) -> str:
+        value = self.text(column)
+        if value and not (value.isdigit() and len(value) == length):
+            self.problem(column, f"“{value}” is not a {length}-digit number (keep leading zeros).")
+        return value
+
+    def integer(self, column: str, low: int, high: int) -> int:
+        value = self.text(column)
+        if not value:
+            return 0
+        if not re.fullmatch(r"\d+", value):
+            self.problem(column, f"“{value}” is not a whole number.")
+            return 0
+        number = int(value)
+        if not low <= number <= high:
+            self.problem(column, f"{number} is outside the allowed range {low}–{high}.")
+        return number
 
 
 def normalise_key(text: str) -> str:

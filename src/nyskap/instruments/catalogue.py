@@ -28,13 +28,12 @@ This module is pure (no database); ``services.catalogue_load`` writes.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nyskap.core.tabular import Problem, ReferenceDataError
+from nyskap.core.tabular import Problem, ReferenceDataError, read_csv_rows
 from nyskap.organisations.reference_data import DEFAULT_DATA_DIR
 
 from .matching import COMPANY_KINDS, HEALTH_TRUST_KINDS, PUBLIC_KINDS, RESEARCH_KINDS, STATE_ADMINISTRATION_KINDS
@@ -234,91 +233,86 @@ def review_website(review: dict[str, Any], source: str) -> tuple[str, str, str]:
 
 def read_instruments(data_dir: Path = DEFAULT_DATA_DIR) -> list[InstrumentRow]:
     """Every row of ``instruments.csv`` as catalogue values, or :class:`ReferenceDataError` with every problem."""
-    path = data_dir / INSTRUMENTS_FILE
     problems: list[Problem] = []
     rows: list[InstrumentRow] = []
-    if not path.exists():
-        raise ReferenceDataError([Problem(INSTRUMENTS_FILE, None, None, "the file is missing")])
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = tuple(reader.fieldnames or ())
-        missing = [column for column in COLUMNS if column not in header]
-        if missing:
-            raise ReferenceDataError([Problem(INSTRUMENTS_FILE, 1, None, f"missing column(s): {', '.join(missing)}")])
-        seen: dict[str, int] = {}
-        for number, raw in enumerate(reader, start=2):
-            rows_problems_before = len(problems)
+    raw_rows = read_csv_rows(data_dir / INSTRUMENTS_FILE, COLUMNS, problems, file=INSTRUMENTS_FILE)
+    if problems:
+        raise ReferenceDataError(problems)
+    seen: dict[str, int] = {}
+    for number, raw in raw_rows:
+        rows_problems_before = len(problems)
 
-            def problem(column: str | None, message: str, number: int = number) -> None:
-                problems.append(Problem(INSTRUMENTS_FILE, number, column, message))
+        def problem(column: str | None, message: str, number: int = number) -> None:
+            problems.append(Problem(INSTRUMENTS_FILE, number, column, message))
 
-            cells = {column: (raw.get(column) or "").strip() for column in COLUMNS}
-            for column in REQUIRED:
-                if not cells[column]:
-                    problem(column, "is empty")
-            name = cells["instrument"]
-            if name in seen:
-                problem("instrument", f"the same instrument as row {seen[name]}")
-            seen[name] = number
-            review = REVIEWED.get(name)
-            if name and review is None:
-                problem("instrument", f"“{name}” has no reviewed mapping in nyskap.instruments.catalogue.REVIEWED")
-            offers, unknown_offers = parse_offers(cells["offers"])
-            if unknown_offers:
-                problem("offers", f"unknown offer(s): {', '.join(unknown_offers)}")
-            phases, unknown_phases = parse_phases(cells["phase"])
-            if unknown_phases:
-                problem("phase", f"unknown phase(s): {', '.join(unknown_phases)}")
-            verification = parse_verification(cells["status"]) if cells["status"] else "unverified"
-            if verification is None:
-                problem("status", f"“{cells['status']}” is not V, S or U (with a qualifier)")
-            if review is not None:
-                if not review["nn"]:
-                    problem("norwegian_name", f"“{name}” has no nynorsk name in REVIEWED")
-                website, website_origin, link_problem = review_website(review, cells["source"])
-                if link_problem:
-                    problem("source", link_problem)
-            if len(problems) > rows_problems_before or review is None:
-                continue
-            rows.append(
-                InstrumentRow(
-                    row=number,
-                    raw=cells,
-                    owner_keys=review["owners"],
-                    values={
-                        "slug": review["slug"],
-                        "name_en": review["en"] or name,
-                        "name_nb": cells["norwegian_name"],
-                        "name_nn": review["nn"],
-                        "owner_text": cells["owner"],
-                        "offers": offers,
-                        "offers_text": cells["offers"],
-                        "applicant_kinds": expand(review["applicants"]),
-                        "partner_kinds": expand(review["partners"]),
-                        "target_text": cells["target_group"],
-                        "phases": phases,
-                        "phases_text": cells["phase"],
-                        "sectors": list(review["sectors"]),
-                        "requirements": list(review["requirements"]),
-                        "requires_open_call": review["open_call"],
-                        "grant_max": review["grant_max"],
-                        "project_cost_min": review["cost"][0],
-                        "project_cost_max": review["cost"][1],
-                        "cofunding_max_percent": review["cofunding"],
-                        "amounts_text": "" if cells["amounts_or_rules"] in ("", "—") else cells["amounts_or_rules"],
-                        "status": "ended" if review["ended"] else "active",
-                        "ended_on": review["ended_on"],
-                        "status_note": review["status_note"],
-                        "verification": verification,
-                        "verification_text": cells["status"],
-                        "unverified_facts": review["unverified"],
-                        "source": cells["source"],
-                        "mapping_note": review["note"],
-                        "website": website,
-                        "website_origin": website_origin,
-                    },
-                )
+        cells = {column: (raw.get(column) or "").strip() for column in COLUMNS}
+        for column in REQUIRED:
+            if not cells[column]:
+                problem(column, "is empty")
+        name = cells["instrument"]
+        if name in seen:
+            problem("instrument", f"the same instrument as row {seen[name]}")
+        seen[name] = number
+        review = REVIEWED.get(name)
+        if name and review is None:
+            problem("instrument", f"“{name}” has no reviewed mapping in nyskap.instruments.catalogue.REVIEWED")
+        offers, unknown_offers = parse_offers(cells["offers"])
+        if unknown_offers:
+            problem("offers", f"unknown offer(s): {', '.join(unknown_offers)}")
+        phases, unknown_phases = parse_phases(cells["phase"])
+        if unknown_phases:
+            problem("phase", f"unknown phase(s): {', '.join(unknown_phases)}")
+        verification = parse_verification(cells["status"]) if cells["status"] else "unverified"
+        if verification is None:
+            problem("status", f"“{cells['status']}” is not V, S or U (with a qualifier)")
+        if review is not None:
+            if not review["nn"]:
+                problem("norwegian_name", f"“{name}” has no nynorsk name in REVIEWED")
+            website, website_origin, link_problem = review_website(review, cells["source"])
+            if link_problem:
+                problem("source", link_problem)
+        if len(problems) > rows_problems_before or review is None:
+            continue
+        rows.append(
+            InstrumentRow(
+                row=number,
+                raw=cells,
+                owner_keys=review["owners"],
+                values={
+                    "slug": review["slug"],
+                    "name_en": review["en"] or name,
+                    "name_nb": cells["norwegian_name"],
+                    "name_nn": review["nn"],
+                    "owner_text": cells["owner"],
+                    "offers": offers,
+                    "offers_text": cells["offers"],
+                    "applicant_kinds": expand(review["applicants"]),
+                    "partner_kinds": expand(review["partners"]),
+                    "target_text": cells["target_group"],
+                    "phases": phases,
+                    "phases_text": cells["phase"],
+                    "sectors": list(review["sectors"]),
+                    "requirements": list(review["requirements"]),
+                    "requires_open_call": review["open_call"],
+                    "grant_max": review["grant_max"],
+                    "project_cost_min": review["cost"][0],
+                    "project_cost_max": review["cost"][1],
+                    "cofunding_max_percent": review["cofunding"],
+                    "amounts_text": "" if cells["amounts_or_rules"] in ("", "—") else cells["amounts_or_rules"],
+                    "status": "ended" if review["ended"] else "active",
+                    "ended_on": review["ended_on"],
+                    "status_note": review["status_note"],
+                    "verification": verification,
+                    "verification_text": cells["status"],
+                    "unverified_facts": review["unverified"],
+                    "source": cells["source"],
+                    "mapping_note": review["note"],
+                    "website": website,
+                    "website_origin": website_origin,
+                },
             )
+        )
+
     if problems:
         raise ReferenceDataError(problems)
     return rows

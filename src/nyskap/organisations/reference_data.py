@@ -8,7 +8,6 @@ Rows are numbered as in a spreadsheet: the header is row 1, the first data row i
 
 from __future__ import annotations
 
-import csv
 import datetime
 import re
 import unicodedata
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from nyskap.core.tabular import Problem, ReferenceDataError
+from nyskap.core.tabular import CellReader, Problem, ReferenceDataError, read_csv_rows
 
 from .models import OrganisationKind
 from .validators import organisation_number_problem
@@ -152,41 +151,8 @@ class ReferenceData:
     state_agencies: list[StateAgencyRow] = field(default_factory=list)
 
 
-class _RowReader:
-    """Reads cells and notes problems instead of raising, so that all problems are reported at once."""
-
-    def __init__(self, file: str, row: int, values: dict[str, str], problems: list[Problem]) -> None:
-        self.file = file
-        self.row = row
-        self.values = values
-        self.problems = problems
-
-    def problem(self, column: str, message: str) -> None:
-        self.problems.append(Problem(self.file, self.row, column, message))
-
-    def text(self, column: str, *, required: bool = True) -> str:
-        value = (self.values.get(column) or "").strip()
-        if required and not value:
-            self.problem(column, "value is missing.")
-        return value
-
-    def digits(self, column: str, length: int) -> str:
-        value = self.text(column)
-        if value and not (value.isdigit() and len(value) == length):
-            self.problem(column, f"“{value}” is not a {length}-digit number (keep leading zeros).")
-        return value
-
-    def integer(self, column: str, low: int, high: int) -> int:
-        value = self.text(column)
-        if not value:
-            return 0
-        if not re.fullmatch(r"\d+", value):
-            self.problem(column, f"“{value}” is not a whole number.")
-            return 0
-        number = int(value)
-        if not low <= number <= high:
-            self.problem(column, f"{number} is outside the allowed range {low}–{high}.")
-        return number
+class _RowReader(CellReader):
+    """The shared cell reader, with the organisation number the register uses."""
 
     def organisation_number(self, column: str, *, required: bool = True) -> str:
         value = self.text(column, required=required)
@@ -200,32 +166,7 @@ class _RowReader:
 def _read_rows(
     data_dir: Path, file: str, columns: tuple[str, ...], problems: list[Problem]
 ) -> list[tuple[int, dict[str, str]]]:
-    path = data_dir / file
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [column for column in columns if column not in header]
-            for column in missing:
-                problems.append(Problem(file, 1, column, "column is missing from the header."))
-            if missing:
-                return []
-            rows: list[tuple[int, dict[str, str]]] = []
-            for number, values in enumerate(reader, start=2):
-                if None in values or any(v is None for v in values.values()):
-                    problems.append(
-                        Problem(file, number, None, f"the row does not have {len(header)} comma-separated fields.")
-                    )
-                    continue
-                rows.append((number, values))
-            return rows
-    except FileNotFoundError:
-        problems.append(Problem(file, None, None, "file not found."))
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(file, None, None, f"the file is not UTF-8 ({exc.reason})."))
-    except csv.Error as exc:
-        problems.append(Problem(file, None, None, f"the file is not valid CSV ({exc})."))
-    return []
+    return read_csv_rows(data_dir / file, columns, problems, file=file)
 
 
 def _check_unique(
