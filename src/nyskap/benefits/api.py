@@ -206,14 +206,7 @@ def _caller(request: HttpRequest) -> Any:
 
 def _visible_plan(request: HttpRequest, slug: str) -> BenefitPlan:
     project = Project.objects.visible_to(_caller(request)).filter(slug=slug).first()
-    plan = (
-        BenefitPlan.objects.visible_to(_caller(request))
-        .select_related("project", "parameters")
-        .filter(project=project, is_current=True)
-        .first()
-        if project
-        else None
-    )
+    plan = selectors.current_plan(_caller(request), project) if project else None
     if plan is None:
         raise Http404
     return plan

@@ -36,12 +36,7 @@ def plan_for_user(user: Any, slug: str) -> BenefitPlan:
     project = get_object_or_404(Project, slug=slug)
     if not user.has_perm("core.view_object", project):
         raise Http404
-    plan = (
-        BenefitPlan.objects.visible_to(user)
-        .select_related("project", "parameters")
-        .filter(project=project, is_current=True)
-        .first()
-    )
+    plan = selectors.current_plan(user, project)
     if plan is None:
         raise Http404
     return plan

@@ -100,6 +100,16 @@ def section_titles() -> list[tuple[str, str]]:
     ]
 
 
+def current_plan(user: Any, project: Any) -> BenefitPlan | None:
+    """The project's current plan if ``user`` may see it (with its project and parameters), else None."""
+    return (
+        BenefitPlan.objects.visible_to(user)
+        .select_related("project", "parameters")
+        .filter(project=project, is_current=True)
+        .first()
+    )
+
+
 def plan_benefits(plan: BenefitPlan) -> list[Benefit]:
     return list(
         plan.benefits.select_related("owner", "bearer_organisation").prefetch_related("amounts", "measurements")

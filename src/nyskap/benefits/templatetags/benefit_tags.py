@@ -9,7 +9,6 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 
-from ..models import BenefitPlan
 from ..services import can_change
 
 register = template.Library()
@@ -46,18 +45,13 @@ def percent(value: Any, places: int = 1) -> str:
 @register.inclusion_tag("benefits/_panel.html", takes_context=True)
 def benefit_panel(context: template.Context, project: Any) -> dict[str, Any]:
     """The plan's summary on the project page (NPV, version, status), or the button to write one for editors."""
+    from .. import selectors
+
     user = context.get("user")
-    plan = (
-        BenefitPlan.objects.visible_to(user)
-        .select_related("parameters")
-        .filter(project=project, is_current=True)
-        .first()
-    )
+    plan = selectors.current_plan(user, project)
     summary = None
     if plan is not None:
-        from ..selectors import plan_context
-
-        summary = plan_context(plan, user=user)
+        summary = selectors.plan_context(plan, user=user)
     return {
         "project": project,
         "plan": plan,

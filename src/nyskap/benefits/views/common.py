@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from nyskap.projects.models import Project
 
-from .. import services
+from .. import selectors, services
 from ..cleaning import BenefitError
 from ..models import BenefitPlan
 
@@ -33,12 +33,7 @@ def current_plan(request: HttpRequest, slug: str, *, change: bool = False) -> Be
     project = visible_project(request, slug)
     if change and not services.can_change(request.user, project):
         raise PermissionDenied
-    plan = (
-        BenefitPlan.objects.visible_to(request.user)
-        .select_related("project", "parameters")
-        .filter(project=project, is_current=True)
-        .first()
-    )
+    plan = selectors.current_plan(request.user, project)
     if plan is None:
         raise Http404
     return plan

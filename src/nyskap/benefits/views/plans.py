@@ -46,12 +46,7 @@ def _plan_page(
 @require_GET
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = visible_project(request, slug)
-    plan = (
-        BenefitPlan.objects.visible_to(request.user)
-        .select_related("project", "parameters")
-        .filter(project=project, is_current=True)
-        .first()
-    )
+    plan = selectors.current_plan(request.user, project)
     if plan is None:
         return render(
             request,
