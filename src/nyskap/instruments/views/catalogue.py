@@ -23,13 +23,12 @@ from nyskap.organisations.models import Organisation
 from .. import selectors, services
 from ..forms import (
     CallForm,
-    CatalogueFilterForm,
     InstrumentCreateForm,
     InstrumentForm,
 )
 from ..models import Call, Instrument
 from ..services import CatalogueError
-from .common import add_service_error
+from .common import add_service_error, catalogue_search
 
 CLOSED_PAGE_SIZE = 20
 LIST_PAGE_SIZE = 50
@@ -47,16 +46,8 @@ def _editable(request: HttpRequest, slug: str) -> Instrument:
 
 @require_GET
 def instrument_list(request: HttpRequest) -> HttpResponse:
-    form = CatalogueFilterForm(request.GET or None)
-    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    instruments = selectors.instrument_search(
-        q=filters.get("q", ""),
-        offer=filters.get("offer", []),
-        phase=filters.get("phase", []),
-        applicant_kind=filters.get("applicant_kind", ""),
-        sector=filters.get("sector", ""),
-        status=filters.get("status", ""),
-    ).prefetch_related(Prefetch("owners", queryset=Organisation.objects.order_by("name")))
+    form, instruments = catalogue_search(request)
+    instruments = instruments.prefetch_related(Prefetch("owners", queryset=Organisation.objects.order_by("name")))
     paginator = Paginator(instruments, LIST_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     return render(

@@ -13,10 +13,8 @@ from django.views.decorators.http import require_GET
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
 
 from .. import exports, selectors
-from ..forms import (
-    CatalogueFilterForm,
-)
 from ..models import Instrument, Offer
+from .common import catalogue_search
 
 
 @require_GET
@@ -61,16 +59,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 
 def _export_queryset(request: HttpRequest) -> Any:
-    form = CatalogueFilterForm(request.GET or None)
-    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    return selectors.instrument_search(
-        q=filters.get("q", ""),
-        offer=filters.get("offer", []),
-        phase=filters.get("phase", []),
-        applicant_kind=filters.get("applicant_kind", ""),
-        sector=filters.get("sector", ""),
-        status=filters.get("status", ""),
-    )
+    _form, instruments = catalogue_search(request)
+    return instruments
 
 
 def _filename(extension: str) -> str:
