@@ -152,3 +152,32 @@ def test_the_old_homes_hand_out_the_same_rules():
     assert visibility.can_view is permissions.can_view
     assert visibility.can_edit is permissions.can_edit
     assert visibility.Visibility is permissions.Visibility
+
+
+def test_when_administering_is_asked_then_only_the_organisations_admins_and_operators_may(
+    home_municipality, other_municipality, innovator, leader, colleague, outsider, operator
+):
+    from nyskap.core.permissions import may_administer
+
+    allowed = {
+        name: may_administer(user, home_municipality)
+        for name, user in {
+            "innovator": innovator,
+            "leader": leader,
+            "colleague": colleague,
+            "outsider": outsider,
+            "operator": operator,
+            "anonymous": AnonymousUser(),
+            "nobody": None,
+        }.items()
+    }
+    assert allowed == {
+        "innovator": False,
+        "leader": True,
+        "colleague": False,
+        "outsider": False,
+        "operator": True,
+        "anonymous": False,
+        "nobody": False,
+    }
+    assert may_administer(leader, other_municipality) is False

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nyskap.core.mail import site_url
-from nyskap.core.permissions import is_admin_of, is_operator
+from nyskap.core.permissions import is_operator, may_administer
 from nyskap.organisations.models import Organisation
 
 from .models import (
@@ -53,7 +53,7 @@ class AccessDenied(ServiceError):
 
 def can_manage_members(user: Any, organisation: Organisation) -> bool:
     """Admins of the organisation and operators manage its members, invitations and requests to join."""
-    return is_operator(user) or is_admin_of(user, organisation)
+    return may_administer(user, organisation)
 
 
 def _require_manager(actor: Any, organisation: Organisation) -> None:
@@ -336,10 +336,8 @@ def join_request_needs_operator(join_request: JoinRequest) -> bool:
 
 
 def can_decide_join_request(user: Any, join_request: JoinRequest) -> bool:
-    if is_operator(user):
-        return True
     # With no administrator yet only an operator decides, so nobody can make themselves the first admin.
-    return is_admin_of(user, join_request.organisation)
+    return may_administer(user, join_request.organisation)
 
 
 @transaction.atomic

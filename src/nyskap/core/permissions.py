@@ -92,6 +92,12 @@ def is_admin_of(user: Any, organisation: Any) -> bool:
     return _signed_in(user) and user.memberships.filter(organisation=organisation, role=Role.ADMIN).exists()
 
 
+def may_administer(user: Any, organisation: Any) -> bool:
+    """Operators, and administrators of the organisation: who manages its members, invitations and requests to
+    join, and who grants its instrument-owner roles."""
+    return is_operator(user) or is_admin_of(user, organisation)
+
+
 def administers_any(user: Any) -> bool:
     """An administrator of at least one organisation."""
     return bool(user.memberships.filter(role=Role.ADMIN).exists())

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nyskap.core.permissions import is_admin_of
+from nyskap.core.permissions import may_administer
 from nyskap.core.slugs import unique_slug
 from nyskap.core.tabular import Problem, ReferenceDataError
 from nyskap.core.visibility import is_operator
@@ -63,7 +63,7 @@ def require_instrument_owner(user: Any, instrument: Instrument) -> None:
 
 
 def can_grant_owner_role(user: Any, organisation: Organisation) -> bool:
-    return is_operator(user) or is_admin_of(user, organisation)
+    return may_administer(user, organisation)
 
 
 def _require_project_change(user: Any, project: Project) -> None:
