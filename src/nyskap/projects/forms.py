@@ -191,7 +191,8 @@ class ProjectEditForm(NeedFieldsMixin):
 
 def allowed_next_phases(project: Project) -> list[tuple[str, str]]:
     """The phases the project may move to now (the rules of ``services.project_change_phase``)."""
-    from .services import BACK, FORWARD, phase_stopped_from
+    from .selectors import phase_stopped_from
+    from .services import BACK, FORWARD
 
     if project.phase == Phase.STOPPED:
         stopped_from = phase_stopped_from(project)

@@ -395,3 +395,14 @@ def hit_facets(ids: list[int], tags: dict[int, str | None]) -> HitFacets:
     if any(text is None for text in stored):
         return facets_for_ids(ids)
     return facets_from_tags([text for text in stored if text is not None])
+
+
+def phase_stopped_from(project: Project) -> str | None:
+    """The phase a stopped project was in when it was stopped (from the timeline)."""
+    change = project.phase_changes.filter(to_phase=Phase.STOPPED).order_by("-at", "-pk").first()
+    return change.from_phase or None if change else None
+
+
+def descendant_project_ids(project_id: int) -> set[int]:
+    """Ids of every project that adopted ``project_id``, directly or through other adopters (one query)."""
+    return {adopting_id for _adoption_id, adopting_id, _depth in adoption_edges(project_id) if adopting_id}

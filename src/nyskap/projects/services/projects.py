@@ -41,7 +41,7 @@ from ..models import (
     SustainableDevelopmentGoalNumber,
 )
 from ..search import index_project
-from ..selectors import adoption_edges
+from ..selectors import descendant_project_ids, phase_stopped_from
 
 # Path segments next to a project slug on the pages ("ny", …) and in the API ("facets", "similar").
 RESERVED_SLUGS = {"ny", "lignende", "folg", "overforing", "facets", "similar"}
@@ -291,12 +291,6 @@ FORWARD: dict[str, str] = {
 BACK: dict[str, str] = {later: earlier for earlier, later in FORWARD.items()}
 
 
-def phase_stopped_from(project: Project) -> str | None:
-    """The phase a stopped project was in when it was stopped (from the timeline)."""
-    change = project.phase_changes.filter(to_phase=Phase.STOPPED).order_by("-at", "-pk").first()
-    return change.from_phase or None if change else None
-
-
 def _transition_refusal(current: str) -> str:
     label = Phase(current).label
     forward, back = FORWARD.get(current), BACK.get(current)
@@ -385,11 +379,6 @@ def project_change_phase(
 
 
 # Reuse
-
-
-def descendant_project_ids(project_id: int) -> set[int]:
-    """Ids of every project that adopted ``project_id``, directly or through other adopters (one query)."""
-    return {adopting_id for _adoption_id, adopting_id, _depth in adoption_edges(project_id) if adopting_id}
 
 
 @transaction.atomic
