@@ -16,11 +16,12 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from nyskap.core.permissions import is_operator
 from nyskap.organisations.models import Organisation, OrganisationKind
 from nyskap.projects.models import Phase, Project
 
 from .matching import STATE_ADMINISTRATION_KINDS, InstrumentFacts, MatchInput, MatchResult, match
-from .models import Call, Instrument, InstrumentUse, Offer, Status
+from .models import Call, Instrument, InstrumentOwnerRole, InstrumentUse, Offer, Status
 
 CLOSING_SOON_DAYS = 30
 
@@ -393,3 +394,19 @@ def use_by_municipality(user: Any) -> tuple[list[UseRow], Counter[str], Counter[
 
 def size_bands() -> list[tuple[str, str]]:
     return [(str(code), str(label)) for code, label, _low, _high in settings.ORGANISATION_SIZE_BANDS]
+
+
+# Instrument owners
+
+
+def owner_organisation_ids(user: Any) -> set[int]:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    return set(InstrumentOwnerRole.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
+def owned_organisations(user: Any) -> Any:
+    """The organisations ``user`` may add instruments for: those of the user's instrument-owner roles."""
+    if is_operator(user):
+        return Organisation.objects.filter(ended_on=None).order_by("name")
+    return Organisation.objects.filter(pk__in=owner_organisation_ids(user)).order_by("name")

@@ -40,14 +40,9 @@ from .models import (
     Outcome,
     WebsiteOrigin,
 )
+from .selectors import owned_organisations, owner_organisation_ids
 
 # Access
-
-
-def owner_organisation_ids(user: Any) -> set[int]:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return set()
-    return set(InstrumentOwnerRole.objects.filter(user=user).values_list("organisation_id", flat=True))
 
 
 def can_edit_instrument(user: Any, instrument: Instrument) -> bool:
@@ -93,13 +88,6 @@ def instrument_update(*, instrument: Instrument, actor: Any, **fields: Any) -> I
 RESERVED_SLUGS = frozenset(
     {"ny", "utlysninger", "finn", "oversikt", "eksport", "varsler", "avmeld", "eiere", "prosjekt"}
 )
-
-
-def owned_organisations(user: Any) -> Any:
-    """The organisations ``user`` may add instruments for: those of the user's instrument-owner roles."""
-    if is_operator(user):
-        return Organisation.objects.filter(ended_on=None).order_by("name")
-    return Organisation.objects.filter(pk__in=owner_organisation_ids(user)).order_by("name")
 
 
 @transaction.atomic

@@ -57,7 +57,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page_obj,
             "instruments": list(page_obj.object_list),
-            "can_add": services.owned_organisations(request.user).exists(),
+            "can_add": selectors.owned_organisations(request.user).exists(),
         },
     )
 
@@ -139,7 +139,7 @@ def instrument_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def instrument_create(request: HttpRequest) -> HttpResponse:
     """Instrument owners add a new instrument for their organisation."""
-    organisations = services.owned_organisations(request.user)
+    organisations = selectors.owned_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
     form = InstrumentCreateForm(request.POST or None, organisations=organisations, initial={"status": "active"})
