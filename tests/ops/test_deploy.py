@@ -72,6 +72,20 @@ def test_when_the_local_cache_is_chosen_explicitly_then_production_starts(tmp_pa
     assert result.stdout.splitlines()[-1] == "django.core.cache.backends.locmem.LocMemCache"
 
 
+def test_when_the_anonymous_api_write_rate_is_malformed_then_production_refuses_to_start_naming_it(tmp_path):
+    result = _manage("check", **_prod_env(tmp_path, API_ANONYMOUS_WRITE_RATE="mange"))
+    assert result.returncode == 1
+    assert "API_ANONYMOUS_WRITE_RATE must be requests per period, e.g. 120/min" in result.stderr
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.API_ANONYMOUS_WRITE_RATE)",
+        **_prod_env(tmp_path, API_ANONYMOUS_WRITE_RATE="30/min"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "30/min"
+
+
 def test_when_production_settings_load_then_health_is_exempt_from_the_https_redirect(tmp_path):
     result = _manage(
         "shell",

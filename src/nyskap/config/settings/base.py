@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -213,6 +214,13 @@ SOCIALACCOUNT_PROVIDERS = {
         ],
     }
 }
+
+# The open API's writes that need no token (nyskap.api.throttling): requests per client address and operation.
+API_ANONYMOUS_WRITE_RATE = env_str("API_ANONYMOUS_WRITE_RATE", "120/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", API_ANONYMOUS_WRITE_RATE or ""):
+    raise ImproperlyConfigured(
+        "API_ANONYMOUS_WRITE_RATE must be requests per period, e.g. 120/min (periods: s, min, h, d)."
+    )
 
 # django-axes: lock an account/address pair out after repeated failures (ASVS 2.2.1).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
