@@ -203,3 +203,43 @@ def test_when_many_ids_are_indexed_in_chunks_then_every_project_is_found(library
     ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
     assert index_project_ids(ids, chunk=3) == 4
     assert titles(search_projects(user=AnonymousUser(), params={"q": "parkering"})) == ["Smart parkering"]
+
+
+def test_when_anonymous_searches_text_then_the_index_tags_keep_hidden_projects_out_and_follow_each_change(
+    library, innovator, colleague
+):
+    """An anonymous search without filters is scoped by the visibility tag stored with each search document, not
+    by a subquery: the tag must follow every change of visibility, both ways, and never let a hidden project in."""
+    from nyskap.core.search.models import SearchDocument
+    from nyskap.core.search.services import content_type_of
+
+    draft = Project.objects.get(title="Intern kladd om skulemat")
+    stored = SearchDocument.objects.get(content_type=content_type_of(Project), object_id=draft.pk)
+    assert "visibility=organisation" in stored.tags.split()
+    assert titles(search_projects(user=AnonymousUser(), params={"q": "intern kladd"})) == []
+    assert search_projects(user=AnonymousUser(), params={"q": "intern kladd"}).spread.projects == 0
+
+    project_update(project=draft, actor=innovator, visibility=Visibility.PUBLIC)
+    assert titles(search_projects(user=AnonymousUser(), params={"q": "intern kladd"})) == ["Intern kladd om skulemat"]
+
+    project_update(project=draft, actor=innovator, visibility=Visibility.DRAFT)
+    stored.refresh_from_db()
+    assert "visibility=draft" in stored.tags.split()
+    result = search_projects(user=AnonymousUser(), params={"q": "intern kladd"})
+    assert titles(result) == []
+    assert result.spread.projects == 0
+    assert all(value.count == 0 for values in result.facets.values() for value in values)
+    # Signed in, the visibility rule itself decides: a draft is its author's only.
+    assert titles(search_projects(user=colleague, params={"q": "intern kladd"})) == []
+    assert "Intern kladd om skulemat" in titles(search_projects(user=innovator, params={"q": "intern kladd"}))
+
+
+def test_when_a_stored_tag_is_stale_then_the_page_still_never_shows_the_hidden_project(library):
+    """Defence in depth: even a document wrongly tagged public is read through the visibility rule."""
+    from nyskap.core.search.models import SearchDocument
+    from nyskap.core.search.services import content_type_of
+
+    draft = Project.objects.get(title="Intern kladd om skulemat")
+    document = SearchDocument.objects.get(content_type=content_type_of(Project), object_id=draft.pk)
+    SearchDocument.objects.filter(pk=document.pk).update(tags=document.tags.replace("organisation", "public"))
+    assert titles(search_projects(user=AnonymousUser(), params={"q": "intern kladd"})) == []

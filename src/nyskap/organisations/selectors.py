@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
+
+from nyskap.core import versions
 
 from .models import County, Organisation
 from .validators import normalise_organisation_number
 
-# The counties change only with a reference-data load (a county reform); every search form asks for them. Kept in the
-# shared cache and dropped when a county is saved or deleted (see apps.py).
-COUNTY_CHOICES_KEY = "organisations:county-choices"
-COUNTY_CHOICES_SECONDS = 24 * 3600
+# The counties change only with a reference-data load (a county reform); every search form asks for them. Kept in
+# each process under a version stamp, which a saved or deleted county bumps (see apps.py), so a request reads them
+# with the other stamps in one cache round trip and the database once per process and change.
+COUNTY_CHOICES_VERSION = versions.register("organisations:county-choices-version")
+_county_choices: dict[str, list[tuple[str, str]]] = {}
 
 
 def county_choices() -> list[tuple[str, str]]:
     """(number, name) of every county, by number."""
-    choices = cache.get(COUNTY_CHOICES_KEY)
+    version = versions.current(COUNTY_CHOICES_VERSION)
+    choices = _county_choices.get(version)
     if choices is None:
         choices = list(County.objects.order_by("number").values_list("number", "name"))
-        cache.set(COUNTY_CHOICES_KEY, choices, COUNTY_CHOICES_SECONDS)
-    return [tuple(choice) for choice in choices]
+        _county_choices.clear()
+        _county_choices[version] = choices
+    return list(choices)
 
 
 def forget_county_choices(**_kwargs: object) -> None:
-    cache.delete(COUNTY_CHOICES_KEY)
+    versions.bump(COUNTY_CHOICES_VERSION)
 
 
 def _case_variants(text: str) -> list[str]:

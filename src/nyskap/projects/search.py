@@ -25,6 +25,7 @@ from nyskap.core.forms import QuickSelect
 from nyskap.core.search import ALL, RankedObjects, SearchHit, index_many, index_object, run_search
 from nyskap.core.search import remove_object as _remove_from_index
 from nyskap.core.search.services import set_tags
+from nyskap.core.visibility import Visibility
 from nyskap.organisations.models import CentralityClass, OrganisationKind, size_band_choices
 from nyskap.organisations.selectors import county_choices
 
@@ -43,6 +44,8 @@ from .selectors import SpreadStatistics, facet_counts, facet_tags, hit_facets, s
 
 # Rank at most this many hits of a text query; facets and pages are computed over them.
 SEARCH_RESULT_LIMIT = 1000
+# The tag every public project's search document carries (see `selectors.facet_tags`).
+PUBLIC_TAG = f"visibility={Visibility.PUBLIC}"
 
 
 def index_project(project: Project) -> None:
@@ -253,7 +256,7 @@ def _facets(
 # Facet counts and spread over a large result are the expensive part of a search page; they are cached per visitor
 # scope and search, and a new library version (any project change, see signals.py) makes every cached entry stale.
 FACET_CACHE_SECONDS = 600
-_VERSION_KEY = "projects:library-version"
+_VERSION_KEY = versions.register("projects:library-version")
 
 
 def library_version() -> str:
@@ -313,7 +316,12 @@ def search_projects(*, user: Any, params: Any, with_facets: bool = True) -> Proj
     result = ProjectSearchResult(form=form, projects=projects, query=query)
     tags: dict[int, str | None] = {}
     if query:
-        outcome = run_search(filtered, query, limit=SEARCH_RESULT_LIMIT)
+        if filtered is visible and not (user is not None and user.is_authenticated):
+            # An anonymous search without filters: public projects, known from the index's tags alone. The page
+            # still reads its projects through `filtered`, so a stale tag could never show a hidden project.
+            outcome = run_search(Project, query, limit=SEARCH_RESULT_LIMIT, tag=PUBLIC_TAG)
+        else:
+            outcome = run_search(filtered, query, limit=SEARCH_RESULT_LIMIT)
         tags = outcome.tags
         ranked = RankedObjects(filtered, outcome.hits)
         result.hits = outcome.hits

@@ -327,10 +327,11 @@ def facet_tags(ids: list[int]) -> dict[int, str]:
 
 def _facet_tags(ids: list[int]) -> dict[int, str]:
     tags: dict[int, set[str]] = {}
-    for pk, *values in (
-        Project.objects.filter(pk__in=ids).order_by().values_list("pk", "phase", "sector", "degree", "novelty")
-    ):
+    columns = ("pk", "visibility", "phase", "sector", "degree", "novelty")
+    for pk, visibility, *values in Project.objects.filter(pk__in=ids).order_by().values_list(*columns):
         tags[pk] = {f"{name}={value}" for name, value in zip(HIT_FACETS[:4], values, strict=True) if value}
+        # Not a facet: what lets an anonymous search keep to public projects from the index alone (PUBLIC_TAG).
+        tags[pk].add(f"visibility={visibility}")
     for name, column in (
         ("innovation_types", "innovationtype_id"),
         ("sdgs", "sustainabledevelopmentgoal_id"),

@@ -87,6 +87,15 @@ def _stemmed(document: SearchDocument) -> tuple[str, str, str]:
     return index_stems(document.text_a), index_stems(document.text_b), index_stems(document.text_c)
 
 
+def _tagged(connection: BaseDatabaseWrapper, tag: str | None) -> tuple[str, list[Any]]:
+    """A condition on the document row: its stored tags hold `tag` as a whole token (tags are space-separated)."""
+    if tag is None:
+        return "", []
+    if connection.vendor == "postgresql":
+        return " AND position(%s in ' ' || d.tags || ' ') > 0", [f" {tag} "]
+    return " AND instr(' ' || d.tags || ' ', %s) > 0", [f" {tag} "]
+
+
 def frequencies(
     connection: BaseDatabaseWrapper,
     *,
@@ -94,9 +103,10 @@ def frequencies(
     expressions: Sequence[Expression],
     cap: int,
     within: tuple[str, Sequence[Any]] | None = None,
+    tag: str | None = None,
 ) -> list[int]:
-    """How many documents of the content type (among the allowed object ids of `within`, when given) match each
-    expression, counted up to `cap`: one statement."""
+    """How many documents of the content type (among the allowed object ids of `within`, and those whose tags hold
+    `tag`, when given) match each expression, counted up to `cap`: one statement."""
     if not expressions:
         return []
     documents = connection.ops.quote_name(SearchDocument._meta.db_table)
@@ -107,6 +117,8 @@ def frequencies(
     elif within is not None:
         join, join_params = _sqlite_within(within)
     distinct = "DISTINCT " if join else ""
+    tagged, tag_params = _tagged(connection, tag)
+    restrict, restrict_params = tagged + restrict, tag_params + restrict_params
     params: list[Any] = []
     counts = []
     # Table names come from model metadata and constants; every value is a query parameter.
@@ -120,10 +132,10 @@ def frequencies(
         else:
             counts.append(
                 f"(SELECT count(*) FROM (SELECT {distinct}d.id FROM {FTS_TABLE} CROSS JOIN {documents} d"  # noqa: S608
-                f" ON d.id = {FTS_TABLE}.rowid{join} WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s"
+                f" ON d.id = {FTS_TABLE}.rowid{join} WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s{restrict}"
                 " LIMIT %s))"
             )
-            params += [*join_params, fts5_expression([expression]), content_type_id, cap]
+            params += [*join_params, fts5_expression([expression]), content_type_id, *restrict_params, cap]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(counts), params)
         row = cursor.fetchone()
@@ -152,6 +164,7 @@ def lookup(
     flags: Sequence[Expression],
     within: tuple[str, Sequence[Any]] | None,
     limit: int,
+    tag: str | None = None,
 ) -> list[Row]:
     """Documents with every expression of `every` (at most `limit`) and, only when those are fewer than
     `complete_below`, documents with any expression of each list in `some` (at most `limit` more for each): one
@@ -159,7 +172,8 @@ def lookup(
     document's tags (what the indexing app stored to get back with its hits).
 
     `within` is the compiled SQL of a subquery of allowed object ids (the caller's visibility filter), applied
-    before the limit so invisible objects never take up candidate places.
+    before the limit so invisible objects never take up candidate places. `tag` keeps only documents whose stored
+    tags hold it (a condition on the document row itself, so no other table is read for it).
     """
     documents = connection.ops.quote_name(SearchDocument._meta.db_table)
     postgres = connection.vendor == "postgresql"
@@ -170,6 +184,8 @@ def lookup(
     elif within is not None:
         join, join_params = _sqlite_within(within)
     distinct = "DISTINCT " if join else ""
+    tagged, tag_params = _tagged(connection, tag)
+    restrict, restrict_params = tagged + restrict, tag_params + restrict_params
 
     if postgres:
         # Each candidate row carries its flags and tags from the scan that found it: no second read of the
@@ -193,9 +209,10 @@ def lookup(
         # the content type and probes the FTS5 table once per document.
         sql = (
             f"SELECT {distinct}d.id FROM {FTS_TABLE} CROSS JOIN {documents} d ON d.id = {FTS_TABLE}.rowid{join}"  # noqa: S608
-            f" WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s LIMIT %s"
+            f" WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s{restrict} LIMIT %s"
         )
-        return sql, [*join_params, fts5_expression(expressions, require_all=require_all), content_type_id, limit]
+        text = fts5_expression(expressions, require_all=require_all)
+        return sql, [*join_params, text, content_type_id, *restrict_params, limit]
 
     parts, names, params = [], [], list[Any]()
     if every:

@@ -23,7 +23,7 @@ from .text import content_words, stem, tokenise
 _MIN_VOCABULARY_LENGTH = 3
 
 
-_VERSION_KEY = "search:index-version"
+_VERSION_KEY = versions.register("search:index-version")
 
 
 def index_version() -> str:
