@@ -282,3 +282,39 @@ def test_when_jobs_are_queued_in_the_database_then_the_worker_runs_them_and_the_
         assert len(json.loads(b"".join(file.streaming_content))) == 3
     finally:
         task_backends.__dict__.pop("settings", None)
+
+
+@pytest.mark.django_db(transaction=True)  # the worker manages its own transactions
+def test_when_a_visitors_export_is_queued_then_the_worker_runs_it_and_only_their_session_sees_it(settings, five):
+    from django.tasks import task_backends
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.BACKGROUND_EXPORT_THRESHOLD = 3
+    task_backends.__dict__.pop("settings", None)
+    try:
+        visitor, stranger = Client(), Client()
+        response = visitor.get("/prosjekter/overforing/eksport.json", **EN)
+        job = BackgroundJob.objects.get()
+        assert response["Location"] == f"/oppgaver/{job.pk}/"
+        assert (job.owner, job.status, DBTaskResult.objects.count()) == (None, JobStatus.QUEUED, 1)
+        waiting = visitor.get(response["Location"], **EN).content.decode()
+        assert "<strong>Waiting to start</strong>" in waiting and 'hx-trigger="every 2s"' in waiting
+        assert stranger.get(response["Location"]).status_code == 404
+        call_command("db_worker", "--batch", "--no-startup-delay")
+        job.refresh_from_db()
+        assert (job.status, job.rows_done, job.rows_total) == (JobStatus.DONE, 4, 4)
+        fragment = visitor.get(f"{response['Location']}?fragment=status", HTTP_HX_REQUEST="true", **EN)
+        assert fragment.status_code == 286 and "4 projects exported." in fragment.content.decode()
+        download = visitor.get(f"/oppgaver/{job.pk}/fil/")
+        assert sorted(p["title"] for p in json.loads(b"".join(download.streaming_content))) == [
+            "Digital skoleskyss",
+            "Fallsensor",
+            "Trygghetsalarm",
+            "Varm mat",
+        ]
+        for path in (f"/oppgaver/{job.pk}/", f"/oppgaver/{job.pk}/fil/", f"/oppgaver/{job.pk}/?fragment=status"):
+            refused = stranger.get(path)
+            assert refused.status_code == 404 and b"Fallsensor" not in refused.content, path
+    finally:
+        task_backends.__dict__.pop("settings", None)
