@@ -170,7 +170,7 @@ def test_when_a_plan_is_larger_than_the_threshold_then_its_xlsx_is_made_in_the_b
 
 
 def test_when_the_examples_are_loaded_then_the_plan_is_marked_and_matches_the_white_paper_npv(
-    home_municipality,
+    home_municipality, as_operator
 ):
     with pytest.raises(CommandError):
         call_command("load_benefit_examples", stdout=io.StringIO())
@@ -188,6 +188,23 @@ def test_when_the_examples_are_loaded_then_the_plan_is_marked_and_matches_the_wh
     call_command("load_benefit_examples", stdout=(again := io.StringIO()))
     assert "Example plan: already there" in again.getvalue()
     assert BenefitPlan.objects.filter(project__slug="digital-forerett").count() == 1
+    # Bearers the source names are linked organisations; what the source does not say is said so on the page.
+    bearers = [(b.get_bearer_display(), b.bearer_organisation and b.bearer_organisation.name, b.bearer_name)
+               for b in plan.benefits.select_related("bearer_organisation")]  # fmt: skip
+    assert bearers == [
+        ("Own organisation", "Statens vegvesen", ""),
+        ("Other state bodies", "Politidirektoratet", "Politiet"),
+        ("Citizens", None, ""),
+        ("Other state bodies", None, "Helsedirektoratet og Direktoratet for e-helse"),
+    ]
+    assert "finansiert av direktoratene med støtte fra Digitaliseringsdirektoratets medfinansieringsordning" in (
+        plan.example_note
+    )
+    as_operator.cookies["django_language"] = "nb"
+    plan_page = as_operator.get("/gevinster/prosjekt/digital-forerett/").content.decode()  # a draft: not public
+    assert plan_page.count("<dd>Ikke oppgitt i kilden</dd>") == 4
+    assert "<dd>Ikke oppgitt</dd>" not in plan_page
+    assert "Andre statlige virksomheter: Politidirektoratet" in plan_page
 
 
 def test_when_reminders_are_run_from_the_command_then_the_task_runs(plan):

@@ -80,6 +80,7 @@ def plan_workbook(context: dict[str, Any]) -> bytes:
     row(ws, [_("Analysis period (years)"), plan.analysis_years])
 
     ws = sheet(_("2 Benefit owners"))
+    not_given = _("Not given in the source") if plan.is_example else _("Not given")
     row(ws, [_("Benefit"), _("Benefit owner"), _("E-mail"), _("Responsibility")], header=True)
     for item in context["rows"]:
         owner = item.benefit.owner
@@ -87,7 +88,7 @@ def plan_workbook(context: dict[str, Any]) -> bytes:
             ws,
             [
                 item.benefit.description,
-                (owner.name or owner.email) if owner else _("Not given"),
+                (owner.name or owner.email) if owner else not_given,
                 owner.email if owner else "",
                 _("Realise the benefit in the line organisation and record its measurements."),
             ],
