@@ -72,6 +72,6 @@ def test_when_the_draft_is_submitted_then_everyone_sees_it_and_it_counts(client,
     services.plan_submit(plan=public_draft_plan, actor=innovator)
     slug = public_draft_plan.project.slug
     for path in _paths(slug):
-        assert client.get(path).status_code == 200, path
+        assert client.get(path, follow=True).status_code == 200, path  # the PDF: via its job's progress page
     assert client.get(f"/api/v1/benefits/plans/{slug}").json()["status"] == "submitted"
     assert "Plans 1 Benefits 1 Planned 1,200,000" in text(english(client).get("/gevinster/").content)

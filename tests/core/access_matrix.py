@@ -407,8 +407,8 @@ ACCESS_MATRIX: dict[str, str] = {
     "api-v1:task_detail":                                         "login login login login login login login",
     "api-v1:task_file":                                           "login login login login login login login",
     "benefits:plan_import":                                       "login 404   404   404   404   404   404",
-    "core:job":                                                   "login 404   404   404   404   404   404",
-    "core:job_file":                                              "login 404   404   404   404   404   404",
+    "core:job":                                                   "404   404   404   404   404   404   404",
+    "core:job_file":                                              "404   404   404   404   404   404   404",
     "core:job_list":                                              "login ok    ok    ok    ok    ok    ok",
 }
 # fmt: on

@@ -156,11 +156,37 @@ def test_when_someone_else_asks_for_a_job_then_page_fragment_file_and_api_all_sa
     assert Client().get(f"/api/v1/tasks/{job.pk}").status_code == 401
 
 
-def test_when_anonymous_asks_for_a_job_then_login_is_required(innovator):
+def test_when_anonymous_asks_for_a_users_job_then_it_does_not_exist_and_the_list_needs_login(innovator):
     job = job_start(owner=innovator, kind="tests.counting", title="Tall")
-    for path in ("/oppgaver/", f"/oppgaver/{job.pk}/", f"/oppgaver/{job.pk}/fil/"):
+    response = Client().get("/oppgaver/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    for path in (f"/oppgaver/{job.pk}/", f"/oppgaver/{job.pk}/fil/"):
         response = Client().get(path)
-        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), path
+        assert response.status_code == 404 and b"a;b" not in response.content, path
+
+
+def test_when_a_visitors_job_is_asked_for_by_another_session_or_a_user_then_it_does_not_exist(innovator, as_innovator):
+    visitor = Client()
+    visitor.get("/")
+    session = visitor.session
+    session["background_job_visitor"] = "k" * 43
+    session.save()
+    job = job_start(owner=None, visitor="k" * 43, kind="tests.counting", title="Tall")
+    assert (job.owner, job.status) == (None, JobStatus.DONE)
+    assert visitor.get(f"/oppgaver/{job.pk}/").status_code == 200
+    download = visitor.get(f"/oppgaver/{job.pk}/fil/")
+    assert (download.status_code, b"".join(download.streaming_content)) == (200, b"a;b\n1;2\n")
+    for other in (Client(), as_innovator):
+        for path in (f"/oppgaver/{job.pk}/", f"/oppgaver/{job.pk}/fil/"):
+            response = other.get(path)
+            assert response.status_code == 404 and b"a;b" not in response.content, path
+    # Not through the API either: a token belongs to a user, and the job to no user.
+    assert as_innovator.get(f"/api/v1/tasks/{job.pk}", **_token(innovator)).status_code == 404
+    # A job belongs to a user or to a visitor's session, never to both or neither.
+    with pytest.raises(ValueError):
+        job_start(owner=None, kind="tests.counting", title="Tall")
+    with pytest.raises(ValueError):
+        job_start(owner=innovator, visitor="k" * 43, kind="tests.counting", title="Tall")
 
 
 def test_when_a_job_has_no_file_or_the_id_is_unknown_then_404(as_innovator, innovator):

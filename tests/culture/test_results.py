@@ -185,6 +185,80 @@ def test_when_a_leader_downloads_the_xlsx_then_the_hidden_units_have_no_numbers(
     assert len(units) == 1 + 7 * 2
 
 
+SUMMARY_HEADERS = {
+    "en": (
+        "Dimension",
+        "Respondents",
+        "Mean",
+        "95 % CI low",
+        "95 % CI high",
+        "Share agreeing",
+        "Share CI low",
+        "Share CI high",
+        "Maturity level",
+        "Change since last round",
+        "Change CI low",
+        "Change CI high",
+        "Band",
+    ),
+    "nb": (
+        "Dimensjon",
+        "Respondenter",
+        "Gjennomsnitt",
+        "95 % KI nedre",
+        "95 % KI øvre",
+        "Andel enige",
+        "Andel KI nedre",
+        "Andel KI øvre",
+        "Modenhetsnivå",
+        "Endring siden forrige runde",
+        "Endring KI nedre",
+        "Endring KI øvre",
+        "Nivå",
+    ),
+}
+OTHER_HEADERS = {
+    "en": {
+        "sheets": ["Dimensions", "Distribution", "Units", "Invited per unit", "Anonymity"],
+        "Distribution": ("Dimension", "Answer option", "Number of answers", "Share of answers"),
+        "Units": ("Unit", "Dimension", "Respondents", "Mean", "95 % CI low", "95 % CI high", "Band"),
+        "Invited per unit": ("Unit", "Invited", "Answered"),
+    },
+    "nb": {
+        "sheets": ["Dimensjoner", "Fordeling", "Enheter", "Invitert per enhet", "Anonymitet"],
+        "Fordeling": ("Dimensjon", "Svaralternativ", "Antall svar", "Andel av svarene"),
+        "Enheter": ("Enhet", "Dimensjon", "Respondenter", "Gjennomsnitt", "95 % KI nedre", "95 % KI øvre", "Nivå"),
+        "Invitert per enhet": ("Enhet", "Invitert", "Svart"),
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_when_a_leader_downloads_the_xlsx_then_every_header_is_in_their_language(as_leader, units_round, language):
+    response = as_leader.get(f"/kultur/resultater/{units_round.pk}/rapport.xlsx", HTTP_ACCEPT_LANGUAGE=language)
+    workbook = load_workbook(io.BytesIO(response.content))
+    expected = OTHER_HEADERS[language]
+    assert workbook.sheetnames == expected["sheets"]
+    assert list(workbook.worksheets[0].values)[5] == SUMMARY_HEADERS[language]
+    for sheet, header in expected.items():
+        if sheet != "sheets":
+            assert next(workbook[sheet].values) == header, sheet
+
+
+def test_when_a_round_has_more_answers_than_the_threshold_then_its_xlsx_is_made_in_the_background(
+    settings, as_leader, units_round, client
+):
+    settings.BACKGROUND_EXPORT_THRESHOLD = 9
+    download = file_via_job(as_leader, f"/kultur/resultater/{units_round.pk}/rapport.xlsx", HTTP_ACCEPT_LANGUAGE="nb")
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert list(workbook.worksheets[0].values)[5] == SUMMARY_HEADERS["nb"]
+    job = BackgroundJob.objects.get()
+    assert (job.kind, job.status, job.rows_done, job.rows_total) == ("culture.results_xlsx", "done", 10, 10)
+    assert client.get(f"/oppgaver/{job.pk}/fil/").status_code == 404
+    settings.BACKGROUND_EXPORT_THRESHOLD = 10  # ten answers: not more than the threshold, served at once
+    assert as_leader.get(f"/kultur/resultater/{units_round.pk}/rapport.xlsx").status_code == 200
+
+
 def test_when_a_leader_downloads_the_pdf_then_it_has_the_figures(as_leader, units_round):
     from pypdf import PdfReader
 

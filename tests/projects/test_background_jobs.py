@@ -81,9 +81,7 @@ def test_when_a_signed_in_export_exceeds_the_threshold_then_it_runs_as_a_job_wit
     assert _csv(b"".join(immediate.streaming_content)) == rows
 
 
-def test_when_the_export_is_at_or_under_the_threshold_or_anonymous_then_it_is_served_at_once(
-    settings, client, as_innovator, five
-):
+def test_when_the_export_is_at_or_under_the_threshold_then_it_is_served_at_once(settings, client, as_innovator, five):
     settings.BACKGROUND_EXPORT_THRESHOLD = 4
     response = as_innovator.get("/prosjekter/overforing/eksport.csv?sector=culture")
     assert response.status_code == 200 and len(_csv(b"".join(response.streaming_content))) == 1
@@ -91,12 +89,47 @@ def test_when_the_export_is_at_or_under_the_threshold_or_anonymous_then_it_is_se
     response = as_innovator.get("/prosjekter/overforing/eksport.csv")
     assert response.status_code == 200 and len(_csv(b"".join(response.streaming_content))) == 5
     settings.BACKGROUND_EXPORT_THRESHOLD = 4
-    anonymous = client.get("/prosjekter/overforing/eksport.csv")  # 4 public projects, nobody to keep a file for
-    assert anonymous.status_code == 200
-    settings.BACKGROUND_EXPORT_THRESHOLD = 3
-    anonymous = client.get("/prosjekter/overforing/eksport.csv")
+    anonymous = client.get("/prosjekter/overforing/eksport.csv")  # 4 public projects: not more than the threshold
     assert anonymous.status_code == 200 and len(_csv(b"".join(anonymous.streaming_content))) == 4
     assert BackgroundJob.objects.count() == 0
+
+
+def test_when_an_anonymous_export_exceeds_the_threshold_then_only_the_visitors_own_session_gets_it(settings, five):
+    settings.BACKGROUND_EXPORT_THRESHOLD = 3
+    visitor = Client()
+    response = visitor.get("/prosjekter/overforing/eksport.csv?sort=title", **EN)
+    assert response.status_code == 302
+    job = BackgroundJob.objects.get()
+    assert response["Location"] == f"/oppgaver/{job.pk}/"
+    assert (job.owner, bool(job.visitor_key), job.status, job.rows_done, job.rows_total) == (
+        None,
+        True,
+        JobStatus.DONE,
+        4,
+        4,
+    )
+    assert job.visitor_key == visitor.session["background_job_visitor"]
+    page = visitor.get(response["Location"], **EN).content.decode()
+    assert "4 of 4 rows" in page and "4 projects exported." in page
+    download = visitor.get(f"/oppgaver/{job.pk}/fil/")
+    assert download.status_code == 200
+    # Public projects only, as the visitor would have seen them streamed.
+    assert [r["title"] for r in _csv(b"".join(download.streaming_content))] == [
+        "Digital skoleskyss",
+        "Fallsensor",
+        "Trygghetsalarm",
+        "Varm mat",
+    ]
+    # Another visitor with the link (and the task's address in the API, even with a token) gets nothing.
+    stranger = Client()
+    stranger.get("/")  # a session of its own
+    for url in (f"/oppgaver/{job.pk}/", f"/oppgaver/{job.pk}/fil/", f"/oppgaver/{job.pk}/?fragment=status"):
+        refused = stranger.get(url)
+        assert refused.status_code == 404, url
+        assert b"Digital skoleskyss" not in refused.content
+    # A second anonymous export in the same browser session joins the first, under the same key.
+    visitor.get("/prosjekter/overforing/eksport.json", **EN)
+    assert set(BackgroundJob.objects.values_list("visitor_key", flat=True)) == {job.visitor_key}
 
 
 def test_when_large_xlsx_and_json_exports_run_as_jobs_then_the_files_have_every_row(settings, as_innovator, five):
@@ -247,5 +280,41 @@ def test_when_jobs_are_queued_in_the_database_then_the_worker_runs_them_and_the_
         assert (task["status"], task["rows_done"], task["rows_total"]) == ("done", 3, 3)
         file = Client().get(task["file_url"], **auth)
         assert len(json.loads(b"".join(file.streaming_content))) == 3
+    finally:
+        task_backends.__dict__.pop("settings", None)
+
+
+@pytest.mark.django_db(transaction=True)  # the worker manages its own transactions
+def test_when_a_visitors_export_is_queued_then_the_worker_runs_it_and_only_their_session_sees_it(settings, five):
+    from django.tasks import task_backends
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.BACKGROUND_EXPORT_THRESHOLD = 3
+    task_backends.__dict__.pop("settings", None)
+    try:
+        visitor, stranger = Client(), Client()
+        response = visitor.get("/prosjekter/overforing/eksport.json", **EN)
+        job = BackgroundJob.objects.get()
+        assert response["Location"] == f"/oppgaver/{job.pk}/"
+        assert (job.owner, job.status, DBTaskResult.objects.count()) == (None, JobStatus.QUEUED, 1)
+        waiting = visitor.get(response["Location"], **EN).content.decode()
+        assert "<strong>Waiting to start</strong>" in waiting and 'hx-trigger="every 2s"' in waiting
+        assert stranger.get(response["Location"]).status_code == 404
+        call_command("db_worker", "--batch", "--no-startup-delay")
+        job.refresh_from_db()
+        assert (job.status, job.rows_done, job.rows_total) == (JobStatus.DONE, 4, 4)
+        fragment = visitor.get(f"{response['Location']}?fragment=status", HTTP_HX_REQUEST="true", **EN)
+        assert fragment.status_code == 286 and "4 projects exported." in fragment.content.decode()
+        download = visitor.get(f"/oppgaver/{job.pk}/fil/")
+        assert sorted(p["title"] for p in json.loads(b"".join(download.streaming_content))) == [
+            "Digital skoleskyss",
+            "Fallsensor",
+            "Trygghetsalarm",
+            "Varm mat",
+        ]
+        for path in (f"/oppgaver/{job.pk}/", f"/oppgaver/{job.pk}/fil/", f"/oppgaver/{job.pk}/?fragment=status"):
+            refused = stranger.get(path)
+            assert refused.status_code == 404 and b"Fallsensor" not in refused.content, path
     finally:
         task_backends.__dict__.pop("settings", None)

@@ -20,11 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from nyskap.core.jobs.services import owner_of
 from nyskap.core.spreadsheets import XLSX_TYPE, neutralise
 from nyskap.projects.models import Project
 
 from . import selectors, transfer
 from .models import BenefitPlan
+from .parameters import parameter_labels
 
 
 def _plan_for(request: HttpRequest, slug: str) -> BenefitPlan:
@@ -78,6 +80,7 @@ def plan_workbook(context: dict[str, Any]) -> bytes:
     row(ws, [_("Analysis period (years)"), plan.analysis_years])
 
     ws = sheet(_("2 Benefit owners"))
+    not_given = _("Not given in the source") if plan.is_example else _("Not given")
     row(ws, [_("Benefit"), _("Benefit owner"), _("E-mail"), _("Responsibility")], header=True)
     for item in context["rows"]:
         owner = item.benefit.owner
@@ -85,7 +88,7 @@ def plan_workbook(context: dict[str, Any]) -> bytes:
             ws,
             [
                 item.benefit.description,
-                (owner.name or owner.email) if owner else _("Not given"),
+                (owner.name or owner.email) if owner else not_given,
                 owner.email if owner else "",
                 _("Realise the benefit in the line organisation and record its measurements."),
             ],
@@ -214,7 +217,7 @@ def plan_workbook(context: dict[str, Any]) -> bytes:
     parameters = context["parameters"]
     row(ws, [_("Parameter version"), parameters.version])
     if parameters.uncertain:
-        row(ws, [_("[U] not verified"), ", ".join(parameters.uncertain)])
+        row(ws, [_("[U] not verified"), ", ".join(parameter_labels(parameters.uncertain))])
     # The plan as data, for the import (nyskap.benefits.transfer): fixed sheet and column names, codes for choices.
     for title, header, rows in transfer.data_sheets(plan):
         ws = sheet(title)
@@ -236,7 +239,14 @@ def _filename(plan: BenefitPlan, extension: str) -> str:
 
 @require_GET
 def plan_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    """A plan larger than the export threshold is written in the background (the answer is the job's progress
+    page); a smaller one is served at once."""
+    from . import jobs
+
     plan = _plan_for(request, slug)
+    if jobs.is_large(plan):
+        job = jobs.plan_xlsx_start(**owner_of(request), plan=plan)
+        return redirect("core:job", job_id=job.pk)
     context = selectors.plan_context(plan, user=request.user)
     response = HttpResponse(plan_workbook(context), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "xlsx")}"'
@@ -252,15 +262,11 @@ def plan_pdf_bytes(context: dict[str, Any]) -> bytes:
 
 @require_GET
 def plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    """Signed in, the PDF is made in the background and the answer is the job's progress page; anonymous visitors
-    (public plans only, nobody to keep a file for) get it at once."""
-    plan = _plan_for(request, slug)
-    if request.user.is_authenticated:
-        from . import jobs
+    """The PDF is made in the background and the answer is the job's progress page, which offers the file when it
+    is ready: for a signed-in reader, or for the browser session of a visitor who is not signed in (public plans
+    only); nobody else can open it."""
+    from . import jobs
 
-        job = jobs.plan_pdf_start(actor=request.user, plan=plan)
-        return redirect("core:job", job_id=job.pk)
-    context = selectors.plan_context(plan, user=request.user)
-    response = HttpResponse(plan_pdf_bytes(context), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "pdf")}"'
-    return response
+    plan = _plan_for(request, slug)
+    job = jobs.plan_pdf_start(**owner_of(request), plan=plan)
+    return redirect("core:job", job_id=job.pk)

@@ -63,3 +63,20 @@ def source_text(stored: str) -> str:
     """A parameter version's source note in the reader's language when it is one Nyskap ships, else as stored."""
     translated = SOURCE_TEXTS.get(stored)
     return str(translated) if translated is not None else stored
+
+
+# The parameters as readers name them (the stored ``uncertain`` list holds the field names, as the API gives them).
+PARAMETER_LABELS: dict[str, Promise] = {
+    "discount_bands": _("Discount rates"),
+    "tax_financing_rate": _("Tax-financing cost"),
+    "default_analysis_years": _("Default analysis period"),
+    "max_analysis_years": _("Longest analysis period"),
+    "real_growth_rate": _("Real-price growth of benefits"),
+    "co_financing_basis": _("Basis of the co-financing threshold"),
+    "co_financing_reading": _("Reading of the co-financing rule"),
+}
+
+
+def parameter_labels(names: list[str]) -> list[str]:
+    """The parameters' names in the reader's language (a name Nyskap does not know is shown as it is)."""
+    return [str(PARAMETER_LABELS.get(name, name)) for name in names]

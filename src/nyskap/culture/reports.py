@@ -77,7 +77,7 @@ def results_workbook(results: RoundResults) -> bytes:
             ]
         )
     distribution = workbook.create_sheet(_("Distribution")[:31])
-    distribution.append([_("Dimension"), _("Answer"), _("Answers"), _("Share")])
+    distribution.append([_("Dimension"), _("Answer option"), _("Number of answers"), _("Share of answers")])
     for d in results.dimensions:
         for _point, label, count, share in d.distribution:
             distribution.append([d.name, label, count, _round(share)])

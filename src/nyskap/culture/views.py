@@ -46,7 +46,7 @@ def chart_rows(results: RoundResults) -> list[tuple[str, float | None, float | N
     return rows
 
 
-def _seen(round: Round) -> RoundResults:
+def seen_results(round: Round) -> RoundResults:
     """The results a leader is about to see; once they carry figures, the round can no longer be reopened."""
     results = round_results(round)
     if results.total_shown:
@@ -55,7 +55,7 @@ def _seen(round: Round) -> RoundResults:
 
 
 def results_context(round: Round) -> dict[str, Any]:
-    results = _seen(round)
+    results = seen_results(round)
     return {
         "round": round,
         "results": results,
@@ -84,8 +84,13 @@ def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """A round with more answers than the export threshold is written in the background (the answer is the job's
+    progress page); a smaller one is served at once."""
     round = _led_culture_round(request, pk)
-    response = HttpResponse(reports.results_workbook(_seen(round)), content_type=XLSX_TYPE)
+    if jobs.is_large(round):
+        job = jobs.results_xlsx_start(actor=request.user, round=round)
+        return redirect("core:job", job_id=job.pk)
+    response = HttpResponse(reports.results_workbook(seen_results(round)), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="kultur-for-innovasjon-{round.pk}.xlsx"'
     return response
 

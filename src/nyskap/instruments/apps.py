@@ -10,7 +10,7 @@ class InstrumentsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import jobs, models  # noqa: F401 - registers the export job
 
         # Every change to the catalogue is in the history (who, when, what); the public reads it.
         auditlog.register(models.Instrument, m2m_fields={"owners"})

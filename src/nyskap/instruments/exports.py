@@ -3,7 +3,7 @@ rule as the project export: a leading apostrophe)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from django.db.models import Prefetch, QuerySet
@@ -81,7 +81,13 @@ def export_json(instruments: QuerySet[Instrument], *, base_url: str) -> Iterator
     return json_array(records(instruments, base_url=base_url))
 
 
-def export_xlsx(instruments: QuerySet[Instrument], *, base_url: str) -> IO[bytes]:
-    return xlsx_file(
-        str(_("Instruments")), COLUMNS, (_cells(record) for record in records(instruments, base_url=base_url))
-    )
+def export_xlsx(
+    instruments: QuerySet[Instrument], *, base_url: str, on_row: Callable[[], None] | None = None
+) -> IO[bytes]:
+    def rows() -> Iterator[list[Any]]:
+        for record in records(instruments, base_url=base_url):
+            yield _cells(record)
+            if on_row is not None:
+                on_row()
+
+    return xlsx_file(str(_("Instruments")), COLUMNS, rows())

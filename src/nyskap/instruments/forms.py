@@ -257,3 +257,21 @@ def parse_date(value: str) -> datetime.date | None:
         return datetime.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def catalogue_filter(params: Any) -> tuple[CatalogueFilterForm, Any]:
+    """The catalogue's filter form filled in with ``params`` (a query string's values), and the instruments it
+    selects (all when the form is empty or not valid). The list, its exports and the export job share it."""
+    from . import selectors
+
+    form = CatalogueFilterForm(params or None)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    instruments = selectors.instrument_search(
+        q=filters.get("q", ""),
+        offer=filters.get("offer", []),
+        phase=filters.get("phase", []),
+        applicant_kind=filters.get("applicant_kind", ""),
+        sector=filters.get("sector", ""),
+        status=filters.get("status", ""),
+    )
+    return form, instruments

@@ -93,7 +93,7 @@ def _export(job: BackgroundJob, progress: Progress) -> registry.JobOutput:
     params = job.params
     extension = params.get("format", "csv")
     query = QueryDict(params.get("query", ""))
-    projects = search_projects(user=job.owner, params=query, with_facets=False).queryset()
+    projects = search_projects(user=job.actor, params=query, with_facets=False).queryset()
     progress.set_total(projects.count())
     base_url = params.get("base_url", settings.SITE_URL)
     if extension == "xlsx":
@@ -132,10 +132,18 @@ def is_large(count: int) -> bool:
 
 
 def export_start(
-    *, actor: Any, extension: str, query: str, base_url: str, separator: str = DEFAULT_SEPARATOR, back_url: str = ""
+    *,
+    actor: Any,
+    visitor: str = "",
+    extension: str,
+    query: str,
+    base_url: str,
+    separator: str = DEFAULT_SEPARATOR,
+    back_url: str = "",
 ) -> BackgroundJob:
     return job_start(
         owner=actor,
+        visitor=visitor,
         kind=EXPORT,
         title=_("Export of projects (%(format)s)") % {"format": extension.upper()},
         params={"format": extension, "query": query, "base_url": base_url, "separator": separator},

@@ -80,6 +80,14 @@ def uncertain(parameters: Any, name: str) -> bool:
 
 
 @register.filter
+def parameter_names(names: list[str]) -> str:
+    """Stored parameter names (``["discount_bands", …]``) as the reader names them, joined with commas."""
+    from nyskap.benefits.parameters import parameter_labels
+
+    return ", ".join(parameter_labels(list(names or [])))
+
+
+@register.filter
 def source_text(stored: str) -> str:
     from ..parameters import source_text as translated
 

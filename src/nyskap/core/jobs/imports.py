@@ -39,7 +39,7 @@ ImportService = Callable[..., ImportOutcome]
 
 def register_import(kind: str, service: ImportService) -> None:
     def handler(job: BackgroundJob, progress: Progress) -> registry.JobOutput:
-        actor = get_user_model().objects.get(pk=job.owner_id)
+        actor = get_user_model().objects.get(pk=job.owner_id or 0)  # imports are started by signed-in users only
         try:
             with job.input_file.open("rb") as stored:
                 outcome = service(stored, job.input_name, actor=actor, params=job.params, progress=progress)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -23,10 +24,14 @@ def job_file_path(instance: BackgroundJob, filename: str) -> str:
 
 
 class BackgroundJobQuerySet(models.QuerySet["BackgroundJob"]):
-    def owned_by(self, user: object) -> BackgroundJobQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(owner=user)
+    def owned_by(self, user: object, visitor_key: str = "") -> BackgroundJobQuerySet:
+        """A signed-in user's jobs; for a visitor who is not signed in, the jobs started in their own browser
+        session (``visitor_key``, kept in the session); nothing for anyone else."""
+        if getattr(user, "is_authenticated", False):
+            return self.filter(owner=user)
+        if visitor_key:
+            return self.filter(owner__isnull=True, visitor_key=visitor_key)
+        return self.none()
 
     def expired(self) -> BackgroundJobQuerySet:
         return self.filter(expires_at__lte=timezone.now())
@@ -35,8 +40,15 @@ class BackgroundJobQuerySet(models.QuerySet["BackgroundJob"]):
 class BackgroundJob(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="background_jobs", verbose_name=_("owner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="background_jobs",
+        verbose_name=_("owner"),
     )
+    # A visitor who is not signed in owns a job through a random key kept in their browser session.
+    visitor_key = models.CharField(_("visitor key"), max_length=64, blank=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=60)
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
@@ -65,11 +77,27 @@ class BackgroundJob(models.Model):
             models.Index(fields=["owner", "-created_at"], name="core_job_owner_created"),
             models.Index(fields=["expires_at"], name="core_job_expires"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=False, visitor_key="")
+                | models.Q(owner__isnull=True) & ~models.Q(visitor_key=""),
+                name="core_job_one_owner",
+            )
+        ]
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def actor(self) -> Any:
+        """Who the job works for: its owner, or an anonymous visitor (who sees public things only)."""
+        if self.owner_id is None:
+            from django.contrib.auth.models import AnonymousUser
+
+            return AnonymousUser()
+        return self.owner
 
     @property
     def is_finished(self) -> bool:

@@ -12,15 +12,20 @@ from django.utils import timezone
 from .models import BackgroundJob
 
 
-def jobs_of(user: Any) -> QuerySet[BackgroundJob]:
-    """The user's jobs that have not expired, newest first."""
-    return BackgroundJob.objects.owned_by(user).exclude(expires_at__lte=timezone.now()).order_by("-created_at")
+def jobs_of(user: Any, visitor_key: str = "") -> QuerySet[BackgroundJob]:
+    """The user's jobs (or, not signed in, those of the visitor's session) that have not expired, newest first."""
+    return (
+        BackgroundJob.objects.owned_by(user, visitor_key)
+        .exclude(expires_at__lte=timezone.now())
+        .order_by("-created_at")
+    )
 
 
-def job_of(user: Any, job_id: uuid.UUID | str) -> BackgroundJob:
-    """The user's job, or 404 (someone else's job, an expired job and no job look the same)."""
+def job_of(user: Any, job_id: uuid.UUID | str, visitor_key: str = "") -> BackgroundJob:
+    """The user's job (or the visitor's session's), or 404 (someone else's job, an expired job and no job look
+    the same)."""
     try:
-        return jobs_of(user).get(pk=job_id)
+        return jobs_of(user, visitor_key).get(pk=job_id)
     except (BackgroundJob.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import secrets
 from typing import IO, Any
 
 from django.conf import settings
@@ -23,9 +24,31 @@ def keep_for() -> datetime.timedelta:
     return datetime.timedelta(days=settings.BACKGROUND_JOB_KEEP_DAYS)
 
 
+VISITOR_KEY = "background_job_visitor"
+
+
+def visitor_key(request: Any, *, create: bool = False) -> str:
+    """The random key that makes a visitor who is not signed in the owner of the jobs started in their browser
+    session (kept in the session, so it survives a sign-in's new session id and ends when the session does)."""
+    key = str(request.session.get(VISITOR_KEY, ""))
+    if not key and create:
+        key = secrets.token_urlsafe(32)
+        request.session[VISITOR_KEY] = key
+    return key
+
+
+def owner_of(request: Any) -> dict[str, Any]:
+    """The owner arguments of `job_start` for whoever made the request: the signed-in user, or else the
+    visitor's browser session."""
+    if request.user.is_authenticated:
+        return {"owner": request.user, "visitor": ""}
+    return {"owner": None, "visitor": visitor_key(request, create=True)}
+
+
 def job_start(
     *,
     owner: Any,
+    visitor: str = "",
     kind: str,
     title: str,
     params: dict[str, Any] | None = None,
@@ -33,14 +56,17 @@ def job_start(
     upload_name: str = "",
     back_url: str = "",
 ) -> BackgroundJob:
-    """Record a job for ``owner`` and queue it. An uploaded file is stored with the job (the worker may run on
-    another machine); it is deleted when the job has run. With the immediate backend (tests) the job has run when
-    this returns."""
+    """Record a job for ``owner`` (or, with no owner, for the anonymous ``visitor`` key) and queue it. An
+    uploaded file is stored with the job (the worker may run on another machine); it is deleted when the job has
+    run. With the immediate backend (tests) the job has run when this returns."""
     from .tasks import run_job
 
     registry.get(kind)  # an unknown kind is a programming error, refused before anything is written
+    if (owner is None) == (not visitor):
+        raise ValueError("a job has either an owner or a visitor key")
     job = BackgroundJob(
         owner=owner,
+        visitor_key=visitor if owner is None else "",
         kind=kind,
         title=title[:200],
         params=params or {},

@@ -1,5 +1,6 @@
 """The progress page of a background job (htmx updates it every two seconds; without JavaScript a reload does),
-the owner's list of jobs, and the download of a job's file. Only the owner: anyone else gets 404."""
+the owner's list of jobs, and the download of a job's file. Only the owner — a signed-in user, or the browser
+session of a visitor who is not signed in — sees a job: anyone else gets 404."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from .models import BackgroundJob
 from .selectors import job_of, jobs_of, result_file_response
+from .services import visitor_key
 
 # htmx stops polling when an answer has this status.
 STOP_POLLING = 286
@@ -29,11 +31,15 @@ def job_context(job: BackgroundJob) -> dict[str, Any]:
     }
 
 
-@login_required
+def _job(request: HttpRequest, job_id: uuid.UUID) -> BackgroundJob:
+    """The job, when it is the signed-in user's or was started in this browser session; 404 otherwise."""
+    return job_of(request.user, job_id, visitor_key(request))
+
+
 @never_cache
 @require_safe
 def job_detail(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
-    job = job_of(request.user, job_id)
+    job = _job(request, job_id)
     context = job_context(job)
     if request.GET.get("fragment") == "status":
         status = STOP_POLLING if job.is_finished and request.headers.get("HX-Request") else 200
@@ -48,7 +54,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/jobs/list.html", {"jobs": list(jobs_of(request.user)[:50])})
 
 
-@login_required
+@never_cache
 @require_safe
 def job_file(request: HttpRequest, job_id: uuid.UUID) -> FileResponse:
-    return result_file_response(job_of(request.user, job_id))
+    return result_file_response(_job(request, job_id))

@@ -57,7 +57,18 @@ _SEE_SECTION = re.compile(r"\bSee\s+§\s*[\d.]+\s*:?\s*")
 # Nyskap's working documents write sections as "§2.4"; laws are cited with a space ("forvaltningsloven § 11").
 _BARE_SECTION = re.compile(r"§\d[\d.]*")
 _WHITE_PAPER_BOX = re.compile(r"\bWP box (\d+(?:\.\d+)?)")
+# Chapters and boxes cited in the sources ("ch.5.1, 8.1, box 8.1"), named in the reader's language.
+_CHAPTER = re.compile(r"\bch\.\s?(?=\d)")
+_BOX = re.compile(r"\bbox (?=\d)")
 _WHITE_PAPER = re.compile(r"\bWP\b")
+
+
+@register.filter
+def source_note(text: str) -> str:
+    """A source note in the reader's language, cited as the public may read it (see `public_citation`)."""
+    from nyskap.instruments.source_texts import in_language
+
+    return public_citation(in_language(text))
 
 
 @register.filter
@@ -71,6 +82,8 @@ def public_citation(text: str) -> str:
     text = _BARE_SECTION.sub("", text)
     text = _WHITE_PAPER_BOX.sub(lambda match: str(_("Meld. St. 30 (2019–2020), box %(box)s") % {"box": match[1]}), text)
     text = _WHITE_PAPER.sub("Meld. St. 30 (2019–2020)", text)
+    text = _CHAPTER.sub(lambda _match: str(_("ch.")) + ("" if str(_("ch.")) == "ch." else " "), text)
+    text = _BOX.sub(lambda _match: str(_("box")) + " ", text)
     # Tidy what the removals leave: "(, 2019)" → "(2019)", "()" and doubled spaces go.
     text = re.sub(r"\(\s*[,;]\s*", "(", text)
     text = re.sub(r"\s*[,;]\s*\)", ")", text)

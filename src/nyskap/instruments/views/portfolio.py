@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from nyskap.core.jobs.services import owner_of
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
 
-from .. import exports, selectors
+from .. import exports, jobs, selectors
 from ..models import Instrument, Offer
 from .common import catalogue_search
 
@@ -94,9 +97,21 @@ def export_json(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
-def export_xlsx(request: HttpRequest) -> FileResponse:
+def export_xlsx(request: HttpRequest) -> HttpResponseBase:
+    """An export of more instruments than the threshold runs as a background job (its progress page is the
+    answer); a smaller one is served at once."""
+    instruments = _export_queryset(request)
+    if jobs.is_large(instruments.count()):
+        query = request.GET.urlencode()
+        job = jobs.export_xlsx_start(
+            **owner_of(request),
+            query=query,
+            base_url=_base_url(request),
+            back_url=f"{reverse('instruments:list')}?{query}" if query else reverse("instruments:list"),
+        )
+        return redirect("core:job", job_id=job.pk)
     return FileResponse(
-        exports.export_xlsx(_export_queryset(request), base_url=_base_url(request)),
+        exports.export_xlsx(instruments, base_url=_base_url(request)),
         as_attachment=True,
         filename=_filename("xlsx"),
         content_type=XLSX_TYPE,

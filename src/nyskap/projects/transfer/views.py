@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from nyskap.core.jobs.services import owner_of
 from nyskap.core.permissions import organisations_edited_by
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
 from nyskap.organisations.models import Organisation
@@ -40,13 +41,15 @@ def _base_url(request: HttpRequest) -> str:
 
 
 def _in_background(request: HttpRequest, extension: str) -> HttpResponseRedirect | None:
-    """A signed-in visitor's export of more projects than the threshold runs as a background job: the answer is
-    its progress page. Anonymous visitors (public projects only) are always served at once, streamed."""
-    if not request.user.is_authenticated or not jobs.is_large(_search_result(request).count()):
+    """An export of more projects than the threshold runs as a background job: the answer is its progress page.
+    A visitor who is not signed in (public projects only) owns the job through their browser session."""
+    if not jobs.is_large(_search_result(request).count()):
         return None
     query = request.GET.copy()
+    owner = owner_of(request)
     job = jobs.export_start(
-        actor=request.user,
+        actor=owner["owner"],
+        visitor=owner["visitor"],
         extension=extension,
         query=query.urlencode(),
         base_url=_base_url(request),

@@ -32,6 +32,7 @@ from nyskap.benefits.models import (
 )
 from nyskap.benefits.parameters import R109_2021
 from nyskap.benefits.services import current_parameters
+from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Project
 
 CASE = "digital-forerett"
@@ -39,8 +40,14 @@ YEARS = range(2022, 2030)
 EXAMPLE_NOTE = (
     "Meld. St. 30 (2019–2020), boks 8.1, oppgir bare at gevinstene er beregnet til 940 mill. kroner i netto nåverdi "
     "over ti år. Fordelingen på investering, driftskostnader og gevinster per bærer, indikatorene og målene her er "
-    "illustrerende eksempeltall, valgt slik at summen blir om lag den samme."
+    "illustrerende eksempeltall, valgt slik at summen blir om lag den samme. Kilden sier at programmet er finansiert "
+    "av direktoratene med støtte fra Digitaliseringsdirektoratets medfinansieringsordning, men ikke hvor mye hver av "
+    "dem betaler; den nevner Vegdirektoratet, Helsedirektoratet, Direktoratet for e-helse, Politidirektoratet, "
+    "fylkesmennene, fastlegene og optikerne, men sier ikke hvem som eier gevinstene."
 )
+# The organisations box 8.1 names, by organisation number in the reference data: a benefit whose bearer is one of
+# them is linked to it. (Statens vegvesen, the project's owner, bears the benefits in its own organisation.)
+POLITIDIREKTORATET = "982531950"
 
 BENEFITS: list[dict[str, Any]] = [
     {
@@ -65,6 +72,7 @@ BENEFITS: list[dict[str, Any]] = [
         "benefit_type": BenefitType.EFFICIENCY,
         "bearer": Bearer.OTHER_STATE,
         "bearer_name": "Politiet",
+        "bearer_number": POLITIDIREKTORATET,  # linked when the reference data is loaded
         "realisation_form": RealisationForm.REALLOCATION,
         "indicator": "Henvendelser om førerrett per år",
         "unit": "henvendelser",
@@ -139,9 +147,19 @@ class Command(BaseCommand):
         if not ParameterSet.objects.filter(version=R109_2021["version"]).exists():
             current_parameters()
         created_plan = False
-        if not BenefitPlan.objects.filter(project=project).exists():
+        existing = BenefitPlan.objects.filter(project=project).first()
+        if existing is None:
             self._plan(project)
             created_plan = True
+        elif existing.is_example:
+            # An example loaded by an earlier version gets the note and the bearers that the source supports.
+            existing.example_note = EXAMPLE_NOTE
+            existing.save(update_fields=["example_note"])
+            for spec in BENEFITS:
+                if "bearer_number" in spec:
+                    Benefit.objects.filter(plan=existing, description=spec["description"]).update(
+                        bearer_organisation=_organisation(spec["bearer_number"])
+                    )
         _set, created_set = PreventionSet.objects.get_or_create(
             name=PREVENTION_EXAMPLE["name"],
             is_example=True,
@@ -183,9 +201,11 @@ class Command(BaseCommand):
             ]
         )
         for position, spec in enumerate(BENEFITS, start=1):
-            values = {k: v for k, v in spec.items() if k != "yearly"}
+            values = {k: v for k, v in spec.items() if k not in ("yearly", "bearer_number")}
             if values["bearer"] == Bearer.OWN_ORGANISATION:
                 values["bearer_organisation"] = owner
+            elif "bearer_number" in spec:
+                values["bearer_organisation"] = _organisation(spec["bearer_number"])
             benefit = Benefit.objects.create(plan=plan, position=position, **values)
             if spec["yearly"]:
                 BenefitAmount.objects.bulk_create(
@@ -194,3 +214,7 @@ class Command(BaseCommand):
                         for y in YEARS
                     ]
                 )
+
+
+def _organisation(number: str) -> Organisation | None:
+    return Organisation.objects.filter(organisation_number=number).first()
