@@ -177,6 +177,7 @@ class Trial(VisibleModel):
     )
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     not_preregistered = models.BooleanField(
         _("not pre-registered"),
         default=False,

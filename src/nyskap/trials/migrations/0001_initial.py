@@ -76,6 +76,7 @@ class Migration(migrations.Migration):
                 ('extended_to', models.DateField(blank=True, null=True, verbose_name='extended until')),
                 ('extension_reform', models.CharField(blank=True, help_text='Name the reform when the extension runs until it enters into force.', max_length=300, verbose_name='extended until the reform')),
                 ('status', models.CharField(choices=[('planned', 'Planned'), ('preregistered', 'Pre-registered'), ('approved', 'Approved'), ('running', 'Running'), ('ended', 'Ended'), ('results_reported', 'Results reported'), ('decided', 'Decided')], db_index=True, default='planned', max_length=20, verbose_name='status')),
+                ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='status changed')),
                 ('not_preregistered', models.BooleanField(default=False, help_text='The trial reports results without a pre-registered plan; this is shown wherever it appears.', verbose_name='not pre-registered')),
                 ('result_summary', models.TextField(blank=True, verbose_name='summary of the results')),
                 ('decision', models.CharField(blank=True, choices=[('permanent', 'Made permanent'), ('spread', 'Spread to others'), ('retest', 'Tested again'), ('stopped', 'Stopped')], db_index=True, max_length=10, verbose_name='decision')),
