@@ -147,7 +147,7 @@ def test_an_amendment_after_registration_needs_a_reason_and_keeps_the_diff(innov
     # A change outside the plan is no amendment.
     services.trial_update(actor=innovator, trial=trial, fields={"title": "SMS-påminnelse i Øygarden"})
     assert Amendment.objects.count() == 1
-    assert [view.changes for view in selectors.amendments(trial)] == [[("planned_sample_size", 800, 1000)]]
+    assert [view.changes for view in selectors.amendments(trial)] == [[("Planned sample size", 800, 1000)]]
 
 
 def test_approval_under_the_act_is_refused_while_a_step_or_answer_is_missing(innovator, home_municipality):
