@@ -139,7 +139,7 @@ def test_register_preregister_amend_enter_counts_and_decide_through_the_pages(as
     }
     assert as_innovator.post(f"/forsok/{trial.slug}/resultater/", counts).status_code == 302
     results_page = as_innovator.get(f"/forsok/{trial.slug}/resultater/").content.decode()
-    assert "Forskjell: 8,0 prosentpoeng (95 % intervall 1,6 til 14,3)." in results_page
+    assert "Forskjell: 8,0 prosentpoeng (95 % intervall 2,0 til 14,0)." in results_page
     assert as_innovator.post(f"/forsok/{trial.slug}/resultater/rapporter/", {"result_summary": ""}).status_code == 302
     refused = as_innovator.post(f"/forsok/{trial.slug}/beslutning/", {"decision": "spread"})
     assert refused.status_code == 400

@@ -147,7 +147,7 @@ def test_an_amendment_after_registration_needs_a_reason_and_keeps_the_diff(innov
     # A change outside the plan is no amendment.
     services.trial_update(actor=innovator, trial=trial, fields={"title": "SMS-påminnelse i Øygarden"})
     assert Amendment.objects.count() == 1
-    assert [view.changes for view in selectors.amendments(trial)] == [[("Planned sample size", 800, 1000)]]
+    assert [view.changes for view in selectors.amendments(trial)] == [[("Planlagt utvalgsstørrelse", 800, 1000)]]
 
 
 def test_approval_under_the_act_is_refused_while_a_step_or_answer_is_missing(innovator, home_municipality):
@@ -295,7 +295,9 @@ def test_a_non_numeric_outcome_names_row_and_column_and_nothing_is_saved(innovat
     assert Result.objects.count() == 0
 
 
-def test_overdue_trials_and_their_reminders_in_the_recipients_language(innovator, leader, home_municipality):
+def test_overdue_trials_and_their_reminders_in_the_recipients_language(
+    innovator, leader, home_municipality, django_capture_on_commit_callbacks
+):
     innovator.language = "en"
     innovator.save()
     today = timezone.localdate()
@@ -309,12 +311,14 @@ def test_overdue_trials_and_their_reminders_in_the_recipients_language(innovator
     run_to_end(past, innovator)
     make_trial(actor=innovator, owner=home_municipality, title="Planlagt", ends_on=today + datetime.timedelta(days=9))
     assert [t.title for t in selectors.overdue(today)] == ["Forbi slutt"]
-    assert send_overdue_reminders.call() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_overdue_reminders.call() == 2
     subjects = sorted((m.to[0], m.subject) for m in mail.outbox)
     assert subjects == [
         ("innovator@oygarden.kommune.no", "Nyskap: the trial “Forbi slutt” is overdue"),
         ("leder@oygarden.kommune.no", "Nyskap: forsøket «Forbi slutt» er forsinket"),
     ]
     # Once a month at most.
-    assert send_overdue_reminders.call() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_overdue_reminders.call() == 0
     assert len(mail.outbox) == 2

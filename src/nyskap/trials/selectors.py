@@ -11,6 +11,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from nyskap.core.history import field_label
 from nyskap.core.search import filter_queryset
 
 from . import rules
@@ -110,7 +111,10 @@ def amendments(trial: Trial) -> list[AmendmentView]:
     for amendment in trial.amendments.all():
         fields = rules.changed_fields(amendment.before, amendment.after)
         views.append(
-            AmendmentView(amendment, [(name, amendment.before.get(name), amendment.after.get(name)) for name in fields])
+            AmendmentView(
+                amendment,
+                [(field_label(Trial, name), amendment.before.get(name), amendment.after.get(name)) for name in fields],
+            )
         )
     return views
 
