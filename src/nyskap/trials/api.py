@@ -8,8 +8,6 @@
   and analysts compute exactly as Nyskap does. No token needed; nothing is stored.
 """
 
-from __future__ import annotations
-
 import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -282,7 +280,20 @@ def _trial_out(trial: Trial) -> dict[str, Any]:
 @paginate(PageNumberPagination)
 def trial_list(request: HttpRequest, filters: Query[TrialFilters]) -> Any:
     trials = selectors.filtered(_caller(request), filters.as_params(), filters.q)
-    return [_trial_out(trial) for trial in trials.select_related("registration").prefetch_related("owners")]
+    return _Mapped(trials.select_related("registration").prefetch_related("owners"))
+
+
+class _Mapped:
+    """A queryset the paginator counts and slices, each page's trials turned into `TrialOut` dicts."""
+
+    def __init__(self, queryset: Any) -> None:
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return int(self.queryset.count())
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        return [_trial_out(trial) for trial in self.queryset[page]]
 
 
 @router.get(

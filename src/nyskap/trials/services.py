@@ -545,8 +545,9 @@ UNIT_COLUMNS = ("arm", "outcome", "cluster")
 def read_unit_rows(upload: IO[bytes], filename: str, *, outcome_type: str) -> list[list[Any]]:
     """The rows of an uploaded table with the columns arm, outcome (0/1 or a number) and optionally cluster; every
     problem is reported with its row (the header is row 1) and column, and nothing is kept unless all are right."""
+    table: Any = iter(())
     try:
-        table = iter(read_table(upload, filename))
+        table = read_table(upload, filename)
         header = next(table, None)
         if header is None:
             raise TrialError.one("file", _("The file is empty."))
@@ -584,6 +585,11 @@ def read_unit_rows(upload: IO[bytes], filename: str, *, outcome_type: str) -> li
             rows.append([arm[:100], value, cluster[:100]])
     except SpreadsheetError as error:
         raise TrialError.one("file", error.message) from None
+    finally:
+        # A reader left half-read is closed now, while the upload is still open.
+        close = getattr(table, "close", None)
+        if close is not None:
+            close()
     if problems:
         raise TrialError(problems[:50])
     if not rows:
