@@ -17,6 +17,19 @@ from .models import APPROVAL_STEP_LABELS, CHECKLIST_LABELS, Decision, Design, Ev
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 BLANK = [("", "—")]
+# Dates a trial can have; beyond them the period rules would count years past the calendar's end.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+class TrialDateField(forms.DateField):
+    widget = DATE
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
 
 
 class TrialForm(forms.Form):
@@ -68,9 +81,9 @@ class TrialForm(forms.Form):
     evaluator = forms.ChoiceField(label=_("Evaluator"), choices=BLANK + list(Evaluator.choices), required=False)
     sector = forms.ChoiceField(label=_("Sector"), choices=BLANK + list(Sector.choices), required=False)
     area = forms.CharField(label=_("Area"), max_length=200, required=False)
-    starts_on = forms.DateField(label=_("Start date"), widget=DATE, required=False)
-    ends_on = forms.DateField(label=_("End date"), widget=DATE, required=False)
-    extended_to = forms.DateField(label=_("Extended until"), widget=DATE, required=False)
+    starts_on = TrialDateField(label=_("Start date"), required=False)
+    ends_on = TrialDateField(label=_("End date"), required=False)
+    extended_to = TrialDateField(label=_("Extended until"), required=False)
     extension_reform = forms.CharField(
         label=_("Extended until the reform"),
         max_length=300,
@@ -130,7 +143,7 @@ class ApprovalForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for step in rules.APPROVAL_STEPS:
-            self.fields[f"step_{step}"] = forms.DateField(label=APPROVAL_STEP_LABELS[step], widget=DATE, required=False)
+            self.fields[f"step_{step}"] = TrialDateField(label=APPROVAL_STEP_LABELS[step], required=False)
         for item in rules.LIMITS_CHECKLIST:
             self.fields[f"answer_{item}"] = forms.ChoiceField(
                 label=CHECKLIST_LABELS[item], choices=YES_NO, required=False
