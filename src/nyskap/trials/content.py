@@ -135,10 +135,10 @@ def load_white_paper_trials(path: Path = DEFAULT_FILE) -> Report:
         sector = _text(entry.get("sector"))
         legal = entry.get("legal_basis") or {}
         sandbox_slug = entry.get("sandbox")
-        sandbox = sandboxes.get(sandbox_slug) or (
+        found: Sandbox | None = sandboxes.get(sandbox_slug) or (
             Sandbox.objects.filter(slug=sandbox_slug).first() if sandbox_slug else None
         )
-        if sandbox_slug and sandbox is None:
+        if sandbox_slug and found is None:
             problems.append(f"{where}.sandbox: no sandbox “{sandbox_slug}”.")
         size = entry.get("planned_sample_size")
         if size is not None and (not isinstance(size, int) or size < 1):
@@ -147,7 +147,7 @@ def load_white_paper_trials(path: Path = DEFAULT_FILE) -> Report:
         defaults = {
             "title": _text(entry["title"])[:200],
             "kind": kind,
-            "sandbox": sandbox if kind == Kind.SANDBOX else None,
+            "sandbox": found if kind == Kind.SANDBOX else None,
             "legal_act": _text(legal.get("act"))[:200],
             "legal_section": _text(legal.get("section"))[:100],
             "hypothesis": _text(entry.get("hypothesis")),
