@@ -322,3 +322,22 @@ def test_overdue_trials_and_their_reminders_in_the_recipients_language(
     with django_capture_on_commit_callbacks(execute=True):
         assert send_overdue_reminders.call() == 0
     assert len(mail.outbox) == 2
+
+
+def test_an_excel_upload_is_read_like_a_csv_and_a_bad_cell_is_named(innovator, home_municipality):
+    from openpyxl import Workbook
+
+    trial = run_to_end(make_trial(actor=innovator, owner=home_municipality), innovator)
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in (["arm", "outcome", "cluster"], ["SMS", 3.5, "A"], ["SMS", 4, "B"], ["Ingen", "mye", "C"]):
+        sheet.append(row)
+    data = io.BytesIO()
+    workbook.save(data)
+    data.seek(0)
+    with pytest.raises(TrialError) as refused:
+        services.result_add_units(
+            actor=innovator, trial=trial, outcome="Tid", outcome_type="continuous", upload=data, filename="r.xlsx"
+        )
+    assert refused.value.problems == [("file", "Rad 4, kolonne «outcome»: skriv et tall.")]
+    assert Result.objects.count() == 0
