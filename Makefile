@@ -50,6 +50,7 @@ reference-data: migrate
 demo-data: reference-data
 	$(MANAGE) demo_data
 	$(MANAGE) load_project_cases
+	$(MANAGE) load_trials
 	$(MANAGE) demo_calls
 	$(MANAGE) load_benefit_examples
 	$(if $(SIZE),$(MANAGE) generate_projects $(SIZE))

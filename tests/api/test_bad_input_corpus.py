@@ -67,9 +67,19 @@ FILE_BODIES = {
     "oversized_file": (XLSX, b"PK\x03\x04" + b"x" * 3_000_000),
 }
 PATH_VALUES = {"nul": "%00", "control": "a%01b", "lone_surrogate": "%ED%A0%80", "megabyte": "x" * 5000}
-WRITTEN_APPS = ("projects", "benefits", "surveys", "culture", "organisations", "instruments", "accounts", "auditlog")
+WRITTEN_APPS = (
+    "projects",
+    "benefits",
+    "surveys",
+    "culture",
+    "organisations",
+    "instruments",
+    "accounts",
+    "auditlog",
+    "trials",
+)
 NOT_COMPARED = {"api.apitoken", "sessions.session", "surveys.linkticket"}  # token use; sessions; fresh tickets
-EDITED_IN_PLACE = ("projects_project", "benefits_benefitplan", "benefits_benefit", "accounts_user")
+EDITED_IN_PLACE = ("projects_project", "benefits_benefitplan", "benefits_benefit", "accounts_user", "trials_trial")
 
 
 def snapshot() -> str:
@@ -527,6 +537,12 @@ def cast(
             assert client.post("/accounts/reauthenticate/", {"password": PASSWORD}).status_code == 302
         return client
 
+    # Trials: one planned under the trial act at the sample slug (its page offers the transitions, its approval
+    # page the checklist), and one ended (its results page offers the report).
+    from tests.trials.factories import make_trial, run_to_end
+
+    make_trial(actor=innovator, owner=home_municipality, title="Oygarden", kind="forsoksloven")
+    ended = run_to_end(make_trial(actor=innovator, owner=home_municipality, title="Avsluttet forsøk"), innovator)
     halfway = Client()  # signed in with a password, the second factor still to come
     login = halfway.post("/accounts/login/", {"login": operator.email, "password": PASSWORD})
     assert login["Location"] == "/accounts/2fa/authenticate/"
@@ -548,6 +564,7 @@ def cast(
             # A project without a plan, for the pages that write or import its first one.
             "/gevinster/prosjekt/oygarden/ny/": f"/gevinster/prosjekt/{without_plan.slug}/ny/",
             "/gevinster/prosjekt/oygarden/importer/": f"/gevinster/prosjekt/{without_plan.slug}/importer/",
+            "/forsok/oygarden/resultater/": f"/forsok/{ended.slug}/resultater/",
         },
     }
 

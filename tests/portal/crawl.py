@@ -227,6 +227,15 @@ def _demo_work() -> None:
         )
         for title in ("Digitale tilskudd", "Felles bookingløsning")
     ]
+    # Trials of the demo municipality: one planned under the trial act (its approval page and transitions), one
+    # ended (results entry and the report) and one with results reported (the decision form).
+    from nyskap.trials import services as trial_services
+    from tests.trials.factories import make_trial, run_to_end
+
+    make_trial(actor=innovator, owner=home, title="Fritt brukervalg", kind="forsoksloven")
+    run_to_end(make_trial(actor=innovator, owner=home, title="SMS før timen"), innovator)
+    reported = run_to_end(make_trial(actor=innovator, owner=home, title="Nudging i skolen"), innovator)
+    trial_services.report_results(actor=innovator, trial=reported, summary="Mindre fravær.")
     editor = client_for(innovator.email)
     editor.post(
         f"/prosjekter/{projects[0].slug}/vedlegg/",

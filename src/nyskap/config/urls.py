@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("gevinster/", include("nyskap.benefits.urls")),
     path("undersokelser/", include("nyskap.surveys.urls")),
     path("kultur/", include("nyskap.culture.urls")),
+    path("forsok/", include("nyskap.trials.urls")),
     path("konto/", include("nyskap.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -130,6 +130,22 @@ def organisations_administered_by(user: Any) -> QuerySet[Any]:
     return organisation.objects.filter(memberships__user=user, memberships__role=Role.ADMIN)
 
 
+def editors_of(organisations: Iterable[Any] | QuerySet[Any]) -> QuerySet[Any]:
+    """The active users who edit for any of the organisations (editors and administrators), each once: who gets
+    an organisation's reminders."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__organisation__in=organisations,
+            memberships__role__in=EDITING_ROLES,
+        )
+        .distinct()
+    )
+
+
 def edited_by(user: Any, *, organisation: str) -> Q:
     """A filter on another model: rows whose organisation (the relation named ``organisation``, e.g. ``"owners"``
     or ``"organisation"``) the user is an editor or administrator of."""

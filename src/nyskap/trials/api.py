@@ -1,25 +1,30 @@
 """Trials in the open API (``/api/v1/trials``).
 
+- ``GET /`` and ``GET /{slug}``: the registry — the trials the caller may see, with plan, pre-registration,
+  amendments and results (effect estimates computed from the stored inputs).
 - ``POST /effect``: counts or means per arm in; the effect estimate out — the difference (first arm minus second)
   with its interval and two-sided p-value, and for a binary outcome each arm's share with its Wilson interval and
   the risk ratio with its log interval. The same functions as the trial pages (`calculations`), so other systems
   and analysts compute exactly as Nyskap does. No token needed; nothing is stored.
 """
 
-from __future__ import annotations
-
+import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from nyskap.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY
 from nyskap.api.errors import ErrorOut, invalid
+from nyskap.api.pagination import PageNumberPagination
 from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.api.types import InSchema, NoNul, one_of, whole_number
 from nyskap.core.statistics import Comparison
 
-from . import calculations
+from . import calculations, selectors
+from .models import Decision, Design, Kind, Status, Trial
 
 router = Router(tags=["trials"])
 
@@ -176,4 +181,159 @@ def trial_effect(request: HttpRequest, payload: EffectIn) -> Any:
             for arm in result.arms
         ],
         "risk_ratio": _comparison(result.risk_ratio),
+    }
+
+
+# The registry: public trials for everyone; a trial that is not public only for those who may see it.
+
+
+class TrialFilters(Schema):
+    q: Annotated[NoNul, Field(max_length=200, description="Full-text search.")] = ""
+    kind: list[Kind] = Field(default_factory=list, description="Kinds of trial (alternatives).")
+    status: list[Status] = Field(default_factory=list, description="Statuses (alternatives).")
+    design: list[Design] = Field(default_factory=list, description="Designs (alternatives).")
+    decision: list[Decision] = Field(default_factory=list, description="Decisions (alternatives).")
+    overdue: bool = Field(False, description="Only trials past their end without results, or without a decision.")
+
+    def as_params(self) -> dict[str, list[str]]:
+        params: dict[str, list[str]] = {
+            name: [str(value) for value in getattr(self, name)] for name in ("kind", "status", "design", "decision")
+        }
+        params["overdue"] = ["1"] if self.overdue else []
+        return params
+
+
+class TrialOut(Schema):
+    slug: str
+    title: str
+    kind: str
+    status: str
+    visibility: str
+    owners: list[str]
+    legal_basis: str
+    design: str
+    sector: str
+    starts_on: datetime.date | None
+    ends_on: datetime.date | None
+    not_preregistered: bool
+    fingerprint: str | None = Field(description="SHA-256 of the pre-registered plan (null before registration).")
+    decision: str
+    url: str
+
+
+class ResultOut(Schema):
+    outcome: str
+    kind: str
+    difference: float | None
+    ci_low: float | None
+    ci_high: float | None
+    method: str | None
+
+
+class TrialDetailOut(TrialOut):
+    plan: dict[str, Any]
+    registered_plan: dict[str, Any] | None
+    amendments: list[dict[str, Any]]
+    results: list[ResultOut]
+    result_summary: str
+    decision_reason: str
+    lessons: str
+    source: str
+
+
+def _caller(request: HttpRequest) -> Any:
+    return getattr(request, "auth", None) or AnonymousUser()
+
+
+def _trial_out(trial: Trial) -> dict[str, Any]:
+    registration = getattr(trial, "registration", None)
+    return {
+        "slug": trial.slug,
+        "title": trial.title,
+        "kind": trial.kind,
+        "status": trial.status,
+        "visibility": trial.visibility,
+        "owners": [owner.name for owner in trial.owners.all()],
+        "legal_basis": " ".join(part for part in (trial.legal_act, trial.legal_section) if part),
+        "design": trial.design,
+        "sector": trial.sector,
+        "starts_on": trial.starts_on,
+        "ends_on": trial.ends_on,
+        "not_preregistered": trial.not_preregistered,
+        "fingerprint": registration.fingerprint if registration else None,
+        "decision": trial.decision,
+        "url": f"/forsok/{trial.slug}/",
+    }
+
+
+@router.get(
+    "",
+    response={200: list[TrialOut], 401: ErrorOut, 422: ErrorOut},
+    summary="Trials",
+    description=(
+        "The trials the caller may see: public trials for everyone, a trial shared with its organisation or the "
+        "public-sector network only for those it is shared with. Filters as on the overview page; 50 per page."
+    ),
+    auth=OPTIONAL_AUTH,
+    openapi_extra=OPTIONAL_SECURITY,
+)
+@paginate(PageNumberPagination)
+def trial_list(request: HttpRequest, filters: Query[TrialFilters]) -> Any:
+    trials = selectors.filtered(_caller(request), filters.as_params(), filters.q)
+    return _Mapped(trials.select_related("registration").prefetch_related("owners"))
+
+
+class _Mapped:
+    """A queryset the paginator counts and slices, each page's trials turned into `TrialOut` dicts."""
+
+    def __init__(self, queryset: Any) -> None:
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return int(self.queryset.count())
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        return [_trial_out(trial) for trial in self.queryset[page]]
+
+
+@router.get(
+    "/{slug}",
+    response={200: TrialDetailOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One trial",
+    description="A trial with its plan, its pre-registration and amendments, and its results with the effect "
+    "estimates. 404 when no trial has that slug or the caller may not see it.",
+    auth=OPTIONAL_AUTH,
+    openapi_extra=OPTIONAL_SECURITY,
+)
+def trial_detail(request: HttpRequest, slug: str) -> Any:
+    trial = Trial.objects.visible_to(_caller(request)).filter(slug=slug).first()
+    if trial is None:
+        raise Http404
+    registration = getattr(trial, "registration", None)
+    results = []
+    for result, effect, _problem in selectors.results_with_effects(trial):
+        difference = effect.difference if effect else None
+        results.append(
+            {
+                "outcome": result.outcome,
+                "kind": result.kind,
+                "difference": difference.estimate if difference else None,
+                "ci_low": difference.low if difference else None,
+                "ci_high": difference.high if difference else None,
+                "method": difference.method if difference else None,
+            }
+        )
+    return {
+        **_trial_out(trial),
+        "plan": trial.plan(),
+        "registered_plan": registration.plan if registration else None,
+        "amendments": [
+            {"number": a.number, "reason": a.reason, "fields": a.fields, "fingerprint": a.fingerprint, "at": a.at}
+            for a in trial.amendments.all()
+        ],
+        "results": results,
+        "result_summary": trial.result_summary,
+        "decision_reason": trial.decision_reason,
+        "lessons": trial.lessons,
+        "source": trial.source,
     }

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "nyskap.benefits",
     "nyskap.surveys",
     "nyskap.culture",
+    "nyskap.trials",
     "nyskap.api",
     "nyskap.portal",
     "django.contrib.admin",

@@ -1,0 +1,87 @@
+"""Downloads of the public trials (the overview's filters and search apply): CSV (UTF-8 with BOM, `;`) and XLSX,
+through `nyskap.core.spreadsheets`, which neutralises text a spreadsheet would run as a formula."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from nyskap.core.spreadsheets import XLSX_TYPE, csv_lines, csv_separator, xlsx_file
+
+from . import selectors
+from .forms import FilterForm
+
+
+def public_trials(request: HttpRequest) -> Any:
+    """The public trials the overview shows for these filters (drafts and shared trials are never exported)."""
+    form = FilterForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    params = {name: request.GET.getlist(name) for name in (*selectors.FACETS, "overdue")}
+    return selectors.filtered(AnonymousUser(), params, query).prefetch_related("owners")
+
+
+def header() -> list[str]:
+    return [
+        _("Title"),
+        _("Kind of trial"),
+        _("Status"),
+        _("Owning organisations"),
+        _("Legal basis"),
+        _("Design"),
+        _("Sector"),
+        _("Start date"),
+        _("End date"),
+        _("Pre-registration fingerprint (SHA-256)"),
+        _("Not pre-registered"),
+        _("Decision"),
+        _("Reason for the decision"),
+        _("Source"),
+        _("Address"),
+    ]
+
+
+def rows(trials: Any, base_url: str) -> Iterator[list[Any]]:
+    for trial in trials.select_related("registration"):
+        registration = getattr(trial, "registration", None)
+        yield [
+            trial.title,
+            trial.get_kind_display(),
+            trial.get_status_display(),
+            ", ".join(owner.name for owner in trial.owners.all()),
+            " ".join(part for part in (trial.legal_act, trial.legal_section) if part),
+            trial.get_design_display(),
+            trial.get_sector_display(),
+            trial.starts_on,
+            trial.ends_on,
+            registration.fingerprint if registration else "",
+            _("Yes") if trial.not_preregistered else "",
+            trial.get_decision_display(),
+            trial.decision_reason,
+            trial.source,
+            f"{base_url}/forsok/{trial.slug}/",
+        ]
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponseBase:
+    lines = csv_lines(
+        header(), rows(public_trials(request), _base_url(request)), separator=csv_separator(request.GET.get("sep"))
+    )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="nyskap-forsok.csv"'
+    return response
+
+
+@require_GET
+def export_xlsx(request: HttpRequest) -> HttpResponseBase:
+    workbook = xlsx_file(_("Trials"), header(), rows(public_trials(request), _base_url(request)))
+    return FileResponse(workbook, as_attachment=True, filename="nyskap-forsok.xlsx", content_type=XLSX_TYPE)

@@ -1,0 +1,132 @@
+"""Reads of the trials registry: the overview with its filters, facet counts and full-text search, the overdue
+trials, and what a detail page shows. Writes are in `services`."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from nyskap.core.history import field_label
+from nyskap.core.search import filter_queryset
+
+from . import rules
+from .models import Amendment, Result, Status, Trial
+
+# Results reported this long ago without a decision make a trial overdue.
+DECISION_GRACE = datetime.timedelta(days=90)
+OVERDUE_RESULTS = "results"
+OVERDUE_DECISION = "decision"
+WITHOUT_RESULTS = (Status.APPROVED, Status.RUNNING, Status.ENDED)
+
+FACETS = ("kind", "status", "design", "sector", "decision", "legal_act", "county")
+
+
+def overdue_condition(today: datetime.date) -> Q:
+    """Past the (extended) end date without results, or results reported `DECISION_GRACE` ago without a decision."""
+    past_end = Q(status__in=WITHOUT_RESULTS, end_by__lt=today)
+    undecided = Q(
+        status=Status.RESULTS_REPORTED,
+        status_changed_at__lt=timezone.make_aware(datetime.datetime.combine(today - DECISION_GRACE, datetime.time())),
+    )
+    return past_end | undecided
+
+
+def with_overdue(queryset: QuerySet[Trial], today: datetime.date | None = None) -> QuerySet[Trial]:
+    """The trials annotated with ``end_by`` and ``is_overdue``."""
+    day = today or timezone.localdate()
+    return queryset.annotate(end_by=Coalesce("extended_to", "ends_on")).annotate(
+        is_overdue=ExpressionWrapper(overdue_condition(day), output_field=BooleanField())
+    )
+
+
+def overdue(today: datetime.date | None = None) -> QuerySet[Trial]:
+    """Every overdue trial (for the reminders), whatever its visibility."""
+    day = today or timezone.localdate()
+    return Trial.objects.annotate(end_by=Coalesce("extended_to", "ends_on")).filter(overdue_condition(day))
+
+
+def overdue_reason(trial: Trial) -> str:
+    return OVERDUE_DECISION if trial.status == Status.RESULTS_REPORTED else OVERDUE_RESULTS
+
+
+@dataclass
+class Overview:
+    trials: QuerySet[Trial]
+    counts: dict[str, dict[Any, int]]
+    total: int
+
+
+def filtered(user: Any, params: dict[str, list[str]], query: str = "") -> QuerySet[Trial]:
+    """The trials the user may see, narrowed by the chosen facet values (OR within a facet, AND across) and the
+    text query (ranked by `nyskap.core.search` when given)."""
+    trials = Trial.objects.visible_to(user)
+    for facet in FACETS:
+        values = [v for v in params.get(facet, []) if v]
+        if not values:
+            continue
+        if facet == "county":
+            trials = trials.filter(owners__county__number__in=values).distinct()
+        else:
+            trials = trials.filter(**{f"{facet}__in": values})
+    if params.get("overdue"):
+        trials = trials.annotate(end_by=Coalesce("extended_to", "ends_on")).filter(
+            overdue_condition(timezone.localdate())
+        )
+    if query.strip():
+        return filter_queryset(trials, query)  # type: ignore[return-value]
+    return trials.order_by("-updated_at", "pk")
+
+
+def facet_counts(trials: QuerySet[Trial]) -> dict[str, dict[Any, int]]:
+    ids = trials.order_by().values("pk")
+    base = Trial.objects.filter(pk__in=ids).order_by()
+    counts: dict[str, dict[Any, int]] = {}
+    for field in ("kind", "status", "design", "sector", "decision", "legal_act"):
+        rows = base.exclude(**{field: ""}).values_list(field).annotate(n=Count("pk"))
+        counts[field] = dict(rows)  # type: ignore[arg-type]
+    county_rows = (
+        Trial.owners.through.objects.filter(trial_id__in=ids)
+        .exclude(organisation__county__isnull=True)
+        .order_by()
+        .values_list("organisation__county__number")
+        .annotate(n=Count("trial_id", distinct=True))
+    )
+    counts["county"] = dict(county_rows)
+    return counts
+
+
+@dataclass
+class AmendmentView:
+    amendment: Amendment
+    changes: list[tuple[str, Any, Any]]
+
+
+def amendments(trial: Trial) -> list[AmendmentView]:
+    views = []
+    for amendment in trial.amendments.all():
+        fields = rules.changed_fields(amendment.before, amendment.after)
+        views.append(
+            AmendmentView(
+                amendment,
+                [(field_label(Trial, name), amendment.before.get(name), amendment.after.get(name)) for name in fields],
+            )
+        )
+    return views
+
+
+def results_with_effects(trial: Trial) -> list[tuple[Result, Any, str]]:
+    """Each stored result with its effect estimate computed now (or the reason it cannot be)."""
+    from . import calculations, services
+
+    shown: list[tuple[Result, Any, str]] = []
+    for result in trial.results.all():
+        try:
+            shown.append((result, services.effect_of(result), ""))
+        except calculations.EffectError as error:
+            shown.append((result, None, services.rule_message(error.message)))
+    return shown

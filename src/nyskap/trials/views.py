@@ -1,0 +1,380 @@
+"""The trial pages: the overview (facets, counts, search, overdue marked), a trial's page, creating and editing,
+the approval checklist, the transitions, results entry and the decision. Every page works without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from nyskap.organisations.models import County
+
+from . import rules, selectors, services
+from .forms import (
+    FACET_LABELS,
+    ApprovalForm,
+    CountsForm,
+    DecisionForm,
+    FilterForm,
+    MeansForm,
+    ReportForm,
+    TrialForm,
+    UnitsForm,
+    approval_initial,
+    initial_for,
+)
+from .models import Kind, Status, Trial
+from .services import TrialError
+
+PAGE_SIZE = 20
+
+
+def visible_trial(request: HttpRequest, slug: str) -> Trial:
+    """The trial, if the visitor may see it (core.permissions.can_view); 404 otherwise, so a draft's existence is
+    not revealed."""
+    trial = get_object_or_404(Trial.objects.select_related("sandbox", "project"), slug=slug)
+    if not request.user.has_perm("core.view_object", trial):
+        raise Http404
+    return trial
+
+
+def editable_trial(request: HttpRequest, slug: str) -> Trial:
+    trial = visible_trial(request, slug)
+    if not services.can_change(request.user, trial):
+        raise PermissionDenied
+    return trial
+
+
+def add_errors(form: Any, error: TrialError) -> None:
+    for field, message in error.problems:
+        form.add_error(field if field in form.fields else None, message)
+
+
+# The overview
+
+
+def _facets(request: HttpRequest, counts: dict[str, dict[Any, int]]) -> list[dict[str, Any]]:
+    counties = dict(County.objects.values_list("number", "name"))
+    facets = []
+    for name, (label, labels) in FACET_LABELS.items():
+        chosen = request.GET.getlist(name)
+        names = counties if name == "county" else labels
+        values = [
+            {"value": value, "label": names.get(value, value), "count": count, "selected": str(value) in chosen}
+            for value, count in sorted(counts.get(name, {}).items(), key=lambda item: (-item[1], str(item[0])))
+        ]
+        if values:
+            facets.append({"name": name, "label": label, "values": values})
+    return facets
+
+
+@require_GET
+def trial_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    params = {name: request.GET.getlist(name) for name in (*selectors.FACETS, "overdue")}
+    trials = selectors.filtered(request.user, params, query)
+    counts = selectors.facet_counts(trials)
+    annotated = selectors.with_overdue(trials).prefetch_related("owners")
+    page = Paginator(annotated, PAGE_SIZE).get_page(request.GET.get("page"))
+    rest = request.GET.copy()
+    rest.pop("page", None)
+    context = {
+        "form": form,
+        "page_obj": page,
+        "trials": page.object_list,
+        "facets": _facets(request, counts),
+        "query": query,
+        "overdue_only": bool(request.GET.get("overdue")),
+        "querystring": rest.urlencode(),
+        "can_create": services.may_create(request.user),
+    }
+    return render(request, "trials/list.html", context)
+
+
+# A trial's page
+
+
+@require_GET
+def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    trial = visible_trial(request, slug)
+    is_overdue = selectors.overdue().filter(pk=trial.pk).exists()
+    registration = getattr(trial, "registration", None)
+    current = services.current_plan(trial)
+    context = {
+        "trial": trial,
+        "owners": trial.owners.all(),
+        "partners": trial.partners.all(),
+        "registration": registration,
+        "current_fingerprint": rules.plan_fingerprint(current) if current else "",
+        "amendments": selectors.amendments(trial),
+        "results": selectors.results_with_effects(trial),
+        "exemptions": trial.exemptions.all(),
+        "status_changes": trial.status_changes.select_related("by"),
+        "approval_steps": trial.approval_steps.all(),
+        "checklist": trial.checklist_answers.all(),
+        "is_overdue": is_overdue,
+        "can_edit": services.can_change(request.user, trial),
+        "actions": _actions(trial),
+        "admission": getattr(trial, "admission", None),
+    }
+    return render(request, "trials/detail.html", context)
+
+
+def _actions(trial: Trial) -> list[tuple[str, str]]:
+    """The transitions a trial's page offers now (as buttons), by status."""
+    actions: list[tuple[str, str]] = []
+    if trial.status == Status.PLANNED and not trial.not_preregistered:
+        actions.append(("preregister", _("Pre-register the plan")))
+        actions.append(("not_preregistered", _("Label as not pre-registered")))
+    if trial.status == Status.PREREGISTERED or (trial.status == Status.PLANNED and trial.not_preregistered):
+        actions.append(("approve", _("Mark as approved")))
+    if trial.status == Status.APPROVED:
+        actions.append(("start", _("Mark as started")))
+    if trial.status == Status.RUNNING:
+        actions.append(("end", _("Mark as ended")))
+    return actions
+
+
+# Creating and editing
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trial_create(request: HttpRequest) -> HttpResponse:
+    if not services.may_create(request.user):
+        raise PermissionDenied
+    form = TrialForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                trial = services.trial_create(
+                    actor=request.user, owners=list(form.cleaned_data["owners"]), fields=form.service_fields()
+                )
+            except TrialError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The trial is registered."))
+                return redirect("trials:detail", slug=trial.slug)
+        return render(request, "trials/form.html", {"form": form}, status=400)
+    return render(request, "trials/form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trial_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    trial = editable_trial(request, slug)
+    if request.method == "POST":
+        form = TrialForm(request.POST, user=request.user, trial=trial)
+        if form.is_valid():
+            try:
+                services.trial_update(
+                    actor=request.user,
+                    trial=trial,
+                    fields=form.service_fields(),
+                    owners=list(form.cleaned_data["owners"]),
+                    amendment_reason=form.cleaned_data.get("amendment_reason", ""),
+                )
+            except TrialError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The trial is saved."))
+                return redirect("trials:detail", slug=trial.slug)
+        return render(request, "trials/form.html", {"form": form, "trial": trial}, status=400)
+    form = TrialForm(initial=initial_for(trial), user=request.user, trial=trial)
+    return render(request, "trials/form.html", {"form": form, "trial": trial})
+
+
+# The approval checklist (trial act)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trial_approval(request: HttpRequest, slug: str) -> HttpResponse:
+    trial = editable_trial(request, slug)
+    if trial.kind != Kind.FORSOKSLOVEN:
+        raise Http404
+    if request.method == "POST":
+        form = ApprovalForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    for step in rules.APPROVAL_STEPS:
+                        services.approval_step_set(
+                            actor=request.user, trial=trial, step=step, dated_on=form.cleaned_data[f"step_{step}"]
+                        )
+                    for item in rules.LIMITS_CHECKLIST:
+                        answer = form.cleaned_data[f"answer_{item}"]
+                        services.checklist_answer_set(
+                            actor=request.user,
+                            trial=trial,
+                            item=item,
+                            answer=None if not answer else answer == "yes",
+                            reason=form.cleaned_data[f"reason_{item}"],
+                        )
+            except TrialError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The approval steps and the checklist are saved."))
+                return redirect("trials:detail", slug=trial.slug)
+        return render(request, "trials/approval.html", {"form": form, "trial": trial}, status=400)
+    form = ApprovalForm(initial=approval_initial(trial))
+    return render(request, "trials/approval.html", {"form": form, "trial": trial})
+
+
+# Transitions
+
+TRANSITIONS = {
+    "preregister": services.preregister,
+    "not_preregistered": services.mark_not_preregistered,
+    "approve": services.approve,
+    "start": services.start,
+    "end": services.end,
+}
+
+
+@login_required
+@require_POST
+def trial_transition(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    trial = editable_trial(request, slug)
+    move = TRANSITIONS.get(action)
+    if move is None:
+        raise Http404
+    try:
+        move(actor=request.user, trial=trial)  # type: ignore[operator]
+    except TrialError as error:
+        for _field, message in error.problems:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The trial's status is changed."))
+    return redirect("trials:detail", slug=trial.slug)
+
+
+# Results
+
+
+def _results_page(request: HttpRequest, trial: Trial, forms: dict[str, Any], status: int = 200) -> HttpResponse:
+    context = {"trial": trial, "results": selectors.results_with_effects(trial), **forms}
+    return render(request, "trials/results.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trial_results(request: HttpRequest, slug: str) -> HttpResponse:
+    trial = editable_trial(request, slug)
+    forms: dict[str, Any] = {
+        "counts_form": CountsForm(prefix="counts"),
+        "means_form": MeansForm(prefix="means"),
+        "units_form": UnitsForm(prefix="units"),
+        "report_form": ReportForm(initial={"result_summary": trial.result_summary}),
+    }
+    if request.method == "GET":
+        return _results_page(request, trial, forms)
+    kind = request.POST.get("kind", "")
+    if kind == "counts":
+        form: Any = CountsForm(request.POST, prefix="counts")
+    elif kind == "means":
+        form = MeansForm(request.POST, prefix="means")
+    elif kind == "units":
+        form = UnitsForm(request.POST, request.FILES, prefix="units")
+    else:
+        messages.error(request, _("Choose how the result is entered."))
+        return _results_page(request, trial, forms, status=400)
+    forms[f"{kind}_form"] = form
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if kind == "counts":
+                services.result_add_counts(
+                    actor=request.user,
+                    trial=trial,
+                    outcome=data["outcome"],
+                    arms=[
+                        (data["label_1"], data["events_1"], data["n_1"]),
+                        (data["label_2"], data["events_2"], data["n_2"]),
+                    ],
+                )
+            elif kind == "means":
+                services.result_add_means(
+                    actor=request.user,
+                    trial=trial,
+                    outcome=data["outcome"],
+                    arms=[
+                        (data["label_1"], data["mean_1"], data["sd_1"], data["n_1"]),
+                        (data["label_2"], data["mean_2"], data["sd_2"], data["n_2"]),
+                    ],
+                )
+            else:
+                services.result_add_units(
+                    actor=request.user,
+                    trial=trial,
+                    outcome=data["outcome"],
+                    outcome_type=data["outcome_type"],
+                    upload=data["file"],
+                    filename=data["file"].name,
+                )
+        except TrialError as error:
+            for field, message in error.problems:
+                target = {"arms_0_events": "events_1", "arms_1_events": "events_2"}.get(field, field)
+                form.add_error(target if target in form.fields else None, message)
+        else:
+            messages.success(request, _("The result is saved."))
+            return redirect("trials:results", slug=trial.slug)
+    return _results_page(request, trial, forms, status=400)
+
+
+@login_required
+@require_POST
+def trial_report(request: HttpRequest, slug: str) -> HttpResponse:
+    trial = editable_trial(request, slug)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_results(actor=request.user, trial=trial, summary=form.cleaned_data["result_summary"])
+        except TrialError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The results are reported."))
+            return redirect("trials:detail", slug=trial.slug)
+    forms = {
+        "counts_form": CountsForm(prefix="counts"),
+        "means_form": MeansForm(prefix="means"),
+        "units_form": UnitsForm(prefix="units"),
+        "report_form": form,
+    }
+    return _results_page(request, trial, forms, status=400)
+
+
+# The decision
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trial_decide(request: HttpRequest, slug: str) -> HttpResponse:
+    trial = editable_trial(request, slug)
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.decide(
+                    actor=request.user,
+                    trial=trial,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["decision_reason"],
+                    lessons=form.cleaned_data["lessons"],
+                )
+            except TrialError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The decision is recorded."))
+                return redirect("trials:detail", slug=trial.slug)
+        return render(request, "trials/decide.html", {"form": form, "trial": trial}, status=400)
+    return render(request, "trials/decide.html", {"form": DecisionForm(), "trial": trial})

@@ -1,0 +1,174 @@
+"""The trial pages: the overview (facets, search, overdue), a trial's page, the forms and the transitions, in nb, nn
+and en; a trial that is not public is seen only by its owners (an outsider gets 404)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from nyskap.core.visibility import Visibility
+from nyskap.trials.models import Amendment, Result, Status, Trial
+
+from .factories import make_trial, run_to_end
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "not_given"),
+    [
+        ("nb", "Forsøk", "Ikke oppgitt i kilden"),
+        ("nn", "Forsøk", "Ikkje oppgitt i kjelda"),
+        ("en", "Trials", "Not given in the source"),
+    ],
+)
+def test_the_pages_speak_nb_nn_and_en(client, innovator, home_municipality, language, heading, not_given):
+    trial = make_trial(actor=innovator, owner=home_municipality, hypothesis="")
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    listing = client.get("/forsok/", **headers)
+    assert listing.status_code == 200
+    assert f'<h1 class="ds-heading" data-size="lg">{heading}</h1>' in listing.content.decode()
+    detail = client.get(f"/forsok/{trial.slug}/", **headers)
+    assert detail.status_code == 200
+    assert not_given in detail.content.decode()
+
+
+def test_a_trial_that_is_not_public_is_seen_only_by_its_owners(
+    client, as_colleague, as_outsider, innovator, home_municipality
+):
+    trial = make_trial(
+        actor=innovator, owner=home_municipality, title="Internt forsøk", visibility=Visibility.ORGANISATION
+    )
+    assert client.get(f"/forsok/{trial.slug}/").status_code == 404
+    assert as_outsider.get(f"/forsok/{trial.slug}/").status_code == 404
+    assert as_colleague.get(f"/forsok/{trial.slug}/").status_code == 200
+    assert "Internt forsøk" not in client.get("/forsok/").content.decode()
+    assert "Internt forsøk" not in as_outsider.get("/forsok/").content.decode()
+    assert "Internt forsøk" in as_colleague.get("/forsok/").content.decode()
+    # Nor is it exported.
+    assert "Internt forsøk" not in as_colleague.get("/forsok/eksport/forsok.csv").getvalue().decode()
+
+
+def test_an_outsider_cannot_edit_or_move_a_trial(as_outsider, innovator, home_municipality):
+    trial = make_trial(actor=innovator, owner=home_municipality)
+    assert as_outsider.get(f"/forsok/{trial.slug}/rediger/").status_code == 403
+    assert as_outsider.post(f"/forsok/{trial.slug}/status/preregister/").status_code == 403
+    assert Trial.objects.get(pk=trial.pk).status == Status.PLANNED
+
+
+def test_facets_count_and_filter_and_the_search_finds_the_hypothesis(client, innovator, home_municipality):
+    make_trial(actor=innovator, owner=home_municipality, title="SMS-påminnelse")
+    make_trial(
+        actor=innovator,
+        owner=home_municipality,
+        title="Fritt brukervalg",
+        kind="forsoksloven",
+        hypothesis="Brukervalg i hjemmetjenesten gir mer tilfredse brukere.",
+    )
+    page = client.get("/forsok/").content.decode()
+    assert "Pilot (1)" in page
+    assert "Forsøk etter forsøksloven (1)" in page
+    filtered = client.get("/forsok/?kind=forsoksloven").content.decode()
+    assert "Fritt brukervalg" in filtered and "SMS-påminnelse" not in filtered
+    found = client.get("/forsok/?q=hjemmetjenesten").content.decode()
+    assert "Fritt brukervalg" in found and "SMS-påminnelse" not in found
+
+
+def test_an_overdue_trial_is_marked(client, innovator, home_municipality):
+    today = timezone.localdate()
+    trial = make_trial(
+        actor=innovator,
+        owner=home_municipality,
+        starts_on=today - datetime.timedelta(days=300),
+        ends_on=today - datetime.timedelta(days=3),
+    )
+    run_to_end(trial, innovator)
+    assert "Forsinket" in client.get(f"/forsok/{trial.slug}/").content.decode()
+    assert "Forsinket" in client.get("/forsok/?overdue=1").content.decode()
+
+
+def test_register_preregister_amend_enter_counts_and_decide_through_the_pages(as_innovator, home_municipality):
+    form = {
+        "title": "Nudging i skolen",
+        "kind": "pilot",
+        "owners": ["oygarden"],
+        "hypothesis": "Påminnelser gir mindre fravær.",
+        "intervention": "SMS til foreldre.",
+        "primary_outcome": "Fravær over 10 %",
+        "design": "cluster_rct",
+        "planned_sample_size": "600",
+        "analysis_plan": "Klyngenivå.",
+        "starts_on": "2025-01-01",
+        "ends_on": "2025-12-31",
+        "visibility": "public",
+    }
+    response = as_innovator.post("/forsok/ny/", form)
+    assert response.status_code == 302
+    trial = Trial.objects.get()
+    assert response["Location"] == f"/forsok/{trial.slug}/"
+    assert as_innovator.post(f"/forsok/{trial.slug}/status/preregister/").status_code == 302
+    trial.refresh_from_db()
+    assert trial.status == Status.PREREGISTERED
+    page = as_innovator.get(f"/forsok/{trial.slug}/").content.decode()
+    assert trial.registration.fingerprint in page
+    # Amending without a reason is refused at the field and keeps what was typed.
+    refused = as_innovator.post(f"/forsok/{trial.slug}/rediger/", {**form, "planned_sample_size": "700"})
+    assert refused.status_code == 400
+    assert "si hvorfor den endres" in refused.content.decode()
+    assert 'value="700"' in refused.content.decode()
+    assert Amendment.objects.count() == 0
+    amended = as_innovator.post(
+        f"/forsok/{trial.slug}/rediger/", {**form, "planned_sample_size": "700", "amendment_reason": "Flere skoler."}
+    )
+    assert amended.status_code == 302
+    assert "Flere skoler." in as_innovator.get(f"/forsok/{trial.slug}/").content.decode()
+    for action in ("approve", "start", "end"):
+        assert as_innovator.post(f"/forsok/{trial.slug}/status/{action}/").status_code == 302
+    counts = {
+        "kind": "counts",
+        "counts-outcome": "Fravær over 10 %",
+        "counts-label_1": "SMS",
+        "counts-events_1": "120",
+        "counts-n_1": "400",
+        "counts-label_2": "Ingen SMS",
+        "counts-events_2": "90",
+        "counts-n_2": "410",
+    }
+    assert as_innovator.post(f"/forsok/{trial.slug}/resultater/", counts).status_code == 302
+    results_page = as_innovator.get(f"/forsok/{trial.slug}/resultater/").content.decode()
+    assert "Forskjell: 8,0 prosentpoeng (95 % intervall 2,0 til 14,0)." in results_page
+    assert as_innovator.post(f"/forsok/{trial.slug}/resultater/rapporter/", {"result_summary": ""}).status_code == 302
+    refused = as_innovator.post(f"/forsok/{trial.slug}/beslutning/", {"decision": "spread"})
+    assert refused.status_code == 400
+    decided = as_innovator.post(
+        f"/forsok/{trial.slug}/beslutning/",
+        {"decision": "spread", "decision_reason": "Virket.", "lessons": "Send tidlig på dagen."},
+    )
+    assert decided.status_code == 302
+    trial.refresh_from_db()
+    assert (trial.status, trial.decision) == (Status.DECIDED, "spread")
+
+
+def test_an_upload_with_a_bad_cell_names_row_and_column_and_saves_nothing(as_innovator, innovator, home_municipality):
+    trial = run_to_end(make_trial(actor=innovator, owner=home_municipality), innovator)
+    upload = SimpleUploadedFile("rader.csv", b"arm;outcome\nA;1\nB;x\n", content_type="text/csv")
+    response = as_innovator.post(
+        f"/forsok/{trial.slug}/resultater/",
+        {"kind": "units", "units-outcome": "Møtte", "units-outcome_type": "binary", "units-file": upload},
+    )
+    assert response.status_code == 400
+    assert "Rad 3, kolonne «outcome»: skriv et tall." in response.content.decode()
+    assert Result.objects.count() == 0
+
+
+def test_the_export_is_csv_with_bom_and_semicolons(client, innovator, home_municipality):
+    make_trial(actor=innovator, owner=home_municipality, title="=HYPERLINK(1)")
+    body = client.get("/forsok/eksport/forsok.csv").getvalue().decode("utf-8")
+    assert body.startswith('\ufeff"Tittel";')
+    assert '"\'=HYPERLINK(1)"' in body
+    xlsx = client.get("/forsok/eksport/forsok.xlsx")
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
