@@ -99,22 +99,31 @@ def seed(editors: int, invitations: int, tag: str = "") -> dict[str, Any]:
 
 def check_writes(written: dict[str, Any], round_id: int) -> dict[str, Any]:
     """Inside Django: did the signed-in visitors' accepted writes land? The database must hold the last value each
-    visitor wrote and one submitted response per accepted survey answer."""
+    visitor saw accepted (or one sent after it, still in flight when the run stopped), and one submitted response
+    per accepted survey answer (at most one more per answer still in flight)."""
     from nyskap.benefits.models import BenefitPlan
     from nyskap.projects.models import Project
     from nyskap.surveys.models import Response
 
-    projects = dict(Project.objects.filter(slug__in=written["projects"]).values_list("slug", "need_effect"))
-    plans = dict(
-        BenefitPlan.objects.filter(project__slug__in=written["plans"]).values_list("project__slug", "rationale")
-    )
+    stored = {
+        "projects": dict(Project.objects.filter(slug__in=written["projects"]).values_list("slug", "need_effect")),
+        "plans": dict(
+            BenefitPlan.objects.filter(project__slug__in=written["plans"]).values_list("project__slug", "rationale")
+        ),
+    }
+
+    def holding(kind: str) -> int:
+        later = written["sent_after"][kind]
+        return sum(stored[kind].get(slug) in (text, *later.get(slug, [])) for slug, text in written[kind].items())
+
     responses = Response.objects.filter(round_id=round_id, submitted=True).count()
     return {
         "projects_edited": len(written["projects"]),
-        "projects_holding_the_last_edit": sum(projects.get(k) == v for k, v in written["projects"].items()),
+        "projects_holding_the_last_edit": holding("projects"),
         "benefit_plans_written": len(written["plans"]),
-        "benefit_plans_holding_the_last_text": sum(plans.get(k) == v for k, v in written["plans"].items()),
+        "benefit_plans_holding_the_last_text": holding("plans"),
         "survey_answers_accepted": written["survey_answers"],
+        "survey_answers_sent": written["survey_answers_sent"],
         "survey_responses_stored": responses,
     }
 
@@ -179,6 +188,17 @@ def database_has_projects(database_url: str) -> bool:
     return result.returncode == 0 and int(result.stdout.strip() or 0) > 0
 
 
+def vacuum_analyze(database_url: str) -> None:
+    import dj_database_url
+
+    config = dj_database_url.parse(database_url)
+    subprocess.run(
+        ["psql", "-h", config["HOST"] or "127.0.0.1", "-p", str(config["PORT"] or 5432), "-U", config["USER"],
+         "-d", config["NAME"], "-qc", "VACUUM ANALYZE"],
+        check=True,
+    )  # fmt: skip
+
+
 class LoadAverage(threading.Thread):
     """The machine's 1-minute load average, sampled while the load runs (other work on the machine shows here)."""
 
@@ -236,6 +256,10 @@ def main() -> int:
             manage(setup, command)
         if args.size:
             manage(setup, "generate_projects", str(args.size))
+    # After a bulk load the planner's statistics are stale until autovacuum gets to them, and a stale row estimate
+    # for the visible projects turned the search from 30 ms into 400 ms: analyse first, as after any bulk import
+    # (docs/operations.md).
+    vacuum_analyze(args.database_url)
     projects = int(manage(setup, "shell", "-c", "from nyskap.projects.models import Project; "
                           "print(Project.objects.count())").strip().splitlines()[-1])  # fmt: skip
     editors = max(1, args.users // 5 + 1)
@@ -322,7 +346,8 @@ def main() -> int:
     writes_landed = (
         writes["projects_holding_the_last_edit"] == writes["projects_edited"] > 0
         and writes["benefit_plans_holding_the_last_text"] == writes["benefit_plans_written"] > 0
-        and writes["survey_responses_stored"] == writes["survey_answers_accepted"] > 0
+        and writes["survey_answers_accepted"] <= writes["survey_responses_stored"] <= writes["survey_answers_sent"]
+        and writes["survey_answers_accepted"] > 0
     )
     report = {
         "what": "locust mix against gunicorn (production settings) + PostgreSQL + Redis",

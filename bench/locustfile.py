@@ -25,7 +25,10 @@ PROXY = {"X-Forwarded-Proto": "https"}  # as the TLS proxy in front of the app s
 # Each signed-in visitor takes the next account, so no two edit the same project at once, and the last value each
 # wrote is the one the database must hold afterwards (bench/load.py checks that the writes landed).
 ACCOUNTS = itertools.cycle(DATA["editors"])
-WRITTEN: dict[str, Any] = {"projects": {}, "plans": {}, "survey_answers": 0}
+# A write still in flight when the run stops may land after locust has given up on it: what was sent after the
+# last accepted write is kept too, and the database may hold one of those instead.
+WRITTEN: dict[str, Any] = {"projects": {}, "plans": {}, "survey_answers": 0, "survey_answers_sent": 0,
+                           "sent_after": {"projects": {}, "plans": {}}}  # fmt: skip
 
 SUBJECTS = [
     "innbyggere",
@@ -196,19 +199,23 @@ class SignedIn(NyskapUser):
         fields = [(k, v) for k, v in form["fields"] if k not in change] + list(change.items())
         return self.post(form["action"] or path, fields, name=name).status_code in (302, 303)
 
+    def _write(self, kind: str, slug: str, path: str, name: str, field: str, text: str) -> None:
+        WRITTEN["sent_after"][kind].setdefault(slug, []).append(text)
+        if self._resubmit(path, name, {field: text}):
+            WRITTEN[kind][slug] = text
+            WRITTEN["sent_after"][kind][slug] = []
+
     @task(3)
     def edit_project(self) -> None:
         slug = self.account["project"]
         text = f"Varm mat hver dag, målt {self.rng.randint(1, 10**6)} ganger."
-        if self._resubmit(f"/prosjekter/{slug}/rediger/", "edit project", {"need_effect": text}):
-            WRITTEN["projects"][slug] = text
+        self._write("projects", slug, f"/prosjekter/{slug}/rediger/", "edit project", "need_effect", text)
 
     @task(2)
     def write_benefit_plan(self) -> None:
         slug = self.account["plan_project"]
         text = f"Middag leveres kald; runde {self.rng.randint(1, 10**6)}."
-        if self._resubmit(f"/gevinster/prosjekt/{slug}/rediger/", "write benefit plan", {"rationale": text}):
-            WRITTEN["plans"][slug] = text
+        self._write("plans", slug, f"/gevinster/prosjekt/{slug}/rediger/", "write benefit plan", "rationale", text)
 
     @task(2)
     def answer_survey(self) -> None:
@@ -223,6 +230,7 @@ class SignedIn(NyskapUser):
         form = biggest_form(page.text)
         answered = {key for key, _value in DATA["survey_answer"]}
         fields = [(k, v) for k, v in form["fields"] if k not in answered] + DATA["survey_answer"]
+        WRITTEN["survey_answers_sent"] += 1
         if self.post(path, fields, name="answer survey").status_code in (302, 303):
             WRITTEN["survey_answers"] += 1
 
