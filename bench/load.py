@@ -200,21 +200,54 @@ def vacuum_analyze(database_url: str) -> None:
 
 
 class LoadAverage(threading.Thread):
-    """The machine's 1-minute load average, sampled while the load runs (other work on the machine shows here)."""
+    """While the load runs, every 10 s: the machine's 1-minute load average (other work on the machine shows here),
+    the memory of each gunicorn worker (resident set size) and the app server's PostgreSQL connections."""
 
-    def __init__(self) -> None:
+    def __init__(self, server_pid: int, database_url: str) -> None:
         super().__init__(daemon=True)
+        self.server_pid = server_pid
+        self.database_url = database_url
         self.samples: list[float] = []
+        self.worker_mb: list[float] = []
+        self.connections: list[int] = []
         self.done = threading.Event()
 
     def run(self) -> None:
+        import psutil
+        import psycopg
+
         while not self.done.wait(10):
             self.samples.append(os.getloadavg()[0])
+            try:
+                # start-app.sh execs gunicorn, so the server process is the gunicorn master.
+                workers = psutil.Process(self.server_pid).children()
+                self.worker_mb += [worker.memory_info().rss / 2**20 for worker in workers]
+                with psycopg.connect(self.database_url, autocommit=True) as connection:
+                    row = connection.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
+                        "pg_backend_pid()"
+                    ).fetchone()
+                    self.connections.append(int(row[0]) if row else 0)
+            except (psutil.Error, psycopg.Error):
+                pass
 
-    def summary(self) -> dict[str, float]:
+    def summary(self) -> dict[str, Any]:
         self.done.set()
         samples = self.samples or [os.getloadavg()[0]]
-        return {"min": min(samples), "mean": round(sum(samples) / len(samples), 2), "max": max(samples)}
+        return {
+            "load_average": {
+                "min": round(min(samples), 2),
+                "mean": round(sum(samples) / len(samples), 2),
+                "max": round(max(samples), 2),
+            },
+            "worker_rss_mb": {
+                "mean": round(sum(self.worker_mb) / len(self.worker_mb), 1),
+                "max": round(max(self.worker_mb), 1),
+            }
+            if self.worker_mb
+            else None,
+            "postgresql_connections_max": max(self.connections, default=None),
+        }
 
 
 def main() -> int:
@@ -309,7 +342,7 @@ def main() -> int:
         }
         print(f"Load: {args.users} users for {args.seconds} s…", flush=True)
         prefix = work / "locust"
-        sampler = LoadAverage()
+        sampler = LoadAverage(server.pid, args.database_url)
         sampler.start()
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
@@ -318,7 +351,7 @@ def main() -> int:
             cwd=ROOT, env={**os.environ, "NYSKAP_LOAD_DATA": str(data_file)}, check=False,
         )  # fmt: skip
         stopped = time.monotonic()
-        load_during = sampler.summary()
+        during = sampler.summary()
         recovered = None
         while time.monotonic() - stopped < 120:
             try:
@@ -358,7 +391,9 @@ def main() -> int:
         "projects_in_database": projects,
         "cpu_count": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_during": load_during,
+        "load_average_during": during["load_average"],
+        "gunicorn_worker_rss_mb": during["worker_rss_mb"],
+        "postgresql_connections_max": during["postgresql_connections_max"],
         "ceiling": ceiling,
         "ratio_load_rps_to_helse_rps": round(total["rps"] / ceiling["helse_rps"], 4) if ceiling["helse_rps"] else None,
         "ratio_load_rps_to_helse_live_rps": round(total["rps"] / ceiling["helse_live_rps"], 4)

@@ -137,3 +137,18 @@ def test_the_image_runs_as_an_unprivileged_user_and_checks_health_on_the_livenes
     healthcheck = next(line for line in stage if line.startswith("HEALTHCHECK "))
     assert "/helse/live/" in healthcheck
     assert stage[-1].startswith("CMD ") and "deploy/start-app.sh" in stage[-1]
+
+
+def test_compose_runs_the_app_and_the_worker_on_a_read_only_root_with_no_capabilities():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    for name in ("app", "worker"):
+        service = compose["services"][name]
+        assert service["read_only"] is True, name
+        assert service["cap_drop"] == ["ALL"], name
+        assert "no-new-privileges:true" in service["security_opt"], name
+        # The only writable places: a tmpfs and the uploaded files.
+        assert service["tmpfs"] == ["/tmp"], name  # noqa: S108 - the container's own tmpfs
+        assert service["volumes"] == ["media:/app/var/media"], name
+    assert "/helse/" in " ".join(compose["services"]["app"]["healthcheck"]["test"])
