@@ -266,6 +266,8 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "0")) or None)
     parser.add_argument("--keep-database", action="store_true",
                         help="reuse the database of an earlier run when it holds the synthetic projects")  # fmt: skip
+    parser.add_argument("--queue-timeout", type=int, default=10,
+                        help="REQUEST_QUEUE_TIMEOUT_SECONDS of the app server (0: never shed load)")  # fmt: skip
     parser.add_argument("--static-root", default=str(ROOT / "var" / "static"))
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
@@ -310,7 +312,8 @@ def main() -> int:
     url = f"http://127.0.0.1:{port}"
     prod = {**base, "DJANGO_SETTINGS_MODULE": "nyskap.config.settings.prod", "REDIS_URL": args.redis_url,
             "GUNICORN_BIND": f"127.0.0.1:{port}", "MIGRATE_ON_START": "0",
-            "GUNICORN_LOG_LEVEL": "warning", "SURVEY_LINK_WINDOW_SECONDS": "600"}  # fmt: skip
+            "GUNICORN_LOG_LEVEL": "warning", "SURVEY_LINK_WINDOW_SECONDS": "600",
+            "REQUEST_QUEUE_TIMEOUT_SECONDS": str(args.queue_timeout)}  # fmt: skip
     if args.workers:
         prod["WEB_CONCURRENCY"] = str(args.workers)
     if args.threads:
@@ -388,6 +391,7 @@ def main() -> int:
         "seconds": args.seconds,
         "gunicorn_workers": workers,
         "gunicorn_threads": threads,
+        "request_queue_timeout_seconds": args.queue_timeout,
         "projects_in_database": projects,
         "cpu_count": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in load_before],
