@@ -364,13 +364,13 @@ def main() -> int:
             except OSError:
                 pass
             time.sleep(1)
-        refused_file = data_file.with_suffix(".refused")
-        refused = int(refused_file.read_text()) if refused_file.exists() else 0
-        stats = read_stats(prefix, args.seconds, refused)
         errors = {}
         with open(f"{prefix}_failures.csv", newline="") as handle:
             for row in csv.DictReader(handle):
                 errors[f"{row['Name']}: {row['Error']}"] = int(row["Occurrences"])
+        # Counted from the same CSV files as the totals (locust writes them once, at the end).
+        refused = sum(count for error, count in errors.items() if "Retry-After" in error)
+        stats = read_stats(prefix, args.seconds, refused)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -242,10 +242,6 @@ class SignedIn(NyskapUser):
 
 
 @events.quitting.add_listener
-def _report_refusals(environment: Any, **_kwargs: Any) -> None:
-    refused = sum(
-        count for error, count in ((e.error, e.occurrences) for e in environment.runner.stats.errors.values())
-        if "Retry-After" in str(error)
-    )  # fmt: skip
-    Path(os.environ["NYSKAP_LOAD_DATA"]).with_suffix(".refused").write_text(str(refused))
+def _report_writes(environment: Any, **_kwargs: Any) -> None:
+    """What the signed-in visitors wrote, for bench/load.py to find in the database."""
     Path(os.environ["NYSKAP_LOAD_DATA"]).with_suffix(".written").write_text(json.dumps(WRITTEN, ensure_ascii=False))
