@@ -8,10 +8,12 @@ Retry-After counts as a refusal, not an error; anything else that is not a succe
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
 import re
+import time
 from html.parser import HTMLParser
 from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
@@ -21,6 +23,13 @@ from locust import HttpUser, between, events, task
 
 DATA = json.loads(Path(os.environ["NYSKAP_LOAD_DATA"]).read_text())
 PROXY = {"X-Forwarded-Proto": "https"}  # as the TLS proxy in front of the app servers would say
+# Each signed-in visitor takes the next account, so no two edit the same project at once, and the last value each
+# wrote is the one the database must hold afterwards (bench/load.py checks that the writes landed).
+ACCOUNTS = itertools.cycle(DATA["editors"])
+# A write still in flight when the run stops may land after locust has given up on it: what was sent after the
+# last accepted write is kept too, and the database may hold one of those instead.
+WRITTEN: dict[str, Any] = {"projects": {}, "plans": {}, "survey_answers": 0, "survey_answers_sent": 0,
+                           "sent_after": {"projects": {}, "plans": {}}}  # fmt: skip
 
 SUBJECTS = [
     "innbyggere",
@@ -118,19 +127,26 @@ class NyskapUser(HttpUser):
         self.client.headers.update(PROXY)
 
     def get(self, path: str, name: str | None = None, **kwargs: Any) -> Any:
-        with self.client.get(path, name=name or path, catch_response=True, **kwargs) as response:
+        with self.client.get(path, name=name or path, headers=arrived(), catch_response=True, **kwargs) as response:
             judge(response)
             return response
 
     def post(self, path: str, data: Any, name: str) -> Any:
-        headers = {"Referer": f"https://{(self.host or '').split('://', 1)[-1]}{path}"}
+        headers = {"Referer": f"https://{(self.host or '').split('://', 1)[-1]}{path}", **arrived()}
         with self.client.post(path, data=data, name=name, headers=headers, catch_response=True,
                               allow_redirects=False) as response:  # fmt: skip
             if response.status_code in (302, 303):
                 response.success()
+            elif response.status_code == 200:  # the form came back: the site did not take the write
+                response.failure("form not accepted (200)")
             else:
                 judge(response)
             return response
+
+
+def arrived() -> dict[str, str]:
+    """The stamp the TLS proxy puts on each request as it arrives (nyskap.core.overload)."""
+    return {"X-Request-Start": f"t={time.time():.3f}"}
 
 
 def judge(response: Any) -> None:
@@ -173,32 +189,39 @@ class SignedIn(NyskapUser):
 
     def on_start(self) -> None:
         super().on_start()
-        self.account = self.rng.choice(DATA["editors"])
+        self.account = next(ACCOUNTS)
         page = self.client.get("/accounts/login/", name="login form")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         assert token, "no CSRF token on the login form"
         self.post("/accounts/login/", {"csrfmiddlewaretoken": token.group(1), "login": self.account["email"],
                                        "password": DATA["password"]}, name="login")  # fmt: skip
 
-    def _resubmit(self, path: str, name: str, change: dict[str, str]) -> None:
+    def _resubmit(self, path: str, name: str, change: dict[str, str]) -> bool:
+        """Submit the form on `path` as it is, with `change` typed in; True when the site accepted it (redirect)."""
         page = self.get(path, name=f"{name} (form)")
         if page.status_code != 200:
-            return
+            return False
         form = biggest_form(page.text)
         fields = [(k, v) for k, v in form["fields"] if k not in change] + list(change.items())
-        self.post(form["action"] or path, fields, name=name)
+        return self.post(form["action"] or path, fields, name=name).status_code in (302, 303)
+
+    def _write(self, kind: str, slug: str, path: str, name: str, field: str, text: str) -> None:
+        WRITTEN["sent_after"][kind].setdefault(slug, []).append(text)
+        if self._resubmit(path, name, {field: text}):
+            WRITTEN[kind][slug] = text
+            WRITTEN["sent_after"][kind][slug] = []
 
     @task(3)
     def edit_project(self) -> None:
         slug = self.account["project"]
-        self._resubmit(f"/prosjekter/{slug}/rediger/", "edit project",
-                       {"need_effect": f"Varm mat hver dag, målt {self.rng.randint(1, 10**6)} ganger."})  # fmt: skip
+        text = f"Varm mat hver dag, målt {self.rng.randint(1, 10**6)} ganger."
+        self._write("projects", slug, f"/prosjekter/{slug}/rediger/", "edit project", "need_effect", text)
 
     @task(2)
     def write_benefit_plan(self) -> None:
         slug = self.account["plan_project"]
-        self._resubmit(f"/gevinster/prosjekt/{slug}/rediger/", "write benefit plan",
-                       {"rationale": f"Middag leveres kald; runde {self.rng.randint(1, 10**6)}."})  # fmt: skip
+        text = f"Middag leveres kald; runde {self.rng.randint(1, 10**6)}."
+        self._write("plans", slug, f"/gevinster/prosjekt/{slug}/rediger/", "write benefit plan", "rationale", text)
 
     @task(2)
     def answer_survey(self) -> None:
@@ -213,13 +236,12 @@ class SignedIn(NyskapUser):
         form = biggest_form(page.text)
         answered = {key for key, _value in DATA["survey_answer"]}
         fields = [(k, v) for k, v in form["fields"] if k not in answered] + DATA["survey_answer"]
-        self.post(path, fields, name="answer survey")
+        WRITTEN["survey_answers_sent"] += 1
+        if self.post(path, fields, name="answer survey").status_code in (302, 303):
+            WRITTEN["survey_answers"] += 1
 
 
 @events.quitting.add_listener
-def _report_refusals(environment: Any, **_kwargs: Any) -> None:
-    refused = sum(
-        count for error, count in ((e.error, e.occurrences) for e in environment.runner.stats.errors.values())
-        if "Retry-After" in str(error)
-    )  # fmt: skip
-    Path(os.environ["NYSKAP_LOAD_DATA"]).with_suffix(".refused").write_text(str(refused))
+def _report_writes(environment: Any, **_kwargs: Any) -> None:
+    """What the signed-in visitors wrote, for bench/load.py to find in the database."""
+    Path(os.environ["NYSKAP_LOAD_DATA"]).with_suffix(".written").write_text(json.dumps(WRITTEN, ensure_ascii=False))

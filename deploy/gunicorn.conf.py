@@ -7,6 +7,9 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Sync workers: each answers one request at a time. Two per core plus one is gunicorn's rule of thumb; the load
 # test's figures per app server (docs/operations.md, "Scaling") are the sizing guide.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Threads per worker (gthread workers when above 1): more requests in flight per worker's memory, for pages that
+# mostly wait on PostgreSQL. The sizing guide in docs/operations.md says when to raise it.
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5

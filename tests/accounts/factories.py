@@ -7,7 +7,7 @@ import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
-from nyskap.accounts.models import Membership, Role, User
+from nyskap.accounts.models import Membership, Role, SupplierKind, SupplierProfile, User
 from nyskap.organisations.models import OrganisationKind
 
 from ..organisations.factories import CountyFactory, OrganisationFactory
@@ -40,6 +40,19 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.MEMBER
+
+
+class SupplierProfileFactory(factory.django.DjangoModelFactory):
+    """A supplier: a user who speaks for a company and is a member of no public body."""
+
+    class Meta:
+        model = SupplierProfile
+
+    user = factory.SubFactory(UserFactory)
+    company_name = factory.Sequence(lambda n: f"Leverandør {n} AS")
+    organisation_number = "123456785"
+    kind = SupplierKind.START_UP
+    contact_email = factory.LazyAttribute(lambda o: o.user.email)
 
 
 def give_totp(user: User) -> Authenticator:

@@ -71,6 +71,11 @@ def test_when_operator_deactivates_user_in_admin_then_their_sessions_end(as_oper
         "memberships-0-user": str(colleague.pk),
         "memberships-0-organisation": str(Membership.objects.get(user=colleague).organisation_id),
         "memberships-0-role": Role.MEMBER,
+        # The supplier profile inline, empty (the colleague is no supplier).
+        "supplier_profile-TOTAL_FORMS": "0",
+        "supplier_profile-INITIAL_FORMS": "0",
+        "supplier_profile-MIN_NUM_FORMS": "0",
+        "supplier_profile-MAX_NUM_FORMS": "1",
     }
     response = as_operator.post(f"/drift/accounts/user/{colleague.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]

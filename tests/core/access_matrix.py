@@ -8,7 +8,7 @@ One row per URL name (shell-style wildcards allowed), one column per persona, in
     editor     – editor in the home organisation
     admin      – administrator of the home organisation (with MFA)
     operator   – the platform's operator (staff, with MFA)
-    supplier   – signed in, but member of no public body (a supplier or consultant)
+    supplier   – signed in with a supplier profile (a company answering public needs), member of no public body
 
 Outcomes:  ok = 200/204 · login = sent to the login page (or 401) · 403 · 404 · 405 · 400 · 410 · 429 ·
 go = another redirect (e.g. on to the page the visitor may see).
@@ -57,6 +57,8 @@ ACCESS_MATRIX: dict[str, str] = {
     "accounts:operator_join_requests":                            "login 403   403   403   403   ok    403",
     "accounts:profile":                                           "login ok    ok    ok    ok    ok    ok",
     "accounts:profile_edit":                                      "login ok    ok    ok    ok    ok    ok",
+    "accounts:supplier_profile_delete":                           "login 405   405   405   405   405   405",
+    "accounts:supplier_profile_edit":                             "login ok    ok    ok    ok    ok    ok",
     "api-v1:adoption_create":                                     "404   404   404   404   404   404   404",
     "api-v1:adoption_list":                                       "404   404   404   404   404   404   404",
     "api-v1:api-root":                                            "404   404   404   404   404   404   404",

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from nyskap.accounts.models import Role
-from tests.accounts.factories import MembershipFactory, UserFactory, give_totp
+from tests.accounts.factories import MembershipFactory, SupplierProfileFactory, UserFactory, give_totp
 
 from .access_matrix import ACCESS_MATRIX, PERSONAS
 from .url_access_modules import app_url_access_modules
@@ -66,7 +66,7 @@ def make_personas(home_municipality, other_municipality) -> dict[str, object]:
     give_totp(admin)
     operator = UserFactory(email="matrise.drift@nyskap.no", is_staff=True, is_superuser=True)
     give_totp(operator)
-    supplier = UserFactory(email="matrise.leverandor@firma.no")
+    supplier = SupplierProfileFactory(user=UserFactory(email="matrise.leverandor@firma.no")).user
     return dict(zip(PERSONAS, (None, outsider, member, editor, admin, operator, supplier), strict=True))
 
 

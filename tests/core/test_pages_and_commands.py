@@ -50,17 +50,17 @@ def test_when_demo_data_runs_without_debug_then_it_refuses_and_creates_nobody(se
 
 @pytest.mark.django_db
 def test_when_demo_data_runs_twice_then_personas_exist_once_with_their_roles(settings, capsys):
-    from nyskap.accounts.models import Membership, User
+    from nyskap.accounts.models import Membership, SupplierProfile, User
 
     settings.DEBUG = True
     call_command("load_reference_data", verbosity=0, stdout=open(os.devnull, "w"))
     call_command("demo_data")
     call_command("demo_data")
     output = capsys.readouterr().out
-    assert "Demo personas: 5 created, 0 already there." in output
-    assert "Demo personas: 0 created, 5 already there." in output
+    assert "Demo personas: 6 created, 0 already there." in output
+    assert "Demo personas: 0 created, 6 already there." in output
     assert "Password (development only): demo-passord-kun-lokalt" in output
-    assert User.objects.count() == 5
+    assert User.objects.count() == 6
     assert set(Membership.objects.values_list("user__email", "organisation__name", "role")) == {
         ("innovator@demo.nyskap.no", "Øygarden", "editor"),
         ("leder@demo.nyskap.no", "Øygarden", "admin"),
@@ -68,6 +68,11 @@ def test_when_demo_data_runs_twice_then_personas_exist_once_with_their_roles(set
         ("utenfor@demo.nyskap.no", "Bodø", "editor"),
     }
     assert User.objects.get(email="drift@demo.nyskap.no").is_staff is True
+    # The supplier speaks for a company and is a member of no public body.
+    assert list(SupplierProfile.objects.values_list("user__email", "company_name", "organisation_number", "kind")) == [
+        ("leverandor@demo.nyskap.no", "Varm Lunsj AS (demo)", "123456785", "start_up")
+    ]
+    assert not Membership.objects.filter(user__email="leverandor@demo.nyskap.no").exists()
 
 
 @pytest.mark.django_db

@@ -10,13 +10,20 @@ from django.utils.translation import gettext_lazy as _
 from nyskap.core.admin import AuditHistoryAdminMixin
 
 from . import services
-from .models import Invitation, JoinRequest, Membership, User
+from .models import Invitation, JoinRequest, Membership, SupplierProfile, User
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     raw_id_fields = ["organisation"]
+
+
+class SupplierProfileInline(admin.StackedInline):
+    model = SupplierProfile
+    extra = 0
+    max_num = 1
+    readonly_fields = ["created_at", "updated_at"]
 
 
 @admin.register(User)
@@ -40,7 +47,7 @@ class UserAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ["groups"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, SupplierProfileInline]
     actions = ["deactivate_users"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

@@ -8,8 +8,18 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from nyskap.organisations.models import Organisation
+from nyskap.organisations.validators import normalise_organisation_number, organisation_number_problem
 
-from .models import Role
+from .models import Role, SupplierKind
+
+PHONE = re.compile(r"\+?[0-9 ()-]{5,30}")
+
+
+def _clean_phone(value: str) -> str:
+    phone = value.strip()
+    if phone and not PHONE.fullmatch(phone):
+        raise forms.ValidationError(_("Enter a phone number with digits only, for example +47 912 34 567."))
+    return phone
 
 
 class ProfileForm(forms.Form):
@@ -34,10 +44,46 @@ class ProfileForm(forms.Form):
         language.choices = [("", _("Nyskap's default (bokmål)")), *settings.LANGUAGES]
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if phone and not re.fullmatch(r"\+?[0-9 ()-]{5,30}", phone):
-            raise forms.ValidationError(_("Enter a phone number with digits only, for example +47 912 34 567."))
-        return phone
+        return _clean_phone(self.cleaned_data["phone"])
+
+
+class SupplierProfileForm(forms.Form):
+    """The company a user answers public needs for (nyskap.accounts.models.SupplierProfile)."""
+
+    company_name = forms.CharField(label=_("Company name"), max_length=200, widget=forms.TextInput(
+        attrs={"autocomplete": "organization"}))  # fmt: skip
+    organisation_number = forms.CharField(
+        label=_("Organisation number"),
+        max_length=20,
+        help_text=_("Nine digits, as in the Central Coordinating Register for Legal Entities (Brønnøysund)."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    kind = forms.ChoiceField(label=_("Kind of supplier"), choices=SupplierKind.choices)
+    contact_email = forms.EmailField(label=_("Contact e-mail address"), max_length=254, widget=forms.EmailInput(
+        attrs={"autocomplete": "email"}))  # fmt: skip
+    contact_phone = forms.CharField(
+        label=_("Contact phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    website = forms.URLField(label=_("Website"), max_length=300, required=False, assume_scheme="https")
+
+    def clean_company_name(self) -> str:
+        name = self.cleaned_data["company_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter the company's name."))
+        return name
+
+    def clean_organisation_number(self) -> str:
+        value = self.cleaned_data["organisation_number"].strip()
+        problem = organisation_number_problem(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        return normalise_organisation_number(value)
+
+    def clean_contact_phone(self) -> str:
+        return _clean_phone(self.cleaned_data["contact_phone"])
 
 
 class AccountDeleteForm(forms.Form):

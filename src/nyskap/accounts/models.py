@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 # The role choices live with the rules written in them (core.permissions); `nyskap.accounts.models.Role` is the same.
 from nyskap.core.permissions import Role
 from nyskap.organisations.models import Organisation
+from nyskap.organisations.validators import validate_organisation_number
 
 
 class NyskapUserManager(UserManager):
@@ -76,6 +77,40 @@ class User(AbstractUser):
     @property
     def is_operator(self) -> bool:
         return self.is_active and (self.is_staff or self.is_superuser)
+
+
+class SupplierKind(models.TextChoices):
+    START_UP = "start_up", _("Start-up")
+    SOCIAL_ENTERPRISE = "social_enterprise", _("Social entrepreneur")
+    SME = "sme", _("Small or medium-sized company")
+    LARGE = "large", _("Large company")
+    RESEARCH = "research", _("Research group or institute")
+
+
+class SupplierProfile(models.Model):
+    """The company a user speaks for when answering public needs as a supplier (start-up, social entrepreneur,
+    company, research group). It gives no rights in any public body: those come from memberships alone
+    (nyskap.core.permissions), and a supplier is a member of none."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="supplier_profile", verbose_name=_("user"))
+    company_name = models.CharField(_("company name"), max_length=200)
+    # Several people may speak for one company, so the number is not unique.
+    organisation_number = models.CharField(
+        _("organisation number"), max_length=9, validators=[validate_organisation_number]
+    )
+    kind = models.CharField(_("kind of supplier"), max_length=24, choices=SupplierKind.choices)
+    contact_email = models.EmailField(_("contact e-mail address"))
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("supplier profile")
+        verbose_name_plural = _("supplier profiles")
+
+    def __str__(self) -> str:
+        return f"{self.company_name} ({self.organisation_number})"
 
 
 class MembershipQuerySet(models.QuerySet):

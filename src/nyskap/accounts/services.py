@@ -13,6 +13,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -31,6 +32,7 @@ from .models import (
     JoinRequestStatus,
     Membership,
     Role,
+    SupplierProfile,
     User,
 )
 from .security_log import security_event
@@ -395,6 +397,32 @@ def user_update_profile(*, user: User, name: str, title: str, phone: str, langua
         fields.append("language")
     user.save(update_fields=fields)
     return user
+
+
+SUPPLIER_FIELDS = ("company_name", "organisation_number", "kind", "contact_email", "contact_phone", "website")
+
+
+@transaction.atomic
+def supplier_profile_save(*, user: User, **fields: str) -> SupplierProfile:
+    """Create or change the user's supplier profile. Gives no rights in any organisation (memberships do that)."""
+    if set(fields) != set(SUPPLIER_FIELDS):
+        raise TypeError(f"supplier_profile_save takes exactly {', '.join(SUPPLIER_FIELDS)}")
+    profile = SupplierProfile.objects.select_for_update().filter(user=user).first() or SupplierProfile(user=user)
+    for name, value in fields.items():
+        setattr(profile, name, value.strip())
+    try:
+        profile.full_clean()
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages)) from exc
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def supplier_profile_delete(*, user: User) -> bool:
+    """Remove the user's supplier profile; False when there was none."""
+    deleted, _rows = SupplierProfile.objects.filter(user=user).delete()
+    return bool(deleted)
 
 
 @transaction.atomic

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nyskap.organisations.models import Organisation
 
 from . import services
-from .forms import AccountDeleteForm, InvitationForm, JoinRequestForm, ProfileForm, RoleForm
-from .models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus, Membership, Role
+from .forms import AccountDeleteForm, InvitationForm, JoinRequestForm, ProfileForm, RoleForm, SupplierProfileForm
+from .models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus, Membership, Role, SupplierProfile
 from .services import AccessDenied, ServiceError
 
 
@@ -37,7 +37,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"memberships": memberships, "join_requests": join_requests, "admin_role": Role.ADMIN},
+        {
+            "memberships": memberships,
+            "join_requests": join_requests,
+            "admin_role": Role.ADMIN,
+            "supplier": SupplierProfile.objects.filter(user=user).first(),
+        },
     )
 
 
@@ -54,6 +59,39 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/profile_edit.html", {"form": form}, status=400)
     form = ProfileForm(initial={"name": user.name, "title": user.title, "phone": user.phone, "language": user.language})
     return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplier_profile_edit(request: HttpRequest) -> HttpResponse:
+    """Register or change the company the user answers public needs for."""
+    user = _user(request)
+    profile = SupplierProfile.objects.filter(user=user).first()
+    if request.method == "POST":
+        form = SupplierProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.supplier_profile_save(user=user, **form.cleaned_data)
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Your supplier profile has been saved."))
+                return redirect("accounts:profile")
+        return render(request, "accounts/supplier_profile_edit.html", {"form": form, "profile": profile}, status=400)
+    if profile:
+        initial = {name: getattr(profile, name) for name in services.SUPPLIER_FIELDS}
+    else:
+        initial = {"contact_email": user.email, "contact_phone": user.phone}
+    form = SupplierProfileForm(initial=initial)
+    return render(request, "accounts/supplier_profile_edit.html", {"form": form, "profile": profile})
+
+
+@login_required
+@require_POST
+def supplier_profile_delete(request: HttpRequest) -> HttpResponse:
+    if services.supplier_profile_delete(user=_user(request)):
+        messages.success(request, _("Your supplier profile has been removed."))
+    return redirect("accounts:profile")
 
 
 @login_required

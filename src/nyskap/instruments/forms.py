@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nyskap.core.forms import QuickSelect
 from nyskap.organisations.models import Organisation, OrganisationKind
 from nyskap.projects.models import InnovationTypeCode, Phase, Sector
 
@@ -55,10 +56,12 @@ class MatcherForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     sector = forms.ChoiceField(label=_("Sector"), required=False, choices=BLANK + Sector.choices)
+    # Built in Python (QuickSelect): through the template engine the 500 organisations took 80 ms per page.
     organisation = forms.ChoiceField(
         label=_("Your organisation"),
         required=False,
         help_text=_("Gives the kind of organisation, its size and centrality."),
+        widget=QuickSelect,
     )
     kind = forms.ChoiceField(
         label=_("Or the kind of organisation"),

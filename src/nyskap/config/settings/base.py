@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "nyskap.core.overload.QueueTimeMiddleware",
     "nyskap.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -249,6 +250,10 @@ BACKGROUND_EXPORT_THRESHOLD = env_int("BACKGROUND_EXPORT_THRESHOLD", 2000, minim
 BACKGROUND_JOB_KEEP_DAYS = env_int("BACKGROUND_JOB_KEEP_DAYS", 7, minimum=1)
 # /helse/ reports the queue as failing when a task has waited longer than this (no worker, or too few).
 HEALTH_QUEUE_MAX_AGE_SECONDS = env_int("HEALTH_QUEUE_MAX_AGE_SECONDS", 300, minimum=1)
+# A request that waited longer than this for a worker (the proxy's X-Request-Start) gets 503 with Retry-After
+# (nyskap.core.overload); 0 turns it off.
+REQUEST_QUEUE_TIMEOUT_SECONDS = env_int("REQUEST_QUEUE_TIMEOUT_SECONDS", 0, minimum=0)
+REQUEST_QUEUE_RETRY_AFTER_SECONDS = env_int("REQUEST_QUEUE_RETRY_AFTER_SECONDS", 5, minimum=1)
 
 # E-mail: console by default. All mail is queued as a task and delivered by a worker with EMAIL_DELIVERY_BACKEND.
 _email = parse_email_url(env_str("EMAIL_URL", "console:") or "console:")

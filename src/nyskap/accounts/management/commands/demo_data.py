@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from nyskap.accounts.models import Membership, Role, User
+from nyskap.accounts.models import Membership, Role, SupplierKind, SupplierProfile, User
 from nyskap.organisations.models import Organisation
 
 # Development only: printed on every run so a newcomer can log in. The command refuses to run when DEBUG is off.
@@ -27,6 +27,20 @@ PERSONAS: list[dict[str, Any]] = [
     {"email": "kollega@demo.nyskap.no", "name": "Kari Kollega", "org": "kommune:4626", "role": Role.MEMBER},
     {"email": "utenfor@demo.nyskap.no", "name": "Ola Utenfor", "org": "kommune:1804", "role": Role.EDITOR},
     {"email": "drift@demo.nyskap.no", "name": "Dina Drift", "org": None, "role": None, "operator": True},
+    # A supplier: member of no public body, speaks for a (fictitious) start-up.
+    {
+        "email": "leverandor@demo.nyskap.no",
+        "name": "Siri Leverandør",
+        "org": None,
+        "role": None,
+        "supplier": {
+            "company_name": "Varm Lunsj AS (demo)",
+            "organisation_number": "123456785",
+            "kind": SupplierKind.START_UP,
+            "contact_email": "leverandor@demo.nyskap.no",
+            "website": "https://example.no/varm-lunsj",
+        },
+    },
 ]
 
 
@@ -62,6 +76,8 @@ class Command(BaseCommand):
                     Membership.objects.get_or_create(
                         user=user, organisation=organisation, defaults={"role": persona["role"]}
                     )
+                if persona.get("supplier"):
+                    SupplierProfile.objects.get_or_create(user=user, defaults=persona["supplier"])
         self.stdout.write(f"Demo personas: {created} created, {len(PERSONAS) - created} already there.")
         self.stdout.write("Log in at http://127.0.0.1:8000/accounts/login/ with one of:")
         for persona in PERSONAS:
