@@ -148,7 +148,16 @@ def world(innovator, leader, colleague, outsider, home_municipality, other_munic
     type(project).objects.filter(pk=project.pk).update(slug="oygarden")
     project.refresh_from_db()
     plan = hand_worked_plan(project=project, actor=innovator, owner=colleague)
-    return {"project": project, "plan": plan, "benefit": plan.benefits.first()}
+    # A submitted plan, whose next version may be imported (the draft above refuses that before reading a file).
+    from nyskap.benefits import services as benefit_services
+
+    released = make_project(
+        actor=innovator, owner=home_municipality, title="Innsendt versjon", visibility=Visibility.ORGANISATION
+    )
+    benefit_services.plan_submit(
+        plan=hand_worked_plan(project=released, actor=innovator, owner=colleague), actor=innovator
+    )
+    return {"project": project, "plan": plan, "benefit": plan.benefits.first(), "released": released}
 
 
 def _schema(client: Client) -> dict[str, Any]:
@@ -201,6 +210,8 @@ def _path(template: str, world: dict[str, Any], override: str | None = None) -> 
     }
     if template.startswith("/api/v1/organisations/"):
         values["slug"] = "oygarden"
+    if template.endswith("/plans/{slug}/versions"):
+        values["slug"] = world["released"].slug
     return re.sub(r"\{(\w+)\}", lambda m: override if override is not None else values[m.group(1)], template)
 
 
@@ -240,6 +251,7 @@ def test_when_the_corpus_is_sent_to_every_api_operation_then_nothing_is_a_server
     schema = _schema(client)
     tally = Tally()
     operations = 0
+    file_answers: dict[tuple[str, str], int] = {}
     for template, methods in schema["paths"].items():
         for method, operation in methods.items():
             operations += 1
@@ -268,6 +280,7 @@ def test_when_the_corpus_is_sent_to_every_api_operation_then_nothing_is_a_server
                     for name, (content_type, raw_body) in {**BODIES, **FILE_BODIES}.items():
                         response = send(path, raw_body, content_type=content_type, **auth)
                         tally.check(f"{method} {path} body:{name}", response, api=True)
+                        file_answers[(template, name)] = response.status_code
                 continue
             body_schema = _resolve(schema, body["content"]["application/json"]["schema"])
             for name, (content_type, raw_body) in BODIES.items():
@@ -282,9 +295,19 @@ def test_when_the_corpus_is_sent_to_every_api_operation_then_nothing_is_a_server
                 for name, raw_value in _values_for(_kind(field_schema, schema)).items():
                     response = send(path, f'{{"{field}": {raw_value}}}', content_type="application/json", **auth)
                     tally.check(f"{method} {path} {field}={name}", response, api=True)
-    print(f"API corpus on {connection.vendor}: {tally.sent} requests over {operations} operations")
+    print(
+        f"API corpus on {connection.vendor}: {tally.sent} requests over {operations} operations, "
+        f"{len(tally.server_errors)} server errors"
+    )
     assert operations == len([m for ms in schema["paths"].values() for m in ms])
     assert tally.sent > 900
+    # The file operations read the files sent (a wrong type is 415, a file that is not a workbook 422), rather than
+    # refusing before them.
+    file_operations = sorted({template for template, _name in file_answers})
+    assert file_operations == ["/api/v1/benefits/plans/{slug}/import", "/api/v1/benefits/plans/{slug}/versions"]
+    assert {file_answers[(t, "not_a_workbook")] for t in file_operations} == {409, 422}  # the first: has a plan
+    assert file_answers[("/api/v1/benefits/plans/{slug}/versions", "not_a_workbook")] == 422
+    assert file_answers[("/api/v1/benefits/plans/{slug}/versions", "text_plain")] == 415
     assert tally.server_errors == []
     assert tally.unnamed == []
     assert tally.half_saved == []
