@@ -404,6 +404,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "admin:surveys_round_history":                                "login login login login login go    login",
     "admin:view_on_site":                                         "login login login login login 404   login",
     "api-v1:plan_import":                                         "405   405   405   405   405   405   405",
+    "api-v1:plan_version_import":                                 "405   405   405   405   405   405   405",
     "api-v1:project_export":                                      "405   405   405   405   405   405   405",
     "api-v1:project_import":                                      "405   405   405   405   405   405   405",
     "api-v1:task_detail":                                         "login login login login login login login",
@@ -411,6 +412,7 @@ ACCESS_MATRIX: dict[str, str] = {
     "benefits:plan_import":                                       "login 404   404   404   404   404   404",
     "core:job":                                                   "404   404   404   404   404   404   404",
     "core:job_file":                                              "404   404   404   404   404   404   404",
+    "benefits:plan_import_version":                               "login 404   404   404   404   404   404",
     "core:job_list":                                              "login ok    ok    ok    ok    ok    ok",
 }
 # fmt: on

@@ -429,6 +429,32 @@ def test_when_a_member_follows_a_project_then_they_are_sent_back_and_following_a
     assert Subscription.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("next_url", "done"),
+    [
+        ("a\x01b\x0bc\x1f", False),  # refused by the form (the text rule), so nothing is followed
+        ("a\x00b", False),
+        ("\u202eevil", False),
+        ("project_follow:list", True),  # a view's name: once reversed, and a server error when it was no name
+        ("a b", True),
+        ("prosjekter", True),
+        ("//evil.example/", True),
+    ],
+)
+def test_when_next_is_not_a_path_on_this_site_then_the_button_goes_to_my_subscriptions(
+    project, colleague, as_colleague, next_url, done
+):
+    """``next`` comes back from the page as sent: a name Django could take for a view, a bare word or another
+    host is not followed, and a refused character is refused with the rest of the form."""
+    data = {"kind": "project", "target": project.slug, "next": next_url}
+    followed = as_colleague.post("/prosjekter/folg/ny/", data)
+    assert (followed.status_code, followed["Location"]) == (302, "/prosjekter/folg/")
+    assert Subscription.objects.filter(user=colleague, project=project).count() == int(done)
+    unfollowed = as_colleague.post("/prosjekter/folg/slutt/", data)
+    assert (unfollowed.status_code, unfollowed["Location"]) == (302, "/prosjekter/folg/")
+    assert Subscription.objects.count() == 0
+
+
 def test_when_a_search_is_followed_then_the_query_is_normalised_and_validated(colleague, home_municipality):
     subscription = subscription_create(
         user=colleague,

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -348,10 +348,15 @@ def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 text = _("The request from %(name)s to join %(organisation)s has been rejected.")
             messages.success(request, text % {"name": join_request.user, "organisation": join_request.organisation})
     next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a path on this site, without control characters: redirect() would take a bare word for a view's name.
+    if (
+        next_url.startswith("/")
+        and not any(ord(character) < 32 or character == "\x7f" for character in next_url)
+        and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     if services.can_manage_members(request.user, join_request.organisation):
         return redirect("accounts:members", slug=join_request.organisation.slug)
     return redirect(reverse("accounts:operator_join_requests"))

@@ -7,6 +7,7 @@
 - ``GET /plans/{slug}``: the current plan of a project the caller may see (anonymous: public projects).
 - ``POST /benefits/{id}/measurements``: a benefit owner (or the plan's editors) records a measurement, with a token.
 - ``POST /plans/{slug}/import``: the plan's editors create it from the XLSX its export writes, with a token.
+- ``POST /plans/{slug}/versions``: the plan's editors make such a file (its export, edited) its next version.
 
 Money is given and returned as decimal strings or numbers in NOK; results are rounded to øre.
 """
@@ -14,6 +15,7 @@ Money is given and returned as decimal strings or numbers in NOK; results are ro
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -341,10 +343,19 @@ def plan_import(request: HttpRequest, slug: str) -> Any:
         )
     if request.content_type not in IMPORT_TYPES:
         return api_error(415, "unsupported_media_type", f"Send the XLSX file as the request body ({XLSX_TYPE}).")
-    try:
-        result = transfer.import_plan(
+    return _import_answer(
+        project,
+        lambda: transfer.import_plan(
             project=project, actor=user, upload=io.BytesIO(request.body), filename=f"{project.slug}.xlsx"
-        )
+        ),
+    )
+
+
+def _import_answer(project: Project, run: Callable[[], transfer.PlanImport]) -> Any:
+    """The import's answer, the same for a first plan and a new version: 201 with the new version, 409 when the
+    plan's state refuses it, 422 with every problem (nothing written)."""
+    try:
+        result = run()
     except services.BenefitError as error:
         return api_error(409, "conflict", error.message)
     except SpreadsheetError as error:
@@ -370,4 +381,57 @@ def plan_import(request: HttpRequest, slug: str) -> Any:
             "status": plan.status,
             "url": reverse("benefits:plan", kwargs={"slug": project.slug}),
         },
+    )
+
+
+@router.post(
+    "/plans/{slug}/versions",
+    response={
+        201: ImportedPlanOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        413: ErrorOut,
+        415: ErrorOut,
+        422: ImportErrorOut,
+    },
+    summary="Import a new version of a plan from its spreadsheet",
+    description=(
+        "Makes an XLSX file in the layout of the plan's export (typically that export, edited) the next version "
+        "of the project's plan, a draft; the version before is kept as it was. The file is sent as the request "
+        f"body with the content type `{XLSX_TYPE}`. For the project's authors and the editors of its owning "
+        "organisations, with a token (403 for others who may see the project, 404 for those who may not); only "
+        "when the current version is submitted (409 for a draft, which is changed directly), as with a new "
+        "version started on the plan page. All or nothing: a file with problems answers 422 with every problem "
+        "in `errors`, each with its `sheet`, `row` (the header is row 1; 0 for the sheet as a whole) and "
+        "`column`; nothing is written."
+    ),
+    auth=TOKEN_AUTH,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def plan_version_import(request: HttpRequest, slug: str) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    project = Project.objects.visible_to(user).filter(slug=slug).first()
+    if project is None:
+        raise Http404
+    if not services.can_change(user, project):
+        return api_error(
+            403, "forbidden", _("Only the project's authors and editors of its organisations can change its plan.")
+        )
+    plan = selectors.current_plan(user, project)
+    if plan is None:
+        raise Http404
+    if request.content_type not in IMPORT_TYPES:
+        return api_error(415, "unsupported_media_type", f"Send the XLSX file as the request body ({XLSX_TYPE}).")
+    return _import_answer(
+        project,
+        lambda: transfer.import_plan_version(
+            plan=plan, actor=user, upload=io.BytesIO(request.body), filename=f"{project.slug}.xlsx"
+        ),
     )

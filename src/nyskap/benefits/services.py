@@ -187,22 +187,46 @@ def plan_submit(*, plan: BenefitPlan, actor: Any) -> BenefitPlan:
     return plan
 
 
+def can_start_version(plan: BenefitPlan) -> BenefitError | None:
+    """Why no new version can be started from ``plan`` (its current state), or None: the rule that a new version
+    follows the current version once it is submitted (a draft is changed directly)."""
+    if not plan.is_current:
+        return BenefitError(_("Only the current version can be revised."))
+    if plan.status != PlanStatus.SUBMITTED:
+        return BenefitError(_("This version is still a draft: change it directly."))
+    return None
+
+
+@transaction.atomic
+def plan_next_version(*, plan: BenefitPlan, actor: Any, **fields: Any) -> BenefitPlan:
+    """Start the next version of the project's plan after ``plan`` with the plan fields given (a draft, current;
+    ``plan`` is kept as it was and no longer current). The one place of the rule for new versions: for the plan's
+    editors, from the current version once it is submitted. The caller fills in the benefits and costs in the same
+    transaction (`plan_new_version` copies them; the spreadsheet import reads them)."""
+    _require_change(actor, plan.project)
+    plan = BenefitPlan.objects.select_for_update().get(pk=plan.pk)
+    refusal = can_start_version(plan)
+    if refusal is not None:
+        raise refusal
+    BenefitPlan.objects.filter(pk=plan.pk).update(is_current=False)
+    return BenefitPlan.objects.create(
+        project=plan.project,
+        version=(plan.project.benefit_plans.aggregate(v=Max("version"))["v"] or 0) + 1,
+        created_by=actor,
+        **fields,
+    )
+
+
 @transaction.atomic
 def plan_new_version(*, plan: BenefitPlan, actor: Any) -> BenefitPlan:
     """Start the next version as a copy of this submitted one; this one is kept as it was. Measurements move to the
     new version's copies of their benefits (they are the history of the indicator, not of the plan)."""
-    _require_change(actor, plan.project)
     plan = BenefitPlan.objects.select_for_update().get(pk=plan.pk)
-    if not plan.is_current:
-        raise BenefitError(_("Only the current version can be revised."))
-    if plan.status != PlanStatus.SUBMITTED:
-        raise BenefitError(_("This version is still a draft: change it directly."))
     benefits = list(plan.benefits.prefetch_related("amounts"))
     costs = list(plan.costs.all())
-    BenefitPlan.objects.filter(pk=plan.pk).update(is_current=False)
-    new = BenefitPlan.objects.create(
-        project=plan.project,
-        version=(plan.project.benefit_plans.aggregate(v=Max("version"))["v"] or 0) + 1,
+    new = plan_next_version(
+        plan=plan,
+        actor=actor,
         rationale=plan.rationale,
         goals=plan.goals,
         parameters=plan.parameters,
@@ -212,7 +236,6 @@ def plan_new_version(*, plan: BenefitPlan, actor: Any) -> BenefitPlan:
         residual_value=plan.residual_value,
         is_example=plan.is_example,
         example_note=plan.example_note,
-        created_by=actor,
     )
     Cost.objects.bulk_create([Cost(plan=new, kind=c.kind, year=c.year, amount=c.amount) for c in costs])
     for benefit in benefits:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("prosjekt/<slug:slug>/versjon/<int:version>/", plans.plan_version, name="plan_version"),
     path("prosjekt/<slug:slug>/ny/", plans.plan_create, name="plan_create"),
     path("prosjekt/<slug:slug>/importer/", plans.plan_import, name="plan_import"),
+    path("prosjekt/<slug:slug>/importer-versjon/", plans.plan_import_version, name="plan_import_version"),
     path("prosjekt/<slug:slug>/rediger/", plans.plan_edit, name="plan_edit"),
     path("prosjekt/<slug:slug>/kostnader/", plans.plan_costs, name="plan_costs"),
     path("prosjekt/<slug:slug>/send-inn/", plans.plan_submit, name="plan_submit"),

@@ -13,13 +13,17 @@ that has none. It is all or nothing: every cell is checked first and every probl
 who may create the plan (``core.change_object`` on the project). The function takes the file and gives back the
 plan or the problems, so it can run as a background task as it is.
 
+`import_plan_version` reads such a file into the next version of a project's plan (the same rule as "Start a new
+version": from the current version once it is submitted), so an exported plan can be edited in the spreadsheet and
+brought back as its new version, with the same checks and the same all-or-nothing writing.
+
 What is not carried over: the plan's version number and status (an import starts a new draft, version 1 of the
 project's plans, or the next number), who recorded a measurement when that person has no account here (the
 importing user is recorded instead) and when it was recorded. Benefit owners are matched by e-mail among the members
 of the project's owning organisations, bearer organisations by their slug.
 """
 
-from .importing import PlanImport, import_plan
+from .importing import PlanImport, import_plan, import_plan_version
 from .sheets import (
     AMOUNT_COLUMNS,
     AMOUNTS_SHEET,
@@ -70,4 +74,5 @@ __all__ = [
     "PlanImport",
     "data_sheets",
     "import_plan",
+    "import_plan_version",
 ]

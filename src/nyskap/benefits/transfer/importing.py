@@ -66,6 +66,26 @@ def import_plan(*, project: Project, actor: Any, upload: IO[bytes], filename: st
         raise services.BenefitError(
             _("The project already has a benefit-realisation plan. A plan is imported into a project without one.")
         )
+    return _import(project=project, actor=actor, upload=upload, filename=filename, after=None)
+
+
+def import_plan_version(*, plan: BenefitPlan, actor: Any, upload: IO[bytes], filename: str) -> PlanImport:
+    """Read the file (typically the plan's own export, edited) and make it the next version of ``plan``, as
+    "Start a new version" does but with the file's content instead of a copy, or return every problem and write
+    nothing. The rule for new versions is the service's (`services.plan_next_version`): for the plan's editors,
+    from the current version once it is submitted. Raises `PermissionDenied` for a user who may not change the
+    plan and `BenefitError` when no new version may be started (both before the file is read), and
+    `SpreadsheetError` for a file that cannot be read at all. The measurements in the file go with the new
+    version's benefits; the earlier version keeps its own."""
+    if not services.can_change(actor, plan.project):
+        raise PermissionDenied(_("Only the project's authors and editors of its organisations can change its plan."))
+    refusal = services.can_start_version(plan)
+    if refusal is not None:
+        raise refusal
+    return _import(project=plan.project, actor=actor, upload=upload, filename=filename, after=plan)
+
+
+def _import(*, project: Project, actor: Any, upload: IO[bytes], filename: str, after: BenefitPlan | None) -> PlanImport:
     if not filename.lower().endswith(".xlsx"):
         raise SpreadsheetError(_("Upload the plan as an Excel workbook (.xlsx), as the export writes it."))
     upload.seek(0, 2)
@@ -117,6 +137,7 @@ def import_plan(*, project: Project, actor: Any, upload: IO[bytes], filename: st
             amounts=amounts,
             costs=costs,
             measurements=measurements,
+            after=after,
         )
     )
 
@@ -131,25 +152,33 @@ def _write(
     amounts: dict[Any, dict[int, Decimal]],
     costs: dict[Any, dict[int, Decimal]],
     measurements: list[dict[str, Any]],
+    after: BenefitPlan | None,
 ) -> BenefitPlan:
-    if BenefitPlan.objects.select_for_update().filter(project=project, is_current=True).exists():
-        raise services.BenefitError(
-            _("The project already has a benefit-realisation plan. A plan is imported into a project without one.")
+    plan_fields = {
+        "rationale": fields["rationale"],
+        "goals": fields["goals"],
+        "parameters": fields["parameters"],
+        "base_year": fields["base_year"],
+        "analysis_years": fields["analysis_years"],
+        "real_growth_rate": fields.get("real_growth_rate", Decimal(0)),
+        "residual_value": fields.get("residual_value", Decimal(0)),
+        "is_example": fields.get("is_example", False),
+        "example_note": fields.get("example_note", ""),
+    }
+    if after is not None:
+        # The next version, by the one rule for versions (checked again here under the lock).
+        plan = services.plan_next_version(plan=after, actor=actor, **plan_fields)
+    else:
+        if BenefitPlan.objects.select_for_update().filter(project=project, is_current=True).exists():
+            raise services.BenefitError(
+                _("The project already has a benefit-realisation plan. A plan is imported into a project without one.")
+            )
+        plan = BenefitPlan.objects.create(
+            project=project,
+            version=(project.benefit_plans.aggregate(v=Max("version"))["v"] or 0) + 1,
+            created_by=actor,
+            **plan_fields,
         )
-    plan = BenefitPlan.objects.create(
-        project=project,
-        version=(project.benefit_plans.aggregate(v=Max("version"))["v"] or 0) + 1,
-        rationale=fields["rationale"],
-        goals=fields["goals"],
-        parameters=fields["parameters"],
-        base_year=fields["base_year"],
-        analysis_years=fields["analysis_years"],
-        real_growth_rate=fields.get("real_growth_rate", Decimal(0)),
-        residual_value=fields.get("residual_value", Decimal(0)),
-        is_example=fields.get("is_example", False),
-        example_note=fields.get("example_note", ""),
-        created_by=actor,
-    )
     made: dict[Any, Benefit] = {}
     for position, (ref, item) in enumerate(benefits.items(), start=1):
         made[ref] = Benefit.objects.create(

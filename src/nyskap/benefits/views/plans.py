@@ -307,3 +307,47 @@ def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {"project": project, "form": form, "problems": problems, "sheets": transfer.SHEETS}
     return render(request, "benefits/plan_import.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import_version(request: HttpRequest, slug: str) -> HttpResponse:
+    """Bring an edited export back as the plan's next version: all or nothing, with every problem listed by sheet,
+    row and column, as the first import. For the plan's editors, from the current version once it is submitted
+    (the rule of "Start a new version", `services.plan_next_version`)."""
+    plan = current_plan(request, slug, change=True)
+    project = plan.project
+    refusal = services.can_start_version(plan)
+    if refusal is not None:
+        messages.info(request, refusal.message)
+        return redirect("benefits:plan", slug=project.slug)
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = transfer.import_plan_version(
+                plan=plan, actor=request.user, upload=upload.file, filename=upload.name
+            )
+        except SpreadsheetError as error:
+            form.add_error("file", error.message)
+        except BenefitError as error:
+            form.add_error(None, error.message)
+        else:
+            if result.plan is not None:
+                messages.success(
+                    request,
+                    _("The file has been imported as version %(version)d, a draft. Check it and submit it.")
+                    % {"version": result.plan.version},
+                )
+                return redirect("benefits:plan", slug=project.slug)
+            problems = [str(problem) for problem in result.problems]
+    status = 400 if request.method == "POST" else 200
+    context = {
+        "project": project,
+        "form": form,
+        "problems": problems,
+        "sheets": transfer.SHEETS,
+        "new_version_of": plan,
+    }
+    return render(request, "benefits/plan_import.html", context, status=status)

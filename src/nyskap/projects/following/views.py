@@ -12,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from nyskap.core.text import has_refused_characters
+
 from ..models import Subscription, SubscriptionKind
 from . import services as following
 
@@ -23,12 +25,20 @@ class FollowForm(forms.Form):
 
 
 def _back(request: HttpRequest, next_url: str | None = None) -> HttpResponseRedirect:
-    """To ``next`` when it points into this site, else to my subscriptions."""
+    """To ``next`` when it is a path on this site, else to my subscriptions. ``next`` is sent back by the follow
+    buttons as it came, so it is taken only as a path (never a view name to reverse) and without control or other
+    refused characters (a redirect must not break its header)."""
     next_url = next_url if next_url is not None else request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        next_url
+        and next_url.startswith("/")
+        and not has_refused_characters(next_url)
+        and not any(ord(character) < 32 for character in next_url)
+        and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     return redirect("project_follow:list")
 
 
