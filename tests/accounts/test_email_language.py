@@ -157,3 +157,11 @@ def test_when_someone_asks_to_join_then_each_party_is_written_to_in_their_own_la
         # Nor does the deciding administrator's language decide the requester's.
         services.join_request_decide(join_request=join_request, approve=True, actor=leader)
     assert [(m.subject, m.to) for m in mail.outbox] == [(DECISIONS[other], [outsider.email])]
+
+
+@pytest.mark.parametrize("target", ["abc", "account_login", "https://elsewhere.example/", "//elsewhere.example/x"])
+def test_when_the_language_switch_is_sent_a_next_that_is_not_a_local_path_then_it_goes_home(client, target):
+    response = client.post("/sprak/", {"language": "nn", "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nn"
