@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from nyskap.trials.models import Amendment, Status, Trial
+from nyskap.trials.models import Amendment, Trial, TrialStatus
 
 from ..helpers import browser_language, login_browser_as, run_axe
 
@@ -76,7 +76,7 @@ def test_an_editor_runs_a_trial_from_plan_to_decision(page, live_server, innovat
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("The decision is recorded.")).to_be_visible()
     trial.refresh_from_db()
-    assert (trial.status, trial.decision) == (Status.DECIDED, "spread")
+    assert (trial.status, trial.decision) == (TrialStatus.DECIDED, "spread")
 
     for width in (320, 1280):
         page.set_viewport_size({"width": width, "height": 900})

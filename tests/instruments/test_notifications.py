@@ -92,3 +92,16 @@ def test_when_someone_else_deletes_a_question_then_404(as_outsider, innovator, l
     profile = MatcherProfile.objects.create(user=innovator, query=QUESTION, label="X")
     assert as_outsider.post(f"/virkemidler/varsler/{profile.pk}/slett/").status_code == 404
     assert MatcherProfile.objects.count() == 1
+
+
+def test_when_a_saved_question_has_a_refused_character_then_the_form_is_shown_again_and_nothing_is_saved(
+    as_innovator, innovator
+):
+    from nyskap.instruments.models import MatcherProfile
+
+    response = as_innovator.post("/virkemidler/finn/lagre/", {"query": QUESTION, "label": "Penger\u0000"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "U+0000" in page
+    assert 'value="Penger' in page  # what was typed is kept
+    assert not MatcherProfile.objects.filter(user=innovator).exists()

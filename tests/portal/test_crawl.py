@@ -30,6 +30,8 @@ NOT_LINKED: dict[str, str] = {
     "surveys:resume": "token-only: the resume link a respondent keeps for a saved draft",
     "surveys:thanks": "shown after a respondent submits (reached from surveys:respond)",
     "benefits:prevention_save": "offered under the calculator's result, after the visitor has entered figures",
+    "accounts:supplier_profile_delete": "the remove button on a supplier's own profile page, shown only once the "
+    "account has a supplier profile (none of the crawled personas does); tested in tests/accounts/test_supplier.py",
     # django-allauth's own flows: reached from its e-mails, from login steps, or only when a provider is set up.
     "account_*": "django-allauth's sign-up, login, e-mail and password flows (tested in tests/accounts)",
     "mfa_*": "django-allauth's two-factor flows, reached from /accounts/2fa/ as each step needs",

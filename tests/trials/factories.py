@@ -9,7 +9,7 @@ from nyskap.accounts.models import User
 from nyskap.core.visibility import Visibility
 from nyskap.organisations.models import Organisation
 from nyskap.trials import rules, services
-from nyskap.trials.models import Kind, Trial
+from nyskap.trials.models import Trial, TrialKind
 
 PLAN = {
     "hypothesis": "Påminnelse på SMS dagen før gir færre uteblitte timer.",
@@ -29,7 +29,7 @@ def make_trial(
     actor: User,
     owner: Organisation,
     title: str = "SMS-påminnelse",
-    kind: str = Kind.PILOT,
+    kind: str = TrialKind.PILOT,
     visibility: str = Visibility.PUBLIC,
     **fields: Any,
 ) -> Trial:
@@ -57,7 +57,7 @@ def approve_under_the_act(trial: Trial, actor: User) -> None:
 def run_to_end(trial: Trial, actor: User) -> Trial:
     """Pre-register, approve, start and end a trial."""
     services.preregister(actor=actor, trial=trial)
-    if trial.kind == Kind.FORSOKSLOVEN:
+    if trial.kind == TrialKind.FORSOKSLOVEN:
         approve_under_the_act(trial, actor)
     services.approve(actor=actor, trial=trial)
     services.start(actor=actor, trial=trial)

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from nyskap.core.visibility import Visibility
-from nyskap.trials.models import Sandbox, SandboxRound, Status, Trial
+from nyskap.trials.models import Sandbox, SandboxRound, Trial, TrialStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_the_sample_loads_and_a_second_run_adds_nothing(home_municipality, other
     assert Trial.objects.count() == 2
     assert SandboxRound.objects.count() == 1
     trial = Trial.objects.get(slug="fritt-brukervalg")
-    assert trial.status == Status.RESULTS_REPORTED
+    assert trial.status == TrialStatus.RESULTS_REPORTED
     assert trial.not_preregistered
     assert trial.visibility == Visibility.PUBLIC
     assert [o.name for o in trial.owners.all()] == ["Øygarden kommune"]

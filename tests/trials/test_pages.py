@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from nyskap.core.visibility import Visibility
-from nyskap.trials.models import Amendment, Result, Status, Trial
+from nyskap.trials.models import Amendment, Result, Trial, TrialStatus
 
 from .factories import make_trial, run_to_end
 
@@ -56,7 +56,7 @@ def test_an_outsider_cannot_edit_or_move_a_trial(as_outsider, innovator, home_mu
     trial = make_trial(actor=innovator, owner=home_municipality)
     assert as_outsider.get(f"/forsok/{trial.slug}/rediger/").status_code == 403
     assert as_outsider.post(f"/forsok/{trial.slug}/status/preregister/").status_code == 403
-    assert Trial.objects.get(pk=trial.pk).status == Status.PLANNED
+    assert Trial.objects.get(pk=trial.pk).status == TrialStatus.PLANNED
 
 
 def test_facets_count_and_filter_and_the_search_finds_the_hypothesis(client, innovator, home_municipality):
@@ -111,7 +111,7 @@ def test_register_preregister_amend_enter_counts_and_decide_through_the_pages(as
     assert response["Location"] == f"/forsok/{trial.slug}/"
     assert as_innovator.post(f"/forsok/{trial.slug}/status/preregister/").status_code == 302
     trial.refresh_from_db()
-    assert trial.status == Status.PREREGISTERED
+    assert trial.status == TrialStatus.PREREGISTERED
     page = as_innovator.get(f"/forsok/{trial.slug}/").content.decode()
     assert trial.registration.fingerprint in page
     # Amending without a reason is refused at the field and keeps what was typed.
@@ -149,7 +149,7 @@ def test_register_preregister_amend_enter_counts_and_decide_through_the_pages(as
     )
     assert decided.status_code == 302
     trial.refresh_from_db()
-    assert (trial.status, trial.decision) == (Status.DECIDED, "spread")
+    assert (trial.status, trial.decision) == (TrialStatus.DECIDED, "spread")
 
 
 def test_an_upload_with_a_bad_cell_names_row_and_column_and_saves_nothing(as_innovator, innovator, home_municipality):

@@ -15,13 +15,13 @@ from nyskap.trials import rules, selectors, services
 from nyskap.trials.models import (
     Amendment,
     ApprovalStep,
-    Decision,
-    Kind,
     Registration,
     Result,
-    Status,
     StatusChange,
     Trial,
+    TrialDecision,
+    TrialKind,
+    TrialStatus,
 )
 from nyskap.trials.services import TrialError
 from nyskap.trials.tasks import send_overdue_reminders
@@ -37,7 +37,7 @@ def fields_of(error: TrialError) -> list[str]:
 
 def test_a_new_trial_is_planned_owned_and_authored(innovator, home_municipality):
     trial = make_trial(actor=innovator, owner=home_municipality)
-    assert trial.status == Status.PLANNED
+    assert trial.status == TrialStatus.PLANNED
     assert trial.slug == "sms-paminnelse"
     assert list(trial.owners.all()) == [home_municipality]
     assert list(trial.authors.all()) == [innovator]
@@ -51,7 +51,7 @@ def test_only_an_editor_of_the_owner_may_create(outsider, home_municipality):
 
 def test_a_trial_needs_an_owner(innovator):
     with pytest.raises(TrialError) as refused:
-        services.trial_create(actor=innovator, owners=[], fields={"title": "X", "kind": Kind.PILOT})
+        services.trial_create(actor=innovator, owners=[], fields={"title": "X", "kind": TrialKind.PILOT})
     assert fields_of(refused.value) == ["owners"]
 
 
@@ -72,7 +72,7 @@ def test_a_trial_under_the_act_may_last_four_years_and_not_a_day_more(innovator,
     make_trial(
         actor=innovator,
         owner=home_municipality,
-        kind=Kind.FORSOKSLOVEN,
+        kind=TrialKind.FORSOKSLOVEN,
         starts_on=start,
         ends_on=datetime.date(2029, 1, 1),
     )
@@ -80,7 +80,7 @@ def test_a_trial_under_the_act_may_last_four_years_and_not_a_day_more(innovator,
         make_trial(
             actor=innovator,
             owner=home_municipality,
-            kind=Kind.FORSOKSLOVEN,
+            kind=TrialKind.FORSOKSLOVEN,
             starts_on=start,
             ends_on=datetime.date(2029, 1, 2),
         )
@@ -91,7 +91,11 @@ def test_a_trial_under_the_act_may_last_four_years_and_not_a_day_more(innovator,
 
 
 def test_one_extension_of_at_most_two_years_unless_until_a_reform(innovator, home_municipality):
-    act = {"kind": Kind.FORSOKSLOVEN, "starts_on": datetime.date(2025, 1, 1), "ends_on": datetime.date(2028, 12, 31)}
+    act = {
+        "kind": TrialKind.FORSOKSLOVEN,
+        "starts_on": datetime.date(2025, 1, 1),
+        "ends_on": datetime.date(2028, 12, 31),
+    }
     with pytest.raises(TrialError) as refused:
         make_trial(actor=innovator, owner=home_municipality, extended_to=datetime.date(2031, 1, 1), **act)
     assert fields_of(refused.value) == ["extended_to"]
@@ -109,13 +113,13 @@ def test_preregistration_freezes_the_plan_with_its_fingerprint(innovator, home_m
     trial = make_trial(actor=innovator, owner=home_municipality)
     registration = services.preregister(actor=innovator, trial=trial)
     trial.refresh_from_db()
-    assert trial.status == Status.PREREGISTERED
+    assert trial.status == TrialStatus.PREREGISTERED
     expected_plan = {**PLAN, "secondary_outcomes": ["Tid brukt på ombooking", "Tilfredshet"]}
     assert registration.plan == expected_plan
     assert registration.fingerprint == rules.plan_fingerprint(expected_plan)
     assert len(registration.fingerprint) == 64
     assert registration.registered_by == innovator
-    assert list(StatusChange.objects.values_list("status", "by")) == [(Status.PREREGISTERED, innovator.pk)]
+    assert list(StatusChange.objects.values_list("status", "by")) == [(TrialStatus.PREREGISTERED, innovator.pk)]
 
 
 def test_preregistration_needs_a_hypothesis_and_an_outcome(innovator, home_municipality):
@@ -125,7 +129,7 @@ def test_preregistration_needs_a_hypothesis_and_an_outcome(innovator, home_munic
     assert fields_of(refused.value) == ["hypothesis", "primary_outcome"]
     assert Registration.objects.count() == 0
     trial.refresh_from_db()
-    assert trial.status == Status.PLANNED
+    assert trial.status == TrialStatus.PLANNED
 
 
 def test_an_amendment_after_registration_needs_a_reason_and_keeps_the_diff(innovator, home_municipality):
@@ -151,7 +155,7 @@ def test_an_amendment_after_registration_needs_a_reason_and_keeps_the_diff(innov
 
 
 def test_approval_under_the_act_is_refused_while_a_step_or_answer_is_missing(innovator, home_municipality):
-    trial = make_trial(actor=innovator, owner=home_municipality, kind=Kind.FORSOKSLOVEN)
+    trial = make_trial(actor=innovator, owner=home_municipality, kind=TrialKind.FORSOKSLOVEN)
     services.preregister(actor=innovator, trial=trial)
     approve_under_the_act(trial, innovator)
     ApprovalStep.objects.filter(step="ministry_approval").delete()
@@ -164,13 +168,13 @@ def test_approval_under_the_act_is_refused_while_a_step_or_answer_is_missing(inn
         "checklist.restricts_rights",
     ]
     trial.refresh_from_db()
-    assert trial.status == Status.PREREGISTERED
+    assert trial.status == TrialStatus.PREREGISTERED
     approve_under_the_act(trial, innovator)
-    assert services.approve(actor=innovator, trial=trial).status == Status.APPROVED
+    assert services.approve(actor=innovator, trial=trial).status == TrialStatus.APPROVED
 
 
 def test_a_yes_to_a_limit_refuses_approval(innovator, home_municipality):
-    trial = make_trial(actor=innovator, owner=home_municipality, kind=Kind.FORSOKSLOVEN)
+    trial = make_trial(actor=innovator, owner=home_municipality, kind=TrialKind.FORSOKSLOVEN)
     services.preregister(actor=innovator, trial=trial)
     approve_under_the_act(trial, innovator)
     services.checklist_answer_set(
@@ -190,12 +194,12 @@ def test_transitions_go_in_order(innovator, home_municipality):
     with pytest.raises(TrialError):
         services.approve(actor=innovator, trial=trial)
     trial = run_to_end(trial, innovator)
-    assert trial.status == Status.ENDED
+    assert trial.status == TrialStatus.ENDED
     assert list(StatusChange.objects.values_list("status", flat=True)) == [
-        Status.PREREGISTERED,
-        Status.APPROVED,
-        Status.RUNNING,
-        Status.ENDED,
+        TrialStatus.PREREGISTERED,
+        TrialStatus.APPROVED,
+        TrialStatus.RUNNING,
+        TrialStatus.ENDED,
     ]
 
 
@@ -203,7 +207,7 @@ def test_an_outsider_cannot_move_a_trial(innovator, outsider, home_municipality)
     trial = make_trial(actor=innovator, owner=home_municipality)
     with pytest.raises(PermissionDenied):
         services.preregister(actor=outsider, trial=trial)
-    assert Trial.objects.get(pk=trial.pk).status == Status.PLANNED
+    assert Trial.objects.get(pk=trial.pk).status == TrialStatus.PLANNED
 
 
 def test_results_before_registration_are_refused_unless_labelled(innovator, home_municipality):
@@ -217,7 +221,7 @@ def test_results_before_registration_are_refused_unless_labelled(innovator, home
     services.start(actor=innovator, trial=trial)
     services.end(actor=innovator, trial=trial)
     trial = services.report_results(actor=innovator, trial=trial, summary="Færre uteblitte.")
-    assert (trial.status, trial.not_preregistered) == (Status.RESULTS_REPORTED, True)
+    assert (trial.status, trial.not_preregistered) == (TrialStatus.RESULTS_REPORTED, True)
     with pytest.raises(TrialError):
         services.preregister(actor=innovator, trial=trial)
 
@@ -234,11 +238,11 @@ def test_counts_give_the_effect_and_the_decision_needs_reason_and_lessons(innova
     with pytest.raises(TrialError) as refused:
         services.decide(actor=innovator, trial=trial, decision="", reason="", lessons="")
     assert fields_of(refused.value) == ["decision", "decision_reason", "lessons"]
-    assert Trial.objects.get(pk=trial.pk).status == Status.RESULTS_REPORTED
+    assert Trial.objects.get(pk=trial.pk).status == TrialStatus.RESULTS_REPORTED
     trial = services.decide(
-        actor=innovator, trial=trial, decision=Decision.PERMANENT, reason="Virket.", lessons="Send tidlig."
+        actor=innovator, trial=trial, decision=TrialDecision.PERMANENT, reason="Virket.", lessons="Send tidlig."
     )
-    assert (trial.status, trial.decision) == (Status.DECIDED, Decision.PERMANENT)
+    assert (trial.status, trial.decision) == (TrialStatus.DECIDED, TrialDecision.PERMANENT)
 
 
 def test_counts_that_cannot_be_are_refused(innovator, home_municipality):

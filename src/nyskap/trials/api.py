@@ -24,7 +24,7 @@ from nyskap.api.types import InSchema, NoNul, one_of, whole_number
 from nyskap.core.statistics import Comparison
 
 from . import calculations, selectors
-from .models import Decision, Design, Kind, Status, Trial
+from .models import Trial, TrialDecision, TrialDesign, TrialKind, TrialStatus
 
 router = Router(tags=["trials"])
 
@@ -189,10 +189,10 @@ def trial_effect(request: HttpRequest, payload: EffectIn) -> Any:
 
 class TrialFilters(Schema):
     q: Annotated[NoNul, Field(max_length=200, description="Full-text search.")] = ""
-    kind: list[Kind] = Field(default_factory=list, description="Kinds of trial (alternatives).")
-    status: list[Status] = Field(default_factory=list, description="Statuses (alternatives).")
-    design: list[Design] = Field(default_factory=list, description="Designs (alternatives).")
-    decision: list[Decision] = Field(default_factory=list, description="Decisions (alternatives).")
+    kind: list[TrialKind] = Field(default_factory=list, description="Kinds of trial (alternatives).")
+    status: list[TrialStatus] = Field(default_factory=list, description="Statuses (alternatives).")
+    design: list[TrialDesign] = Field(default_factory=list, description="Designs (alternatives).")
+    decision: list[TrialDecision] = Field(default_factory=list, description="Decisions (alternatives).")
     overdue: bool = Field(False, description="Only trials past their end without results, or without a decision.")
 
     def as_params(self) -> dict[str, list[str]]:

@@ -21,11 +21,21 @@ from nyskap.core.visibility import Visibility
 from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Sector
 
-from .models import DatePrecision, Decision, Design, Exemption, Kind, Sandbox, SandboxRound, Status, Trial
+from .models import (
+    DatePrecision,
+    Exemption,
+    Sandbox,
+    SandboxRound,
+    Trial,
+    TrialDecision,
+    TrialDesign,
+    TrialKind,
+    TrialStatus,
+)
 from .search import index_trial
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "white_paper_trials.json"
-NOT_PREREGISTERED_STATUSES = {Status.RESULTS_REPORTED, Status.DECIDED}
+NOT_PREREGISTERED_STATUSES = {TrialStatus.RESULTS_REPORTED, TrialStatus.DECIDED}
 
 
 class ContentError(Exception):
@@ -123,15 +133,15 @@ def load_white_paper_trials(path: Path = DEFAULT_FILE) -> Report:
         if not entry.get("slug") or not entry.get("title"):
             problems.append(f"{where}: slug and title are required.")
             continue
-        kind = _choice(entry.get("kind"), Kind.values, f"{where}.kind", problems) or Kind.PILOT
-        status = _choice(entry.get("status"), Status.values, f"{where}.status", problems) or Status.PLANNED
-        decision = _choice(entry.get("decision"), Decision.values, f"{where}.decision", problems)
+        kind = _choice(entry.get("kind"), TrialKind.values, f"{where}.kind", problems) or TrialKind.PILOT
+        status = _choice(entry.get("status"), TrialStatus.values, f"{where}.status", problems) or TrialStatus.PLANNED
+        decision = _choice(entry.get("decision"), TrialDecision.values, f"{where}.decision", problems)
         reason = _text(entry.get("decision_reason"))
-        if status == Status.DECIDED and not (decision and reason):
+        if status == TrialStatus.DECIDED and not (decision and reason):
             report.notes.append(
                 f"{where}: decided without a decision and its reason in the source; loaded as “results reported”."
             )
-            status = Status.RESULTS_REPORTED
+            status = TrialStatus.RESULTS_REPORTED
         sector = _text(entry.get("sector"))
         legal = entry.get("legal_basis") or {}
         sandbox_slug = entry.get("sandbox")
@@ -147,7 +157,7 @@ def load_white_paper_trials(path: Path = DEFAULT_FILE) -> Report:
         defaults = {
             "title": _text(entry["title"])[:200],
             "kind": kind,
-            "sandbox": found if kind == Kind.SANDBOX else None,
+            "sandbox": found if kind == TrialKind.SANDBOX else None,
             "legal_act": _text(legal.get("act"))[:200],
             "legal_section": _text(legal.get("section"))[:100],
             "hypothesis": _text(entry.get("hypothesis")),
@@ -155,7 +165,7 @@ def load_white_paper_trials(path: Path = DEFAULT_FILE) -> Report:
             "target_group": _text(entry.get("target_group")),
             "primary_outcome": _text(entry.get("primary_outcome")),
             "secondary_outcomes": "\n".join(_text(o) for o in entry.get("secondary_outcomes") or []),
-            "design": _choice(entry.get("design"), Design.values, f"{where}.design", problems),
+            "design": _choice(entry.get("design"), TrialDesign.values, f"{where}.design", problems),
             "planned_sample_size": size,
             "sample_size_rationale": _text(entry.get("sample_size_basis")),
             "sector": sector if sector in Sector.values else "",
@@ -169,7 +179,7 @@ def load_white_paper_trials(path: Path = DEFAULT_FILE) -> Report:
             "status": status,
             "not_preregistered": status in NOT_PREREGISTERED_STATUSES,
             "result_summary": _text(entry.get("result_summary")),
-            "decision": decision if status == Status.DECIDED else "",
+            "decision": decision if status == TrialStatus.DECIDED else "",
             "decision_reason": reason,
             "lessons": _text(entry.get("lessons")),
             "source": _text(entry.get("source"))[:500],

@@ -13,7 +13,17 @@ from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Project, Sector
 
 from . import calculations, rules
-from .models import APPROVAL_STEP_LABELS, CHECKLIST_LABELS, Decision, Design, Evaluator, Kind, Sandbox, Status, Trial
+from .models import (
+    APPROVAL_STEP_LABELS,
+    CHECKLIST_LABELS,
+    Evaluator,
+    Sandbox,
+    Trial,
+    TrialDecision,
+    TrialDesign,
+    TrialKind,
+    TrialStatus,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 BLANK = [("", "—")]
@@ -34,7 +44,7 @@ class TrialDateField(forms.DateField):
 
 class TrialForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind of trial"), choices=Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind of trial"), choices=TrialKind.choices)
     sandbox = forms.ModelChoiceField(
         label=_("Sandbox"),
         queryset=Sandbox.objects.all(),
@@ -68,7 +78,7 @@ class TrialForm(forms.Form):
         required=False,
         help_text=_("One per line."),
     )
-    design = forms.ChoiceField(label=_("Design"), choices=BLANK + list(Design.choices), required=False)
+    design = forms.ChoiceField(label=_("Design"), choices=BLANK + list(TrialDesign.choices), required=False)
     planned_sample_size = forms.IntegerField(
         label=_("Planned sample size"), min_value=1, max_value=1_000_000_000, required=False
     )
@@ -222,7 +232,7 @@ class ReportForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=BLANK + list(Decision.choices))
+    decision = forms.ChoiceField(label=_("Decision"), choices=BLANK + list(TrialDecision.choices))
     decision_reason = forms.CharField(label=_("Reason for the decision"), widget=forms.Textarea(attrs={"rows": 3}))
     lessons = forms.CharField(
         label=_("Lessons learned"),
@@ -238,11 +248,11 @@ class FilterForm(forms.Form):
 
 
 FACET_LABELS = {
-    "kind": (_("Kind of trial"), dict(Kind.choices)),
-    "status": (_("Status"), dict(Status.choices)),
-    "design": (_("Design"), dict(Design.choices)),
+    "kind": (_("Kind of trial"), dict(TrialKind.choices)),
+    "status": (_("Status"), dict(TrialStatus.choices)),
+    "design": (_("Design"), dict(TrialDesign.choices)),
     "sector": (_("Sector"), dict(Sector.choices)),
-    "decision": (_("Decision"), dict(Decision.choices)),
+    "decision": (_("Decision"), dict(TrialDecision.choices)),
     "legal_act": (_("Legal basis"), {}),
     "county": (_("Owners' county"), {}),
 }

@@ -3,7 +3,7 @@ regulatory sandboxes, pilots and labs — their plan, legal basis, approval, pre
 
 The rules a record must meet are pure functions in `rules` (periods, approval steps, the § 4 checklist, the plan's
 fingerprint) and the effect estimates in `calculations`; the models store what was entered, and the estimates are
-computed from the stored inputs when a page shows them. Status changes go through `services`, one function per
+computed from the stored inputs when a page shows them. TrialStatus changes go through `services`, one function per
 transition, each recorded as a `StatusChange` (who, when); every other change is in the audit log.
 """
 
@@ -21,7 +21,7 @@ from nyskap.organisations.models import Organisation
 from nyskap.projects.models import Project, Sector
 
 
-class Kind(models.TextChoices):
+class TrialKind(models.TextChoices):
     FORSOKSLOVEN = "forsoksloven", _("Trial under the trial act (forsøksloven)")
     SECTOR_LAW = "sector_law", _("Trial provision in a sector law")
     SANDBOX = "sandbox", _("Regulatory sandbox")
@@ -29,7 +29,7 @@ class Kind(models.TextChoices):
     LAB = "lab", _("Lab")
 
 
-class Design(models.TextChoices):
+class TrialDesign(models.TextChoices):
     INDIVIDUAL_RCT = "individual_rct", _("Randomised, individuals")
     CLUSTER_RCT = "cluster_rct", _("Randomised, groups (clusters)")
     STEPPED_WEDGE = "stepped_wedge", _("Stepped wedge")
@@ -38,7 +38,7 @@ class Design(models.TextChoices):
     NONE = "none", _("No comparison")
 
 
-class Status(models.TextChoices):
+class TrialStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     PREREGISTERED = "preregistered", _("Pre-registered")
     APPROVED = "approved", _("Approved")
@@ -48,7 +48,7 @@ class Status(models.TextChoices):
     DECIDED = "decided", _("Decided")
 
 
-class Decision(models.TextChoices):
+class TrialDecision(models.TextChoices):
     PERMANENT = "permanent", _("Made permanent")
     SPREAD = "spread", _("Spread to others")
     RETEST = "retest", _("Tested again")
@@ -122,7 +122,7 @@ class TrialQuerySet(VisibleQuerySet):
 class Trial(VisibleModel):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
-    kind = models.CharField(_("kind of trial"), max_length=16, choices=Kind.choices, db_index=True)
+    kind = models.CharField(_("kind of trial"), max_length=16, choices=TrialKind.choices, db_index=True)
     sandbox = models.ForeignKey(
         Sandbox, verbose_name=_("sandbox"), related_name="trials", on_delete=models.PROTECT, null=True, blank=True
     )
@@ -154,7 +154,7 @@ class Trial(VisibleModel):
     target_group = models.TextField(_("target group"), blank=True)
     primary_outcome = models.TextField(_("primary outcome"), blank=True)
     secondary_outcomes = models.TextField(_("secondary outcomes"), blank=True, help_text=_("One per line."))
-    design = models.CharField(_("design"), max_length=20, choices=Design.choices, blank=True, db_index=True)
+    design = models.CharField(_("design"), max_length=20, choices=TrialDesign.choices, blank=True, db_index=True)
     planned_sample_size = models.PositiveIntegerField(_("planned sample size"), null=True, blank=True)
     sample_size_rationale = models.TextField(_("how the sample size was chosen"), blank=True)
     analysis_plan = models.TextField(_("evaluation plan"), blank=True)
@@ -176,7 +176,9 @@ class Trial(VisibleModel):
         help_text=_("Name the reform when the extension runs until it enters into force."),
     )
 
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=TrialStatus.choices, default=TrialStatus.PLANNED, db_index=True
+    )
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     not_preregistered = models.BooleanField(
         _("not pre-registered"),
@@ -184,7 +186,7 @@ class Trial(VisibleModel):
         help_text=_("The trial reports results without a pre-registered plan; this is shown wherever it appears."),
     )
     result_summary = models.TextField(_("summary of the results"), blank=True)
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True, db_index=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=TrialDecision.choices, blank=True, db_index=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     lessons = models.TextField(_("lessons learned"), blank=True)
 
@@ -208,7 +210,7 @@ class Trial(VisibleModel):
                 violation_error_message=_("The trial cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=~Q(status=Status.DECIDED) | (~Q(decision="") & ~Q(decision_reason="")),
+                condition=~Q(status=TrialStatus.DECIDED) | (~Q(decision="") & ~Q(decision_reason="")),
                 name="trial_decided_has_decision",
                 violation_error_message=_("A decided trial must have a decision and its reason."),
             ),
@@ -236,7 +238,7 @@ class Trial(VisibleModel):
 
     @property
     def under_trial_act(self) -> bool:
-        return self.kind == Kind.FORSOKSLOVEN
+        return self.kind == TrialKind.FORSOKSLOVEN
 
     @property
     def planned_end(self) -> Any:
@@ -247,7 +249,7 @@ class StatusChange(models.Model):
     """One transition of a trial's status: who made it and when."""
 
     trial = models.ForeignKey(Trial, verbose_name=_("trial"), related_name="status_changes", on_delete=models.CASCADE)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=20, choices=TrialStatus.choices)
     at = models.DateTimeField(_("time"), auto_now_add=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), related_name="+", on_delete=models.SET_NULL, null=True

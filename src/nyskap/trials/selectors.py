@@ -15,13 +15,13 @@ from nyskap.core.history import field_label
 from nyskap.core.search import filter_queryset
 
 from . import rules
-from .models import Amendment, Result, Status, Trial
+from .models import Amendment, Result, Trial, TrialStatus
 
 # Results reported this long ago without a decision make a trial overdue.
 DECISION_GRACE = datetime.timedelta(days=90)
 OVERDUE_RESULTS = "results"
 OVERDUE_DECISION = "decision"
-WITHOUT_RESULTS = (Status.APPROVED, Status.RUNNING, Status.ENDED)
+WITHOUT_RESULTS = (TrialStatus.APPROVED, TrialStatus.RUNNING, TrialStatus.ENDED)
 
 FACETS = ("kind", "status", "design", "sector", "decision", "legal_act", "county")
 
@@ -30,7 +30,7 @@ def overdue_condition(today: datetime.date) -> Q:
     """Past the (extended) end date without results, or results reported `DECISION_GRACE` ago without a decision."""
     past_end = Q(status__in=WITHOUT_RESULTS, end_by__lt=today)
     undecided = Q(
-        status=Status.RESULTS_REPORTED,
+        status=TrialStatus.RESULTS_REPORTED,
         status_changed_at__lt=timezone.make_aware(datetime.datetime.combine(today - DECISION_GRACE, datetime.time())),
     )
     return past_end | undecided
@@ -51,7 +51,7 @@ def overdue(today: datetime.date | None = None) -> QuerySet[Trial]:
 
 
 def overdue_reason(trial: Trial) -> str:
-    return OVERDUE_DECISION if trial.status == Status.RESULTS_REPORTED else OVERDUE_RESULTS
+    return OVERDUE_DECISION if trial.status == TrialStatus.RESULTS_REPORTED else OVERDUE_RESULTS
 
 
 @dataclass

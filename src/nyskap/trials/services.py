@@ -39,16 +39,16 @@ from .models import (
     Amendment,
     ApprovalStep,
     ChecklistAnswer,
-    Decision,
-    Design,
     Exemption,
-    Kind,
     Registration,
     Result,
     ResultKind,
-    Status,
     StatusChange,
     Trial,
+    TrialDecision,
+    TrialDesign,
+    TrialKind,
+    TrialStatus,
 )
 from .search import index_trial
 
@@ -166,9 +166,9 @@ def _check_fields(trial: Trial) -> None:
     problems = []
     if not trial.title.strip():
         problems.append(("title", _("Give the trial a title.")))
-    if trial.kind == Kind.SANDBOX and trial.sandbox_id is None:
+    if trial.kind == TrialKind.SANDBOX and trial.sandbox_id is None:
         problems.append(("sandbox", _("Choose the sandbox the trial is part of.")))
-    if trial.kind != Kind.SANDBOX and trial.sandbox_id is not None:
+    if trial.kind != TrialKind.SANDBOX and trial.sandbox_id is not None:
         problems.append(("sandbox", _("Only a trial of the kind “regulatory sandbox” belongs to a sandbox.")))
     if problems:
         raise TrialError(problems)
@@ -192,7 +192,7 @@ def trial_create(
 ) -> Trial:
     """A new trial, planned. The actor must edit for every owner and becomes the first author."""
     _check_owners(actor, owners)
-    trial = Trial(status=Status.PLANNED)
+    trial = Trial(status=TrialStatus.PLANNED)
     for name in EDITABLE_FIELDS:
         if name in fields:
             setattr(trial, name, fields[name])
@@ -239,7 +239,7 @@ def trial_update(
     if registered is not None:
         changed = rules.changed_fields(registered, trial.plan())
         if changed:
-            if trial.status == Status.DECIDED:
+            if trial.status == TrialStatus.DECIDED:
                 raise TrialError.one(changed[0], _("The plan of a decided trial can no longer be amended."))
             if not amendment_reason.strip():
                 raise TrialError.one(
@@ -280,7 +280,7 @@ def _move(trial: Trial, actor: Any, status: str, *, allowed_from: Iterable[str])
         raise TrialError.one(
             "status",
             _("A trial that is “%(now)s” cannot become “%(next)s”.")
-            % {"now": trial.get_status_display(), "next": Status(status).label},
+            % {"now": trial.get_status_display(), "next": TrialStatus(status).label},
         )
     trial.status = status
     trial.status_changed_at = timezone.now()
@@ -305,7 +305,7 @@ def registration_problems(trial: Trial) -> list[tuple[str, str]]:
     for name, message in required.items():
         if not str(getattr(trial, name) or "").strip():
             problems.append((name, message))
-    if trial.design and trial.design != Design.NONE and trial.planned_sample_size is None:
+    if trial.design and trial.design != TrialDesign.NONE and trial.planned_sample_size is None:
         problems.append(("planned_sample_size", _("Give the planned sample size before pre-registering.")))
     return problems
 
@@ -322,7 +322,7 @@ def preregister(*, actor: Any, trial: Trial) -> Registration:
     if problems:
         raise TrialError(problems)
     _check_period(trial)
-    _move(trial, actor, Status.PREREGISTERED, allowed_from=[Status.PLANNED])
+    _move(trial, actor, TrialStatus.PREREGISTERED, allowed_from=[TrialStatus.PLANNED])
     trial.save()
     plan = trial.plan()
     return Registration.objects.create(
@@ -367,13 +367,15 @@ def approval_problems(trial: Trial) -> list[tuple[str, str]]:
 @transaction.atomic
 def approve(*, actor: Any, trial: Trial) -> Trial:
     trial = _locked(actor, trial)
-    allowed = [Status.PREREGISTERED, Status.PLANNED] if trial.not_preregistered else [Status.PREREGISTERED]
-    if trial.status == Status.PLANNED and not trial.not_preregistered:
+    allowed = (
+        [TrialStatus.PREREGISTERED, TrialStatus.PLANNED] if trial.not_preregistered else [TrialStatus.PREREGISTERED]
+    )
+    if trial.status == TrialStatus.PLANNED and not trial.not_preregistered:
         raise TrialError.one("status", _("Pre-register the plan first, or label the trial “not pre-registered”."))
     problems = approval_problems(trial)
     if problems:
         raise TrialError(problems)
-    _move(trial, actor, Status.APPROVED, allowed_from=allowed)
+    _move(trial, actor, TrialStatus.APPROVED, allowed_from=allowed)
     trial.save()
     return trial
 
@@ -381,7 +383,7 @@ def approve(*, actor: Any, trial: Trial) -> Trial:
 @transaction.atomic
 def start(*, actor: Any, trial: Trial, on: datetime.date | None = None) -> Trial:
     trial = _locked(actor, trial)
-    _move(trial, actor, Status.RUNNING, allowed_from=[Status.APPROVED])
+    _move(trial, actor, TrialStatus.RUNNING, allowed_from=[TrialStatus.APPROVED])
     if trial.starts_on is None:
         trial.starts_on = on or timezone.localdate()
         _check_period(trial)
@@ -392,7 +394,7 @@ def start(*, actor: Any, trial: Trial, on: datetime.date | None = None) -> Trial
 @transaction.atomic
 def end(*, actor: Any, trial: Trial) -> Trial:
     trial = _locked(actor, trial)
-    _move(trial, actor, Status.ENDED, allowed_from=[Status.RUNNING])
+    _move(trial, actor, TrialStatus.ENDED, allowed_from=[TrialStatus.RUNNING])
     trial.save()
     return trial
 
@@ -414,7 +416,7 @@ def report_results(*, actor: Any, trial: Trial, summary: str = "") -> Trial:
         trial.result_summary = summary.strip()
     if not trial.result_summary.strip() and not trial.results.exists():
         raise TrialError.one("result_summary", _("Enter a result or write a summary of the results."))
-    _move(trial, actor, Status.RESULTS_REPORTED, allowed_from=[Status.ENDED])
+    _move(trial, actor, TrialStatus.RESULTS_REPORTED, allowed_from=[TrialStatus.ENDED])
     trial.save()
     index_trial(trial)
     return trial
@@ -425,7 +427,7 @@ def decide(*, actor: Any, trial: Trial, decision: str, reason: str, lessons: str
     """What was decided after the trial, why, and what was learned: all three are required."""
     trial = _locked(actor, trial)
     problems = []
-    if decision not in Decision.values:
+    if decision not in TrialDecision.values:
         problems.append(("decision", _("Choose what was decided.")))
     if not reason.strip():
         problems.append(("decision_reason", _("Give the reason for the decision.")))
@@ -433,7 +435,7 @@ def decide(*, actor: Any, trial: Trial, decision: str, reason: str, lessons: str
         problems.append(("lessons", _("Write what was learned, also what did not work.")))
     if problems:
         raise TrialError(problems)
-    _move(trial, actor, Status.DECIDED, allowed_from=[Status.RESULTS_REPORTED])
+    _move(trial, actor, TrialStatus.DECIDED, allowed_from=[TrialStatus.RESULTS_REPORTED])
     trial.decision, trial.decision_reason, trial.lessons = decision, reason.strip(), lessons.strip()
     trial.save()
     index_trial(trial)
@@ -479,7 +481,7 @@ def exemption_add(*, actor: Any, trial: Trial, rule: str, reason: str, for_whom:
 
 # Results
 
-RESULT_STATUSES = (Status.RUNNING, Status.ENDED, Status.RESULTS_REPORTED)
+RESULT_STATUSES = (TrialStatus.RUNNING, TrialStatus.ENDED, TrialStatus.RESULTS_REPORTED)
 
 
 def _result_allowed(trial: Trial) -> None:
@@ -620,7 +622,7 @@ def result_add_units(
 @transaction.atomic
 def result_delete(*, actor: Any, result: Result) -> None:
     require_change(actor, result.trial)
-    if result.trial.status == Status.DECIDED:
+    if result.trial.status == TrialStatus.DECIDED:
         raise TrialError.one("status", _("The results of a decided trial are kept."))
     result.delete()
 

@@ -31,7 +31,7 @@ from .forms import (
     approval_initial,
     initial_for,
 )
-from .models import Kind, Status, Trial
+from .models import Trial, TrialKind, TrialStatus
 from .services import TrialError
 
 PAGE_SIZE = 20
@@ -132,14 +132,14 @@ def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _actions(trial: Trial) -> list[tuple[str, str]]:
     """The transitions a trial's page offers now (as buttons), by status."""
     actions: list[tuple[str, str]] = []
-    if trial.status == Status.PLANNED and not trial.not_preregistered:
+    if trial.status == TrialStatus.PLANNED and not trial.not_preregistered:
         actions.append(("preregister", _("Pre-register the plan")))
         actions.append(("not_preregistered", _("Label as not pre-registered")))
-    if trial.status == Status.PREREGISTERED or (trial.status == Status.PLANNED and trial.not_preregistered):
+    if trial.status == TrialStatus.PREREGISTERED or (trial.status == TrialStatus.PLANNED and trial.not_preregistered):
         actions.append(("approve", _("Mark as approved")))
-    if trial.status == Status.APPROVED:
+    if trial.status == TrialStatus.APPROVED:
         actions.append(("start", _("Mark as started")))
-    if trial.status == Status.RUNNING:
+    if trial.status == TrialStatus.RUNNING:
         actions.append(("end", _("Mark as ended")))
     return actions
 
@@ -200,7 +200,7 @@ def trial_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def trial_approval(request: HttpRequest, slug: str) -> HttpResponse:
     trial = editable_trial(request, slug)
-    if trial.kind != Kind.FORSOKSLOVEN:
+    if trial.kind != TrialKind.FORSOKSLOVEN:
         raise Http404
     if request.method == "POST":
         form = ApprovalForm(request.POST)

@@ -86,8 +86,8 @@ def matcher(request: HttpRequest) -> HttpResponse:
 def profile_save(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The question could not be saved. Answer the matcher's questions again."))
-        return redirect("instruments:matcher")
+        # Shown again with the error at its field and what was typed kept (a name with a refused character, say).
+        return render(request, "instruments/profile_save.html", {"form": form}, status=400)
     try:
         query, _matcher_form = normalise_matcher_query(form.cleaned_data["query"])
     except ValueError:
