@@ -385,8 +385,14 @@ def test_when_an_editor_saves_a_set_then_it_belongs_to_the_organisation(as_innov
         "cost-0-to_age": "30",
         "cost-0-yearly_cost": "40000",
     }
-    assert as_outsider.post("/gevinster/forebygging/lagre/", data).status_code == 302
-    assert not PreventionSet.objects.exists()  # the outsider's organisation choice is refused by the form
+    refused = as_outsider.post("/gevinster/forebygging/lagre/", data)
+    assert refused.status_code == 400  # the outsider's organisation choice is refused by the form, at the field
+    assert not PreventionSet.objects.exists()
+    named = as_innovator.post("/gevinster/forebygging/lagre/", {**data, "name": "Våre\u0000tall"})
+    assert named.status_code == 400
+    assert "U+0000" in named.content.decode()
+    assert 'value="40000"' in named.content.decode()  # the figures typed are kept
+    assert not PreventionSet.objects.exists()
     response = as_innovator.post("/gevinster/forebygging/lagre/", data)
     saved = PreventionSet.objects.get()
     assert response["Location"] == f"/gevinster/forebygging/?sett={saved.pk}"

@@ -132,5 +132,33 @@ def prevention_save(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("The set “%(name)s” has been saved.") % {"name": saved.name})
         return redirect(f"{reverse('benefits:prevention')}?sett={saved.pk}")
+    # Shown again with each error at its field and what was typed kept (the result too, when the figures hold).
+    result = None
+    parameters = services.current_parameters()
+    if form.is_valid() and formset.is_valid():
+        try:
+            result = calculations.prevention_savings(
+                _prevention_costs(formset),
+                persons=form.cleaned_data["persons"],
+                success_rate=form.cleaned_data["success_rate"] / 100,
+                start_age=form.cleaned_data["start_age"],
+                parameters=parameters.as_parameters(),
+            )
+        except calculations.CalculationError as error:
+            form.add_error(None, error.message)
     messages.error(request, _("The set could not be saved: give it a name and check the figures."))
-    return redirect("benefits:prevention")
+    return render(
+        request,
+        "benefits/prevention.html",
+        {
+            "form": form,
+            "formset": formset,
+            "result": result,
+            "loaded": None,
+            "sets": selectors.prevention_sets(request.user),
+            "save_form": save_form,
+            "level_rows": selectors.level_rows(result) if result else [],
+            "parameters": parameters,
+        },
+        status=400,
+    )
