@@ -8,11 +8,14 @@ adds them (django-ninja refuses a router added twice). The order is the order of
 from nyskap.accounts.api import router as me_router
 from nyskap.api.api import api
 from nyskap.api.tasks import router as tasks_router
+from nyskap.barometer.api import router as barometer_router
 from nyskap.benefits.api import router as benefits_router
+from nyskap.challenges.api import router as challenges_router
 from nyskap.culture.api import router as culture_router
 from nyskap.instruments.api import router as instruments_router
 from nyskap.organisations.api import counties_router
 from nyskap.organisations.api import router as organisations_router
+from nyskap.procurement.api import router as procurement_router
 from nyskap.projects.api import router as projects_router
 from nyskap.surveys.api import router as surveys_router
 from nyskap.trials.api import router as trials_router
@@ -25,6 +28,9 @@ api.add_router("/benefits", benefits_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/culture", culture_router)
 api.add_router("/trials", trials_router)
+api.add_router("/challenges", challenges_router)
+api.add_router("/procurement", procurement_router)
+api.add_router("/barometer", barometer_router)
 api.add_router("/me", me_router)
 api.add_router("/tasks", tasks_router)
 
