@@ -224,9 +224,9 @@ def random_values(rng: random.Random, number: int, buyers: list[tuple[str, str]]
     procedure = rng.choices(list(PROCEDURE_WEIGHTS), weights=list(PROCEDURE_WEIGHTS.values()))[0]
     roll = rng.random()
     innovative: list[str] = []
-    if roll < 0.02:
+    if roll < 0.005:
         innovative = [rng.choice(calculations.INNOVATION_CODES)]
-    elif roll < 0.06:
+    elif roll < 0.04:
         innovative = [rng.choice(calculations.FRIENDLY_CODES)]
     cpv = [rng.choice(CPV_SAMPLE[:-1]) if rng.random() > 0.004 else "73110000"]
     if rng.random() < 0.3:
