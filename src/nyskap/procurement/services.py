@@ -29,6 +29,10 @@ class ImportRefused(Exception):
         self.run = run
 
 
+class _Undo(Exception):
+    pass
+
+
 @dataclass
 class NoticeFile:
     name: str
@@ -145,30 +149,34 @@ def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic:
     with transaction.atomic():
         run.status = ImportStatus.IMPORTED
         run.save()
-        sid = transaction.savepoint()
-        for item in _notices(files):
-            if isinstance(item, NoticeProblem):
-                problem(item)
-                continue
-            run.notices_read += 1
-            key = (item.source, item.notice_id)
-            if key in seen:
-                problem(NoticeProblem(item.file, item.position, "notice_id", f"{item.notice_id} appears twice."))
-                continue
-            if len(seen) < 2_000_000:
-                seen.add(key)
-            if run.problem_count:
-                continue  # nothing more is written once one notice is bad; the rest are still checked
-            batch.append(item)
-            if len(batch) >= BATCH_SIZE:
+        try:
+            with transaction.atomic():  # the notices: undone as a whole when any notice is bad
+                for item in _notices(files):
+                    if isinstance(item, NoticeProblem):
+                        problem(item)
+                        continue
+                    run.notices_read += 1
+                    key = (item.source, item.notice_id)
+                    if key in seen:
+                        problem(
+                            NoticeProblem(item.file, item.position, "notice_id", f"{item.notice_id} appears twice.")
+                        )
+                        continue
+                    if len(seen) < 2_000_000:
+                        seen.add(key)
+                    if run.problem_count:
+                        continue  # nothing more is written once one notice is bad; the rest are still checked
+                    batch.append(item)
+                    if len(batch) >= BATCH_SIZE:
+                        flush()
+                if run.problem_count:
+                    raise _Undo
                 flush()
-        if not run.problem_count:
-            flush()
-            _mark_market_dialogue(run)
-            run.save()
-            transaction.savepoint_commit(sid)
-            return run
-        transaction.savepoint_rollback(sid)
+                _mark_market_dialogue(run)
+                run.save()
+                return run
+        except _Undo:
+            pass
         run.status = ImportStatus.REFUSED
         run.notices_created = run.notices_skipped = 0
         run.problems = problems
