@@ -77,7 +77,7 @@ def test_synthetic_data_is_labelled(anonymous, notices):
 
 def upload(client, path: Path):
     file = SimpleUploadedFile(path.name, path.read_bytes())
-    return client.post(reverse("procurement:imports"), {"files": file})
+    return client.post(reverse("procurement:imports"), {"notice_file": file})
 
 
 def test_operator_imports_a_file(as_operator):
@@ -99,7 +99,7 @@ def test_operator_sees_every_problem_of_a_refused_file(as_operator):
 def test_import_without_a_file_is_400_at_the_field(as_operator):
     response = as_operator.post(reverse("procurement:imports"), {})
     assert response.status_code == 400
-    assert "files" in response.context["form"].errors
+    assert "notice_file" in response.context["form"].errors
 
 
 def test_outsider_is_refused_the_import(as_outsider):

@@ -48,7 +48,7 @@ class StatisticsFilterForm(forms.Form):
 
 
 class NoticeUploadForm(forms.Form):
-    files = forms.FileField(
+    notice_file = forms.FileField(
         label=_("Notice files"),
         help_text=_(
             "eForms XML notices (one notice per file, or many in a zip file) or OCDS release packages (JSON). For "
@@ -57,8 +57,8 @@ class NoticeUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,.zip,.json"}),
     )
 
-    def clean_files(self) -> Any:
-        upload = self.cleaned_data["files"]
+    def clean_notice_file(self) -> Any:
+        upload = self.cleaned_data["notice_file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 200 MB: use the command import_notices."))
         return upload

@@ -55,7 +55,7 @@ def imports(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            upload = form.cleaned_data["files"]
+            upload = form.cleaned_data["notice_file"]
             try:
                 run = notices_import(files=[NoticeFile(upload.name, upload.file)], actor=request.user)
             except ImportRefused as refused:
