@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from nyskap.procurement.models import ImportRun, ImportStatus, Notice
+from nyskap.procurement.models import ImportRun, Notice
 from nyskap.procurement.services import NoticeFile, notices_import
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -87,13 +87,12 @@ def test_operator_imports_a_file(as_operator):
     assert Notice.objects.count() == 16 and run.created_by is not None
 
 
-def test_operator_sees_every_problem_of_a_refused_file(as_operator):
+def test_refused_file_shows_the_form_again_with_every_problem_and_writes_nothing(as_operator):
     response = upload(as_operator, FIXTURES / "malformed" / "wrong-types.json")
-    run = ImportRun.objects.get()
-    assert run.status == ImportStatus.REFUSED and not Notice.objects.exists()
-    page = as_operator.get(response.url, HTTP_ACCEPT_LANGUAGE="en")
-    assert page.status_code == 200
-    assert b"releases.2.tender.procurementMethodDetails" in page.content
+    assert response.status_code == 422
+    assert "notice_file" in response.context["form"].errors
+    assert b"releases.2.tender.procurementMethodDetails" in response.content
+    assert not ImportRun.objects.exists() and not Notice.objects.exists()
 
 
 def test_import_without_a_file_is_400_at_the_field(as_operator):

@@ -22,7 +22,7 @@ MAX_PROBLEMS_KEPT = 500  # every problem is counted; the first ones are kept and
 
 
 class ImportRefused(Exception):
-    """The import wrote nothing; ``run`` holds the problems."""
+    """The import wrote nothing; ``run`` (not saved) holds the problems."""
 
     def __init__(self, run: ImportRun) -> None:
         super().__init__(f"{run.problem_count} problem(s)")
@@ -98,7 +98,7 @@ def _notices(files: Iterable[NoticeFile]) -> Iterator[ParsedNotice | NoticeProbl
         yield from read_notices(notice_file.stream, notice_file.name)
 
 
-def _mark_market_dialogue(run: ImportRun) -> None:
+def _mark_market_dialogue() -> None:
     """Competitions whose procedure was announced by a prior information notice had a market dialogue: they become
     innovation-friendly unless they are already procurement of innovation (the reason says why)."""
     prior = Notice.objects.filter(kind=NoticeKind.PRIOR).exclude(procedure_id="").values("procedure_id")
@@ -146,39 +146,38 @@ def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic:
         if len(problems) < MAX_PROBLEMS_KEPT:
             problems.append(item.as_dict())
 
-    with transaction.atomic():
-        run.status = ImportStatus.IMPORTED
-        run.save()
-        try:
-            with transaction.atomic():  # the notices: undone as a whole when any notice is bad
-                for item in _notices(files):
-                    if isinstance(item, NoticeProblem):
-                        problem(item)
-                        continue
-                    run.notices_read += 1
-                    key = (item.source, item.notice_id)
-                    if key in seen:
-                        problem(
-                            NoticeProblem(item.file, item.position, "notice_id", f"{item.notice_id} appears twice.")
-                        )
-                        continue
-                    if len(seen) < 2_000_000:
-                        seen.add(key)
-                    if run.problem_count:
-                        continue  # nothing more is written once one notice is bad; the rest are still checked
-                    batch.append(item)
-                    if len(batch) >= BATCH_SIZE:
-                        flush()
+    run.status = ImportStatus.IMPORTED
+    try:
+        with transaction.atomic():  # the run and its notices: undone as a whole when any notice is bad
+            run.save()
+            for item in _notices(files):
+                if isinstance(item, NoticeProblem):
+                    problem(item)
+                    continue
+                run.notices_read += 1
+                key = (item.source, item.notice_id)
+                if key in seen:
+                    problem(NoticeProblem(item.file, item.position, "notice_id", f"{item.notice_id} appears twice."))
+                    continue
+                if len(seen) < 2_000_000:
+                    seen.add(key)
                 if run.problem_count:
-                    raise _Undo
-                flush()
-                _mark_market_dialogue(run)
-                run.save()
-                return run
-        except _Undo:
-            pass
-        run.status = ImportStatus.REFUSED
-        run.notices_created = run.notices_skipped = 0
-        run.problems = problems
-        run.save()
+                    continue  # nothing more is written once one notice is bad; the rest are still checked
+                batch.append(item)
+                if len(batch) >= BATCH_SIZE:
+                    flush()
+            if run.problem_count:
+                raise _Undo
+            flush()
+            _mark_market_dialogue()
+            run.save()
+            return run
+    except _Undo:
+        pass
+    # Nothing of the import is kept, not even its record: the problems go back to the caller (the page shows them,
+    # the command prints them).
+    run.pk = None
+    run.status = ImportStatus.REFUSED
+    run.notices_created = run.notices_skipped = 0
+    run.problems = problems
     raise ImportRefused(run)

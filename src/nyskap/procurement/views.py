@@ -53,23 +53,29 @@ def imports(request: HttpRequest) -> HttpResponse:
     _operator(request)
     form = NoticeUploadForm(request.POST, request.FILES) if request.method == "POST" else NoticeUploadForm()
     status = 200
+    problems: list[dict[str, str]] = []
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["notice_file"]
             try:
                 run = notices_import(files=[NoticeFile(upload.name, upload.file)], actor=request.user)
             except ImportRefused as refused:
-                run = refused.run
-                messages.error(request, _("Nothing was imported: %(count)s problems.") % {"count": run.problem_count})
+                problems = refused.run.problems
+                form.add_error(
+                    "notice_file",
+                    _("Nothing was imported: %(count)s problems, listed below.") % {"count": refused.run.problem_count},
+                )
+                status = 422
             else:
                 messages.success(
                     request,
                     _("Imported %(created)s notices (%(skipped)s were already there).")
                     % {"created": run.notices_created, "skipped": run.notices_skipped},
                 )
-            return redirect("procurement:import_detail", pk=run.pk)
-        status = 400
-    context = {"form": form, "imports": selectors.recent_imports()}
+                return redirect("procurement:import_detail", pk=run.pk)
+        else:
+            status = 400
+    context = {"form": form, "imports": selectors.recent_imports(), "problems": problems}
     return render(request, "procurement/imports.html", context, status=status)
 
 
