@@ -128,18 +128,33 @@ def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic:
     names = [f.name for f in files]
     run = ImportRun(created_by=actor if getattr(actor, "pk", None) else None, file_names=names, synthetic=synthetic)
     problems: list[dict[str, str]] = []
-    seen: set[tuple[str, str]] = set()
+    # Memory stays bounded: only the current batch is held. A notice given twice is found within its batch, or in
+    # the database among the notices this import has already written.
+    in_batch: set[tuple[str, str]] = set()
     batch: list[ParsedNotice] = []
 
     def flush() -> None:
-        keys = {(p.source, p.notice_id) for p in batch}
-        existing = set(Notice.objects.filter(notice_id__in=[k[1] for k in keys]).values_list("source", "notice_id"))
+        rows = Notice.objects.filter(notice_id__in=[p.notice_id for p in batch]).values_list(
+            "source", "notice_id", "import_run_id"
+        )
+        existing = {(source, notice_id): run_id for source, notice_id, run_id in rows}
+        for parsed in batch:
+            if existing.get((parsed.source, parsed.notice_id), -1) == run.pk:
+                problem(twice(parsed))
+        if run.problem_count:
+            batch.clear()
+            in_batch.clear()
+            return
         buyers = _buyers({p.buyer_org_number for p in batch if p.buyer_org_number})
         new = [_notice(p, buyers, run, synthetic) for p in batch if (p.source, p.notice_id) not in existing]
         Notice.objects.bulk_create(new, batch_size=BATCH_SIZE)
         run.notices_created += len(new)
         run.notices_skipped += len(batch) - len(new)
         batch.clear()
+        in_batch.clear()
+
+    def twice(parsed: ParsedNotice) -> NoticeProblem:
+        return NoticeProblem(parsed.file, parsed.position, "notice_id", f"{parsed.notice_id} appears twice.")
 
     def problem(item: NoticeProblem) -> None:
         run.problem_count += 1
@@ -156,19 +171,18 @@ def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic:
                     continue
                 run.notices_read += 1
                 key = (item.source, item.notice_id)
-                if key in seen:
-                    problem(NoticeProblem(item.file, item.position, "notice_id", f"{item.notice_id} appears twice."))
+                if key in in_batch:
+                    problem(twice(item))
                     continue
-                if len(seen) < 2_000_000:
-                    seen.add(key)
                 if run.problem_count:
                     continue  # nothing more is written once one notice is bad; the rest are still checked
                 batch.append(item)
+                in_batch.add(key)
                 if len(batch) >= BATCH_SIZE:
                     flush()
+            flush()
             if run.problem_count:
                 raise _Undo
-            flush()
             _mark_market_dialogue()
             run.save()
             return run
