@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nyskap.core.forms import QuickSelect
 from nyskap.organisations.selectors import county_choices
 
 from .labels import DIVISION_LABELS, PROCEDURE_LABELS, division_label
@@ -17,11 +18,12 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 class StatisticsFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    sector = forms.ChoiceField(label=_("Sector (CPV division)"), required=False)
-    procedure = forms.ChoiceField(label=_("Procedure"), required=False)
-    county = forms.ChoiceField(label=_("County"), required=False)
-    notice_class = forms.ChoiceField(label=_("Class"), required=False)
+    # QuickSelect: the statistics page answers every filter uncached, so its selects skip the widget templates.
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None, widget=QuickSelect)
+    sector = forms.ChoiceField(label=_("Sector (CPV division)"), required=False, widget=QuickSelect)
+    procedure = forms.ChoiceField(label=_("Procedure"), required=False, widget=QuickSelect)
+    county = forms.ChoiceField(label=_("County"), required=False, widget=QuickSelect)
+    notice_class = forms.ChoiceField(label=_("Class"), required=False, widget=QuickSelect)
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
