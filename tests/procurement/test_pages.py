@@ -105,3 +105,22 @@ def test_outsider_is_refused_the_import(as_outsider):
     response = upload(as_outsider, FIXTURES / "ocds" / "release-package.json")
     assert response.status_code == 403
     assert not ImportRun.objects.exists() and not Notice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"year": 2024}, {"notice_class": "innovation"}, {"procedure": "open"}, {"county_number": "03", "year": 2024}],
+)
+def test_tallies_give_the_same_counts_as_the_notices(notices, filters):
+    from django.db.models import Count
+
+    from nyskap.procurement.selectors import competitions, statistics
+
+    stats = statistics(filters)
+    direct = dict(competitions(filters).values_list("procedure").annotate(n=Count("pk")))
+    assert {row.key: row.total for row in stats["by_procedure"]} == direct
+    buyers = dict(
+        competitions(filters).exclude(buyer_org_number="").values_list("buyer_org_number").annotate(n=Count("pk"))
+    )
+    assert {row.key: row.total for row in stats["by_buyer"]} == buyers
+    assert stats["total"].total == competitions(filters).count()

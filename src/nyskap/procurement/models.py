@@ -104,7 +104,56 @@ class Notice(models.Model):
             models.Index(fields=["kind", "procedure"], name="procurement_kind_procedure"),
             models.Index(fields=["kind", "county_number"], name="procurement_kind_county"),
             models.Index(fields=["kind", "buyer_org_number"], name="procurement_kind_buyer"),
+            # Whether the page must say that demonstration data are counted: found at once, also among 100,000.
+            models.Index(fields=["synthetic"], condition=models.Q(synthetic=True), name="procurement_synthetic"),
         ]
 
     def __str__(self) -> str:
         return f"{self.notice_id} ({self.get_notice_class_display()})"
+
+
+class NoticeTally(models.Model):
+    """Competitions counted by year, sector, procedure, county and class: rebuilt from the notices by one GROUP BY at
+    the end of every import (in its transaction), so that the statistics page sums a few thousand rows instead of
+    grouping every notice on each request. Never edited by hand."""
+
+    year = models.PositiveSmallIntegerField()
+    cpv_division = models.CharField(max_length=2)
+    procedure = models.CharField(max_length=16, blank=True)
+    county_number = models.CharField(max_length=2, blank=True)
+    notice_class = models.CharField(max_length=24, choices=NoticeClass.choices)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("notice tally")
+        verbose_name_plural = _("notice tallies")
+        indexes = [
+            models.Index(fields=["year", "notice_class"], name="procurement_tally_year"),
+            models.Index(fields=["cpv_division"], name="procurement_tally_division"),
+            models.Index(fields=["procedure"], name="procurement_tally_procedure"),
+            models.Index(fields=["county_number"], name="procurement_tally_county"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.year} {self.cpv_division} {self.procedure} {self.county_number} {self.notice_class}: {self.count}"
+        )
+
+
+class BuyerTally(models.Model):
+    """Competitions counted by buyer, year and class (rebuilt with `NoticeTally`): the buyer table when no sector,
+    procedure or county is chosen."""
+
+    buyer_org_number = models.CharField(max_length=9)
+    buyer_name = models.CharField(max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField()
+    notice_class = models.CharField(max_length=24, choices=NoticeClass.choices)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("buyer tally")
+        verbose_name_plural = _("buyer tallies")
+        indexes = [models.Index(fields=["year", "notice_class"], name="procurement_buyertally_year")]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_org_number} {self.year} {self.notice_class}: {self.count}"

@@ -14,7 +14,7 @@ from django.db import transaction
 from nyskap.organisations.models import Organisation
 
 from . import calculations
-from .models import ImportRun, ImportStatus, Notice, NoticeKind
+from .models import BuyerTally, ImportRun, ImportStatus, Notice, NoticeKind, NoticeTally
 from .parsers import NoticeProblem, ParsedNotice, read_notices
 
 BATCH_SIZE = 1000
@@ -120,6 +120,40 @@ def _mark_market_dialogue() -> None:
     Notice.objects.bulk_update(changed, ["market_dialogue", "notice_class", "reason"])
 
 
+def tallies_rebuild() -> None:
+    """Recount the tallies from the notices, in the database (INSERT … SELECT … GROUP BY): after every import and
+    after notices are deleted."""
+    from django.db.models import Count, Max
+
+    with transaction.atomic():
+        NoticeTally.objects.all().delete()
+        BuyerTally.objects.all().delete()
+        competitions = Notice.objects.filter(kind=NoticeKind.COMPETITION)
+        grouped = competitions.values("year", "cpv_division", "procedure", "county_number", "notice_class").annotate(
+            n=Count("pk")
+        )
+        _insert_select(
+            NoticeTally, ["year", "cpv_division", "procedure", "county_number", "notice_class", "count"], grouped
+        )
+        buyers = (
+            competitions.exclude(buyer_org_number="")
+            .values("buyer_org_number", "year", "notice_class")
+            .annotate(name=Max("buyer_name"), n=Count("pk"))
+        )
+        _insert_select(BuyerTally, ["buyer_org_number", "year", "notice_class", "buyer_name", "count"], buyers)
+
+
+def _insert_select(model: Any, columns: list[str], queryset: Any) -> None:
+    """``INSERT INTO model (columns) SELECT …`` with the queryset's SQL: the rows never pass through Python."""
+    from django.db import connection
+
+    sql, params = queryset.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)  # our own table and query
+
+
 def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic: bool = False) -> ImportRun:
     """Read every notice of every file and write them in one transaction: all of them when no notice is bad, none
     (and ``ImportRefused`` with every problem) otherwise. Notices already imported (same source and identifier) are
@@ -184,6 +218,8 @@ def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic:
             if run.problem_count:
                 raise _Undo
             _mark_market_dialogue()
+            if run.notices_created:
+                tallies_rebuild()
             run.save()
             return run
     except _Undo:

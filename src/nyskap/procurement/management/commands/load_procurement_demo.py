@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from nyskap.organisations.models import Organisation
 from nyskap.procurement.models import Notice
-from nyskap.procurement.services import NoticeFile, notices_import
+from nyskap.procurement.services import NoticeFile, notices_import, tallies_rebuild
 from nyskap.procurement.synthetic import eforms_xml, ocds_package, ocds_release, random_notices
 
 FALLBACK_BUYERS = [("Oslo kommune", "958935420"), ("Bergen kommune", "964338531"), ("Statens vegvesen", "971032081")]
@@ -30,6 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["replace"]:
             Notice.objects.filter(synthetic=True).delete()
+            tallies_rebuild()
         buyers = (
             list(
                 Organisation.objects.public_sector()
