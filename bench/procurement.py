@@ -229,7 +229,12 @@ def main() -> int:
     from nyskap.procurement.selectors import years
 
     report["notices"] = Notice.objects.count()
-    counties = list(Notice.objects.exclude(county_number="").values_list("county_number", flat=True).distinct())
+    counties = list(
+        Notice.objects.exclude(county_number="")
+        .order_by("county_number")
+        .values_list("county_number", flat=True)
+        .distinct()
+    )
     urls = statistics_urls(years(), counties, args.requests + 20)
     warm, timed = urls[:20], urls[20:]
 
