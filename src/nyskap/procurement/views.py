@@ -31,6 +31,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "stats": stats,
         "filtered": bool(filters),
         "synthetic": selectors.has_synthetic(),
+        "may_import": is_operator(request.user),
         "reference_share": calculations.WHITE_PAPER_SHARE,
         "reference_year": calculations.WHITE_PAPER_YEAR,
         "year_rows": [(row.label, row.innovation) for row in stats["by_year"]],
