@@ -77,6 +77,7 @@ WRITTEN_APPS = (
     "accounts",
     "auditlog",
     "trials",
+    "procurement",
 )
 NOT_COMPARED = {"api.apitoken", "sessions.session", "surveys.linkticket"}  # token use; sessions; fresh tickets
 EDITED_IN_PLACE = ("projects_project", "benefits_benefitplan", "benefits_benefit", "accounts_user", "trials_trial")
@@ -672,6 +673,7 @@ OPENED_BY = (
     ("instruments:unsubscribe", "anonymous"),
     ("project_follow:unsubscribe", "anonymous"),
     ("surveys:resume", "anonymous"),
+    ("procurement:", "operator"),
 )
 
 

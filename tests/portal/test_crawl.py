@@ -37,6 +37,8 @@ NOT_LINKED: dict[str, str] = {
     "mfa_*": "django-allauth's two-factor flows, reached from /accounts/2fa/ as each step needs",
     "socialaccount_*": "django-allauth's single sign-on flows, only with an identity provider configured",
     "openid_connect_*": "the ID-porten / Ansattporten / Entra ID login and callback, only with a provider configured",
+    "procurement:import_detail": "an import's record, linked from the operators' import page once a notice file has "
+    "been imported (the crawled demo site has none); tested in tests/procurement/test_pages.py",
 }
 
 

@@ -1,0 +1,70 @@
+"""Names shown for the eForms codes, in the visitor's language."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+PROCEDURE_LABELS: dict[str, Promise] = {
+    "open": _("Open procedure"),
+    "restricted": _("Restricted procedure"),
+    "neg-w-call": _("Competitive procedure with negotiation"),
+    "neg-wo-call": _("Negotiated procedure without prior call for competition"),
+    "comp-dial": _("Competitive dialogue"),
+    "innovation": _("Innovation partnership"),
+    "comp-tend": _("Competitive tendering"),
+    "oth-single": _("Other single-stage procedure"),
+    "oth-mult": _("Other multiple-stage procedure"),
+}
+
+# CPV divisions (the first two digits), from the CPV 2008 regulation's list (Commission Regulation (EC) No 213/2008).
+DIVISION_LABELS: dict[str, Promise] = {
+    "03": _("Agricultural products"),
+    "09": _("Petroleum, fuel and energy"),
+    "14": _("Mining and minerals"),
+    "15": _("Food and beverages"),
+    "16": _("Agricultural machinery"),
+    "18": _("Clothing and footwear"),
+    "19": _("Leather, textiles, plastic and rubber"),
+    "22": _("Printed matter"),
+    "24": _("Chemical products"),
+    "30": _("Office and computing machinery"),
+    "31": _("Electrical machinery"),
+    "32": _("Radio, television and telecommunications equipment"),
+    "33": _("Medical equipment and pharmaceuticals"),
+    "34": _("Transport equipment"),
+    "35": _("Security, fire-fighting, police and defence equipment"),
+    "37": _("Musical instruments, sport goods, games and toys"),
+    "38": _("Laboratory and precision equipment"),
+    "39": _("Furniture and furnishings"),
+    "41": _("Collected and purified water"),
+    "42": _("Industrial machinery"),
+    "43": _("Machinery for mining and construction"),
+    "44": _("Construction structures and materials"),
+    "45": _("Construction work"),
+    "48": _("Software packages and information systems"),
+    "50": _("Repair and maintenance services"),
+    "51": _("Installation services"),
+    "55": _("Hotel, restaurant and retail trade services"),
+    "60": _("Transport services"),
+    "63": _("Supporting transport and travel services"),
+    "64": _("Postal and telecommunications services"),
+    "65": _("Public utilities"),
+    "66": _("Financial and insurance services"),
+    "70": _("Real estate services"),
+    "71": _("Architectural, engineering and inspection services"),
+    "72": _("IT services"),
+    "73": _("Research and development services"),
+    "75": _("Administration, defence and social security services"),
+    "76": _("Services related to the oil and gas industry"),
+    "77": _("Agricultural, forestry and horticultural services"),
+    "79": _("Business services"),
+    "80": _("Education and training services"),
+    "85": _("Health and social work services"),
+    "90": _("Sewage, refuse, cleaning and environmental services"),
+    "92": _("Recreational, cultural and sporting services"),
+    "98": _("Other community, social and personal services"),
+}
+
+
+def division_label(code: str) -> str:
+    label = DIVISION_LABELS.get(code)
+    return f"{code} {label}" if label else f"CPV {code}"

@@ -1,0 +1,88 @@
+"""The public procurement statistics (``/anskaffelser/``) and the operators' import of notice files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from nyskap.core.permissions import is_operator
+
+from . import calculations, selectors
+from .forms import NoticeUploadForm, StatisticsFilterForm
+from .models import ImportRun
+from .services import ImportRefused, NoticeFile, notices_import
+
+
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    form = StatisticsFilterForm(request.GET or None, years=selectors.years())
+    valid = form.is_valid() if request.GET else True
+    filters = form.filters() if request.GET and valid else {}
+    stats = selectors.statistics(filters)
+    context: dict[str, Any] = {
+        "form": form,
+        "stats": stats,
+        "filtered": bool(filters),
+        "synthetic": selectors.has_synthetic(),
+        "may_import": is_operator(request.user),
+        "reference_share": calculations.WHITE_PAPER_SHARE,
+        "reference_year": calculations.WHITE_PAPER_YEAR,
+        "year_rows": [(row.label, row.innovation) for row in stats["by_year"]],
+        "sector_rows": [(row.label, row.innovation) for row in stats["by_sector"] if row.innovation][:15],
+        "procedure_rows": [(row.label, row.total) for row in stats["by_procedure"]],
+        "county_rows": [(row.label or _("Not known"), row.innovation) for row in stats["by_county"]],
+        "buyer_rows": [(row.label or row.key, row.total) for row in stats["by_buyer"]],
+    }
+    return render(request, "procurement/statistics.html", context, status=200 if valid else 400)
+
+
+def _operator(request: HttpRequest) -> None:
+    if not is_operator(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def imports(request: HttpRequest) -> HttpResponse:
+    _operator(request)
+    form = NoticeUploadForm(request.POST, request.FILES) if request.method == "POST" else NoticeUploadForm()
+    status = 200
+    problems: list[dict[str, str]] = []
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["notice_file"]
+            try:
+                run = notices_import(files=[NoticeFile(upload.name, upload.file)], actor=request.user)
+            except ImportRefused as refused:
+                problems = refused.run.problems
+                form.add_error(
+                    "notice_file",
+                    _("Nothing was imported: %(count)s problems, listed below.") % {"count": refused.run.problem_count},
+                )
+                status = 422
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(created)s notices (%(skipped)s were already there).")
+                    % {"created": run.notices_created, "skipped": run.notices_skipped},
+                )
+                return redirect("procurement:import_detail", pk=run.pk)
+        else:
+            status = 400
+    context = {"form": form, "imports": selectors.recent_imports(), "problems": problems}
+    return render(request, "procurement/imports.html", context, status=status)
+
+
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _operator(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    return render(request, "procurement/import_detail.html", {"run": run})

@@ -1,0 +1,126 @@
+"""The statistics page and the operators' import page."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from nyskap.procurement.models import ImportRun, Notice
+from nyskap.procurement.services import NoticeFile, notices_import
+
+FIXTURES = Path(__file__).parent / "fixtures"
+URL = "/anskaffelser/"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def notices():
+    paths = sorted((FIXTURES / "eforms").glob("*.xml"))
+    notices_import(files=[NoticeFile(p.name, io.BytesIO(p.read_bytes())) for p in paths])
+
+
+def test_statistics_count_competitions_with_the_share_and_the_white_paper_line(anonymous, notices):
+    response = anonymous.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    stats = response.context["stats"]
+    # 22 competitions among the 24 eForms fixtures (one award, one prior information notice).
+    assert (stats["total"].total, stats["total"].innovation, stats["total"].friendly) == (22, 11, 4)
+    html = response.content.decode()
+    assert "about 1.0 % of the competitions" in html or "about 1 % of the competitions" in html
+    assert "Meld. St. 30 (2019–2020)" in html
+    assert 'id="by-year"' in html and 'id="by-county"' in html and "<svg" in html
+
+
+def test_filters_narrow_the_counts_without_javascript(anonymous, notices):
+    response = anonymous.get(URL, {"year": "2019", "procedure": "comp-dial"})
+    assert response.status_code == 200
+    assert response.context["stats"]["total"].total == 1
+    assert response.context["stats"]["total"].innovation == 1
+
+
+def test_unknown_filter_value_is_400_with_the_form_kept(anonymous, notices):
+    response = anonymous.get(URL, {"year": "1700", "procedure": "lottery"})
+    assert response.status_code == 400
+    assert response.context["form"].errors.keys() == {"year", "procedure"}
+    assert response.context["stats"]["total"].total == 22
+
+
+def test_chart_downloads_as_csv(anonymous, notices):
+    response = anonymous.get(URL, {"diagram": "competitions-by-procedure", "format": "csv"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert b"Open procedure" in response.content
+
+
+def test_statistics_take_a_fixed_number_of_queries(anonymous, notices):
+    anonymous.get(URL)  # the county names are read once per process
+    with CaptureQueriesContext(connection) as queries:
+        anonymous.get(URL)
+    first = len(queries)
+    notices_import(
+        files=[NoticeFile("more.json", io.BytesIO((FIXTURES / "ocds" / "release-package.json").read_bytes()))]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        anonymous.get(URL)
+    assert len(queries) == first
+
+
+def test_synthetic_data_is_labelled(anonymous, notices):
+    Notice.objects.filter(notice_id__startswith="FIX-001").update(synthetic=True)
+    response = anonymous.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    assert b"synthetic notices generated for the demo" in response.content
+
+
+def upload(client, path: Path):
+    file = SimpleUploadedFile(path.name, path.read_bytes())
+    return client.post(reverse("procurement:imports"), {"notice_file": file})
+
+
+def test_operator_imports_a_file(as_operator):
+    response = upload(as_operator, FIXTURES / "ocds" / "release-package.json")
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response.url == reverse("procurement:import_detail", args=[run.pk])
+    assert Notice.objects.count() == 16 and run.created_by is not None
+
+
+def test_refused_file_shows_the_form_again_with_every_problem_and_writes_nothing(as_operator):
+    response = upload(as_operator, FIXTURES / "malformed" / "wrong-types.json")
+    assert response.status_code == 422
+    assert "notice_file" in response.context["form"].errors
+    assert b"releases.2.tender.procurementMethodDetails" in response.content
+    assert not ImportRun.objects.exists() and not Notice.objects.exists()
+
+
+def test_import_without_a_file_is_400_at_the_field(as_operator):
+    response = as_operator.post(reverse("procurement:imports"), {})
+    assert response.status_code == 400
+    assert "notice_file" in response.context["form"].errors
+
+
+def test_outsider_is_refused_the_import(as_outsider):
+    response = upload(as_outsider, FIXTURES / "ocds" / "release-package.json")
+    assert response.status_code == 403
+    assert not ImportRun.objects.exists() and not Notice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"year": 2024}, {"notice_class": "innovation"}, {"procedure": "open"}, {"county_number": "03", "year": 2024}],
+)
+def test_tallies_give_the_same_counts_as_the_notices(notices, filters):
+    from django.db.models import Count
+
+    from nyskap.procurement.selectors import competitions, statistics
+
+    stats = statistics(filters)
+    direct = dict(competitions(filters).values_list("procedure").annotate(n=Count("pk")))
+    assert {row.key: row.total for row in stats["by_procedure"]} == direct
+    buyers = dict(
+        competitions(filters).exclude(buyer_org_number="").values_list("buyer_org_number").annotate(n=Count("pk"))
+    )
+    assert {row.key: row.total for row in stats["by_buyer"]} == buyers
+    assert stats["total"].total == competitions(filters).count()
