@@ -613,7 +613,7 @@ def submit_proposal(*, actor: Any, challenge: Challenge, text: str, attachment: 
 def withdraw_proposal(*, actor: Any, proposal: Proposal) -> Proposal:
     if supplier_of(actor) != proposal.supplier:
         raise PermissionDenied
-    _check_deadline(proposal.challenge, "text")
+    _check_deadline(Challenge.objects.get(pk=proposal.challenge_id), "text")
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.save(update_fields=["status"])
     return proposal
@@ -655,7 +655,7 @@ def set_criteria(*, actor: Any, challenge: Challenge, criteria: Sequence[tuple[s
 
 @transaction.atomic
 def score(*, actor: Any, proposal: Proposal, values: Mapping[int, int]) -> None:
-    challenge = proposal.challenge
+    challenge = Challenge.objects.get(pk=proposal.challenge_id)
     require_change(actor, challenge)
     if challenge.status != ChallengeStatus.EVALUATION:
         raise ChallengeError.one("status", _("Proposals are scored during the evaluation."))
@@ -672,8 +672,9 @@ def score(*, actor: Any, proposal: Proposal, values: Mapping[int, int]) -> None:
 
 @transaction.atomic
 def set_shortlisted(*, actor: Any, proposal: Proposal, shortlisted: bool) -> Proposal:
-    require_change(actor, proposal.challenge)
-    if proposal.challenge.status != ChallengeStatus.EVALUATION:
+    challenge = Challenge.objects.get(pk=proposal.challenge_id)
+    require_change(actor, challenge)
+    if challenge.status != ChallengeStatus.EVALUATION:
         raise ChallengeError.one("status", _("The shortlist is made during the evaluation."))
     proposal.shortlisted = shortlisted
     proposal.save(update_fields=["shortlisted"])
