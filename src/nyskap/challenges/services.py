@@ -190,9 +190,7 @@ def _check_owners(actor: Any, owners: Sequence[Organisation]) -> None:
         if owner.pk not in public:
             raise ChallengeError.one("owners", _("Only public bodies own challenges."))
         if not edits_for_any(actor, [owner.pk]):
-            raise ChallengeError.one(
-                "owners", _("Only editors of %(organisation)s can post for it.") % {"organisation": owner}
-            )
+            raise PermissionDenied(_("Only editors of %(organisation)s can post for it.") % {"organisation": owner})
 
 
 def update_bodies_count(challenge: Challenge) -> int:
