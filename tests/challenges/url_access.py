@@ -6,6 +6,9 @@ PUBLIC_ALLOW_LIST = [
     "challenges:attachment",  # an open challenge's attachment, or 404
     "challenges:outcomes",  # the public outcome table
     "challenges:outcomes_csv",
+    "api-v1:challenge_list",
+    "api-v1:challenge_create",  # the same path as the list; the POST needs a token
+    "api-v1:challenge_detail",
 ]
 
 SAMPLE_KWARGS = {"action": "open_dialogue", "decision": "godta"}
@@ -14,6 +17,9 @@ SAMPLE_KWARGS = {"action": "open_dialogue", "decision": "godta"}
 # fmt: off
 ACCESS_MATRIX = {
     # route                                                        anon  outsi membr editr admin opera suppl
+    "api-v1:challenge_list":                                      "ok    ok    ok    ok    ok    ok    ok",
+    "api-v1:challenge_create":                                    "ok    ok    ok    ok    ok    ok    ok",
+    "api-v1:challenge_detail":                                    "404   404   404   404   404   404   404",
     "challenges:list":                                            "ok    ok    ok    ok    ok    ok    ok",
     "challenges:create":                                          "login ok    403   ok    ok    403   403",
     "challenges:outcomes":                                        "ok    ok    ok    ok    ok    ok    ok",
