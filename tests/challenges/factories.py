@@ -13,7 +13,9 @@ from nyskap.challenges.models import Challenge, Procedure
 from nyskap.organisations.models import Organisation
 
 
-def make_challenge(*, actor: User, owner: Organisation, title: str = "Rensing av tunnelbasseng", **fields: Any) -> Challenge:
+def make_challenge(
+    *, actor: User, owner: Organisation, title: str = "Rensing av tunnelbasseng", **fields: Any
+) -> Challenge:
     values = {
         "title": title,
         "need": "Tunnelbassengene må renses uten å stenge tunnelen lenge.",

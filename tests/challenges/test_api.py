@@ -43,7 +43,11 @@ def test_create_with_token(innovator, client):
     response = client.post("/api/v1/challenges", BODY, content_type="application/json", **_auth(innovator))
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "draft"
-    assert response.json()["opens_at"].startswith("2026-10-01T09:00:00+02:00") or "07:00:00Z" in response.json()["opens_at"] or response.json()["opens_at"].startswith("2026-10-01T07:00:00")
+    assert (
+        response.json()["opens_at"].startswith("2026-10-01T09:00:00+02:00")
+        or "07:00:00Z" in response.json()["opens_at"]
+        or response.json()["opens_at"].startswith("2026-10-01T07:00:00")
+    )
 
 
 @pytest.mark.parametrize(
@@ -58,7 +62,9 @@ def test_create_with_token(innovator, client):
     ],
 )
 def test_create_refusals_name_the_field(innovator, client, change, field):
-    response = client.post("/api/v1/challenges", {**BODY, **change}, content_type="application/json", **_auth(innovator))
+    response = client.post(
+        "/api/v1/challenges", {**BODY, **change}, content_type="application/json", **_auth(innovator)
+    )
     assert response.status_code == 422, response.content
     assert field in [e["field"] for e in response.json()["errors"]]
 

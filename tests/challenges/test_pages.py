@@ -82,7 +82,9 @@ def test_join_page_and_counts_shown(open_challenge, outsider, as_outsider, anony
     assert "2 bodies have this need" in page or "2 verksemder" in page or "2 virksomheter" in page
 
 
-def test_question_asker_hidden_from_other_suppliers_and_public(open_challenge, supplier, other_supplier, innovator, anonymous):
+def test_question_asker_hidden_from_other_suppliers_and_public(
+    open_challenge, supplier, other_supplier, innovator, anonymous
+):
     ask = reverse("challenges:ask", kwargs={"slug": open_challenge.slug})
     assert login(supplier).post(ask, {"text": "Finnes det testdata?"}).status_code == 302
     question = open_challenge.questions.get()
@@ -97,7 +99,18 @@ def test_question_asker_hidden_from_other_suppliers_and_public(open_challenge, s
     assert "Start AS" in login(innovator).get(detail).content.decode()
 
 
-def test_proposal_visible_only_to_owners_and_sender(open_challenge, supplier, other_supplier, innovator, colleague, outsider, other_municipality, operator, anonymous, co_owner_non_member):
+def test_proposal_visible_only_to_owners_and_sender(
+    open_challenge,
+    supplier,
+    other_supplier,
+    innovator,
+    colleague,
+    outsider,
+    other_municipality,
+    operator,
+    anonymous,
+    co_owner_non_member,
+):
     # Bodø joins as co-owner; a member of another body (Askøy) is no owner.
     shared = services.join(actor=outsider, challenge=open_challenge, organisation=other_municipality)
     services.accept_co_owner(actor=innovator, shared=shared)
@@ -117,7 +130,12 @@ def test_proposal_visible_only_to_owners_and_sender(open_challenge, supplier, ot
 
 def test_proposal_after_the_deadline_refused_at_the_field(innovator, home_municipality, supplier):
     deadline = timezone.now() - datetime.timedelta(minutes=1)
-    challenge = make_challenge(actor=innovator, owner=home_municipality, opens_at=deadline - datetime.timedelta(days=3), proposal_deadline=deadline)
+    challenge = make_challenge(
+        actor=innovator,
+        owner=home_municipality,
+        opens_at=deadline - datetime.timedelta(days=3),
+        proposal_deadline=deadline,
+    )
     services.open_proposals(actor=innovator, challenge=challenge)
     url = reverse("challenges:proposal", kwargs={"slug": challenge.slug})
     response = login(supplier).post(url, {"text": "For sent, men behold teksten"})
@@ -146,7 +164,14 @@ def test_admin_shows_metadata_only_and_operator_reads_with_a_logged_reason(open_
 
 def test_outcome_table_and_csv(open_challenge, innovator, anonymous):
     services.start_evaluation(actor=innovator, challenge=open_challenge)
-    services.award(actor=innovator, challenge=open_challenge, procedure="innovation_partnership", decided_on=datetime.date(2026, 6, 1), contract_value=750_000, suppliers="Start AS")
+    services.award(
+        actor=innovator,
+        challenge=open_challenge,
+        procedure="innovation_partnership",
+        decided_on=datetime.date(2026, 6, 1),
+        contract_value=750_000,
+        suppliers="Start AS",
+    )
     page = anonymous.get(reverse("challenges:outcomes")).content.decode()
     assert open_challenge.title in page and "750000" in page
     csv_text = anonymous.get(reverse("challenges:outcomes_csv")).content.decode()

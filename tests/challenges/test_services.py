@@ -37,7 +37,14 @@ def test_lifecycle_each_step_dated_and_recorded(challenge, innovator):
     services.open_dialogue(actor=innovator, challenge=challenge)
     services.open_proposals(actor=innovator, challenge=challenge)
     services.start_evaluation(actor=innovator, challenge=challenge)
-    services.award(actor=innovator, challenge=challenge, procedure=Procedure.INNOVATION_PARTNERSHIP, decided_on=datetime.date(2026, 5, 1), contract_value=400_000, suppliers="Start AS")
+    services.award(
+        actor=innovator,
+        challenge=challenge,
+        procedure=Procedure.INNOVATION_PARTNERSHIP,
+        decided_on=datetime.date(2026, 5, 1),
+        contract_value=400_000,
+        suppliers="Start AS",
+    )
     services.put_in_use(actor=innovator, challenge=challenge)
     changes = list(StatusChange.objects.filter(challenge=challenge).order_by("at", "pk"))
     assert [c.status for c in changes] == ["draft", "dialogue", "proposals", "evaluation", "awarded", "in_use"]
@@ -71,7 +78,9 @@ def test_bad_budget_and_deadline_are_refused_at_their_fields(innovator, home_mun
     assert error.value.problems[0][0] == "budget_max"
     now = timezone.now()
     with pytest.raises(ChallengeError) as error:
-        make_challenge(actor=innovator, owner=home_municipality, opens_at=now, proposal_deadline=now - datetime.timedelta(hours=1))
+        make_challenge(
+            actor=innovator, owner=home_municipality, opens_at=now, proposal_deadline=now - datetime.timedelta(hours=1)
+        )
     assert error.value.problems[0][0] == "proposal_deadline"
 
 
@@ -85,7 +94,9 @@ def test_only_public_bodies_own(innovator, company):
 
 
 def test_join_accept_as_co_owner_and_counts(open_challenge, innovator, outsider, other_municipality):
-    shared = services.join(actor=outsider, challenge=open_challenge, organisation=other_municipality, note="Samme hos oss")
+    shared = services.join(
+        actor=outsider, challenge=open_challenge, organisation=other_municipality, note="Samme hos oss"
+    )
     open_challenge.refresh_from_db()
     assert open_challenge.bodies_count == 2
     with pytest.raises(ChallengeError):
@@ -114,13 +125,29 @@ def test_startup_programme_creates_the_stages(innovator, home_municipality):
     development = challenge.stages.get(kind=ProgrammeStageKind.DEVELOPMENT)
     assert development.amount_each == 600_000
     with pytest.raises(ChallengeError):
-        services.stage_update(actor=innovator, stage=development, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 1), suppliers=1, amount_each=1)
-    services.stage_update(actor=innovator, stage=development, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 6, 1), suppliers=2, amount_each=300_000)
+        services.stage_update(
+            actor=innovator,
+            stage=development,
+            starts_on=datetime.date(2026, 1, 1),
+            ends_on=datetime.date(2026, 12, 1),
+            suppliers=1,
+            amount_each=1,
+        )
+    services.stage_update(
+        actor=innovator,
+        stage=development,
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2026, 6, 1),
+        suppliers=2,
+        amount_each=300_000,
+    )
     development.refresh_from_db()
     assert development.amount_total == 600_000
 
 
-def test_followers_are_mailed_in_their_language_once(challenge, innovator, supplier, other_supplier, django_capture_on_commit_callbacks):
+def test_followers_are_mailed_in_their_language_once(
+    challenge, innovator, supplier, other_supplier, django_capture_on_commit_callbacks
+):
     services.follow(actor=supplier, topic="Tunnel")
     services.follow(actor=other_supplier, sector="health_care")
     mail.outbox.clear()
@@ -149,7 +176,9 @@ def test_proposal_receipt_hash_and_mail(open_challenge, supplier, django_capture
     upload = SimpleUploadedFile("forslag.pdf", b"%PDF-1.4 innhold", content_type="application/pdf")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        proposal = services.submit_proposal(actor=supplier, challenge=open_challenge, text="Vi foreslår roboter.", attachment=upload)
+        proposal = services.submit_proposal(
+            actor=supplier, challenge=open_challenge, text="Vi foreslår roboter.", attachment=upload
+        )
     assert proposal.receipt_hash == hashlib.sha256(b"Vi foresl\xc3\xa5r roboter.\x00%PDF-1.4 innhold").hexdigest()
     assert len(mail.outbox) == 1 and proposal.receipt_hash in mail.outbox[0].body
     # Changing the text keeps the attachment in the hash.
@@ -163,7 +192,12 @@ def test_proposal_receipt_hash_and_mail(open_challenge, supplier, django_capture
 
 def test_proposal_one_minute_after_the_deadline_is_refused(innovator, home_municipality, supplier, time_machine=None):
     deadline = timezone.now() - datetime.timedelta(minutes=1)
-    challenge = make_challenge(actor=innovator, owner=home_municipality, opens_at=deadline - datetime.timedelta(days=5), proposal_deadline=deadline)
+    challenge = make_challenge(
+        actor=innovator,
+        owner=home_municipality,
+        opens_at=deadline - datetime.timedelta(days=5),
+        proposal_deadline=deadline,
+    )
     services.open_proposals(actor=innovator, challenge=challenge)
     with pytest.raises(ChallengeError) as error:
         services.submit_proposal(actor=supplier, challenge=challenge, text="For sent")
@@ -178,7 +212,12 @@ def test_the_deadline_is_oslo_time(innovator, home_municipality, supplier):
 
     oslo = zoneinfo.ZoneInfo("Europe/Oslo")
     deadline = datetime.datetime(2026, 1, 15, 12, 0, tzinfo=oslo)
-    challenge = make_challenge(actor=innovator, owner=home_municipality, opens_at=deadline - datetime.timedelta(days=10), proposal_deadline=deadline)
+    challenge = make_challenge(
+        actor=innovator,
+        owner=home_municipality,
+        opens_at=deadline - datetime.timedelta(days=10),
+        proposal_deadline=deadline,
+    )
     services.open_proposals(actor=innovator, challenge=challenge)
     at = datetime.datetime(2026, 1, 15, 11, 1, tzinfo=datetime.UTC)
     with mock.patch("django.utils.timezone.now", return_value=at), pytest.raises(ChallengeError):
@@ -188,13 +227,17 @@ def test_the_deadline_is_oslo_time(innovator, home_municipality, supplier):
         assert services.submit_proposal(actor=supplier, challenge=challenge, text="Rett før fristen").pk
 
 
-def test_evaluation_ranking_shortlist_and_everyone_told(open_challenge, innovator, leader, supplier, other_supplier, django_capture_on_commit_callbacks):
+def test_evaluation_ranking_shortlist_and_everyone_told(
+    open_challenge, innovator, leader, supplier, other_supplier, django_capture_on_commit_callbacks
+):
     first = services.submit_proposal(actor=supplier, challenge=open_challenge, text="A")
     second = services.submit_proposal(actor=other_supplier, challenge=open_challenge, text="B")
     services.start_evaluation(actor=innovator, challenge=open_challenge)
     with pytest.raises(ChallengeError):
         services.set_criteria(actor=innovator, challenge=open_challenge, criteria=[("Kvalitet", 60), ("Pris", 30)])
-    quality, price = services.set_criteria(actor=innovator, challenge=open_challenge, criteria=[("Kvalitet", 60), ("Pris", 40)])
+    quality, price = services.set_criteria(
+        actor=innovator, challenge=open_challenge, criteria=[("Kvalitet", 60), ("Pris", 40)]
+    )
     services.score(actor=innovator, proposal=first, values={quality.pk: 8, price.pk: 6})
     services.score(actor=leader, proposal=first, values={quality.pk: 6, price.pk: 10})
     services.score(actor=innovator, proposal=second, values={quality.pk: 9, price.pk: 9})
@@ -205,7 +248,13 @@ def test_evaluation_ranking_shortlist_and_everyone_told(open_challenge, innovato
     services.set_shortlisted(actor=innovator, proposal=second, shortlisted=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.award(actor=innovator, challenge=open_challenge, procedure=Procedure.INNOVATION_PARTNERSHIP, decided_on=datetime.date(2026, 6, 1), suppliers="Konkurrent AS")
+        services.award(
+            actor=innovator,
+            challenge=open_challenge,
+            procedure=Procedure.INNOVATION_PARTNERSHIP,
+            decided_on=datetime.date(2026, 6, 1),
+            suppliers="Konkurrent AS",
+        )
     assert sorted(m.to[0] for m in mail.outbox) == sorted([supplier.email, other_supplier.email])
 
 
@@ -215,5 +264,7 @@ def test_operator_access_is_logged_with_a_reason(open_challenge, supplier, opera
         services.log_operator_access(actor=operator, proposal=proposal, reason="kort")
     with pytest.raises(PermissionDenied):
         services.log_operator_access(actor=innovator, proposal=proposal, reason="Jeg vil bare se den")
-    access = services.log_operator_access(actor=operator, proposal=proposal, reason="Klage på behandlingen, sak 2026/12")
+    access = services.log_operator_access(
+        actor=operator, proposal=proposal, reason="Klage på behandlingen, sak 2026/12"
+    )
     assert access.user == operator and proposal.accesses.count() == 1

@@ -27,7 +27,15 @@ class ProposalAdmin(admin.ModelAdmin):
     list_display = ["challenge", "supplier", "status", "submitted_at", "shortlisted"]
     list_filter = ["status", "shortlisted"]
     fields = ["challenge", "supplier", "status", "submitted_at", "receipt_hash", "shortlisted", "outcome_sent_at"]
-    readonly_fields = fields
+    readonly_fields = [
+        "challenge",
+        "supplier",
+        "status",
+        "submitted_at",
+        "receipt_hash",
+        "shortlisted",
+        "outcome_sent_at",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

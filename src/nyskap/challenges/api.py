@@ -6,7 +6,6 @@
 - ``POST /``: post a challenge as a draft for a public body; the token's user must edit for it.
 """
 
-
 import datetime
 from typing import Annotated, Any, Literal
 
@@ -248,7 +247,8 @@ def _local(value: datetime.datetime | None, field: str) -> datetime.datetime | N
         return None
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise services.ChallengeError.one(
-            field, _("Enter a time between the years %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            field,
+            _("Enter a time between the years %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
         )
     if timezone.is_naive(value):
         return timezone.make_aware(value)
@@ -275,15 +275,15 @@ def challenge_create(request: HttpRequest, payload: ChallengeIn) -> Status[Any]:
         return invalid("procedure", _("Unknown procedure."))
     if payload.contact_email and "@" not in payload.contact_email:
         return invalid("contact_email", _("Enter a valid e-mail address."))
+    actor = request.auth  # type: ignore[attr-defined]
     fields = payload.dict(exclude={"organisation"})
     try:
         for name in ("opens_at", "dialogue_deadline", "proposal_deadline"):
             fields[name] = _local(fields[name], name)
-        challenge = services.challenge_create(actor=request.auth, owners=[owner], fields=fields)
+        challenge = services.challenge_create(actor=actor, owners=[owner], fields=fields)
     except services.ChallengeError as error:
         field, message = error.problems[0]
         return invalid("organisation" if field == "owners" else field, message)
     except PermissionDenied as error:
         return refusal(error, forbidden=_("You may not do this."))
     return Status(201, _detail(challenge))
-

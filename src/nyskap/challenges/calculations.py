@@ -18,7 +18,7 @@ MAX_SCORE = 10
 
 
 def weights_problem(weights: Sequence[int]) -> str:
-    """"" when the weights are fine, else the reason (plain English; the service translates)."""
+    """ "" when the weights are fine, else the reason (plain English; the service translates)."""
     if not weights:
         return "Add at least one criterion."
     if any(w < 0 or w > 100 for w in weights):

@@ -224,7 +224,9 @@ class CriteriaForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for i in range(1, self.ROWS + 1):
-            self.fields[f"name_{i}"] = forms.CharField(label=_("Criterion %(n)d") % {"n": i}, max_length=200, required=False)
+            self.fields[f"name_{i}"] = forms.CharField(
+                label=_("Criterion %(n)d") % {"n": i}, max_length=200, required=False
+            )
             self.fields[f"weight_{i}"] = forms.IntegerField(
                 label=_("Weight of criterion %(n)d (%%)") % {"n": i}, min_value=0, max_value=100, required=False
             )

@@ -282,6 +282,9 @@ class OpeningAlert(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["challenge", "user"], name="opening_alert_once")]
 
+    def __str__(self) -> str:
+        return f"{self.challenge_id} → {self.user_id}"
+
 
 class Question(models.Model):
     """A supplier's question. The answer is public; who asked is seen only by the owners (equal treatment)."""

@@ -37,7 +37,11 @@ def public() -> QuerySet[Challenge]:
 
 
 def filtered(
-    base: QuerySet[Challenge], params: dict[str, list[str]], query: str = "", sort: str = "", min_bodies: int | None = None
+    base: QuerySet[Challenge],
+    params: dict[str, list[str]],
+    query: str = "",
+    sort: str = "",
+    min_bodies: int | None = None,
 ) -> QuerySet[Challenge]:
     """Narrowed by the chosen facet values (OR within a facet, AND across), the number of bodies sharing the need,
     the topic and the text query (ranked by `nyskap.core.search` when given, unless another order is chosen)."""

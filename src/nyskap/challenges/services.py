@@ -185,7 +185,9 @@ def check_fields(challenge: Challenge) -> None:
 def _check_owners(actor: Any, owners: Sequence[Organisation]) -> None:
     if not owners:
         raise ChallengeError.one("owners", _("Choose at least one public body as owner."))
-    public = set(Organisation.objects.public_sector().filter(pk__in=[o.pk for o in owners]).values_list("pk", flat=True))
+    public = set(
+        Organisation.objects.public_sector().filter(pk__in=[o.pk for o in owners]).values_list("pk", flat=True)
+    )
     for owner in owners:
         if owner.pk not in public:
             raise ChallengeError.one("owners", _("Only public bodies own challenges."))
@@ -220,7 +222,9 @@ def challenge_create(
         ChallengeOwner.objects.create(challenge=challenge, organisation=owner, is_lead=True)
     if _signed_in(actor):
         challenge.authors.add(actor)
-    StatusChange.objects.create(challenge=challenge, status=ChallengeStatus.DRAFT, by=actor if _signed_in(actor) else None)
+    StatusChange.objects.create(
+        challenge=challenge, status=ChallengeStatus.DRAFT, by=actor if _signed_in(actor) else None
+    )
     update_bodies_count(challenge)
     ensure_programme(challenge)
     index_challenge(challenge)
@@ -345,9 +349,7 @@ def open_dialogue(*, actor: Any, challenge: Challenge) -> Challenge:
 def open_proposals(*, actor: Any, challenge: Challenge) -> Challenge:
     challenge = _locked(actor, challenge)
     was_draft = challenge.status == ChallengeStatus.DRAFT
-    _move(
-        challenge, actor, ChallengeStatus.PROPOSALS, allowed_from=[ChallengeStatus.DRAFT, ChallengeStatus.DIALOGUE]
-    )
+    _move(challenge, actor, ChallengeStatus.PROPOSALS, allowed_from=[ChallengeStatus.DRAFT, ChallengeStatus.DIALOGUE])
     if was_draft:
         _opened(challenge)
     challenge.save()
@@ -430,7 +432,9 @@ def join(*, actor: Any, challenge: Challenge, organisation: Organisation, note: 
     if not Organisation.objects.public_sector().filter(pk=organisation.pk).exists():
         raise ChallengeError.one("organisation", _("Only public bodies can join a challenge."))
     if organisation.pk in owner_ids(challenge):
-        raise ChallengeError.one("organisation", _("%(organisation)s already owns this challenge.") % {"organisation": organisation})
+        raise ChallengeError.one(
+            "organisation", _("%(organisation)s already owns this challenge.") % {"organisation": organisation}
+        )
     if SharedNeed.objects.filter(challenge=challenge, organisation=organisation).exists():
         raise ChallengeError.one(
             "organisation", _("%(organisation)s has already joined this challenge.") % {"organisation": organisation}
@@ -566,7 +570,10 @@ def _check_deadline(challenge: Challenge, field: str) -> None:
         local = timezone.localtime(deadline)
         raise ChallengeError.one(
             field,
-            _("The deadline for proposals was %(deadline)s (Norwegian time). Proposals can no longer be sent or changed.")
+            _(
+                "The deadline for proposals was %(deadline)s (Norwegian time). "
+                "Proposals can no longer be sent or changed."
+            )
             % {"deadline": date_format(local, "DATETIME_FORMAT")},
         )
 
@@ -700,4 +707,3 @@ def _tell_proposers(challenge: Challenge) -> int:
 
 def can_read_proposals(user: Any, challenge: Challenge) -> bool:
     return is_owner_member(user, challenge)
-

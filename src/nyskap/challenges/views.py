@@ -152,9 +152,7 @@ def _detail_context(request: HttpRequest, challenge: Challenge) -> dict[str, Any
         "is_owner": owner,
         "can_change": can_change,
         "actions": _actions(challenge) if can_change else [],
-        "can_join": challenge.is_public
-        and not owner
-        and services.public_bodies_edited_by(request.user).exists(),
+        "can_join": challenge.is_public and not owner and services.public_bodies_edited_by(request.user).exists(),
         "supplier": supplier,
         "own_proposal": own_proposal,
         "can_ask": supplier is not None and challenge.status in (ChallengeStatus.DIALOGUE, ChallengeStatus.PROPOSALS),
@@ -194,7 +192,9 @@ def challenge_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user, owners=list(form.cleaned_data["owners"]), fields=form.service_fields()
                 )
                 if form.cleaned_data.get("attachment"):
-                    services.attachment_add(actor=request.user, challenge=challenge, file=form.cleaned_data["attachment"])
+                    services.attachment_add(
+                        actor=request.user, challenge=challenge, file=form.cleaned_data["attachment"]
+                    )
             except ChallengeError as error:
                 add_errors(form, error)
             else:
@@ -214,7 +214,9 @@ def challenge_edit(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 services.challenge_update(actor=request.user, challenge=challenge, fields=form.service_fields())
                 if form.cleaned_data.get("attachment"):
-                    services.attachment_add(actor=request.user, challenge=challenge, file=form.cleaned_data["attachment"])
+                    services.attachment_add(
+                        actor=request.user, challenge=challenge, file=form.cleaned_data["attachment"]
+                    )
             except ChallengeError as error:
                 add_errors(form, error)
             else:
@@ -369,7 +371,9 @@ def question_ask(request: HttpRequest, slug: str) -> HttpResponse:
             except ChallengeError as error:
                 add_errors(form, error)
             else:
-                messages.success(request, _("Your question is sent. The answer is published to everyone, without your name."))
+                messages.success(
+                    request, _("Your question is sent. The answer is published to everyone, without your name.")
+                )
                 return redirect("challenges:detail", slug=challenge.slug)
         return render(request, "challenges/ask.html", {"form": form, "challenge": challenge}, status=400)
     return render(request, "challenges/ask.html", {"form": form, "challenge": challenge})
@@ -534,7 +538,7 @@ def proposal_score(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     challenge = editable_challenge(request, slug)
     proposal = readable_proposal(request, challenge, pk)
     criteria = list(challenge.criteria.all())
-    mine = {s.criterion_id: s.value for s in proposal.scores.filter(evaluator=request.user)}
+    mine = {s.criterion_id: s.value for s in proposal.scores.filter(evaluator_id=request.user.pk)}
     form = ScoreForm(request.POST or None, criteria=criteria, initial={f"c{k}": v for k, v in mine.items()})
     context = {"challenge": challenge, "proposal": proposal, "form": form}
     if request.method == "POST":
@@ -576,7 +580,9 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="utfordringer-utfall.csv"'
     writer = csv.writer(response)
-    writer.writerow(["challenge", "owners", "stage_reached", "procedure", "contract_value_nok", "suppliers", "date", "in_use"])
+    writer.writerow(
+        ["challenge", "owners", "stage_reached", "procedure", "contract_value_nok", "suppliers", "date", "in_use"]
+    )
     for challenge in selectors.outcome_rows():
         outcome = getattr(challenge, "outcome", None)
         writer.writerow(
@@ -612,7 +618,9 @@ def follows(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.follow(actor=request.user, sector=form.cleaned_data["sector"], topic=form.cleaned_data["topic"])
+                services.follow(
+                    actor=request.user, sector=form.cleaned_data["sector"], topic=form.cleaned_data["topic"]
+                )
             except ChallengeError as error:
                 add_errors(form, error)
             else:
