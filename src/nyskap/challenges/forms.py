@@ -142,7 +142,7 @@ class FilterForm(forms.Form):
 
 class JoinForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Public body"), queryset=Organisation.objects.none(), to_field_name="slug"
+        label=_("Public body"), queryset=Organisation.objects.none(), to_field_name="slug", empty_label=None
     )
     note = forms.CharField(
         label=_("Note"),
