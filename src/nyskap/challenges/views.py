@@ -443,8 +443,9 @@ def proposal_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         services.withdraw_proposal(actor=request.user, proposal=proposal)
     except ChallengeError as error:
+        for _field, message in error.problems:
+            messages.error(request, message)
         form = ProposalForm(initial={"text": proposal.text})
-        add_errors(form, error)
         context = {"form": form, "challenge": challenge, "proposal": proposal}
         return render(request, "challenges/proposal_own.html", context, status=400)
     messages.success(request, _("Your proposal is withdrawn."))
