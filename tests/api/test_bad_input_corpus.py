@@ -681,7 +681,7 @@ def cast(
             "/forsok/oygarden/resultater/": f"/forsok/{ended.slug}/resultater/",
             "/utfordringer/oygarden/sporsmal/1/": f"/utfordringer/oygarden/sporsmal/{challenge_question.pk}/",
             "/utfordringer/oygarden/program/1/": f"/utfordringer/oygarden/program/{challenge_stage.pk}/",
-            "/utfordringer/oygarden/forslag/1/innsyn/": f"/utfordringer/oygarden/forslag/{challenge_proposal.pk}/innsyn/",
+            "/utfordringer/oygarden/forslag/1/": f"/utfordringer/oygarden/forslag/{challenge_proposal.pk}/",
             "/utfordringer/oygarden/vurdering/1/": f"/utfordringer/{evaluated.slug}/vurdering/{evaluated_proposal.pk}/",
             # A submitted plan, for the page that imports its next version.
             "/gevinster/prosjekt/oygarden/importer-versjon/": f"/gevinster/prosjekt/{submitted.slug}/importer-versjon/",

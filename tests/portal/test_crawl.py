@@ -37,6 +37,11 @@ NOT_LINKED: dict[str, str] = {
     "mfa_*": "django-allauth's two-factor flows, reached from /accounts/2fa/ as each step needs",
     "socialaccount_*": "django-allauth's single sign-on flows, only with an identity provider configured",
     "openid_connect_*": "the ID-porten / Ansattporten / Entra ID login and callback, only with a provider configured",
+    "challenges:ask": "shown only to a supplier (a user with a supplier profile); none of the crawled personas is "
+    "one; tested in tests/challenges",
+    "challenges:proposal": "a supplier's own proposal page, shown only to a supplier; tested in tests/challenges",
+    "challenges:proposal_withdraw": "the withdraw button on a supplier's own proposal; tested in tests/challenges",
+    "challenges:unfollow": "the stop button beside what a supplier follows; tested in tests/challenges",
 }
 
 

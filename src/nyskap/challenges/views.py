@@ -160,6 +160,10 @@ def _detail_context(request: HttpRequest, challenge: Challenge) -> dict[str, Any
         "proposal_count": selectors.proposals_for_owners(challenge).count() if owner else None,
         "outcome": getattr(challenge, "outcome", None),
         "question_form": QuestionForm(),
+        # Operators see that proposals exist (metadata) and may read one only by stating a reason.
+        "operator_proposals": selectors.proposals_for_owners(challenge)
+        if is_operator(request.user) and not owner
+        else [],
     }
 
 
