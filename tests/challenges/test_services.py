@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from nyskap.challenges import selectors, services
 from nyskap.challenges.models import (
@@ -190,7 +190,7 @@ def test_proposal_receipt_hash_and_mail(open_challenge, supplier, django_capture
     assert changed.status == ProposalStatus.WITHDRAWN
 
 
-def test_proposal_one_minute_after_the_deadline_is_refused(innovator, home_municipality, supplier, time_machine=None):
+def test_proposal_one_minute_after_the_deadline_is_refused(innovator, home_municipality, supplier):
     deadline = timezone.now() - datetime.timedelta(minutes=1)
     challenge = make_challenge(
         actor=innovator,
@@ -199,7 +199,7 @@ def test_proposal_one_minute_after_the_deadline_is_refused(innovator, home_munic
         proposal_deadline=deadline,
     )
     services.open_proposals(actor=innovator, challenge=challenge)
-    with pytest.raises(ChallengeError) as error:
+    with translation.override("en"), pytest.raises(ChallengeError) as error:
         services.submit_proposal(actor=supplier, challenge=challenge, text="For sent")
     field, message = error.value.problems[0]
     assert field == "text" and "Norwegian time" in message
