@@ -113,9 +113,11 @@ def test_proposal_visible_only_to_owners_and_sender(
 ):
     # Bodø joins as co-owner; a member of another body (Askøy) is no owner.
     shared = services.join(actor=outsider, challenge=open_challenge, organisation=other_municipality)
-    services.accept_co_owner(actor=innovator, shared=shared)
     proposal = services.submit_proposal(actor=supplier, challenge=open_challenge, text="Vår hemmelige løsning")
     url = reverse("challenges:proposal_view", kwargs={"slug": open_challenge.slug, "pk": proposal.pk})
+    # A body that has joined but is not (yet) a co-owner is refused.
+    assert login(outsider).get(url).status_code == 404
+    services.accept_co_owner(actor=innovator, shared=shared)
     refused = [login(other_supplier), login(co_owner_non_member), login(operator), anonymous]
     for client in refused:
         response = client.get(url)
@@ -194,3 +196,23 @@ def test_staff_non_member_user(db):
     user = UserFactory(email="x@y.no")
     MembershipFactory(user=user)
     assert login(user).get(reverse("challenges:list")).status_code == 200
+
+
+def test_search_uses_the_library_search(open_challenge, innovator, home_municipality, anonymous):
+    other = make_challenge(
+        actor=innovator,
+        owner=home_municipality,
+        title="Smartere brøyting",
+        need="Veien er glatt.",
+        effect="Færre ulykker.",
+        topics="vinter",
+        procedure="market_dialogue",
+    )
+    services.open_dialogue(actor=innovator, challenge=other)
+    page = anonymous.get(reverse("challenges:list") + "?q=tunnelbassenget").content.decode()
+    assert open_challenge.title in page and "Smartere brøyting" not in page
+    page = anonymous.get(
+        reverse("challenges:list") + "?procedure=innovation_partnership&status=proposals"
+    ).content.decode()
+    assert open_challenge.title in page and "Smartere brøyting" not in page
+    assert anonymous.get(reverse("challenges:list") + "?min_bodies=abc").status_code == 400
