@@ -268,3 +268,13 @@ def test_operator_access_is_logged_with_a_reason(open_challenge, supplier, opera
         actor=operator, proposal=proposal, reason="Klage på behandlingen, sak 2026/12"
     )
     assert access.user == operator and proposal.accesses.count() == 1
+
+
+def test_a_declined_body_still_counts(open_challenge, innovator, outsider, other_municipality, co_owner_non_member):
+    first = services.join(actor=outsider, challenge=open_challenge, organisation=other_municipality)
+    askoy = co_owner_non_member.memberships.get().organisation
+    services.join(actor=co_owner_non_member, challenge=open_challenge, organisation=askoy)
+    services.decline_co_owner(actor=innovator, shared=first)
+    open_challenge.refresh_from_db()
+    assert open_challenge.bodies_count == 3
+    assert not services.can_change(outsider, open_challenge)

@@ -197,7 +197,8 @@ def _check_owners(actor: Any, owners: Sequence[Organisation]) -> None:
 
 def update_bodies_count(challenge: Challenge) -> int:
     count = ChallengeOwner.objects.filter(challenge=challenge).count()
-    count += SharedNeed.objects.filter(challenge=challenge, status=JoinStatus.PENDING).count()
+    # Accepted bodies are owners now; pending and declined ones still have the same need.
+    count += SharedNeed.objects.filter(challenge=challenge).exclude(status=JoinStatus.ACCEPTED).count()
     Challenge.objects.filter(pk=challenge.pk).update(bodies_count=count)
     challenge.bodies_count = count
     return count
@@ -468,8 +469,7 @@ def decline_co_owner(*, actor: Any, shared: SharedNeed) -> SharedNeed:
     shared.status = JoinStatus.DECLINED
     shared.decided_at = timezone.now()
     shared.save()
-    count = update_bodies_count(shared.challenge) + 1
-    Challenge.objects.filter(pk=shared.challenge_id).update(bodies_count=count)
+    update_bodies_count(shared.challenge)
     return shared
 
 
