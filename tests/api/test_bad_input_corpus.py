@@ -78,6 +78,7 @@ WRITTEN_APPS = (
     "auditlog",
     "trials",
     "procurement",
+    "challenges",
 )
 NOT_COMPARED = {"api.apitoken", "sessions.session", "surveys.linkticket"}  # token use; sessions; fresh tickets
 EDITED_IN_PLACE = ("projects_project", "benefits_benefitplan", "benefits_benefit", "accounts_user", "trials_trial")
@@ -607,6 +608,37 @@ def cast(
     def sample(name: str, **kwargs: str) -> str:
         return reverse(name, kwargs=kwargs)
 
+    # Challenges: one open for proposals at the sample slug (a start-up programme, so its stages have a page) with a
+    # body waiting to be accepted as co-owner, a supplier's question and proposal; a second one in evaluation with
+    # criteria, for the score page and the shortlist buttons; the supplier follows a topic (the stop button).
+    from nyskap.challenges import services as challenge_services
+    from tests.accounts.factories import SupplierProfileFactory
+    from tests.challenges.factories import make_challenge
+
+    challenge_supplier = UserFactory(email="leverandor@start.no", name="Lea Leverandør")
+    SupplierProfileFactory(user=challenge_supplier, company_name="Start AS")
+    challenge_services.follow(actor=challenge_supplier, topic="vann")
+    open_challenge = make_challenge(
+        actor=innovator, owner=home_municipality, title="Oygarden", procedure="startup_programme"
+    )
+    open_challenge = challenge_services.open_proposals(actor=innovator, challenge=open_challenge)
+    challenge_services.join(
+        actor=outsider, challenge=open_challenge, organisation=outsider.memberships.get().organisation
+    )
+    challenge_question = challenge_services.ask(
+        actor=challenge_supplier, challenge=open_challenge, text="Hvor mye slam?"
+    )
+    challenge_proposal = challenge_services.submit_proposal(
+        actor=challenge_supplier, challenge=open_challenge, text="Robot"
+    )
+    evaluated = make_challenge(actor=innovator, owner=home_municipality, title="Vurdert utfordring")
+    evaluated = challenge_services.open_proposals(actor=innovator, challenge=evaluated)
+    evaluated_proposal = challenge_services.submit_proposal(actor=challenge_supplier, challenge=evaluated, text="Drone")
+    challenge_services.start_evaluation(actor=innovator, challenge=evaluated)
+    challenge_services.set_criteria(actor=innovator, challenge=evaluated, criteria=[("Kvalitet", 60), ("Pris", 40)])
+    challenge_stage = open_challenge.stages.order_by("position").first()
+    assert open_challenge.slug == "oygarden" and challenge_stage is not None
+
     halfway = Client()  # signed in with a password, the second factor still to come
     login = halfway.post("/accounts/login/", {"login": operator.email, "password": PASSWORD})
     assert login["Location"] == "/accounts/2fa/authenticate/"
@@ -619,11 +651,13 @@ def cast(
         "halfway": halfway,
         "instrument_owner": signed_in(instrument_owner),
         "invitee": signed_in(invitee),
+        "supplier": signed_in(challenge_supplier),
         # Pages opened besides the walk's, for the forms they offer only with a query or a second object.
         "pages": [
             ("leader", f"{reverse('instruments:matcher')}?{matcher_query}"),
             ("leader", calculator),
             ("leader", reverse("surveys:round", kwargs={"pk": closed.pk})),
+            ("leader", reverse("challenges:evaluation", kwargs={"slug": evaluated.slug})),
         ],
         "replace": {
             sample("accounts:invitation_accept", token="no-such-token"): sample(
@@ -646,6 +680,10 @@ def cast(
             "/gevinster/prosjekt/oygarden/ny/": f"/gevinster/prosjekt/{without_plan.slug}/ny/",
             "/gevinster/prosjekt/oygarden/importer/": f"/gevinster/prosjekt/{without_plan.slug}/importer/",
             "/forsok/oygarden/resultater/": f"/forsok/{ended.slug}/resultater/",
+            "/utfordringer/oygarden/sporsmal/1/": f"/utfordringer/oygarden/sporsmal/{challenge_question.pk}/",
+            "/utfordringer/oygarden/program/1/": f"/utfordringer/oygarden/program/{challenge_stage.pk}/",
+            "/utfordringer/oygarden/forslag/1/": f"/utfordringer/oygarden/forslag/{challenge_proposal.pk}/",
+            "/utfordringer/oygarden/vurdering/1/": f"/utfordringer/{evaluated.slug}/vurdering/{evaluated_proposal.pk}/",
             # A submitted plan, for the page that imports its next version.
             "/gevinster/prosjekt/oygarden/importer-versjon/": f"/gevinster/prosjekt/{submitted.slug}/importer-versjon/",
         },
@@ -674,6 +712,11 @@ OPENED_BY = (
     ("project_follow:unsubscribe", "anonymous"),
     ("surveys:resume", "anonymous"),
     ("procurement:", "operator"),
+    ("challenges:proposal_operator_read", "operator"),
+    ("challenges:proposal", "supplier"),
+    ("challenges:ask", "supplier"),
+    ("challenges:follows", "supplier"),
+    ("challenges:unfollow", "supplier"),
 )
 
 

@@ -294,6 +294,40 @@ def _demo_work() -> None:
     operator = users["drift"]
     owner = Organisation.objects.filter(instruments__isnull=False).order_by("name").first()
     owner_role_grant(organisation=owner, user=colleague, actor=operator)
+    # Challenges of the demo municipality: one open for proposals (a start-up programme, with a body waiting to be
+    # accepted as co-owner, an answered question, an attachment and a supplier's proposal with its attachment), one
+    # in evaluation with criteria (scores, shortlist, outcome) and one awarded (put in use).
+    from nyskap.challenges import services as challenge_services
+    from tests.challenges.factories import make_challenge
+
+    from ..accounts.factories import SupplierProfileFactory, UserFactory
+
+    seller = UserFactory(email="leverandor@demo-start.no", name="Lea Leverandør")
+    SupplierProfileFactory(user=seller, company_name="Demo Start AS")
+    programme = make_challenge(actor=innovator, owner=home, title="Rensing av basseng", procedure="startup_programme")
+    programme = challenge_services.open_proposals(actor=innovator, challenge=programme)
+    challenge_services.attachment_add(
+        actor=innovator, challenge=programme, file=SimpleUploadedFile("behov.pdf", b"%PDF-1.7 behov"), title="Behov"
+    )
+    challenge_services.join(actor=outsider, challenge=programme, organisation=outsider.memberships.get().organisation)
+    asked = challenge_services.ask(actor=seller, challenge=programme, text="Hvor mye slam er det?")
+    challenge_services.answer(actor=innovator, question=asked, text="Om lag 20 tonn i året.")
+    challenge_services.submit_proposal(
+        actor=seller, challenge=programme, text="En robot.", attachment=SimpleUploadedFile("forslag.pdf", b"%PDF-1.7")
+    )
+    evaluated = challenge_services.open_proposals(
+        actor=innovator, challenge=make_challenge(actor=innovator, owner=home, title="Droner til tilsyn")
+    )
+    challenge_services.submit_proposal(actor=seller, challenge=evaluated, text="Droner.")
+    challenge_services.start_evaluation(actor=innovator, challenge=evaluated)
+    challenge_services.set_criteria(actor=innovator, challenge=evaluated, criteria=[("Kvalitet", 70), ("Pris", 30)])
+    awarded = challenge_services.open_proposals(
+        actor=innovator, challenge=make_challenge(actor=innovator, owner=home, title="Smartere brøyting")
+    )
+    challenge_services.start_evaluation(actor=innovator, challenge=awarded)
+    challenge_services.award(
+        actor=innovator, challenge=awarded, procedure="market_dialogue", decided_on=timezone.localdate()
+    )
 
 
 class _Null:

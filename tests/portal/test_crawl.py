@@ -39,6 +39,11 @@ NOT_LINKED: dict[str, str] = {
     "openid_connect_*": "the ID-porten / Ansattporten / Entra ID login and callback, only with a provider configured",
     "procurement:import_detail": "an import's record, linked from the operators' import page once a notice file has "
     "been imported (the crawled demo site has none); tested in tests/procurement/test_pages.py",
+    "challenges:ask": "shown only to a supplier (a user with a supplier profile); none of the crawled personas is "
+    "one; tested in tests/challenges",
+    "challenges:proposal": "a supplier's own proposal page, shown only to a supplier; tested in tests/challenges",
+    "challenges:proposal_withdraw": "the withdraw button on a supplier's own proposal; tested in tests/challenges",
+    "challenges:unfollow": "the stop button beside what a supplier follows; tested in tests/challenges",
 }
 
 
