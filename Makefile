@@ -53,6 +53,7 @@ demo-data: reference-data
 	$(MANAGE) load_trials
 	$(MANAGE) demo_calls
 	$(MANAGE) load_benefit_examples
+	$(MANAGE) load_challenges
 	$(MANAGE) load_procurement_demo
 	$(if $(SIZE),$(MANAGE) generate_projects $(SIZE))
 
