@@ -92,7 +92,10 @@ def test_a_stratum_without_or_with_too_small_a_population_is_refused_by_name(cli
         ({"responses": [{"stratum": "he\x00lse", "value": True}]}, "responses.0.stratum"),
         ({"responses": [{"stratum": "helse", "value": True}] * 50_001}, "responses"),
         ({"strata": [{"stratum": "helse", "population": 10**12}]}, "strata.0.population"),
-        ({"strata": [{"stratum": "helse", "population": 1}, {"stratum": "helse", "population": 2}]}, "strata.1.stratum"),
+        (
+            {"strata": [{"stratum": "helse", "population": 1}, {"stratum": "helse", "population": 2}]},
+            "strata.1.stratum",
+        ),
         ({"weights": {}}, "weights"),
     ],
 )
