@@ -76,7 +76,7 @@ class FrameError(Exception):
         self.problems = list(problems)
 
 
-LOOKUPS_FIELDS = {
+LOOKUPS_FIELDS: dict[str, Any] = {
     "sector": Sector.choices,
     "org_type": OrganisationKind.choices,
     "size_band": SizeBand.choices,
