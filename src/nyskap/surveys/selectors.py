@@ -302,6 +302,50 @@ def dimension_answer_counts(round: Round) -> dict[str, dict[int | None, dict[int
     return counts
 
 
+def choice_counts_by_unit(round: Round) -> dict[tuple[int | None, str, str | tuple[str, ...]], int]:
+    """(unit id, item key, answer) → submitted responses, for the choice and scale items of one round: the option
+    key of a one-choice item, the point (or "dk") of a scale item, and the tuple of chosen keys of a several-choice
+    item. One grouped query; the database sends one row per distinct answer, never one per respondent."""
+    rows = (
+        Answer.objects.filter(
+            response__round=round,
+            response__submitted=True,
+            item__kind__in=[ItemKind.SINGLE, ItemKind.MULTIPLE, ItemKind.LIKERT],
+        )
+        .values("response__unit_id", "item__key", "item__kind", "choice", "choices", "value", "dont_know")
+        .annotate(count=Count("*"))
+        .values_list("response__unit_id", "item__key", "item__kind", "choice", "choices", "value", "dont_know", "count")
+    )
+    counts: dict[tuple[int | None, str, str | tuple[str, ...]], int] = defaultdict(int)
+    for unit_id, key, kind, choice, choices, value, dont_know, count in rows:
+        answer: str | tuple[str, ...]
+        if kind == ItemKind.MULTIPLE:
+            answer = tuple(sorted(str(c) for c in choices or []))
+        elif kind == ItemKind.LIKERT:
+            answer = "dk" if dont_know or value is None else str(int(value))
+        else:
+            answer = str(choice)
+        counts[(unit_id, str(key), answer)] += count
+    return dict(counts)
+
+
+def responses_choosing_by_unit(round: Round, item_keys: Collection[str], choice: str) -> dict[int | None, int]:
+    """Submitted responses per unit id that gave ``choice`` to at least one of ``item_keys`` (for "introduced at
+    least one kind of innovation"). One grouped query."""
+    return dict(
+        Response.objects.filter(
+            round=round, submitted=True, answers__item__key__in=list(item_keys), answers__choice=choice
+        )
+        .values("unit_id")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("unit_id", "n")
+    )
+
+
+def unit_names(round: Round) -> dict[int, str]:
+    return dict(round.units.values_list("pk", "name"))
+
+
 # Answers of many rounds (comparisons across organisations)
 
 
