@@ -67,7 +67,7 @@ def test_a_bad_frame_is_shown_again_with_every_problem(as_innovator, innovator, 
     from .factories import barometer_round
 
     round = barometer_round(innovator, home_municipality)
-    rows = workplaces(2) + [("X", "harbour", "municipality", "10-49", "Vestland", "3", "", "")]
+    rows = [*workplaces(2), ("X", "harbour", "municipality", "10-49", "Vestland", "3", "", "")]
     response = as_innovator.post(f"/barometer/{round.pk}/frame/", {"file": frame_file(rows)})
     assert response.status_code == 422
     assert "harbour" in response.content.decode()
