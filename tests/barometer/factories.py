@@ -57,7 +57,9 @@ def fielded_round(actor, owner, rows, strata=("sector",), min_cell=5):
     round = barometer_round(actor, owner, strata=strata, min_cell=min_cell)
     services.frame_upload(actor=actor, round=round, upload=frame_csv(rows), filename="frame.csv")
     services.sample_draw(actor=actor, round=round, size=None, seed=1)
-    services.fieldwork_start(actor=actor, round=round, closes_on=datetime.date(2026, 12, 15))
+    from django.utils import timezone
+
+    services.fieldwork_start(actor=actor, round=round, closes_on=timezone.localdate() + datetime.timedelta(days=30))
     round.refresh_from_db()
     return round
 

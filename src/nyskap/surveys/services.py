@@ -232,6 +232,14 @@ def round_results_opened(*, round: Round) -> None:
 # Invitations
 
 
+def email_domain_allow(*, organisation: Organisation, domain: str) -> None:
+    """Register an e-mail domain of the organisation, so invitations may go to its addresses (what an operator does
+    in the operator pages; used by demo content)."""
+    from .models import EmailDomain
+
+    EmailDomain.objects.get_or_create(organisation=organisation, domain=domain.lower())
+
+
 @dataclass(frozen=True)
 class InviteResult:
     sent: int
