@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nyskap.core.permissions import organisations_edited_by
+from nyskap.organisations.models import Organisation
 
 from .models import STRATUM_VARIABLES, QuestionnaireKind
 
@@ -26,7 +27,9 @@ class DateInput(forms.DateInput):
 
 
 class RoundForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=None, label=_("Organisation running the round"))  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation running the round")
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Questionnaire"), choices=QuestionnaireKind.choices)
     period_start = forms.DateField(label=_("Period from"), widget=DateInput)
