@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from scipy import stats
 
@@ -75,10 +76,14 @@ class Share:
 
 
 def z_value(confidence: float) -> float:
-    if not MIN_CONFIDENCE <= confidence <= MAX_CONFIDENCE:
-        raise EstimateError(
-            "confidence", f"The confidence level must be between {MIN_CONFIDENCE} and {MAX_CONFIDENCE}."
-        )
+    if not MIN_CONFIDENCE <= confidence <= MAX_CONFIDENCE:  # also NaN
+        message = f"The confidence level must be between {MIN_CONFIDENCE} and {MAX_CONFIDENCE}."
+        raise EstimateError("confidence", message)
+    return _quantile(confidence)
+
+
+@cache
+def _quantile(confidence: float) -> float:
     return float(stats.norm.ppf((1 + confidence) / 2))
 
 

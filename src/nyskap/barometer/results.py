@@ -193,21 +193,27 @@ def round_results(round: Round, confidence: float = calculations.CONFIDENCE) -> 
     allowed = disclose_overlapping(groups, threshold)
     withdrawn = {key for key in groups if key not in allowed}
 
-    counts = survey_selectors.choice_counts_by_unit(round.survey_round)
+    by_item: dict[str, list[tuple[int, Answer, int]]] = defaultdict(list)
+    catalogue = indicators()
+    needed = {key for indicator in catalogue for key in indicator.item_keys if key not in INNOVATION_ITEMS}
+    for (unit_id, key, answer), count in survey_selectors.choice_counts_by_unit(round.survey_round, needed).items():
+        if unit_id is not None and unit_id in units:
+            by_item[key].append((unit_id, answer, count))
     innovating = survey_selectors.responses_choosing_by_unit(round.survey_round, INNOVATION_ITEMS, "yes")
+    unit_weights = {u: weights[_stratum(round, values)] for u, values in units.items() if u in submitted}
     results = []
-    for indicator in indicators():
+    for indicator in catalogue:
         per_unit: dict[int, tuple[int, int]] = {}
         if indicator.key == "innovation_rate":
             per_unit = {u: (n, innovating.get(u, 0)) for u, n in submitted.items()}
         else:
             accumulated: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-            for (unit_id, key, answer), count in counts.items():
-                if unit_id in units and key == indicator.item_keys[0] and indicator.is_valid(answer):
+            for unit_id, answer, count in by_item[indicator.item_keys[0]]:
+                if indicator.is_valid(answer):
                     accumulated[unit_id][0] += count
                     accumulated[unit_id][1] += count if indicator.is_yes(answer) else 0
             per_unit = {u: (n, y) for u, (n, y) in accumulated.items()}
-        results.append(_indicator_result(round, indicator, per_unit, units, weights, allowed, confidence))
+        results.append(_indicator_result(round, indicator, per_unit, units, unit_weights, allowed, confidence))
     return RoundResults(
         respondents=total,
         threshold=threshold,
@@ -224,13 +230,14 @@ def _indicator_result(
     indicator: Indicator,
     per_unit: dict[int, tuple[int, int]],
     units: dict[int, tuple[str, ...]],
-    weights: dict[str, float],
+    unit_weights: dict[int, float],
     allowed: frozenset[tuple[str, str]],
     confidence: float,
 ) -> IndicatorResult:
+    cells = {u: calculations.Cell(unit_weights[u], n, y) for u, (n, y) in per_unit.items() if n > 0}
+
     def cell(unit: int) -> calculations.Cell:
-        n, yes = per_unit[unit]
-        return calculations.Cell(weights[_stratum(round, units[unit])], n, yes)
+        return cells[unit]
 
     valid = [u for u, (n, _y) in per_unit.items() if n > 0]
     valid_total = sum(per_unit[u][0] for u in valid)
