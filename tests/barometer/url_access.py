@@ -4,6 +4,7 @@ PUBLIC_ALLOW_LIST = [
     "barometer:overview",  # published rounds and the published national and Nordic figures
     "barometer:results",  # published rounds only (404 otherwise; a closed round for its owner's editors)
     "barometer:results_csv",
+    "barometer:results_xlsx",
     "api-v1:barometer_estimate",  # a calculator: nothing stored, nothing read
 ]
 
@@ -22,5 +23,7 @@ ACCESS_MATRIX = {
     "barometer:publish":                                          "login 405   405   405   405   405   405",
     "barometer:results":                                          "404   404   404   404   404   404   404",
     "barometer:results_csv":                                      "404   404   404   404   404   404   404",
+    "barometer:results_xlsx":                                     "404   404   404   404   404   404   404",
+    "barometer:microdata":                                        "login 404   404   404   404   404   404",
 }
 # fmt: on

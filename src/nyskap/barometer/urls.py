@@ -15,4 +15,6 @@ urlpatterns = [
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/results/", views.results, name="results"),
     path("<int:pk>/results.csv", views.results_csv, name="results_csv"),
+    path("<int:pk>/results.xlsx", views.results_xlsx, name="results_xlsx"),
+    path("<int:pk>/microdata.csv", views.microdata, name="microdata"),
 ]

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nyskap.core.permissions import organisations_edited_by
-from nyskap.core.spreadsheets import csv_text
+from nyskap.core.spreadsheets import XLSX_TYPE, csv_text
 
-from . import comparison, selectors, services
+from . import comparison, exports, selectors, services
 from .forms import VARIABLE_LABELS, FieldworkForm, FrameForm, RoundForm, SampleForm
 from .frame import FrameError
 from .models import Round, RoundStatus
@@ -209,26 +209,30 @@ def round_percent(value: float) -> int:
 
 @require_GET
 def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every shown figure as CSV: indicator, breakdown, group, n, share, interval (suppressed ones empty)."""
+    """Every figure as CSV: indicator, breakdown, group, n, share, interval, band (hidden ones empty)."""
     round, figures = _results_round(request, pk)
-    header = ["indicator", "breakdown", "group", "n", "share", "ci_low", "ci_high", "band"]
-    lines = []
-    for result in figures.indicators:
-        groups = [("all", result.overall)] + [(v, f) for v, fs in result.breakdowns.items() for f in fs]
-        for breakdown, figure in groups:
-            share = figure.share
-            lines.append(
-                [
-                    result.indicator.key,
-                    breakdown,
-                    figure.group,
-                    figure.n if figure.shown else "",
-                    f"{share.estimate:.4f}" if share else "",
-                    f"{share.low:.4f}" if share else "",
-                    f"{share.high:.4f}" if share else "",
-                    figure.band or "",
-                ]
-            )
-    response = HttpResponse(csv_text(header, lines), content_type="text/csv; charset=utf-8")
+    response = HttpResponse("".join(exports.figures_csv(figures)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="barometer-{round.pk}.csv"'
+    return response
+
+
+@require_GET
+def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    round, figures = _results_round(request, pk)
+    response = HttpResponse(exports.figures_xlsx(round, figures), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="barometer-{round.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def microdata(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's answers, one row per workplace without any id, for the owner's editors once fieldwork is over;
+    breakdown variables that could single out a workplace are left out (see `exports`)."""
+    round = _edited(request, pk)
+    if round.status not in (RoundStatus.CLOSED, RoundStatus.PUBLISHED) or round.survey_round is None:
+        raise Http404
+    header, rows = exports.microdata(round)
+    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="barometer-{round.pk}-mikrodata.csv"'
     return response

@@ -349,6 +349,37 @@ def responses_choosing_by_unit(round: Round, item_keys: Collection[str], choice:
     )
 
 
+def answers_by_response(round: Round) -> list[tuple[int | None, dict[str, str | list[str]]]]:
+    """Each submitted response of the round as (unit id, item key → answer) for a microdata export: the option key,
+    the chosen keys, the scale point or "dk"; free text and numbers left out. In the order of the responses' random
+    ids, which says nothing about who answered when; no id is returned."""
+    items = {
+        pk: (key, kind)
+        for pk, key, kind in Item.objects.filter(
+            version_id=round.version_id, kind__in=[ItemKind.SINGLE, ItemKind.MULTIPLE, ItemKind.LIKERT]
+        ).values_list("pk", "key", "kind")
+    }
+    rows = (
+        Answer.objects.filter(response__round=round, response__submitted=True, item_id__in=list(items))
+        .order_by("response_id")
+        .values_list("response_id", "response__unit_id", "item_id", "choice", "choices", "value", "dont_know")
+    )
+    result: list[tuple[int | None, dict[str, str | list[str]]]] = []
+    current = None
+    for response_id, unit_id, item_id, choice, choices, value, dont_know in rows.iterator(chunk_size=5000):
+        if response_id != current:
+            current = response_id
+            result.append((unit_id, {}))
+        key, kind = items[item_id]
+        if kind == ItemKind.MULTIPLE:
+            result[-1][1][key] = [str(c) for c in choices or []]
+        elif kind == ItemKind.LIKERT:
+            result[-1][1][key] = "dk" if dont_know or value is None else str(int(value))
+        else:
+            result[-1][1][key] = str(choice)
+    return result
+
+
 def unit_names(round: Round) -> dict[int, str]:
     return dict(round.units.values_list("pk", "name"))
 
