@@ -18,6 +18,7 @@ ACCESS_MATRIX = {
     "barometer:round":                                            "login 404   404   404   404   404   404",
     "barometer:frame":                                            "login 405   405   405   405   405   405",
     "barometer:sample":                                           "login 405   405   405   405   405   405",
+    "barometer:import":                                           "login 405   405   405   405   405   405",
     "barometer:fieldwork":                                        "login 405   405   405   405   405   405",
     "barometer:close":                                            "login 405   405   405   405   405   405",
     "barometer:publish":                                          "login 405   405   405   405   405   405",

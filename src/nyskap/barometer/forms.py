@@ -87,3 +87,19 @@ class SampleForm(forms.Form):
 
 class FieldworkForm(forms.Form):
     closes_on = forms.DateField(label=_("Fieldwork closes"), widget=DateInput)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Earlier microdata (CSV or XLSX)"))
+    mapping = forms.CharField(
+        label=_("Column mapping"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "One line per column: their column = our key. Our keys: sector, org_type, size_band, county, centrality "
+            "(all needed) and the questionnaire's item keys (b1_product, b3_novelty …)."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        return FrameForm.clean_file(self)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.round_detail, name="round"),
     path("<int:pk>/frame/", views.frame_upload, name="frame"),
     path("<int:pk>/sample/", views.sample_draw, name="sample"),
+    path("<int:pk>/import/", views.microdata_import, name="import"),
     path("<int:pk>/fieldwork/", views.fieldwork_start, name="fieldwork"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/publish/", views.publish, name="publish"),

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nyskap.core.permissions import organisations_edited_by
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_text
 
-from . import comparison, exports, selectors, services
-from .forms import VARIABLE_LABELS, FieldworkForm, FrameForm, RoundForm, SampleForm
+from . import comparison, exports, importing, selectors, services
+from .forms import VARIABLE_LABELS, FieldworkForm, FrameForm, ImportForm, RoundForm, SampleForm
 from .frame import FrameError
 from .models import Round, RoundStatus
 from .results import RoundResults, round_results
@@ -83,6 +83,8 @@ def _round_page(request: HttpRequest, round: Round, status: int = 200, **forms: 
         "sample_form": forms.get("sample_form") or SampleForm(initial={"seed": round.seed}),
         "fieldwork_form": forms.get("fieldwork_form")
         or FieldworkForm(initial={"closes_on": datetime.date.today() + datetime.timedelta(days=28)}),
+        "import_form": forms.get("import_form") or ImportForm(prefix="import"),
+        "import_problems": forms.get("import_problems", []),
         "problems": forms.get("problems", []),
         "error": forms.get("error"),
         "statuses": RoundStatus,
@@ -113,6 +115,31 @@ def frame_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("barometer:round", pk=round.pk)
     return _round_page(request, round, 422, frame_form=form)
+
+
+@login_required
+@require_POST
+def microdata_import(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _edited(request, pk)
+    form = ImportForm(request.POST, request.FILES, prefix="import")
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            importing.microdata_import(
+                actor=request.user,
+                round=round,
+                upload=upload,
+                filename=upload.name,
+                mapping_text=form.cleaned_data["mapping"],
+            )
+        except FrameError as error:
+            form.add_error("file", _("Nothing was imported. Correct the problems listed and upload the file again."))
+            return _round_page(request, round, 422, import_form=form, import_problems=[str(p) for p in error.problems])
+        except services.BarometerError as error:
+            form.add_error(error.field if error.field in form.fields else "file", error.message)
+        else:
+            return redirect("barometer:round", pk=round.pk)
+    return _round_page(request, round, 422, import_form=form)
 
 
 @login_required
