@@ -60,3 +60,11 @@ def test_figures_as_xlsx(published, anonymous):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("indicator", "breakdown", "group")
     assert any(row[0] == "innovation_rate" and row[1] == "all" for row in rows)
+
+
+def test_the_pdf_report_is_made_in_the_background(published, as_outsider):
+    from ..helpers import file_via_job
+
+    response = file_via_job(as_outsider, f"/barometer/{published.pk}/results.pdf")  # published: anyone signed in
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content if response.streaming else [response.content]).startswith(b"%PDF")

@@ -25,6 +25,7 @@ ACCESS_MATRIX = {
     "barometer:results":                                          "404   404   404   404   404   404   404",
     "barometer:results_csv":                                      "404   404   404   404   404   404   404",
     "barometer:results_xlsx":                                     "404   404   404   404   404   404   404",
+    "barometer:results_pdf":                                      "login 404   404   404   404   404   404",
     "barometer:microdata":                                        "login 404   404   404   404   404   404",
 }
 # fmt: on

@@ -17,5 +17,6 @@ urlpatterns = [
     path("<int:pk>/results/", views.results, name="results"),
     path("<int:pk>/results.csv", views.results_csv, name="results_csv"),
     path("<int:pk>/results.xlsx", views.results_xlsx, name="results_xlsx"),
+    path("<int:pk>/results.pdf", views.results_pdf, name="results_pdf"),
     path("<int:pk>/microdata.csv", views.microdata, name="microdata"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nyskap.core.permissions import organisations_edited_by
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_text
 
-from . import comparison, exports, importing, selectors, services
+from . import comparison, exports, importing, jobs, selectors, services
 from .forms import VARIABLE_LABELS, FieldworkForm, FrameForm, ImportForm, RoundForm, SampleForm
 from .frame import FrameError
 from .models import Round, RoundStatus
@@ -249,6 +249,15 @@ def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(exports.figures_xlsx(round, figures), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="barometer-{round.pk}.xlsx"'
     return response
+
+
+@login_required
+@require_GET
+def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF is made in the background: the answer is the job's progress page, which offers the file."""
+    round, _figures = _results_round(request, pk)
+    job = jobs.results_pdf_start(actor=request.user, round=round)
+    return redirect("core:job", job_id=job.pk)
 
 
 @login_required
