@@ -14,7 +14,7 @@ ACCESS_MATRIX = {
     # route                                                        anon  outsi membr editr admin opera suppl
     "api-v1:barometer_estimate":                                  "405   405   405   405   405   405   405",
     "barometer:overview":                                         "ok    ok    ok    ok    ok    ok    ok",
-    "barometer:create":                                           "login ok    403   ok    ok    ok    403",
+    "barometer:create":                                           "login ok    403   ok    ok    403   403",
     "barometer:round":                                            "login 404   404   404   404   404   404",
     "barometer:frame":                                            "login 405   405   405   405   405   405",
     "barometer:sample":                                           "login 405   405   405   405   405   405",

@@ -19,7 +19,8 @@ from . import services
 from .models import Round
 
 SECTORS = {"health_care": 0.78, "education": 0.74, "social": 0.66, "culture": 0.6, "technical": 0.7}
-COUNTIES = ["Vestland", "Nordland", "Oslo", "Agder"]
+# Centrality follows the county here, so the sample spans 5 × 4 × 3 = 60 combinations (the engine allows 100 units).
+COUNTIES = {"Vestland": "3", "Nordland": "5", "Oslo": "1", "Agder": "4"}
 SIZES = ["1-9", "10-49", "50-249"]
 DOMAIN = "demo.nyskap.no"
 TITLE = "Syntetisk demonstrasjonsrunde (ikke ekte svar)"
@@ -30,9 +31,10 @@ def frame_csv(workplaces: int, rng: random.Random) -> io.BytesIO:
     for i in range(workplaces):
         sector = rng.choice(list(SECTORS))
         language = "nn" if rng.random() < 0.15 else "nb"
+        county = rng.choice(list(COUNTIES))
         lines.append(
-            f"Arbeidsplass {i + 1},{sector},municipality,{rng.choice(SIZES)},{rng.choice(COUNTIES)},"
-            f"{rng.randint(1, 6)},leder{i + 1}@{DOMAIN},{language}"
+            f"Arbeidsplass {i + 1},{sector},municipality,{rng.choice(SIZES)},{county},"
+            f"{COUNTIES[county]},leder{i + 1}@{DOMAIN},{language}"
         )
     return io.BytesIO(("\n".join(lines) + "\n").encode())
 
@@ -78,12 +80,15 @@ def build(
     *,
     actor: Any,
     owner: Organisation,
-    workplaces: int = 900,
-    sample: int = 450,
+    workplaces: int = 400,
+    sample: int = 240,
     seed: int = 2026,
     response_rate: float = 0.65,
     publish: bool = True,
+    title: str = TITLE,
+    until: str = "published",
 ) -> Round:
+    """A synthetic round carried as far as ``until``: "draft" (frame only), "fieldwork", "closed" or "published"."""
     rng = random.Random(seed)  # noqa: S311 - synthetic answers, reproducible on purpose
     survey_services.email_domain_allow(organisation=owner, domain=DOMAIN)
     services.load_questionnaires()
@@ -91,7 +96,7 @@ def build(
         actor=actor,
         owner=owner,
         data=services.RoundInput(
-            title=TITLE,
+            title=title,
             kind="operative",
             period_start=datetime.date(2024, 9, 1),
             period_end=datetime.date(2026, 8, 31),
@@ -100,9 +105,13 @@ def build(
         ),
     )
     services.frame_upload(actor=actor, round=round, upload=frame_csv(workplaces, rng), filename="ramme.csv")
+    if until == "draft":
+        return round
     services.sample_draw(actor=actor, round=round, size=sample, seed=seed)
     services.fieldwork_start(actor=actor, round=round, closes_on=timezone.localdate() + datetime.timedelta(days=30))
     round.refresh_from_db()
+    if until == "fieldwork":
+        return round
     survey_round = round.survey_round
     assert survey_round is not None
     for invitation in survey_round.invitations.select_related("unit").order_by("pk"):
@@ -115,7 +124,7 @@ def build(
             submit=True,
         )
     services.round_close(actor=actor, round=round)
-    if publish:
+    if publish and until == "published":
         services.round_publish(actor=actor, round=round)
     round.refresh_from_db()
     return round

@@ -27,4 +27,11 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError("The owner has no editor: load the demo personas first (demo_data).")
         round = build(actor=actor, owner=owner)
-        self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic round {round.pk}: {round.title}."))
+        # Smaller synthetic rounds at the earlier steps, so the set-up, fieldwork and publishing pages show too.
+        for step, title in (
+            ("draft", "Syntetisk runde under oppsett (ikke ekte svar)"),
+            ("fieldwork", "Syntetisk runde under datainnsamling (ikke ekte svar)"),
+            ("closed", "Syntetisk avsluttet runde (ikke ekte svar)"),
+        ):
+            build(actor=actor, owner=owner, workplaces=60, sample=40, seed=7, title=title, until=step)
+        self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic round {round.pk}: {round.title}, and three more."))
