@@ -32,8 +32,8 @@ StratumName = Annotated[NoNul, Field(min_length=1, max_length=100, description="
 
 class BarometerStratumIn(InSchema):
     stratum: StratumName
-    population: whole_number(0, MAX_POPULATION) = Field(  # type: ignore[valid-type]
-        description="Workplaces in the stratum (N_h); at least its respondents."
+    population: whole_number(1, MAX_POPULATION) = Field(  # type: ignore[valid-type]
+        description="Workplaces in the stratum (N_h): at least 1, and at least its respondents."
     )
 
 
