@@ -107,7 +107,13 @@ def test_fieldwork_invites_in_each_managers_language_then_close_and_publish(
     assert sorted(languages) == ["nb", "nb", "nb", "nn", "nn", "nn"]
     with pytest.raises(services.BarometerError):
         services.frame_upload(actor=innovator, round=round, upload=frame_csv(workplaces(2)), filename="f.csv")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_send(actor=innovator, round=round) == 6
+    assert len(mail.outbox) == 6
     services.round_close(actor=innovator, round=round)
+    with pytest.raises(services.BarometerError):
+        services.reminders_send(actor=innovator, round=round)
     assert not Workplace.objects.filter(round=round, email__isnull=False).exists()
     services.round_publish(actor=innovator, round=round)
     round.refresh_from_db()

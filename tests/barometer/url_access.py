@@ -20,6 +20,7 @@ ACCESS_MATRIX = {
     "barometer:sample":                                           "login 405   405   405   405   405   405",
     "barometer:import":                                           "login 405   405   405   405   405   405",
     "barometer:fieldwork":                                        "login 405   405   405   405   405   405",
+    "barometer:remind":                                           "login 405   405   405   405   405   405",
     "barometer:close":                                            "login 405   405   405   405   405   405",
     "barometer:publish":                                          "login 405   405   405   405   405   405",
     "barometer:results":                                          "404   404   404   404   404   404   404",

@@ -204,6 +204,18 @@ def fieldwork_start(*, actor: Any, round: Round, closes_on: datetime.date) -> Fi
     return FieldworkResult(invited, sum(1 for w in sampled if not w.email))
 
 
+def reminders_send(*, actor: Any, round: Round) -> int:
+    """Remind every sampled manager who has not answered, through the survey engine (a fresh link, in the language
+    of their invitation). The number reminded."""
+    require_editor_of(actor, round.owner)
+    if round.status != RoundStatus.FIELDWORK or round.survey_round is None:
+        raise BarometerError(_("Reminders can only be sent during fieldwork."))
+    try:
+        return survey_services.round_request_reminders(actor=actor, round=round.survey_round)
+    except SurveyError as error:
+        raise BarometerError(error.message) from None
+
+
 @transaction.atomic
 def round_close(*, actor: Any, round: Round) -> Round:
     """End fieldwork: the engine's round closes (it forgets the invitation addresses) and so do the frame's."""

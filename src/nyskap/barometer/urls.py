@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/sample/", views.sample_draw, name="sample"),
     path("<int:pk>/import/", views.microdata_import, name="import"),
     path("<int:pk>/fieldwork/", views.fieldwork_start, name="fieldwork"),
+    path("<int:pk>/remind/", views.remind, name="remind"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/results/", views.results, name="results"),

@@ -193,6 +193,12 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, services.reminders_send)
+
+
+@login_required
+@require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, services.round_publish)
 
