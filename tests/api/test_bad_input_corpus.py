@@ -79,6 +79,7 @@ WRITTEN_APPS = (
     "trials",
     "procurement",
     "challenges",
+    "barometer",
 )
 NOT_COMPARED = {"api.apitoken", "sessions.session", "surveys.linkticket"}  # token use; sessions; fresh tickets
 EDITED_IN_PLACE = ("projects_project", "benefits_benefitplan", "benefits_benefit", "accounts_user", "trials_trial")
@@ -643,6 +644,21 @@ def cast(
     login = halfway.post("/accounts/login/", {"login": operator.email, "password": PASSWORD})
     assert login["Location"] == "/accounts/2fa/authenticate/"
     SurveyInvitation.objects.create(round=survey, email="svar@x.no", token_hash="0" * 64)
+    # The barometer: a round in draft with a frame (frame, sample and fieldwork forms), one in fieldwork (close) and
+    # one closed (publish).
+    from tests.barometer.factories import barometer_round, fielded_round, workplaces
+
+    barometer_draft = barometer_round(innovator, home_municipality)
+    barometer_services = __import__("nyskap.barometer.services", fromlist=["frame_upload"])
+    from tests.barometer.factories import frame_csv
+
+    barometer_services.frame_upload(
+        actor=innovator, round=barometer_draft, upload=frame_csv(workplaces(6)), filename="frame.csv"
+    )
+    barometer_fielded = fielded_round(innovator, home_municipality, workplaces(6))
+    barometer_closed = barometer_services.round_close(
+        actor=innovator, round=fielded_round(innovator, home_municipality, workplaces(6))
+    )
     return {
         "leader": signed_in(leader),
         "anonymous": Client(),
@@ -658,6 +674,8 @@ def cast(
             ("leader", calculator),
             ("leader", reverse("surveys:round", kwargs={"pk": closed.pk})),
             ("leader", reverse("challenges:evaluation", kwargs={"slug": evaluated.slug})),
+            ("leader", reverse("barometer:round", kwargs={"pk": barometer_fielded.pk})),
+            ("leader", reverse("barometer:round", kwargs={"pk": barometer_closed.pk})),
         ],
         "replace": {
             sample("accounts:invitation_accept", token="no-such-token"): sample(
@@ -684,6 +702,7 @@ def cast(
             "/utfordringer/oygarden/program/1/": f"/utfordringer/oygarden/program/{challenge_stage.pk}/",
             "/utfordringer/oygarden/forslag/1/": f"/utfordringer/oygarden/forslag/{challenge_proposal.pk}/",
             "/utfordringer/oygarden/vurdering/1/": f"/utfordringer/{evaluated.slug}/vurdering/{evaluated_proposal.pk}/",
+            "/barometer/1/": f"/barometer/{barometer_draft.pk}/",
             # A submitted plan, for the page that imports its next version.
             "/gevinster/prosjekt/oygarden/importer-versjon/": f"/gevinster/prosjekt/{submitted.slug}/importer-versjon/",
         },

@@ -78,3 +78,25 @@ def _organisations(db):
 )
 def test_when_the_api_is_called_with_generated_requests_then_it_keeps_its_contract(case):
     case.call_and_validate()
+
+
+@schemathesis.hook("filter_body")
+def filter_barometer_body(context, body):  # type: ignore[no-untyped-def]
+    """A rule across fields that JSON Schema cannot state, written in the operation's description: every stratum
+    with answers has a population of at least its answers (`POST /barometer/estimate` answers 422 naming the
+    stratum otherwise, tested there)."""
+    if not (
+        isinstance(body, dict) and isinstance(body.get("strata"), list) and isinstance(body.get("responses"), list)
+    ):
+        return True
+    population: dict[object, object] = {}
+    for stratum in body["strata"]:
+        if isinstance(stratum, dict) and isinstance(stratum.get("stratum"), str):
+            if stratum["stratum"] in population:
+                return False  # a stratum listed twice is refused by name, too
+            population[stratum["stratum"]] = stratum.get("population")
+    counts: dict[str, int] = {}
+    for response in body["responses"]:
+        if isinstance(response, dict) and isinstance(response.get("stratum"), str):
+            counts[response["stratum"]] = counts.get(response["stratum"], 0) + 1
+    return all(isinstance(population.get(h), int | float) and population[h] >= n for h, n in counts.items())  # type: ignore[operator]

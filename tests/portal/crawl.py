@@ -180,6 +180,7 @@ def load_demo_site(settings) -> None:
         "load_project_cases",
         "demo_calls",
         "load_benefit_examples",
+        "load_barometer_demo",
     ):
         call_command(command, verbosity=0, stdout=_Null(), stderr=_Null())
     settings.DEBUG = False

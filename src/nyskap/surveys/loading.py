@@ -26,11 +26,29 @@ class ScaleItem:
 
 
 @dataclass(frozen=True)
+class ChoiceItem:
+    """An item with its own kind and options (one choice, several choices, its own scale, a number), for
+    questionnaires that are not one agreement scale throughout (the barometer). ``source`` overrides the
+    questionnaire's source for this item."""
+
+    key: str
+    kind: str
+    text: Texts
+    options: list[Any] = field(default_factory=list)
+    scale_points: int = 5
+    allow_dont_know: bool = False
+    quote: str = ""
+    source: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
 class DimensionSpec:
     key: str
     group: Texts
     name: Texts
-    items: list[ScaleItem]
+    items: list[ScaleItem | ChoiceItem]
 
 
 @dataclass(frozen=True)
@@ -86,6 +104,26 @@ def questionnaire_load(spec: QuestionnaireSpec) -> tuple[QuestionnaireVersion, b
             **_languages("name", dimension_spec.name),
         )
         for item in dimension_spec.items:
+            if isinstance(item, ChoiceItem):
+                if item.kind not in ItemKind.values:
+                    raise ValueError(f"Unknown item kind {item.kind!r} for {item.key!r}.")
+                Item.objects.create(
+                    version=version,
+                    dimension=dimension,
+                    key=item.key,
+                    order=order,
+                    kind=item.kind,
+                    **_languages("text", item.text),
+                    options=item.options,
+                    scale_points=item.scale_points,
+                    allow_dont_know=item.allow_dont_know,
+                    minimum=item.minimum,
+                    maximum=item.maximum,
+                    source_quote=item.quote,
+                    source_reference=(item.source or spec.source)[:200],
+                )
+                order += 1
+                continue
             Item.objects.create(
                 version=version,
                 dimension=dimension,

@@ -302,6 +302,88 @@ def dimension_answer_counts(round: Round) -> dict[str, dict[int | None, dict[int
     return counts
 
 
+def choice_counts_by_unit(
+    round: Round, item_keys: Collection[str] | None = None
+) -> dict[tuple[int | None, str, str | tuple[str, ...]], int]:
+    """(unit id, item key, answer) → submitted responses, for the choice and scale items of one round: the option
+    key of a one-choice item, the point (or "dk") of a scale item, and the tuple of chosen keys of a several-choice
+    item; only ``item_keys`` when given. One grouped query over the round's answers (by item id, without joining
+    the items); the database sends one row per distinct answer, never one per respondent."""
+    chosen = Item.objects.filter(
+        version_id=round.version_id, kind__in=[ItemKind.SINGLE, ItemKind.MULTIPLE, ItemKind.LIKERT]
+    )
+    if item_keys is not None:
+        chosen = chosen.filter(key__in=list(item_keys))
+    items = {pk: (key, kind) for pk, key, kind in chosen.values_list("pk", "key", "kind")}
+    rows = (
+        Answer.objects.filter(response__round=round, response__submitted=True, item_id__in=list(items))
+        .values("response__unit_id", "item_id", "choice", "choices", "value", "dont_know")
+        .annotate(count=Count("*"))
+        .values_list("response__unit_id", "item_id", "choice", "choices", "value", "dont_know", "count")
+    )
+    counts: dict[tuple[int | None, str, str | tuple[str, ...]], int] = defaultdict(int)
+    for unit_id, item_id, choice, choices, value, dont_know, count in rows:
+        key, kind = items[item_id]
+        answer: str | tuple[str, ...]
+        if kind == ItemKind.MULTIPLE:
+            answer = tuple(sorted(str(c) for c in choices or []))
+        elif kind == ItemKind.LIKERT:
+            answer = "dk" if dont_know or value is None else str(int(value))
+        else:
+            answer = str(choice)
+        counts[(unit_id, str(key), answer)] += count
+    return dict(counts)
+
+
+def responses_choosing_by_unit(round: Round, item_keys: Collection[str], choice: str) -> dict[int | None, int]:
+    """Submitted responses per unit id that gave ``choice`` to at least one of ``item_keys`` (for "introduced at
+    least one kind of innovation"). One grouped query."""
+    item_ids = list(
+        Item.objects.filter(version_id=round.version_id, key__in=list(item_keys)).values_list("pk", flat=True)
+    )
+    return dict(
+        Response.objects.filter(round=round, submitted=True, answers__item_id__in=item_ids, answers__choice=choice)
+        .values("unit_id")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("unit_id", "n")
+    )
+
+
+def answers_by_response(round: Round) -> list[tuple[int | None, dict[str, str | list[str]]]]:
+    """Each submitted response of the round as (unit id, item key → answer) for a microdata export: the option key,
+    the chosen keys, the scale point or "dk"; free text and numbers left out. In the order of the responses' random
+    ids, which says nothing about who answered when; no id is returned."""
+    items = {
+        pk: (key, kind)
+        for pk, key, kind in Item.objects.filter(
+            version_id=round.version_id, kind__in=[ItemKind.SINGLE, ItemKind.MULTIPLE, ItemKind.LIKERT]
+        ).values_list("pk", "key", "kind")
+    }
+    rows = (
+        Answer.objects.filter(response__round=round, response__submitted=True, item_id__in=list(items))
+        .order_by("response_id")
+        .values_list("response_id", "response__unit_id", "item_id", "choice", "choices", "value", "dont_know")
+    )
+    result: list[tuple[int | None, dict[str, str | list[str]]]] = []
+    current = None
+    for response_id, unit_id, item_id, choice, choices, value, dont_know in rows.iterator(chunk_size=5000):
+        if response_id != current:
+            current = response_id
+            result.append((unit_id, {}))
+        key, kind = items[item_id]
+        if kind == ItemKind.MULTIPLE:
+            result[-1][1][key] = [str(c) for c in choices or []]
+        elif kind == ItemKind.LIKERT:
+            result[-1][1][key] = "dk" if dont_know or value is None else str(int(value))
+        else:
+            result[-1][1][key] = str(choice)
+    return result
+
+
+def unit_names(round: Round) -> dict[int, str]:
+    return dict(round.units.values_list("pk", "name"))
+
+
 # Answers of many rounds (comparisons across organisations)
 
 

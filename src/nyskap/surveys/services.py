@@ -232,6 +232,14 @@ def round_results_opened(*, round: Round) -> None:
 # Invitations
 
 
+def email_domain_allow(*, organisation: Organisation, domain: str) -> None:
+    """Register an e-mail domain of the organisation, so invitations may go to its addresses (what an operator does
+    in the operator pages; used by demo content)."""
+    from .models import EmailDomain
+
+    EmailDomain.objects.get_or_create(organisation=organisation, domain=domain.lower())
+
+
 @dataclass(frozen=True)
 class InviteResult:
     sent: int
@@ -468,3 +476,59 @@ def response_save(
             for item_pk, a in parsed.items()
         )
     return SaveResult(submitted=submit, resume_secret=secret)
+
+
+# Importing earlier answers
+
+
+MAX_IMPORTED_RESPONSES = 100_000
+
+
+@transaction.atomic
+def responses_import(*, actor: Any, round: Round, responses: Sequence[tuple[str, Mapping[str, Any]]]) -> int:
+    """Import earlier anonymous answers (microdata of an earlier survey) into a closed round whose figures nobody
+    has seen: each response as (unit name, answers by item key), checked with the same rules as an answer. All or
+    nothing: a `SurveyError` whose ``errors`` are keyed ``"<index>:<item key or 'unit'>"`` lists every problem."""
+    require_leader(actor, round)
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    if not round.is_closed():
+        raise SurveyError(_("Only a closed round can take imported answers."))
+    if round.frozen:
+        raise SurveyError(FrozenRoundError().message)
+    if len(responses) > MAX_IMPORTED_RESPONSES:
+        raise SurveyError(_("At most 100000 responses can be imported at a time."))
+    items = list(round.version.items.all())
+    units = {u.name: u.pk for u in round.units.all()}
+    errors: dict[str, str] = {}
+    parsed_rows = []
+    for index, (unit, data) in enumerate(responses):
+        if unit not in units:
+            errors[f"{index}:unit"] = _("Choose one of the listed units.")
+        try:
+            parsed_rows.append((units.get(unit), parse_answers(items, data, complete=True)))
+        except SurveyError as error:
+            for key, message in error.errors.items():
+                errors[f"{index}:{key}"] = message
+    if errors:
+        raise SurveyError(_("Some answers are not valid."), errors=errors)
+    today = timezone.localdate()
+    created = Response.objects.bulk_create(
+        Response(round=round, unit_id=unit_pk, submitted=True, saved_on=today) for unit_pk, _parsed in parsed_rows
+    )
+    Answer.objects.bulk_create(
+        (
+            Answer(
+                response=response,
+                item_id=item_pk,
+                value=a.value,
+                dont_know=a.dont_know,
+                choice=a.choice,
+                choices=a.choices,
+                text=a.text,
+            )
+            for response, (_unit, parsed) in zip(created, parsed_rows, strict=True)
+            for item_pk, a in parsed.items()
+        ),
+        batch_size=5000,
+    )
+    return len(created)

@@ -1,0 +1,78 @@
+"""Exports of a round: every shown figure as CSV or XLSX (public once published), and the microdata for the
+owner's editors.
+
+Microdata leave out what could identify a workplace: a breakdown variable is kept only while every combination of
+the kept variables holds at least the round's smallest cell of respondents (variables are tried in the order
+sector, organisation type, size band, county, centrality; the first that would make a combination smaller is left
+out, and so on). Answers carry no respondent id, come in random order, and free text is never exported."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from nyskap.core.spreadsheets import csv_lines, xlsx_file
+from nyskap.surveys import selectors as survey_selectors
+
+from . import questionnaire
+from .models import STRATUM_VARIABLES, Round
+from .results import RoundResults
+
+FIGURE_HEADER = ["indicator", "breakdown", "group", "n", "share", "ci_low", "ci_high", "band"]
+
+
+def figure_rows(results: RoundResults) -> Iterator[list[Any]]:
+    for result in results.indicators:
+        groups = [("all", result.overall)] + [(v, f) for v, fs in result.breakdowns.items() for f in fs]
+        for breakdown, figure in groups:
+            share = figure.share
+            yield [
+                result.indicator.key,
+                breakdown,
+                figure.group,
+                figure.n if figure.shown else None,
+                round(share.estimate, 4) if share else None,
+                round(share.low, 4) if share else None,
+                round(share.high, 4) if share else None,
+                figure.band or None,
+            ]
+
+
+def figures_csv(results: RoundResults) -> Iterator[str]:
+    return csv_lines(FIGURE_HEADER, figure_rows(results))
+
+
+def figures_xlsx(round: Round, results: RoundResults) -> bytes:
+    return xlsx_file(round.title[:31] or "barometer", FIGURE_HEADER, figure_rows(results)).read()
+
+
+def kept_variables(cells: Counter[tuple[str, ...]], threshold: int) -> list[str]:
+    """The breakdown variables whose every joint combination holds at least ``threshold`` respondents."""
+    kept: list[int] = []
+    for index in range(len(STRATUM_VARIABLES)):
+        trial = [*kept, index]
+        joint: Counter[tuple[str, ...]] = Counter()
+        for values, n in cells.items():
+            joint[tuple(values[i] for i in trial)] += n
+        if joint and min(joint.values()) >= threshold:
+            kept = trial
+    return [STRATUM_VARIABLES[i] for i in kept]
+
+
+def microdata(round: Round) -> tuple[list[str], list[list[Any]]]:
+    assert round.survey_round is not None
+    units = {pk: tuple(name.split(" | ")) for pk, name in survey_selectors.unit_names(round.survey_round).items()}
+    responses = [(units[u], answers) for u, answers in survey_selectors.answers_by_response(round.survey_round)
+                 if u in units]  # fmt: skip
+    cells: Counter[tuple[str, ...]] = Counter(values for values, _answers in responses)
+    variables = kept_variables(cells, round.min_cell)
+    keys = [item["key"] for block in questionnaire.data(round.kind)["blocks"] for item in block["items"]]
+    rows = []
+    for values, answers in responses:
+        row: list[Any] = [values[STRATUM_VARIABLES.index(v)] for v in variables]
+        for key in keys:
+            answer = answers.get(key)
+            row.append(";".join(answer) if isinstance(answer, list) else answer)
+        rows.append(row)
+    return [*variables, *keys], rows

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from nyskap.barometer.demo import TITLE, build
+from nyskap.barometer.models import Round
+from nyskap.core.permissions import editors_of
+from nyskap.organisations.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Load a synthetic innovation-barometer round (labelled as synthetic), published, for demonstration."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--organisation", default="kommune:4626", help="Reference key of the owner.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        owner = Organisation.objects.filter(reference_key=options["organisation"]).first()
+        if owner is None:
+            raise CommandError("Load the reference data first (the owner organisation is missing).")
+        if Round.objects.filter(owner=owner, title=TITLE, synthetic=True).exists():
+            self.stdout.write("The synthetic round is already there; nothing changed.")
+            return
+        actor = editors_of([owner]).first()
+        if actor is None:
+            raise CommandError("The owner has no editor: load the demo personas first (demo_data).")
+        round = build(actor=actor, owner=owner)
+        # Smaller synthetic rounds at the earlier steps, so the set-up, fieldwork and publishing pages show too.
+        for step, title in (
+            ("draft", "Syntetisk runde under oppsett (ikke ekte svar)"),
+            ("fieldwork", "Syntetisk runde under datainnsamling (ikke ekte svar)"),
+            ("closed", "Syntetisk avsluttet runde (ikke ekte svar)"),
+        ):
+            build(actor=actor, owner=owner, workplaces=60, sample=40, seed=7, title=title, until=step)
+        self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic round {round.pk}: {round.title}, and three more."))

@@ -1,0 +1,262 @@
+"""A round's indicators (DOMAIN.md §1.5) from the survey engine's answers: each a post-stratified share with its
+Wilson interval on Kish's effective n, overall and per breakdown (sector, organisation type, size band, county,
+centrality), with the survey engine's disclosure rules.
+
+The database does the counting: one grouped query gives the answers per engine unit (a unit is one combination of
+the breakdown variables, taken from the manager's invitation) and answer, one more the frame's workplaces per
+stratum. Python adds up a few hundred cells; it never sees one row per respondent.
+
+Disclosure, in this order:
+1. Across breakdowns: the respondents of every breakdown group are checked together with the survey engine's
+   ``disclose_overlapping`` (no set of fewer than *k* respondents may follow by adding and subtracting groups of
+   different breakdowns, e.g. "Vestland" minus "Vestland, 10–49 employees"). A group withdrawn there shows no
+   figure in any indicator.
+2. Per indicator and breakdown: ``disclose`` on the indicator's own valid answers (primary and complementary
+   suppression; answers without the item count as the residual).
+3. Dominance: where 90 % or more of a group's valid answers are yes (or no), the share is replaced by a band
+   ("90 % or more", "10 % or less") — the exact figure would tell each workplace's answer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from nyskap.surveys import selectors as survey_selectors
+from nyskap.surveys.disclosure import disclose, disclose_overlapping, dominant_value
+
+from . import calculations, questionnaire
+from .models import STRATUM_VARIABLES, Round, Workplace
+
+Answer = str | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: Any
+    item_keys: tuple[str, ...]
+    is_yes: Callable[[Answer], bool]
+    is_valid: Callable[[Answer], bool]
+    group: Any = ""
+
+
+def _single(options: set[str], invalid: frozenset[str] = frozenset({"dk", "dont_know"})) -> tuple[Callable, Callable]:
+    return (lambda a: a in options), (lambda a: isinstance(a, str) and a not in invalid)
+
+
+def _several(option: str) -> tuple[Callable, Callable]:
+    return (lambda a: option in a), (lambda a: isinstance(a, tuple) and bool(a))
+
+
+def _promoting() -> tuple[Callable, Callable]:
+    return (lambda a: a in {"4", "5", "6"}), (lambda a: isinstance(a, str) and a != "dk")
+
+
+INNOVATION_ITEMS = ("b1_product", "b1_service", "b1_process_org", "b1_communication")
+
+
+def indicators() -> list[Indicator]:
+    """The indicators of the operative questionnaire: innovation rate, then one share per option of the type,
+    novelty, initiator, partner, financing, value items, the evaluation rate, spreading and each promoting
+    factor. Labels are the questionnaire's own option texts, in the reader's language."""
+    data = questionnaire.data(questionnaire.OPERATIVE)
+    items = {item["key"]: (block, item) for block in data["blocks"] for item in block["items"]}
+    result = [Indicator("innovation_rate", _("Innovation rate"), INNOVATION_ITEMS, bool, bool)]
+    for key in ("b2_types", "b3_novelty", "b4_initiators", "b5_partners", "b6_financing", "b8_values"):
+        block, item = items[key]
+        for option in item["options"]:
+            if option["key"] == "dont_know":
+                continue
+            if item["kind"] == "multiple":
+                is_yes, is_valid = _several(option["key"])
+            else:
+                is_yes, is_valid = _single({option["key"]})
+            result.append(Indicator(f"{key}.{option['key']}", option, (key,), is_yes, is_valid, group=block["name"]))
+    evaluated, valid = _single({"external", "internal"})
+    result.append(Indicator("evaluation_rate", _("Evaluation rate"), ("b9_evaluation",), evaluated, valid))
+    shared, valid = _single({"yes"})
+    result.append(Indicator("spreading", _("Tried to spread the innovation"), ("b10_shared",), shared, valid))
+    block, _item = items["b7_new_technology"]
+    for key, (_block, item) in items.items():
+        if key.startswith("b7_"):
+            promoted, valid = _promoting()
+            label = {lang: item["text"][lang].split(" — ")[0] for lang in ("nb", "nn", "en")}
+            result.append(Indicator(f"{key}.promoted", label, (key,), promoted, valid, group=block["name"]))
+    return result
+
+
+def label_of(text: Any) -> str:
+    if isinstance(text, dict):
+        return str(survey_selectors.pick_language(text))
+    return str(text)
+
+
+@dataclass(frozen=True)
+class Figure:
+    group: str
+    n: int
+    share: calculations.Share | None
+    band: str | None = None  # "high" (90 % or more) or "low" (10 % or less) instead of the share
+
+    @property
+    def shown(self) -> bool:
+        return self.share is not None or self.band is not None
+
+
+@dataclass
+class IndicatorResult:
+    indicator: Indicator
+    overall: Figure
+    breakdowns: dict[str, list[Figure]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return label_of(self.indicator.label)
+
+    @property
+    def group(self) -> str:
+        return label_of(self.indicator.group)
+
+
+@dataclass
+class RoundResults:
+    respondents: int
+    threshold: int
+    population: int
+    covered_population: int
+    weights: dict[str, float]
+    indicators: list[IndicatorResult]
+    withdrawn: set[tuple[str, str]]
+
+
+def _cells(round: Round) -> tuple[dict[int, tuple[str, ...]], dict[tuple[str, ...], int]]:
+    """Engine unit id → its breakdown values; and the frame's workplaces per combination of breakdown values."""
+    assert round.survey_round is not None
+    units = {pk: tuple(name.split(" | ")) for pk, name in survey_selectors.unit_names(round.survey_round).items()}
+    frame = {
+        tuple(str(row[v]) for v in STRATUM_VARIABLES): row["n"]
+        for row in Workplace.objects.filter(round=round).values(*STRATUM_VARIABLES).annotate(n=Count("pk"))
+    }
+    return units, frame
+
+
+def _stratum(round: Round, values: tuple[str, ...]) -> str:
+    return " | ".join(values[STRATUM_VARIABLES.index(v)] for v in round.strata) or "all"
+
+
+def _figure(group: str, cells: list[calculations.Cell], shown: bool, confidence: float) -> Figure:
+    n = sum(c.n for c in cells)
+    if not shown or n == 0:
+        return Figure(group, n, None)
+    yes = sum(c.yes for c in cells)
+    dominant = dominant_value({"yes": int(yes), "no": int(n - yes)})
+    if dominant is not None:
+        return Figure(group, n, None, "high" if dominant == "yes" else "low")
+    return Figure(group, n, calculations.weighted_share(cells, confidence))
+
+
+def round_results(round: Round, confidence: float = calculations.CONFIDENCE) -> RoundResults | None:
+    """Every indicator of a round that has been in fieldwork, or None before."""
+    if round.survey_round is None:
+        return None
+    units, frame = _cells(round)
+    population: dict[str, int] = defaultdict(int)
+    for values, n in frame.items():
+        population[_stratum(round, values)] += n
+    submitted = {
+        u: n for u, n in survey_selectors.submitted_by_unit(round.survey_round).items() if u is not None and u in units
+    }
+    respondents_by_stratum: dict[str, int] = defaultdict(int)
+    for unit, n in submitted.items():
+        respondents_by_stratum[_stratum(round, units[unit])] += n
+    weights = calculations.post_stratification_weights(population, respondents_by_stratum)
+    threshold = round.min_cell
+    total = sum(submitted.values())
+
+    # 1. Across breakdowns, on respondents. A unit's members are capped at the threshold: only sets smaller than
+    # the threshold matter, and a unit of k or more stays k or more (so the search stays small).
+    groups: dict[tuple[str, str], frozenset[tuple[int, int]]] = {}
+    members: dict[tuple[str, str], set[tuple[int, int]]] = defaultdict(set)
+    for unit, n in submitted.items():
+        for index, variable in enumerate(STRATUM_VARIABLES):
+            members[(variable, units[unit][index])].update((unit, i) for i in range(min(n, threshold)))
+    groups = {key: frozenset(value) for key, value in members.items()}
+    overall_members = frozenset(m for g in groups.values() for m in g)
+    if total >= threshold:
+        groups[("all", "all")] = overall_members
+    allowed = disclose_overlapping(groups, threshold)
+    withdrawn = {key for key in groups if key not in allowed}
+
+    by_item: dict[str, list[tuple[int, Answer, int]]] = defaultdict(list)
+    catalogue = indicators()
+    needed = {key for indicator in catalogue for key in indicator.item_keys if key not in INNOVATION_ITEMS}
+    for (unit_id, key, answer), count in survey_selectors.choice_counts_by_unit(round.survey_round, needed).items():
+        if unit_id is not None and unit_id in units:
+            by_item[key].append((unit_id, answer, count))
+    innovating = survey_selectors.responses_choosing_by_unit(round.survey_round, INNOVATION_ITEMS, "yes")
+    unit_weights = {u: weights[_stratum(round, values)] for u, values in units.items() if u in submitted}
+    results = []
+    for indicator in catalogue:
+        per_unit: dict[int, tuple[int, int]] = {}
+        if indicator.key == "innovation_rate":
+            per_unit = {u: (n, innovating.get(u, 0)) for u, n in submitted.items()}
+        else:
+            accumulated: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+            for unit_id, answer, count in by_item[indicator.item_keys[0]]:
+                if indicator.is_valid(answer):
+                    accumulated[unit_id][0] += count
+                    accumulated[unit_id][1] += count if indicator.is_yes(answer) else 0
+            per_unit = {u: (n, y) for u, (n, y) in accumulated.items()}
+        results.append(_indicator_result(round, indicator, per_unit, units, unit_weights, allowed, confidence))
+    return RoundResults(
+        respondents=total,
+        threshold=threshold,
+        population=sum(population.values()),
+        covered_population=sum(population[h] for h in weights),
+        weights=weights,
+        indicators=results,
+        withdrawn=withdrawn,
+    )
+
+
+def _indicator_result(
+    round: Round,
+    indicator: Indicator,
+    per_unit: dict[int, tuple[int, int]],
+    units: dict[int, tuple[str, ...]],
+    unit_weights: dict[int, float],
+    allowed: frozenset[tuple[str, str]],
+    confidence: float,
+) -> IndicatorResult:
+    cells = {u: calculations.Cell(unit_weights[u], n, y) for u, (n, y) in per_unit.items() if n > 0}
+
+    def cell(unit: int) -> calculations.Cell:
+        return cells[unit]
+
+    valid = [u for u, (n, _y) in per_unit.items() if n > 0]
+    valid_total = sum(per_unit[u][0] for u in valid)
+    overall_shown = ("all", "all") in allowed and valid_total >= round.min_cell
+    overall = _figure("all", [cell(u) for u in valid], overall_shown, confidence)
+    result = IndicatorResult(indicator, overall)
+    for index, variable in enumerate(STRATUM_VARIABLES):
+        by_group: dict[str, list[int]] = defaultdict(list)
+        for unit in valid:
+            by_group[units[unit][index]].append(unit)
+        group_counts = {g: sum(per_unit[u][0] for u in us) for g, us in by_group.items()}
+        decision = disclose(valid_total, group_counts, round.min_cell)
+        result.breakdowns[variable] = [
+            _figure(
+                group,
+                [cell(u) for u in by_group[group]],
+                decision.is_shown(group) and (variable, group) in allowed and overall_shown,
+                confidence,
+            )
+            for group in sorted(by_group)
+        ]
+    return result

@@ -1,0 +1,280 @@
+"""Pages of the innovation barometer: the overview (published rounds for everybody, and the rounds of the
+organisations one edits), a new round, a round's set-up and fieldwork (frame upload, sample, fieldwork, close,
+publish; the owner's editors only — others get 404) and its results (public once published)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from nyskap.core.permissions import organisations_edited_by
+from nyskap.core.spreadsheets import XLSX_TYPE, csv_text
+
+from . import comparison, exports, importing, jobs, selectors, services
+from .forms import VARIABLE_LABELS, FieldworkForm, FrameForm, ImportForm, RoundForm, SampleForm
+from .frame import FrameError
+from .models import Round, RoundStatus
+from .results import RoundResults, round_results
+
+
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "barometer/overview.html",
+        {
+            "published": selectors.published_rounds(),
+            "own": selectors.rounds_edited_by(request.user),
+            "series": comparison.SERIES,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    if not organisations_edited_by(request.user).exists():
+        raise PermissionDenied
+    form = RoundForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                round = services.round_create(
+                    actor=request.user,
+                    owner=data["owner"],
+                    data=services.RoundInput(
+                        title=data["title"],
+                        kind=data["kind"],
+                        period_start=data["period_start"],
+                        period_end=data["period_end"],
+                        strata=list(data["strata"]),
+                        min_cell=data["min_cell"],
+                    ),
+                )
+            except services.BarometerError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                return redirect("barometer:round", pk=round.pk)
+        return render(request, "barometer/create.html", {"form": form}, status=422)
+    return render(request, "barometer/create.html", {"form": form})
+
+
+def _edited(request: HttpRequest, pk: int) -> Round:
+    round = selectors.round_for_editor(request.user, pk)
+    if round is None:
+        raise Http404
+    return round
+
+
+def _round_page(request: HttpRequest, round: Round, status: int = 200, **forms: Any) -> HttpResponse:
+    context = {
+        "round": round,
+        "rows": selectors.response_rates(round),
+        "strata_names": [str(VARIABLE_LABELS[v]) for v in round.strata],
+        "frame_form": forms.get("frame_form") or FrameForm(),
+        "sample_form": forms.get("sample_form") or SampleForm(initial={"seed": round.seed}),
+        "fieldwork_form": forms.get("fieldwork_form")
+        or FieldworkForm(initial={"closes_on": datetime.date.today() + datetime.timedelta(days=28)}),
+        "import_form": forms.get("import_form") or ImportForm(prefix="import"),
+        "import_problems": forms.get("import_problems", []),
+        "problems": forms.get("problems", []),
+        "error": forms.get("error"),
+        "statuses": RoundStatus,
+    }
+    return render(request, "barometer/round.html", context, status=status)
+
+
+@login_required
+@require_GET
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _round_page(request, _edited(request, pk))
+
+
+@login_required
+@require_POST
+def frame_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _edited(request, pk)
+    form = FrameForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.frame_upload(actor=request.user, round=round, upload=upload, filename=upload.name)
+        except FrameError as error:
+            form.add_error("file", _("The frame was not imported. Correct the problems listed and upload it again."))
+            return _round_page(request, round, 422, frame_form=form, problems=[str(p) for p in error.problems])
+        except services.BarometerError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("barometer:round", pk=round.pk)
+    return _round_page(request, round, 422, frame_form=form)
+
+
+@login_required
+@require_POST
+def microdata_import(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _edited(request, pk)
+    form = ImportForm(request.POST, request.FILES, prefix="import")
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            importing.microdata_import(
+                actor=request.user,
+                round=round,
+                upload=upload,
+                filename=upload.name,
+                mapping_text=form.cleaned_data["mapping"],
+            )
+        except FrameError as error:
+            form.add_error("file", _("Nothing was imported. Correct the problems listed and upload the file again."))
+            return _round_page(request, round, 422, import_form=form, import_problems=[str(p) for p in error.problems])
+        except services.BarometerError as error:
+            form.add_error(error.field if error.field in form.fields else "file", error.message)
+        else:
+            return redirect("barometer:round", pk=round.pk)
+    return _round_page(request, round, 422, import_form=form)
+
+
+@login_required
+@require_POST
+def sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _edited(request, pk)
+    form = SampleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sample_draw(
+                actor=request.user, round=round, size=form.cleaned_data["size"], seed=form.cleaned_data["seed"]
+            )
+        except services.BarometerError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect("barometer:round", pk=round.pk)
+    return _round_page(request, round, 422, sample_form=form)
+
+
+@login_required
+@require_POST
+def fieldwork_start(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _edited(request, pk)
+    form = FieldworkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.fieldwork_start(actor=request.user, round=round, closes_on=form.cleaned_data["closes_on"])
+        except services.BarometerError as error:
+            form.add_error("closes_on", error.message)
+        else:
+            return redirect("barometer:round", pk=round.pk)
+    return _round_page(request, round, 422, fieldwork_form=form)
+
+
+def _transition(request: HttpRequest, pk: int, service: Any) -> HttpResponse:
+    round = _edited(request, pk)
+    try:
+        service(actor=request.user, round=round)
+    except services.BarometerError as error:
+        return _round_page(request, round, 422, error=error.message)
+    except PermissionDenied:
+        raise Http404 from None
+    return redirect("barometer:round", pk=round.pk)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, services.round_close)
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, services.reminders_send)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, services.round_publish)
+
+
+def _results_round(request: HttpRequest, pk: int) -> tuple[Round, RoundResults]:
+    round = selectors.round_for_results(request.user, pk)
+    results = round_results(round) if round is not None else None
+    if round is None or results is None:
+        raise Http404
+    return round, results
+
+
+@require_GET
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    round, figures = _results_round(request, pk)
+    rows = []
+    for result in figures.indicators:
+        breakdowns = [(str(VARIABLE_LABELS[variable]), figures_) for variable, figures_ in result.breakdowns.items()]
+        rows.append((result, breakdowns, comparison.for_indicator(result.indicator.key)))
+    chart = [
+        (r.label, round_percent(r.overall.share.estimate))
+        for r in figures.indicators
+        if r.overall.share is not None and (r.indicator.key == "innovation_rate" or r.indicator.key.startswith("b2_"))
+    ]
+    return render(
+        request,
+        "barometer/results.html",
+        {
+            "round": round,
+            "results": figures,
+            "rows": rows,
+            "chart": chart,
+            "chart_title": _("Innovation rate and types"),
+        },
+    )
+
+
+def round_percent(value: float) -> int:
+    return int(value * 100 + 0.5)
+
+
+@require_GET
+def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every figure as CSV: indicator, breakdown, group, n, share, interval, band (hidden ones empty)."""
+    round, figures = _results_round(request, pk)
+    response = HttpResponse("".join(exports.figures_csv(figures)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="barometer-{round.pk}.csv"'
+    return response
+
+
+@require_GET
+def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    round, figures = _results_round(request, pk)
+    response = HttpResponse(exports.figures_xlsx(round, figures), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="barometer-{round.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF is made in the background: the answer is the job's progress page, which offers the file."""
+    round, _figures = _results_round(request, pk)
+    job = jobs.results_pdf_start(actor=request.user, round=round)
+    return redirect("core:job", job_id=job.pk)
+
+
+@login_required
+@require_GET
+def microdata(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's answers, one row per workplace without any id, for the owner's editors once fieldwork is over;
+    breakdown variables that could single out a workplace are left out (see `exports`)."""
+    round = _edited(request, pk)
+    if round.status not in (RoundStatus.CLOSED, RoundStatus.PUBLISHED) or round.survey_round is None:
+        raise Http404
+    header, rows = exports.microdata(round)
+    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="barometer-{round.pk}-mikrodata.csv"'
+    return response

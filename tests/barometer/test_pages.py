@@ -1,0 +1,102 @@
+"""The barometer's pages: a round from creation to publication through the forms, refusals re-shown with 422,
+and who sees what (an outsider gets 404; the public sees published rounds only)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from nyskap.barometer.models import Round, RoundStatus
+from nyskap.surveys.models import EmailDomain
+
+from .factories import HEADER, answer, fielded_round, innovating, not_innovating, workplaces
+
+pytestmark = pytest.mark.django_db
+
+HEALTH = "health_care | municipality | 10-49 | Vestland | 3"
+
+
+def frame_file(rows, name="frame.csv"):
+    text = "\n".join([HEADER] + [",".join(r) for r in rows]) + "\n"
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def test_a_round_through_the_pages(as_innovator, home_municipality, anonymous, django_capture_on_commit_callbacks):
+    EmailDomain.objects.create(organisation=home_municipality, domain="oygarden.kommune.no")
+    from nyskap.barometer.services import load_questionnaires
+
+    load_questionnaires()
+    response = as_innovator.post(
+        "/barometer/new/",
+        {
+            "owner": home_municipality.pk,
+            "title": "Barometer 2026",
+            "kind": "operative",
+            "period_start": "2024-11-01",
+            "period_end": "2026-10-31",
+            "strata": ["sector"],
+            "min_cell": "5",
+        },
+    )
+    assert response.status_code == 302
+    round = Round.objects.get()
+    url = f"/barometer/{round.pk}/"
+    assert as_innovator.post(url + "frame/", {"file": frame_file(workplaces(12))}).status_code == 302
+    assert as_innovator.post(url + "sample/", {"size": "", "seed": "7"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert as_innovator.post(url + "fieldwork/", {"closes_on": "2026-12-10"}).status_code == 302
+    page = as_innovator.get(url)
+    assert page.status_code == 200 and "12" in page.content.decode()
+    round.refresh_from_db()
+    for i in range(6):
+        answer(round, HEALTH, innovating() if i < 4 else not_innovating())
+    assert as_innovator.post(url + "close/").status_code == 302
+    assert anonymous.get(url + "results/").status_code == 404  # closed, not yet published
+    assert as_innovator.get(url + "results/").status_code == 200
+    assert as_innovator.post(url + "publish/").status_code == 302
+    round.refresh_from_db()
+    assert round.status == RoundStatus.PUBLISHED
+    results = anonymous.get(url + "results/")
+    assert results.status_code == 200
+    assert "Barometer 2026" in anonymous.get("/barometer/").content.decode()
+    csv = anonymous.get(url + "results.csv").content.decode()
+    assert "indicator" in csv.splitlines()[0]
+
+
+def test_a_bad_frame_is_shown_again_with_every_problem(as_innovator, innovator, home_municipality):
+    from .factories import barometer_round
+
+    round = barometer_round(innovator, home_municipality)
+    rows = [*workplaces(2), ("X", "harbour", "municipality", "10-49", "Vestland", "3", "", "")]
+    response = as_innovator.post(f"/barometer/{round.pk}/frame/", {"file": frame_file(rows)})
+    assert response.status_code == 422
+    assert "harbour" in response.content.decode()
+    response = as_innovator.post(f"/barometer/{round.pk}/sample/", {"size": "-3"})
+    assert response.status_code == 422
+    response = as_innovator.post(f"/barometer/{round.pk}/fieldwork/", {"closes_on": "2026-12-10"})
+    assert response.status_code == 422
+
+
+def test_an_outsider_gets_404_everywhere(innovator, home_municipality, as_outsider):
+    round = fielded_round(innovator, home_municipality, workplaces(6))
+    for path in ("", "results/", "results.csv"):
+        assert as_outsider.get(f"/barometer/{round.pk}/{path}").status_code == 404
+    assert as_outsider.post(f"/barometer/{round.pk}/close/").status_code == 404
+    round.refresh_from_db()
+    assert round.status == RoundStatus.FIELDWORK
+
+
+def test_a_refused_new_round_keeps_what_was_typed(as_innovator, home_municipality):
+    response = as_innovator.post(
+        "/barometer/new/",
+        {
+            "owner": home_municipality.pk,
+            "title": "Mitt barometer",
+            "kind": "operative",
+            "period_start": "2026-01-01",
+            "period_end": "2025-01-01",
+            "min_cell": "5",
+        },
+    )
+    assert response.status_code == 422
+    assert "Mitt barometer" in response.content.decode()

@@ -1,0 +1,104 @@
+"""A round's indicators from the survey engine's answers: the weighted shares against hand-worked numbers, and
+the anonymity attacks of the survey engine (padding, reopening after publication, differencing across overlapping
+breakdowns, dominance) as regression tests for the barometer's breakdowns."""
+
+from __future__ import annotations
+
+import pytest
+
+from nyskap.barometer import services
+from nyskap.barometer.results import round_results
+from nyskap.surveys.errors import SurveyError
+from nyskap.surveys.selectors import resolve_token
+from nyskap.surveys.services import response_save, round_reopen
+
+from .factories import answer, fielded_round, innovating, not_innovating, workplaces
+
+pytestmark = pytest.mark.django_db
+
+HEALTH = "health_care | municipality | 10-49 | Vestland | 3"
+SCHOOL = "education | municipality | 10-49 | Vestland | 3"
+
+
+def by_key(results, key):
+    return next(r for r in results.indicators if r.indicator.key == key)
+
+
+@pytest.fixture
+def round(innovator, home_municipality):
+    """Frame: 40 health and 10 school workplaces. Answers: 8 health (6 innovating), 6 school (2 innovating)."""
+    rows = workplaces(40) + workplaces(10, "education")
+    round = fielded_round(innovator, home_municipality, rows)
+    for i in range(8):
+        answer(round, HEALTH, innovating() if i < 6 else not_innovating())
+    for i in range(6):
+        answer(round, SCHOOL, innovating(("product",), "copied") if i < 2 else not_innovating())
+    return round
+
+
+def test_the_innovation_rate_is_post_stratified(round):
+    results = round_results(round)
+    assert results.respondents == 14
+    assert results.weights == {"health_care": 40 / 8, "education": 10 / 6}
+    rate = by_key(results, "innovation_rate").overall.share
+    # (40 · 6/8 + 10 · 2/6) / 50 = (30 + 3.333) / 50
+    assert rate.estimate == pytest.approx((30 + 10 / 3) / 50)
+    assert rate.n == 14
+    assert rate.n_eff == pytest.approx((40 + 10) ** 2 / (8 * 5**2 + 6 * (10 / 6) ** 2))
+
+
+def test_novelty_is_a_share_of_the_innovating_units(round):
+    results = round_results(round)
+    copied = by_key(results, "b3_novelty.copied").overall
+    assert copied.n == 8
+    # health: 6 inspired (w = 5), school: 2 copied (w = 10/6) → (2 · 10/6) / (6 · 5 + 2 · 10/6)
+    assert copied.share.estimate == pytest.approx((20 / 6) / (30 + 20 / 6))
+
+
+def test_a_breakdown_group_under_the_threshold_and_its_complement_are_hidden(round):
+    novelty = by_key(round_results(round), "b3_novelty.copied")
+    sectors = {f.group: f for f in novelty.breakdowns["sector"]}
+    # 6 health and 2 school answered the item: school is under 5, and health = 8 − 2 would reveal it.
+    assert not sectors["education"].shown and not sectors["health_care"].shown
+
+
+def test_dominance_gives_a_band_not_the_share(round):
+    spreading = by_key(round_results(round), "spreading").overall
+    assert spreading.share is None and spreading.band == "high"  # all 8 said yes
+
+
+def test_differencing_across_overlapping_breakdowns_is_blocked(innovator, home_municipality):
+    """Vestland has 5 + 5 + 1 respondents, the 1 in another size band. "County Vestland" minus the size bands'
+    shown figures would give that one workplace: the cross-breakdown check withdraws a group."""
+    rows = workplaces(20) + workplaces(20, "education")
+    rows += [("Liten", "health_care", "municipality", "1-9", "Vestland", "3", "liten@oygarden.kommune.no", "nb")]
+    round = fielded_round(innovator, home_municipality, rows)
+    for _i in range(5):
+        answer(round, HEALTH, innovating())
+        answer(round, SCHOOL, not_innovating())
+    answer(round, "health_care | municipality | 1-9 | Vestland | 3", innovating())
+    results = round_results(round)
+    rate = by_key(results, "innovation_rate")
+    sizes = {f.group: f.shown for f in rate.breakdowns["size_band"]}
+    counties = {f.group: f.shown for f in rate.breakdowns["county"]}
+    assert not sizes["1-9"]
+    assert not (sizes["10-49"] and counties["Vestland"] and rate.overall.shown)
+
+
+def test_padding_a_small_cell_is_refused_by_the_engine(round):
+    """A leader cannot choose the unit of an answer (to pad a cell with made-up answers)."""
+    from tests.surveys.factories import invite
+
+    unit = round.survey_round.units.get(name=SCHOOL)
+    with pytest.raises(SurveyError):
+        response_save(
+            access=resolve_token(invite(round.survey_round)), data=not_innovating(), submit=True, unit_id=unit.pk
+        )
+
+
+def test_a_published_round_is_never_reopened(round, innovator):
+    services.round_close(actor=innovator, round=round)
+    services.round_publish(actor=innovator, round=round)
+    round.refresh_from_db()
+    with pytest.raises(SurveyError):
+        round_reopen(actor=innovator, round=round.survey_round)

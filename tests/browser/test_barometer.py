@@ -1,0 +1,99 @@
+"""The innovation barometer in the system Chromium: an editor sets up a round, uploads its frame, draws the sample
+and starts fieldwork; two managers answer through their invitations; the editor closes and publishes; axe-core
+finds no WCAG 2.1 AA violations on the barometer pages in bokmål, nynorsk and English. The `page` fixture fails on
+any CSP violation."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from nyskap.barometer.models import Round, RoundStatus
+from nyskap.barometer.services import load_questionnaires
+from nyskap.surveys.services import email_domain_allow
+
+from ..helpers import browser_language, login_browser_as, run_axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FRAME = (
+    "name,sector,org_type,size_band,county,centrality,email,language\n"
+    "Sjukeheimen,health_care,municipality,10-49,Vestland,3,leiar.sjukeheim@oygarden.kommune.no,nn\n"
+    "Skolen,education,municipality,10-49,Vestland,3,leder.skole@oygarden.kommune.no,nb\n"
+    "Barnehagen,education,municipality,1-9,Vestland,3,,nb\n"
+)
+
+
+def test_a_round_from_frame_to_published_results(page, live_server, innovator, home_municipality):
+    email_domain_allow(organisation=home_municipality, domain="oygarden.kommune.no")
+    load_questionnaires()
+    login_browser_as(page, live_server, innovator)
+    browser_language(page.context, live_server)
+    found: dict[str, list] = {}
+
+    page.goto(f"{live_server.url}/barometer/")
+    found["overview"] = run_axe(page)
+    page.get_by_role("link", name="New barometer round").click()
+    page.get_by_label("Organisation running the round").select_option(str(home_municipality.pk))
+    page.get_by_label("Title").fill("Barometer 2026")
+    page.get_by_label("Period from").fill("2024-11-01")
+    page.get_by_label("Period to").fill("2026-10-31")
+    page.get_by_label("Sector").check()
+    page.get_by_role("button", name="Create the round").click()
+    round = Round.objects.get()
+    page.locator("#id_file").set_input_files(
+        files=[{"name": "ramme.csv", "mimeType": "text/csv", "buffer": FRAME.encode()}]
+    )
+    page.get_by_role("button", name="Upload the frame").click()
+    expect(page.get_by_role("row", name=re.compile("education"))).to_be_visible()
+    page.get_by_label("Seed").fill("7")
+    page.get_by_role("button", name="Draw the sample").click()
+    expect(page.get_by_text("Census: every workplace in the frame (seed 7).")).to_be_visible()
+    found["set-up"] = run_axe(page)
+    page.get_by_label("Fieldwork closes").fill("2099-12-31")
+    page.get_by_role("button", name="Start fieldwork").click()
+    expect(page.get_by_text("The close date must be within a year of the open date.").first).to_be_visible()
+    found["refused"] = run_axe(page)
+    closes_on = datetime.date.today() + datetime.timedelta(days=20)
+    page.get_by_label("Fieldwork closes").fill(closes_on.isoformat())
+    page.get_by_role("button", name="Start fieldwork").click()
+    expect(page.get_by_role("button", name="Close fieldwork")).to_be_visible()
+    found["fieldwork"] = run_axe(page)
+
+    links = [re.search(r"/undersokelser/svar/[^/\s]+/", m.body).group(0) for m in mail.outbox]  # type: ignore[union-attr]
+    assert len(links) == 2
+    for link in links:
+        manager = page.context.new_page()
+        manager.goto(live_server.url + link)
+        for item in ("b1_product", "b1_service", "b1_process_org", "b1_communication"):
+            manager.locator(f"input[name={item}][value=yes]").check()
+        manager.locator("input[name=b3_novelty][value=inspired_adapted]").check()
+        manager.get_by_role("button", name=re.compile("Submit|Send")).click()
+        expect(manager.locator("h1")).to_be_visible()
+        manager.close()
+
+    page.reload()
+    page.get_by_role("button", name="Close fieldwork").click()
+    page.get_by_role("button", name="Publish the results").click()
+    round.refresh_from_db()
+    assert round.status == RoundStatus.PUBLISHED
+    assert round.survey_round is not None and round.survey_round.responses.filter(submitted=True).count() == 2
+
+    for language in ("nb", "nn", "en"):
+        browser_language(page.context, live_server, language)
+        for path in ("/barometer/", f"/barometer/{round.pk}/", f"/barometer/{round.pk}/results/"):
+            page.goto(f"{live_server.url}{path}")
+            found[f"{language} {path}"] = run_axe(page)
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/barometer/{round.pk}/results/")
+        wide = page.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth"
+            " + 1).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 60))"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (width, wide)
+    assert {name: violations for name, violations in found.items() if violations} == {}
