@@ -46,6 +46,7 @@ reference-data: migrate
 	$(MANAGE) load_reference_data
 	$(MANAGE) load_instruments
 	$(MANAGE) load_culture_questionnaire
+	$(MANAGE) load_barometer_questionnaire
 
 demo-data: reference-data
 	$(MANAGE) demo_data
@@ -55,6 +56,7 @@ demo-data: reference-data
 	$(MANAGE) load_benefit_examples
 	$(MANAGE) load_challenges
 	$(MANAGE) load_procurement_demo
+	$(MANAGE) load_barometer_demo
 	$(if $(SIZE),$(MANAGE) generate_projects $(SIZE))
 
 run: demo-data
