@@ -21,6 +21,8 @@ ANONYMOUS_WRITES = {
     "/api/v1/benefits/calculate": {},
     "/api/v1/projects/similar": {"text": "Digital postkasse for innbyggere"},
     "/api/v1/trials/effect": {},
+    "/api/v1/barometer/estimate": {},
+    "/api/v1/procurement/classify": {"notices": []},
 }
 SIGNED_IN_BY_SESSION = {"/api/v1/surveys/respond/no-such-link", "/api/v1/surveys/resume/no-such-secret"}
 
@@ -47,7 +49,9 @@ def _anonymous_writes() -> list[tuple[str, object]]:
 def test_when_the_api_is_built_then_every_anonymous_write_has_the_anonymous_limit():
     writes = _anonymous_writes()
     assert sorted(path for path, _operation in writes) == [
+        "/barometer/estimate",
         "/benefits/calculate",
+        "/procurement/classify",
         "/projects/similar",
         "/surveys/respond/{token}",
         "/surveys/resume/{secret}",
