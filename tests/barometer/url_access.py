@@ -5,6 +5,7 @@ PUBLIC_ALLOW_LIST = [
     "barometer:results",  # published rounds only (404 otherwise; a closed round for its owner's editors)
     "barometer:results_csv",
     "barometer:results_xlsx",
+    "barometer:trends",  # the published rounds' own figures over time, published rounds only
     "api-v1:barometer_estimate",  # a calculator: nothing stored, nothing read
 ]
 
@@ -14,6 +15,7 @@ ACCESS_MATRIX = {
     # route                                                        anon  outsi membr editr admin opera suppl
     "api-v1:barometer_estimate":                                  "405   405   405   405   405   405   405",
     "barometer:overview":                                         "ok    ok    ok    ok    ok    ok    ok",
+    "barometer:trends":                                           "ok    ok    ok    ok    ok    ok    ok",
     "barometer:create":                                           "login ok    403   ok    ok    403   403",
     "barometer:round":                                            "login 404   404   404   404   404   404",
     "barometer:frame":                                            "login 405   405   405   405   405   405",

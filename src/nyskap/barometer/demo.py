@@ -87,6 +87,7 @@ def build(
     publish: bool = True,
     title: str = TITLE,
     until: str = "published",
+    period: tuple[datetime.date, datetime.date] = (datetime.date(2024, 9, 1), datetime.date(2026, 8, 31)),
 ) -> Round:
     """A synthetic round carried as far as ``until``: "draft" (frame only), "fieldwork", "closed" or "published"."""
     rng = random.Random(seed)  # noqa: S311 - synthetic answers, reproducible on purpose
@@ -98,8 +99,8 @@ def build(
         data=services.RoundInput(
             title=title,
             kind="operative",
-            period_start=datetime.date(2024, 9, 1),
-            period_end=datetime.date(2026, 8, 31),
+            period_start=period[0],
+            period_end=period[1],
             strata=["sector"],
             synthetic=True,
         ),

@@ -7,6 +7,7 @@ app_name = "barometer"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("new/", views.create, name="create"),
+    path("trends/", views.trends_page, name="trends"),
     path("<int:pk>/", views.round_detail, name="round"),
     path("<int:pk>/frame/", views.frame_upload, name="frame"),
     path("<int:pk>/sample/", views.sample_draw, name="sample"),

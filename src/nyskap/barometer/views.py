@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nyskap.core.permissions import organisations_edited_by
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_text
 
-from . import comparison, exports, importing, jobs, selectors, services
+from . import comparison, exports, importing, jobs, selectors, services, trends
 from .forms import VARIABLE_LABELS, FieldworkForm, FrameForm, ImportForm, RoundForm, SampleForm
 from .frame import FrameError
-from .models import Round, RoundStatus
+from .models import QuestionnaireKind, Round, RoundStatus
 from .results import RoundResults, round_results
 
 
@@ -278,3 +278,27 @@ def microdata(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="barometer-{round.pk}-mikrodata.csv"'
     return response
+
+
+@require_GET
+def trends_page(request: HttpRequest) -> HttpResponse:
+    """Every indicator over the published rounds of one questionnaire kind (``?kind=``), each point the round's own
+    published figure, with the published national and Nordic figures beside them."""
+    kind = request.GET.get("kind", QuestionnaireKind.OPERATIVE)
+    if kind not in QuestionnaireKind.values:
+        raise Http404
+    rounds, found = trends.trends(kind)
+    sections = []
+    for trend in found:
+        title = f"{trend.group}: {trend.label}" if trend.group else trend.label
+        chart = [
+            (f"{point.round.title} ({point.round.period_end:%Y})", round_percent(point.figure.share.estimate))
+            for point in trend.shown
+            if point.figure is not None and point.figure.share is not None
+        ] + [(f"{published.text} ({published.year})", published.percent) for published in trend.series]
+        sections.append((trend, title, chart))
+    return render(
+        request,
+        "barometer/trends.html",
+        {"rounds": rounds, "sections": sections, "kind": QuestionnaireKind(kind).label},
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -27,6 +28,16 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError("The owner has no editor: load the demo personas first (demo_data).")
         round = build(actor=actor, owner=owner)
+        # An earlier published round of the same questionnaire, so the trends over rounds have two points.
+        build(
+            actor=actor,
+            owner=owner,
+            workplaces=300,
+            sample=180,
+            seed=2024,
+            title="Syntetisk demonstrasjonsrunde 2022–2024 (ikke ekte svar)",
+            period=(datetime.date(2022, 9, 1), datetime.date(2024, 8, 31)),
+        )
         # Smaller synthetic rounds at the earlier steps, so the set-up, fieldwork and publishing pages show too.
         for step, title in (
             ("draft", "Syntetisk runde under oppsett (ikke ekte svar)"),
@@ -34,4 +45,4 @@ class Command(BaseCommand):
             ("closed", "Syntetisk avsluttet runde (ikke ekte svar)"),
         ):
             build(actor=actor, owner=owner, workplaces=60, sample=40, seed=7, title=title, until=step)
-        self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic round {round.pk}: {round.title}, and three more."))
+        self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic round {round.pk}: {round.title}, and four more."))
