@@ -454,3 +454,21 @@ def test_api_create_wrong_types_refused(innovator, client, change):
     response = client.post("/api/v1/challenges", body, content_type="application/json", **_auth(innovator))
     assert 400 <= response.status_code < 500, response.content[:300]
     assert not Challenge.objects.filter(title="API-angrep").exists()
+
+
+def test_outcome_csv_neutralises_formulas(innovator, home_municipality, anonymous):
+    """An owner's title or supplier text that a spreadsheet would run as a formula (CSV injection)."""
+    challenge = make_challenge(actor=innovator, owner=home_municipality, title='=HYPERLINK("http://x.example")')
+    services.open_proposals(actor=innovator, challenge=challenge)
+    services.start_evaluation(actor=innovator, challenge=challenge)
+    services.award(
+        actor=innovator,
+        challenge=challenge,
+        procedure="market_dialogue",
+        decided_on=datetime.date(2026, 1, 1),
+        suppliers="@SUM(1+1)",
+    )
+    body = anonymous.get(reverse("challenges:outcomes_csv")).content.decode()
+    assert "'=HYPERLINK" in body and "'@SUM" in body
+    for line in body.splitlines()[1:]:
+        assert not any(cell.startswith(("=", "@", "+")) for cell in line.split(","))
