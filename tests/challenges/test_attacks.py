@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -208,12 +209,9 @@ def test_submit_just_after_the_deadline_refused(innovator, home_municipality, su
     challenge = make_challenge(actor=innovator, owner=home_municipality)
     services.open_proposals(actor=innovator, challenge=challenge)
     late = challenge.proposal_deadline + datetime.timedelta(microseconds=1)
-    with mock.patch("django.utils.timezone.now", return_value=late):
-        with pytest.raises(services.ChallengeError):
-            services.submit_proposal(actor=supplier, challenge=challenge, text="Ett mikrosekund for sent")
-    with mock.patch("django.utils.timezone.now", return_value=challenge.proposal_deadline):
-        with pytest.raises(services.ChallengeError):
-            services.submit_proposal(actor=supplier, challenge=challenge, text="Akkurat på fristen")
+    for when in (late, challenge.proposal_deadline):
+        with mock.patch("django.utils.timezone.now", return_value=when), pytest.raises(services.ChallengeError):
+            services.submit_proposal(actor=supplier, challenge=challenge, text="For sent")
     assert not Proposal.objects.filter(challenge=challenge).exists()
 
 
@@ -472,3 +470,58 @@ def test_outcome_csv_neutralises_formulas(innovator, home_municipality, anonymou
     assert "'=HYPERLINK" in body and "'@SUM" in body
     for line in body.splitlines()[1:]:
         assert not any(cell.startswith(("=", "@", "+")) for cell in line.split(","))
+
+
+@pytest.mark.parametrize("when", ["2026-03-29T02:30", "2026-10-25T02:30"])
+def test_deadline_in_the_oslo_clock_change_refused_or_kept_in_norwegian_time(innovator, when):
+    """A time that does not exist (spring) or exists twice (autumn) on the Oslo clock: refused at the field or
+    saved as a Norwegian time, never a 500."""
+    response = login(innovator).post(reverse("challenges:create"), _create_form(proposal_deadline=when))
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        assert "proposal_deadline" in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    "when", ["9999-12-31T23:59:59-12:00", "2100-12-31T23:59:59-14:00", "1900-01-01T00:00:00+14:00"]
+)
+def test_api_deadline_with_a_far_zone_refused_cleanly(innovator, client, when):
+    body = {
+        "organisation": "oygarden",
+        "title": "API-sone",
+        "need": "N",
+        "effect": "E",
+        "procedure": "market_dialogue",
+        "proposal_deadline": when,
+    }
+    response = client.post("/api/v1/challenges", body, content_type="application/json", **_auth(innovator))
+    assert response.status_code in (201, 422), response.content[:300]
+
+
+def test_draft_attachment_and_search_hidden_from_anonymous_and_outsider(
+    innovator, home_municipality, anonymous, outsider
+):
+    draft = make_challenge(actor=innovator, owner=home_municipality, title="Hemmelig utkast QZV")
+    attachment = services.attachment_add(
+        actor=innovator, challenge=draft, file=SimpleUploadedFile("utkast.txt", b"utkast QZV")
+    )
+    url = reverse("challenges:attachment", kwargs={"slug": draft.slug, "pk": attachment.pk})
+    link = reverse("challenges:detail", kwargs={"slug": draft.slug})
+    for client in (anonymous, login(outsider)):
+        assert client.get(url).status_code == 404
+        assert client.get(link).status_code == 404
+        assert link not in client.get(reverse("challenges:list"), {"q": "QZV"}).content.decode()
+        assert draft.slug not in str(client.get("/api/v1/challenges", {"q": "QZV"}).json())
+
+
+def test_supplier_cannot_withdraw_or_unfollow_for_another(open_challenge, supplier, other_supplier):
+    proposal = _proposal(open_challenge, supplier)
+    follow = services.follow(actor=supplier, sector="infrastructure")
+    client = login(other_supplier)
+    assert client.post(reverse("challenges:proposal_withdraw", kwargs={"slug": open_challenge.slug})).status_code == 404
+    client.post(reverse("challenges:unfollow", kwargs={"pk": follow.pk}))
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.SUBMITTED
+    assert type(follow).objects.filter(pk=follow.pk).exists()
+    with pytest.raises(PermissionDenied):
+        services.withdraw_proposal(actor=other_supplier, proposal=proposal)
