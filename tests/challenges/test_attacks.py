@@ -552,3 +552,22 @@ def test_operator_cannot_probe_proposal_text_through_challenge_admin(
     response = login(operator).get(reverse("admin:challenges_challenge_changelist") + "?" + lookup, follow=True)
     body = response.content.decode()
     assert response.status_code == 400 or ("Uten forslag" in body and open_challenge.title in body)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"topic": "vann\x00"},
+        {"q": "tunnel\x00"},
+        {"procedure": "\x00"},
+        {"sector": "x" * 100_000},
+        {"min_bodies": "1" + "0" * 30},
+        {"min_bodies": "-1"},
+        {"sort": "\x00"},
+        {"page": "99999999999999999999"},
+    ],
+)
+def test_list_filters_with_bad_input_never_500(open_challenge, anonymous, query):
+    for url in (reverse("challenges:list"), "/api/v1/challenges"):
+        response = anonymous.get(url, query)
+        assert response.status_code < 500, (url, response.status_code)
