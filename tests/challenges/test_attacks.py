@@ -571,3 +571,50 @@ def test_list_filters_with_bad_input_never_500(open_challenge, anonymous, query)
     for url in (reverse("challenges:list"), "/api/v1/challenges"):
         response = anonymous.get(url, query)
         assert response.status_code < 500, (url, response.status_code)
+
+
+@pytest.mark.parametrize("title", ["Tunnel\nBcc: spion@example.com", "Tunnel\r\nTo: x@example.com", "Tunnel\x0bvann"])
+def test_line_breaks_in_the_title_never_break_a_mail(
+    innovator, home_municipality, supplier, title, django_capture_on_commit_callbacks
+):
+    """A line break in the title must not end up in a mail header (header injection) nor make sending fail."""
+    response = login(innovator).post(reverse("challenges:create"), _create_form(title=title))
+    if response.status_code == 400:
+        assert "title" in response.context["form"].errors
+        return
+    challenge = Challenge.objects.get(slug=response.url.strip("/").rsplit("/", 1)[-1])
+    services.open_proposals(actor=innovator, challenge=challenge)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = login(supplier).post(
+            reverse("challenges:proposal", kwargs={"slug": challenge.slug}), {"text": "Forslag"}
+        )
+    assert sent.status_code == 302
+    for message in mail.outbox:
+        assert "\n" not in message.subject and "\r" not in message.subject
+        assert message.recipients() == [supplier.email]
+
+
+def test_line_break_in_an_api_title_never_breaks_the_receipt(
+    innovator, supplier, client, django_capture_on_commit_callbacks
+):
+    body = {
+        "organisation": "oygarden",
+        "title": "Tunnel\nBcc: spion@example.com",
+        "need": "N",
+        "effect": "E",
+        "procedure": "market_dialogue",
+    }
+    response = client.post("/api/v1/challenges", body, content_type="application/json", **_auth(innovator))
+    assert response.status_code in (201, 422), response.content[:300]
+    if response.status_code == 422:
+        return
+    challenge = Challenge.objects.get(slug=response.json()["slug"])
+    services.open_proposals(actor=innovator, challenge=challenge)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = login(supplier).post(
+            reverse("challenges:proposal", kwargs={"slug": challenge.slug}), {"text": "Forslag"}
+        )
+    assert sent.status_code == 302
+    assert all("\n" not in m.subject and m.recipients() == [supplier.email] for m in mail.outbox)
