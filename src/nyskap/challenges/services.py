@@ -249,7 +249,9 @@ def challenge_update(*, actor: Any, challenge: Challenge, fields: Mapping[str, A
 @transaction.atomic
 def attachment_add(*, actor: Any, challenge: Challenge, file: Any, title: str = "") -> ChallengeAttachment:
     require_change(actor, challenge)
-    return ChallengeAttachment.objects.create(challenge=challenge, file=file, title=title or file.name)
+    # An uploaded file's name has no length limit; the title column has one (PostgreSQL refuses longer values).
+    limit = ChallengeAttachment._meta.get_field("title").max_length or 200
+    return ChallengeAttachment.objects.create(challenge=challenge, file=file, title=(title or file.name)[:limit])
 
 
 # The start-up programme (StartOff shape, DOMAIN.md §6.2)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nyskap.core.permissions import is_operator
+from nyskap.core.spreadsheets import neutralise_csv
 
 from . import selectors, services
 from .forms import (
@@ -590,18 +591,17 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
     )
     for challenge in selectors.outcome_rows():
         outcome = getattr(challenge, "outcome", None)
-        writer.writerow(
-            [
-                challenge.title,
-                "; ".join(o.name for o in challenge.owners.all()),
-                challenge.status,
-                outcome.procedure if outcome else "",
-                outcome.contract_value if outcome and outcome.contract_value is not None else "",
-                outcome.suppliers if outcome else "",
-                outcome.decided_on.isoformat() if outcome else "",
-                "yes" if challenge.status == ChallengeStatus.IN_USE else "no",
-            ]
-        )
+        row = [
+            challenge.title,
+            "; ".join(o.name for o in challenge.owners.all()),
+            challenge.status,
+            outcome.procedure if outcome else "",
+            outcome.contract_value if outcome and outcome.contract_value is not None else "",
+            outcome.suppliers if outcome else "",
+            outcome.decided_on.isoformat() if outcome else "",
+            "yes" if challenge.status == ChallengeStatus.IN_USE else "no",
+        ]
+        writer.writerow([neutralise_csv(value) for value in row])
     return response
 
 
