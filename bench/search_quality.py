@@ -124,3 +124,34 @@ def evaluate(search: Callable[[str], list[str]], split: str | None = "dev", k: i
 def evaluate_titles(search: Callable[[str], list[str]], k: int = 5) -> dict[str, object]:
     """The title-words regression set through `search`."""
     return score(search, [(query, [kind], relevant) for query, kind, relevant in TITLE_QUERIES], k)
+
+
+def judge_splits(
+    search: Callable[[str], list[str]],
+    judged_file: Path,
+    out: Path,
+    database: str,
+    targets: tuple[float, float] = (0.9, 0.75),
+) -> int:
+    """Score a judged file's dev and test splits with `search`, write the report to `out`, print each split's
+    figures and misses; 0 when every split and group reaches the recall@5 and MRR targets, else 1."""
+    target_recall, target_mrr = targets
+    rows = json.loads(judged_file.read_text(encoding="utf-8"))
+    report: dict[str, object] = {"database": database, "queries": len(rows)}
+    ok = True
+    for split in ("dev", "test"):
+        chosen = [(r["query"], r["groups"], r["relevant"]) for r in rows if r["split"] == split]
+        result = score(search, chosen)
+        report[split] = result
+        figures = [result, *result["by_group"].values()]  # type: ignore[attr-defined]
+        ok = ok and all(f["recall_at_5"] >= target_recall and f["mrr"] >= target_mrr for f in figures)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    for split in ("dev", "test"):
+        part = report[split]
+        groups = {name: (g["recall_at_5"], g["mrr"]) for name, g in part["by_group"].items()}  # type: ignore[attr-defined]
+        print(split, "recall@5", part["recall_at_5"], "MRR", part["mrr"], groups)  # type: ignore[index]
+        for row in part["rows"]:  # type: ignore[index]
+            if row["recall_at_5"] < 1:
+                print("   missed:", row["query"], "->", row["top"], "want", row["relevant"])
+    return 0 if ok else 1

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import sys
 from pathlib import Path
@@ -23,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from bench.common import configure, reset_database  # noqa: E402
-from bench.search_quality import score  # noqa: E402
+from bench.search_quality import judge_splits  # noqa: E402
 
 JUDGED_FILE = ROOT / "bench" / "trials_judged.json"
 TARGET_RECALL, TARGET_MRR = 0.9, 0.75
@@ -51,26 +50,8 @@ def main() -> int:
     def search(query: str) -> list[str]:
         return list(filtered(AnonymousUser(), {}, query).values_list("slug", flat=True)[:20])
 
-    rows = json.loads(JUDGED_FILE.read_text(encoding="utf-8"))
-    report: dict[str, object] = {"database": database, "queries": len(rows)}
-    ok = True
-    for split in ("dev", "test"):
-        chosen = [(r["query"], r["groups"], r["relevant"]) for r in rows if r["split"] == split]
-        result = score(search, chosen)
-        report[split] = result
-        figures = [result, *result["by_group"].values()]  # type: ignore[attr-defined]
-        ok = ok and all(f["recall_at_5"] >= TARGET_RECALL and f["mrr"] >= TARGET_MRR for f in figures)
     out = ROOT / "bench" / "results" / f"trials-quality-{database}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    for split in ("dev", "test"):
-        part = report[split]
-        groups = {name: (g["recall_at_5"], g["mrr"]) for name, g in part["by_group"].items()}  # type: ignore[index]
-        print(split, "recall@5", part["recall_at_5"], "MRR", part["mrr"], groups)  # type: ignore[index]
-        for row in part["rows"]:  # type: ignore[index]
-            if row["recall_at_5"] < 1:
-                print("   missed:", row["query"], "->", row["top"], "want", row["relevant"])
-    return 0 if ok else 1
+    return judge_splits(search, JUDGED_FILE, out, database, (TARGET_RECALL, TARGET_MRR))
 
 
 if __name__ == "__main__":
