@@ -58,6 +58,7 @@ demo-data: reference-data
 	$(MANAGE) load_procurement_demo
 	$(MANAGE) load_barometer_demo
 	$(if $(SIZE),$(MANAGE) generate_projects $(SIZE))
+	$(MANAGE) refresh_dashboards
 
 run: demo-data
 	$(MANAGE) runserver $(HOST):$(PORT)

@@ -90,3 +90,60 @@ def response_rates(round: Round) -> list[StratumRow]:
         shown = decision.is_shown("answered") or yes == 0
         result.append(StratumRow(row.stratum, row.frame, row.sampled, total, yes if shown else None))
     return result
+
+
+# Figures for the dashboards (M8): only what a published round's results page shows — its overall figure and its
+# breakdown groups, hidden where that page hides them — so no combination of dashboards can tell more than the
+# rounds have published (no differencing across lenses).
+
+
+def _figure_data(figure: Any) -> dict[str, Any] | None:
+    if not figure.shown:
+        return None
+    share = figure.share
+    if share is None:
+        return {"band": figure.band}
+    return {"share": round(share.estimate, 4), "low": round(share.low, 4), "high": round(share.high, 4)}
+
+
+def latest_published_figures() -> list[dict[str, Any]]:
+    """For the latest published round of each questionnaire kind: its id, title, period end, and per indicator the
+    published overall figure and breakdown figures (``{variable: {group: figure}}``), shown ones only."""
+    from .results import round_results  # the results build on these selectors
+
+    out = []
+    for kind in ("operative", "strategic"):
+        round = published_rounds().filter(kind=kind).order_by("-period_end", "-pk").first()
+        results = round_results(round) if round is not None else None
+        if round is None or results is None:
+            continue
+        indicators = []
+        for result in results.indicators:
+            breakdowns = {
+                variable: {f.group: data for f in figures if (data := _figure_data(f)) is not None}
+                for variable, figures in result.breakdowns.items()
+            }
+            indicators.append(
+                {
+                    "key": result.indicator.key,
+                    "overall": _figure_data(result.overall),
+                    "breakdowns": {variable: groups for variable, groups in breakdowns.items() if groups},
+                }
+            )
+        out.append(
+            {
+                "round": round.pk,
+                "kind": kind,
+                "title": round.title,
+                "period_end": round.period_end.isoformat(),
+                "indicators": indicators,
+            }
+        )
+    return out
+
+
+def indicator_labels() -> dict[str, str]:
+    """Indicator key → its label in the active language."""
+    from .results import indicators, label_of
+
+    return {indicator.key: label_of(indicator.label) for indicator in indicators()}

@@ -479,3 +479,58 @@ def prevention_sets(user: Any) -> QuerySet[PreventionSet]:
 def level_rows(result: calculations.PreventionResult) -> list[tuple[str, Decimal]]:
     labels = {"state": _("State"), "county": _("County"), "municipality": _("Municipality")}
     return [(str(labels[level]), result.by_level[level]) for level in calculations.LEVELS]
+
+
+# Facts for the dashboards (M8): the current plans' planned and realised amounts per project, year and bearer. A
+# draft plan counts only in its owners' internal figures, never in a figure for everybody (`in_public_figures`).
+
+
+@dataclass(frozen=True)
+class BenefitSum:
+    project: int
+    draft: bool
+    year: int
+    bearer: str
+    planned: Decimal
+    realised: Decimal
+
+
+def benefit_sums() -> list[BenefitSum]:
+    """Two grouped queries over the current plans; the project's visibility is the caller's to apply."""
+    current = BenefitPlan.objects.current()
+    keyed: dict[tuple[int, bool, int, str], list[Decimal]] = {}
+    zero = Decimal(0)
+    for project, status, year, bearer, total in (
+        BenefitAmount.objects.filter(plan__in=current.values("pk"))
+        .values_list("plan__project_id", "plan__status", "year", "bearer")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        keyed.setdefault((project, status == PlanStatus.DRAFT, year, bearer), [zero, zero])[0] += total or zero
+    for project, status, year, bearer, total in (
+        Measurement.objects.filter(benefit__plan__in=current.values("pk"), realised_amount__isnull=False)
+        .annotate(year=ExtractYear("measured_on"))
+        .values_list("benefit__plan__project_id", "benefit__plan__status", "year", "benefit__bearer")
+        .annotate(total=Sum("realised_amount"))
+        .order_by()
+    ):
+        keyed.setdefault((project, status == PlanStatus.DRAFT, year, bearer), [zero, zero])[1] += total or zero
+    return [
+        BenefitSum(project=p, draft=d, year=y, bearer=b, planned=v[0], realised=v[1])
+        for (p, d, y, b), v in sorted(keyed.items())
+    ]
+
+
+def plan_counts() -> list[tuple[int, bool]]:
+    """(project, is draft) of every current plan."""
+    return [
+        (project, status == PlanStatus.DRAFT)
+        for project, status in BenefitPlan.objects.current().order_by().values_list("project_id", "status")
+    ]
+
+
+OWN_ORGANISATION = Bearer.OWN_ORGANISATION.value
+
+
+def bearer_choices() -> list[tuple[str, Any]]:
+    return list(Bearer.choices)

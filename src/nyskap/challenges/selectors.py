@@ -11,7 +11,16 @@ from django.db.models import Count, F, Q, QuerySet
 from nyskap.core.search import filter_queryset
 
 from . import calculations
-from .models import PUBLIC_STATUSES, Challenge, ChallengeOwner, ChallengeStatus, Proposal, ProposalStatus, Question
+from .models import (
+    PUBLIC_STATUSES,
+    Challenge,
+    ChallengeOwner,
+    ChallengeStatus,
+    Procedure,
+    Proposal,
+    ProposalStatus,
+    Question,
+)
 
 FACETS = ("procedure", "status", "sector")
 
@@ -139,3 +148,41 @@ def outcome_rows() -> QuerySet[Challenge]:
         .prefetch_related("owners")
         .order_by("-status_changed_at", "pk")
     )
+
+
+# Facts for the dashboards (M8)
+
+
+@dataclass(frozen=True)
+class ChallengeFact:
+    id: int
+    public: bool
+    procedure: str
+    status: str
+    sector: str
+    joint: bool  # more than one body owns the need (co-owners who joined, or the bodies the case names)
+    owners: tuple[int, ...]
+
+
+def challenge_facts() -> list[ChallengeFact]:
+    """Every challenge with its owners (two queries); drafts are internal to their owners."""
+    owners: dict[int, list[int]] = {}
+    for challenge_id, organisation_id in ChallengeOwner.objects.values_list("challenge_id", "organisation_id"):
+        owners.setdefault(challenge_id, []).append(organisation_id)
+    rows = Challenge.objects.order_by().values_list("pk", "status", "procedure", "sector", "bodies_count")
+    return [
+        ChallengeFact(
+            id=pk,
+            public=status in PUBLIC_STATUSES,
+            procedure=procedure,
+            status=status,
+            sector=sector,
+            joint=bodies > 1 or len(owners.get(pk, ())) > 1,
+            owners=tuple(sorted(owners.get(pk, ()))),
+        )
+        for pk, status, procedure, sector, bodies in rows
+    ]
+
+
+def vocabularies() -> dict[str, list[tuple[str, Any]]]:
+    return {"procedure": list(Procedure.choices), "status": list(ChallengeStatus.choices)}

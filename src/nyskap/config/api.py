@@ -12,6 +12,7 @@ from nyskap.barometer.api import router as barometer_router
 from nyskap.benefits.api import router as benefits_router
 from nyskap.challenges.api import router as challenges_router
 from nyskap.culture.api import router as culture_router
+from nyskap.dashboards.api import router as dashboards_router
 from nyskap.instruments.api import router as instruments_router
 from nyskap.organisations.api import counties_router
 from nyskap.organisations.api import router as organisations_router
@@ -31,6 +32,7 @@ api.add_router("/trials", trials_router)
 api.add_router("/challenges", challenges_router)
 api.add_router("/procurement", procurement_router)
 api.add_router("/barometer", barometer_router)
+api.add_router("/dashboards", dashboards_router)
 api.add_router("/me", me_router)
 api.add_router("/tasks", tasks_router)
 

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("utfordringer/", include("nyskap.challenges.urls")),
     path("anskaffelser/", include("nyskap.procurement.urls")),
     path("barometer/", include("nyskap.barometer.urls")),
+    path("dashbord/", include("nyskap.dashboards.urls")),
     path("konto/", include("nyskap.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -96,15 +96,34 @@ def json_array(records: Iterable[Mapping[str, Any]]) -> Iterator[str]:
 
 
 def xlsx_file(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> IO[bytes]:
-    """One sheet in a temporary file (write-only mode: rows go to disk as they are added); cells are neutralised.
-    The caller hands the file to the response, which closes it."""
+    """One sheet in a temporary file (see `xlsx_sheets`)."""
+    return xlsx_sheets([(title, header, rows)])
+
+
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+SHEET_TITLE_LENGTH = 31
+
+
+def xlsx_sheets(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> IO[bytes]:
+    """Sheets (title, header, rows) in a temporary file (write-only mode: rows go to disk as they are added); cells
+    are neutralised, sheet titles cut to what Excel takes and made unique. The caller hands the file to the
+    response, which closes it."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([neutralise(cell) for cell in row])
+    used: set[str] = set()
+    for title, header, rows in sheets:
+        name = SHEET_TITLE_FORBIDDEN.sub(" ", XML_ILLEGAL.sub("", title)).strip()[:SHEET_TITLE_LENGTH] or "Sheet"
+        number = 2
+        while name.casefold() in used:
+            suffix = f" ({number})"
+            name = name[: SHEET_TITLE_LENGTH - len(suffix)] + suffix
+            number += 1
+        used.add(name.casefold())
+        sheet = workbook.create_sheet(title=name)
+        sheet.append([neutralise(cell) for cell in header])
+        for row in rows:
+            sheet.append([neutralise(cell) for cell in row])
     output = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response
     workbook.save(output)
     output.seek(0)

@@ -21,7 +21,7 @@ from nyskap.organisations.models import Organisation, OrganisationKind
 from nyskap.projects.models import Phase, Project
 
 from .matching import STATE_ADMINISTRATION_KINDS, InstrumentFacts, MatchInput, MatchResult, match
-from .models import Call, Instrument, InstrumentOwnerRole, InstrumentUse, Offer, Status
+from .models import Call, Instrument, InstrumentOwnerRole, InstrumentUse, Offer, Outcome, Status
 
 CLOSING_SOON_DAYS = 30
 
@@ -410,3 +410,46 @@ def owned_organisations(user: Any) -> Any:
     if is_operator(user):
         return Organisation.objects.filter(ended_on=None).order_by("name")
     return Organisation.objects.filter(pk__in=owner_organisation_ids(user)).order_by("name")
+
+
+# Facts for the dashboards (M8)
+
+
+@dataclass(frozen=True)
+class UseFact:
+    project: int
+    instrument: int
+    year: int
+    outcome: str
+
+
+@dataclass(frozen=True)
+class InstrumentMeta:
+    names: dict[str, str]  # language → name
+    phases: tuple[str, ...]
+    offers: tuple[str, ...]
+
+
+def use_facts() -> list[UseFact]:
+    """Every registered use of an instrument by a project (one query); the project decides who may see it."""
+    return [
+        UseFact(project=p, instrument=i, year=y, outcome=o)
+        for p, i, y, o in InstrumentUse.objects.order_by().values_list("project_id", "instrument_id", "year", "outcome")
+    ]
+
+
+def instrument_meta() -> dict[int, InstrumentMeta]:
+    """Name in each language, phases and offers of every instrument (one query)."""
+    return {
+        pk: InstrumentMeta(names={"nb": nb, "nn": nn or nb, "en": en or nb}, phases=tuple(ph), offers=tuple(of))
+        for pk, nb, nn, en, ph, of in Instrument.objects.order_by().values_list(
+            "pk", "name_nb", "name_nn", "name_en", "phases", "offers"
+        )
+    }
+
+
+def offer_choices() -> list[tuple[str, Any]]:
+    return list(Offer.choices)
+
+
+GRANTED = Outcome.GRANTED.value

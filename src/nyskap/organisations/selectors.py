@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from nyskap.core import versions
 
-from .models import County, Organisation
+from .models import CentralityClass, County, Organisation, OrganisationKind, size_band_choices
 from .validators import normalise_organisation_number
 
 # The counties change only with a reference-data load (a county reform); every search form asks for them. Kept in
@@ -81,3 +84,65 @@ def organisation_for_detail() -> QuerySet[Organisation]:
         Prefetch("subordinates", queryset=Organisation.objects.order_by("name")),
         "governed_counties",
     )
+
+
+# Profiles for the dashboards (M8)
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: int
+    kind: str
+    name: str
+    slug: str
+    organisation_number: str
+    county: str  # county number, or ""
+    size_band: str
+    centrality: int | None
+
+
+def profiles() -> list[Profile]:
+    """Every organisation that has not ended, with where it sits (one query)."""
+    return [
+        Profile(pk, kind, name, slug, number, county or "", band, centrality)
+        for pk, kind, name, slug, number, county, band, centrality in Organisation.objects.filter(ended_on__isnull=True)
+        .order_by()
+        .values_list(
+            "pk", "kind", "name", "slug", "organisation_number", "county__number", "size_band", "centrality_class"
+        )
+    ]
+
+
+def kind_choices() -> list[tuple[str, Any]]:
+    return list(OrganisationKind.choices)
+
+
+def size_bands() -> list[tuple[str, str]]:
+    return size_band_choices()
+
+
+def centrality_choices() -> list[tuple[int, Any]]:
+    return list(CentralityClass.choices)
+
+
+MUNICIPALITY = OrganisationKind.MUNICIPALITY.value
+COUNTY_MUNICIPALITY = OrganisationKind.COUNTY_MUNICIPALITY.value
+COUNTY_GOVERNOR = OrganisationKind.COUNTY_GOVERNOR.value
+PUBLIC_SECTOR_KINDS = tuple(str(kind) for kind in OrganisationKind.public_sector())
+
+
+def profile_by_key(key: str) -> Profile | None:
+    """The organisation with this organisation number or slug (not an ended one)."""
+    found = (
+        Organisation.objects.filter(ended_on__isnull=True)
+        .filter(Q(organisation_number=key) | Q(slug=key))
+        .order_by("pk")
+        .values_list(
+            "pk", "kind", "name", "slug", "organisation_number", "county__number", "size_band", "centrality_class"
+        )
+        .first()
+    )
+    if found is None:
+        return None
+    pk, kind, name, slug, number, county, band, centrality = found
+    return Profile(pk, kind, name, slug, number, county or "", band, centrality)

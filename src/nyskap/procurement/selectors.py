@@ -127,3 +127,32 @@ def has_synthetic() -> bool:
 
 def recent_imports(limit: int = 20) -> QuerySet[ImportRun]:
     return ImportRun.objects.select_related("created_by")[:limit]
+
+
+# Facts for the dashboards (M8)
+
+
+@dataclass(frozen=True)
+class NoticeCount:
+    buyer: int | None  # the registered organisation that bought, when the notice named one we know
+    county_number: str
+    notice_class: str
+    count: int
+
+
+def notice_counts() -> list[NoticeCount]:
+    """Competitions counted by buyer, county and class (one GROUP BY over the notices)."""
+    return [
+        NoticeCount(
+            buyer=row["buyer_id"], county_number=row["county_number"], notice_class=row["notice_class"], count=row["n"]
+        )
+        for row in competitions().values("buyer_id", "county_number", "notice_class").annotate(n=Count("pk")).order_by()
+    ]
+
+
+INNOVATION_CLASS = NoticeClass.INNOVATION.value
+FRIENDLY_CLASS = NoticeClass.INNOVATION_FRIENDLY.value
+
+
+def class_choices() -> list[tuple[str, Any]]:
+    return list(NoticeClass.choices)

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from nyskap.organisations.models import Organisation
 
 from .calculations import NoveltyShares, novelty_shares
-from .models import Adoption, Novelty, Phase, PhaseChange, Project
+from .models import Adoption, Degree, InnovationTypeCode, Novelty, Phase, PhaseChange, Project, Sector
 
 # A guard against pathological data; `project_adopt` already refuses cycles.
 MAX_TREE_DEPTH = 50
@@ -407,3 +407,109 @@ def phase_stopped_from(project: Project) -> str | None:
 def descendant_project_ids(project_id: int) -> set[int]:
     """Ids of every project that adopted ``project_id``, directly or through other adopters (one query)."""
     return {adopting_id for _adoption_id, adopting_id, _depth in adoption_edges(project_id) if adopting_id}
+
+
+# Facts for the dashboards (M8): the few columns every figure needs, for all projects at once, in a fixed number of
+# queries. Labels are the vocabularies' own; the dashboards app reads the library through these functions only.
+
+
+@dataclass(frozen=True)
+class ProjectFact:
+    id: int
+    public: bool  # visible to everybody; the others count only in their owners' internal figures
+    phase: str
+    degree: str
+    novelty: str
+    sector: str
+    started: int | None  # year of the start date
+    finished: int | None  # year of the end date, once it has passed
+    implemented_on: datetime.date | None  # the first day in *implemented*, from the timeline (else the end date)
+    owners: tuple[int, ...]
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AdoptionFact:
+    source_project: int
+    adopting_project: int | None
+    adopting_organisation: int
+    adopted_on: datetime.date
+    public: bool  # the source is public, and so is the adopting project when there is one
+
+
+# Drafts are their authors' own; everything an organisation's members may see counts in its internal figures.
+SHARED_VISIBILITIES = ("public", "network", "organisation")
+
+
+def project_facts(today: datetime.date | None = None) -> list[ProjectFact]:
+    """Every project that is not a draft, with its owners and innovation types (four queries)."""
+    day = today or timezone.localdate()
+    owners: dict[int, list[int]] = {}
+    for project_id, organisation_id in Project.owners.through.objects.values_list("project_id", "organisation_id"):
+        owners.setdefault(project_id, []).append(organisation_id)
+    types: dict[int, list[str]] = {}
+    for project_id, code in Project.innovation_types.through.objects.values_list("project_id", "innovationtype_id"):
+        types.setdefault(project_id, []).append(code)
+    implemented = {
+        row["project_id"]: timezone.localdate(row["first"])
+        for row in PhaseChange.objects.filter(to_phase=Phase.IMPLEMENTED)
+        .values("project_id")
+        .annotate(first=Min("at"))
+        .order_by()
+    }
+    facts = []
+    for pk, visibility, phase, degree, novelty, sector, start, end in (
+        Project.objects.filter(visibility__in=SHARED_VISIBILITIES)
+        .order_by()
+        .values_list("pk", "visibility", "phase", "degree", "novelty", "sector", "start_date", "end_date")
+        .iterator(chunk_size=5000)
+    ):
+        facts.append(
+            ProjectFact(
+                id=pk,
+                public=visibility == "public",
+                phase=phase,
+                degree=degree,
+                novelty=novelty,
+                sector=sector,
+                started=start.year if start else None,
+                finished=end.year if end and end <= day else None,
+                implemented_on=implemented.get(pk) or (end if end and end <= day else None),
+                owners=tuple(sorted(owners.get(pk, ()))),
+                types=tuple(sorted(types.get(pk, ()))),
+            )
+        )
+    return facts
+
+
+def adoption_facts() -> list[AdoptionFact]:
+    """Every registered adoption (one query); ``public`` says whether it may count in a figure for everybody."""
+    rows = Adoption.objects.order_by().values_list(
+        "source_project_id",
+        "adopting_project_id",
+        "adopting_organisation_id",
+        "adopted_on",
+        "source_project__visibility",
+        "adopting_project__visibility",
+    )
+    return [
+        AdoptionFact(
+            source_project=source,
+            adopting_project=adopting,
+            adopting_organisation=organisation,
+            adopted_on=on,
+            public=source_visibility == "public" and adopting_visibility in (None, "public"),
+        )
+        for source, adopting, organisation, on, source_visibility, adopting_visibility in rows
+    ]
+
+
+def vocabularies() -> dict[str, list[tuple[str, Any]]]:
+    """The library's codes and labels the dashboards name (in their own order)."""
+    return {
+        "phase": list(Phase.choices),
+        "innovation_type": list(InnovationTypeCode.choices),
+        "degree": list(Degree.choices),
+        "novelty": list(Novelty.choices),
+        "sector": list(Sector.choices),
+    }

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from nyskap.core.history import field_label
 from nyskap.core.search import filter_queryset
 
 from . import rules
-from .models import Amendment, Result, Trial, TrialStatus
+from .models import Amendment, Registration, Result, SandboxRound, Trial, TrialDecision, TrialKind, TrialStatus
 
 # Results reported this long ago without a decision make a trial overdue.
 DECISION_GRACE = datetime.timedelta(days=90)
@@ -130,3 +130,71 @@ def results_with_effects(trial: Trial) -> list[tuple[Result, Any, str]]:
         except calculations.EffectError as error:
             shown.append((result, None, services.rule_message(error.message)))
     return shown
+
+
+# Facts for the dashboards (M8)
+
+
+@dataclass(frozen=True)
+class TrialFact:
+    id: int
+    public: bool
+    kind: str
+    status: str
+    sector: str
+    preregistered: bool  # a pre-registration was frozen before the start
+    decision: str
+    overdue: bool
+    owners: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SandboxFact:
+    owner: int | None
+    applications: int
+    admitted: int
+
+
+def trial_facts(today: datetime.date | None = None) -> list[TrialFact]:
+    """Every trial that is not a draft, with its owners and whether it is overdue today (two queries)."""
+    owners: dict[int, list[int]] = {}
+    for trial_id, organisation_id in Trial.owners.through.objects.values_list("trial_id", "organisation_id"):
+        owners.setdefault(trial_id, []).append(organisation_id)
+    rows = (
+        with_overdue(Trial.objects.filter(visibility__in=("public", "network", "organisation")), today)
+        .annotate(registered=Exists(Registration.objects.filter(trial=OuterRef("pk"))))
+        .order_by()
+        .values_list("pk", "visibility", "kind", "status", "sector", "registered", "decision", "is_overdue")
+    )
+    return [
+        TrialFact(
+            id=pk,
+            public=visibility == "public",
+            kind=kind,
+            status=status,
+            sector=sector,
+            preregistered=bool(registered),
+            decision=decision,
+            overdue=bool(is_overdue),
+            owners=tuple(sorted(owners.get(pk, ()))),
+        )
+        for pk, visibility, kind, status, sector, registered, decision, is_overdue in rows
+    ]
+
+
+def sandbox_facts() -> list[SandboxFact]:
+    """Applications and admissions per sandbox round (public: the sandboxes publish them)."""
+    return [
+        SandboxFact(owner=owner, applications=applications or 0, admitted=admitted or 0)
+        for owner, applications, admitted in SandboxRound.objects.order_by().values_list(
+            "sandbox__owner_id", "applications", "admitted"
+        )
+    ]
+
+
+def vocabularies() -> dict[str, list[tuple[str, Any]]]:
+    return {
+        "kind": list(TrialKind.choices),
+        "status": list(TrialStatus.choices),
+        "decision": list(TrialDecision.choices),
+    }

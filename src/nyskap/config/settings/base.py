@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "nyskap.challenges",
     "nyskap.procurement",
     "nyskap.barometer",
+    "nyskap.dashboards",
     "nyskap.api",
     "nyskap.portal",
     "django.contrib.admin",
