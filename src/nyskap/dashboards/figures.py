@@ -164,12 +164,15 @@ class _Accumulators:
         self.internal: dict[Lens, _Acc] = defaultdict(_Acc)
 
     def targets(self, lenses: Iterable[Lens], public: bool, owner_lenses: Iterable[Lens]) -> list[_Acc]:
-        """Public items count in every lens; every shared item also in its owners' internal organisation lenses."""
-        out = []
+        """A public item counts in every lens it falls in, and in the internal figures of the organisations among
+        them (internal figures are the public ones plus the organisation's own shared items); an item that is not
+        public counts only in its owners' internal figures."""
         if public:
-            out.extend(self.public[lens] for lens in lenses)
-        out.extend(self.internal[lens] for lens in owner_lenses)
-        return out
+            lenses = list(lenses)
+            return [self.public[lens] for lens in lenses] + [
+                self.internal[lens] for lens in lenses if lens[0] == ORGANISATION
+            ]
+        return [self.internal[lens] for lens in owner_lenses]
 
 
 def compute(facts: Facts, today: datetime.date) -> dict[tuple[str, str, str], dict[str, Any]]:
@@ -221,8 +224,8 @@ def compute(facts: Facts, today: datetime.date) -> dict[tuple[str, str, str], di
         for a in acc.targets(project_lenses[source], public, project_owner_lenses[source]):
             a.adoptions_of += 1
             a.reused.add(source)
-        adopter_lenses = directory.lenses_of_owners([adoption.adopting_organisation])
-        for a in acc.targets(adopter_lenses, public, own_lenses(adopter_lenses)):
+        # Adoptions made count public adoptions only: an internal one belongs to the source project's owners.
+        for a in acc.targets(directory.lenses_of_owners([adoption.adopting_organisation]), public, ()):
             a.adoptions_by += 1
         for audience_public in {public, False}:
             key = (source, audience_public)
@@ -291,9 +294,9 @@ def compute(facts: Facts, today: datetime.date) -> dict[tuple[str, str, str], di
             a.overdue += trial.overdue
     for sandbox in facts.sandboxes:
         lenses = directory.lenses_of_owners([sandbox.owner] if sandbox.owner else [])
-        for lens in lenses:
-            acc.public[lens].sandbox_applications += sandbox.applications
-            acc.public[lens].sandbox_admitted += sandbox.admitted
+        for a in acc.targets(lenses, True, ()):
+            a.sandbox_applications += sandbox.applications
+            a.sandbox_admitted += sandbox.admitted
 
     # Challenges
     for challenge in facts.challenges:
@@ -310,8 +313,7 @@ def compute(facts: Facts, today: datetime.date) -> dict[tuple[str, str, str], di
         lenses = {lens for lens in lenses if lens[0] != COUNTY}
         if notice.county_number:
             lenses.add((COUNTY, notice.county_number))
-        for lens in lenses:
-            a = acc.public[lens]
+        for a in acc.targets(lenses, True, ()):
             a.notices += notice.count
             a.innovation += notice.count if notice.notice_class == facts.innovation_class else 0
             a.friendly += notice.count if notice.notice_class == facts.friendly_class else 0
