@@ -332,7 +332,7 @@ def _grouped(
 
 def sections(data: dict[str, Any], lens_kind: str) -> list[Section]:
     """The panels of one lens's figures, by module."""
-    count = _("Number")
+    count = _("Count")
     projects, spread, instruments = data["projects"], data["spread"], data["instruments"]
     trials, challenges, procurement, benefits = (
         data["trials"],
