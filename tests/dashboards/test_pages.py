@@ -51,6 +51,9 @@ def test_the_country_is_the_front_page_and_linked_from_the_menu(client, figures)
     assert response.status_code == 200
     assert _key_figure(response, "Prosjekter") == ["2"]
     assert 'href="/dashbord/"' in client.get("/").content.decode()
+    # The charts and the spreadsheet of the front page are the country lens's own.
+    assert 'src="/dashbord/land/NO/diagram/by_phase.svg"' in response.content.decode()
+    assert client.get("/dashbord/land/NO/diagram/by_phase.svg").status_code == 200
 
 
 def test_a_county_beside_another_and_the_country(client, figures):

@@ -66,7 +66,7 @@ def lens_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         rows.append((metric, panels.definition(metric)[0], value, theirs.get(metric), country[metric]))
     status = 200 if compare_form.is_valid() or not request.GET else 400
     sections = panels.sections(view.data, kind)
-    base = request.path
+    base = _url(kind, view.key)  # the lens's own address, also when the country is shown at /dashbord/
     return render(
         request,
         "dashboards/lens.html",
@@ -79,8 +79,8 @@ def lens_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "compare_form": compare_form,
             "pickers": _pickers(),
             "is_country": kind == COUNTRY,
-            "chart_base": base.rstrip("/") + "/diagram/",
-            "export_url": base.rstrip("/") + "/eksport.xlsx",
+            "chart_base": base + "diagram/",
+            "export_url": base + "eksport.xlsx",
             "internal": view.audience == "internal",
         },
         status=status,
