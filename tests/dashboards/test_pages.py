@@ -86,12 +86,20 @@ def test_no_such_lens_or_chart_is_404(client, figures, path):
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?lens=county&key=99", "?lens=organisation&organisasjon=", "?lens=x", "?lens=county&key=%00"]
+    "query", ["?lens=", "?lens=county&key=99", "?lens=organisation&organisasjon=", "?lens=x", "?lens=county&key=%00"]
 )
 def test_a_refused_choice_is_400_with_the_field_named(client, figures, query):
     response = client.get("/dashbord/velg/" + query)
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
+
+
+def test_the_choice_page_itself_is_the_organisation_search_without_an_error(client, figures):
+    response = client.get("/dashbord/velg/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'role="alert"' not in body
+    assert 'name="organisasjon"' in body
 
 
 def test_choosing_goes_to_the_lens(client, figures, home_municipality):

@@ -158,6 +158,8 @@ def export_xlsx(request: HttpRequest, slug: str, key: str) -> FileResponse:
 def choose(request: HttpRequest) -> HttpResponse:
     """The lens pickers' target (plain GET forms, no JavaScript): a county, sector, size band or centrality class
     goes straight to its lens; an organisation is looked up by number or name."""
+    if "lens" not in request.GET:  # the page itself, linked from every dashboard: the organisation search
+        return render(request, "dashboards/choose.html", {"form": ChooseForm(), "matches": None})
     form = ChooseForm(request.GET)
     if not form.is_valid():
         return render(request, "dashboards/choose.html", {"form": form, "matches": None}, status=400)
