@@ -220,6 +220,8 @@ def _path(template: str, world: dict[str, Any], override: str | None = None) -> 
         "token": "no-such-token",
         "secret": "no-such-secret",
         "task_id": "00000000-0000-4000-8000-000000000000",  # no such task
+        "lens": "county",
+        "key": "46",
     }
     if template.startswith("/api/v1/organisations/"):
         values["slug"] = "oygarden"
