@@ -70,7 +70,10 @@ def test_dashboard_pages_have_no_axe_violations_and_fit_a_phone(page, live_serve
         "/dashbord/fylke/46/?sammenlign=18",
         f"/dashbord/organisasjon/{number}/",
         "/dashbord/sektor/health_care/",
+        "/dashbord/storrelse/xs/?sammenlign=xxl",
+        "/dashbord/sentralitet/6/",
         "/dashbord/definisjoner/",
+        "/dashbord/velg/",
         "/dashbord/velg/?lens=organisation&organisasjon=kommune",
         "/dashbord/velg/?lens=county&key=99",
     ]
