@@ -107,5 +107,5 @@ def test_when_the_example_units_run_a_command_then_the_command_exists():
         for line in unit.read_text().splitlines():
             if line.startswith("ExecStart=") and " manage.py " in line:
                 used.append(line.split(" manage.py ", 1)[1].split()[0])
-    assert sorted(used) == ["backup", "db_worker", "discard_survey_drafts", "send_digests"]
+    assert sorted(used) == ["backup", "db_worker", "discard_survey_drafts", "refresh_dashboards", "send_digests"]
     assert [name for name in used if name not in commands] == []
