@@ -27,7 +27,6 @@ from .models import Refresh, Snapshot
 
 logger = logging.getLogger(__name__)
 
-DATA_VERSION = versions.register("dashboards:data-version")
 SNAPSHOT_VERSION = versions.register("dashboards:snapshot-version")
 
 
