@@ -314,3 +314,14 @@ def test_survey_figures_are_the_published_groups_only(result):
     assert result[("county", "46", "public")]["barometer"][0]["indicators"][0]["share"] == 0.7
     assert result[("county", "18", "public")]["barometer"][0]["indicators"] == []  # hidden by the round
     assert result[("organisation", "900000001", "public")]["barometer"] is None
+
+
+def test_small_counts_get_whole_ticks_only():
+    from nyskap.dashboards import charts
+
+    small = charts._value_axis([{"value": 2}, {"value": 0}]).to_dict()
+    assert small["values"] == [0, 1, 2]
+    large = charts._value_axis([{"value": 120}, {"value": 3}]).to_dict()
+    assert "values" not in large and large["tickMinStep"] == 1
+    shares = charts._value_axis([{"value": 0.5}, {"value": None}]).to_dict()
+    assert "values" not in shares

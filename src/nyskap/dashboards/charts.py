@@ -32,11 +32,23 @@ def _title(panel: Panel) -> alt.TitleParams:
     return alt.TitleParams(panel.title, limit=0)
 
 
+SMALL_COUNT = 6
+
+
+def _value_axis(values: list[dict[str, Any]]) -> alt.Axis:
+    """Whole numbers get whole ticks: for small counts each one is a tick (no "0,5 projects")."""
+    numbers = [v["value"] for v in values if isinstance(v["value"], int | float)]
+    top = max(numbers, default=0)
+    if all(float(n).is_integer() for n in numbers) and top <= SMALL_COUNT:
+        return alt.Axis(format=",~r", values=list(range(int(top) + 1)))
+    return alt.Axis(format=",~r", tickMinStep=1)
+
+
 def _bar(panel: Panel, width: int, limit: int) -> dict[str, Any]:
     values = [{"label": str(row[0]), "value": row[1], "order": i} for i, row in enumerate(panel.rows)]
     base = alt.Chart(alt.Data(values=values)).encode(
         y=alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=limit)),
-        x=alt.X("value:Q", title=panel.header[1] if len(panel.header) > 1 else None, axis=alt.Axis(format=",~r")),
+        x=alt.X("value:Q", title=panel.header[1] if len(panel.header) > 1 else None, axis=_value_axis(values)),
     )
     bars = base.mark_bar(color=COLOURS[0])
     text = base.mark_text(align="left", dx=3, color="#1f2328").encode(text=alt.Text("value:Q", format=",~r"))
@@ -55,7 +67,7 @@ def _grouped(panel: Panel, width: int, limit: int) -> dict[str, Any]:
         .encode(
             y=alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=limit)),
             yOffset=alt.YOffset("series:N", sort=panel.series),
-            x=alt.X("value:Q", title=None, axis=alt.Axis(format=",~r")),
+            x=alt.X("value:Q", title=None, axis=_value_axis(values)),
             color=alt.Color(
                 "series:N",
                 sort=panel.series,
