@@ -183,3 +183,49 @@ def _xlsx_projects(response) -> str:
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     return next(str(row[1]) for row in rows if row[0] == "Prosjekter")
+
+
+BAD_TEXTS = {
+    "nul": "a\x00b",
+    "control": "a\x01b\x0bc",
+    "lone_surrogate": "%ED%A0%80",
+    "rtl_override": "\u202eevil",
+    "huge": "9" * 5000,
+    "wrong_type": "[]",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_TEXTS))
+def test_bad_input_in_every_dashboard_route_is_refused_without_a_server_error(client, figures, name):
+    from urllib.parse import quote
+
+    raw = BAD_TEXTS[name]
+    text = raw if raw.startswith("%") else quote(raw, safe="")
+    paths = {
+        f"/dashbord/fylke/{text}/": 404,
+        f"/dashbord/{text}/46/": 404,
+        f"/dashbord/organisasjon/{text}/": 404,
+        f"/dashbord/fylke/46/diagram/{text}.svg": 404,
+        f"/dashbord/fylke/{text}/eksport.xlsx": 404,
+        f"/api/v1/dashboards/county/{text}": "key",
+        f"/api/v1/dashboards/{text}/46": "lens",
+        f"/dashbord/velg/?lens=county&key={text}": 400,
+        f"/dashbord/velg/?lens={text}": 400,
+        f"/dashbord/fylke/46/?sammenlign={text}": 400,
+        f"/dashbord/organisasjon/{text[:20]}x/?sammenlign={text}": 404,
+    }
+    for path, status in paths.items():
+        response = client.get(path)
+        if isinstance(status, str):  # the API: no such lens (404), or a value it refuses, naming the field (422)
+            assert response.status_code in (404, 422), (path[:80], response.status_code)
+            if response.status_code == 422:
+                assert status in response.content.decode(), response.content[:300]
+            continue
+        assert response.status_code == status, (path[:80], response.status_code)
+    # The organisation search takes any text and answers with a page: no match, or the matches.
+    response = client.get(f"/dashbord/velg/?lens=organisation&organisasjon={text}")
+    assert response.status_code in (200, 400), response.status_code
+    if response.status_code == 400:
+        assert "Organisasjonsnummer eller navn" in response.content.decode()
+    # A chart's options: anything but the documented values is the plain chart.
+    assert client.get(f"/dashbord/fylke/46/diagram/by_phase.csv?smal={text}&last_ned={text}").status_code == 200
