@@ -320,6 +320,9 @@ def main() -> int:
             f"'dashboard_lenses': dashboard_lenses()}}))")  # fmt: skip
     out = manage(setup, "shell", "-c", code)
     data = json.loads(next(line for line in out.splitlines() if line.startswith("@@"))[2:])
+    # The build's writes queued background work (each command that changed data queued a refresh of the dashboards):
+    # work the queue as a deployment's worker would, or the readiness check (/helse/) reports a queue nobody works.
+    manage(setup, "db_worker", "--batch", "--no-startup-delay")
     data_file = work / "data.json"
     data_file.write_text(json.dumps(data))
 
