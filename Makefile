@@ -104,6 +104,7 @@ bench: install
 	$(PY) bench/benefits.py --database-url $(BENCH_DATABASE_URL)
 	$(PY) bench/culture.py --responses 100000 --organisations 200
 	$(PY) bench/culture.py --database-url $(BENCH_DATABASE_URL)
+	$(PY) bench/dashboards.py --database-url $(BENCH_DATABASE_URL)
 
 # Load test (locust) against gunicorn with production settings, PostgreSQL and Redis; see docs/operations.md.
 LOAD_USERS ?= 50

@@ -1,7 +1,8 @@
 """Load test: gunicorn with production settings + PostgreSQL + Redis, driven by locust (bench/locustfile.py).
 
 1. Builds the benchmark database (reference and demo data, `--size` synthetic projects, one editor per signed-in
-   visitor with a project and a benefit plan, an open survey round with invitations).
+   visitor with a project and a benefit plan, an open survey round with invitations) and refreshes the dashboards
+   (`manage.py refresh_dashboards`), whose lens pages the readers visit.
 2. Starts an app server the documented way (deploy/start-app.sh, production settings, Redis cache).
 3. Measures the throughput of `/helse/live/` and `/helse/` on that server: the ceiling of this machine.
 4. Runs locust headless with `--users` visitors for `--seconds`, then measures how long the service takes to
@@ -95,6 +96,21 @@ def seed(editors: int, invitations: int, tag: str = "") -> dict[str, Any]:
         "phases": [value for value, _label in form.fields["phase"].choices if value],
         "sectors": [value for value, _label in form.fields["sector"].choices if value],
     }
+
+
+def dashboard_lenses(comparisons: int = 2000) -> list[str]:
+    """Inside Django, after the refresh: the addresses of the public dashboard lenses (every one, and up to
+    `comparisons` of one with another of its kind), for the readers to pick from at random. No cache keeps these
+    pages, so every visit computes one."""
+    import random
+
+    from bench.dashboards import comparisons as compared_pairs
+    from bench.dashboards import lens_path, lenses
+
+    every = lenses()
+    paths = [lens_path(kind, key) for kind, key in every]
+    paths += [lens_path(kind, key, other) for kind, key, other in compared_pairs(every, random.Random(3), comparisons)]
+    return paths[: len(every) + comparisons]
 
 
 def check_writes(written: dict[str, Any], round_id: int) -> dict[str, Any]:
@@ -293,15 +309,20 @@ def main() -> int:
             manage(setup, "generate_projects", str(args.size))
     # After a bulk load the planner's statistics are stale until autovacuum gets to them, and a stale row estimate
     # for the visible projects turned the search from 30 ms into 400 ms: analyse first, as after any bulk import
-    # (docs/operations.md).
+    # (docs/operations.md). The dashboards' figures first, as the scheduled refresh leaves them.
+    manage(setup, "refresh_dashboards")
     vacuum_analyze(args.database_url)
     projects = int(manage(setup, "shell", "-c", "from nyskap.projects.models import Project; "
                           "print(Project.objects.count())").strip().splitlines()[-1])  # fmt: skip
     editors = max(1, args.users // 5 + 1)
-    code = (f"import json; from bench.load import seed; print('@@' + json.dumps(seed({editors}, "
-            f"{max(200, args.users * args.seconds // 10)}, {tag!r})))")  # fmt: skip
+    code = (f"import json; from bench.load import dashboard_lenses, seed; print('@@' + json.dumps({{**seed("
+            f"{editors}, {max(200, args.users * args.seconds // 10)}, {tag!r}), "
+            f"'dashboard_lenses': dashboard_lenses()}}))")  # fmt: skip
     out = manage(setup, "shell", "-c", code)
     data = json.loads(next(line for line in out.splitlines() if line.startswith("@@"))[2:])
+    # The build's writes queued background work (each command that changed data queued a refresh of the dashboards):
+    # work the queue as a deployment's worker would, or the readiness check (/helse/) reports a queue nobody works.
+    manage(setup, "db_worker", "--batch", "--no-startup-delay")
     data_file = work / "data.json"
     data_file.write_text(json.dumps(data))
 

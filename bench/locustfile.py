@@ -1,9 +1,11 @@
 """The load test's visitors (run by bench/load.py, which prepares the site and the data this file reads).
 
 Anonymous readers search with distinct natural-language queries (so nothing comes from the cache), read project
-pages, use the instrument matcher, the national culture picture and the dashboards. Signed-in users edit a project,
-write a benefit plan and answer a survey. Every visitor thinks between requests. A deliberate 429 or 503 with
-Retry-After counts as a refusal, not an error; anything else that is not a success is an error.
+pages, use the instrument matcher, the national culture picture and the dashboards (the front page, the benefit
+portfolio, the instruments overview, and dashboard lens pages picked at random from the refreshed lenses, which no
+cache keeps). Signed-in users edit a project, write a benefit plan and answer a survey. Every visitor thinks between
+requests. A deliberate 429 or 503 with Retry-After counts as a refusal, not an error; anything else that is not a
+success is an error.
 """
 
 from __future__ import annotations
@@ -182,6 +184,12 @@ class Reader(NyskapUser):
     def dashboards(self) -> None:
         path = self.rng.choice(["/", "/gevinster/", "/virkemidler/oversikt/"])
         self.get(path, name=f"dashboard {path}")
+
+    @task(2)
+    def dashboard_lens(self) -> None:
+        lenses = DATA.get("dashboard_lenses")
+        if lenses:
+            self.get(self.rng.choice(lenses), name="dashboard lens (uncached)")
 
 
 class SignedIn(NyskapUser):
