@@ -3,6 +3,8 @@ vocabularies, read through their selectors."""
 
 from __future__ import annotations
 
+import functools
+
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -18,7 +20,14 @@ from nyskap.trials import selectors as trial_selectors
 
 
 def vocabulary(name: str) -> dict[str, str]:
-    """Code → label of one vocabulary (``phase``, ``trial_kind``, ``bearer``, …)."""
+    """Code → label of one vocabulary (``phase``, ``trial_kind``, ``bearer``, …), in the active language."""
+    return dict(_vocabularies(get_language() or "nb")[name])
+
+
+@functools.cache
+def _vocabularies(language: str) -> dict[str, dict[str, str]]:
+    """Every vocabulary in one language. They are the modules' fixed choices (code and settings, not data), so
+    they are built once per language and process, not once per figure on every page."""
     projects = project_selectors.vocabularies()
     trials = trial_selectors.vocabularies()
     challenges = challenge_selectors.vocabularies()
@@ -46,7 +55,7 @@ def vocabulary(name: str) -> dict[str, str]:
             ("2y+", _("More than 2 years")),
         ],
     }
-    return {str(code): str(label) for code, label in sources[name]}
+    return {name: {str(code): str(label) for code, label in pairs} for name, pairs in sources.items()}
 
 
 def order(name: str) -> list[str]:
