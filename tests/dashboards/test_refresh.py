@@ -183,3 +183,43 @@ def test_a_refresh_replaces_every_snapshot_at_once(landscape):
     assert second.finished_at >= first.finished_at
     assert Snapshot.objects.count() == count == second.lenses
     assert set(Snapshot.objects.values_list("computed_at", flat=True)) == {second.finished_at}
+
+
+def test_no_lens_shows_a_survey_figure_the_survey_did_not_publish(landscape, home_municipality):
+    """The curious leader's attack: put lenses side by side (a county, the country, a size band, an organisation,
+    either audience) to compute a group the culture survey kept hidden. Every culture figure any snapshot holds is
+    one the survey published, unchanged, for that very group; a group it did not publish shows nothing."""
+    from django.utils import timezone
+
+    from nyskap.culture.models import Benchmark
+
+    now = timezone.now()
+    published = {("national", ""): 3.6, ("county", "46"): 3.4, ("kind_size", "municipality:xl"): 3.1}
+    for (scope, key), mean in published.items():
+        for dimension in ("d1", "d2"):
+            Benchmark.objects.create(
+                scope=scope, key=key, dimension=dimension, organisations=5, respondents=40, mean=mean,
+                low=mean - 0.2, high=mean + 0.2, computed_at=now,
+            )  # fmt: skip
+    services.refresh()
+    group_of = {("country", "NO"): ("national", ""), ("county", "46"): ("county", "46")}
+    bands = ("xs", "s", "m", "l", "xl", "xxl")
+    group_of |= {("size_band", band): ("kind_size", f"municipality:{band}") for band in bands}
+    shown = []
+    for snapshot in Snapshot.objects.all():
+        figures = snapshot.data.get("culture")
+        group = group_of.get((snapshot.lens, snapshot.key))
+        if group is None or group not in published:
+            assert not figures, (snapshot.lens, snapshot.key, snapshot.audience, figures)
+            continue
+        expected = [
+            (b.dimension, b.respondents, b.mean, b.low, b.high)
+            for b in Benchmark.objects.filter(scope=group[0], key=group[1]).order_by("dimension")
+        ]
+        assert [(f["dimension"], f["respondents"], f["mean"], f["low"], f["high"]) for f in figures] == expected
+        shown.append((snapshot.lens, snapshot.key, snapshot.audience))
+    # Each published group is shown once, to everybody (internal figures are an organisation's own, and an
+    # organisation's lens has no survey figures); the county and size band beside them, with no group, show nothing.
+    assert sorted(shown) == [("country", "NO", "public"), ("county", "46", "public"), ("size_band", "xl", "public")]
+    assert Snapshot.objects.get(lens="county", key="18", audience="public").data["culture"] == []
+    assert Snapshot.objects.get(lens="size_band", key="xxl", audience="public").data["culture"] == []
