@@ -26,10 +26,12 @@ class ChooseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lens"].choices = [(k, v) for k, v in access.kind_names().items() if k != COUNTRY]
+        self.fields["lens"].choices = [  # type: ignore[attr-defined]
+            (k, v) for k, v in access.kind_names().items() if k != COUNTRY
+        ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("lens")
         if kind == ORGANISATION:
             if not data.get("organisasjon"):

@@ -436,7 +436,9 @@ def _matrix(cells: dict[str, int]) -> Panel:
     offers = list(labels.vocabulary("offer").items())
     rows = [[label, *[cells.get(f"{code}|{offer}", 0) for offer, _o in offers]] for code, label in phases]
     title = definition("matrix")[0]
-    flat = [(row[0], offers[i][1], value) for row in rows for i, value in enumerate(row[1:])]
+    flat: list[tuple[Any, str, int]] = [
+        (label, offer_label, cells.get(f"{code}|{offer}", 0)) for code, label in phases for offer, offer_label in offers
+    ]
     if any(value for *_x, value in flat):
         top = max(flat, key=lambda cell: cell[2])
         finding = _("Most used: %(phase)s × %(offer)s, %(value)s uses.") % {
