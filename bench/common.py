@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import statistics
@@ -34,6 +35,46 @@ def configure(database_url: str) -> dict[str, str]:
     return env
 
 
+def serving_env(env: dict[str, str], database_url: str, redis_url: str) -> dict[str, str]:
+    """The environment gunicorn serves a benchmark with. On PostgreSQL: the production settings (without the TLS
+    redirect, the benchmark speaks plain HTTP) with Redis as the shared cache, emptied first, and the static files
+    collected (production serves the hashed copies, as a deployment would). On SQLite: the development settings."""
+    serve_env = dict(env)
+    if not database_url:
+        return serve_env
+    serve_env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "nyskap.config.settings.prod",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "REDIS_URL": redis_url,
+        }
+    )
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, **serve_env},
+        check=True,
+    )
+    return serve_env
+
+
+def child_json(argv: list[str], env: dict[str, str], timeout: int) -> dict[str, Any]:
+    """Run a benchmark step in a separate process (so its peak memory is its own) and read the JSON object it prints
+    on its last line; on failure, {"error": the end of its output}."""
+    child = subprocess.run(
+        [sys.executable, *argv], capture_output=True, text=True, env={**os.environ, **env}, cwd=ROOT, timeout=timeout
+    )
+    try:
+        result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        result = {"error": (child.stdout + child.stderr)[-3000:]}
+    return result
+
+
 def reset_database(database_url: str) -> None:
     if not database_url:
         return
@@ -52,7 +93,7 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
         return {"p50_ms": 0.0, "p95_ms": 0.0, "max_ms": 0.0, "n": 0}
     return {
         "p50_ms": round(statistics.median(ordered), 2),
-        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 2),
+        "p95_ms": round(ordered[-(-len(ordered) * 95 // 100) - 1], 2),  # nearest rank: never below the median
         "max_ms": round(ordered[-1], 2),
         "n": len(ordered),
     }

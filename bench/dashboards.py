@@ -45,8 +45,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from bench.common import Gunicorn, configure, percentiles, reset_database  # noqa: E402
-from bench.search_http import CEILING, Client, concurrent, flush_redis, sequential  # noqa: E402
+from bench.common import Gunicorn, child_json, configure, percentiles, reset_database, serving_env  # noqa: E402
+from bench.search_http import CEILING, Client, concurrent, sequential  # noqa: E402
 
 TARGET_P95_MS = 300.0
 WARM_ORGANISATIONS = 8  # organisation lenses kept out of every measurement, for warming the workers up
@@ -299,19 +299,7 @@ def refresh_child() -> None:
 
 
 def run_refresh(env: dict[str, str], database_url: str) -> dict[str, Any]:
-    child = subprocess.run(
-        [sys.executable, __file__, "--child-refresh", "--database-url", database_url],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        cwd=ROOT,
-        timeout=3600,
-    )
-    try:
-        result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
-    except (IndexError, json.JSONDecodeError):
-        result = {"error": (child.stdout + child.stderr)[-3000:]}
-    return result
+    return child_json([__file__, "--child-refresh", "--database-url", database_url], env, timeout=3600)
 
 
 # The URLs: each lens and each comparison once
@@ -536,24 +524,7 @@ def main() -> int:
     analyse_seconds = round(time.perf_counter() - clock, 1)
     pools = url_pools(args)
 
-    serve_env = dict(env)
-    if database == "postgresql":
-        serve_env.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "nyskap.config.settings.prod",
-                "SECURE_SSL_REDIRECT": "0",
-                "SECURE_HSTS_SECONDS": "0",
-                "REDIS_URL": args.redis_url,
-            }
-        )
-        flush_redis(args.redis_url)
-        # Production serves static files from the collected, hashed copies (as a deployment would).
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            cwd=ROOT,
-            env={**os.environ, **serve_env},
-            check=True,
-        )
+    serve_env = serving_env(env, args.database_url, args.redis_url)
     load_before = os.getloadavg()
     server = Gunicorn(serve_env, workers=2)
     client = Client(server.url)

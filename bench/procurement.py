@@ -28,7 +28,6 @@ import json
 import os
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,7 +40,7 @@ from urllib.parse import urlencode
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "src")]
 
-from bench.common import ROOT, Gunicorn, configure, percentiles, reset_database  # noqa: E402
+from bench.common import ROOT, Gunicorn, configure, percentiles, reset_database, serving_env  # noqa: E402
 
 PROXY = {"X-Forwarded-Proto": "https"}  # as the TLS proxy in front of the app servers would say
 
@@ -238,25 +237,7 @@ def main() -> int:
     urls = statistics_urls(years(), counties, args.requests + 20)
     warm, timed = urls[:20], urls[20:]
 
-    serve_env = dict(env)
-    if database == "postgresql":
-        serve_env.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "nyskap.config.settings.prod",
-                "SECURE_SSL_REDIRECT": "0",
-                "SECURE_HSTS_SECONDS": "0",
-                "REDIS_URL": args.redis_url,
-            }
-        )
-        import redis
-
-        redis.Redis.from_url(args.redis_url).flushdb()
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            cwd=ROOT,
-            env={**os.environ, **serve_env},
-            check=True,
-        )
+    serve_env = serving_env(env, args.database_url, args.redis_url)
     server = Gunicorn(serve_env, workers=2)
     try:
         concurrent_get(server.url, warm + ["/helse/live/"] * 20, args.clients)

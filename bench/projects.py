@@ -18,7 +18,6 @@ import json
 import os
 import re
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from bench.common import configure, reset_database  # noqa: E402
+from bench.common import child_json, configure, reset_database  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -176,18 +175,9 @@ def main() -> int:
         failures.append(f"similar fragment p95 {http['similar_fragment']['p95_ms']} ms > 300 ms")
 
     # Import of 10,000 rows in a separate process (its peak memory is its own).
-    child = subprocess.run(
-        [sys.executable, __file__, "--child-import", str(args.import_rows), "--database-url", args.database_url],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        cwd=ROOT,
-        timeout=900,
+    imported = child_json(
+        [__file__, "--child-import", str(args.import_rows), "--database-url", args.database_url], env, timeout=900
     )
-    try:
-        imported = json.loads(child.stdout.strip().splitlines()[-1])
-    except (IndexError, json.JSONDecodeError):
-        imported = {"error": (child.stdout + child.stderr)[-2000:]}
     report["import"] = {"rows": args.import_rows, **imported, "target_seconds": 60, "target_peak_rss_mb": 400}
     if "seconds" not in imported:
         failures.append("the import benchmark did not finish")

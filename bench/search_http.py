@@ -29,7 +29,6 @@ import itertools
 import json
 import os
 import random
-import subprocess
 import sys
 import threading
 import time
@@ -41,7 +40,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from bench.common import Gunicorn, configure, percentiles, reset_database  # noqa: E402
+from bench.common import Gunicorn, configure, percentiles, reset_database, serving_env  # noqa: E402
 
 # Words the synthetic library uses everywhere: each query of two of them has well over 1,000 hits at 100,000.
 BROAD_WORDS = [
@@ -218,35 +217,12 @@ def api(query: str) -> str:
     return f"/api/v1/projects?{urlencode({'q': query})}"
 
 
-def flush_redis(url: str) -> None:
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
-
-
 def main() -> int:
     args = parse_args()
     database = "postgresql" if args.database_url else "sqlite"
     env = configure(args.database_url)
     built = build_library(args, env)
-    serve_env = dict(env)
-    if database == "postgresql":
-        serve_env.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "nyskap.config.settings.prod",
-                "SECURE_SSL_REDIRECT": "0",
-                "SECURE_HSTS_SECONDS": "0",
-                "REDIS_URL": args.redis_url,
-            }
-        )
-        flush_redis(args.redis_url)
-        # Production serves static files from the collected, hashed copies (as a deployment would).
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            cwd=ROOT,
-            env={**os.environ, **serve_env},
-            check=True,
-        )
+    serve_env = serving_env(env, args.database_url, args.redis_url)
     pool = query_pool()
     server = Gunicorn(serve_env, workers=2)
     client = Client(server.url)

@@ -41,3 +41,12 @@ def test_when_the_judged_set_is_read_then_every_group_is_large_enough_and_a_thir
     slugs = {case["case_key"] for case in json.loads(CASES.read_text(encoding="utf-8"))["cases"]}
     assert all(row["relevant"] and set(row["relevant"]) <= slugs for row in rows)
     assert len(TITLE_QUERIES) >= 30
+
+
+def test_the_benchmarks_p95_is_the_nearest_rank_and_never_below_the_median():
+    from bench.common import percentiles
+
+    assert percentiles([10.0, 20.0])["p95_ms"] == 20.0
+    assert percentiles([float(n) for n in range(1, 301)])["p95_ms"] == 285.0
+    assert percentiles([float(n) for n in range(1, 21)])["p95_ms"] == 19.0
+    assert percentiles([5.0])["p95_ms"] == 5.0
