@@ -5,15 +5,11 @@ fails on any CSP violation)."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from playwright.sync_api import expect
 
-from nyskap.core.visibility import Visibility
-from nyskap.dashboards import services
+from tests.dashboards.factories import two_municipalities
 from tests.organisations.factories import CountyFactory
-from tests.projects.factories import make_project
 
 from ..helpers import browser_language, login_browser_as, run_axe
 
@@ -23,17 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def dashboards(innovator, outsider, home_municipality, other_municipality):
     CountyFactory(number="03", name="Oslo", official_name="Oslo")
-    make_project(
-        actor=innovator,
-        owner=home_municipality,
-        title="Varm mat",
-        visibility=Visibility.PUBLIC,
-        sector="health_care",
-        start_date=datetime.date(2024, 1, 1),
-    )
-    make_project(actor=innovator, owner=home_municipality, title="Internt", visibility=Visibility.ORGANISATION)
-    make_project(actor=outsider, owner=other_municipality, title="Bodø", visibility=Visibility.PUBLIC)
-    services.refresh()
+    two_municipalities(innovator, outsider, home_municipality, other_municipality)
     return home_municipality
 
 

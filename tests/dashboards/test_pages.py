@@ -5,37 +5,18 @@ side by side, and bad input refused without an error."""
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 
 import pytest
 from openpyxl import load_workbook
 
 from nyskap.api.models import ApiToken
-from nyskap.core.visibility import Visibility
-from nyskap.dashboards import services
-from tests.projects.factories import make_project
+from tests.dashboards.factories import two_municipalities
 
 
 @pytest.fixture
 def figures(innovator, outsider, home_municipality, other_municipality):
-    make_project(
-        actor=innovator,
-        owner=home_municipality,
-        title="Offentlig",
-        visibility=Visibility.PUBLIC,
-        sector="health_care",
-        start_date=datetime.date(2024, 2, 1),
-    )
-    make_project(
-        actor=innovator,
-        owner=home_municipality,
-        title="Internt",
-        visibility=Visibility.ORGANISATION,
-        sector="health_care",
-    )
-    make_project(actor=outsider, owner=other_municipality, title="Bodø", visibility=Visibility.PUBLIC)
-    services.refresh()
+    two_municipalities(innovator, outsider, home_municipality, other_municipality)
 
 
 def _key_figure(response, name: str) -> list[str]:
