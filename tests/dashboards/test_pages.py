@@ -210,3 +210,12 @@ def test_bad_input_in_every_dashboard_route_is_refused_without_a_server_error(cl
         assert "Organisasjonsnummer eller navn" in response.content.decode()
     # A chart's options: anything but the documented values is the plain chart.
     assert client.get(f"/dashbord/fylke/46/diagram/by_phase.csv?smal={text}&last_ned={text}").status_code == 200
+
+
+def test_an_organisations_page_links_its_dashboard(client, figures, home_municipality):
+    page = client.get(home_municipality.get_absolute_url()).content.decode()
+    link = f'href="/dashbord/organisasjon/{home_municipality.organisation_number}/"'
+    assert link in page
+    response = client.get(f"/dashbord/organisasjon/{home_municipality.organisation_number}/")
+    assert response.status_code == 200
+    assert home_municipality.name in response.content.decode()
