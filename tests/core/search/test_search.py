@@ -63,6 +63,8 @@ def distractor() -> int:
         pytest.param("barnehgae", "Lekeplass i barnehagen", id="typo-transposition"),
         pytest.param("digitalisring", "Digitalisering av byggesaker", id="typo-missing-letter"),
         pytest.param("velferdsteknologj", "Velferdsteknologi i hjemmetjenesten", id="typo-substitution"),
+        # One typo from the base form, whose stem differs from the stem of the inflected form in the text.
+        pytest.param("samskapningsarena", "Lokale samskapingsarenaer i bydelene", id="typo-in-an-inflected-compound"),
         pytest.param("Kommune!", "Tiltaket ble prøvd ut i kommunen", id="punctuation-and-case"),
     ],
 )

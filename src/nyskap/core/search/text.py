@@ -306,6 +306,11 @@ def edits1(word: str) -> set[str]:
 
 
 def typo_stems(word: str) -> set[str]:
-    """Stems of all one-typo neighbours of `word`, except its own stem and stems too short to be telling."""
+    """Stems of all one-typo neighbours of `word`, and the neighbours as they stand, except its own stem and those
+    too short to be telling. The neighbours as they stand are kept because the stemmer does not always give an
+    inflected form and its base form one stem ("samskapingsarena" → "samskapingsaren", but "samskapingsarenaer" →
+    "samskapingsarena"): a query one typo from the base form still meets the index's stem of the inflected form."""
     own = stem(word)
-    return {s for s in _stemmer().stemWords(sorted(edits1(word))) if len(s) >= MIN_FUZZY_STEM and s != own}
+    neighbours = sorted(edits1(word))
+    found = set(_stemmer().stemWords(neighbours)) | set(neighbours)
+    return {s for s in found if len(s) >= MIN_FUZZY_STEM and s != own and s != word}
