@@ -4,6 +4,7 @@ and “My work” (only the person's own things)."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -81,6 +82,27 @@ def test_when_anonymous_opens_home_then_search_modules_latest_calls_and_figures_
     assert latest.figures["instruments"] == 1
     assert latest.figures["open_calls"] == 2
     assert "Mitt arbeid" not in html
+
+
+def test_when_anonymous_opens_home_then_every_module_in_the_menu_has_a_card_saying_what_it_is_for(anonymous):
+    html = anonymous.get("/").content.decode()
+    menu = html.split('class="ds-list--unstyled site-nav__list"', 1)[1].split("</ul>", 1)[0]
+    cards = html.split('class="ds-list--unstyled card-grid module-list"', 1)[1].split("</section>", 1)[0]
+    # The modules in the menu, not its account links (log in, sign up).
+    menu_links = [
+        link
+        for link in re.findall(r'<li><a class="ds-link" href="([^"]+)">', menu)
+        if not link.startswith("/accounts/")
+    ]
+    card_headings = re.findall(r'<h3 class="ds-heading" data-size="xs"><a class="ds-link" href="([^"]+)">', cards)
+    assert len(menu_links) == 10
+    assert card_headings == [
+        "/prosjekter/", "/virkemidler/", "/kultur/", "/gevinster/", "/forsok/", "/utfordringer/", "/anskaffelser/",
+        "/barometer/", "/dashbord/", "/organisasjoner/",
+    ]  # fmt: skip
+    assert set(menu_links) == set(card_headings)
+    # Each card says in a sentence what the module is for and whom.
+    assert cards.count('<p class="ds-paragraph" data-size="sm">') == len(card_headings)
 
 
 @time_machine.travel(datetime.datetime(2026, 12, 6, 12), tick=False)
