@@ -43,10 +43,7 @@ migrate: install
 	$(MANAGE) migrate --noinput
 
 reference-data: migrate
-	$(MANAGE) load_reference_data
-	$(MANAGE) load_instruments
-	$(MANAGE) load_culture_questionnaire
-	$(MANAGE) load_barometer_questionnaire
+	$(MANAGE) load_reference_content
 
 demo-data: reference-data
 	$(MANAGE) demo_data

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,49 @@ def test_when_the_example_units_run_a_command_then_the_command_exists():
                 used.append(line.split(" manage.py ", 1)[1].split()[0])
     assert sorted(used) == ["backup", "db_worker", "discard_survey_drafts", "refresh_dashboards", "send_digests"]
     assert [name for name in used if name not in commands] == []
+
+
+def test_when_the_deployment_docs_name_a_command_then_the_command_exists():
+    from django.core.management import get_commands
+
+    commands = get_commands()
+    named = set()
+    for doc in (ROOT / "docs" / "deploy.md", ROOT / "docs" / "operations.md", ROOT / "README.md"):
+        named |= set(re.findall(r"manage\.py ([a-z_]+)", doc.read_text(encoding="utf-8")))
+    assert "load_reference_content" in named
+    assert sorted(name for name in named if name not in commands) == []
+
+
+def test_when_tasks_have_waited_long_then_compose_still_starts_the_worker_that_works_them():
+    # The worker waits for a healthy app. Were the app's health check /helse/ (which fails while a task has waited
+    # past its limit), the worker would never start after downtime with tasks queued.
+    compose = (ROOT / "compose.yaml").read_text(encoding="utf-8")
+    app = compose.split("\n  app:\n", 1)[1].split("\n  worker:\n", 1)[0]
+    worker = compose.split("\n  worker:\n", 1)[1].split("\n  db:\n", 1)[0]
+    assert "app: {condition: service_healthy}" in worker
+    assert re.findall(r"http://127\.0\.0\.1:8000(/helse/[a-z/]*)", app) == ["/helse/live/"]
+
+
+def test_when_reference_content_is_loaded_twice_then_everything_is_there_and_nothing_changes_the_second_time(db):
+    import io
+
+    from django.core.management import call_command
+
+    from nyskap.instruments.models import Instrument
+    from nyskap.organisations.models import Organisation
+    from nyskap.surveys.models import Item, QuestionnaireVersion
+
+    def counts() -> tuple[int, int, int, int]:
+        return (
+            Organisation.objects.count(),
+            Instrument.objects.count(),
+            QuestionnaireVersion.objects.filter(status="published").count(),
+            Item.objects.count(),
+        )
+
+    call_command("load_reference_content", stdout=io.StringIO())
+    first = counts()
+    # The organisations and instruments of the reference data; the culture questionnaire and the barometer's two.
+    assert first[0] > 400 and first[1] > 40 and first[2] == 3 and first[3] > 60, first
+    call_command("load_reference_content", stdout=io.StringIO())
+    assert counts() == first
