@@ -428,7 +428,11 @@ def main() -> int:
         "writes": writes,
         "failures_by_kind": errors,
         "targets": {
-            "50 users: 0 errors, p95 < 500 ms": args.users <= 50 and total["errors"] == 0 and total["p95_ms"] < 500,
+            # The target is for 50 users over 10 minutes: a shorter run reports its figures but does not meet it.
+            "50 users for 10 minutes: 0 errors, p95 < 500 ms": args.users >= 50
+            and args.seconds >= 600
+            and total["errors"] == 0
+            and total["p95_ms"] < 500,
             "no errors other than refusals with Retry-After": total["errors_other_than_refusals"] == 0,
             "recovers within 30 s": recovered is not None and recovered <= 30,
             "signed-in writes landed in the database": writes_landed,
