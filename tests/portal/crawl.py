@@ -25,6 +25,8 @@ PERSONAS = [
     "kollega@demo.nyskap.no",
     "utenfor@demo.nyskap.no",
     "drift@demo.nyskap.no",
+    # A supplier with a profile, a question, proposals and a follow (made by `load_demo_site`).
+    "leverandor@demo-start.no",
 ]
 # Paths never followed: the API and the operators' admin have their own tests and documentation; logging out would
 # end the crawl's session; static files are not pages.
@@ -305,6 +307,7 @@ def _demo_work() -> None:
 
     seller = UserFactory(email="leverandor@demo-start.no", name="Lea Leverandør")
     SupplierProfileFactory(user=seller, company_name="Demo Start AS")
+    challenge_services.follow(actor=seller, topic="basseng")
     programme = make_challenge(actor=innovator, owner=home, title="Rensing av basseng", procedure="startup_programme")
     programme = challenge_services.open_proposals(actor=innovator, challenge=programme)
     challenge_services.attachment_add(

@@ -30,8 +30,6 @@ NOT_LINKED: dict[str, str] = {
     "surveys:resume": "token-only: the resume link a respondent keeps for a saved draft",
     "surveys:thanks": "shown after a respondent submits (reached from surveys:respond)",
     "benefits:prevention_save": "offered under the calculator's result, after the visitor has entered figures",
-    "accounts:supplier_profile_delete": "the remove button on a supplier's own profile page, shown only once the "
-    "account has a supplier profile (none of the crawled personas does); tested in tests/accounts/test_supplier.py",
     # django-allauth's own flows: reached from its e-mails, from login steps, or only when a provider is set up.
     "account_*": "django-allauth's sign-up, login, e-mail and password flows (tested in tests/accounts)",
     "mfa_*": "django-allauth's two-factor flows, reached from /accounts/2fa/ as each step needs",
@@ -39,11 +37,6 @@ NOT_LINKED: dict[str, str] = {
     "openid_connect_*": "the ID-porten / Ansattporten / Entra ID login and callback, only with a provider configured",
     "procurement:import_detail": "an import's record, linked from the operators' import page once a notice file has "
     "been imported (the crawled demo site has none); tested in tests/procurement/test_pages.py",
-    "challenges:ask": "shown only to a supplier (a user with a supplier profile); none of the crawled personas is "
-    "one; tested in tests/challenges",
-    "challenges:proposal": "a supplier's own proposal page, shown only to a supplier; tested in tests/challenges",
-    "challenges:proposal_withdraw": "the withdraw button on a supplier's own proposal; tested in tests/challenges",
-    "challenges:unfollow": "the stop button beside what a supplier follows; tested in tests/challenges",
 }
 
 
