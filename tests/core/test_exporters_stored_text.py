@@ -131,7 +131,7 @@ def _expected_in_csv(text: str) -> str:
 
 
 def test_when_trials_hold_any_stored_text_then_csv_and_xlsx_exports_write_it(client, innovator, home_municipality):
-    LIMIT = None  # noqa: N806 - the decision's reason is free text
+    limit = None  # the decision's reason is free text
     from nyskap.trials.models import Trial
     from tests.trials.factories import make_trial
 
@@ -144,7 +144,7 @@ def test_when_trials_hold_any_stored_text_then_csv_and_xlsx_exports_write_it(cli
         assert response.status_code == 200
         cells = _csv_cells(_body(response), separator)
         for text in texts.values():
-            assert _expected_in_csv(text[:LIMIT]) in cells, (separator, text[:20])
+            assert _expected_in_csv(text[:limit]) in cells, (separator, text[:20])
     response = client.get("/forsok/eksport/forsok.xlsx")
     assert response.status_code == 200
     written = xlsx_text(_body(response))
@@ -153,7 +153,7 @@ def test_when_trials_hold_any_stored_text_then_csv_and_xlsx_exports_write_it(cli
 
 
 def test_when_challenge_outcomes_hold_any_stored_text_then_the_csv_writes_it(client, innovator, home_municipality):
-    LIMIT = 500  # noqa: N806 - the suppliers' column holds at most 500 characters
+    limit = 500  # the suppliers' column holds at most 500 characters
     import datetime
 
     from nyskap.challenges import services as challenge_services
@@ -178,4 +178,4 @@ def test_when_challenge_outcomes_hold_any_stored_text_then_the_csv_writes_it(cli
         assert response.status_code == 200
         cells = _csv_cells(_body(response), separator)
         for text in texts.values():
-            assert _expected_in_csv(text[:LIMIT]) in cells, (separator, text[:20])
+            assert _expected_in_csv(text[:limit]) in cells, (separator, text[:20])

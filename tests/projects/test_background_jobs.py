@@ -207,7 +207,9 @@ def test_when_the_api_starts_an_export_then_it_answers_202_with_the_task_and_its
     assert Client().post("/api/v1/projects/exports").status_code == 401
 
 
-def test_when_the_api_asks_for_commas_then_the_csv_is_split_on_commas_with_a_bom_and_every_field_quoted(innovator, five):
+def test_when_the_api_asks_for_commas_then_the_csv_is_split_on_commas_with_a_bom_and_every_field_quoted(
+    innovator, five
+):
     auth = _token(innovator)
     response = Client().post("/api/v1/projects/exports?format=csv&sector=culture&sep=comma", **auth)
     assert response.status_code == 202
