@@ -63,6 +63,10 @@ def test_two_published_rounds_side_by_side_with_exact_figures_and_the_published_
     assert csv.status_code == 200
     text = csv.content.decode()
     assert '"Runde 2024 (2024)";"67"\r\n"Runde 2026 (2026)";"75"\r\n"Kommunal sektor (2020)";"74"' in text
+    assert text.startswith("\ufeff")
+    comma = anonymous.get("/barometer/trends/?diagram=andel-med-innovasjon&format=csv&sep=comma").content.decode()
+    assert comma.startswith("\ufeff")
+    assert '"Runde 2024 (2024)","67"\r\n"Runde 2026 (2026)","75"\r\n"Kommunal sektor (2020)","74"' in comma
 
 
 def test_only_published_rounds_appear_for_an_anonymous_visitor_and_an_outsider(

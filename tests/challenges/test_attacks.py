@@ -5,7 +5,9 @@ change anything. Editors of a body that joined but was not accepted, or was remo
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from unittest import mock
 
 import pytest
@@ -466,10 +468,36 @@ def test_outcome_csv_neutralises_formulas(innovator, home_municipality, anonymou
         decided_on=datetime.date(2026, 1, 1),
         suppliers="@SUM(1+1)",
     )
-    body = anonymous.get(reverse("challenges:outcomes_csv")).content.decode()
-    assert "'=HYPERLINK" in body and "'@SUM" in body
-    for line in body.splitlines()[1:]:
-        assert not any(cell.startswith(("=", "@", "+")) for cell in line.split(","))
+    for separator, query in ((";", ""), (",", "?sep=comma")):
+        body = anonymous.get(reverse("challenges:outcomes_csv") + query).content.decode("utf-8")
+        assert body.startswith('\ufeff"challenge"' + separator + '"owners"')
+        rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"), newline=""), delimiter=separator))
+        assert rows[1][0] == '\'=HYPERLINK("http://x.example")' and rows[1][5] == "'@SUM(1+1)"
+        # Excel splitting on either separator finds no cell that begins like a formula.
+        for other in (";", ","):
+            for line in body.splitlines()[1:]:
+                cells = [cell.strip('"') for cell in line.split(other)]
+                assert not any(cell.startswith(("=", "@", "+", "-")) for cell in cells), (other, line)
+
+
+def test_outcome_csv_neutralises_each_segment_and_quotes_every_field(innovator, home_municipality, anonymous):
+    """A title such as `Formelprosjekt;=1+1;@SUM(1+1)`: each `;`/`,` segment is neutralised, not only the first."""
+    challenge = make_challenge(actor=innovator, owner=home_municipality, title="Formelprosjekt;=1+1,@SUM(1+1)")
+    services.open_proposals(actor=innovator, challenge=challenge)
+    services.start_evaluation(actor=innovator, challenge=challenge)
+    services.award(
+        actor=innovator,
+        challenge=challenge,
+        procedure="market_dialogue",
+        decided_on=datetime.date(2026, 1, 1),
+        suppliers="Leverandør AS",
+    )
+    for separator, query in ((";", ""), (",", "?sep=comma")):
+        body = anonymous.get(reverse("challenges:outcomes_csv") + query).content.decode("utf-8")
+        rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"), newline=""), delimiter=separator))
+        assert len(rows[0]) == len(rows[1]) == 8
+        assert rows[1][0] == "Formelprosjekt;'=1+1,'@SUM(1+1)"
+        assert rows[1][5] == "Leverandør AS"
 
 
 @pytest.mark.parametrize("when", ["2026-03-29T02:30", "2026-10-25T02:30"])

@@ -177,7 +177,7 @@ def test_outcome_table_and_csv(open_challenge, innovator, anonymous):
     page = anonymous.get(reverse("challenges:outcomes")).content.decode()
     assert open_challenge.title in page and "750000" in page
     csv_text = anonymous.get(reverse("challenges:outcomes_csv")).content.decode()
-    assert "awarded" in csv_text and "750000" in csv_text and ",no" in csv_text
+    assert '"awarded";"innovation_partnership";"750000";"Start AS";"2026-06-01";"no"' in csv_text
 
 
 def test_member_without_edit_rights_cannot_create(as_colleague):

@@ -118,3 +118,64 @@ def test_when_a_benefit_plan_holds_any_stored_text_then_xlsx_and_pdf_are_written
     response = file_via_job(as_innovator, f"/gevinster/prosjekt/{project.slug}/gevinstplan.pdf")
     assert response.status_code == 200
     assert _body(response).startswith(b"%PDF")
+
+
+def _csv_cells(content: bytes, separator: str) -> list[str]:
+    text = content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return [cell for row in csv.reader(io.StringIO(text[1:], newline=""), delimiter=separator) for cell in row]
+
+
+def _expected_in_csv(text: str) -> str:
+    return "Formelprosjekt;'=1+1;'@SUM(1+1)" if text == CLASSES["formula"] else text
+
+
+def test_when_trials_hold_any_stored_text_then_csv_and_xlsx_exports_write_it(client, innovator, home_municipality):
+    limit = None  # the decision's reason is free text
+    from nyskap.trials.models import Trial
+    from tests.trials.factories import make_trial
+
+    texts = stored_texts()
+    for key, text in texts.items():
+        trial = make_trial(actor=innovator, owner=home_municipality, title=f"Forsøk {key}")
+        Trial.objects.filter(pk=trial.pk).update(title=text[:200], decision_reason=text)  # as a legacy row
+    for separator, query in ((";", ""), (",", "?sep=comma")):
+        response = client.get(f"/forsok/eksport/forsok.csv{query}")
+        assert response.status_code == 200
+        cells = _csv_cells(_body(response), separator)
+        for text in texts.values():
+            assert _expected_in_csv(text[:limit]) in cells, (separator, text[:20])
+    response = client.get("/forsok/eksport/forsok.xlsx")
+    assert response.status_code == 200
+    written = xlsx_text(_body(response))
+    assert "Navn \u202eevil\u202c slutt" in written and "Formelprosjekt;=1+1;@SUM(1+1)" in written
+    assert "Kontroll_x0001__x000B__x001F_\x7fslutt" in written or "Kontroll\x01\x0b\x1f\x7fslutt" in written
+
+
+def test_when_challenge_outcomes_hold_any_stored_text_then_the_csv_writes_it(client, innovator, home_municipality):
+    limit = 500  # the suppliers' column holds at most 500 characters
+    import datetime
+
+    from nyskap.challenges import services as challenge_services
+    from nyskap.challenges.models import Outcome
+    from tests.challenges.factories import make_challenge
+
+    texts = stored_texts()
+    for key, text in texts.items():
+        challenge = make_challenge(actor=innovator, owner=home_municipality, title=f"Utfordring {key}")
+        challenge_services.open_proposals(actor=innovator, challenge=challenge)
+        challenge_services.start_evaluation(actor=innovator, challenge=challenge)
+        challenge_services.award(
+            actor=innovator,
+            challenge=challenge,
+            procedure="market_dialogue",
+            decided_on=datetime.date(2026, 1, 1),
+            suppliers="Leverandør AS",
+        )
+        Outcome.objects.filter(challenge=challenge).update(suppliers=text[:500])  # as a legacy row
+    for separator, query in ((";", ""), (",", "?sep=comma")):
+        response = client.get(f"/utfordringer/resultater/utfall.csv{query}")
+        assert response.status_code == 200
+        cells = _csv_cells(_body(response), separator)
+        for text in texts.values():
+            assert _expected_in_csv(text[:limit]) in cells, (separator, text[:20])

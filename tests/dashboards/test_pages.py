@@ -151,6 +151,10 @@ def test_charts_as_svg_png_and_csv(client, figures):
     rows = _csv(client.get("/dashbord/land/NO/diagram/by_phase.csv"))
     assert rows[0] == ["Prosjekter etter fase", "Antall"]
     assert rows[1] == ["Behov", "2"]
+    # Comma on request, for a spreadsheet set to another region: still a BOM and every field quoted.
+    comma = client.get("/dashbord/land/NO/diagram/by_phase.csv?sep=comma").content.decode("utf-8")
+    assert comma == '\ufeff"Prosjekter etter fase","Antall"\r\n' + comma.split("\r\n", 1)[1]
+    assert list(csv.reader(io.StringIO(comma.removeprefix("\ufeff")), delimiter=","))[1] == ["Behov", "2"]
 
 
 def _csv(response) -> list[list[str]]:

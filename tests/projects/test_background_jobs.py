@@ -207,6 +207,24 @@ def test_when_the_api_starts_an_export_then_it_answers_202_with_the_task_and_its
     assert Client().post("/api/v1/projects/exports").status_code == 401
 
 
+def test_when_the_api_asks_for_commas_then_the_csv_is_split_on_commas_with_a_bom_and_every_field_quoted(
+    innovator, five
+):
+    auth = _token(innovator)
+    response = Client().post("/api/v1/projects/exports?format=csv&sector=culture&sep=comma", **auth)
+    assert response.status_code == 202
+    task = Client().get(response["Location"], **auth).json()
+    text = b"".join(Client().get(task["file_url"], **auth).streaming_content).decode("utf-8")
+    assert text.startswith('\ufeff"')
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=","))
+    assert [r["title"] for r in rows] == ["Varm mat"]
+    assert text.splitlines()[1].startswith('"') and '","' in text.splitlines()[1]
+    refused = Client().post("/api/v1/projects/exports?format=csv&sep=tab", **auth)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "sep"
+    assert BackgroundJob.objects.count() == 1
+
+
 def test_when_the_api_imports_a_file_then_202_and_the_task_lists_the_created_projects(innovator, home_municipality):
     auth = _token(innovator)
     upload = csv_upload([HEADER, row("Varm mat"), row("Fallsensor")])

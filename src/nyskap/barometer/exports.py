@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from nyskap.core.spreadsheets import csv_lines, xlsx_file
+from nyskap.core.spreadsheets import DEFAULT_SEPARATOR, csv_lines, xlsx_file
 from nyskap.surveys import selectors as survey_selectors
 
 from . import questionnaire
@@ -39,8 +39,8 @@ def figure_rows(results: RoundResults) -> Iterator[list[Any]]:
             ]
 
 
-def figures_csv(results: RoundResults) -> Iterator[str]:
-    return csv_lines(FIGURE_HEADER, figure_rows(results))
+def figures_csv(results: RoundResults, *, separator: str = DEFAULT_SEPARATOR) -> Iterator[str]:
+    return csv_lines(FIGURE_HEADER, figure_rows(results), separator=separator)
 
 
 def figures_xlsx(round: Round, results: RoundResults) -> bytes:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nyskap.core.permissions import organisations_edited_by
-from nyskap.core.spreadsheets import XLSX_TYPE, csv_text
+from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator, csv_text
 
 from . import comparison, exports, importing, jobs, selectors, services, trends
 from .forms import VARIABLE_LABELS, FieldworkForm, FrameForm, ImportForm, RoundForm, SampleForm
@@ -244,7 +244,10 @@ def round_percent(value: float) -> int:
 def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Every figure as CSV: indicator, breakdown, group, n, share, interval, band (hidden ones empty)."""
     round, figures = _results_round(request, pk)
-    response = HttpResponse("".join(exports.figures_csv(figures)), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        "".join(exports.figures_csv(figures, separator=csv_separator(request.GET.get("sep")))),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="barometer-{round.pk}.csv"'
     return response
 
@@ -275,7 +278,9 @@ def microdata(request: HttpRequest, pk: int) -> HttpResponse:
     if round.status not in (RoundStatus.CLOSED, RoundStatus.PUBLISHED) or round.survey_round is None:
         raise Http404
     header, rows = exports.microdata(round)
-    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        csv_text(header, rows, separator=csv_separator(request.GET.get("sep"))), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="barometer-{round.pk}-mikrodata.csv"'
     return response
 

@@ -5,7 +5,6 @@ again with status 400 and the error at its field."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nyskap.core.permissions import is_operator
-from nyskap.core.spreadsheets import neutralise_csv
+from nyskap.core.spreadsheets import csv_separator, csv_text
 
 from . import selectors, services
 from .forms import (
@@ -583,25 +582,26 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def outcomes_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="utfordringer-utfall.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["challenge", "owners", "stage_reached", "procedure", "contract_value_nok", "suppliers", "date", "in_use"]
-    )
+    """The outcome table as CSV, as every export writes it (`;` by default, `?sep=comma` on request)."""
+    header = ["challenge", "owners", "stage_reached", "procedure", "contract_value_nok", "suppliers", "date", "in_use"]
+    rows = []
     for challenge in selectors.outcome_rows():
         outcome = getattr(challenge, "outcome", None)
-        row = [
-            challenge.title,
-            "; ".join(o.name for o in challenge.owners.all()),
-            challenge.status,
-            outcome.procedure if outcome else "",
-            outcome.contract_value if outcome and outcome.contract_value is not None else "",
-            outcome.suppliers if outcome else "",
-            outcome.decided_on.isoformat() if outcome else "",
-            "yes" if challenge.status == ChallengeStatus.IN_USE else "no",
-        ]
-        writer.writerow([neutralise_csv(value) for value in row])
+        rows.append(
+            [
+                challenge.title,
+                "; ".join(o.name for o in challenge.owners.all()),
+                challenge.status,
+                outcome.procedure if outcome else "",
+                outcome.contract_value if outcome and outcome.contract_value is not None else "",
+                outcome.suppliers if outcome else "",
+                outcome.decided_on.isoformat() if outcome else "",
+                "yes" if challenge.status == ChallengeStatus.IN_USE else "no",
+            ]
+        )
+    body = csv_text(header, rows, separator=csv_separator(request.GET.get("sep")))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="utfordringer-utfall.csv"'
     return response
 
 

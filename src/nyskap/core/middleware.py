@@ -67,14 +67,16 @@ class ChartDownloadMiddleware:
         if request.method != "GET" or "diagram" not in request.GET or response.status_code != 200:
             return response
         from .charts import CHART_FORMATS, DOWNLOAD_ATTRIBUTE, png
-        from .spreadsheets import csv_text
+        from .spreadsheets import csv_separator, csv_text
 
         download = getattr(request, DOWNLOAD_ATTRIBUTE, None)
         fmt = request.GET.get("format", "")
         if download is None or fmt not in CHART_FORMATS:
             raise Http404
         if fmt == "csv":
-            body: bytes | str = csv_text(download.header, download.rows)
+            body: bytes | str = csv_text(
+                download.header, download.rows, separator=csv_separator(request.GET.get("sep"))
+            )
             file = HttpResponse(body, content_type="text/csv; charset=utf-8")
         elif fmt == "svg":
             file = HttpResponse(download.svg, content_type="image/svg+xml; charset=utf-8")

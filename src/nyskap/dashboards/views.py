@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from nyskap.core import vega
-from nyskap.core.spreadsheets import XLSX_TYPE, csv_text, xlsx_sheets
+from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator, csv_text, xlsx_sheets
 from nyskap.organisations import selectors as organisation_selectors
 
 from . import access, charts, panels
@@ -113,7 +113,10 @@ def chart(request: HttpRequest, slug: str, key: str, panel: str, fmt: str) -> Ht
     narrow = request.GET.get("smal") == "1"
     filename = f"{access.SLUGS[view.kind]}-{view.key}-{found.slug}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(csv_text(found.header, found.rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            csv_text(found.header, found.rows, separator=csv_separator(request.GET.get("sep"))),
+            content_type="text/csv; charset=utf-8",
+        )
     else:
         stamp = view.as_of.isoformat() if view.as_of else "none"
         parts = (view.kind, view.key, view.audience, stamp, found.slug, fmt, narrow, get_language())

@@ -25,6 +25,7 @@ from nyskap.api.tasks import TaskOut, accepted
 from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.api.types import NoNul
 from nyskap.core.search import RankedObjects
+from nyskap.core.spreadsheets import csv_separator
 from nyskap.organisations.models import Organisation
 
 from .. import importexport, jobs, services
@@ -247,6 +248,8 @@ def project_similar(request: HttpRequest, payload: SimilarIn) -> list[dict[str, 
 # Long work: exports and imports run as background tasks (`/api/v1/tasks/{id}`).
 
 ExportFormat = Literal["csv", "xlsx", "json"]
+# A CSV file's separator: `;` as Excel with Norwegian regional settings splits on it, `,` on request.
+CsvSeparator = Literal["semicolon", "comma"]
 
 
 @router.post(
@@ -256,7 +259,8 @@ ExportFormat = Literal["csv", "xlsx", "json"]
     summary="Export a search as a file",
     description=(
         "Starts a background task that writes the projects of a search (the same filters as `GET /projects`, as "
-        "the token's user may see them) to a CSV, XLSX or JSON file, in the columns of the library's export. "
+        "the token's user may see them) to a CSV, XLSX or JSON file, in the columns of the library's export. A CSV "
+        "file is UTF-8 with a byte-order mark, every field quoted, `;` between fields (`sep=comma` for `,`). "
         "Answers 202 with the task and its address in `Location`; poll it until `status` is `done`, then download "
         "its `file_url`."
     ),
@@ -266,12 +270,14 @@ def project_export(
     response: HttpResponse,
     filters: Query[ProjectFilters],
     format: ExportFormat = "csv",
+    sep: CsvSeparator = "semicolon",
 ) -> Status[Any]:
     job = jobs.export_start(
         actor=request.auth,  # type: ignore[attr-defined]
         extension=format,
         query=urlencode(filters.as_params(), doseq=True),
         base_url=request.build_absolute_uri("/").rstrip("/"),
+        separator=csv_separator(sep),
     )
     return accepted(request, response, job)
 
