@@ -27,7 +27,9 @@ def _supplier(language: str):
     return user
 
 
-def test_opening_alerts_each_in_the_followers_language(innovator, home_municipality, django_capture_on_commit_callbacks):
+def test_opening_alerts_each_in_the_followers_language(
+    innovator, home_municipality, django_capture_on_commit_callbacks
+):
     followers = {language: _supplier(language) for language in ("nb", "nn", "en")}
     for user in followers.values():
         services.follow(actor=user, topic="Tunnel")
@@ -46,9 +48,13 @@ def test_opening_alerts_each_in_the_followers_language(innovator, home_municipal
     assert translation.get_language() == "nb"  # the override did not leak
 
 
-def test_receipt_and_outcome_in_the_suppliers_language(innovator, home_municipality, django_capture_on_commit_callbacks):
+def test_receipt_and_outcome_in_the_suppliers_language(
+    innovator, home_municipality, django_capture_on_commit_callbacks
+):
     nynorsk = _supplier("nn")
-    challenge = services.open_proposals(actor=innovator, challenge=make_challenge(actor=innovator, owner=home_municipality))
+    challenge = services.open_proposals(
+        actor=innovator, challenge=make_challenge(actor=innovator, owner=home_municipality)
+    )
     mail.outbox.clear()
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         services.submit_proposal(actor=nynorsk, challenge=challenge, text="Ein robot.")

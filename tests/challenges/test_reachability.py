@@ -21,7 +21,7 @@ def _detail(challenge) -> str:
 
 def test_a_visitor_who_is_not_a_supplier_is_shown_the_way_to_propose(open_challenge, anonymous):
     page = anonymous.get(_detail(open_challenge)).content.decode()
-    assert f'{reverse("account_login")}?next={_detail(open_challenge)}' in page
+    assert f"{reverse('account_login')}?next={_detail(open_challenge)}" in page
     signed_in = login(UserFactory(email="ny@bedrift.no")).get(_detail(open_challenge)).content.decode()
     assert reverse("accounts:supplier_profile_edit") in signed_in
 

@@ -420,7 +420,9 @@ def read_ocds(stream: IO[bytes], file_name: str) -> Iterator[ParsedNotice | Noti
                 notice.position = str(number)
                 yield notice
     except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, ValueError) as exc:
-        yield NoticeProblem(file_name, str(number + 1), "json", "Not valid JSON: %(detail)s", {"detail": str(exc)[:120]})
+        yield NoticeProblem(
+            file_name, str(number + 1), "json", "Not valid JSON: %(detail)s", {"detail": str(exc)[:120]}
+        )
         return
     except RecursionError:
         yield NoticeProblem(file_name, str(number + 1), "json", "Nested too deeply.")
