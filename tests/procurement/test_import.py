@@ -84,7 +84,7 @@ def test_the_same_notice_twice_in_one_import_is_a_problem():
     with pytest.raises(ImportRefused) as refused:
         notices_import(files=[NoticeFile("a.xml", io.BytesIO(data)), NoticeFile("b.xml", io.BytesIO(data))])
     assert refused.value.run.problems == [
-        {"file": "b.xml", "position": "1", "field": "notice_id", "message": "TWICE-1 appears twice."}
+        {"file": "b.xml", "position": "1", "field": "notice_id", "message": "Kunngjøringen TWICE-1 finnes to ganger."}
     ]
 
 

@@ -158,6 +158,8 @@ def _detail_context(request: HttpRequest, challenge: Challenge) -> dict[str, Any
         "can_ask": supplier is not None and challenge.status in (ChallengeStatus.DIALOGUE, ChallengeStatus.PROPOSALS),
         "can_propose": supplier is not None and challenge.status == ChallengeStatus.PROPOSALS,
         "proposal_count": selectors.proposals_for_owners(challenge).count() if owner else None,
+        # Every member of an owning body reads the proposals (any role); editors also evaluate them.
+        "owner_proposals": selectors.proposals_for_owners(challenge) if owner else [],
         "outcome": getattr(challenge, "outcome", None),
         "question_form": QuestionForm(),
         # Operators see that proposals exist (metadata) and may read one only by stating a reason.

@@ -17,15 +17,15 @@ from nyskap.api.errors import ErrorOut, invalid
 from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.api.types import InSchema
 
-from . import calculations
+from . import calculations, labels
 
 router = Router(tags=["procurement"])
 
 MAX_NOTICES = 1000
 
 NoticeId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.:/-]+$", description="Your identifier.")]
-# The schema lists the codes (so clients and generated tests know them); the check itself is the classifier's, so
-# that an unknown code is refused with a message naming it and its place.
+# The schema lists the codes and the CPV pattern (so clients and generated tests know them); the check itself is the
+# classifier's, so that an unknown code or a malformed CPV code is refused with a message naming it and its place.
 PROCEDURE_DESCRIPTION = "BT-105 procedure type (eForms code list procurement-procedure-type)."
 INNOVATIVE_DESCRIPTION = "BT-776 innovative procurement (eForms code list innovative-acquisition)."
 ProcedureCode = Annotated[
@@ -42,9 +42,11 @@ InnovativeCode = Annotated[
         {"type": "string", "enum": list(calculations.INNOVATIVE_CODES), "description": INNOVATIVE_DESCRIPTION}
     ),
 ]
+CPV_DESCRIPTION = "A CPV code: eight digits, optionally with its check digit."
 CpvCode = Annotated[
     str,
-    Field(pattern=r"^\d{8}(-\d)?$", description="A CPV code: eight digits, optionally with its check digit."),
+    Field(min_length=1, max_length=40, description=CPV_DESCRIPTION),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{8}(-\d)?$", "description": CPV_DESCRIPTION}),
 ]
 
 
@@ -97,6 +99,6 @@ def procurement_classify(request: HttpRequest, payload: ProcurementClassifyIn) -
                 market_dialogue=notice.market_dialogue,
             )
         except calculations.UnknownCode as exc:
-            return invalid(f"notices.{index}.{exc.field}", exc.message)
+            return invalid(f"notices.{index}.{exc.field}", labels.message(exc.template, exc.params))
         results.append({"id": notice.id, "class": result.notice_class.value, "reason": result.reason})
     return {"notices": results}

@@ -72,13 +72,17 @@ class Classification:
 
 
 class UnknownCode(ValueError):
-    """A code outside its code list; ``field`` names where it was given."""
+    """A code outside its code list; ``field`` names where it was given. ``template`` (English, with ``%(name)s``
+    placeholders filled from ``params``) is the message's msgid: the Django layer shows it in the reader's language
+    (``labels.message``); ``message`` is the English text."""
 
-    def __init__(self, field: str, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, code: str, template: str, params: dict[str, object]) -> None:
         self.field = field
         self.code = code
-        self.message = message
+        self.template = template
+        self.params = params
+        self.message = template % params
+        super().__init__(self.message)
 
 
 def normalise_cpv(code: str, *, field: str = "cpv") -> str:
@@ -86,7 +90,10 @@ def normalise_cpv(code: str, *, field: str = "cpv") -> str:
     match = CPV_PATTERN.match(code.strip()) if isinstance(code, str) else None
     if match is None:
         raise UnknownCode(
-            field, str(code)[:40], f"“{str(code)[:40]}” is not a CPV code (eight digits, e.g. 73110000-6)."
+            field,
+            str(code)[:40],
+            "“%(code)s” is not a CPV code (eight digits, e.g. 73110000-6).",
+            {"code": str(code)[:40]},
         )
     return match.group(1)
 
@@ -98,7 +105,12 @@ def cpv_division(code: str) -> str:
 
 def check_procedure(code: str, *, field: str = "procedure") -> str:
     if code not in PROCEDURE_CODES:
-        raise UnknownCode(field, code, f"Unknown procedure type “{code[:40]}” (BT-105: {', '.join(PROCEDURE_CODES)}).")
+        raise UnknownCode(
+            field,
+            code,
+            "Unknown procedure type “%(code)s” (BT-105: %(codes)s).",
+            {"code": str(code)[:40], "codes": ", ".join(PROCEDURE_CODES)},
+        )
     return code
 
 
@@ -109,7 +121,8 @@ def check_innovative(codes: Iterable[str], *, field: str = "innovative") -> list
             raise UnknownCode(
                 f"{field}.{index}",
                 code,
-                f"Unknown innovative procurement code “{code[:40]}” (BT-776: {', '.join(INNOVATIVE_CODES)}).",
+                "Unknown innovative procurement code “%(code)s” (BT-776: %(codes)s).",
+                {"code": str(code)[:40], "codes": ", ".join(INNOVATIVE_CODES)},
             )
         if code not in checked:
             checked.append(code)
@@ -123,7 +136,7 @@ def classify(
     reason names every criterion that was met, the procedure first."""
     check_procedure(procedure)
     codes = check_innovative(innovative)
-    divisions = {cpv_division(normalise_cpv(code)) for code in cpv}
+    divisions = {cpv_division(normalise_cpv(code, field=f"cpv.{index}")) for index, code in enumerate(cpv)}
 
     reasons: list[str] = []
     if procedure in INNOVATION_PROCEDURES:

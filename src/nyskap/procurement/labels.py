@@ -1,4 +1,7 @@
-"""Names shown for the eForms codes, in the visitor's language."""
+"""Names shown for the eForms codes and the messages of the notice import and the classifier, in the visitor's
+language."""
+
+from collections.abc import Mapping
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -68,3 +71,55 @@ DIVISION_LABELS: dict[str, Promise] = {
 def division_label(code: str) -> str:
     label = DIVISION_LABELS.get(code)
     return f"{code} {label}" if label else f"CPV {code}"
+
+
+# The messages of the pure modules (parsers, calculations) are English templates with %(name)s placeholders; they
+# are shown in the reader's language through this table (a template missing here stays English, and
+# tests/procurement/test_messages.py fails).
+MESSAGES: dict[str, Promise] = {
+    "Contains control characters.": _("Contains control characters."),
+    "Expected a CPV code as text.": _("Expected a CPV code as text."),
+    "Expected a release object.": _("Expected a release object."),
+    "Expected an array.": _("Expected an array."),
+    "Expected an object.": _("Expected an object."),
+    "Expected codes as text.": _("Expected codes as text."),
+    "Expected text.": _("Expected text."),
+    "Member not readable: %(detail)s": _("Member not readable: %(detail)s"),
+    "Nested too deeply.": _("Nested too deeply."),
+    "No releases: not an OCDS release package.": _("No releases: not an OCDS release package."),
+    "Not a readable zip file: %(detail)s": _("Not a readable zip file: %(detail)s"),
+    "Not an eForms notice: the root element is %(tag)s.": _("Not an eForms notice: the root element is %(tag)s."),
+    "Not valid JSON: %(detail)s": _("Not valid JSON: %(detail)s"),
+    "Not well-formed XML: %(detail)s": _("Not well-formed XML: %(detail)s"),
+    "The date is missing.": _("The date is missing."),
+    "The document declares a DTD or entities, which are not accepted.": _(
+        "The document declares a DTD or entities, which are not accepted."
+    ),
+    "The notice has no CPV code.": _("The notice has no CPV code."),
+    "The notice identifier is missing or not an identifier.": _(
+        "The notice identifier is missing or not an identifier."
+    ),
+    "The notice is larger than %(limit)s MB.": _("The notice is larger than %(limit)s MB."),
+    "The notice %(id)s appears twice.": _("The notice %(id)s appears twice."),
+    "The release identifier is missing or not text.": _("The release identifier is missing or not text."),
+    "The year %(year)s is outside 1990–2100.": _("The year %(year)s is outside 1990–2100."),
+    "Too many CPV codes.": _("Too many CPV codes."),
+    "Unknown procurement method “%(code)s”.": _("Unknown procurement method “%(code)s”."),
+    "“%(code)s” is not a NUTS code.": _("“%(code)s” is not a NUTS code."),
+    "“%(value)s” is not a date (YYYY-MM-DD).": _("“%(value)s” is not a date (YYYY-MM-DD)."),
+    "Unknown innovative procurement code “%(code)s” (BT-776: %(codes)s).": _(
+        "Unknown innovative procurement code “%(code)s” (BT-776: %(codes)s)."
+    ),
+    "Unknown procedure type “%(code)s” (BT-105: %(codes)s).": _(
+        "Unknown procedure type “%(code)s” (BT-105: %(codes)s)."
+    ),
+    "“%(code)s” is not a CPV code (eight digits, e.g. 73110000-6).": _(
+        "“%(code)s” is not a CPV code (eight digits, e.g. 73110000-6)."
+    ),
+}
+
+
+def message(template: str, params: Mapping[str, object] | None = None) -> str:
+    """A message of the parsers or the classifier in the active language, its placeholders filled."""
+    text = str(MESSAGES.get(template, template))
+    return text % params if params else text

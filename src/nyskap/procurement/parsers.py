@@ -25,7 +25,7 @@ import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError
@@ -56,6 +56,7 @@ MAX_TEXT = 300
 NUTS_PATTERN = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
 ORG_NUMBER_PATTERN = re.compile(r"^\d{9}$")
 NOTICE_ID_PATTERN = re.compile(r"^[\w.:/-]{1,100}$")
+TOO_LARGE = "The notice is larger than %(limit)s MB."
 
 
 @dataclass
@@ -78,20 +79,32 @@ class ParsedNotice:
 
 @dataclass(frozen=True)
 class NoticeProblem:
+    """A bad notice and where it is. ``template`` is the English message with ``%(name)s`` placeholders filled from
+    ``params``: the msgid the Django layer shows in the reader's language (``labels.message``)."""
+
     file: str
     position: str
     field: str
-    message: str
+    template: str
+    params: Mapping[str, object] | None = None
 
-    def as_dict(self) -> dict[str, str]:
-        return {"file": self.file, "position": self.position, "field": self.field, "message": self.message}
+    @property
+    def message(self) -> str:
+        """The message in English."""
+        return self.template % self.params if self.params else self.template
+
+    def as_dict(self, translate: Callable[[str, Mapping[str, object] | None], str] | None = None) -> dict[str, str]:
+        message = translate(self.template, self.params) if translate else self.message
+        return {"file": self.file, "position": self.position, "field": self.field, "message": message}
 
 
 class Refused(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, template: str, params: Mapping[str, object] | None = None) -> None:
         self.field = field
-        self.message = message
+        self.template = template
+        self.params = params
+        self.message = template % params if params else template
+        super().__init__(self.message)
 
 
 def _clean_text(value: Any, name: str, limit: int = MAX_TEXT) -> str:
@@ -113,9 +126,9 @@ def _date(value: Any, name: str) -> datetime.date:
     try:
         date = datetime.date.fromisoformat(text)
     except ValueError:
-        raise Refused(name, f"“{value[:40]}” is not a date (YYYY-MM-DD).") from None
+        raise Refused(name, "“%(value)s” is not a date (YYYY-MM-DD).", {"value": value[:40]}) from None
     if not 1990 <= date.year <= 2100:
-        raise Refused(name, f"The year {date.year} is outside 1990–2100.")
+        raise Refused(name, "The year %(year)s is outside 1990–2100.", {"year": date.year})
     return date
 
 
@@ -125,24 +138,24 @@ def _check_codes(notice: ParsedNotice, fields: dict[str, str]) -> None:
         try:
             calculations.check_procedure(notice.procedure, field=fields["procedure"])
         except calculations.UnknownCode as exc:
-            raise Refused(exc.field, exc.message) from None
+            raise Refused(exc.field, exc.template, exc.params) from None
     try:
         notice.innovative = calculations.check_innovative(notice.innovative, field=fields["innovative"])
     except calculations.UnknownCode as exc:
-        raise Refused(fields["innovative"], exc.message) from None
+        raise Refused(fields["innovative"], exc.template, exc.params) from None
     cpv = []
     for code in notice.cpv:
         try:
             digits = calculations.normalise_cpv(code, field=fields["cpv"])
         except calculations.UnknownCode as exc:
-            raise Refused(fields["cpv"], exc.message) from None
+            raise Refused(fields["cpv"], exc.template, exc.params) from None
         if digits not in cpv:
             cpv.append(digits)
     if not cpv:
         raise Refused(fields["cpv"], "The notice has no CPV code.")
     notice.cpv = cpv[: calculations.MAX_CPV_CODES]
     if notice.nuts and not NUTS_PATTERN.match(notice.nuts):
-        raise Refused(fields["nuts"], f"“{notice.nuts[:40]}” is not a NUTS code.")
+        raise Refused(fields["nuts"], "“%(code)s” is not a NUTS code.", {"code": notice.nuts[:40]})
     if notice.buyer_org_number and not ORG_NUMBER_PATTERN.match(notice.buyer_org_number):
         notice.buyer_org_number = ""  # a foreign buyer's number: kept out of the Norwegian match, not an error
     if not NOTICE_ID_PATTERN.match(notice.notice_id):
@@ -173,16 +186,16 @@ EFORMS_FIELDS = {
 def parse_eforms_document(data: bytes) -> ParsedNotice:
     """One eForms notice document as a notice; ``Refused`` naming the field (or ``xml``) when it is not one."""
     if len(data) > MAX_NOTICE_BYTES:
-        raise Refused("xml", f"The notice is larger than {MAX_NOTICE_BYTES // (1024 * 1024)} MB.")
+        raise Refused("xml", TOO_LARGE, {"limit": MAX_NOTICE_BYTES // (1024 * 1024)})
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
         raise Refused("xml", "The document declares a DTD or entities, which are not accepted.") from None
     except (ParseError, ValueError) as exc:
-        raise Refused("xml", f"Not well-formed XML: {str(exc)[:120]}") from None
+        raise Refused("xml", "Not well-formed XML: %(detail)s", {"detail": str(exc)[:120]}) from None
     kind = ROOTS.get(root.tag)
     if kind is None:
-        raise Refused("xml", f"Not an eForms notice: the root element is {root.tag[:120]}.")
+        raise Refused("xml", "Not an eForms notice: the root element is %(tag)s.", {"tag": root.tag[:120]})
 
     notice_id = next((_text(e) for e in root.iterfind("cbc:ID", NS) if e.get("schemeName") == "notice-id"), "")
     notice = ParsedNotice(source="eforms", notice_id=notice_id, kind=kind)
@@ -229,7 +242,7 @@ def parse_eforms_document(data: bytes) -> ParsedNotice:
 def _read_limited(stream: IO[bytes], name: str) -> bytes:
     data = stream.read(MAX_NOTICE_BYTES + 1)
     if len(data) > MAX_NOTICE_BYTES:
-        raise Refused("xml", f"{name}: the notice is larger than {MAX_NOTICE_BYTES // (1024 * 1024)} MB.")
+        raise Refused("xml", TOO_LARGE, {"limit": MAX_NOTICE_BYTES // (1024 * 1024)})
     return data
 
 
@@ -242,19 +255,21 @@ def read_eforms(stream: IO[bytes], file_name: str) -> Iterator[ParsedNotice | No
             archive = zipfile.ZipFile(stream)
             members = [m for m in archive.infolist() if not m.is_dir()]
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            yield NoticeProblem(file_name, "", "zip", f"Not a readable zip file: {str(exc)[:120]}")
+            yield NoticeProblem(file_name, "", "zip", "Not a readable zip file: %(detail)s", {"detail": str(exc)[:120]})
             return
         for number, member in enumerate(members, start=1):
             position = f"{number} ({member.filename[:100]})"
             try:
                 if member.file_size > MAX_NOTICE_BYTES:
-                    raise Refused("xml", "The notice is larger than the limit.")
+                    raise Refused("xml", TOO_LARGE, {"limit": MAX_NOTICE_BYTES // (1024 * 1024)})
                 with archive.open(member) as handle:
                     notice = parse_eforms_document(_read_limited(handle, member.filename))
             except Refused as exc:
-                yield NoticeProblem(file_name, position, exc.field, exc.message)
+                yield NoticeProblem(file_name, position, exc.field, exc.template, exc.params)
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-                yield NoticeProblem(file_name, position, "zip", f"Member not readable: {str(exc)[:120]}")
+                yield NoticeProblem(
+                    file_name, position, "zip", "Member not readable: %(detail)s", {"detail": str(exc)[:120]}
+                )
             else:
                 notice.position = position
                 yield notice
@@ -262,7 +277,7 @@ def read_eforms(stream: IO[bytes], file_name: str) -> Iterator[ParsedNotice | No
     try:
         notice = parse_eforms_document(_read_limited(stream, file_name))
     except Refused as exc:
-        yield NoticeProblem(file_name, "1", exc.field, exc.message)
+        yield NoticeProblem(file_name, "1", exc.field, exc.template, exc.params)
     else:
         notice.position = "1"
         yield notice
@@ -342,7 +357,7 @@ def parse_ocds_release(release: Any) -> ParsedNotice:
         notice.procedure = PROCEDURE_NAMES.get(details, details)
     elif method:
         if method not in METHOD_FALLBACK:
-            raise Refused("tender.procurementMethod", f"Unknown procurement method “{method[:40]}”.")
+            raise Refused("tender.procurementMethod", "Unknown procurement method “%(code)s”.", {"code": method[:40]})
         notice.procedure = METHOD_FALLBACK[method]
 
     innovative = _array(tender.get("innovativeAcquisition"), "tender.innovativeAcquisition")
@@ -396,14 +411,18 @@ def read_ocds(stream: IO[bytes], file_name: str) -> Iterator[ParsedNotice | Noti
             try:
                 notice = parse_ocds_release(release)
             except Refused as exc:
-                yield NoticeProblem(file_name, str(number), f"releases.{number - 1}.{exc.field}", exc.message)
+                yield NoticeProblem(
+                    file_name, str(number), f"releases.{number - 1}.{exc.field}", exc.template, exc.params
+                )
             except RecursionError:
                 yield NoticeProblem(file_name, str(number), f"releases.{number - 1}", "Nested too deeply.")
             else:
                 notice.position = str(number)
                 yield notice
     except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, ValueError) as exc:
-        yield NoticeProblem(file_name, str(number + 1), "json", f"Not valid JSON: {str(exc)[:120]}")
+        yield NoticeProblem(
+            file_name, str(number + 1), "json", "Not valid JSON: %(detail)s", {"detail": str(exc)[:120]}
+        )
         return
     except RecursionError:
         yield NoticeProblem(file_name, str(number + 1), "json", "Nested too deeply.")

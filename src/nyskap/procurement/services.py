@@ -13,7 +13,7 @@ from django.db import transaction
 
 from nyskap.organisations.models import Organisation
 
-from . import calculations
+from . import calculations, labels
 from .models import BuyerTally, ImportRun, ImportStatus, Notice, NoticeKind, NoticeTally
 from .parsers import NoticeProblem, ParsedNotice, read_notices
 
@@ -188,12 +188,14 @@ def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic:
         in_batch.clear()
 
     def twice(parsed: ParsedNotice) -> NoticeProblem:
-        return NoticeProblem(parsed.file, parsed.position, "notice_id", f"{parsed.notice_id} appears twice.")
+        return NoticeProblem(
+            parsed.file, parsed.position, "notice_id", "The notice %(id)s appears twice.", {"id": parsed.notice_id}
+        )
 
     def problem(item: NoticeProblem) -> None:
         run.problem_count += 1
         if len(problems) < MAX_PROBLEMS_KEPT:
-            problems.append(item.as_dict())
+            problems.append(item.as_dict(labels.message))
 
     run.status = ImportStatus.IMPORTED
     try:
