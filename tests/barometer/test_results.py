@@ -4,6 +4,8 @@ breakdowns, dominance) as regression tests for the barometer's breakdowns."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nyskap.barometer import services
@@ -102,3 +104,45 @@ def test_a_published_round_is_never_reopened(round, innovator):
     round.refresh_from_db()
     with pytest.raises(SurveyError):
         round_reopen(actor=innovator, round=round.survey_round)
+
+
+def test_once_the_owner_has_seen_a_closed_rounds_figures_it_can_no_longer_be_reopened(round, innovator, as_innovator):
+    """Regression: the owner closes the round, reads the figures (before publishing), reopens the engine's round for
+    one late answer and reads them again; the difference would be that workplace's answers. Seeing the figures
+    freezes the engine's round, as the engine's own results page does."""
+    services.round_close(actor=innovator, round=round)
+    round.survey_round.refresh_from_db()
+    assert not round.survey_round.results_opened
+    assert as_innovator.get(f"/barometer/{round.pk}/results/").status_code == 200
+    round.survey_round.refresh_from_db()
+    assert round.survey_round.results_opened and round.survey_round.frozen
+    with pytest.raises(SurveyError):
+        round_reopen(actor=innovator, round=round.survey_round)
+    round.survey_round.refresh_from_db()
+    assert round.survey_round.closed_early
+
+
+@pytest.mark.parametrize("path", ["results.csv", "results.xlsx", "microdata.csv"])
+def test_the_exports_of_a_closed_round_freeze_it_too(round, innovator, as_innovator, path):
+    services.round_close(actor=innovator, round=round)
+    assert as_innovator.get(f"/barometer/{round.pk}/{path}").status_code == 200
+    round.survey_round.refresh_from_db()
+    assert round.survey_round.results_opened
+
+
+def test_a_closed_round_under_the_threshold_showed_nothing_and_may_still_be_reopened(
+    innovator, home_municipality, as_innovator
+):
+    round = fielded_round(innovator, home_municipality, workplaces(12))
+    for _i in range(3):
+        answer(round, HEALTH, innovating())
+    services.round_close(actor=innovator, round=round)
+    page = as_innovator.get(f"/barometer/{round.pk}/results/")
+    assert page.status_code == 200 and not re.search(r"\d+–\d+ %", page.content.decode())  # no interval anywhere
+    microdata = as_innovator.get(f"/barometer/{round.pk}/microdata.csv").content.decode("utf-8-sig")
+    assert len(microdata.splitlines()) == 1  # the header only: 3 answers are under the threshold of 5
+    round.survey_round.refresh_from_db()
+    assert not round.survey_round.results_opened
+    round_reopen(actor=innovator, round=round.survey_round)
+    round.survey_round.refresh_from_db()
+    assert not round.survey_round.closed_early

@@ -208,6 +208,7 @@ def _results_round(request: HttpRequest, pk: int) -> tuple[Round, RoundResults]:
     results = round_results(round) if round is not None else None
     if round is None or results is None:
         raise Http404
+    services.results_seen(round=round, shown=any(r.overall.shown for r in results.indicators))
     return round, results
 
 
@@ -275,6 +276,7 @@ def microdata(request: HttpRequest, pk: int) -> HttpResponse:
     if round.status not in (RoundStatus.CLOSED, RoundStatus.PUBLISHED) or round.survey_round is None:
         raise Http404
     header, rows = exports.microdata(round)
+    services.results_seen(round=round, shown=bool(rows))
     response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="barometer-{round.pk}-mikrodata.csv"'
     return response
