@@ -49,7 +49,7 @@ def test_a_round_from_frame_to_published_results(page, live_server, innovator, h
         files=[{"name": "ramme.csv", "mimeType": "text/csv", "buffer": FRAME.encode()}]
     )
     page.get_by_role("button", name="Upload the frame").click()
-    expect(page.get_by_role("row", name=re.compile("education"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Education and childhood"))).to_be_visible()
     page.get_by_label("Seed").fill("7")
     page.get_by_role("button", name="Draw the sample").click()
     expect(page.get_by_text("Census: every workplace in the frame (seed 7).")).to_be_visible()
