@@ -146,3 +146,18 @@ def test_a_closed_round_under_the_threshold_showed_nothing_and_may_still_be_reop
     round_reopen(actor=innovator, round=round.survey_round)
     round.survey_round.refresh_from_db()
     assert not round.survey_round.closed_early
+
+
+def test_each_factor_has_a_promoted_and_a_hindered_share(innovator, home_municipality):
+    """§1.5: promoting and hindering factors. On the 1–6 scale 4–6 promoted and 1–3 hindered; "don't know" counts
+    for neither. 8 answers: 6, 5, 4, 4 promoted; 2, 1, 3 hindered; one don't know → 4/7 and 3/7 (one stratum)."""
+    round = fielded_round(innovator, home_municipality, workplaces(12))
+    for point in ("6", "5", "4", "4", "2", "1", "dk", "3"):
+        answer(round, HEALTH, not_innovating() | {"b7_new_technology": point})
+    results = round_results(round)
+    promoted = by_key(results, "b7_new_technology.promoted")
+    hindered = by_key(results, "b7_new_technology.hindered")
+    assert (promoted.overall.n, hindered.overall.n) == (7, 7)
+    assert promoted.overall.share.estimate == pytest.approx(4 / 7)
+    assert hindered.overall.share.estimate == pytest.approx(3 / 7)
+    assert promoted.label == "New technology: promoted" and hindered.label == "New technology: hindered"

@@ -54,8 +54,17 @@ def _several(option: str) -> tuple[Callable, Callable]:
     return (lambda a: option in a), (lambda a: isinstance(a, tuple) and bool(a))
 
 
-def _promoting() -> tuple[Callable, Callable]:
-    return (lambda a: a in {"4", "5", "6"}), (lambda a: isinstance(a, str) and a != "dk")
+def _factor(sides: set[str]) -> tuple[Callable, Callable]:
+    """A factor on the 1–6 scale (1–3 hindered, 4–6 promoted); "don't know" is no valid answer."""
+    return (lambda a: a in sides), (lambda a: isinstance(a, str) and a != "dk")
+
+
+PROMOTED, HINDERED = {"4", "5", "6"}, {"1", "2", "3"}
+# How each side of a factor is named after it, in the questionnaire's three languages.
+SIDES = {
+    "promoted": (PROMOTED, {"nb": "fremmet", "nn": "fremja", "en": "promoted"}),
+    "hindered": (HINDERED, {"nb": "hemmet", "nn": "hemma", "en": "hindered"}),
+}
 
 
 INNOVATION_ITEMS = ("b1_product", "b1_service", "b1_process_org", "b1_communication")
@@ -64,7 +73,8 @@ INNOVATION_ITEMS = ("b1_product", "b1_service", "b1_process_org", "b1_communicat
 def indicators() -> list[Indicator]:
     """The indicators of the operative questionnaire: innovation rate, then one share per option of the type,
     novelty, initiator, partner, financing, value items, the evaluation rate, spreading and each promoting
-    factor. Labels are the questionnaire's own option texts, in the reader's language."""
+    factor's two sides (promoted: 4–6, hindered: 1–3 on the six-point scale). Labels are the questionnaire's own
+    option texts, in the reader's language."""
     data = questionnaire.data(questionnaire.OPERATIVE)
     items = {item["key"]: (block, item) for block in data["blocks"] for item in block["items"]}
     result = [Indicator("innovation_rate", _("Innovation rate"), INNOVATION_ITEMS, bool, bool)]
@@ -85,9 +95,10 @@ def indicators() -> list[Indicator]:
     block, _item = items["b7_new_technology"]
     for key, (_block, item) in items.items():
         if key.startswith("b7_"):
-            promoted, valid = _promoting()
-            label = {lang: item["text"][lang].split(" — ")[0] for lang in ("nb", "nn", "en")}
-            result.append(Indicator(f"{key}.promoted", label, (key,), promoted, valid, group=block["name"]))
+            for side, (values, words) in SIDES.items():
+                is_side, valid = _factor(values)
+                label = {lang: f"{item['text'][lang].split(' — ')[0]}: {words[lang]}" for lang in ("nb", "nn", "en")}
+                result.append(Indicator(f"{key}.{side}", label, (key,), is_side, valid, group=block["name"]))
     return result
 
 
