@@ -128,3 +128,22 @@ def test_breakdown_groups_and_strata_are_named_in_the_readers_language(
     services.round_publish(actor=innovator, round=round)
     overview = as_innovator.get("/barometer/").content.decode()
     assert f"<tr><td>{rate}</td>" in overview and "<td>innovation_rate</td>" not in overview
+
+
+def test_response_per_stratum_during_fieldwork_hides_a_count_that_could_tell_who_answered(
+    innovator, home_municipality, as_innovator
+):
+    """Health: 6 of 18 invited answered (6 and 12, both at least 5): shown. Education: 3 of 13: hidden, since the
+    3 who answered are fewer than 5. (The test's answers each come through one more invitation.)"""
+    round = fielded_round(innovator, home_municipality, workplaces(12) + workplaces(10, "education"))
+    for _i in range(6):
+        answer(round, HEALTH, innovating())
+    for _i in range(3):
+        answer(round, "education | municipality | 10-49 | Vestland | 3", not_innovating())
+    as_innovator.cookies["django_language"] = "en"
+    page = as_innovator.get(f"/barometer/{round.pk}/").content.decode()
+    num = '<td class="num">{}</td>'
+    health = '<tr><th scope="row">Health and care</th>' + "".join(num.format(n) for n in (12, 12, 18, 6)) + "</tr>"
+    education = '<tr><th scope="row">Education and childhood</th>' + "".join(num.format(n) for n in (10, 10, 13))
+    assert health in page
+    assert education + num.format("hidden") + "</tr>" in page
