@@ -161,3 +161,19 @@ def test_each_factor_has_a_promoted_and_a_hindered_share(innovator, home_municip
     assert promoted.overall.share.estimate == pytest.approx(4 / 7)
     assert hindered.overall.share.estimate == pytest.approx(3 / 7)
     assert promoted.label == "New technology: promoted" and hindered.label == "New technology: hindered"
+
+
+def test_the_latest_innovations_shares_are_over_the_workplaces_that_introduced_one(innovator, home_municipality):
+    """§1.5: novelty shares over innovating units. Five innovating workplaces say "inspired and adapted"; two that
+    introduced nothing still answer "copied" (the engine has no skip logic): they are not counted."""
+    round = fielded_round(innovator, home_municipality, workplaces(12))
+    for _i in range(5):
+        answer(round, HEALTH, innovating(novelty="inspired_adapted"))
+    for _i in range(2):
+        answer(round, HEALTH, not_innovating() | {"b3_novelty": "copied", "b7_new_technology": "5"})
+    results = round_results(round)
+    copied = by_key(results, "b3_novelty.copied").overall
+    assert copied.n == 5 and copied.share is None and copied.band == "low"  # 0 of 5 innovating copied
+    assert by_key(results, "b3_novelty.inspired_adapted").overall.n == 5
+    assert by_key(results, "evaluation_rate").overall.n == 5
+    assert by_key(results, "b7_new_technology.promoted").overall.n == 2  # the factors: whoever rated them

@@ -68,6 +68,13 @@ SIDES = {
 
 
 INNOVATION_ITEMS = ("b1_product", "b1_service", "b1_process_org", "b1_communication")
+# The items about the most recent innovation (blocks 2–6 and 8–10): their shares are over the workplaces that
+# introduced one (DOMAIN §1.5: "novelty shares over innovating units"). The factors (block 7) are asked in the
+# shorter branch too, so they are over everybody who rated them.
+LATEST_INNOVATION_ITEMS = frozenset(
+    {"b2_types", "b3_novelty", "b4_initiators", "b5_partners", "b6_financing", "b8_values", "b9_evaluation"}
+    | {"b10_shared"}
+)
 
 
 def indicators() -> list[Indicator]:
@@ -207,7 +214,10 @@ def round_results(round: Round, confidence: float = calculations.CONFIDENCE) -> 
     by_item: dict[str, list[tuple[int, Answer, int]]] = defaultdict(list)
     catalogue = indicators()
     needed = {key for indicator in catalogue for key in indicator.item_keys if key not in INNOVATION_ITEMS}
-    for (unit_id, key, answer), count in survey_selectors.choice_counts_by_unit(round.survey_round, needed).items():
+    latest = needed & LATEST_INNOVATION_ITEMS
+    counted = survey_selectors.choice_counts_by_unit(round.survey_round, latest, among=(INNOVATION_ITEMS, "yes"))
+    counted |= survey_selectors.choice_counts_by_unit(round.survey_round, needed - latest)
+    for (unit_id, key, answer), count in counted.items():
         if unit_id is not None and unit_id in units:
             by_item[key].append((unit_id, answer, count))
     innovating = survey_selectors.responses_choosing_by_unit(round.survey_round, INNOVATION_ITEMS, "yes")
