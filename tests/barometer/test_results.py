@@ -4,6 +4,7 @@ breakdowns, dominance) as regression tests for the barometer's breakdowns."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from nyskap.barometer import services
 from nyskap.barometer.results import round_results
 from nyskap.surveys.errors import SurveyError
+from nyskap.surveys.models import EmailDomain
 from nyskap.surveys.selectors import resolve_token
 from nyskap.surveys.services import response_save, round_reopen
 
@@ -177,3 +179,27 @@ def test_the_latest_innovations_shares_are_over_the_workplaces_that_introduced_o
     assert by_key(results, "b3_novelty.inspired_adapted").overall.n == 5
     assert by_key(results, "evaluation_rate").overall.n == 5
     assert by_key(results, "b7_new_technology.promoted").overall.n == 2  # the factors: whoever rated them
+
+
+def test_a_strategic_round_has_the_strategic_questionnaires_indicators(innovator, home_municipality):
+    """A round of the strategic questionnaire is counted on its own items, never shown an operative figure (its
+    administrations are not asked b1, so an "innovation rate" would read 0 %). 7 answers: 5 with a strategy, 2
+    without; top management facilitates 5, 4, 4, 2, 1, 3, "don't know" → 3 of 6 agree."""
+    from .factories import barometer_round, frame_csv
+
+    EmailDomain.objects.get_or_create(organisation=home_municipality, domain="oygarden.kommune.no")
+    services.load_questionnaires()
+    round = barometer_round(innovator, home_municipality, kind="strategic")
+    services.frame_upload(actor=innovator, round=round, upload=frame_csv(workplaces(12)), filename="f.csv")
+    services.sample_draw(actor=innovator, round=round, size=None, seed=1)
+    services.fieldwork_start(actor=innovator, round=round, closes_on=datetime.date(2026, 12, 15))
+    round.refresh_from_db()
+    for strategy, facilitates in zip("yyyyynn", ("5", "4", "4", "2", "1", "3", "dk"), strict=True):
+        answer(round, HEALTH, {"s1_strategy": "yes" if strategy == "y" else "no", "s1_facilitates": facilitates})
+    results = round_results(round)
+    keys = {r.indicator.key for r in results.indicators}
+    assert "innovation_rate" not in keys and "s4_new_technology.hindered" in keys
+    strategy = by_key(results, "s1_strategy.yes").overall
+    assert strategy.n == 7 and strategy.share.estimate == pytest.approx(5 / 7)
+    agree = by_key(results, "s1_facilitates.agree").overall
+    assert agree.n == 6 and agree.share.estimate == pytest.approx(3 / 6)

@@ -77,11 +77,46 @@ LATEST_INNOVATION_ITEMS = frozenset(
 )
 
 
-def indicators() -> list[Indicator]:
+AGREE = {"nb": "enig (4–5)", "nn": "samd (4–5)", "en": "agree (4–5)"}
+LANGUAGES = ("nb", "nn", "en")
+
+
+def _strategic_indicators() -> list[Indicator]:
+    """The strategic questionnaire's indicators: the share with an adopted strategy and with research
+    collaboration (yes), the share agreeing that top management facilitates innovation (4–5 of 5), one share per
+    goal and means, and each factor's two sides."""
+    data = questionnaire.data(questionnaire.STRATEGIC)
+    result = []
+    for block in data["blocks"]:
+        for item in block["items"]:
+            key, text = item["key"], item["text"]
+            if item["kind"] == "multiple":
+                for option in item["options"]:
+                    is_yes, is_valid = _several(option["key"])
+                    indicator = Indicator(f"{key}.{option['key']}", option, (key,), is_yes, is_valid, block["name"])
+                    result.append(indicator)
+            elif item["kind"] == "single":
+                is_yes, is_valid = _single({"yes"})
+                result.append(Indicator(f"{key}.yes", text, (key,), is_yes, is_valid, block["name"]))
+            elif item.get("scale_points") == 6:
+                for side, (values, words) in SIDES.items():
+                    is_side, valid = _factor(values)
+                    label = {lang: f"{text[lang].split(' — ')[0]}: {words[lang]}" for lang in LANGUAGES}
+                    result.append(Indicator(f"{key}.{side}", label, (key,), is_side, valid, group=block["name"]))
+            else:
+                is_side, valid = _factor({"4", "5"})
+                label = {lang: f"{text[lang]}: {AGREE[lang]}" for lang in LANGUAGES}
+                result.append(Indicator(f"{key}.agree", label, (key,), is_side, valid, group=block["name"]))
+    return result
+
+
+def indicators(kind: str = questionnaire.OPERATIVE) -> list[Indicator]:
     """The indicators of the operative questionnaire: innovation rate, then one share per option of the type,
     novelty, initiator, partner, financing, value items, the evaluation rate, spreading and each promoting
     factor's two sides (promoted: 4–6, hindered: 1–3 on the six-point scale). Labels are the questionnaire's own
-    option texts, in the reader's language."""
+    option texts, in the reader's language. For the strategic questionnaire, its own (`_strategic_indicators`)."""
+    if kind == questionnaire.STRATEGIC:
+        return _strategic_indicators()
     data = questionnaire.data(questionnaire.OPERATIVE)
     items = {item["key"]: (block, item) for block in data["blocks"] for item in block["items"]}
     result = [Indicator("innovation_rate", _("Innovation rate"), INNOVATION_ITEMS, bool, bool)]
@@ -212,11 +247,13 @@ def round_results(round: Round, confidence: float = calculations.CONFIDENCE) -> 
     withdrawn = {key for key in groups if key not in allowed}
 
     by_item: dict[str, list[tuple[int, Answer, int]]] = defaultdict(list)
-    catalogue = indicators()
+    catalogue = indicators(round.kind)
     needed = {key for indicator in catalogue for key in indicator.item_keys if key not in INNOVATION_ITEMS}
     latest = needed & LATEST_INNOVATION_ITEMS
-    counted = survey_selectors.choice_counts_by_unit(round.survey_round, latest, among=(INNOVATION_ITEMS, "yes"))
-    counted |= survey_selectors.choice_counts_by_unit(round.survey_round, needed - latest)
+    counted = survey_selectors.choice_counts_by_unit(round.survey_round, needed - latest)
+    if latest:
+        among = (INNOVATION_ITEMS, "yes")
+        counted |= survey_selectors.choice_counts_by_unit(round.survey_round, latest, among=among)
     for (unit_id, key, answer), count in counted.items():
         if unit_id is not None and unit_id in units:
             by_item[key].append((unit_id, answer, count))
