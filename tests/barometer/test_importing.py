@@ -80,3 +80,12 @@ def test_more_answers_than_the_frame_has_is_refused(innovator, home_municipality
     rows = ["health_care;municipality;10-49;Vestland;3;yes;copied;service;x"] * 3
     with pytest.raises(FrameError):
         microdata_import(actor=innovator, round=round, upload=data(rows), filename="m.csv", mapping_text=MAPPING)
+
+
+def test_a_county_in_another_case_is_the_frames_county(draft, innovator):
+    rows = ["health_care;municipality;10-49;VESTLAND;3;yes;copied;service;x"] * 3
+    rows += ["health_care;municipality;10-49;vestland ;3;no;;;"] * 3
+    imported = microdata_import(actor=innovator, round=draft, upload=data(rows), filename="m.csv", mapping_text=MAPPING)
+    assert imported == 6
+    counties = next(r for r in round_results(draft).indicators if r.indicator.key == "innovation_rate").breakdowns
+    assert [(f.group, f.n) for f in counties["county"]] == [("Vestland", 6)]

@@ -100,3 +100,50 @@ def test_a_refused_new_round_keeps_what_was_typed(as_innovator, home_municipalit
     )
     assert response.status_code == 422
     assert "Mitt barometer" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "sector", "size", "rate"),
+    [
+        ("nb", "Sektor: Helse og omsorg", "Størrelsesgruppe: 10–49 ansatte", "Andel med innovasjon"),
+        ("nn", "Sektor: Helse og omsorg", "Storleiksgruppe: 10–49 tilsette", "Del med innovasjon"),
+        ("en", "Sector: Health and care", "Size band: 10–49 employees", "Innovation rate"),
+    ],
+)
+def test_breakdown_groups_and_strata_are_named_in_the_readers_language(
+    innovator, home_municipality, as_innovator, language, sector, size, rate
+):
+    round = fielded_round(innovator, home_municipality, workplaces(12))
+    for i in range(6):
+        answer(round, HEALTH, innovating() if i < 4 else not_innovating())
+    as_innovator.cookies["django_language"] = language
+    page = as_innovator.get(f"/barometer/{round.pk}/").content.decode()
+    assert f'<th scope="row">{sector.split(": ")[1]}</th>' in page and "health_care" not in page
+    from nyskap.barometer import services
+
+    services.round_close(actor=innovator, round=round)
+    results = as_innovator.get(f"/barometer/{round.pk}/results/").content.decode()
+    assert f'<th scope="row">{sector}</th>' in results and size in results
+    assert "health_care" not in results and "10-49" not in results
+    services.round_publish(actor=innovator, round=round)
+    overview = as_innovator.get("/barometer/").content.decode()
+    assert f"<tr><td>{rate}</td>" in overview and "<td>innovation_rate</td>" not in overview
+
+
+def test_response_per_stratum_during_fieldwork_hides_a_count_that_could_tell_who_answered(
+    innovator, home_municipality, as_innovator
+):
+    """Health: 6 of 18 invited answered (6 and 12, both at least 5): shown. Education: 3 of 13: hidden, since the
+    3 who answered are fewer than 5. (The test's answers each come through one more invitation.)"""
+    round = fielded_round(innovator, home_municipality, workplaces(12) + workplaces(10, "education"))
+    for _i in range(6):
+        answer(round, HEALTH, innovating())
+    for _i in range(3):
+        answer(round, "education | municipality | 10-49 | Vestland | 3", not_innovating())
+    as_innovator.cookies["django_language"] = "en"
+    page = as_innovator.get(f"/barometer/{round.pk}/").content.decode()
+    num = '<td class="num">{}</td>'
+    health = '<tr><th scope="row">Health and care</th>' + "".join(num.format(n) for n in (12, 12, 18, 6)) + "</tr>"
+    education = '<tr><th scope="row">Education and childhood</th>' + "".join(num.format(n) for n in (10, 10, 13))
+    assert health in page
+    assert education + num.format("hidden") + "</tr>" in page

@@ -119,3 +119,23 @@ def test_fieldwork_invites_in_each_managers_language_then_close_and_publish(
     round.refresh_from_db()
     assert round.status == RoundStatus.PUBLISHED
     assert round.survey_round.results_opened
+
+
+def test_a_county_spelt_in_two_ways_is_one_county_and_a_bar_in_it_is_refused(innovator, home_municipality):
+    """The engine's units are the breakdown cells joined with " | " and compared without case: "Vestland" and
+    "VESTLAND" must be one county (else fieldwork fails on a unit the engine merged), and a county with "|" would
+    split into the wrong variables."""
+    EmailDomain.objects.create(organisation=home_municipality, domain="oygarden.kommune.no")
+    services.load_questionnaires()
+    round = barometer_round(innovator, home_municipality, strata=("sector", "county"))
+    rows = workplaces(6)
+    rows[3:] = [(*row[:4], "VESTLAND ", *row[5:]) for row in rows[3:]]
+    upload(innovator, round, rows)
+    assert set(Workplace.objects.filter(round=round).values_list("county", flat=True)) == {"Vestland"}
+    services.sample_draw(actor=innovator, round=round, size=None, seed=1)
+    assert services.fieldwork_start(actor=innovator, round=round, closes_on=datetime.date(2026, 12, 15)).invited == 6
+    other = barometer_round(innovator, home_municipality)
+    bad = [(*row[:4], "Vestland | Rogaland", *row[5:]) for row in workplaces(1)]
+    with pytest.raises(FrameError) as error:
+        upload(innovator, other, bad)
+    assert [(p.row, p.column) for p in error.value.problems] == [(2, "county")]

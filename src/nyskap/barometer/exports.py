@@ -4,7 +4,8 @@ owner's editors.
 Microdata leave out what could identify a workplace: a breakdown variable is kept only while every combination of
 the kept variables holds at least the round's smallest cell of respondents (variables are tried in the order
 sector, organisation type, size band, county, centrality; the first that would make a combination smaller is left
-out, and so on). Answers carry no respondent id, come in random order, and free text is never exported."""
+out, and so on). A round with fewer respondents than its smallest cell gives no rows. Answers carry no respondent
+id, come in random order, and free text is never exported."""
 
 from __future__ import annotations
 
@@ -65,6 +66,8 @@ def microdata(round: Round) -> tuple[list[str], list[list[Any]]]:
     units = {pk: tuple(name.split(" | ")) for pk, name in survey_selectors.unit_names(round.survey_round).items()}
     responses = [(units[u], answers) for u, answers in survey_selectors.answers_by_response(round.survey_round)
                  if u in units]  # fmt: skip
+    if len(responses) < round.min_cell:
+        responses = []  # under the threshold the round shows nothing, and its answers are not given out either
     cells: Counter[tuple[str, ...]] = Counter(values for values, _answers in responses)
     variables = kept_variables(cells, round.min_cell)
     keys = [item["key"] for block in questionnaire.data(round.kind)["blocks"] for item in block["items"]]

@@ -44,12 +44,19 @@ def _required(value: Any) -> Any:
     return value
 
 
+def _county(value: str) -> str:
+    """A county as one name: inner spaces collapsed, and no "|" (it joins the breakdown values of a cell)."""
+    if "|" in value:
+        raise CellError(_("A county cannot contain “|”."))
+    return " ".join(value.split())
+
+
 class FrameRow(RowSchema):
     name: Annotated[str, text(required=True, limit=200)]
     sector: Annotated[str | None, choice(), AfterValidator(_required)]
     org_type: Annotated[str | None, choice(), AfterValidator(_required)]
     size_band: Annotated[str | None, choice(), AfterValidator(_required)]
-    county: Annotated[str, text(required=True, limit=100)]
+    county: Annotated[str, text(required=True, limit=100), AfterValidator(_county)]
     centrality: Annotated[str | None, choice(), AfterValidator(_required)]
     organisation: Annotated[str | None, text(limit=220)] = None
     email: Annotated[str | None, email_cell(limit=254)] = None
@@ -119,6 +126,10 @@ def parse_frame(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> list[Fr
         if row is not None:
             parsed.append((number, row))
     organisations = _organisations({r.organisation for _n, r in parsed if r.organisation})
+    # One spelling per county, the first in the file: the survey engine tells unit names apart without case.
+    counties: dict[str, str] = {}
+    for _number, row in parsed:
+        row.county = counties.setdefault(row.county.casefold(), row.county)
     entries = []
     for number, row in parsed:
         organisation_id = None

@@ -78,6 +78,8 @@ def microdata_import(*, actor: Any, round: Round, upload: IO[bytes], filename: s
         raise BarometerError(error.message, "mapping") from None
     items = {item["key"]: item for block in questionnaire.data(round.kind)["blocks"] for item in block["items"]}
     lookups = {name: choice_lookup(choices) for name, choices in LOOKUPS_FIELDS.items()}
+    # A county as the frame spells it, whatever its case here (the engine tells unit names apart without case).
+    counties = {c.casefold(): c for c in Workplace.objects.filter(round=round).values_list("county", flat=True)}
     try:
         rows = list(read_table(upload, filename))
     except SpreadsheetError as error:
@@ -107,7 +109,9 @@ def microdata_import(*, actor: Any, round: Round, upload: IO[bytes], filename: s
         for variable in STRATUM_VARIABLES:
             raw = values[variable]
             if variable == "county":
-                code = raw if raw and "|" not in raw and len(raw) <= 100 else None
+                county = " ".join(raw.split())
+                valid = county and "|" not in county and len(county) <= 100
+                code = counties.get(county.casefold(), county) if valid else None
             else:
                 code = lookups[variable].get(normalise_key(raw))
             if code is None:

@@ -62,6 +62,30 @@ class Centrality(models.TextChoices):
 # The frame variables a stratum may be built of, and every breakdown of the results.
 STRATUM_VARIABLES = ("sector", "org_type", "size_band", "county", "centrality")
 
+# Each variable's codes and their labels (a county is its own label).
+VARIABLE_CHOICES: dict[str, type[models.TextChoices]] = {
+    "sector": Sector,
+    "org_type": OrganisationKind,
+    "size_band": SizeBand,
+    "centrality": Centrality,
+}
+
+
+def value_label(variable: str, value: str) -> str:
+    """A breakdown value as a reader sees it, in the active language: "health_care" → "Helse og omsorg"."""
+    choices = VARIABLE_CHOICES.get(variable)
+    if choices is None or value not in choices.values:
+        return value
+    return str(choices(value).label)
+
+
+def stratum_label(strata: list[str], stratum: str) -> str:
+    """A weighting stratum ("health_care | Vestland") with each value's label; "all" stays as it is."""
+    values = stratum.split(" | ")
+    if len(values) != len(strata):
+        return stratum
+    return " · ".join(value_label(v, value) for v, value in zip(strata, values, strict=True))
+
 
 class Round(models.Model):
     owner = models.ForeignKey(

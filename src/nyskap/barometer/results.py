@@ -54,17 +54,69 @@ def _several(option: str) -> tuple[Callable, Callable]:
     return (lambda a: option in a), (lambda a: isinstance(a, tuple) and bool(a))
 
 
-def _promoting() -> tuple[Callable, Callable]:
-    return (lambda a: a in {"4", "5", "6"}), (lambda a: isinstance(a, str) and a != "dk")
+def _factor(sides: set[str]) -> tuple[Callable, Callable]:
+    """A factor on the 1–6 scale (1–3 hindered, 4–6 promoted); "don't know" is no valid answer."""
+    return (lambda a: a in sides), (lambda a: isinstance(a, str) and a != "dk")
+
+
+PROMOTED, HINDERED = {"4", "5", "6"}, {"1", "2", "3"}
+# How each side of a factor is named after it, in the questionnaire's three languages.
+SIDES = {
+    "promoted": (PROMOTED, {"nb": "fremmet", "nn": "fremja", "en": "promoted"}),
+    "hindered": (HINDERED, {"nb": "hemmet", "nn": "hemma", "en": "hindered"}),
+}
 
 
 INNOVATION_ITEMS = ("b1_product", "b1_service", "b1_process_org", "b1_communication")
+# The items about the most recent innovation (blocks 2–6 and 8–10): their shares are over the workplaces that
+# introduced one (DOMAIN §1.5: "novelty shares over innovating units"). The factors (block 7) are asked in the
+# shorter branch too, so they are over everybody who rated them.
+LATEST_INNOVATION_ITEMS = frozenset(
+    {"b2_types", "b3_novelty", "b4_initiators", "b5_partners", "b6_financing", "b8_values", "b9_evaluation"}
+    | {"b10_shared"}
+)
 
 
-def indicators() -> list[Indicator]:
+AGREE = {"nb": "enig (4–5)", "nn": "samd (4–5)", "en": "agree (4–5)"}
+LANGUAGES = ("nb", "nn", "en")
+
+
+def _strategic_indicators() -> list[Indicator]:
+    """The strategic questionnaire's indicators: the share with an adopted strategy and with research
+    collaboration (yes), the share agreeing that top management facilitates innovation (4–5 of 5), one share per
+    goal and means, and each factor's two sides."""
+    data = questionnaire.data(questionnaire.STRATEGIC)
+    result = []
+    for block in data["blocks"]:
+        for item in block["items"]:
+            key, text = item["key"], item["text"]
+            if item["kind"] == "multiple":
+                for option in item["options"]:
+                    is_yes, is_valid = _several(option["key"])
+                    indicator = Indicator(f"{key}.{option['key']}", option, (key,), is_yes, is_valid, block["name"])
+                    result.append(indicator)
+            elif item["kind"] == "single":
+                is_yes, is_valid = _single({"yes"})
+                result.append(Indicator(f"{key}.yes", text, (key,), is_yes, is_valid, block["name"]))
+            elif item.get("scale_points") == 6:
+                for side, (values, words) in SIDES.items():
+                    is_side, valid = _factor(values)
+                    label = {lang: f"{text[lang].split(' — ')[0]}: {words[lang]}" for lang in LANGUAGES}
+                    result.append(Indicator(f"{key}.{side}", label, (key,), is_side, valid, group=block["name"]))
+            else:
+                is_side, valid = _factor({"4", "5"})
+                label = {lang: f"{text[lang]}: {AGREE[lang]}" for lang in LANGUAGES}
+                result.append(Indicator(f"{key}.agree", label, (key,), is_side, valid, group=block["name"]))
+    return result
+
+
+def indicators(kind: str = questionnaire.OPERATIVE) -> list[Indicator]:
     """The indicators of the operative questionnaire: innovation rate, then one share per option of the type,
     novelty, initiator, partner, financing, value items, the evaluation rate, spreading and each promoting
-    factor. Labels are the questionnaire's own option texts, in the reader's language."""
+    factor's two sides (promoted: 4–6, hindered: 1–3 on the six-point scale). Labels are the questionnaire's own
+    option texts, in the reader's language. For the strategic questionnaire, its own (`_strategic_indicators`)."""
+    if kind == questionnaire.STRATEGIC:
+        return _strategic_indicators()
     data = questionnaire.data(questionnaire.OPERATIVE)
     items = {item["key"]: (block, item) for block in data["blocks"] for item in block["items"]}
     result = [Indicator("innovation_rate", _("Innovation rate"), INNOVATION_ITEMS, bool, bool)]
@@ -85,9 +137,10 @@ def indicators() -> list[Indicator]:
     block, _item = items["b7_new_technology"]
     for key, (_block, item) in items.items():
         if key.startswith("b7_"):
-            promoted, valid = _promoting()
-            label = {lang: item["text"][lang].split(" — ")[0] for lang in ("nb", "nn", "en")}
-            result.append(Indicator(f"{key}.promoted", label, (key,), promoted, valid, group=block["name"]))
+            for side, (values, words) in SIDES.items():
+                is_side, valid = _factor(values)
+                label = {lang: f"{item['text'][lang].split(' — ')[0]}: {words[lang]}" for lang in ("nb", "nn", "en")}
+                result.append(Indicator(f"{key}.{side}", label, (key,), is_side, valid, group=block["name"]))
     return result
 
 
@@ -194,9 +247,14 @@ def round_results(round: Round, confidence: float = calculations.CONFIDENCE) -> 
     withdrawn = {key for key in groups if key not in allowed}
 
     by_item: dict[str, list[tuple[int, Answer, int]]] = defaultdict(list)
-    catalogue = indicators()
+    catalogue = indicators(round.kind)
     needed = {key for indicator in catalogue for key in indicator.item_keys if key not in INNOVATION_ITEMS}
-    for (unit_id, key, answer), count in survey_selectors.choice_counts_by_unit(round.survey_round, needed).items():
+    latest = needed & LATEST_INNOVATION_ITEMS
+    counted = survey_selectors.choice_counts_by_unit(round.survey_round, needed - latest)
+    if latest:
+        among = (INNOVATION_ITEMS, "yes")
+        counted |= survey_selectors.choice_counts_by_unit(round.survey_round, latest, among=among)
+    for (unit_id, key, answer), count in counted.items():
         if unit_id is not None and unit_id in units:
             by_item[key].append((unit_id, answer, count))
     innovating = survey_selectors.responses_choosing_by_unit(round.survey_round, INNOVATION_ITEMS, "yes")

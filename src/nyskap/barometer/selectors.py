@@ -143,7 +143,8 @@ def latest_published_figures() -> list[dict[str, Any]]:
 
 
 def indicator_labels() -> dict[str, str]:
-    """Indicator key → its label in the active language."""
+    """Indicator key → its label in the active language (both questionnaires)."""
+    from .questionnaire import KINDS
     from .results import indicators, label_of
 
-    return {indicator.key: label_of(indicator.label) for indicator in indicators()}
+    return {indicator.key: label_of(indicator.label) for kind in KINDS for indicator in indicators(kind)}

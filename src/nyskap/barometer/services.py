@@ -230,6 +230,18 @@ def round_close(*, actor: Any, round: Round) -> Round:
     return round
 
 
+def results_seen(*, round: Round, shown: bool) -> None:
+    """A closed round's figures have been seen by its owner (results page, exports, microdata): the engine's round is
+    frozen from here, as the engine does for its own results, so it can no longer be reopened for a late answer
+    whose effect would show by comparing the figures before and after. A round whose results showed nothing (under
+    the threshold) revealed nothing and stays as it is."""
+    if not shown or round.status != RoundStatus.CLOSED or round.survey_round_id is None:
+        return
+    survey_round = survey_selectors.round_with_organisation(round.survey_round_id)
+    if survey_round is not None:
+        survey_services.round_results_opened(round=survey_round)
+
+
 @transaction.atomic
 def round_publish(*, actor: Any, round: Round) -> Round:
     """Publish a closed round's results. The engine's round is frozen from here: it is never reopened (new answers

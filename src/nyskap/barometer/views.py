@@ -20,19 +20,20 @@ from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator, csv_text
 from . import comparison, exports, importing, jobs, selectors, services, trends
 from .forms import VARIABLE_LABELS, FieldworkForm, FrameForm, ImportForm, RoundForm, SampleForm
 from .frame import FrameError
-from .models import QuestionnaireKind, Round, RoundStatus
+from .models import QuestionnaireKind, Round, RoundStatus, stratum_label, value_label
 from .results import RoundResults, round_results
 
 
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
+    labels = selectors.indicator_labels()
     return render(
         request,
         "barometer/overview.html",
         {
             "published": selectors.published_rounds(),
             "own": selectors.rounds_edited_by(request.user),
-            "series": comparison.SERIES,
+            "series": [(labels.get(p.indicator, p.indicator), p) for p in comparison.SERIES],
         },
     )
 
@@ -77,7 +78,7 @@ def _edited(request: HttpRequest, pk: int) -> Round:
 def _round_page(request: HttpRequest, round: Round, status: int = 200, **forms: Any) -> HttpResponse:
     context = {
         "round": round,
-        "rows": selectors.response_rates(round),
+        "rows": [(stratum_label(round.strata, row.stratum), row) for row in selectors.response_rates(round)],
         "strata_names": [str(VARIABLE_LABELS[v]) for v in round.strata],
         "frame_form": forms.get("frame_form") or FrameForm(),
         "sample_form": forms.get("sample_form") or SampleForm(initial={"seed": round.seed}),
@@ -208,6 +209,7 @@ def _results_round(request: HttpRequest, pk: int) -> tuple[Round, RoundResults]:
     results = round_results(round) if round is not None else None
     if round is None or results is None:
         raise Http404
+    services.results_seen(round=round, shown=any(r.overall.shown for r in results.indicators))
     return round, results
 
 
@@ -216,7 +218,10 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     round, figures = _results_round(request, pk)
     rows = []
     for result in figures.indicators:
-        breakdowns = [(str(VARIABLE_LABELS[variable]), figures_) for variable, figures_ in result.breakdowns.items()]
+        breakdowns = [
+            (str(VARIABLE_LABELS[variable]), [(value_label(variable, f.group), f) for f in figures_])
+            for variable, figures_ in result.breakdowns.items()
+        ]
         rows.append((result, breakdowns, comparison.for_indicator(result.indicator.key)))
     chart = [
         (r.label, round_percent(r.overall.share.estimate))
@@ -278,6 +283,7 @@ def microdata(request: HttpRequest, pk: int) -> HttpResponse:
     if round.status not in (RoundStatus.CLOSED, RoundStatus.PUBLISHED) or round.survey_round is None:
         raise Http404
     header, rows = exports.microdata(round)
+    services.results_seen(round=round, shown=bool(rows))
     response = HttpResponse(
         csv_text(header, rows, separator=csv_separator(request.GET.get("sep"))), content_type="text/csv; charset=utf-8"
     )

@@ -303,21 +303,31 @@ def dimension_answer_counts(round: Round) -> dict[str, dict[int | None, dict[int
 
 
 def choice_counts_by_unit(
-    round: Round, item_keys: Collection[str] | None = None
+    round: Round, item_keys: Collection[str] | None = None, among: tuple[Collection[str], str] | None = None
 ) -> dict[tuple[int | None, str, str | tuple[str, ...]], int]:
     """(unit id, item key, answer) → submitted responses, for the choice and scale items of one round: the option
     key of a one-choice item, the point (or "dk") of a scale item, and the tuple of chosen keys of a several-choice
-    item; only ``item_keys`` when given. One grouped query over the round's answers (by item id, without joining
-    the items); the database sends one row per distinct answer, never one per respondent."""
+    item; only ``item_keys`` when given; with ``among`` = (item keys, choice), only the responses that gave that
+    choice to at least one of those items (e.g. the workplaces that introduced an innovation). One grouped query
+    over the round's answers (by item id, without joining the items); the database sends one row per distinct
+    answer, never one per respondent."""
     chosen = Item.objects.filter(
         version_id=round.version_id, kind__in=[ItemKind.SINGLE, ItemKind.MULTIPLE, ItemKind.LIKERT]
     )
     if item_keys is not None:
         chosen = chosen.filter(key__in=list(item_keys))
     items = {pk: (key, kind) for pk, key, kind in chosen.values_list("pk", "key", "kind")}
+    answers = Answer.objects.filter(response__round=round, response__submitted=True, item_id__in=list(items))
+    if among is not None:
+        among_keys, among_choice = among
+        among_items = Item.objects.filter(version_id=round.version_id, key__in=list(among_keys)).values("pk")
+        answers = answers.filter(
+            response_id__in=Answer.objects.filter(
+                response__round=round, item_id__in=among_items, choice=among_choice
+            ).values("response_id")
+        )
     rows = (
-        Answer.objects.filter(response__round=round, response__submitted=True, item_id__in=list(items))
-        .values("response__unit_id", "item_id", "choice", "choices", "value", "dont_know")
+        answers.values("response__unit_id", "item_id", "choice", "choices", "value", "dont_know")
         .annotate(count=Count("*"))
         .values_list("response__unit_id", "item_id", "choice", "choices", "value", "dont_know", "count")
     )
