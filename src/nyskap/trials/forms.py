@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nyskap.core.permissions import Visibility, is_operator, organisations_edited_by
-from nyskap.organisations.models import Organisation
+from nyskap.organisations.models import CentralityClass, Organisation
 from nyskap.projects.models import Project, Sector
 
 from . import calculations, rules
@@ -255,4 +255,7 @@ FACET_LABELS = {
     "decision": (_("Decision"), dict(TrialDecision.choices)),
     "legal_act": (_("Legal basis"), {}),
     "county": (_("Owners' county"), {}),
+    "municipality": (_("Owning municipality"), {}),
+    "size_band": (_("Owners' size (inhabitants)"), {}),
+    "centrality": (_("Owners' centrality (SSB)"), dict(CentralityClass.choices)),
 }

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from nyskap.core.history import field_label
 from nyskap.core.search import filter_queryset
+from nyskap.organisations.models import OrganisationKind
 
 from . import rules
 from .models import Amendment, Registration, Result, SandboxRound, Trial, TrialDecision, TrialKind, TrialStatus
@@ -23,7 +24,23 @@ OVERDUE_RESULTS = "results"
 OVERDUE_DECISION = "decision"
 WITHOUT_RESULTS = (TrialStatus.APPROVED, TrialStatus.RUNNING, TrialStatus.ENDED)
 
-FACETS = ("kind", "status", "design", "sector", "decision", "legal_act", "county")
+FACETS = ("kind", "status", "design", "sector", "decision", "legal_act", "county", "municipality", "size_band", "centrality")
+# The facets read from the owning organisations (a trial counts once however many of its owners match):
+# facet -> the organisation's field.
+OWNER_FACETS = {
+    "county": "county__number",
+    "municipality": "slug",
+    "size_band": "size_band",
+    "centrality": "centrality_class",
+}
+OWN_FIELD_FACETS = ("kind", "status", "design", "sector", "decision", "legal_act")
+
+
+def _owner_values(facet: str, values: list[str]) -> list[str]:
+    """Values fit for the owner field (the numbered ones as digits only: anything else matches nothing)."""
+    if facet in ("county", "centrality"):
+        return [value for value in values if value.isascii() and value.isdigit() and len(value) <= 4]
+    return values
 
 
 def overdue_condition(today: datetime.date) -> Q:
@@ -69,8 +86,13 @@ def filtered(user: Any, params: dict[str, list[str]], query: str = "") -> QueryS
         values = [v for v in params.get(facet, []) if v]
         if not values:
             continue
-        if facet == "county":
-            trials = trials.filter(owners__county__number__in=values).distinct()
+        if facet in OWNER_FACETS:
+            owned = Trial.owners.through.objects.filter(
+                **{f"organisation__{OWNER_FACETS[facet]}__in": _owner_values(facet, values)}
+            )
+            if facet == "municipality":
+                owned = owned.filter(organisation__kind=OrganisationKind.MUNICIPALITY)
+            trials = trials.filter(pk__in=owned.values("trial_id"))
         else:
             trials = trials.filter(**{f"{facet}__in": values})
     if params.get("overdue"):
@@ -86,17 +108,17 @@ def facet_counts(trials: QuerySet[Trial]) -> dict[str, dict[Any, int]]:
     ids = trials.order_by().values("pk")
     base = Trial.objects.filter(pk__in=ids).order_by()
     counts: dict[str, dict[Any, int]] = {}
-    for field in ("kind", "status", "design", "sector", "decision", "legal_act"):
+    for field in OWN_FIELD_FACETS:
         rows = base.exclude(**{field: ""}).values_list(field).annotate(n=Count("pk"))
         counts[field] = dict(rows)  # type: ignore[arg-type]
-    county_rows = (
-        Trial.owners.through.objects.filter(trial_id__in=ids)
-        .exclude(organisation__county__isnull=True)
-        .order_by()
-        .values_list("organisation__county__number")
-        .annotate(n=Count("trial_id", distinct=True))
-    )
-    counts["county"] = dict(county_rows)
+    for facet, field in OWNER_FACETS.items():
+        owned = Trial.owners.through.objects.filter(trial_id__in=ids).exclude(**{f"organisation__{field}__isnull": True})
+        if facet == "size_band":
+            owned = owned.exclude(organisation__size_band="")
+        if facet == "municipality":
+            owned = owned.filter(organisation__kind=OrganisationKind.MUNICIPALITY)
+        rows = owned.order_by().values_list(f"organisation__{field}").annotate(n=Count("trial_id", distinct=True))
+        counts[facet] = dict(rows)  # type: ignore[arg-type]
     return counts
 
 

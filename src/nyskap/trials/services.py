@@ -382,7 +382,11 @@ def approve(*, actor: Any, trial: Trial) -> Trial:
 
 @transaction.atomic
 def start(*, actor: Any, trial: Trial, on: datetime.date | None = None) -> Trial:
+    """Running: only with an evaluation plan (a trial labelled "not pre-registered" may have skipped the
+    registration, which asks for one, but not the plan)."""
     trial = _locked(actor, trial)
+    if not trial.analysis_plan.strip():
+        raise TrialError.one("analysis_plan", _("Write the evaluation plan before the trial starts."))
     _move(trial, actor, TrialStatus.RUNNING, allowed_from=[TrialStatus.APPROVED])
     if trial.starts_on is None:
         trial.starts_on = on or timezone.localdate()

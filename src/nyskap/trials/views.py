@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nyskap.organisations.models import County
+from nyskap.organisations.models import County, Organisation, size_band_choices
 
 from . import rules, selectors, services
 from .forms import (
@@ -62,11 +62,17 @@ def add_errors(form: Any, error: TrialError) -> None:
 
 
 def _facets(request: HttpRequest, counts: dict[str, dict[Any, int]]) -> list[dict[str, Any]]:
-    counties = dict(County.objects.values_list("number", "name"))
+    dynamic: dict[str, dict[Any, Any]] = {
+        "county": dict(County.objects.values_list("number", "name")),
+        "municipality": dict(
+            Organisation.objects.filter(slug__in=counts.get("municipality", {})).values_list("slug", "name")
+        ),
+        "size_band": dict(size_band_choices()),
+    }
     facets = []
     for name, (label, labels) in FACET_LABELS.items():
         chosen = request.GET.getlist(name)
-        names = counties if name == "county" else labels
+        names = dynamic.get(name, labels)
         values = [
             {"value": value, "label": names.get(value, value), "count": count, "selected": str(value) in chosen}
             for value, count in sorted(counts.get(name, {}).items(), key=lambda item: (-item[1], str(item[0])))
