@@ -4,11 +4,12 @@ trials, and what a detail page shows. Writes are in `services`."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from nyskap.core.history import field_label
@@ -16,7 +17,17 @@ from nyskap.core.search import filter_queryset
 from nyskap.organisations.models import OrganisationKind
 
 from . import rules
-from .models import Amendment, Registration, Result, SandboxRound, Trial, TrialDecision, TrialKind, TrialStatus
+from .models import (
+    Amendment,
+    Registration,
+    Result,
+    SandboxRound,
+    Trial,
+    TrialDecision,
+    TrialDesign,
+    TrialKind,
+    TrialStatus,
+)
 
 # Results reported this long ago without a decision make a trial overdue.
 DECISION_GRACE = datetime.timedelta(days=90)
@@ -152,6 +163,62 @@ def results_with_effects(trial: Trial) -> list[tuple[Result, Any, str]]:
         except calculations.EffectError as error:
             shown.append((result, None, services.rule_message(error.message)))
     return shown
+
+
+# Statistics of the overview (the same trials as the list: what the visitor may see, with the same filters)
+
+RANDOMISED = (TrialDesign.INDIVIDUAL_RCT, TrialDesign.CLUSTER_RCT, TrialDesign.STEPPED_WEDGE)
+ENDED_STATUSES = (TrialStatus.ENDED, TrialStatus.RESULTS_REPORTED, TrialStatus.DECIDED)
+
+
+@dataclass(frozen=True)
+class Share:
+    key: str
+    count: int
+    of: int
+
+    @property
+    def percent(self) -> int:
+        """Whole percent (rounded half up), 0 of nothing."""
+        return (200 * self.count + self.of) // (2 * self.of) if self.of else 0
+
+
+@dataclass
+class Statistics:
+    kinds: list[str]  # the kinds with at least one trial, in TrialKind order
+    by_year: list[tuple[int | None, list[int], int]]  # (start year or None, a count per kind, total)
+    shares: list[Share]
+    total: int
+
+
+def statistics(trials: QuerySet[Trial]) -> Statistics:
+    """Trials per start year by kind, and the shares pre-registered and randomised (of all), decided (of the ended)
+    and made permanent (of the decided): four queries."""
+    base = Trial.objects.filter(pk__in=trials.order_by().values("pk")).order_by()
+    rows = base.annotate(year=ExtractYear("starts_on")).values_list("year", "kind").annotate(n=Count("pk"))
+    grid: dict[int | None, Counter[str]] = {}
+    for year, kind, n in rows:
+        grid.setdefault(year, Counter())[kind] += n
+    present = {kind for counter in grid.values() for kind in counter}
+    kinds = [kind for kind in TrialKind.values if kind in present]
+    years = sorted((year for year in grid if year is not None), reverse=True) + ([None] if None in grid else [])
+    by_year = [(year, [grid[year][kind] for kind in kinds], sum(grid[year].values())) for year in years]
+    totals = base.aggregate(
+        total=Count("pk"),
+        registered=Count("pk", filter=Q(registration__isnull=False)),
+        randomised=Count("pk", filter=Q(design__in=RANDOMISED)),
+        ended=Count("pk", filter=Q(status__in=ENDED_STATUSES)),
+        decided=Count("pk", filter=Q(status__in=ENDED_STATUSES) & ~Q(decision="")),
+        permanent=Count("pk", filter=Q(status__in=ENDED_STATUSES, decision=TrialDecision.PERMANENT)),
+    )
+    total = totals["total"]
+    shares = [
+        Share("preregistered", totals["registered"], total),
+        Share("randomised", totals["randomised"], total),
+        Share("decided", totals["decided"], totals["ended"]),
+        Share("permanent", totals["permanent"], totals["decided"]),
+    ]
+    return Statistics(kinds=kinds, by_year=by_year, shares=shares, total=total)
 
 
 # Facts for the dashboards (M8)

@@ -55,7 +55,7 @@ from .search import index_trial
 logger = logging.getLogger(__name__)
 
 # Path segments next to a trial slug on the pages.
-RESERVED_SLUGS = {"ny", "eksport", "forfalt"}
+RESERVED_SLUGS = {"ny", "eksport", "forfalt", "statistikk", "sandkasser"}
 MAX_UNIT_ROWS = 20000
 
 # The rules' messages (plain English in the pure functions) in the reader's language.

@@ -7,6 +7,7 @@ app_name = "trials"
 urlpatterns = [
     path("", views.trial_list, name="list"),
     path("ny/", views.trial_create, name="create"),
+    path("statistikk/", views.trial_statistics, name="statistics"),
     path("eksport/forsok.csv", exports.export_csv, name="export_csv"),
     path("eksport/forsok.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("<slug:slug>/", views.trial_detail, name="detail"),

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nyskap.organisations.models import County, Organisation, size_band_choices
@@ -104,6 +105,37 @@ def trial_list(request: HttpRequest) -> HttpResponse:
         "can_create": services.may_create(request.user),
     }
     return render(request, "trials/list.html", context)
+
+
+SHARE_LABELS = {
+    "preregistered": (_lazy("Pre-registered"), _lazy("of all trials")),
+    "randomised": (_lazy("Randomised"), _lazy("of all trials")),
+    "decided": (_lazy("With a decision"), _lazy("of the ended trials")),
+    "permanent": (_lazy("Made permanent"), _lazy("of the decided trials")),
+}
+
+
+@require_GET
+def trial_statistics(request: HttpRequest) -> HttpResponse:
+    """The statistics the white paper asks for, of the trials the overview shows for the same search and filters:
+    trials per year by kind and four shares, each as a chart with its table."""
+    form = FilterForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    params = {name: request.GET.getlist(name) for name in (*selectors.FACETS, "overdue")}
+    stats = selectors.statistics(selectors.filtered(request.user, params, query))
+    not_given = _("Year not given")
+    kind_labels = dict(TrialKind.choices)
+    shares = [(SHARE_LABELS[share.key][0], SHARE_LABELS[share.key][1], share) for share in stats.shares]
+    context = {
+        "stats": stats,
+        "kind_labels": [kind_labels[kind] for kind in stats.kinds],
+        "years": [(year if year is not None else not_given, counts, total) for year, counts, total in stats.by_year],
+        "year_chart": [(str(year) if year is not None else not_given, total) for year, _c, total in stats.by_year],
+        "shares": shares,
+        "share_chart": [(str(label), share.percent) for label, _of, share in shares],
+        "querystring": request.GET.urlencode(),
+    }
+    return render(request, "trials/statistics.html", context)
 
 
 # A trial's page
