@@ -18,6 +18,7 @@ from .models import (
     CHECKLIST_LABELS,
     Evaluator,
     Sandbox,
+    SandboxRound,
     Trial,
     TrialDecision,
     TrialDesign,
@@ -223,6 +224,34 @@ class UnitsForm(forms.Form):
             "The trial arm is the one in the first row."
         ),
     )
+
+
+class RoundChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.deadline:
+            return str(_("Round with the application deadline %(date)s") % {"date": obj.deadline.strftime("%d.%m.%Y")})
+        if obj.opened_on:
+            return str(_("Round opened %(date)s") % {"date": obj.opened_on.strftime("%d.%m.%Y")})
+        return str(_("Round %(number)d") % {"number": obj.pk})
+
+
+class SandboxForm(forms.Form):
+    """A sandbox trial's admission (the round and its plan) and its exit report."""
+
+    round = RoundChoiceField(label=_("Admitted in the round"), queryset=SandboxRound.objects.none(), required=False)
+    plan = forms.CharField(
+        label=_("The project's plan in the sandbox"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    exit_report = forms.CharField(
+        label=_("Exit report"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("Required before the results are reported; published on the trial's page when saved."),
+    )
+
+    def __init__(self, *args: Any, trial: Trial, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = SandboxRound.objects.filter(sandbox_id=trial.sandbox_id)  # type: ignore[attr-defined]
 
 
 class ReportForm(forms.Form):

@@ -43,6 +43,8 @@ from .models import (
     Registration,
     Result,
     ResultKind,
+    SandboxAdmission,
+    SandboxRound,
     StatusChange,
     Trial,
     TrialDecision,
@@ -403,6 +405,14 @@ def end(*, actor: Any, trial: Trial) -> Trial:
     return trial
 
 
+def _require_exit_report(trial: Trial) -> None:
+    """A project admitted to a sandbox must publish its exit report (sluttrapport) before its results count as
+    reported."""
+    admission = SandboxAdmission.objects.filter(trial=trial).first()
+    if admission is not None and admission.exit_report_published_on is None:
+        raise TrialError.one("exit_report", _("Publish the exit report from the sandbox before reporting the results."))
+
+
 def _require_registration_or_label(trial: Trial) -> None:
     if not trial.not_preregistered and not Registration.objects.filter(trial=trial).exists():
         raise TrialError.one(
@@ -416,6 +426,7 @@ def report_results(*, actor: Any, trial: Trial, summary: str = "") -> Trial:
     """Results reported: at least one result entered, or a summary written."""
     trial = _locked(actor, trial)
     _require_registration_or_label(trial)
+    _require_exit_report(trial)
     if summary.strip():
         trial.result_summary = summary.strip()
     if not trial.result_summary.strip() and not trial.results.exists():
@@ -481,6 +492,40 @@ def exemption_add(*, actor: Any, trial: Trial, rule: str, reason: str, for_whom:
     if not rule.strip():
         raise TrialError.one("rule", _("Name the rule that is set aside."))
     return Exemption.objects.create(trial=trial, rule=rule.strip(), reason=reason.strip(), for_whom=for_whom.strip())
+
+
+# Sandboxes
+
+
+@transaction.atomic
+def sandbox_participation_set(
+    *, actor: Any, trial: Trial, round: SandboxRound | None, plan: str, exit_report: str, today: datetime.date | None = None
+) -> SandboxAdmission | None:
+    """The trial's admission to a round of its sandbox, with its plan, and its exit report: published (dated) the
+    first time it is written; its text may be corrected later, the date stays. No round: no admission."""
+    trial = _locked(actor, trial)
+    if trial.kind != TrialKind.SANDBOX or trial.sandbox_id is None:
+        raise TrialError.one("round", _("Only a trial in a regulatory sandbox is admitted to a round."))
+    if round is None:
+        if exit_report.strip():
+            raise TrialError.one("round", _("Choose the round the project was admitted to."))
+        SandboxAdmission.objects.filter(trial=trial).delete()
+        return None
+    problems = []
+    if round.sandbox_id != trial.sandbox_id:
+        problems.append(("round", _("The round is not one of the trial's sandbox.")))
+    if not plan.strip():
+        problems.append(("plan", _("Describe the project's plan in the sandbox.")))
+    if problems:
+        raise TrialError(problems)
+    admission = SandboxAdmission.objects.filter(trial=trial).first() or SandboxAdmission(trial=trial)
+    admission.round, admission.plan, admission.exit_report = round, plan.strip(), exit_report.strip()
+    if admission.exit_report and admission.exit_report_published_on is None:
+        admission.exit_report_published_on = today or timezone.localdate()
+    if not admission.exit_report:
+        admission.exit_report_published_on = None
+    admission.save()
+    return admission
 
 
 # Results

@@ -27,12 +27,13 @@ from .forms import (
     FilterForm,
     MeansForm,
     ReportForm,
+    SandboxForm,
     TrialForm,
     UnitsForm,
     approval_initial,
     initial_for,
 )
-from .models import Trial, TrialKind, TrialStatus
+from .models import Sandbox, SandboxAdmission, Trial, TrialKind, TrialStatus
 from .services import TrialError
 
 PAGE_SIZE = 20
@@ -389,6 +390,62 @@ def trial_report(request: HttpRequest, slug: str) -> HttpResponse:
         "report_form": form,
     }
     return _results_page(request, trial, forms, status=400)
+
+
+# Sandboxes
+
+
+@require_GET
+def sandbox_list(request: HttpRequest) -> HttpResponse:
+    sandboxes = Sandbox.objects.select_related("owner").prefetch_related("rounds")
+    return render(request, "trials/sandboxes.html", {"sandboxes": sandboxes})
+
+
+@require_GET
+def sandbox_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A sandbox: who runs it, its admission criteria, its rounds, and the admitted projects the visitor may see,
+    each with its plan and exit report."""
+    sandbox = get_object_or_404(Sandbox.objects.select_related("owner"), slug=slug)
+    visible = Trial.objects.visible_to(request.user).filter(sandbox=sandbox)
+    admissions = SandboxAdmission.objects.filter(trial__in=visible).select_related("trial")
+    by_round: dict[int, list[SandboxAdmission]] = {}
+    for admission in admissions:
+        by_round.setdefault(admission.round_id, []).append(admission)
+    rounds = [(round_, by_round.get(round_.pk, [])) for round_ in sandbox.rounds.all()]
+    others = visible.exclude(pk__in=admissions.values("trial_id")).order_by("title")
+    context = {"sandbox": sandbox, "rounds": rounds, "others": others}
+    return render(request, "trials/sandbox.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trial_sandbox(request: HttpRequest, slug: str) -> HttpResponse:
+    trial = editable_trial(request, slug)
+    if trial.kind != TrialKind.SANDBOX or trial.sandbox is None:
+        raise Http404
+    admission = SandboxAdmission.objects.filter(trial=trial).first()
+    if request.method == "POST":
+        form = SandboxForm(request.POST, trial=trial)
+        if form.is_valid():
+            try:
+                services.sandbox_participation_set(
+                    actor=request.user,
+                    trial=trial,
+                    round=form.cleaned_data["round"],
+                    plan=form.cleaned_data["plan"],
+                    exit_report=form.cleaned_data["exit_report"],
+                )
+            except TrialError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The admission and the exit report are saved."))
+                return redirect("trials:detail", slug=trial.slug)
+        return render(request, "trials/sandbox_form.html", {"form": form, "trial": trial}, status=400)
+    initial = (
+        {"round": admission.round_id, "plan": admission.plan, "exit_report": admission.exit_report} if admission else {}
+    )
+    form = SandboxForm(initial=initial, trial=trial)
+    return render(request, "trials/sandbox_form.html", {"form": form, "trial": trial})
 
 
 # The decision
