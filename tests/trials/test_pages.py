@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from nyskap.core.visibility import Visibility
+from nyskap.trials import selectors, services
 from nyskap.trials.models import Amendment, Result, Trial, TrialStatus
 
 from .factories import make_trial, run_to_end
@@ -172,3 +173,23 @@ def test_the_export_is_csv_with_bom_and_semicolons(client, innovator, home_munic
     xlsx = client.get("/forsok/eksport/forsok.xlsx")
     assert xlsx.status_code == 200
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_page_shows_the_plan_as_a_word_diff_against_the_registered_version(client, innovator, home_municipality):
+    trial = make_trial(actor=innovator, owner=home_municipality, hypothesis="SMS dagen før gir færre uteblitte timer.")
+    services.preregister(actor=innovator, trial=trial)
+    services.trial_update(
+        actor=innovator,
+        trial=trial,
+        fields={"hypothesis": "SMS to dager før gir færre uteblitte timer."},
+        amendment_reason="Tidligere varsel.",
+    )
+    services.trial_update(
+        actor=innovator, trial=trial, fields={"design": "cluster_rct"}, amendment_reason="Skoler trekkes."
+    )
+    page = client.get(f"/forsok/{trial.slug}/").content.decode()
+    assert "Endringer siden forhåndsregistreringen" in page
+    # Both amendments against the registered plan, word by word.
+    assert "<dt>Hypotese</dt><dd>SMS <del>dagen</del><ins>to dager</ins> før gir færre uteblitte timer.</dd>" in page
+    assert "<dt>Design</dt><dd>Randomisert, <del>enkeltpersoner</del><ins>grupper (klynger)</ins></dd>" in page
+    assert selectors.diff_since_registration(trial.registration.plan, trial.registration.plan) == []

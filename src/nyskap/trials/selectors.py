@@ -4,6 +4,8 @@ trials, and what a detail page shows. Writes are in `services`."""
 from __future__ import annotations
 
 import datetime
+import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -150,6 +152,52 @@ def amendments(trial: Trial) -> list[AmendmentView]:
             )
         )
     return views
+
+
+def _plan_text(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join(str(item) for item in value)
+    if name == "design" and value in TrialDesign.values:
+        return str(TrialDesign(value).label)
+    return str(value)
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """The change from one text to another, word by word: ("equal" | "del" | "ins", text) pieces in reading order
+    (a replaced stretch is its deletion, then its insertion)."""
+    old, new = re.split(r"(\s+)", before), re.split(r"(\s+)", after)
+    pieces: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            pieces.append(("equal", "".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            pieces.append(("del", "".join(old[i1:i2])))
+        if j2 > j1:
+            pieces.append(("ins", "".join(new[j1:j2])))
+    return [piece for piece in pieces if piece[1]]
+
+
+@dataclass
+class FieldDiff:
+    label: str
+    pieces: list[tuple[str, str]]
+
+
+def diff_since_registration(registered: dict[str, Any] | None, current: dict[str, Any] | None) -> list[FieldDiff]:
+    """Every registered field the amendments changed, as a word diff of the plan as registered against the plan
+    as it stands (empty before registration or when nothing changed)."""
+    if not registered or not current:
+        return []
+    return [
+        FieldDiff(
+            str(field_label(Trial, name)),
+            word_diff(_plan_text(name, registered.get(name)), _plan_text(name, current.get(name))),
+        )
+        for name in rules.changed_fields(registered, current)
+    ]
 
 
 def results_with_effects(trial: Trial) -> list[tuple[Result, Any, str]]:

@@ -155,6 +155,7 @@ def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "registration": registration,
         "current_fingerprint": rules.plan_fingerprint(current) if current else "",
         "amendments": selectors.amendments(trial),
+        "diff": selectors.diff_since_registration(registration.plan if registration else None, current),
         "results": selectors.results_with_effects(trial),
         "exemptions": trial.exemptions.all(),
         "status_changes": trial.status_changes.select_related("by"),
