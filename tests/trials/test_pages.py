@@ -192,4 +192,5 @@ def test_the_page_shows_the_plan_as_a_word_diff_against_the_registered_version(c
     # Both amendments against the registered plan, word by word.
     assert "<dt>Hypotese</dt><dd>SMS <del>dagen</del><ins>to dager</ins> før gir færre uteblitte timer.</dd>" in page
     assert "<dt>Design</dt><dd>Randomisert, <del>enkeltpersoner</del><ins>grupper (klynger)</ins></dd>" in page
-    assert selectors.diff_since_registration(trial.registration.plan, trial.registration.plan) == []
+    registered = Trial.objects.get(pk=trial.pk).registration.plan
+    assert selectors.diff_since_registration(registered, registered) == []
