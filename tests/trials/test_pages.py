@@ -194,3 +194,35 @@ def test_the_page_shows_the_plan_as_a_word_diff_against_the_registered_version(c
     assert "<dt>Design</dt><dd>Randomisert, <del>enkeltpersoner</del><ins>grupper (klynger)</ins></dd>" in page
     registered = Trial.objects.get(pk=trial.pk).registration.plan
     assert selectors.diff_since_registration(registered, registered) == []
+
+
+def test_clustered_rows_with_an_icc_use_the_design_effect_and_say_why_in_the_readers_language(
+    as_innovator, innovator, home_municipality
+):
+    trial = run_to_end(make_trial(actor=innovator, owner=home_municipality), innovator)
+    rows = "arm;outcome;cluster\n" + "".join(
+        f"{arm};{(i + j) % 2};{arm}{j}\n" for arm in ("A", "B") for j in range(3) for i in range(4)
+    )
+
+    def upload(icc: str) -> int:
+        return as_innovator.post(
+            f"/forsok/{trial.slug}/resultater/",
+            {
+                "kind": "units",
+                "units-outcome": "Møtte",
+                "units-outcome_type": "binary",
+                "units-icc": icc,
+                "units-file": SimpleUploadedFile("rader.csv", rows.encode(), content_type="text/csv"),
+            },
+        ).status_code
+
+    assert upload("1.5") == 400
+    assert Result.objects.count() == 0
+    assert upload("0.1") == 302
+    assert Result.objects.get().inputs["icc"] == 0.1
+    page = as_innovator.get(f"/forsok/{trial.slug}/").content.decode()
+    assert "intervallet er gjort bredere med designeffekten 1 + (m − 1) × ICC" in page
+    assert upload("") == 302
+    assert "icc" not in Result.objects.order_by("pk")[1].inputs
+    page = as_innovator.get(f"/forsok/{trial.slug}/").content.decode()
+    assert "Anslaget er gjort på klyngenivå." in page

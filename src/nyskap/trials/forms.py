@@ -217,6 +217,16 @@ OUTCOME_TYPES = [
 class UnitsForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), max_length=300)
     outcome_type = forms.ChoiceField(label=_("Kind of outcome"), choices=OUTCOME_TYPES)
+    icc = forms.FloatField(
+        label=_("Intra-cluster correlation (ICC)"),
+        min_value=0,
+        max_value=1,
+        required=False,
+        help_text=_(
+            "Only when groups were randomised: with an ICC the interval is widened by the design effect; without one "
+            "the clusters are compared with each other."
+        ),
+    )
     file = forms.FileField(
         label=_("File (CSV or Excel)"),
         help_text=_(

@@ -92,6 +92,14 @@ RULE_MESSAGES = {
     "Either every row names its cluster, or none does.": gettext_lazy(
         "Either every row names its cluster, or none does."
     ),
+    calculations.CLUSTER_WARNING: gettext_lazy(
+        "The units are grouped in clusters, so they are not independent: an interval computed unit by unit would be "
+        "too narrow. The estimate is made at the cluster level."
+    ),
+    calculations.DESIGN_EFFECT_WARNING: gettext_lazy(
+        "The units are grouped in clusters: the interval is widened by the design effect 1 + (m − 1) × ICC "
+        "from the intra-cluster correlation entered (m is the average cluster size)."
+    ),
 }
 
 
@@ -551,7 +559,7 @@ def effect_of(result: Result) -> calculations.Effect:
         ]
         return calculations.continuous_effect(means)
     rows = [calculations.UnitRow(r[0], float(r[1]), r[2]) for r in inputs["rows"]]
-    return calculations.effect_from_units(rows, result.outcome_type, arms=inputs.get("arms"))
+    return calculations.effect_from_units(rows, result.outcome_type, arms=inputs.get("arms"), icc=inputs.get("icc"))
 
 
 def _save_result(*, actor: Any, trial: Trial, outcome: str, kind: str, outcome_type: str, inputs: Any) -> Result:
@@ -650,8 +658,16 @@ def read_unit_rows(upload: IO[bytes], filename: str, *, outcome_type: str) -> li
 
 @transaction.atomic
 def result_add_units(
-    *, actor: Any, trial: Trial, outcome: str, outcome_type: str, upload: IO[bytes], filename: str
+    *,
+    actor: Any,
+    trial: Trial,
+    outcome: str,
+    outcome_type: str,
+    upload: IO[bytes],
+    filename: str,
+    icc: float | None = None,
 ) -> Result:
+    """Unit rows from an uploaded table; with clusters and an ICC the estimate uses the design effect."""
     trial = _locked(actor, trial)
     _result_allowed(trial)
     if outcome_type not in (calculations.BINARY, calculations.CONTINUOUS):
@@ -664,7 +680,7 @@ def result_add_units(
         outcome=outcome,
         kind=ResultKind.UNITS,
         outcome_type=outcome_type,
-        inputs={"arms": arms, "rows": rows},
+        inputs={"arms": arms, "rows": rows, **({"icc": icc} if icc is not None else {})},
     )
 
 

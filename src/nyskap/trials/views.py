@@ -360,6 +360,7 @@ def trial_results(request: HttpRequest, slug: str) -> HttpResponse:
                     outcome_type=data["outcome_type"],
                     upload=data["file"],
                     filename=data["file"].name,
+                    icc=data.get("icc"),
                 )
         except TrialError as error:
             for field, message in error.problems:
