@@ -104,7 +104,9 @@ def distinct_queries(count: int, values: dict[str, list[str]], seed: int) -> lis
     while len(queries) < count:
         params: list[tuple[str, str]] = []
         for facet in rng.sample(sorted(values), k=rng.randint(1, 3)):
-            params += [(facet, value) for value in rng.sample(values[facet], k=min(len(values[facet]), rng.randint(1, 2)))]
+            params += [
+                (facet, value) for value in rng.sample(values[facet], k=min(len(values[facet]), rng.randint(1, 2)))
+            ]
         if rng.random() < 1 / 3:
             params.append(("q", rng.choice(WORDS)))
         if rng.random() < 0.1:

@@ -35,7 +35,9 @@ def two_owners(innovator, home_municipality, other_municipality):
 
 
 def shown(page: str) -> list[str]:
-    return sorted(re.findall(r'<h3 class="ds-heading" data-size="xs"><a class="ds-link" href="[^"]+">([^<]+)</a>', page))
+    return sorted(
+        re.findall(r'<h3 class="ds-heading" data-size="xs"><a class="ds-link" href="[^"]+">([^<]+)</a>', page)
+    )
 
 
 def test_owner_facets_count_each_trial_once_and_filter(client, two_owners):

@@ -45,10 +45,14 @@ def test_the_loaded_sandbox_shows_its_rounds_and_admitted_projects_and_a_rerun_k
 @pytest.fixture
 def sandbox_trial(innovator, home_municipality):
     sandbox = Sandbox.objects.create(name="Personvernsandkassen", slug="personvern", owner=home_municipality)
-    round_ = SandboxRound.objects.create(sandbox=sandbox, deadline=datetime.date(2025, 1, 15), applications=9, admitted=3)
+    round_ = SandboxRound.objects.create(
+        sandbox=sandbox, deadline=datetime.date(2025, 1, 15), applications=9, admitted=3
+    )
     other = Sandbox.objects.create(name="Fintech", slug="fintech")
     SandboxRound.objects.create(sandbox=other, deadline=datetime.date(2025, 2, 1))
-    trial = make_trial(actor=innovator, owner=home_municipality, kind="sandbox", sandbox=sandbox, title="KI i saksbehandling")
+    trial = make_trial(
+        actor=innovator, owner=home_municipality, kind="sandbox", sandbox=sandbox, title="KI i saksbehandling"
+    )
     return run_to_end(trial, innovator), round_
 
 

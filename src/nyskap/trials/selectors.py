@@ -37,7 +37,18 @@ OVERDUE_RESULTS = "results"
 OVERDUE_DECISION = "decision"
 WITHOUT_RESULTS = (TrialStatus.APPROVED, TrialStatus.RUNNING, TrialStatus.ENDED)
 
-FACETS = ("kind", "status", "design", "sector", "decision", "legal_act", "county", "municipality", "size_band", "centrality")
+FACETS = (
+    "kind",
+    "status",
+    "design",
+    "sector",
+    "decision",
+    "legal_act",
+    "county",
+    "municipality",
+    "size_band",
+    "centrality",
+)
 # The facets read from the owning organisations (a trial counts once however many of its owners match):
 # facet -> the organisation's field.
 OWNER_FACETS = {
@@ -125,7 +136,9 @@ def facet_counts(trials: QuerySet[Trial]) -> dict[str, dict[Any, int]]:
         rows = base.exclude(**{field: ""}).values_list(field).annotate(n=Count("pk"))
         counts[field] = dict(rows)  # type: ignore[arg-type]
     for facet, field in OWNER_FACETS.items():
-        owned = Trial.owners.through.objects.filter(trial_id__in=ids).exclude(**{f"organisation__{field}__isnull": True})
+        owned = Trial.owners.through.objects.filter(trial_id__in=ids).exclude(
+            **{f"organisation__{field}__isnull": True}
+        )
         if facet == "size_band":
             owned = owned.exclude(organisation__size_band="")
         if facet == "municipality":

@@ -507,7 +507,13 @@ def exemption_add(*, actor: Any, trial: Trial, rule: str, reason: str, for_whom:
 
 @transaction.atomic
 def sandbox_participation_set(
-    *, actor: Any, trial: Trial, round: SandboxRound | None, plan: str, exit_report: str, today: datetime.date | None = None
+    *,
+    actor: Any,
+    trial: Trial,
+    round: SandboxRound | None,
+    plan: str,
+    exit_report: str,
+    today: datetime.date | None = None,
 ) -> SandboxAdmission | None:
     """The trial's admission to a round of its sandbox, with its plan, and its exit report: published (dated) the
     first time it is written; its text may be corrected later, the date stays. No round: no admission."""
