@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import Client
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -226,3 +227,29 @@ def test_clustered_rows_with_an_icc_use_the_design_effect_and_say_why_in_the_rea
     assert "icc" not in Result.objects.order_by("pk")[1].inputs
     page = as_innovator.get(f"/forsok/{trial.slug}/").content.decode()
     assert "Anslaget er gjort på klyngenivå." in page
+
+
+def test_the_decision_names_the_projects_that_adopted_the_result(as_innovator, innovator, home_municipality):
+    from ..projects.factories import make_project
+
+    adopter = make_project(actor=innovator, owner=home_municipality, title="SMS i tannhelsen", visibility="public")
+    hidden = make_project(actor=innovator, owner=home_municipality, title="Utkast")
+    trial = run_to_end(make_trial(actor=innovator, owner=home_municipality), innovator)
+    services.report_results(actor=innovator, trial=trial, summary="Færre uteblitte.")
+    decision = {"decision": "spread", "decision_reason": "Virket.", "lessons": "Send tidlig."}
+    refused = as_innovator.post(f"/forsok/{trial.slug}/beslutning/", {**decision, "adopted_by": "finnes-ikke"})
+    assert refused.status_code == 400
+    assert "Ingen prosjekter du kan se, har adressenavnet «finnes-ikke»." in refused.content.decode()
+    assert Trial.objects.get(pk=trial.pk).status == TrialStatus.RESULTS_REPORTED
+    decided = as_innovator.post(
+        f"/forsok/{trial.slug}/beslutning/", {**decision, "adopted_by": f"{adopter.slug}\n{hidden.slug}"}
+    )
+    assert decided.status_code == 302
+    assert sorted(Trial.objects.get(pk=trial.pk).adopted_by.values_list("title", flat=True)) == [
+        "SMS i tannhelsen",
+        "Utkast",
+    ]
+    # A visitor sees the public adopter only.
+    page = Client().get(f"/forsok/{trial.slug}/").content.decode()
+    assert f'Tatt i bruk av: <a class="ds-link" href="/prosjekter/{adopter.slug}/">SMS i tannhelsen</a></p>' in page
+    assert "Utkast" not in page

@@ -278,6 +278,29 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Also what did not work."),
     )
+    adopted_by = forms.CharField(
+        label=_("Projects that adopted the result"),
+        max_length=2000,
+        required=False,
+        help_text=_("The address names of the projects in the library (the last part of their web address), one per line."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_adopted_by(self) -> list[Project]:
+        slugs = list(dict.fromkeys(part.strip() for part in self.cleaned_data.get("adopted_by", "").split() if part.strip()))
+        if len(slugs) > 50:
+            raise forms.ValidationError(_("At most 50 projects."))
+        found = {p.slug: p for p in Project.objects.visible_to(self.user).filter(slug__in=slugs)}
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("No project you can see has the address name “%(slug)s”.") % {"slug": missing[0][:100]}
+            )
+        return [found[slug] for slug in slugs]
 
 
 class FilterForm(forms.Form):

@@ -446,8 +446,11 @@ def report_results(*, actor: Any, trial: Trial, summary: str = "") -> Trial:
 
 
 @transaction.atomic
-def decide(*, actor: Any, trial: Trial, decision: str, reason: str, lessons: str) -> Trial:
-    """What was decided after the trial, why, and what was learned: all three are required."""
+def decide(
+    *, actor: Any, trial: Trial, decision: str, reason: str, lessons: str, adopted_by: Iterable[Any] = ()
+) -> Trial:
+    """What was decided after the trial, why, and what was learned: all three are required; and the projects in
+    the library that adopted the result, if any."""
     trial = _locked(actor, trial)
     problems = []
     if decision not in TrialDecision.values:
@@ -461,6 +464,7 @@ def decide(*, actor: Any, trial: Trial, decision: str, reason: str, lessons: str
     _move(trial, actor, TrialStatus.DECIDED, allowed_from=[TrialStatus.RESULTS_REPORTED])
     trial.decision, trial.decision_reason, trial.lessons = decision, reason.strip(), lessons.strip()
     trial.save()
+    trial.adopted_by.add(*adopted_by)
     index_trial(trial)
     return trial
 

@@ -165,6 +165,7 @@ def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_edit": services.can_change(request.user, trial),
         "actions": _actions(trial),
         "admission": getattr(trial, "admission", None),
+        "adopted_by": trial.adopted_by.visible_to(request.user).order_by("title"),
     }
     return render(request, "trials/detail.html", context)
 
@@ -458,7 +459,7 @@ def trial_sandbox(request: HttpRequest, slug: str) -> HttpResponse:
 def trial_decide(request: HttpRequest, slug: str) -> HttpResponse:
     trial = editable_trial(request, slug)
     if request.method == "POST":
-        form = DecisionForm(request.POST)
+        form = DecisionForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 services.decide(
@@ -467,6 +468,7 @@ def trial_decide(request: HttpRequest, slug: str) -> HttpResponse:
                     decision=form.cleaned_data["decision"],
                     reason=form.cleaned_data["decision_reason"],
                     lessons=form.cleaned_data["lessons"],
+                    adopted_by=form.cleaned_data["adopted_by"],
                 )
             except TrialError as error:
                 add_errors(form, error)
@@ -474,4 +476,4 @@ def trial_decide(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("The decision is recorded."))
                 return redirect("trials:detail", slug=trial.slug)
         return render(request, "trials/decide.html", {"form": form, "trial": trial}, status=400)
-    return render(request, "trials/decide.html", {"form": DecisionForm(), "trial": trial})
+    return render(request, "trials/decide.html", {"form": DecisionForm(user=request.user), "trial": trial})
