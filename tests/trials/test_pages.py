@@ -253,3 +253,17 @@ def test_the_decision_names_the_projects_that_adopted_the_result(as_innovator, i
     page = Client().get(f"/forsok/{trial.slug}/").content.decode()
     assert f'Tatt i bruk av: <a class="ds-link" href="/prosjekter/{adopter.slug}/">SMS i tannhelsen</a></p>' in page
     assert "Utkast" not in page
+
+
+def test_the_not_pre_registered_label_is_in_the_list_the_export_and_the_api(client, innovator, home_municipality):
+    trial = make_trial(actor=innovator, owner=home_municipality, title="Uten plan")
+    services.mark_not_preregistered(actor=innovator, trial=trial)
+    make_trial(actor=innovator, owner=home_municipality, title="Med plan")
+    assert client.get("/forsok/").content.decode().count("Ikke forhåndsregistrert") == 1
+    lines = client.get("/forsok/eksport/forsok.csv").getvalue().decode("utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    column = header.index('"Ikke forhåndsregistrert"')
+    rows = {line.split(";")[0]: line.split(";")[column] for line in lines[1:]}
+    assert rows == {'"Uten plan"': '"Ja"', '"Med plan"': '""'}
+    api = {item["title"]: item["not_preregistered"] for item in client.get("/api/v1/trials").json()["results"]}
+    assert api == {"Uten plan": True, "Med plan": False}
