@@ -137,6 +137,7 @@ def test_every_trials_page_has_no_axe_violations(page, live_server, innovator, h
         f"/forsok/{act.slug}/",
         f"/forsok/{act.slug}/rediger/",
         f"/forsok/{act.slug}/godkjenning/",
+        f"/forsok/{act.slug}/unntak/",
         f"/forsok/{boxed.slug}/",
         f"/forsok/{boxed.slug}/sandkasse/",
         f"/forsok/{ended.slug}/",

@@ -267,3 +267,20 @@ def test_the_not_pre_registered_label_is_in_the_list_the_export_and_the_api(clie
     assert rows == {'"Uten plan"': '"Ja"', '"Med plan"': '""'}
     api = {item["title"]: item["not_preregistered"] for item in client.get("/api/v1/trials").json()["results"]}
     assert api == {"Uten plan": True, "Med plan": False}
+
+
+def test_an_editor_adds_an_exemption_and_an_outsider_cannot(as_innovator, as_outsider, innovator, home_municipality):
+    trial = make_trial(actor=innovator, owner=home_municipality, kind="forsoksloven")
+    url = f"/forsok/{trial.slug}/unntak/"
+    refused = as_innovator.post(url, {"rule": " ", "reason": "x"})
+    assert refused.status_code == 400
+    assert 'id="id_rule_error"' in refused.content.decode()
+    assert as_outsider.post(url, {"rule": "Kommuneloven § 5-1"}).status_code == 403
+    assert trial.exemptions.count() == 0
+    added = as_innovator.post(url, {"rule": "Kommuneloven § 5-1", "reason": "Direkte valg.", "for_whom": "Ordføreren"})
+    assert added.status_code == 302
+    assert list(trial.exemptions.values_list("rule", "reason", "for_whom")) == [
+        ("Kommuneloven § 5-1", "Direkte valg.", "Ordføreren")
+    ]
+    page = as_innovator.get(f"/forsok/{trial.slug}/").content.decode()
+    assert "<li>Kommuneloven § 5-1 (Ordføreren): Direkte valg.</li>" in page

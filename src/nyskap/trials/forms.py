@@ -236,6 +236,12 @@ class UnitsForm(forms.Form):
     )
 
 
+class ExemptionForm(forms.Form):
+    rule = forms.CharField(label=_("Rule set aside"), max_length=300, help_text=_("E.g. the act and section."))
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
+    for_whom = forms.CharField(label=_("For whom"), max_length=300, required=False)
+
+
 class RoundChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         if obj.deadline:
@@ -282,7 +288,9 @@ class DecisionForm(forms.Form):
         label=_("Projects that adopted the result"),
         max_length=2000,
         required=False,
-        help_text=_("The address names of the projects in the library (the last part of their web address), one per line."),
+        help_text=_(
+            "The address names of the projects in the library (the last part of their web address), one per line."
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -291,7 +299,9 @@ class DecisionForm(forms.Form):
         self.user = user
 
     def clean_adopted_by(self) -> list[Project]:
-        slugs = list(dict.fromkeys(part.strip() for part in self.cleaned_data.get("adopted_by", "").split() if part.strip()))
+        slugs = list(
+            dict.fromkeys(part.strip() for part in self.cleaned_data.get("adopted_by", "").split() if part.strip())
+        )
         if len(slugs) > 50:
             raise forms.ValidationError(_("At most 50 projects."))
         found = {p.slug: p for p in Project.objects.visible_to(self.user).filter(slug__in=slugs)}

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:slug>/status/<slug:action>/", views.trial_transition, name="transition"),
     path("<slug:slug>/resultater/", views.trial_results, name="results"),
     path("<slug:slug>/resultater/rapporter/", views.trial_report, name="report"),
+    path("<slug:slug>/unntak/", views.trial_exemptions, name="exemptions"),
     path("<slug:slug>/sandkasse/", views.trial_sandbox, name="sandbox_participation"),
     path("<slug:slug>/beslutning/", views.trial_decide, name="decide"),
 ]

@@ -24,6 +24,7 @@ from .forms import (
     ApprovalForm,
     CountsForm,
     DecisionForm,
+    ExemptionForm,
     FilterForm,
     MeansForm,
     ReportForm,
@@ -393,6 +394,37 @@ def trial_report(request: HttpRequest, slug: str) -> HttpResponse:
         "report_form": form,
     }
     return _results_page(request, trial, forms, status=400)
+
+
+# Exemptions
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trial_exemptions(request: HttpRequest, slug: str) -> HttpResponse:
+    """The rules the trial sets aside: which, why and for whom."""
+    trial = editable_trial(request, slug)
+    form = ExemptionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.exemption_add(
+                    actor=request.user,
+                    trial=trial,
+                    rule=form.cleaned_data["rule"],
+                    reason=form.cleaned_data["reason"],
+                    for_whom=form.cleaned_data["for_whom"],
+                )
+            except TrialError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The exemption is added."))
+                return redirect("trials:exemptions", slug=trial.slug)
+        context = {"form": form, "trial": trial, "exemptions": trial.exemptions.all()}
+        return render(request, "trials/exemptions.html", context, status=400)
+    return render(
+        request, "trials/exemptions.html", {"form": form, "trial": trial, "exemptions": trial.exemptions.all()}
+    )
 
 
 # Sandboxes
