@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from nyskap.core.visibility import Visibility
