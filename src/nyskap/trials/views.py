@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nyskap.organisations.models import County, Organisation, size_band_choices
@@ -110,10 +110,10 @@ def trial_list(request: HttpRequest) -> HttpResponse:
 
 
 SHARE_LABELS = {
-    "preregistered": (_lazy("Pre-registered"), _lazy("of all trials")),
-    "randomised": (_lazy("Randomised"), _lazy("of all trials")),
-    "decided": (_lazy("With a decision"), _lazy("of the ended trials")),
-    "permanent": (_lazy("Made permanent"), _lazy("of the decided trials")),
+    "preregistered": (gettext_lazy("Pre-registered"), gettext_lazy("of all trials")),
+    "randomised": (gettext_lazy("Randomised"), gettext_lazy("of all trials")),
+    "decided": (gettext_lazy("With a decision"), gettext_lazy("of the ended trials")),
+    "permanent": (gettext_lazy("Made permanent"), gettext_lazy("of the decided trials")),
 }
 
 
