@@ -267,7 +267,8 @@ class SandboxForm(forms.Form):
 
     def __init__(self, *args: Any, trial: Trial, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = SandboxRound.objects.filter(sandbox_id=trial.sandbox_id)  # type: ignore[attr-defined]
+        rounds = SandboxRound.objects.filter(sandbox__pk=trial.sandbox_id or 0)
+        self.fields["round"].queryset = rounds  # type: ignore[attr-defined]
 
 
 class ReportForm(forms.Form):

@@ -143,8 +143,8 @@ def facet_counts(trials: QuerySet[Trial]) -> dict[str, dict[Any, int]]:
             owned = owned.exclude(organisation__size_band="")
         if facet == "municipality":
             owned = owned.filter(organisation__kind=OrganisationKind.MUNICIPALITY)
-        rows = owned.order_by().values_list(f"organisation__{field}").annotate(n=Count("trial_id", distinct=True))
-        counts[facet] = dict(rows)  # type: ignore[arg-type]
+        owner_rows = owned.order_by().values_list(f"organisation__{field}").annotate(n=Count("trial_id", distinct=True))
+        counts[facet] = dict(owner_rows)  # type: ignore[arg-type]
     return counts
 
 

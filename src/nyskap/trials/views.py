@@ -3,7 +3,7 @@ the approval checklist, the transitions, results entry and the decision. Every p
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -75,7 +75,7 @@ def _facets(request: HttpRequest, counts: dict[str, dict[Any, int]]) -> list[dic
     facets = []
     for name, (label, labels) in FACET_LABELS.items():
         chosen = request.GET.getlist(name)
-        names = dynamic.get(name, labels)
+        names: dict[Any, Any] = dynamic.get(name) or cast(dict[Any, Any], labels)
         values = [
             {"value": value, "label": names.get(value, value), "count": count, "selected": str(value) in chosen}
             for value, count in sorted(counts.get(name, {}).items(), key=lambda item: (-item[1], str(item[0])))
