@@ -26,7 +26,7 @@ ACCESS_MATRIX = {
     "trials:statistics":                                          "ok    ok    ok    ok    ok    ok    ok",
     "trials:sandboxes":                                           "ok    ok    ok    ok    ok    ok    ok",
     "trials:sandbox":                                             "404   404   404   404   404   404   404",
-    "trials:exemptions":                                          "login 404   404   404   404   404   404   404",
+    "trials:exemptions":                                          "login 404   404   404   404   404   404",
     "trials:sandbox_participation":                               "login 404   404   404   404   404   404",
     "trials:create":                                              "login ok    403   ok    ok    ok    403",
     "trials:detail":                                              "404   404   404   404   404   404   404",
