@@ -570,6 +570,14 @@ def cast(
 
     make_trial(actor=innovator, owner=home_municipality, title="Oygarden", kind="forsoksloven")
     ended = run_to_end(make_trial(actor=innovator, owner=home_municipality, title="Avsluttet forsøk"), innovator)
+    # And one in a sandbox with a round (its admission and exit report form).
+    from nyskap.trials.models import Sandbox, SandboxRound
+
+    sandbox = Sandbox.objects.create(name="Sandkasse", slug="oygarden", owner=home_municipality)
+    SandboxRound.objects.create(sandbox=sandbox, deadline=today, applications=3, admitted=1)
+    sandboxed = make_trial(
+        actor=innovator, owner=home_municipality, title="I sandkassen", kind="sandbox", sandbox=sandbox
+    )
 
     # The objects behind the remaining buttons, each on the page that offers it (`pages`) or behind the link from
     # its e-mail (`replace`): an invitation for a person with an account, an owner role the leader may revoke, a
@@ -711,6 +719,7 @@ def cast(
             "/gevinster/prosjekt/oygarden/ny/": f"/gevinster/prosjekt/{without_plan.slug}/ny/",
             "/gevinster/prosjekt/oygarden/importer/": f"/gevinster/prosjekt/{without_plan.slug}/importer/",
             "/forsok/oygarden/resultater/": f"/forsok/{ended.slug}/resultater/",
+            "/forsok/oygarden/sandkasse/": f"/forsok/{sandboxed.slug}/sandkasse/",
             "/utfordringer/oygarden/sporsmal/1/": f"/utfordringer/oygarden/sporsmal/{challenge_question.pk}/",
             "/utfordringer/oygarden/program/1/": f"/utfordringer/oygarden/program/{challenge_stage.pk}/",
             "/utfordringer/oygarden/forslag/1/": f"/utfordringer/oygarden/forslag/{challenge_proposal.pk}/",

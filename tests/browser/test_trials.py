@@ -85,3 +85,69 @@ def test_an_editor_runs_a_trial_from_plan_to_decision(page, live_server, innovat
         page.goto(f"{live_server.url}/forsok/")
         found[f"list {width}"] = run_axe(page)
     assert {name: violations for name, violations in found.items() if violations} == {}
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_every_trials_page_has_no_axe_violations(page, live_server, innovator, home_municipality, language):
+    """Every trials page in each language, for an editor of the owner: the overview, the statistics, the sandboxes,
+    a trial under the act (its page with a word diff, edit, approval), a sandbox trial's admission form, an ended
+    trial's results and a reported trial's decision form, and the new-trial form."""
+    import datetime
+
+    from nyskap.trials import services
+    from nyskap.trials.models import Sandbox, SandboxRound
+
+    from ..trials.factories import make_trial, run_to_end
+
+    act = make_trial(actor=innovator, owner=home_municipality, title="Fritt brukervalg", kind="forsoksloven")
+    services.preregister(actor=innovator, trial=act)
+    services.trial_update(
+        actor=innovator,
+        trial=act,
+        fields={"hypothesis": "Brukervalg gir mer tilfredse brukere."},
+        amendment_reason="Presisert.",
+    )
+    sandbox = Sandbox.objects.create(name="Personvernsandkassen", slug="personvern", owner=home_municipality,
+                                     criteria=["Nytte for samfunnet"])  # fmt: skip
+    round_ = SandboxRound.objects.create(
+        sandbox=sandbox, deadline=datetime.date(2025, 1, 15), applications=9, admitted=3
+    )
+    boxed = make_trial(
+        actor=innovator, owner=home_municipality, title="KI i sandkassen", kind="sandbox", sandbox=sandbox
+    )
+    services.sandbox_participation_set(
+        actor=innovator, trial=boxed, round=round_, plan="Forklarbar KI.", exit_report=""
+    )
+    ended = run_to_end(make_trial(actor=innovator, owner=home_municipality, title="SMS før timen"), innovator)
+    services.result_add_counts(
+        actor=innovator, trial=ended, outcome="Møtte", arms=[("SMS", 120, 400), ("Ingen", 90, 410)]
+    )
+    reported = run_to_end(make_trial(actor=innovator, owner=home_municipality, title="Nudging"), innovator)
+    services.report_results(actor=innovator, trial=reported, summary="Mindre fravær.")
+
+    login_browser_as(page, live_server, innovator)
+    browser_language(page.context, live_server, language)
+    paths = [
+        "/forsok/",
+        "/forsok/?kind=forsoksloven&size_band=xl",
+        "/forsok/statistikk/",
+        "/forsok/sandkasser/",
+        "/forsok/sandkasser/personvern/",
+        "/forsok/ny/",
+        f"/forsok/{act.slug}/",
+        f"/forsok/{act.slug}/rediger/",
+        f"/forsok/{act.slug}/godkjenning/",
+        f"/forsok/{act.slug}/unntak/",
+        f"/forsok/{boxed.slug}/",
+        f"/forsok/{boxed.slug}/sandkasse/",
+        f"/forsok/{ended.slug}/",
+        f"/forsok/{ended.slug}/resultater/",
+        f"/forsok/{reported.slug}/beslutning/",
+    ]
+    found = {}
+    for path in paths:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == 200, path
+        assert page.locator("html").get_attribute("lang") == language, path
+        found[path] = run_axe(page)
+    assert {path: violations for path, violations in found.items() if violations} == {}

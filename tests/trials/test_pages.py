@@ -7,9 +7,11 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from nyskap.core.visibility import Visibility
+from nyskap.trials import selectors, services
 from nyskap.trials.models import Amendment, Result, Trial, TrialStatus
 
 from .factories import make_trial, run_to_end
@@ -172,3 +174,113 @@ def test_the_export_is_csv_with_bom_and_semicolons(client, innovator, home_munic
     xlsx = client.get("/forsok/eksport/forsok.xlsx")
     assert xlsx.status_code == 200
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_page_shows_the_plan_as_a_word_diff_against_the_registered_version(client, innovator, home_municipality):
+    trial = make_trial(actor=innovator, owner=home_municipality, hypothesis="SMS dagen før gir færre uteblitte timer.")
+    services.preregister(actor=innovator, trial=trial)
+    services.trial_update(
+        actor=innovator,
+        trial=trial,
+        fields={"hypothesis": "SMS to dager før gir færre uteblitte timer."},
+        amendment_reason="Tidligere varsel.",
+    )
+    services.trial_update(
+        actor=innovator, trial=trial, fields={"design": "cluster_rct"}, amendment_reason="Skoler trekkes."
+    )
+    page = client.get(f"/forsok/{trial.slug}/").content.decode()
+    assert "Endringer siden forhåndsregistreringen" in page
+    # Both amendments against the registered plan, word by word.
+    assert "<dt>Hypotese</dt><dd>SMS <del>dagen</del><ins>to dager</ins> før gir færre uteblitte timer.</dd>" in page
+    assert "<dt>Design</dt><dd>Randomisert, <del>enkeltpersoner</del><ins>grupper (klynger)</ins></dd>" in page
+    registered = Trial.objects.get(pk=trial.pk).registration.plan
+    assert selectors.diff_since_registration(registered, registered) == []
+
+
+def test_clustered_rows_with_an_icc_use_the_design_effect_and_say_why_in_the_readers_language(
+    as_innovator, innovator, home_municipality
+):
+    trial = run_to_end(make_trial(actor=innovator, owner=home_municipality), innovator)
+    rows = "arm;outcome;cluster\n" + "".join(
+        f"{arm};{(i + j) % 2};{arm}{j}\n" for arm in ("A", "B") for j in range(3) for i in range(4)
+    )
+
+    def upload(icc: str) -> int:
+        return as_innovator.post(
+            f"/forsok/{trial.slug}/resultater/",
+            {
+                "kind": "units",
+                "units-outcome": "Møtte",
+                "units-outcome_type": "binary",
+                "units-icc": icc,
+                "units-file": SimpleUploadedFile("rader.csv", rows.encode(), content_type="text/csv"),
+            },
+        ).status_code
+
+    assert upload("1.5") == 400
+    assert Result.objects.count() == 0
+    assert upload("0.1") == 302
+    assert Result.objects.get().inputs["icc"] == 0.1
+    page = as_innovator.get(f"/forsok/{trial.slug}/").content.decode()
+    assert "intervallet er gjort bredere med designeffekten 1 + (m − 1) × ICC" in page
+    assert upload("") == 302
+    assert "icc" not in Result.objects.order_by("pk")[1].inputs
+    page = as_innovator.get(f"/forsok/{trial.slug}/").content.decode()
+    assert "Anslaget er gjort på klyngenivå." in page
+
+
+def test_the_decision_names_the_projects_that_adopted_the_result(as_innovator, innovator, home_municipality):
+    from ..projects.factories import make_project
+
+    adopter = make_project(actor=innovator, owner=home_municipality, title="SMS i tannhelsen", visibility="public")
+    hidden = make_project(actor=innovator, owner=home_municipality, title="Utkast")
+    trial = run_to_end(make_trial(actor=innovator, owner=home_municipality), innovator)
+    services.report_results(actor=innovator, trial=trial, summary="Færre uteblitte.")
+    decision = {"decision": "spread", "decision_reason": "Virket.", "lessons": "Send tidlig."}
+    refused = as_innovator.post(f"/forsok/{trial.slug}/beslutning/", {**decision, "adopted_by": "finnes-ikke"})
+    assert refused.status_code == 400
+    assert "Ingen prosjekter du kan se, har adressenavnet «finnes-ikke»." in refused.content.decode()
+    assert Trial.objects.get(pk=trial.pk).status == TrialStatus.RESULTS_REPORTED
+    decided = as_innovator.post(
+        f"/forsok/{trial.slug}/beslutning/", {**decision, "adopted_by": f"{adopter.slug}\n{hidden.slug}"}
+    )
+    assert decided.status_code == 302
+    assert sorted(Trial.objects.get(pk=trial.pk).adopted_by.values_list("title", flat=True)) == [
+        "SMS i tannhelsen",
+        "Utkast",
+    ]
+    # A visitor sees the public adopter only.
+    page = Client().get(f"/forsok/{trial.slug}/").content.decode()
+    assert f'Tatt i bruk av: <a class="ds-link" href="/prosjekter/{adopter.slug}/">SMS i tannhelsen</a></p>' in page
+    assert "Utkast" not in page
+
+
+def test_the_not_pre_registered_label_is_in_the_list_the_export_and_the_api(client, innovator, home_municipality):
+    trial = make_trial(actor=innovator, owner=home_municipality, title="Uten plan")
+    services.mark_not_preregistered(actor=innovator, trial=trial)
+    make_trial(actor=innovator, owner=home_municipality, title="Med plan")
+    assert client.get("/forsok/").content.decode().count("Ikke forhåndsregistrert") == 1
+    lines = client.get("/forsok/eksport/forsok.csv").getvalue().decode("utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    column = header.index('"Ikke forhåndsregistrert"')
+    rows = {line.split(";")[0]: line.split(";")[column] for line in lines[1:]}
+    assert rows == {'"Uten plan"': '"Ja"', '"Med plan"': '""'}
+    api = {item["title"]: item["not_preregistered"] for item in client.get("/api/v1/trials").json()["results"]}
+    assert api == {"Uten plan": True, "Med plan": False}
+
+
+def test_an_editor_adds_an_exemption_and_an_outsider_cannot(as_innovator, as_outsider, innovator, home_municipality):
+    trial = make_trial(actor=innovator, owner=home_municipality, kind="forsoksloven")
+    url = f"/forsok/{trial.slug}/unntak/"
+    refused = as_innovator.post(url, {"rule": " ", "reason": "x"})
+    assert refused.status_code == 400
+    assert 'id="id_rule_error"' in refused.content.decode()
+    assert as_outsider.post(url, {"rule": "Kommuneloven § 5-1"}).status_code == 403
+    assert trial.exemptions.count() == 0
+    added = as_innovator.post(url, {"rule": "Kommuneloven § 5-1", "reason": "Direkte valg.", "for_whom": "Ordføreren"})
+    assert added.status_code == 302
+    assert list(trial.exemptions.values_list("rule", "reason", "for_whom")) == [
+        ("Kommuneloven § 5-1", "Direkte valg.", "Ordføreren")
+    ]
+    page = as_innovator.get(f"/forsok/{trial.slug}/").content.decode()
+    assert "<li>Kommuneloven § 5-1 (Ordføreren): Direkte valg.</li>" in page

@@ -203,6 +203,18 @@ def test_transitions_go_in_order(innovator, home_municipality):
     ]
 
 
+def test_a_trial_cannot_start_without_an_evaluation_plan(innovator, home_municipality):
+    trial = make_trial(actor=innovator, owner=home_municipality, analysis_plan="")
+    services.mark_not_preregistered(actor=innovator, trial=trial)
+    services.approve(actor=innovator, trial=trial)
+    with pytest.raises(TrialError) as refused:
+        services.start(actor=innovator, trial=trial)
+    assert refused.value.problems == [("analysis_plan", "Skriv evalueringsplanen før forsøket starter.")]
+    assert Trial.objects.get(pk=trial.pk).status == TrialStatus.APPROVED
+    services.trial_update(actor=innovator, trial=trial, fields={"analysis_plan": "Før og etter."})
+    assert services.start(actor=innovator, trial=trial).status == TrialStatus.RUNNING
+
+
 def test_an_outsider_cannot_move_a_trial(innovator, outsider, home_municipality):
     trial = make_trial(actor=innovator, owner=home_municipality)
     with pytest.raises(PermissionDenied):

@@ -5,6 +5,9 @@ PUBLIC_ALLOW_LIST = [
     "trials:detail",  # the trial's visibility decides (404 otherwise)
     "trials:export_csv",  # public trials only
     "trials:export_xlsx",
+    "trials:statistics",  # of the trials the visitor may see
+    "trials:sandboxes",  # the sandboxes are public schemes
+    "trials:sandbox",  # with the admitted projects the visitor may see
     "api-v1:trial_list",
     "api-v1:trial_detail",
 ]
@@ -20,6 +23,11 @@ ACCESS_MATRIX = {
     "trials:list":                                                "ok    ok    ok    ok    ok    ok    ok",
     "trials:export_csv":                                          "ok    ok    ok    ok    ok    ok    ok",
     "trials:export_xlsx":                                         "ok    ok    ok    ok    ok    ok    ok",
+    "trials:statistics":                                          "ok    ok    ok    ok    ok    ok    ok",
+    "trials:sandboxes":                                           "ok    ok    ok    ok    ok    ok    ok",
+    "trials:sandbox":                                             "404   404   404   404   404   404   404",
+    "trials:exemptions":                                          "login 404   404   404   404   404   404",
+    "trials:sandbox_participation":                               "login 404   404   404   404   404   404",
     "trials:create":                                              "login ok    403   ok    ok    ok    403",
     "trials:detail":                                              "404   404   404   404   404   404   404",
     "trials:decide":                                              "login 404   404   404   404   404   404",

@@ -25,6 +25,7 @@ from .models import (
     DatePrecision,
     Exemption,
     Sandbox,
+    SandboxAdmission,
     SandboxRound,
     Trial,
     TrialDecision,
@@ -117,15 +118,21 @@ def load_white_paper_trials(path: Path = DEFAULT_FILE) -> Report:
                 "source": _text(entry.get("source"))[:500],
             },
         )
-        sandbox.rounds.all().delete()
-        for number, round_ in enumerate(entry.get("rounds") or []):
-            SandboxRound.objects.create(
-                sandbox=sandbox,
-                opened_on=_date(round_.get("opened_on"), f"{where}.rounds[{number}].opened_on", problems),
-                deadline=_date(round_.get("deadline"), f"{where}.rounds[{number}].deadline", problems),
-                applications=round_.get("applications"),
-                admitted=round_.get("admitted"),
-            )
+        # The rounds in the file's order, updated in place: the projects admitted to them stay admitted.
+        existing = list(sandbox.rounds.order_by("pk"))
+        rounds = entry.get("rounds") or []
+        for number, round_ in enumerate(rounds):
+            values = {
+                "opened_on": _date(round_.get("opened_on"), f"{where}.rounds[{number}].opened_on", problems),
+                "deadline": _date(round_.get("deadline"), f"{where}.rounds[{number}].deadline", problems),
+                "applications": round_.get("applications"),
+                "admitted": round_.get("admitted"),
+            }
+            if number < len(existing):
+                SandboxRound.objects.filter(pk=existing[number].pk).update(**values)
+            else:
+                SandboxRound.objects.create(sandbox=sandbox, **values)
+        SandboxRound.objects.filter(pk__in=[r.pk for r in existing[len(rounds) :]]).delete()
         sandboxes[sandbox.slug] = sandbox
         report.sandboxes += 1
     for index, entry in enumerate(data.get("trials") or []):
@@ -200,6 +207,24 @@ def load_white_paper_trials(path: Path = DEFAULT_FILE) -> Report:
                 reason=_text(exemption.get("reason")),
                 for_whom=_text(exemption.get("for_whom"))[:300],
             )
+        admission = entry.get("admission")
+        rounds = list(found.rounds.order_by("pk")) if found is not None else []
+        if admission and kind == TrialKind.SANDBOX:
+            number = admission.get("round")
+            if not isinstance(number, int) or not 0 <= number < len(rounds) or not _text(admission.get("plan")):
+                problems.append(f"{where}.admission: a round of its sandbox (from 0) and a plan are required.")
+            else:
+                SandboxAdmission.objects.update_or_create(
+                    trial=trial,
+                    defaults={
+                        "round": rounds[number],
+                        "plan": _text(admission.get("plan")),
+                        "exit_report": _text(admission.get("exit_report")),
+                        "exit_report_published_on": _date(
+                            admission.get("exit_report_published_on"), f"{where}.admission", problems
+                        ),
+                    },
+                )
         index_trial(trial)
         report.trials += 1
         report.created += int(created)

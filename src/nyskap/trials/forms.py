@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nyskap.core.permissions import Visibility, is_operator, organisations_edited_by
-from nyskap.organisations.models import Organisation
+from nyskap.organisations.models import CentralityClass, Organisation
 from nyskap.projects.models import Project, Sector
 
 from . import calculations, rules
@@ -18,6 +18,7 @@ from .models import (
     CHECKLIST_LABELS,
     Evaluator,
     Sandbox,
+    SandboxRound,
     Trial,
     TrialDecision,
     TrialDesign,
@@ -216,6 +217,16 @@ OUTCOME_TYPES = [
 class UnitsForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), max_length=300)
     outcome_type = forms.ChoiceField(label=_("Kind of outcome"), choices=OUTCOME_TYPES)
+    icc = forms.FloatField(
+        label=_("Intra-cluster correlation (ICC)"),
+        min_value=0,
+        max_value=1,
+        required=False,
+        help_text=_(
+            "Only when groups were randomised: with an ICC the interval is widened by the design effect; without one "
+            "the clusters are compared with each other."
+        ),
+    )
     file = forms.FileField(
         label=_("File (CSV or Excel)"),
         help_text=_(
@@ -223,6 +234,41 @@ class UnitsForm(forms.Form):
             "The trial arm is the one in the first row."
         ),
     )
+
+
+class ExemptionForm(forms.Form):
+    rule = forms.CharField(label=_("Rule set aside"), max_length=300, help_text=_("E.g. the act and section."))
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
+    for_whom = forms.CharField(label=_("For whom"), max_length=300, required=False)
+
+
+class RoundChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.deadline:
+            return str(_("Round with the application deadline %(date)s") % {"date": obj.deadline.strftime("%d.%m.%Y")})
+        if obj.opened_on:
+            return str(_("Round opened %(date)s") % {"date": obj.opened_on.strftime("%d.%m.%Y")})
+        return str(_("Round %(number)d") % {"number": obj.pk})
+
+
+class SandboxForm(forms.Form):
+    """A sandbox trial's admission (the round and its plan) and its exit report."""
+
+    round = RoundChoiceField(label=_("Admitted in the round"), queryset=SandboxRound.objects.none(), required=False)
+    plan = forms.CharField(
+        label=_("The project's plan in the sandbox"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    exit_report = forms.CharField(
+        label=_("Exit report"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("Required before the results are reported; published on the trial's page when saved."),
+    )
+
+    def __init__(self, *args: Any, trial: Trial, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rounds = SandboxRound.objects.filter(sandbox__pk=trial.sandbox_id or 0)
+        self.fields["round"].queryset = rounds  # type: ignore[attr-defined]
 
 
 class ReportForm(forms.Form):
@@ -239,6 +285,33 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Also what did not work."),
     )
+    adopted_by = forms.CharField(
+        label=_("Projects that adopted the result"),
+        max_length=2000,
+        required=False,
+        help_text=_(
+            "The address names of the projects in the library (the last part of their web address), one per line."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_adopted_by(self) -> list[Project]:
+        slugs = list(
+            dict.fromkeys(part.strip() for part in self.cleaned_data.get("adopted_by", "").split() if part.strip())
+        )
+        if len(slugs) > 50:
+            raise forms.ValidationError(_("At most 50 projects."))
+        found = {p.slug: p for p in Project.objects.visible_to(self.user).filter(slug__in=slugs)}
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("No project you can see has the address name “%(slug)s”.") % {"slug": missing[0][:100]}
+            )
+        return [found[slug] for slug in slugs]
 
 
 class FilterForm(forms.Form):
@@ -255,4 +328,7 @@ FACET_LABELS = {
     "decision": (_("Decision"), dict(TrialDecision.choices)),
     "legal_act": (_("Legal basis"), {}),
     "county": (_("Owners' county"), {}),
+    "municipality": (_("Owning municipality"), {}),
+    "size_band": (_("Owners' size (inhabitants)"), {}),
+    "centrality": (_("Owners' centrality (SSB)"), dict(CentralityClass.choices)),
 }

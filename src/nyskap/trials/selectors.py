@@ -4,18 +4,32 @@ trials, and what a detail page shows. Writes are in `services`."""
 from __future__ import annotations
 
 import datetime
+import difflib
+import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from nyskap.core.history import field_label
 from nyskap.core.search import filter_queryset
+from nyskap.organisations.models import OrganisationKind
 
 from . import rules
-from .models import Amendment, Registration, Result, SandboxRound, Trial, TrialDecision, TrialKind, TrialStatus
+from .models import (
+    Amendment,
+    Registration,
+    Result,
+    SandboxRound,
+    Trial,
+    TrialDecision,
+    TrialDesign,
+    TrialKind,
+    TrialStatus,
+)
 
 # Results reported this long ago without a decision make a trial overdue.
 DECISION_GRACE = datetime.timedelta(days=90)
@@ -23,7 +37,34 @@ OVERDUE_RESULTS = "results"
 OVERDUE_DECISION = "decision"
 WITHOUT_RESULTS = (TrialStatus.APPROVED, TrialStatus.RUNNING, TrialStatus.ENDED)
 
-FACETS = ("kind", "status", "design", "sector", "decision", "legal_act", "county")
+FACETS = (
+    "kind",
+    "status",
+    "design",
+    "sector",
+    "decision",
+    "legal_act",
+    "county",
+    "municipality",
+    "size_band",
+    "centrality",
+)
+# The facets read from the owning organisations (a trial counts once however many of its owners match):
+# facet -> the organisation's field.
+OWNER_FACETS = {
+    "county": "county__number",
+    "municipality": "slug",
+    "size_band": "size_band",
+    "centrality": "centrality_class",
+}
+OWN_FIELD_FACETS = ("kind", "status", "design", "sector", "decision", "legal_act")
+
+
+def _owner_values(facet: str, values: list[str]) -> list[str]:
+    """Values fit for the owner field (the numbered ones as digits only: anything else matches nothing)."""
+    if facet in ("county", "centrality"):
+        return [value for value in values if value.isascii() and value.isdigit() and len(value) <= 4]
+    return values
 
 
 def overdue_condition(today: datetime.date) -> Q:
@@ -69,8 +110,13 @@ def filtered(user: Any, params: dict[str, list[str]], query: str = "") -> QueryS
         values = [v for v in params.get(facet, []) if v]
         if not values:
             continue
-        if facet == "county":
-            trials = trials.filter(owners__county__number__in=values).distinct()
+        if facet in OWNER_FACETS:
+            owned = Trial.owners.through.objects.filter(
+                **{f"organisation__{OWNER_FACETS[facet]}__in": _owner_values(facet, values)}
+            )
+            if facet == "municipality":
+                owned = owned.filter(organisation__kind=OrganisationKind.MUNICIPALITY)
+            trials = trials.filter(pk__in=owned.values("trial_id"))
         else:
             trials = trials.filter(**{f"{facet}__in": values})
     if params.get("overdue"):
@@ -86,17 +132,19 @@ def facet_counts(trials: QuerySet[Trial]) -> dict[str, dict[Any, int]]:
     ids = trials.order_by().values("pk")
     base = Trial.objects.filter(pk__in=ids).order_by()
     counts: dict[str, dict[Any, int]] = {}
-    for field in ("kind", "status", "design", "sector", "decision", "legal_act"):
+    for field in OWN_FIELD_FACETS:
         rows = base.exclude(**{field: ""}).values_list(field).annotate(n=Count("pk"))
         counts[field] = dict(rows)  # type: ignore[arg-type]
-    county_rows = (
-        Trial.owners.through.objects.filter(trial_id__in=ids)
-        .exclude(organisation__county__isnull=True)
-        .order_by()
-        .values_list("organisation__county__number")
-        .annotate(n=Count("trial_id", distinct=True))
-    )
-    counts["county"] = dict(county_rows)
+    for facet, field in OWNER_FACETS.items():
+        owned = Trial.owners.through.objects.filter(trial_id__in=ids).exclude(
+            **{f"organisation__{field}__isnull": True}
+        )
+        if facet == "size_band":
+            owned = owned.exclude(organisation__size_band="")
+        if facet == "municipality":
+            owned = owned.filter(organisation__kind=OrganisationKind.MUNICIPALITY)
+        owner_rows = owned.order_by().values_list(f"organisation__{field}").annotate(n=Count("trial_id", distinct=True))
+        counts[facet] = dict(owner_rows)  # type: ignore[arg-type]
     return counts
 
 
@@ -119,6 +167,52 @@ def amendments(trial: Trial) -> list[AmendmentView]:
     return views
 
 
+def _plan_text(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join(str(item) for item in value)
+    if name == "design" and value in TrialDesign.values:
+        return str(TrialDesign(value).label)
+    return str(value)
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """The change from one text to another, word by word: ("equal" | "del" | "ins", text) pieces in reading order
+    (a replaced stretch is its deletion, then its insertion)."""
+    old, new = re.split(r"(\s+)", before), re.split(r"(\s+)", after)
+    pieces: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            pieces.append(("equal", "".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            pieces.append(("del", "".join(old[i1:i2])))
+        if j2 > j1:
+            pieces.append(("ins", "".join(new[j1:j2])))
+    return [piece for piece in pieces if piece[1]]
+
+
+@dataclass
+class FieldDiff:
+    label: str
+    pieces: list[tuple[str, str]]
+
+
+def diff_since_registration(registered: dict[str, Any] | None, current: dict[str, Any] | None) -> list[FieldDiff]:
+    """Every registered field the amendments changed, as a word diff of the plan as registered against the plan
+    as it stands (empty before registration or when nothing changed)."""
+    if not registered or not current:
+        return []
+    return [
+        FieldDiff(
+            str(field_label(Trial, name)),
+            word_diff(_plan_text(name, registered.get(name)), _plan_text(name, current.get(name))),
+        )
+        for name in rules.changed_fields(registered, current)
+    ]
+
+
 def results_with_effects(trial: Trial) -> list[tuple[Result, Any, str]]:
     """Each stored result with its effect estimate computed now (or the reason it cannot be)."""
     from . import calculations, services
@@ -130,6 +224,62 @@ def results_with_effects(trial: Trial) -> list[tuple[Result, Any, str]]:
         except calculations.EffectError as error:
             shown.append((result, None, services.rule_message(error.message)))
     return shown
+
+
+# Statistics of the overview (the same trials as the list: what the visitor may see, with the same filters)
+
+RANDOMISED = (TrialDesign.INDIVIDUAL_RCT, TrialDesign.CLUSTER_RCT, TrialDesign.STEPPED_WEDGE)
+ENDED_STATUSES = (TrialStatus.ENDED, TrialStatus.RESULTS_REPORTED, TrialStatus.DECIDED)
+
+
+@dataclass(frozen=True)
+class Share:
+    key: str
+    count: int
+    of: int
+
+    @property
+    def percent(self) -> int:
+        """Whole percent (rounded half up), 0 of nothing."""
+        return (200 * self.count + self.of) // (2 * self.of) if self.of else 0
+
+
+@dataclass
+class Statistics:
+    kinds: list[str]  # the kinds with at least one trial, in TrialKind order
+    by_year: list[tuple[int | None, list[int], int]]  # (start year or None, a count per kind, total)
+    shares: list[Share]
+    total: int
+
+
+def statistics(trials: QuerySet[Trial]) -> Statistics:
+    """Trials per start year by kind, and the shares pre-registered and randomised (of all), decided (of the ended)
+    and made permanent (of the decided): four queries."""
+    base = Trial.objects.filter(pk__in=trials.order_by().values("pk")).order_by()
+    rows = base.annotate(year=ExtractYear("starts_on")).values_list("year", "kind").annotate(n=Count("pk"))
+    grid: dict[int | None, Counter[str]] = {}
+    for year, kind, n in rows:
+        grid.setdefault(year, Counter())[kind] += n
+    present = {kind for counter in grid.values() for kind in counter}
+    kinds = [kind for kind in TrialKind.values if kind in present]
+    years = sorted((year for year in grid if year is not None), reverse=True) + ([None] if None in grid else [])
+    by_year = [(year, [grid[year][kind] for kind in kinds], sum(grid[year].values())) for year in years]
+    totals = base.aggregate(
+        total=Count("pk"),
+        registered=Count("pk", filter=Q(registration__isnull=False)),
+        randomised=Count("pk", filter=Q(design__in=RANDOMISED)),
+        ended=Count("pk", filter=Q(status__in=ENDED_STATUSES)),
+        decided=Count("pk", filter=Q(status__in=ENDED_STATUSES) & ~Q(decision="")),
+        permanent=Count("pk", filter=Q(status__in=ENDED_STATUSES, decision=TrialDecision.PERMANENT)),
+    )
+    total = totals["total"]
+    shares = [
+        Share("preregistered", totals["registered"], total),
+        Share("randomised", totals["randomised"], total),
+        Share("decided", totals["decided"], totals["ended"]),
+        Share("permanent", totals["permanent"], totals["decided"]),
+    ]
+    return Statistics(kinds=kinds, by_year=by_year, shares=shares, total=total)
 
 
 # Facts for the dashboards (M8)

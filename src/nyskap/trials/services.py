@@ -43,6 +43,8 @@ from .models import (
     Registration,
     Result,
     ResultKind,
+    SandboxAdmission,
+    SandboxRound,
     StatusChange,
     Trial,
     TrialDecision,
@@ -55,7 +57,7 @@ from .search import index_trial
 logger = logging.getLogger(__name__)
 
 # Path segments next to a trial slug on the pages.
-RESERVED_SLUGS = {"ny", "eksport", "forfalt"}
+RESERVED_SLUGS = {"ny", "eksport", "forfalt", "statistikk", "sandkasser"}
 MAX_UNIT_ROWS = 20000
 
 # The rules' messages (plain English in the pure functions) in the reader's language.
@@ -89,6 +91,14 @@ RULE_MESSAGES = {
     "A binary outcome must be 0 or 1.": gettext_lazy("A binary outcome must be 0 or 1."),
     "Either every row names its cluster, or none does.": gettext_lazy(
         "Either every row names its cluster, or none does."
+    ),
+    calculations.CLUSTER_WARNING: gettext_lazy(
+        "The units are grouped in clusters, so they are not independent: an interval computed unit by unit would be "
+        "too narrow. The estimate is made at the cluster level."
+    ),
+    calculations.DESIGN_EFFECT_WARNING: gettext_lazy(
+        "The units are grouped in clusters: the interval is widened by the design effect 1 + (m − 1) × ICC "
+        "from the intra-cluster correlation entered (m is the average cluster size)."
     ),
 }
 
@@ -382,7 +392,11 @@ def approve(*, actor: Any, trial: Trial) -> Trial:
 
 @transaction.atomic
 def start(*, actor: Any, trial: Trial, on: datetime.date | None = None) -> Trial:
+    """Running: only with an evaluation plan (a trial labelled "not pre-registered" may have skipped the
+    registration, which asks for one, but not the plan)."""
     trial = _locked(actor, trial)
+    if not trial.analysis_plan.strip():
+        raise TrialError.one("analysis_plan", _("Write the evaluation plan before the trial starts."))
     _move(trial, actor, TrialStatus.RUNNING, allowed_from=[TrialStatus.APPROVED])
     if trial.starts_on is None:
         trial.starts_on = on or timezone.localdate()
@@ -399,6 +413,14 @@ def end(*, actor: Any, trial: Trial) -> Trial:
     return trial
 
 
+def _require_exit_report(trial: Trial) -> None:
+    """A project admitted to a sandbox must publish its exit report (sluttrapport) before its results count as
+    reported."""
+    admission = SandboxAdmission.objects.filter(trial=trial).first()
+    if admission is not None and admission.exit_report_published_on is None:
+        raise TrialError.one("exit_report", _("Publish the exit report from the sandbox before reporting the results."))
+
+
 def _require_registration_or_label(trial: Trial) -> None:
     if not trial.not_preregistered and not Registration.objects.filter(trial=trial).exists():
         raise TrialError.one(
@@ -412,6 +434,7 @@ def report_results(*, actor: Any, trial: Trial, summary: str = "") -> Trial:
     """Results reported: at least one result entered, or a summary written."""
     trial = _locked(actor, trial)
     _require_registration_or_label(trial)
+    _require_exit_report(trial)
     if summary.strip():
         trial.result_summary = summary.strip()
     if not trial.result_summary.strip() and not trial.results.exists():
@@ -423,8 +446,11 @@ def report_results(*, actor: Any, trial: Trial, summary: str = "") -> Trial:
 
 
 @transaction.atomic
-def decide(*, actor: Any, trial: Trial, decision: str, reason: str, lessons: str) -> Trial:
-    """What was decided after the trial, why, and what was learned: all three are required."""
+def decide(
+    *, actor: Any, trial: Trial, decision: str, reason: str, lessons: str, adopted_by: Iterable[Any] = ()
+) -> Trial:
+    """What was decided after the trial, why, and what was learned: all three are required; and the projects in
+    the library that adopted the result, if any."""
     trial = _locked(actor, trial)
     problems = []
     if decision not in TrialDecision.values:
@@ -438,6 +464,7 @@ def decide(*, actor: Any, trial: Trial, decision: str, reason: str, lessons: str
     _move(trial, actor, TrialStatus.DECIDED, allowed_from=[TrialStatus.RESULTS_REPORTED])
     trial.decision, trial.decision_reason, trial.lessons = decision, reason.strip(), lessons.strip()
     trial.save()
+    trial.adopted_by.add(*adopted_by)
     index_trial(trial)
     return trial
 
@@ -479,6 +506,46 @@ def exemption_add(*, actor: Any, trial: Trial, rule: str, reason: str, for_whom:
     return Exemption.objects.create(trial=trial, rule=rule.strip(), reason=reason.strip(), for_whom=for_whom.strip())
 
 
+# Sandboxes
+
+
+@transaction.atomic
+def sandbox_participation_set(
+    *,
+    actor: Any,
+    trial: Trial,
+    round: SandboxRound | None,
+    plan: str,
+    exit_report: str,
+    today: datetime.date | None = None,
+) -> SandboxAdmission | None:
+    """The trial's admission to a round of its sandbox, with its plan, and its exit report: published (dated) the
+    first time it is written; its text may be corrected later, the date stays. No round: no admission."""
+    trial = _locked(actor, trial)
+    if trial.kind != TrialKind.SANDBOX or trial.sandbox_id is None:
+        raise TrialError.one("round", _("Only a trial in a regulatory sandbox is admitted to a round."))
+    if round is None:
+        if exit_report.strip():
+            raise TrialError.one("round", _("Choose the round the project was admitted to."))
+        SandboxAdmission.objects.filter(trial=trial).delete()
+        return None
+    problems = []
+    if round.sandbox_id != trial.sandbox_id:
+        problems.append(("round", _("The round is not one of the trial's sandbox.")))
+    if not plan.strip():
+        problems.append(("plan", _("Describe the project's plan in the sandbox.")))
+    if problems:
+        raise TrialError(problems)
+    admission = SandboxAdmission.objects.filter(trial=trial).first() or SandboxAdmission(trial=trial)
+    admission.round, admission.plan, admission.exit_report = round, plan.strip(), exit_report.strip()
+    if admission.exit_report and admission.exit_report_published_on is None:
+        admission.exit_report_published_on = today or timezone.localdate()
+    if not admission.exit_report:
+        admission.exit_report_published_on = None
+    admission.save()
+    return admission
+
+
 # Results
 
 RESULT_STATUSES = (TrialStatus.RUNNING, TrialStatus.ENDED, TrialStatus.RESULTS_REPORTED)
@@ -502,7 +569,7 @@ def effect_of(result: Result) -> calculations.Effect:
         ]
         return calculations.continuous_effect(means)
     rows = [calculations.UnitRow(r[0], float(r[1]), r[2]) for r in inputs["rows"]]
-    return calculations.effect_from_units(rows, result.outcome_type, arms=inputs.get("arms"))
+    return calculations.effect_from_units(rows, result.outcome_type, arms=inputs.get("arms"), icc=inputs.get("icc"))
 
 
 def _save_result(*, actor: Any, trial: Trial, outcome: str, kind: str, outcome_type: str, inputs: Any) -> Result:
@@ -601,8 +668,16 @@ def read_unit_rows(upload: IO[bytes], filename: str, *, outcome_type: str) -> li
 
 @transaction.atomic
 def result_add_units(
-    *, actor: Any, trial: Trial, outcome: str, outcome_type: str, upload: IO[bytes], filename: str
+    *,
+    actor: Any,
+    trial: Trial,
+    outcome: str,
+    outcome_type: str,
+    upload: IO[bytes],
+    filename: str,
+    icc: float | None = None,
 ) -> Result:
+    """Unit rows from an uploaded table; with clusters and an ICC the estimate uses the design effect."""
     trial = _locked(actor, trial)
     _result_allowed(trial)
     if outcome_type not in (calculations.BINARY, calculations.CONTINUOUS):
@@ -615,7 +690,7 @@ def result_add_units(
         outcome=outcome,
         kind=ResultKind.UNITS,
         outcome_type=outcome_type,
-        inputs={"arms": arms, "rows": rows},
+        inputs={"arms": arms, "rows": rows, **({"icc": icc} if icc is not None else {})},
     )
 
 

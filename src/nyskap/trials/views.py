@@ -3,7 +3,7 @@ the approval checklist, the transitions, results entry and the decision. Every p
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,9 +13,10 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nyskap.organisations.models import County
+from nyskap.organisations.models import County, Organisation, size_band_choices
 
 from . import rules, selectors, services
 from .forms import (
@@ -23,15 +24,17 @@ from .forms import (
     ApprovalForm,
     CountsForm,
     DecisionForm,
+    ExemptionForm,
     FilterForm,
     MeansForm,
     ReportForm,
+    SandboxForm,
     TrialForm,
     UnitsForm,
     approval_initial,
     initial_for,
 )
-from .models import Trial, TrialKind, TrialStatus
+from .models import Sandbox, SandboxAdmission, Trial, TrialKind, TrialStatus
 from .services import TrialError
 
 PAGE_SIZE = 20
@@ -62,11 +65,17 @@ def add_errors(form: Any, error: TrialError) -> None:
 
 
 def _facets(request: HttpRequest, counts: dict[str, dict[Any, int]]) -> list[dict[str, Any]]:
-    counties = dict(County.objects.values_list("number", "name"))
+    dynamic: dict[str, dict[Any, Any]] = {
+        "county": dict(County.objects.values_list("number", "name")),
+        "municipality": dict(
+            Organisation.objects.filter(slug__in=counts.get("municipality", {})).values_list("slug", "name")
+        ),
+        "size_band": dict(size_band_choices()),
+    }
     facets = []
     for name, (label, labels) in FACET_LABELS.items():
         chosen = request.GET.getlist(name)
-        names = counties if name == "county" else labels
+        names: dict[Any, Any] = dynamic.get(name) or cast(dict[Any, Any], labels)
         values = [
             {"value": value, "label": names.get(value, value), "count": count, "selected": str(value) in chosen}
             for value, count in sorted(counts.get(name, {}).items(), key=lambda item: (-item[1], str(item[0])))
@@ -100,6 +109,37 @@ def trial_list(request: HttpRequest) -> HttpResponse:
     return render(request, "trials/list.html", context)
 
 
+SHARE_LABELS = {
+    "preregistered": (gettext_lazy("Pre-registered"), gettext_lazy("of all trials")),
+    "randomised": (gettext_lazy("Randomised"), gettext_lazy("of all trials")),
+    "decided": (gettext_lazy("With a decision"), gettext_lazy("of the ended trials")),
+    "permanent": (gettext_lazy("Made permanent"), gettext_lazy("of the decided trials")),
+}
+
+
+@require_GET
+def trial_statistics(request: HttpRequest) -> HttpResponse:
+    """The statistics the white paper asks for, of the trials the overview shows for the same search and filters:
+    trials per year by kind and four shares, each as a chart with its table."""
+    form = FilterForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    params = {name: request.GET.getlist(name) for name in (*selectors.FACETS, "overdue")}
+    stats = selectors.statistics(selectors.filtered(request.user, params, query))
+    not_given = _("Year not given")
+    kind_labels = dict(TrialKind.choices)
+    shares = [(SHARE_LABELS[share.key][0], SHARE_LABELS[share.key][1], share) for share in stats.shares]
+    context = {
+        "stats": stats,
+        "kind_labels": [kind_labels[kind] for kind in stats.kinds],
+        "years": [(year if year is not None else not_given, counts, total) for year, counts, total in stats.by_year],
+        "year_chart": [(str(year) if year is not None else not_given, total) for year, _c, total in stats.by_year],
+        "shares": shares,
+        "share_chart": [(str(label), share.percent) for label, _of, share in shares],
+        "querystring": request.GET.urlencode(),
+    }
+    return render(request, "trials/statistics.html", context)
+
+
 # A trial's page
 
 
@@ -116,6 +156,7 @@ def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "registration": registration,
         "current_fingerprint": rules.plan_fingerprint(current) if current else "",
         "amendments": selectors.amendments(trial),
+        "diff": selectors.diff_since_registration(registration.plan if registration else None, current),
         "results": selectors.results_with_effects(trial),
         "exemptions": trial.exemptions.all(),
         "status_changes": trial.status_changes.select_related("by"),
@@ -125,6 +166,7 @@ def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_edit": services.can_change(request.user, trial),
         "actions": _actions(trial),
         "admission": getattr(trial, "admission", None),
+        "adopted_by": trial.adopted_by.visible_to(request.user).order_by("title"),
     }
     return render(request, "trials/detail.html", context)
 
@@ -320,6 +362,7 @@ def trial_results(request: HttpRequest, slug: str) -> HttpResponse:
                     outcome_type=data["outcome_type"],
                     upload=data["file"],
                     filename=data["file"].name,
+                    icc=data.get("icc"),
                 )
         except TrialError as error:
             for field, message in error.problems:
@@ -353,6 +396,93 @@ def trial_report(request: HttpRequest, slug: str) -> HttpResponse:
     return _results_page(request, trial, forms, status=400)
 
 
+# Exemptions
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trial_exemptions(request: HttpRequest, slug: str) -> HttpResponse:
+    """The rules the trial sets aside: which, why and for whom."""
+    trial = editable_trial(request, slug)
+    form = ExemptionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.exemption_add(
+                    actor=request.user,
+                    trial=trial,
+                    rule=form.cleaned_data["rule"],
+                    reason=form.cleaned_data["reason"],
+                    for_whom=form.cleaned_data["for_whom"],
+                )
+            except TrialError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The exemption is added."))
+                return redirect("trials:exemptions", slug=trial.slug)
+        context = {"form": form, "trial": trial, "exemptions": trial.exemptions.all()}
+        return render(request, "trials/exemptions.html", context, status=400)
+    return render(
+        request, "trials/exemptions.html", {"form": form, "trial": trial, "exemptions": trial.exemptions.all()}
+    )
+
+
+# Sandboxes
+
+
+@require_GET
+def sandbox_list(request: HttpRequest) -> HttpResponse:
+    sandboxes = Sandbox.objects.select_related("owner").prefetch_related("rounds")
+    return render(request, "trials/sandboxes.html", {"sandboxes": sandboxes})
+
+
+@require_GET
+def sandbox_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A sandbox: who runs it, its admission criteria, its rounds, and the admitted projects the visitor may see,
+    each with its plan and exit report."""
+    sandbox = get_object_or_404(Sandbox.objects.select_related("owner"), slug=slug)
+    visible = Trial.objects.visible_to(request.user).filter(sandbox=sandbox)
+    admissions = SandboxAdmission.objects.filter(trial__in=visible).select_related("trial")
+    by_round: dict[int, list[SandboxAdmission]] = {}
+    for admission in admissions:
+        by_round.setdefault(admission.round_id, []).append(admission)
+    rounds = [(round_, by_round.get(round_.pk, [])) for round_ in sandbox.rounds.all()]
+    others = visible.exclude(pk__in=admissions.values("trial_id")).order_by("title")
+    context = {"sandbox": sandbox, "rounds": rounds, "others": others}
+    return render(request, "trials/sandbox.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trial_sandbox(request: HttpRequest, slug: str) -> HttpResponse:
+    trial = editable_trial(request, slug)
+    if trial.kind != TrialKind.SANDBOX or trial.sandbox is None:
+        raise Http404
+    admission = SandboxAdmission.objects.filter(trial=trial).first()
+    if request.method == "POST":
+        form = SandboxForm(request.POST, trial=trial)
+        if form.is_valid():
+            try:
+                services.sandbox_participation_set(
+                    actor=request.user,
+                    trial=trial,
+                    round=form.cleaned_data["round"],
+                    plan=form.cleaned_data["plan"],
+                    exit_report=form.cleaned_data["exit_report"],
+                )
+            except TrialError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The admission and the exit report are saved."))
+                return redirect("trials:detail", slug=trial.slug)
+        return render(request, "trials/sandbox_form.html", {"form": form, "trial": trial}, status=400)
+    initial = (
+        {"round": admission.round_id, "plan": admission.plan, "exit_report": admission.exit_report} if admission else {}
+    )
+    form = SandboxForm(initial=initial, trial=trial)
+    return render(request, "trials/sandbox_form.html", {"form": form, "trial": trial})
+
+
 # The decision
 
 
@@ -361,7 +491,7 @@ def trial_report(request: HttpRequest, slug: str) -> HttpResponse:
 def trial_decide(request: HttpRequest, slug: str) -> HttpResponse:
     trial = editable_trial(request, slug)
     if request.method == "POST":
-        form = DecisionForm(request.POST)
+        form = DecisionForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 services.decide(
@@ -370,6 +500,7 @@ def trial_decide(request: HttpRequest, slug: str) -> HttpResponse:
                     decision=form.cleaned_data["decision"],
                     reason=form.cleaned_data["decision_reason"],
                     lessons=form.cleaned_data["lessons"],
+                    adopted_by=form.cleaned_data["adopted_by"],
                 )
             except TrialError as error:
                 add_errors(form, error)
@@ -377,4 +508,4 @@ def trial_decide(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("The decision is recorded."))
                 return redirect("trials:detail", slug=trial.slug)
         return render(request, "trials/decide.html", {"form": form, "trial": trial}, status=400)
-    return render(request, "trials/decide.html", {"form": DecisionForm(), "trial": trial})
+    return render(request, "trials/decide.html", {"form": DecisionForm(user=request.user), "trial": trial})

@@ -23,3 +23,11 @@ def number(value: Any) -> str:
     if value is None:
         return ""
     return str(floatformat(float(value), 2))
+
+
+@register.filter
+def rule_message(value: Any) -> str:
+    """A message of the pure rules (plain English) in the reader's language."""
+    from nyskap.trials.services import rule_message as translate
+
+    return translate(str(value))
