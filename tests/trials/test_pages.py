@@ -14,6 +14,7 @@ from nyskap.core.visibility import Visibility
 from nyskap.trials import selectors, services
 from nyskap.trials.models import Amendment, Result, Trial, TrialStatus
 
+from ..helpers import file_via_job
 from .factories import make_trial, run_to_end
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +175,33 @@ def test_the_export_is_csv_with_bom_and_semicolons(client, innovator, home_munic
     xlsx = client.get("/forsok/eksport/forsok.xlsx")
     assert xlsx.status_code == 200
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_when_more_trials_than_the_threshold_are_exported_then_the_xlsx_is_made_in_the_background(
+    settings, client, innovator, home_municipality
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from nyskap.core.jobs.models import BackgroundJob
+
+    for title in ("Brev A", "Brev B", "Brev C"):
+        make_trial(actor=innovator, owner=home_municipality, title=title)
+    make_trial(actor=innovator, owner=home_municipality, title="Utkast", visibility=Visibility.DRAFT)
+    settings.BACKGROUND_EXPORT_THRESHOLD = 2
+    download = file_via_job(client, "/forsok/eksport/forsok.xlsx?q=brev")
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    titles = sorted(row[0] for row in list(workbook.worksheets[0].values)[1:])
+    assert titles == ["Brev A", "Brev B", "Brev C"]  # the draft is never exported
+    job = BackgroundJob.objects.get()
+    assert (job.kind, job.status, job.rows_done, job.rows_total) == ("trials.export_xlsx", "done", 3, 3)
+    assert job.back_url == "/forsok/?q=brev"
+    # The file belongs to the visitor's own session: another visitor with the link gets nothing.
+    assert Client().get(f"/oppgaver/{job.pk}/fil/").status_code == 404
+    settings.BACKGROUND_EXPORT_THRESHOLD = 3  # three trials: not more than the threshold, served at once
+    assert client.get("/forsok/eksport/forsok.xlsx?q=brev").status_code == 200
+    assert BackgroundJob.objects.count() == 1
 
 
 def test_the_page_shows_the_plan_as_a_word_diff_against_the_registered_version(client, innovator, home_municipality):

@@ -10,7 +10,7 @@ class TrialsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import jobs, models  # noqa: F401 - jobs registers the export job
 
         # The change history of every trial record: who changed what and when (django-auditlog, as the projects).
         auditlog.register(models.Trial, m2m_fields={"owners", "partners", "authors", "adopted_by"})

@@ -3,26 +3,33 @@ through `nyskap.core.spreadsheets`, which neutralises text a spreadsheet would r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponseBase, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from nyskap.core.jobs.services import owner_of
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_lines, csv_separator, xlsx_file
 
-from . import selectors
+from . import jobs, selectors
 from .forms import FilterForm
 
 
-def public_trials(request: HttpRequest) -> Any:
+def trials_for(data: QueryDict) -> Any:
     """The public trials the overview shows for these filters (drafts and shared trials are never exported)."""
-    form = FilterForm(request.GET)
+    form = FilterForm(data)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    params = {name: request.GET.getlist(name) for name in (*selectors.FACETS, "overdue")}
+    params = {name: data.getlist(name) for name in (*selectors.FACETS, "overdue")}
     return selectors.filtered(AnonymousUser(), params, query).prefetch_related("owners")
+
+
+def public_trials(request: HttpRequest) -> Any:
+    return trials_for(request.GET)
 
 
 def header() -> list[str]:
@@ -45,8 +52,10 @@ def header() -> list[str]:
     ]
 
 
-def rows(trials: Any, base_url: str) -> Iterator[list[Any]]:
+def rows(trials: Any, base_url: str, on_row: Callable[[], None] | None = None) -> Iterator[list[Any]]:
     for trial in trials.select_related("registration"):
+        if on_row is not None:
+            on_row()
         registration = getattr(trial, "registration", None)
         yield [
             trial.title,
@@ -81,7 +90,23 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
+def xlsx(trials: Any, base_url: str, on_row: Callable[[], None] | None = None) -> IO[bytes]:
+    return xlsx_file(_("Trials"), header(), rows(trials, base_url, on_row))
+
+
 @require_GET
 def export_xlsx(request: HttpRequest) -> HttpResponseBase:
-    workbook = xlsx_file(_("Trials"), header(), rows(public_trials(request), _base_url(request)))
-    return FileResponse(workbook, as_attachment=True, filename="nyskap-forsok.xlsx", content_type=XLSX_TYPE)
+    """An export of more trials than the threshold is made in the background (its progress page is the answer); a
+    smaller one is served at once."""
+    trials = public_trials(request)
+    if jobs.is_large(trials.count()):
+        query = request.GET.urlencode()
+        job = jobs.export_xlsx_start(
+            **owner_of(request),
+            query=query,
+            base_url=_base_url(request),
+            back_url=f"{reverse('trials:list')}?{query}" if query else reverse("trials:list"),
+        )
+        return redirect("core:job", job_id=job.pk)
+    workbook = xlsx(trials, _base_url(request))
+    return FileResponse(workbook, as_attachment=True, filename=jobs.FILENAME, content_type=XLSX_TYPE)
