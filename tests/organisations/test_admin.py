@@ -47,3 +47,19 @@ def test_when_a_member_who_is_not_an_operator_opens_the_admin_then_they_are_sent
 def test_when_the_history_of_an_unknown_object_is_opened_then_it_is_not_found(as_operator):
     assert as_operator.get("/drift/organisations/organisation/999999/auditlog/").status_code == 404
     assert as_operator.get("/drift/accounts/membership/999999/auditlog/").status_code == 404
+
+
+@pytest.mark.parametrize("bad", ["a\x00b", "abc", "99999999999999999999999", "-1"])
+def test_when_an_autocomplete_field_gets_a_value_that_is_no_id_then_the_form_names_the_field_and_nothing_changes(
+    as_operator, home_municipality, bad
+):
+    url = f"/drift/organisations/organisation/{home_municipality.pk}/change/"
+    form = as_operator.get(url).context["adminform"].form
+    data = {name: form[name].value() if form[name].value() is not None else "" for name in form.fields}
+    data["county"] = bad
+    data["website"] = "https://endret.example.no"
+    response = as_operator.post(url, data)
+    assert response.status_code == 200  # the form again, not a server error
+    assert set(response.context["adminform"].form.errors) == {"county"}
+    home_municipality.refresh_from_db()
+    assert home_municipality.website != "https://endret.example.no"
