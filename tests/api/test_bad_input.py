@@ -227,3 +227,34 @@ def test_when_a_form_is_over_the_upload_limit_then_the_page_says_so_in_norwegian
     assert "Det du sendte, er større enn 1000" in response.content.decode()
     project.refresh_from_db()
     assert project.title == "Varm mat"
+
+
+@pytest.mark.parametrize("raw", ["NaN", "Infinity", '{"a": -Infinity}', "[1e400]"])
+def test_when_a_json_field_holds_a_number_json_has_not_then_the_field_refuses_it(raw):
+    """Python's JSON parser reads NaN and ±Infinity, which PostgreSQL's jsonb refuses with a database error."""
+    from django import forms
+
+    class Settings(forms.Form):
+        settings = forms.JSONField()
+
+    form = Settings({"settings": raw})
+    assert not form.is_valid()
+    assert [e.code for e in form.errors.as_data()["settings"]] == ["invalid"]
+    valid = Settings({"settings": '{"a": 1.5, "b": [1e300]}'})
+    assert valid.is_valid() and valid.cleaned_data["settings"] == {"a": 1.5, "b": [1e300]}
+
+
+def test_when_the_operator_saves_a_sign_in_provider_with_nan_settings_then_the_field_is_named(operator):
+    from allauth.socialaccount.models import SocialApp
+    from django.test import Client
+
+    from tests.accounts.factories import PASSWORD
+
+    client = Client()
+    client.force_login(operator)
+    assert client.post("/accounts/reauthenticate/", {"password": PASSWORD}).status_code == 302
+    form = {"provider": "openid_connect", "provider_id": "idporten", "name": "ID-porten", "client_id": "x"}
+    response = client.post("/drift/socialaccount/socialapp/add/", form | {"settings": "NaN"}, HTTP_ACCEPT_LANGUAGE="nb")
+    assert response.status_code == 200
+    assert "Oppgi gyldig JSON." in response.content.decode()
+    assert SocialApp.objects.count() == 0

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -83,6 +84,33 @@ def install_text_rule() -> None:
     clean.applies_text_rule = True  # type: ignore[attr-defined]
     clean.__doc__ = original.__doc__
     forms.Field.clean = clean  # type: ignore[method-assign]
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_finite(item) for item in value)
+    return True
+
+
+def install_json_rule() -> None:
+    """Every JSON form field (the admin's, the libraries') refuses NaN and ±Infinity, which Python's parser accepts
+    but JSON and PostgreSQL's `jsonb` do not: "Enter a valid JSON." on the field, never a database error."""
+    original: Callable[[forms.JSONField, Any], Any] = forms.JSONField.to_python
+    if getattr(original, "refuses_non_finite", False):
+        return
+
+    def to_python(self: forms.JSONField, value: Any) -> Any:
+        converted = original(self, value)
+        if not _finite(converted):
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value})
+        return converted
+
+    to_python.refuses_non_finite = True  # type: ignore[attr-defined]
+    forms.JSONField.to_python = to_python  # type: ignore[method-assign]
 
 
 def refused_characters_only(form: forms.BaseForm) -> bool:
