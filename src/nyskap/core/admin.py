@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from auditlog.mixins import AuditlogHistoryAdminMixin
@@ -16,7 +17,9 @@ class _KnownValuesOnly:
 
     field: Any
 
-    def optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> Any:
+    def optgroups(
+        self, name: str, value: Sequence[str], attr: Any = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
         target = self.field.target_field
         valid = []
         for item in value:
