@@ -239,6 +239,12 @@ def _demo_work() -> None:
     run_to_end(make_trial(actor=innovator, owner=home, title="SMS før timen"), innovator)
     reported = run_to_end(make_trial(actor=innovator, owner=home, title="Nudging i skolen"), innovator)
     trial_services.report_results(actor=innovator, trial=reported, summary="Mindre fravær.")
+    # A regulatory sandbox with a round, and the demo municipality's trial in it (its admission and exit report form).
+    from nyskap.trials.models import Sandbox, SandboxRound
+
+    sandbox = Sandbox.objects.create(name="Personvernsandkassen", slug="personvern-demo", owner=home)
+    SandboxRound.objects.create(sandbox=sandbox, deadline=datetime.date(2025, 1, 15), applications=9, admitted=3)
+    make_trial(actor=innovator, owner=home, kind="sandbox", sandbox=sandbox, title="KI i saksbehandling")
     editor = client_for(innovator.email)
     editor.post(
         f"/prosjekter/{projects[0].slug}/vedlegg/",
