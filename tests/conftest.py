@@ -23,6 +23,24 @@ hypothesis_settings.register_profile("nyskap", deadline=None)
 hypothesis_settings.load_profile("nyskap")
 
 
+# Figures a test reports for the record (the size of the bad-input corpus, the pages the reflow test looked at),
+# printed at the end of the run so that they stand in the CI log without `-s`.
+_FIGURES: list[str] = []
+
+
+@pytest.fixture
+def report_figure():
+    """``report_figure("…")`` adds a line to the run's closing "figures" section."""
+    return _FIGURES.append
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FIGURES:
+        terminalreporter.section("figures")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

@@ -66,7 +66,7 @@ def crawled(settings):
 
 
 def test_when_every_crawled_page_is_shown_at_320_and_1280_pixels_then_nothing_scrolls_sideways_and_axe_passes(
-    browser, live_server, crawled
+    browser, live_server, crawled, report_figure
 ):
     from nyskap.accounts.models import User
 
@@ -92,7 +92,8 @@ def test_when_every_crawled_page_is_shown_at_320_and_1280_pixels_then_nothing_sc
                 if found:
                     violations[key] = found
             context.close()
-    print(f"reflow: {visited} page views")
+    pages = sum(len(paths) for paths in crawled.values())
+    report_figure(f"Reflow and axe: {pages} pages (one per URL pattern), {visited} page views at {WIDTHS} px")
     assert overflow == {}
     assert violations == {}
 
