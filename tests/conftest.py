@@ -5,6 +5,8 @@ in tests/<app>/factories.py."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -32,6 +34,35 @@ _FIGURES: list[str] = []
 def report_figure():
     """``report_figure("…")`` adds a line to the run's closing "figures" section."""
     return _FIGURES.append
+
+
+# Fixtures through which a test reaches the database (pytest-django blocks every other way).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With NYSKAP_DATABASE_TESTS_ONLY=1 (CI's second database pass) only the tests that use the database run: the
+    others (calculations, property tests, documents) cannot differ between databases and ran in the first pass."""
+    if os.environ.get("NYSKAP_DATABASE_TESTS_ONLY") != "1":
+        return
+    kept, skipped = [], []
+    for item in items:
+        # The crash test runs PostgreSQL clusters of its own; it runs in the PostgreSQL pass (and skips elsewhere).
+        uses_database = (
+            item.get_closest_marker("django_db")
+            or item.get_closest_marker("crash")
+            or DATABASE_FIXTURES & set(item.fixturenames)
+        )
+        (kept if uses_database else skipped).append(item)
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = kept
 
 
 def pytest_terminal_summary(terminalreporter):
