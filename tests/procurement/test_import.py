@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,7 +40,13 @@ def test_prior_information_notice_makes_the_competition_innovation_friendly():
     notices_import(files=valid_files())
     notice = Notice.objects.get(notice_id="FIX-022-dialogue-competition")
     assert notice.market_dialogue is True
-    assert notice.reason == "Innovation-friendly procurement: a market-dialogue notice preceded it."
+    assert notice.reason_code == "market_dialogue"
+    with translation.override("en"):
+        assert notice.reason == "Innovation-friendly procurement: a market-dialogue notice preceded it."
+    with translation.override("nn"):
+        assert notice.reason == "Innovasjonsvennleg anskaffing: ei kunngjering om marknadsdialog kom før denne."
+    prior = Notice.objects.get(notice_id="FIX-021-dialogue-prior")
+    assert (prior.notice_class, prior.reason_code) == ("other", "prior_information")
 
 
 def test_buyer_is_matched_to_the_reference_data_and_gives_the_county(home_municipality):

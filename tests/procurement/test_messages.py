@@ -17,6 +17,8 @@ from .test_pages import FIXTURES, upload
 
 pytestmark = pytest.mark.django_db
 
+# Written the same in Norwegian (a code and its meaning, which is translated on its own).
+SAME_IN_EVERY_LANGUAGE = {calculations.CRITERION_BT776}
 MESSAGE_ARGUMENT = {"Refused": 1, "NoticeProblem": 3, "UnknownCode": 2}
 
 
@@ -50,8 +52,9 @@ def _templates(module) -> set[str]:
 def test_every_message_of_the_parsers_and_the_classifier_is_translated():
     templates = _templates(parsers) | _templates(calculations) | _templates(services)
     assert len(templates) >= 29
+    templates |= set(calculations.REASON_TEMPLATES)
     assert templates - set(labels.MESSAGES) == set()
-    for template in templates:
+    for template in templates - SAME_IN_EVERY_LANGUAGE:
         for language in ("nb", "nn"):
             with translation.override(language):
                 assert labels.message(template) != template, (language, template)
@@ -116,3 +119,14 @@ def test_classify_422_names_a_bad_cpv_code_in_norwegian(client):
         "field": "notices.0.cpv.1",
         "message": "«7311» er ikke en CPV-kode (åtte sifre, f.eks. 73110000-6).",
     }
+
+
+def test_every_innovative_code_the_reason_names_is_translated():
+    named = set(calculations.INNOVATION_CODES) | set(calculations.FRIENDLY_CODES)
+    assert named == set(labels.INNOVATIVE_LABELS)
+    for code in named:
+        with translation.override("en"):
+            assert str(labels.INNOVATIVE_LABELS[code]) == calculations.INNOVATIVE_CODES[code]
+        for language in ("nb", "nn"):
+            with translation.override(language):
+                assert str(labels.INNOVATIVE_LABELS[code]) != calculations.INNOVATIVE_CODES[code], (language, code)

@@ -124,3 +124,37 @@ def test_tallies_give_the_same_counts_as_the_notices(notices, filters):
     )
     assert {row.key: row.total for row in stats["by_buyer"]} == buyers
     assert stats["total"].total == competitions(filters).count()
+
+
+DETAIL_REASONS = {
+    "en": [
+        "Procurement of innovation: procedure is competitive dialogue (comp-dial).",
+        "Prior information notice (market dialogue).",
+        "Innovation-friendly procurement: a market-dialogue notice preceded it.",
+    ],
+    "nb": [
+        "Anskaffelse av innovasjon: prosedyren er konkurransepreget dialog (comp-dial).",
+        "Veiledende kunngjøring (markedsdialog).",
+        "Innovasjonsvennlig anskaffelse: en kunngjøring om markedsdialog kom før denne.",
+    ],
+    "nn": [
+        "Anskaffing av innovasjon: prosedyren er konkurranseprega dialog (comp-dial).",
+        "Rettleiande kunngjering (marknadsdialog).",
+        "Innovasjonsvennleg anskaffing: ei kunngjering om marknadsdialog kom før denne.",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_import_page_gives_each_notice_its_reason_in_the_readers_language(as_operator, language):
+    names = ["05-competitive-dialogue.xml", "21-dialogue-prior.xml", "22-dialogue-competition.xml"]
+    run = notices_import(
+        files=[NoticeFile(name, io.BytesIO((FIXTURES / "eforms" / name).read_bytes())) for name in names]
+    )
+    response = as_operator.get(reverse("procurement:import_detail", args=[run.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    reasons = [notice.reason for notice in response.context["notices"]]
+    assert reasons == DETAIL_REASONS[language]
+    html = response.content.decode()
+    for reason in DETAIL_REASONS[language]:
+        assert f"<td>{reason}</td>" in html

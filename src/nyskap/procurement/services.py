@@ -64,9 +64,7 @@ def _notice(parsed: ParsedNotice, buyers: dict[str, tuple[int, str]], run: Impor
         procedure=parsed.procedure or "oth-single", innovative=parsed.innovative, cpv=parsed.cpv
     )
     if parsed.kind == NoticeKind.PRIOR and not parsed.procedure:
-        result = calculations.Classification(
-            calculations.NoticeClass.OTHER, "Prior information notice (market dialogue)."
-        )
+        result = calculations.Classification(calculations.NoticeClass.OTHER, calculations.PRIOR_INFORMATION)
     buyer_id, buyer_county = buyers.get(parsed.buyer_org_number, (None, ""))
     assert parsed.published is not None
     return Notice(
@@ -87,7 +85,7 @@ def _notice(parsed: ParsedNotice, buyers: dict[str, tuple[int, str]], run: Impor
         published=parsed.published,
         year=parsed.published.year,
         notice_class=result.notice_class.value,
-        reason=result.reason[:600],
+        reason_code=result.reason_code,
         synthetic=synthetic,
         import_run=run,
     )
@@ -112,12 +110,12 @@ def _mark_market_dialogue() -> None:
             market_dialogue=True,
         )
         notice.market_dialogue = True
-        notice.notice_class, notice.reason = result.notice_class.value, result.reason[:600]
+        notice.notice_class, notice.reason_code = result.notice_class.value, result.reason_code
         changed.append(notice)
         if len(changed) >= BATCH_SIZE:
-            Notice.objects.bulk_update(changed, ["market_dialogue", "notice_class", "reason"])
+            Notice.objects.bulk_update(changed, ["market_dialogue", "notice_class", "reason_code"])
             changed = []
-    Notice.objects.bulk_update(changed, ["market_dialogue", "notice_class", "reason"])
+    Notice.objects.bulk_update(changed, ["market_dialogue", "notice_class", "reason_code"])
 
 
 def tallies_rebuild() -> None:

@@ -19,6 +19,9 @@ from .forms import NoticeUploadForm, StatisticsFilterForm
 from .models import ImportRun
 from .services import ImportRefused, NoticeFile, notices_import
 
+# The import's page lists its first notices with their class and the reason for it.
+NOTICES_SHOWN = 200
+
 
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
@@ -85,4 +88,6 @@ def imports(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _operator(request)
     run = get_object_or_404(ImportRun, pk=pk)
-    return render(request, "procurement/import_detail.html", {"run": run})
+    notices = run.notices.order_by("pk").only("notice_id", "title", "kind", "notice_class", "reason_code")
+    context = {"run": run, "notices": notices[:NOTICES_SHOWN], "notices_shown": NOTICES_SHOWN}
+    return render(request, "procurement/import_detail.html", context)
