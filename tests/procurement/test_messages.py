@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from nyskap.core.jobs.models import BackgroundJob, JobStatus
 from nyskap.procurement import calculations, labels, parsers, services
 from nyskap.procurement.models import ImportRun, Notice
 
@@ -60,13 +61,17 @@ def test_every_message_of_the_parsers_and_the_classifier_is_translated():
                 assert labels.message(template) != template, (language, template)
 
 
-def test_the_import_page_lists_the_problems_in_norwegian(as_operator):
-    response = upload(as_operator, FIXTURES / "malformed" / "wrong-types.json")
-    assert response.status_code == 422
-    problems = {problem["field"]: problem["message"] for problem in response.context["problems"]}
-    assert problems["releases.1.tender"] == "Ventet et objekt."
-    assert problems["releases.2.tender.procurementMethodDetails"].startswith("Ukjent prosedyretype «")
-    assert "Unknown procedure type" not in response.content.decode()
+def test_the_import_job_lists_the_problems_in_norwegian(as_operator):
+    response = upload(as_operator, FIXTURES / "malformed" / "wrong-types.json", HTTP_ACCEPT_LANGUAGE="nb")
+    job = BackgroundJob.objects.get()
+    assert response.url == f"/oppgaver/{job.pk}/" and job.status == JobStatus.FAILED
+    problems = job.report["problems"]
+    assert problems[0] == "wrong-types.json, kunngjøring 2, feltet releases.1.tender: Ventet et objekt."
+    assert problems[1].startswith(
+        "wrong-types.json, kunngjøring 3, feltet releases.2.tender.procurementMethodDetails: Ukjent prosedyretype «"
+    )
+    page = as_operator.get(response.url, HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "Unknown procedure type" not in page and "Ventet et objekt." in page
     assert not ImportRun.objects.exists() and not Notice.objects.exists()
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -152,6 +152,50 @@ def _insert_select(model: Any, columns: list[str], queryset: Any) -> None:
         cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)  # our own table and query
 
 
+@dataclass
+class Checked:
+    """What reading every notice found: how many were read and the problems (every one counted, the first kept)."""
+
+    notices_read: int = 0
+    problem_count: int = 0
+    problems: list[dict[str, str]] = field(default_factory=list)
+
+
+def notices_check(*, files: Iterable[NoticeFile], on_notice: Callable[[], None] | None = None) -> Checked:
+    """Read every notice of every file and check it, writing nothing and holding no transaction: the background
+    import's first pass, whose progress (``on_notice`` after each notice or problem) its owner sees while it runs.
+    A notice given twice is found within a batch here, and against the notices already written by the import."""
+    checked = Checked()
+    in_batch: set[tuple[str, str]] = set()
+
+    def problem(item: NoticeProblem) -> None:
+        checked.problem_count += 1
+        if len(checked.problems) < MAX_PROBLEMS_KEPT:
+            checked.problems.append(item.as_dict(labels.message))
+
+    for item in _notices(files):
+        if isinstance(item, NoticeProblem):
+            problem(item)
+        else:
+            checked.notices_read += 1
+            key = (item.source, item.notice_id)
+            if key in in_batch:
+                problem(_twice(item))
+            else:
+                in_batch.add(key)
+                if len(in_batch) >= BATCH_SIZE:
+                    in_batch.clear()
+        if on_notice is not None:
+            on_notice()
+    return checked
+
+
+def _twice(parsed: ParsedNotice) -> NoticeProblem:
+    return NoticeProblem(
+        parsed.file, parsed.position, "notice_id", "The notice %(id)s appears twice.", {"id": parsed.notice_id}
+    )
+
+
 def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic: bool = False) -> ImportRun:
     """Read every notice of every file and write them in one transaction: all of them when no notice is bad, none
     (and ``ImportRefused`` with every problem) otherwise. Notices already imported (same source and identifier) are
@@ -172,7 +216,7 @@ def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic:
         existing = {(source, notice_id): run_id for source, notice_id, run_id in rows}
         for parsed in batch:
             if existing.get((parsed.source, parsed.notice_id), -1) == run.pk:
-                problem(twice(parsed))
+                problem(_twice(parsed))
         if run.problem_count:
             batch.clear()
             in_batch.clear()
@@ -184,11 +228,6 @@ def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic:
         run.notices_skipped += len(batch) - len(new)
         batch.clear()
         in_batch.clear()
-
-    def twice(parsed: ParsedNotice) -> NoticeProblem:
-        return NoticeProblem(
-            parsed.file, parsed.position, "notice_id", "The notice %(id)s appears twice.", {"id": parsed.notice_id}
-        )
 
     def problem(item: NoticeProblem) -> None:
         run.problem_count += 1
@@ -206,7 +245,7 @@ def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic:
                 run.notices_read += 1
                 key = (item.source, item.notice_id)
                 if key in in_batch:
-                    problem(twice(item))
+                    problem(_twice(item))
                     continue
                 if run.problem_count:
                     continue  # nothing more is written once one notice is bad; the rest are still checked
