@@ -31,7 +31,65 @@ def test_classify_gives_class_and_reason_per_id(client):
         ("c", "innovation_friendly"),
         ("d", "other"),
     ]
-    assert body[0]["reason"] == "Procurement of innovation: procedure is innovation partnership (innovation)."
+    assert [n["reason_code"] for n in body] == [
+        "procedure=innovation",
+        "bt776=fp-requ",
+        "market_dialogue",
+        "other=restricted",
+    ]
+
+
+BATCH = [
+    {"id": "a", "procedure": "innovation", "innovative": ["mar-nov"], "cpv": ["73110000-6"]},
+    {"id": "b", "procedure": "open", "innovative": ["fp-requ", "org-nov"], "market_dialogue": True},
+    {"id": "c", "procedure": "open", "cpv": ["45000000"]},
+]
+REASONS = {
+    "en": [
+        "Procurement of innovation: procedure is innovation partnership (innovation); R&D services (CPV 73): "
+        "pre-commercial procurement under the R&D exception; BT-776 mar-nov: novel or significantly improved "
+        "compared with the market.",
+        "Innovation-friendly procurement: BT-776 fp-requ: specifications based on functional and performance "
+        "requirements; BT-776 org-nov: novel for the organisation; a market-dialogue notice preceded it.",
+        "Other: open procedure (open) without innovation codes or market dialogue.",
+    ],
+    "nb": [
+        "Anskaffelse av innovasjon: prosedyren er innovasjonspartnerskap (innovation); FoU-tjenester (CPV 73): "
+        "førkommersiell anskaffelse etter FoU-unntaket; BT-776 mar-nov: nytt eller vesentlig forbedret "
+        "sammenlignet med markedet.",
+        "Innovasjonsvennlig anskaffelse: BT-776 fp-requ: kravspesifikasjon basert på funksjons- og ytelseskrav; "
+        "BT-776 org-nov: nytt for organisasjonen; en kunngjøring om markedsdialog kom før denne.",
+        "Annen anskaffelse: åpen anbudskonkurranse (open) uten innovasjonskoder eller markedsdialog.",
+    ],
+    "nn": [
+        "Anskaffing av innovasjon: prosedyren er innovasjonspartnarskap (innovation); FoU-tenester (CPV 73): "
+        "førkommersiell anskaffing etter FoU-unntaket; BT-776 mar-nov: nytt eller vesentleg forbetra samanlikna "
+        "med marknaden.",
+        "Innovasjonsvennleg anskaffing: BT-776 fp-requ: kravspesifikasjon basert på funksjons- og yteevnekrav; "
+        "BT-776 org-nov: nytt for organisasjonen; ei kunngjering om marknadsdialog kom før denne.",
+        "Anna anskaffing: open anbodskonkurranse (open) utan innovasjonskodar eller marknadsdialog.",
+    ],
+}
+CODES = ["procedure=innovation;cpv=73;bt776=mar-nov", "bt776=fp-requ;bt776=org-nov;market_dialogue", "other=open"]
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_reason_is_in_the_request_language_and_the_code_is_the_same_in_all(client, language):
+    response = client.post(URL, {"notices": BATCH}, content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200, response.content
+    body = response.json()["notices"]
+    assert [n["reason"] for n in body] == REASONS[language]
+    assert [n["reason_code"] for n in body] == CODES
+    assert [n["class"] for n in body] == ["innovation", "innovation_friendly", "other"]
+
+
+def test_the_schema_documents_the_reason_code(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    out = schema["components"]["schemas"]["ProcurementClassOut"]
+    assert set(out["required"]) == {"id", "class", "reason", "reason_code"}
+    assert out["properties"]["reason_code"]["type"] == "string"
+    assert "procedure=innovation;cpv=73;bt776=mar-nov" in out["properties"]["reason_code"]["description"]
+    assert "Accept-Language" in out["properties"]["reason"]["description"]
 
 
 def test_unknown_procedure_is_422_naming_the_code_and_field(client):

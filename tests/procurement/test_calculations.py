@@ -14,6 +14,7 @@ from nyskap.procurement.calculations import (
     classify,
     cpv_division,
     normalise_cpv,
+    reason_text,
     share,
 )
 
@@ -125,3 +126,27 @@ def test_class_follows_the_rule_for_any_codes(procedure, innovative, dialogue):
     expected = "innovation" if innovation else "innovation_friendly" if friendly else "other"
     assert result.notice_class == expected
     assert result.reason
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"procedure": "innovation", "cpv": ["90000000-7"]}, "procedure=innovation"),
+        ({"procedure": "neg-wo-call", "cpv": ["73110000-6"]}, "cpv=73"),
+        (
+            {"procedure": "comp-dial", "innovative": ["proc-innov", "fp-requ", "mar-nov"], "cpv": ["73000000"]},
+            "procedure=comp-dial;cpv=73;bt776=mar-nov;bt776=proc-innov",
+        ),
+        ({"procedure": "open", "innovative": ["org-nov", "fp-requ"], "market_dialogue": True},
+         "bt776=fp-requ;bt776=org-nov;market_dialogue"),
+        ({"procedure": "restricted", "innovative": ["other"]}, "other=restricted"),
+    ],
+)  # fmt: skip
+def test_the_reason_code_names_every_criterion_in_the_order_of_the_sentence(kwargs, code):
+    result = classify(**kwargs)
+    assert result.reason_code == code
+    assert reason_text(result.notice_class, code) == result.reason
+
+
+def test_an_empty_reason_code_gives_no_sentence():
+    assert reason_text("other", "") == ""

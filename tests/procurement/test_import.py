@@ -2,17 +2,20 @@
 
 import io
 import json
+import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nyskap.organisations.models import Organisation, OrganisationKind
 from nyskap.procurement.models import ImportRun, ImportStatus, Notice
-from nyskap.procurement.services import ImportRefused, NoticeFile, notices_import
-from nyskap.procurement.synthetic import NoticeValues, eforms_xml
+from nyskap.procurement.parsers import count_notices
+from nyskap.procurement.services import ImportRefused, NoticeFile, notices_check, notices_import
+from nyskap.procurement.synthetic import NoticeValues, eforms_xml, ocds_release, random_notices
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
@@ -39,7 +42,13 @@ def test_prior_information_notice_makes_the_competition_innovation_friendly():
     notices_import(files=valid_files())
     notice = Notice.objects.get(notice_id="FIX-022-dialogue-competition")
     assert notice.market_dialogue is True
-    assert notice.reason == "Innovation-friendly procurement: a market-dialogue notice preceded it."
+    assert notice.reason_code == "market_dialogue"
+    with translation.override("en"):
+        assert notice.reason == "Innovation-friendly procurement: a market-dialogue notice preceded it."
+    with translation.override("nn"):
+        assert notice.reason == "Innovasjonsvennleg anskaffing: ei kunngjering om marknadsdialog kom før denne."
+    prior = Notice.objects.get(notice_id="FIX-021-dialogue-prior")
+    assert (prior.notice_class, prior.reason_code) == ("other", "prior_information")
 
 
 def test_buyer_is_matched_to_the_reference_data_and_gives_the_county(home_municipality):
@@ -147,3 +156,61 @@ def test_fuzzed_json_release_fields_never_crash(field, value):
     except ImportRefused:
         assert not Notice.objects.exists()
     Notice.objects.all().delete()
+
+
+# The background job's passes: counting and checking the notices, in bounded memory
+
+
+def test_notices_are_counted_for_the_progress_bar_and_the_stream_left_at_its_start():
+    package = io.BytesIO((FIXTURES / "ocds" / "release-package.json").read_bytes())
+    assert count_notices(package) == 16 and package.tell() == 0
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for number in range(3):
+            archive.writestr(f"{number}.xml", eforms_xml(NoticeValues(f"ZIP-{number}", "2024-02-02")))
+    buffer.seek(0)
+    assert count_notices(buffer) == 3
+    assert count_notices(io.BytesIO(eforms_xml(NoticeValues("ONE", "2024-02-02")))) == 1
+    assert count_notices(io.BytesIO(b'{"releases": [{"id": 1}, 2, "x", [], {"id": 3')) == 5  # up to the break
+    assert count_notices(io.BytesIO(b'{"releases": "none"}')) == 0
+
+
+def test_the_check_pass_reports_every_problem_with_its_place_and_writes_nothing():
+    bad = sorted((FIXTURES / "malformed").glob("*"))
+    seen = []
+    checked = notices_check(files=valid_files() + files(*bad), on_notice=lambda: seen.append(1))
+    assert checked.problem_count == 16 and len(checked.problems) == 16
+    assert ("wrong-types.json", "3", "releases.2.tender.procurementMethodDetails") in {
+        (p["file"], p["position"], p["field"]) for p in checked.problems
+    }
+    assert len(seen) == checked.notices_read + checked.problem_count == 41 + 16  # each notice and problem, once
+    assert not Notice.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_the_check_pass_finds_a_notice_given_twice():
+    data = eforms_xml(NoticeValues("TWICE-1", "2024-02-02"))
+    checked = notices_check(files=[NoticeFile("a.xml", io.BytesIO(data)), NoticeFile("b.xml", io.BytesIO(data))])
+    assert checked.problems == [
+        {"file": "b.xml", "position": "1", "field": "notice_id", "message": "Kunngjøringen TWICE-1 finnes to ganger."}
+    ]
+
+
+def test_counting_and_checking_a_large_package_hold_bounded_memory(tmp_path):
+    releases = 20_000
+    path = tmp_path / "large.json"
+    with path.open("wb") as handle:
+        handle.write(b'{"releases": [')
+        for number, values in enumerate(random_notices(releases, [("Kommune", "964338531")]), start=1):
+            handle.write(json.dumps(ocds_release(values)).encode() + (b"," if number < releases else b""))
+        handle.write(b"]}")
+    assert path.stat().st_size > 10_000_000
+    with path.open("rb") as stream:
+        tracemalloc.start()
+        try:
+            assert count_notices(stream) == releases
+            checked = notices_check(files=[NoticeFile(path.name, stream)])
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert (checked.notices_read, checked.problem_count) == (releases, 0)
+    assert peak < 5_000_000, peak  # far less than the file: notices are read one at a time

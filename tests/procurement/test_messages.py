@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from nyskap.core.jobs.models import BackgroundJob, JobStatus
 from nyskap.procurement import calculations, labels, parsers, services
 from nyskap.procurement.models import ImportRun, Notice
 
@@ -17,6 +18,8 @@ from .test_pages import FIXTURES, upload
 
 pytestmark = pytest.mark.django_db
 
+# Written the same in Norwegian (a code and its meaning, which is translated on its own).
+SAME_IN_EVERY_LANGUAGE = {calculations.CRITERION_BT776}
 MESSAGE_ARGUMENT = {"Refused": 1, "NoticeProblem": 3, "UnknownCode": 2}
 
 
@@ -50,20 +53,25 @@ def _templates(module) -> set[str]:
 def test_every_message_of_the_parsers_and_the_classifier_is_translated():
     templates = _templates(parsers) | _templates(calculations) | _templates(services)
     assert len(templates) >= 29
+    templates |= set(calculations.REASON_TEMPLATES)
     assert templates - set(labels.MESSAGES) == set()
-    for template in templates:
+    for template in templates - SAME_IN_EVERY_LANGUAGE:
         for language in ("nb", "nn"):
             with translation.override(language):
                 assert labels.message(template) != template, (language, template)
 
 
-def test_the_import_page_lists_the_problems_in_norwegian(as_operator):
-    response = upload(as_operator, FIXTURES / "malformed" / "wrong-types.json")
-    assert response.status_code == 422
-    problems = {problem["field"]: problem["message"] for problem in response.context["problems"]}
-    assert problems["releases.1.tender"] == "Ventet et objekt."
-    assert problems["releases.2.tender.procurementMethodDetails"].startswith("Ukjent prosedyretype «")
-    assert "Unknown procedure type" not in response.content.decode()
+def test_the_import_job_lists_the_problems_in_norwegian(as_operator):
+    response = upload(as_operator, FIXTURES / "malformed" / "wrong-types.json", HTTP_ACCEPT_LANGUAGE="nb")
+    job = BackgroundJob.objects.get()
+    assert response.url == f"/oppgaver/{job.pk}/" and job.status == JobStatus.FAILED
+    problems = job.report["problems"]
+    assert problems[0] == "wrong-types.json, kunngjøring 2, feltet releases.1.tender: Ventet et objekt."
+    assert problems[1].startswith(
+        "wrong-types.json, kunngjøring 3, feltet releases.2.tender.procurementMethodDetails: Ukjent prosedyretype «"
+    )
+    page = as_operator.get(response.url, HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "Unknown procedure type" not in page and "Ventet et objekt." in page
     assert not ImportRun.objects.exists() and not Notice.objects.exists()
 
 
@@ -116,3 +124,14 @@ def test_classify_422_names_a_bad_cpv_code_in_norwegian(client):
         "field": "notices.0.cpv.1",
         "message": "«7311» er ikke en CPV-kode (åtte sifre, f.eks. 73110000-6).",
     }
+
+
+def test_every_innovative_code_the_reason_names_is_translated():
+    named = set(calculations.INNOVATION_CODES) | set(calculations.FRIENDLY_CODES)
+    assert named == set(labels.INNOVATIVE_LABELS)
+    for code in named:
+        with translation.override("en"):
+            assert str(labels.INNOVATIVE_LABELS[code]) == calculations.INNOVATIVE_CODES[code]
+        for language in ("nb", "nn"):
+            with translation.override(language):
+                assert str(labels.INNOVATIVE_LABELS[code]) != calculations.INNOVATIVE_CODES[code], (language, code)

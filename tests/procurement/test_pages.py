@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from nyskap.core.jobs.models import BackgroundJob, JobStatus
 from nyskap.procurement.models import ImportRun, Notice
 from nyskap.procurement.services import NoticeFile, notices_import
 
@@ -75,24 +76,81 @@ def test_synthetic_data_is_labelled(anonymous, notices):
     assert b"synthetic notices generated for the demo" in response.content
 
 
-def upload(client, path: Path):
+def upload(client, path: Path, **headers):
     file = SimpleUploadedFile(path.name, path.read_bytes())
-    return client.post(reverse("procurement:imports"), {"notice_file": file})
+    return client.post(reverse("procurement:imports"), {"notice_file": file}, **headers)
 
 
-def test_operator_imports_a_file(as_operator):
+def test_operator_imports_a_file_as_a_background_job_counting_every_notice(as_operator, operator):
     response = upload(as_operator, FIXTURES / "ocds" / "release-package.json")
+    job = BackgroundJob.objects.get()
+    assert response.status_code == 302 and response.url == f"/oppgaver/{job.pk}/"
+    assert (job.owner, job.kind, job.status, job.rows_done, job.rows_total) == (
+        operator,
+        "procurement.import",
+        JobStatus.DONE,
+        16,
+        16,
+    )
     run = ImportRun.objects.get()
-    assert response.status_code == 302 and response.url == reverse("procurement:import_detail", args=[run.pk])
-    assert Notice.objects.count() == 16 and run.created_by is not None
+    assert Notice.objects.count() == 16 and run.created_by == operator
+    assert job.report == {
+        "created": [
+            {
+                "title": "Importen av release-package.json: kunngjøringene og klassene deres",
+                "url": reverse("procurement:import_detail", args=[run.pk]),
+            }
+        ],
+        "problems": [],
+        "summary": "Importerte 16 kunngjøringer (0 fantes fra før).",
+    }
+    page = as_operator.get(response.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "16 of 16 rows" in page
+    assert job.back_url == reverse("procurement:imports")
+    assert not job.input_file  # the uploaded file is deleted when the job has run
 
 
-def test_refused_file_shows_the_form_again_with_every_problem_and_writes_nothing(as_operator):
-    response = upload(as_operator, FIXTURES / "malformed" / "wrong-types.json")
-    assert response.status_code == 422
-    assert "notice_file" in response.context["form"].errors
-    assert b"releases.2.tender.procurementMethodDetails" in response.content
+def test_the_job_reports_in_the_language_of_the_operator_who_started_it(as_operator):
+    response = upload(as_operator, FIXTURES / "ocds" / "release-package.json", HTTP_ACCEPT_LANGUAGE="en")
+    job = BackgroundJob.objects.get(pk=response.url.split("/")[2])
+    run = ImportRun.objects.get()
+    assert job.report == {
+        "created": [
+            {
+                "title": "The import of release-package.json: its notices and their classes",
+                "url": reverse("procurement:import_detail", args=[run.pk]),
+            }
+        ],
+        "problems": [],
+        "summary": "Imported 16 notices (0 were already there).",
+    }
+    again = upload(as_operator, FIXTURES / "ocds" / "release-package.json", HTTP_ACCEPT_LANGUAGE="nn")
+    job = BackgroundJob.objects.get(pk=again.url.split("/")[2])
+    assert job.report["summary"] == "Importerte 0 kunngjeringar (16 fanst frå før)."
+
+
+def test_refused_file_fails_the_job_with_every_problem_at_its_position_and_writes_nothing(as_operator):
+    response = upload(as_operator, FIXTURES / "malformed" / "wrong-types.json", HTTP_ACCEPT_LANGUAGE="en")
+    job = BackgroundJob.objects.get()
+    assert response.status_code == 302 and response.url == f"/oppgaver/{job.pk}/"
+    assert job.status == JobStatus.FAILED
+    assert job.report["problems"] == WRONG_TYPES_PROBLEMS
+    assert (job.rows_done, job.rows_total) == (6, 6)  # five bad releases and a good one, every one checked
     assert not ImportRun.objects.exists() and not Notice.objects.exists()
+    page = as_operator.get(response.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"The file has {len(WRONG_TYPES_PROBLEMS)} problems. Nothing was imported." in page
+    assert "wrong-types.json, notice 3, field releases.2.tender.procurementMethodDetails" in page
+
+
+WRONG_TYPES_PROBLEMS = [
+    "wrong-types.json, notice 2, field releases.1.tender: Expected an object.",
+    "wrong-types.json, notice 3, field releases.2.tender.procurementMethodDetails: Unknown procedure type “lottery” "
+    "(BT-105: open, restricted, neg-w-call, neg-wo-call, comp-dial, innovation, comp-tend, oth-single, oth-mult).",
+    "wrong-types.json, notice 4, field releases.3.tender.items.0.classification.id: Expected a CPV code as text.",
+    "wrong-types.json, notice 5, field releases.4.date: “yesterday” is not a date (YYYY-MM-DD).",
+    "wrong-types.json, notice 6, field releases.5.tender.innovativeAcquisition: Unknown innovative procurement code "
+    "“shiny” (BT-776: buy-eff, fp-requ, mar-nov, org-nov, proc-innov, prod-innov, rd-act, other).",
+]
 
 
 def test_import_without_a_file_is_400_at_the_field(as_operator):
@@ -104,7 +162,7 @@ def test_import_without_a_file_is_400_at_the_field(as_operator):
 def test_outsider_is_refused_the_import(as_outsider):
     response = upload(as_outsider, FIXTURES / "ocds" / "release-package.json")
     assert response.status_code == 403
-    assert not ImportRun.objects.exists() and not Notice.objects.exists()
+    assert not ImportRun.objects.exists() and not Notice.objects.exists() and not BackgroundJob.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -124,3 +182,37 @@ def test_tallies_give_the_same_counts_as_the_notices(notices, filters):
     )
     assert {row.key: row.total for row in stats["by_buyer"]} == buyers
     assert stats["total"].total == competitions(filters).count()
+
+
+DETAIL_REASONS = {
+    "en": [
+        "Procurement of innovation: procedure is competitive dialogue (comp-dial).",
+        "Prior information notice (market dialogue).",
+        "Innovation-friendly procurement: a market-dialogue notice preceded it.",
+    ],
+    "nb": [
+        "Anskaffelse av innovasjon: prosedyren er konkurransepreget dialog (comp-dial).",
+        "Veiledende kunngjøring (markedsdialog).",
+        "Innovasjonsvennlig anskaffelse: en kunngjøring om markedsdialog kom før denne.",
+    ],
+    "nn": [
+        "Anskaffing av innovasjon: prosedyren er konkurranseprega dialog (comp-dial).",
+        "Rettleiande kunngjering (marknadsdialog).",
+        "Innovasjonsvennleg anskaffing: ei kunngjering om marknadsdialog kom før denne.",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_import_page_gives_each_notice_its_reason_in_the_readers_language(as_operator, language):
+    names = ["05-competitive-dialogue.xml", "21-dialogue-prior.xml", "22-dialogue-competition.xml"]
+    run = notices_import(
+        files=[NoticeFile(name, io.BytesIO((FIXTURES / "eforms" / name).read_bytes())) for name in names]
+    )
+    response = as_operator.get(reverse("procurement:import_detail", args=[run.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    reasons = [notice.reason for notice in response.context["notices"]]
+    assert reasons == DETAIL_REASONS[language]
+    html = response.content.decode()
+    for reason in DETAIL_REASONS[language]:
+        assert f"<td>{reason}</td>" in html

@@ -2,7 +2,8 @@
 
 - ``POST /classify``: notices in (BT-105 procedure code, BT-776 codes, CPV codes, whether a market dialogue preceded
   it); for each its class — ``innovation``, ``innovation_friendly`` or ``other`` — and the reason, by the same rule
-  as the statistics pages (DOMAIN.md §6.3). Unknown codes are refused with 422 naming the code and the field.
+  as the statistics pages (DOMAIN.md §6.3): ``reason`` a sentence in the request's language (Accept-Language),
+  ``reason_code`` the same as a stable code. Unknown codes are refused with 422 naming the code and the field.
   No token needed; nothing is stored.
 """
 
@@ -62,10 +63,23 @@ class ProcurementClassifyIn(InSchema):
     notices: list[ProcurementNoticeIn] = Field(min_length=1, max_length=MAX_NOTICES)
 
 
+REASON_CODE_DESCRIPTION = (
+    "Why the notice has its class, as a stable code for programs: the criteria met, in the order the reason names "
+    "them, joined by ';'. Each is procedure=<BT-105 code> (innovation partnership or competitive dialogue), cpv=73 "
+    "(R&D services: pre-commercial procurement), bt776=<BT-776 code>, market_dialogue (a market-dialogue notice "
+    "preceded it); for class other it is other=<BT-105 code>. Example: procedure=innovation;cpv=73;bt776=mar-nov."
+)
+
+
 class ProcurementClassOut(Schema):
     id: str
     class_: str = Field(alias="class", description="innovation, innovation_friendly or other.")
-    reason: str
+    reason: str = Field(
+        description="The reason as a sentence in the request's language (Accept-Language: nb, nn or en)."
+    )
+    reason_code: str = Field(
+        description=REASON_CODE_DESCRIPTION, pattern=r"^[a-z_0-9]+(=[a-z0-9-]+)?(;[a-z_0-9]+(=[a-z0-9-]+)?)*$"
+    )
 
 
 class ProcurementClassifyOut(Schema):
@@ -81,7 +95,8 @@ class ProcurementClassifyOut(Schema):
         "partnership or a competitive dialogue, a CPV code is an R&D service (division 73, pre-commercial "
         "procurement under the R&D exception), or BT-776 is mar-nov, rd-act, prod-innov or proc-innov; "
         "innovation-friendly when BT-776 is fp-requ, buy-eff or org-nov or a market dialogue preceded it; other "
-        f"otherwise. At most {MAX_NOTICES} notices a request; nothing is stored."
+        f"otherwise. The reason is given as a sentence in the request's language (Accept-Language: nb, nn or en) "
+        f"and as a stable code (reason_code). At most {MAX_NOTICES} notices a request; nothing is stored."
     ),
     auth=OPTIONAL_AUTH,
     openapi_extra=OPTIONAL_SECURITY,
@@ -100,5 +115,12 @@ def procurement_classify(request: HttpRequest, payload: ProcurementClassifyIn) -
             )
         except calculations.UnknownCode as exc:
             return invalid(f"notices.{index}.{exc.field}", labels.message(exc.template, exc.params))
-        results.append({"id": notice.id, "class": result.notice_class.value, "reason": result.reason})
+        results.append(
+            {
+                "id": notice.id,
+                "class": result.notice_class.value,
+                "reason": labels.reason(result.notice_class, result.reason_code),
+                "reason_code": result.reason_code,
+            }
+        )
     return {"notices": results}

@@ -6,3 +6,6 @@ class ProcurementConfig(AppConfig):
     name = "nyskap.procurement"
     label = "procurement"
     verbose_name = _("Procurement statistics")
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401 - registers the notice import's background job

@@ -1,5 +1,6 @@
 """Classifying procurement notices as procurement of innovation, innovation-friendly procurement or other — the rule
-of DOMAIN.md §6.3 — with the reason for each notice stated in words. Pure: no Django, no database.
+of DOMAIN.md §6.3 — with the reason for each notice: a stable code (the criteria met) and its sentence. Pure: no
+Django, no database.
 
 The codes are the EU's eForms code lists (OP-TED/eForms-SDK, ``codelists/``):
 
@@ -17,7 +18,7 @@ CPV codes include division 73 as a pre-commercial procurement, as the white pape
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -66,9 +67,105 @@ MAX_INNOVATIVE_CODES = len(INNOVATIVE_CODES)
 
 
 @dataclass(frozen=True)
+class Criterion:
+    """One reason for a notice's class: ``name`` and, for most, a code (``procedure=innovation``, ``cpv=73``,
+    ``bt776=mar-nov``, ``market_dialogue``, ``prior_information``, ``other=open``)."""
+
+    name: str
+    value: str = ""
+
+    @property
+    def code(self) -> str:
+        return f"{self.name}={self.value}" if self.value else self.name
+
+
+@dataclass(frozen=True)
 class Classification:
     notice_class: NoticeClass
-    reason: str
+    criteria: tuple[Criterion, ...]
+
+    @property
+    def reason_code(self) -> str:
+        """The reason as a stable code: the criteria met, in the order the reason names them, joined by ``;``."""
+        return reason_code(self.criteria)
+
+    @property
+    def reason(self) -> str:
+        """The reason in English (the pages and the API show it in the reader's language: ``labels.reason``)."""
+        return reason_text(self.notice_class, self.reason_code)
+
+
+# The reason's sentences: English templates with %(name)s placeholders, the msgids of their translations
+# (``labels.MESSAGES``).
+REASON_INNOVATION = "Procurement of innovation: %(criteria)s."
+REASON_FRIENDLY = "Innovation-friendly procurement: %(criteria)s."
+REASON_OTHER = "Other: %(procedure)s (%(code)s) without innovation codes or market dialogue."
+REASON_PRIOR = "Prior information notice (market dialogue)."
+CRITERION_PROCEDURE = "procedure is %(procedure)s (%(code)s)"
+CRITERION_RD = "R&D services (CPV 73): pre-commercial procurement under the R&D exception"
+CRITERION_BT776 = "BT-776 %(code)s: %(meaning)s"
+CRITERION_MARKET_DIALOGUE = "a market-dialogue notice preceded it"
+REASON_TEMPLATES = (
+    REASON_INNOVATION,
+    REASON_FRIENDLY,
+    REASON_OTHER,
+    REASON_PRIOR,
+    CRITERION_PROCEDURE,
+    CRITERION_RD,
+    CRITERION_BT776,
+    CRITERION_MARKET_DIALOGUE,
+)
+PRIOR_INFORMATION = (Criterion("prior_information"),)
+
+
+def reason_code(criteria: Iterable[Criterion]) -> str:
+    return ";".join(criterion.code for criterion in criteria)
+
+
+def parse_reason_code(code: str) -> list[Criterion]:
+    criteria = []
+    for part in code.split(";") if code else []:
+        name, _, value = part.partition("=")
+        criteria.append(Criterion(name, value))
+    return criteria
+
+
+def _english(template: str, params: dict[str, object] | None = None) -> str:
+    return template % params if params else template
+
+
+def reason_text(
+    notice_class: str,
+    code: str,
+    *,
+    message: Callable[[str, dict[str, object] | None], str] = _english,
+    procedure_name: Callable[[str], str] = lambda code: PROCEDURE_CODES.get(code, code).lower(),
+    innovative_meaning: Callable[[str], str] = lambda code: INNOVATIVE_CODES.get(code, code),
+) -> str:
+    """The sentence a reason code stands for, in English — or, with the Django layer's ``message`` and names, in
+    the reader's language. An empty or unreadable code gives an empty sentence."""
+    criteria = parse_reason_code(code)
+    if not criteria:
+        return ""
+    first = criteria[0]
+    if first.name == "prior_information":
+        return message(REASON_PRIOR, None)
+    if first.name == "other":
+        return message(REASON_OTHER, {"procedure": procedure_name(first.value), "code": first.value})
+    parts = []
+    for criterion in criteria:
+        if criterion.name == "procedure":
+            params: dict[str, object] = {"procedure": procedure_name(criterion.value), "code": criterion.value}
+            parts.append(message(CRITERION_PROCEDURE, params))
+        elif criterion.name == "cpv":
+            parts.append(message(CRITERION_RD, None))
+        elif criterion.name == "bt776":
+            params = {"code": criterion.value, "meaning": innovative_meaning(criterion.value)}
+            parts.append(message(CRITERION_BT776, params))
+        elif criterion.name == "market_dialogue":
+            parts.append(message(CRITERION_MARKET_DIALOGUE, None))
+    template = REASON_INNOVATION if notice_class == NoticeClass.INNOVATION else REASON_FRIENDLY
+    return message(template, {"criteria": "; ".join(parts)})
 
 
 class UnknownCode(ValueError):
@@ -138,26 +235,21 @@ def classify(
     codes = check_innovative(innovative)
     divisions = {cpv_division(normalise_cpv(code, field=f"cpv.{index}")) for index, code in enumerate(cpv)}
 
-    reasons: list[str] = []
+    criteria: list[Criterion] = []
     if procedure in INNOVATION_PROCEDURES:
-        reasons.append(f"procedure is {PROCEDURE_CODES[procedure].lower()} ({procedure})")
+        criteria.append(Criterion("procedure", procedure))
     if RD_DIVISION in divisions:
-        reasons.append("R&D services (CPV 73): pre-commercial procurement under the R&D exception")
-    reasons += [f"BT-776 {code}: {INNOVATIVE_CODES[code]}" for code in INNOVATION_CODES if code in codes]
-    if reasons:
-        return Classification(NoticeClass.INNOVATION, "Procurement of innovation: " + "; ".join(reasons) + ".")
+        criteria.append(Criterion("cpv", RD_DIVISION))
+    criteria += [Criterion("bt776", code) for code in INNOVATION_CODES if code in codes]
+    if criteria:
+        return Classification(NoticeClass.INNOVATION, tuple(criteria))
 
-    reasons = [f"BT-776 {code}: {INNOVATIVE_CODES[code]}" for code in FRIENDLY_CODES if code in codes]
+    criteria = [Criterion("bt776", code) for code in FRIENDLY_CODES if code in codes]
     if market_dialogue:
-        reasons.append("a market-dialogue notice preceded it")
-    if reasons:
-        return Classification(
-            NoticeClass.INNOVATION_FRIENDLY, "Innovation-friendly procurement: " + "; ".join(reasons) + "."
-        )
-    return Classification(
-        NoticeClass.OTHER,
-        f"Other: {PROCEDURE_CODES[procedure].lower()} ({procedure}) without innovation codes or market dialogue.",
-    )
+        criteria.append(Criterion("market_dialogue"))
+    if criteria:
+        return Classification(NoticeClass.INNOVATION_FRIENDLY, tuple(criteria))
+    return Classification(NoticeClass.OTHER, (Criterion("other", procedure),))
 
 
 def share(part: int, whole: int) -> float | None:

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from . import calculations
+
 PROCEDURE_LABELS: dict[str, Promise] = {
     "open": _("Open procedure"),
     "restricted": _("Restricted procedure"),
@@ -16,6 +18,17 @@ PROCEDURE_LABELS: dict[str, Promise] = {
     "comp-tend": _("Competitive tendering"),
     "oth-single": _("Other single-stage procedure"),
     "oth-mult": _("Other multiple-stage procedure"),
+}
+
+# BT-776 innovative-acquisition, as the classifier's reason names them.
+INNOVATIVE_LABELS: dict[str, Promise] = {
+    "buy-eff": _("likely to make the buyer's work more effective"),
+    "fp-requ": _("specifications based on functional and performance requirements"),
+    "mar-nov": _("novel or significantly improved compared with the market"),
+    "org-nov": _("novel for the organisation"),
+    "proc-innov": _("involves process innovation"),
+    "prod-innov": _("involves product innovation"),
+    "rd-act": _("involves research and development activities"),
 }
 
 # CPV divisions (the first two digits), from the CPV 2008 regulation's list (Commission Regulation (EC) No 213/2008).
@@ -116,6 +129,19 @@ MESSAGES: dict[str, Promise] = {
     "“%(code)s” is not a CPV code (eight digits, e.g. 73110000-6).": _(
         "“%(code)s” is not a CPV code (eight digits, e.g. 73110000-6)."
     ),
+    # The classifier's reasons (calculations.REASON_TEMPLATES).
+    "Procurement of innovation: %(criteria)s.": _("Procurement of innovation: %(criteria)s."),
+    "Innovation-friendly procurement: %(criteria)s.": _("Innovation-friendly procurement: %(criteria)s."),
+    "Other: %(procedure)s (%(code)s) without innovation codes or market dialogue.": _(
+        "Other: %(procedure)s (%(code)s) without innovation codes or market dialogue."
+    ),
+    "Prior information notice (market dialogue).": _("Prior information notice (market dialogue)."),
+    "procedure is %(procedure)s (%(code)s)": _("procedure is %(procedure)s (%(code)s)"),
+    "R&D services (CPV 73): pre-commercial procurement under the R&D exception": _(
+        "R&D services (CPV 73): pre-commercial procurement under the R&D exception"
+    ),
+    "BT-776 %(code)s: %(meaning)s": _("BT-776 %(code)s: %(meaning)s"),
+    "a market-dialogue notice preceded it": _("a market-dialogue notice preceded it"),
 }
 
 
@@ -123,3 +149,25 @@ def message(template: str, params: Mapping[str, object] | None = None) -> str:
     """A message of the parsers or the classifier in the active language, its placeholders filled."""
     text = str(MESSAGES.get(template, template))
     return text % params if params else text
+
+
+def _procedure_name(code: str) -> str:
+    label = PROCEDURE_LABELS.get(code)
+    return str(label).lower() if label is not None else code
+
+
+def _innovative_meaning(code: str) -> str:
+    label = INNOVATIVE_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def reason(notice_class: str, reason_code: str) -> str:
+    """The classifier's reason (its stable code, ``calculations.Classification.reason_code``) as a sentence in the
+    active language."""
+    return calculations.reason_text(
+        notice_class,
+        reason_code,
+        message=message,
+        procedure_name=_procedure_name,
+        innovative_meaning=_innovative_meaning,
+    )

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .calculations import NoticeClass as NoticeClassValue
+from .labels import reason as reason_sentence
 
 
 class NoticeSource(models.TextChoices):
@@ -87,7 +88,11 @@ class Notice(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     market_dialogue = models.BooleanField(_("preceded by market dialogue"), default=False)
     notice_class = models.CharField(_("class"), max_length=24, choices=NoticeClass.choices)
-    reason = models.CharField(_("reason"), max_length=600)
+    # Why the notice has its class, as the classifier's stable code (``procedure=innovation;cpv=73``): the sentence
+    # is written from it in the reader's language (``reason``).
+    reason_code = models.CharField(
+        _("reason code"), max_length=200, blank=True, help_text=_("The reason for the class, as a stable code")
+    )
     synthetic = models.BooleanField(_("synthetic demo data"), default=False)
     import_run = models.ForeignKey(
         ImportRun, verbose_name=_("import"), null=True, blank=True, on_delete=models.SET_NULL, related_name="notices"
@@ -110,6 +115,11 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id} ({self.get_notice_class_display()})"
+
+    @property
+    def reason(self) -> str:
+        """Why the notice has its class, in the active language."""
+        return reason_sentence(self.notice_class, self.reason_code)
 
 
 class NoticeTally(models.Model):

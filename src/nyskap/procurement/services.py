@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -64,9 +64,7 @@ def _notice(parsed: ParsedNotice, buyers: dict[str, tuple[int, str]], run: Impor
         procedure=parsed.procedure or "oth-single", innovative=parsed.innovative, cpv=parsed.cpv
     )
     if parsed.kind == NoticeKind.PRIOR and not parsed.procedure:
-        result = calculations.Classification(
-            calculations.NoticeClass.OTHER, "Prior information notice (market dialogue)."
-        )
+        result = calculations.Classification(calculations.NoticeClass.OTHER, calculations.PRIOR_INFORMATION)
     buyer_id, buyer_county = buyers.get(parsed.buyer_org_number, (None, ""))
     assert parsed.published is not None
     return Notice(
@@ -87,7 +85,7 @@ def _notice(parsed: ParsedNotice, buyers: dict[str, tuple[int, str]], run: Impor
         published=parsed.published,
         year=parsed.published.year,
         notice_class=result.notice_class.value,
-        reason=result.reason[:600],
+        reason_code=result.reason_code,
         synthetic=synthetic,
         import_run=run,
     )
@@ -112,12 +110,12 @@ def _mark_market_dialogue() -> None:
             market_dialogue=True,
         )
         notice.market_dialogue = True
-        notice.notice_class, notice.reason = result.notice_class.value, result.reason[:600]
+        notice.notice_class, notice.reason_code = result.notice_class.value, result.reason_code
         changed.append(notice)
         if len(changed) >= BATCH_SIZE:
-            Notice.objects.bulk_update(changed, ["market_dialogue", "notice_class", "reason"])
+            Notice.objects.bulk_update(changed, ["market_dialogue", "notice_class", "reason_code"])
             changed = []
-    Notice.objects.bulk_update(changed, ["market_dialogue", "notice_class", "reason"])
+    Notice.objects.bulk_update(changed, ["market_dialogue", "notice_class", "reason_code"])
 
 
 def tallies_rebuild() -> None:
@@ -154,6 +152,50 @@ def _insert_select(model: Any, columns: list[str], queryset: Any) -> None:
         cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)  # our own table and query
 
 
+@dataclass
+class Checked:
+    """What reading every notice found: how many were read and the problems (every one counted, the first kept)."""
+
+    notices_read: int = 0
+    problem_count: int = 0
+    problems: list[dict[str, str]] = field(default_factory=list)
+
+
+def notices_check(*, files: Iterable[NoticeFile], on_notice: Callable[[], None] | None = None) -> Checked:
+    """Read every notice of every file and check it, writing nothing and holding no transaction: the background
+    import's first pass, whose progress (``on_notice`` after each notice or problem) its owner sees while it runs.
+    A notice given twice is found within a batch here, and against the notices already written by the import."""
+    checked = Checked()
+    in_batch: set[tuple[str, str]] = set()
+
+    def problem(item: NoticeProblem) -> None:
+        checked.problem_count += 1
+        if len(checked.problems) < MAX_PROBLEMS_KEPT:
+            checked.problems.append(item.as_dict(labels.message))
+
+    for item in _notices(files):
+        if isinstance(item, NoticeProblem):
+            problem(item)
+        else:
+            checked.notices_read += 1
+            key = (item.source, item.notice_id)
+            if key in in_batch:
+                problem(_twice(item))
+            else:
+                in_batch.add(key)
+                if len(in_batch) >= BATCH_SIZE:
+                    in_batch.clear()
+        if on_notice is not None:
+            on_notice()
+    return checked
+
+
+def _twice(parsed: ParsedNotice) -> NoticeProblem:
+    return NoticeProblem(
+        parsed.file, parsed.position, "notice_id", "The notice %(id)s appears twice.", {"id": parsed.notice_id}
+    )
+
+
 def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic: bool = False) -> ImportRun:
     """Read every notice of every file and write them in one transaction: all of them when no notice is bad, none
     (and ``ImportRefused`` with every problem) otherwise. Notices already imported (same source and identifier) are
@@ -174,7 +216,7 @@ def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic:
         existing = {(source, notice_id): run_id for source, notice_id, run_id in rows}
         for parsed in batch:
             if existing.get((parsed.source, parsed.notice_id), -1) == run.pk:
-                problem(twice(parsed))
+                problem(_twice(parsed))
         if run.problem_count:
             batch.clear()
             in_batch.clear()
@@ -186,11 +228,6 @@ def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic:
         run.notices_skipped += len(batch) - len(new)
         batch.clear()
         in_batch.clear()
-
-    def twice(parsed: ParsedNotice) -> NoticeProblem:
-        return NoticeProblem(
-            parsed.file, parsed.position, "notice_id", "The notice %(id)s appears twice.", {"id": parsed.notice_id}
-        )
 
     def problem(item: NoticeProblem) -> None:
         run.problem_count += 1
@@ -208,7 +245,7 @@ def notices_import(*, files: Iterable[NoticeFile], actor: Any = None, synthetic:
                 run.notices_read += 1
                 key = (item.source, item.notice_id)
                 if key in in_batch:
-                    problem(twice(item))
+                    problem(_twice(item))
                     continue
                 if run.problem_count:
                     continue  # nothing more is written once one notice is bad; the rest are still checked

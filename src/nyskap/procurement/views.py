@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -14,10 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nyskap.core.permissions import is_operator
 
-from . import calculations, selectors
+from . import calculations, jobs, selectors
 from .forms import NoticeUploadForm, StatisticsFilterForm
 from .models import ImportRun
-from .services import ImportRefused, NoticeFile, notices_import
+
+# The import's page lists its first notices with their class and the reason for it.
+NOTICES_SHOWN = 200
 
 
 @require_GET
@@ -51,33 +52,16 @@ def _operator(request: HttpRequest) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def imports(request: HttpRequest) -> HttpResponse:
+    """The upload starts the import as a background job; the operator is sent to its progress page, which ends
+    with the import's report (or every problem, with nothing written)."""
     _operator(request)
     form = NoticeUploadForm(request.POST, request.FILES) if request.method == "POST" else NoticeUploadForm()
-    status = 200
-    problems: list[dict[str, str]] = []
-    if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data["notice_file"]
-            try:
-                run = notices_import(files=[NoticeFile(upload.name, upload.file)], actor=request.user)
-            except ImportRefused as refused:
-                problems = refused.run.problems
-                form.add_error(
-                    "notice_file",
-                    _("Nothing was imported: %(count)s problems, listed below.") % {"count": refused.run.problem_count},
-                )
-                status = 422
-            else:
-                messages.success(
-                    request,
-                    _("Imported %(created)s notices (%(skipped)s were already there).")
-                    % {"created": run.notices_created, "skipped": run.notices_skipped},
-                )
-                return redirect("procurement:import_detail", pk=run.pk)
-        else:
-            status = 400
-    context = {"form": form, "imports": selectors.recent_imports(), "problems": problems}
-    return render(request, "procurement/imports.html", context, status=status)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["notice_file"]
+        job = jobs.import_start(actor=request.user, upload=upload.file, filename=upload.name or "")
+        return redirect("core:job", job_id=job.pk)
+    context = {"form": form, "imports": selectors.recent_imports()}
+    return render(request, "procurement/imports.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -85,4 +69,6 @@ def imports(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _operator(request)
     run = get_object_or_404(ImportRun, pk=pk)
-    return render(request, "procurement/import_detail.html", {"run": run})
+    notices = run.notices.order_by("pk").only("notice_id", "title", "kind", "notice_class", "reason_code")
+    context = {"run": run, "notices": notices[:NOTICES_SHOWN], "notices_shown": NOTICES_SHOWN}
+    return render(request, "procurement/import_detail.html", context)
