@@ -85,13 +85,13 @@ def test_a_round_from_frame_to_published_results(page, live_server, innovator, h
 
     for language in ("nb", "nn", "en"):
         browser_language(page.context, live_server, language)
-        pages = ("/barometer/", "/barometer/new/", "/barometer/trends/", f"/barometer/{round.pk}/")
-        for path in (*pages, f"/barometer/{round.pk}/results/"):
+        pages = ("/barometer/", "/barometer/ny/", "/barometer/utvikling/", f"/barometer/{round.pk}/")
+        for path in (*pages, f"/barometer/{round.pk}/resultater/"):
             page.goto(f"{live_server.url}{path}")
             found[f"{language} {path}"] = run_axe(page)
     for width in (320, 1280):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(f"{live_server.url}/barometer/{round.pk}/results/")
+        page.goto(f"{live_server.url}/barometer/{round.pk}/resultater/")
         wide = page.evaluate(
             "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth"
             " + 1).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 60))"
