@@ -147,3 +147,71 @@ def test_response_per_stratum_during_fieldwork_hides_a_count_that_could_tell_who
     education = '<tr><th scope="row">Education and childhood</th>' + "".join(num.format(n) for n in (10, 10, 13))
     assert health in page
     assert education + num.format("hidden") + "</tr>" in page
+
+
+def test_a_strategic_round_takes_its_frame_from_the_reference_data(
+    as_innovator, innovator, home_municipality, other_municipality
+):
+    """No upload: the frame is the active organisations of the chosen kinds, one row each."""
+    import datetime
+
+    from nyskap.barometer.models import Workplace
+    from nyskap.organisations.models import OrganisationKind
+    from tests.organisations.factories import OrganisationFactory
+
+    from .factories import barometer_round
+
+    OrganisationFactory(name="Vestland fylkeskommune", kind=OrganisationKind.COUNTY_MUNICIPALITY)
+    OrganisationFactory(name="Digitaliseringsdirektoratet", kind=OrganisationKind.STATE_AGENCY, county=None)
+    OrganisationFactory(name="Kommunal- og distriktsdepartementet", kind=OrganisationKind.MINISTRY, county=None)
+    OrganisationFactory(name="Statsforvaltaren i Vestland", kind=OrganisationKind.COUNTY_GOVERNOR, county=None)
+    OrganisationFactory(name="Nedlagt kommune", ended_on=datetime.date(2020, 1, 1))
+    OrganisationFactory(name="Et aksjeselskap", kind=OrganisationKind.COMPANY)
+    home_municipality.centrality_class = 4
+    home_municipality.save()
+    round = barometer_round(innovator, home_municipality, kind="strategic")
+    url = f"/barometer/{round.pk}/ramme/referansedata/"
+    page = as_innovator.get(f"/barometer/{round.pk}/").content.decode()
+    assert f'action="{url}"' in page
+
+    response = as_innovator.post(url, {"reference-kinds": ["municipalities", "state"]})
+
+    assert response.status_code == 302
+    rows = list(Workplace.objects.filter(round=round).order_by("row"))
+    # 2 active municipalities (not the ended one) + 3 central state bodies; no county municipality, no company.
+    assert len(rows) == 2 + 3
+    assert len(rows) == (
+        OrganisationFactory._meta.model.objects.filter(
+            kind__in=["municipality", *OrganisationKind.central_state()], ended_on__isnull=True
+        ).count()
+    )
+    by_name = {w.name: w for w in rows}
+    home = by_name["Øygarden kommune"]
+    assert (home.sector, home.org_type, home.size_band, home.county, home.centrality) == (
+        "municipal",
+        "municipality",
+        "unknown",
+        "Vestland",
+        "4",
+    )
+    assert home.organisation == home_municipality and home.email is None
+    agency = by_name["Digitaliseringsdirektoratet"]
+    assert (agency.sector, agency.org_type, agency.county, agency.centrality) == ("state", "state_agency", "-", "0")
+    assert [w.row for w in rows] == [2, 3, 4, 5, 6]
+
+
+def test_an_operative_round_or_no_choice_takes_no_frame_from_the_reference_data(
+    as_innovator, innovator, home_municipality
+):
+    from nyskap.barometer.models import Workplace
+
+    from .factories import barometer_round
+
+    operative = barometer_round(innovator, home_municipality)
+    response = as_innovator.post(f"/barometer/{operative.pk}/ramme/referansedata/", {"reference-kinds": ["state"]})
+    assert response.status_code == 422
+    assert "Bare en strategisk runde kan hente rammen fra referansedataene." in response.content.decode()
+    strategic = barometer_round(innovator, home_municipality, kind="strategic")
+    response = as_innovator.post(f"/barometer/{strategic.pk}/ramme/referansedata/", {"reference-kinds": ["nonsense"]})
+    assert response.status_code == 422
+    assert not Workplace.objects.exists()

@@ -19,6 +19,7 @@ ACCESS_MATRIX = {
     "barometer:create":                                           "login ok    403   ok    ok    403   403",
     "barometer:round":                                            "login 404   404   404   404   404   404",
     "barometer:frame":                                            "login 405   405   405   405   405   405",
+    "barometer:frame_reference":                                  "login 405   405   405   405   405   405   405",
     "barometer:sample":                                           "login 405   405   405   405   405   405",
     "barometer:import":                                           "login 405   405   405   405   405   405",
     "barometer:fieldwork":                                        "login 405   405   405   405   405   405",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nyskap.core.permissions import require_editor_of
-from nyskap.organisations.models import Organisation
+from nyskap.organisations.models import Organisation, OrganisationKind
 from nyskap.surveys import selectors as survey_selectors
 from nyskap.surveys import services as survey_services
 from nyskap.surveys.errors import SurveyError
@@ -24,7 +24,17 @@ from nyskap.surveys.loading import questionnaire_load
 
 from . import questionnaire, sampling
 from .frame import read_frame
-from .models import STRATUM_VARIABLES, Round, RoundStatus, Workplace
+from .models import (
+    NO_COUNTY,
+    STRATUM_VARIABLES,
+    Centrality,
+    QuestionnaireKind,
+    Round,
+    RoundStatus,
+    Sector,
+    SizeBand,
+    Workplace,
+)
 
 if TYPE_CHECKING:
     from nyskap.surveys.models import QuestionnaireVersion
@@ -113,6 +123,57 @@ def frame_upload(*, actor: Any, round: Round, upload: IO[bytes], filename: str) 
     )
     Round.objects.filter(pk=round.pk).update(seed=None, sample_size=None)
     return len(entries)
+
+
+# The organisations of the reference data a strategic round's frame may be taken from, by the form's choice.
+REFERENCE_KINDS: dict[str, list[str]] = {
+    "municipalities": [OrganisationKind.MUNICIPALITY],
+    "county_municipalities": [OrganisationKind.COUNTY_MUNICIPALITY],
+    "state": [str(kind) for kind in OrganisationKind.central_state()],
+}
+
+
+def _reference_row(row: int, organisation: Organisation) -> Workplace:
+    """One administration of the reference data as a frame row: municipal or state sector by its kind, its county
+    and centrality where the reference data has them; its size in employees is not known."""
+    municipal = organisation.kind in (OrganisationKind.MUNICIPALITY, OrganisationKind.COUNTY_MUNICIPALITY)
+    centrality = organisation.centrality_class
+    return Workplace(
+        row=row,
+        name=organisation.name[:200],
+        sector=Sector.MUNICIPAL if municipal else Sector.STATE,
+        org_type=organisation.kind,
+        size_band=SizeBand.UNKNOWN,
+        county=" ".join(organisation.county.name.replace("|", " ").split()) if organisation.county else NO_COUNTY,
+        centrality=str(centrality) if centrality in range(1, 7) else Centrality.UNKNOWN,
+        organisation=organisation,
+        email=None,
+        language="nb",
+    )
+
+
+@transaction.atomic
+def frame_from_reference(*, actor: Any, round: Round, kinds: list[str]) -> int:
+    """Replace a strategic round's frame with the active organisations of the reference data of the chosen
+    ``kinds`` (municipalities, county municipalities, state bodies), one row each, with no address: the
+    administrations are invited by uploading a frame instead, or answer through imported data. The number of rows."""
+    require_editor_of(actor, round.owner)
+    _require_draft(round)
+    if round.kind != QuestionnaireKind.STRATEGIC:
+        raise BarometerError(_("Only a strategic round can take its frame from the reference data."), "kinds")
+    if not kinds or any(kind not in REFERENCE_KINDS for kind in kinds):
+        raise BarometerError(_("Choose which organisations of the reference data make the frame."), "kinds")
+    chosen = [k for kind in kinds for k in REFERENCE_KINDS[kind]]
+    organisations = Organisation.objects.filter(kind__in=chosen, ended_on__isnull=True).select_related("county")
+    rows = [_reference_row(row, o) for row, o in enumerate(organisations.order_by("kind", "name", "pk"), start=2)]
+    if not rows:
+        raise BarometerError(_("The reference data has no such organisations."), "kinds")
+    Workplace.objects.filter(round=round).delete()
+    for workplace in rows:
+        workplace.round = round
+    Workplace.objects.bulk_create(rows)
+    Round.objects.filter(pk=round.pk).update(seed=None, sample_size=None)
+    return len(rows)
 
 
 def stratum_of(round: Round, workplace: Workplace) -> str:

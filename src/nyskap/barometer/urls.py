@@ -10,6 +10,7 @@ urlpatterns = [
     path("utvikling/", views.trends_page, name="trends"),
     path("<int:pk>/", views.round_detail, name="round"),
     path("<int:pk>/ramme/", views.frame_upload, name="frame"),
+    path("<int:pk>/ramme/referansedata/", views.frame_reference, name="frame_reference"),
     path("<int:pk>/utvalg/", views.sample_draw, name="sample"),
     path("<int:pk>/importer/", views.microdata_import, name="import"),
     path("<int:pk>/feltarbeid/", views.fieldwork_start, name="fieldwork"),

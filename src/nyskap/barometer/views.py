@@ -18,7 +18,15 @@ from nyskap.core.permissions import organisations_edited_by
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator, csv_text
 
 from . import comparison, exports, importing, jobs, selectors, services, trends
-from .forms import VARIABLE_LABELS, FieldworkForm, FrameForm, ImportForm, RoundForm, SampleForm
+from .forms import (
+    VARIABLE_LABELS,
+    FieldworkForm,
+    FrameForm,
+    ImportForm,
+    ReferenceFrameForm,
+    RoundForm,
+    SampleForm,
+)
 from .frame import FrameError
 from .models import QuestionnaireKind, Round, RoundStatus, stratum_label, value_label
 from .results import RoundResults, round_results
@@ -81,6 +89,8 @@ def _round_page(request: HttpRequest, round: Round, status: int = 200, **forms: 
         "rows": [(stratum_label(round.strata, row.stratum), row) for row in selectors.response_rates(round)],
         "strata_names": [str(VARIABLE_LABELS[v]) for v in round.strata],
         "frame_form": forms.get("frame_form") or FrameForm(),
+        "reference_form": forms.get("reference_form") or ReferenceFrameForm(prefix="reference"),
+        "kinds": QuestionnaireKind,
         "sample_form": forms.get("sample_form") or SampleForm(initial={"seed": round.seed}),
         "fieldwork_form": forms.get("fieldwork_form")
         or FieldworkForm(initial={"closes_on": datetime.date.today() + datetime.timedelta(days=28)}),
@@ -116,6 +126,22 @@ def frame_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("barometer:round", pk=round.pk)
     return _round_page(request, round, 422, frame_form=form)
+
+
+@login_required
+@require_POST
+def frame_reference(request: HttpRequest, pk: int) -> HttpResponse:
+    """A strategic round's frame from the organisations of the reference data (no upload)."""
+    round = _edited(request, pk)
+    form = ReferenceFrameForm(request.POST, prefix="reference")
+    if form.is_valid():
+        try:
+            services.frame_from_reference(actor=request.user, round=round, kinds=list(form.cleaned_data["kinds"]))
+        except services.BarometerError as error:
+            form.add_error("kinds", error.message)
+        else:
+            return redirect("barometer:round", pk=round.pk)
+    return _round_page(request, round, 422, reference_form=form)
 
 
 @login_required
