@@ -78,6 +78,15 @@ VARIABLE_CHOICES: dict[str, type[models.TextChoices]] = {
 }
 
 
+# An engine unit of workplaces of one organisation ends with " | org:<its id>" after the breakdown values, so the
+# organisation can see its own workplaces' figures (`results.organisation_results`).
+ORGANISATION_TAG = "org:"
+
+
+def organisation_unit(cell: str, organisation_id: int) -> str:
+    return f"{cell} | {ORGANISATION_TAG}{organisation_id}"
+
+
 def value_label(variable: str, value: str) -> str:
     """A breakdown value as a reader sees it, in the active language: "health_care" → "Helse og omsorg"."""
     if variable == "county" and value == NO_COUNTY:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ from .models import (
     Sector,
     SizeBand,
     Workplace,
+    organisation_unit,
 )
 
 if TYPE_CHECKING:
@@ -206,10 +208,22 @@ def sample_draw(*, actor: Any, round: Round, size: int | None, seed: int | None 
     return len(chosen)
 
 
-def cell_of(workplace: Workplace) -> str:
+def cell_of(workplace: Workplace, own_units: Collection[int] = ()) -> str:
     """The survey engine's unit for a workplace: its values of every breakdown variable. Answers carry their unit
-    (from the invitation), so the results can be weighted and broken down without knowing who answered."""
-    return " | ".join(workplace.value(v) for v in STRATUM_VARIABLES)
+    (from the invitation), so the results can be weighted and broken down without knowing who answered. A
+    workplace of an organisation in ``own_units`` gets a unit of that organisation's own (the same values, then its
+    id), so the organisation can be shown its workplaces' aggregate."""
+    cell = " | ".join(workplace.value(v) for v in STRATUM_VARIABLES)
+    if workplace.organisation_id is not None and workplace.organisation_id in own_units:
+        return organisation_unit(cell, workplace.organisation_id)
+    return cell
+
+
+def organisations_with_own_units(round: Round, sampled: list[Workplace]) -> set[int]:
+    """The organisations with at least the round's smallest cell of workplaces in the sample: only they could ever
+    be shown a figure of their own, so only they get units of their own (the engine allows 100 units a round)."""
+    counts = Counter(w.organisation_id for w in sampled if w.organisation_id is not None)
+    return {organisation for organisation, n in counts.items() if n >= round.min_cell}
 
 
 @dataclass(frozen=True)
@@ -231,7 +245,8 @@ def fieldwork_start(*, actor: Any, round: Round, closes_on: datetime.date) -> Fi
     version = survey_selectors.latest_published_version(questionnaire.key(round.kind))
     if version is None:
         raise BarometerError(_("The questionnaire is not loaded."), "closes_on")
-    cells = sorted({cell_of(w) for w in sampled})
+    own_units = organisations_with_own_units(round, sampled)
+    cells = sorted({cell_of(w, own_units) for w in sampled})
     try:
         survey_round = survey_services.round_create(
             actor=actor,
@@ -250,7 +265,7 @@ def fieldwork_start(*, actor: Any, round: Round, closes_on: datetime.date) -> Fi
         batches: dict[tuple[str, str], list[str]] = defaultdict(list)
         for workplace in sampled:
             if workplace.email:
-                batches[(cell_of(workplace), workplace.language)].append(workplace.email)
+                batches[(cell_of(workplace, own_units), workplace.language)].append(workplace.email)
         invited = 0
         for (cell, language), emails in sorted(batches.items()):
             result = survey_services.round_invite(

@@ -29,7 +29,7 @@ from .forms import (
 )
 from .frame import FrameError
 from .models import QuestionnaireKind, Round, RoundStatus, stratum_label, value_label
-from .results import RoundResults, round_results
+from .results import Figure, IndicatorResult, RoundResults, organisation_results, round_results
 
 
 @require_GET
@@ -263,7 +263,39 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "chart": chart,
             "chart_title": _("Innovation rate and types"),
+            "own_organisations": selectors.own_organisations(request.user, round),
         },
+    )
+
+
+def _chart_rows(pairs: list[tuple[IndicatorResult, Figure]]) -> list[tuple[str, int]]:
+    """The innovation rate and the types of innovation, for the chart above the tables."""
+    return [
+        (result.label, round_percent(figure.share.estimate))
+        for result, figure in pairs
+        if figure.share is not None
+        and (result.indicator.key == "innovation_rate" or result.indicator.key.startswith("b2_"))
+    ]
+
+
+@login_required
+@require_GET
+def organisation_results_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published round's figures for the workplaces of the reader's own organisations, as aggregates with the
+    public results' rules; 404 for a round without workplaces of an organisation the reader is a member of."""
+    round = selectors.round_for_results(request.user, pk)
+    own = selectors.own_organisations(request.user, round) if round is not None else []
+    figures = round_results(round) if round is not None and own else None
+    if round is None or figures is None:
+        raise Http404
+    sections = []
+    for organisation in own:
+        found = organisation_results(round, figures, organisation.pk)
+        sections.append((organisation, found, _chart_rows(found.indicators)))
+    return render(
+        request,
+        "barometer/organisation_results.html",
+        {"round": round, "results": figures, "sections": sections, "chart_title": _("Innovation rate and types")},
     )
 
 
