@@ -366,8 +366,23 @@ def trends_page(request: HttpRequest) -> HttpResponse:
             if point.figure is not None and point.figure.share is not None
         ] + [(f"{published.text} ({published.year})", published.percent) for published in trend.series]
         sections.append((trend, title, chart))
+    national = trends.national(kind)
+    national_chart = []
+    if national is not None:
+        national_chart = [
+            (row.label, round_percent(row.national.share.estimate))
+            for row in national.rows
+            if row.national is not None and (row.key == "innovation_rate" or row.key.startswith("b2_"))
+        ]
     return render(
         request,
         "barometer/trends.html",
-        {"rounds": rounds, "sections": sections, "kind": QuestionnaireKind(kind).label},
+        {
+            "rounds": rounds,
+            "sections": sections,
+            "kind": QuestionnaireKind(kind).label,
+            "national": national,
+            "national_chart": national_chart,
+            "national_title": _("National figure: innovation rate and types"),
+        },
     )
