@@ -117,3 +117,25 @@ def test_the_page_for_a_member_an_outsider_and_anonymous(
 def test_an_unpublished_round_has_no_page_for_the_organisation(innovator, home_municipality, as_colleague, colleague):
     round = fielded_round(innovator, home_municipality, own_rows(home_municipality, 5))
     assert as_colleague.get(f"/barometer/{round.pk}/resultater/egne/").status_code == 404
+
+
+def test_two_organisations_together_cannot_tell_a_workplace_either(innovator, home_municipality, other_municipality):
+    """Vestland's health workplaces: 5 of the home municipality, 5 of another, 1 of neither. Each alone leaves 6
+    outside it, but the two leaders comparing notes (or a member of both) would have the eleventh's answer: the
+    organisations are decided together, so not both are shown."""
+    rows = own_rows(home_municipality, 5)
+    rows += [(*row[:6], f"andre{i}@oygarden.kommune.no", row[7], other_municipality.slug) for i, row in
+             enumerate(workplaces(5))]  # fmt: skip
+    rows += [("annen", *workplaces(1)[0][1:6], "annen@oygarden.kommune.no", "nb")]
+    rows += workplaces(10, "education", "Nordland")
+    round = fielded_round(innovator, home_municipality, rows)
+    for organisation in (home_municipality, other_municipality):
+        for i in range(5):
+            answer(round, f"{CELL} | org:{organisation.pk}", innovating() if i < 3 else not_innovating())
+    answer(round, CELL, innovating())
+    for i in range(10):
+        answer(round, "education | municipality | 10-49 | Nordland | 3", innovating() if i % 2 else not_innovating())
+    services.round_close(actor=innovator, round=round)
+    services.round_publish(actor=innovator, round=round)
+    shown = [own(round, organisation).shown for organisation in (home_municipality, other_municipality)]
+    assert shown.count(True) == 1

@@ -347,30 +347,43 @@ class OrganisationResults:
     indicators: list[tuple[IndicatorResult, Figure]]
 
 
-def organisation_units(results: RoundResults, organisation_id: int) -> set[int]:
-    tag = f"{ORGANISATION_TAG}{organisation_id}"
+def _organisation_of(results: RoundResults) -> dict[int, str]:
+    """Engine unit → the organisation tag of its units of one organisation's own."""
     return {
-        unit for unit, values in results.units.items() if len(values) > len(STRATUM_VARIABLES) and values[-1] == tag
+        unit: values[-1]
+        for unit, values in results.units.items()
+        if len(values) > len(STRATUM_VARIABLES) and values[-1].startswith(ORGANISATION_TAG)
     }
+
+
+def _organisation_groups(tags: dict[int, str], counts: dict[int, int], threshold: int) -> dict[str, frozenset]:
+    by_tag: dict[str, dict[int, int]] = defaultdict(dict)
+    for unit, n in counts.items():
+        if unit in tags:
+            by_tag[tags[unit]][unit] = n
+    return {tag: _members(units, threshold) for tag, units in by_tag.items()}
 
 
 def organisation_results(
     round: Round, results: RoundResults, organisation_id: int, confidence: float = calculations.CONFIDENCE
 ) -> OrganisationResults:
     """The aggregate of an organisation's own workplaces (its engine units), with the survey engine's rules and
-    the public results taken as already published: the organisation's group is shown only when
-    ``disclose_overlapping`` finds no set of fewer than the threshold that follows from it together with every
-    group the public results show (its own total minus a county's would otherwise tell the county's other
-    workplaces, and the county's total minus its own one of them). First on respondents, then per indicator on
-    its valid answers; a group of 90 % or more one answer gets a band, as on the public page."""
+    the public results taken as already published. Every organisation's own group is decided together, the same
+    for every reader (two organisations' leaders comparing notes, or a member of both, learn no more than one):
+    ``disclose_overlapping`` withdraws organisations until no set of fewer than the threshold follows from their
+    groups together with every group the public results show (an organisation's total minus a county's would
+    otherwise tell the county's other workplaces). First on respondents, then per indicator on its valid answers;
+    a group of 90 % or more one answer gets a band, as on the public page."""
     threshold = round.min_cell
-    own = organisation_units(results, organisation_id)
+    tags = _organisation_of(results)
+    tag = f"{ORGANISATION_TAG}{organisation_id}"
+    own = {unit for unit, t in tags.items() if t == tag}
     answered = {unit: n for unit, n in results.submitted.items() if unit in own}
     total = sum(answered.values())
     known = [group for group in results.shown_groups.values() if group]
-    shown = bool(own) and disclose(total, {}, threshold).total_shown
-    if shown:
-        shown = "own" in disclose_overlapping({"own": _members(answered, threshold)}, threshold, known)
+    shown = bool(own) and tag in disclose_overlapping(
+        _organisation_groups(tags, results.submitted, threshold), threshold, known
+    )
     figures = []
     for result in results.indicators:
         valid = {unit: n for unit, (n, _y) in result.per_unit.items() if n > 0}
@@ -383,8 +396,8 @@ def organisation_results(
                     if figure.shown:
                         in_group = {u: n for u, n in valid.items() if results.units[u][index] == figure.group}
                         published.append(_members(in_group, threshold))
-            own_members = {"own": _members(mine, threshold)}
-            indicator_shown = "own" in disclose_overlapping(own_members, threshold, [g for g in published if g])
+            groups = _organisation_groups(tags, valid, threshold)
+            indicator_shown = tag in disclose_overlapping(groups, threshold, [g for g in published if g])
         cells = [
             calculations.Cell(results.unit_weights[u], n, result.per_unit[u][1])
             for u, n in mine.items()
