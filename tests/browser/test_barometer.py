@@ -139,7 +139,7 @@ def test_the_organisations_own_figures_the_national_figure_and_the_reference_fra
         expect(page.locator("#reference-heading")).to_be_visible()
         found[f"{language} reference frame"] = run_axe(page)
     browser_language(page.context, live_server, "en")
-    page.get_by_label("Municipalities").check()
+    page.get_by_label("Municipalities", exact=True).check()
     page.get_by_role("button", name="Take the frame from the reference data").click()
     expect(page.get_by_role("row", name=re.compile("Municipal administration"))).to_be_visible()
     assert {name: violations for name, violations in found.items() if violations} == {}
