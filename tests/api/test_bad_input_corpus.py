@@ -682,8 +682,8 @@ def cast(
     login = halfway.post("/accounts/login/", {"login": operator.email, "password": PASSWORD})
     assert login["Location"] == "/accounts/2fa/authenticate/"
     SurveyInvitation.objects.create(round=survey, email="svar@x.no", token_hash="0" * 64)
-    # The barometer: a round in draft with a frame (frame, sample and fieldwork forms), one in fieldwork (close) and
-    # one closed (publish).
+    # The barometer: a round in draft with a frame (frame, sample and fieldwork forms), one in fieldwork (close),
+    # one closed (publish) and a strategic one in draft (its frame from the reference data).
     from tests.barometer.factories import barometer_round, fielded_round, workplaces
 
     barometer_draft = barometer_round(innovator, home_municipality)
@@ -697,6 +697,7 @@ def cast(
     barometer_closed = barometer_services.round_close(
         actor=innovator, round=fielded_round(innovator, home_municipality, workplaces(6))
     )
+    barometer_strategic = barometer_round(innovator, home_municipality, kind="strategic")  # its reference-data form
     return {
         "leader": signed_in(leader),
         "anonymous": Client(),
@@ -714,6 +715,7 @@ def cast(
             ("leader", reverse("challenges:evaluation", kwargs={"slug": evaluated.slug})),
             ("leader", reverse("barometer:round", kwargs={"pk": barometer_fielded.pk})),
             ("leader", reverse("barometer:round", kwargs={"pk": barometer_closed.pk})),
+            ("leader", reverse("barometer:round", kwargs={"pk": barometer_strategic.pk})),
         ],
         "replace": {
             sample("accounts:invitation_accept", token="no-such-token"): sample(

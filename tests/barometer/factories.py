@@ -12,7 +12,9 @@ HEADER = "name,sector,org_type,size_band,county,centrality,email,language"
 
 
 def frame_csv(rows: list[tuple[str, ...]]) -> io.BytesIO:
-    lines = [HEADER] + [",".join(row) for row in rows]
+    """Rows of the eight columns of HEADER, or nine with the organisation (its slug) last."""
+    header = HEADER + ",organisation" if any(len(row) > 8 for row in rows) else HEADER
+    lines = [header] + [",".join(row) for row in rows]
     return io.BytesIO(("\n".join(lines) + "\n").encode())
 
 

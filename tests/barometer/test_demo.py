@@ -18,3 +18,14 @@ def test_the_synthetic_round_is_labelled_and_published_with_figures(innovator, h
     rate = next(r for r in results.indicators if r.indicator.key == "innovation_rate")
     assert rate.overall.shown
     assert any(f.shown for f in rate.breakdowns["sector"])
+
+
+def test_the_owners_workplaces_in_vestland_have_their_own_figures(innovator, home_municipality):
+    from nyskap.barometer.results import organisation_results
+
+    round = build(actor=innovator, owner=home_municipality, workplaces=120, sample=80)
+    results = round_results(round)
+    found = organisation_results(round, results, home_municipality.pk)
+    assert found.shown and found.respondents is not None and found.respondents >= 5
+    rate = next(figure for result, figure in found.indicators if result.indicator.key == "innovation_rate")
+    assert rate.shown

@@ -43,7 +43,7 @@ def published(innovator, home_municipality):
 
 
 def test_microdata_for_the_owner_leave_out_the_size_band(published, as_innovator, as_outsider, anonymous):
-    url = f"/barometer/{published.pk}/microdata.csv"
+    url = f"/barometer/{published.pk}/mikrodata.csv"
     assert as_outsider.get(url).status_code == 404
     assert anonymous.get(url).status_code == 302
     text = as_innovator.get(url).content.decode("utf-8-sig")
@@ -54,7 +54,7 @@ def test_microdata_for_the_owner_leave_out_the_size_band(published, as_innovator
 
 
 def test_figures_as_xlsx(published, anonymous):
-    response = anonymous.get(f"/barometer/{published.pk}/results.xlsx")
+    response = anonymous.get(f"/barometer/{published.pk}/resultater.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -65,6 +65,6 @@ def test_figures_as_xlsx(published, anonymous):
 def test_the_pdf_report_is_made_in_the_background(published, as_outsider):
     from ..helpers import file_via_job
 
-    response = file_via_job(as_outsider, f"/barometer/{published.pk}/results.pdf")  # published: anyone signed in
+    response = file_via_job(as_outsider, f"/barometer/{published.pk}/resultater.pdf")  # published: anyone signed in
     assert response.status_code == 200
     assert b"".join(response.streaming_content if response.streaming else [response.content]).startswith(b"%PDF")

@@ -27,7 +27,7 @@ def test_a_round_through_the_pages(as_innovator, home_municipality, anonymous, d
 
     load_questionnaires()
     response = as_innovator.post(
-        "/barometer/new/",
+        "/barometer/ny/",
         {
             "owner": home_municipality.pk,
             "title": "Barometer 2026",
@@ -41,25 +41,25 @@ def test_a_round_through_the_pages(as_innovator, home_municipality, anonymous, d
     assert response.status_code == 302
     round = Round.objects.get()
     url = f"/barometer/{round.pk}/"
-    assert as_innovator.post(url + "frame/", {"file": frame_file(workplaces(12))}).status_code == 302
-    assert as_innovator.post(url + "sample/", {"size": "", "seed": "7"}).status_code == 302
+    assert as_innovator.post(url + "ramme/", {"file": frame_file(workplaces(12))}).status_code == 302
+    assert as_innovator.post(url + "utvalg/", {"size": "", "seed": "7"}).status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
-        assert as_innovator.post(url + "fieldwork/", {"closes_on": "2026-12-10"}).status_code == 302
+        assert as_innovator.post(url + "feltarbeid/", {"closes_on": "2026-12-10"}).status_code == 302
     page = as_innovator.get(url)
     assert page.status_code == 200 and "12" in page.content.decode()
     round.refresh_from_db()
     for i in range(6):
         answer(round, HEALTH, innovating() if i < 4 else not_innovating())
-    assert as_innovator.post(url + "close/").status_code == 302
-    assert anonymous.get(url + "results/").status_code == 404  # closed, not yet published
-    assert as_innovator.get(url + "results/").status_code == 200
-    assert as_innovator.post(url + "publish/").status_code == 302
+    assert as_innovator.post(url + "avslutt/").status_code == 302
+    assert anonymous.get(url + "resultater/").status_code == 404  # closed, not yet published
+    assert as_innovator.get(url + "resultater/").status_code == 200
+    assert as_innovator.post(url + "publiser/").status_code == 302
     round.refresh_from_db()
     assert round.status == RoundStatus.PUBLISHED
-    results = anonymous.get(url + "results/")
+    results = anonymous.get(url + "resultater/")
     assert results.status_code == 200
     assert "Barometer 2026" in anonymous.get("/barometer/").content.decode()
-    csv = anonymous.get(url + "results.csv").content.decode()
+    csv = anonymous.get(url + "resultater.csv").content.decode()
     assert "indicator" in csv.splitlines()[0]
 
 
@@ -68,27 +68,27 @@ def test_a_bad_frame_is_shown_again_with_every_problem(as_innovator, innovator, 
 
     round = barometer_round(innovator, home_municipality)
     rows = [*workplaces(2), ("X", "harbour", "municipality", "10-49", "Vestland", "3", "", "")]
-    response = as_innovator.post(f"/barometer/{round.pk}/frame/", {"file": frame_file(rows)})
+    response = as_innovator.post(f"/barometer/{round.pk}/ramme/", {"file": frame_file(rows)})
     assert response.status_code == 422
     assert "harbour" in response.content.decode()
-    response = as_innovator.post(f"/barometer/{round.pk}/sample/", {"size": "-3"})
+    response = as_innovator.post(f"/barometer/{round.pk}/utvalg/", {"size": "-3"})
     assert response.status_code == 422
-    response = as_innovator.post(f"/barometer/{round.pk}/fieldwork/", {"closes_on": "2026-12-10"})
+    response = as_innovator.post(f"/barometer/{round.pk}/feltarbeid/", {"closes_on": "2026-12-10"})
     assert response.status_code == 422
 
 
 def test_an_outsider_gets_404_everywhere(innovator, home_municipality, as_outsider):
     round = fielded_round(innovator, home_municipality, workplaces(6))
-    for path in ("", "results/", "results.csv"):
+    for path in ("", "resultater/", "resultater.csv"):
         assert as_outsider.get(f"/barometer/{round.pk}/{path}").status_code == 404
-    assert as_outsider.post(f"/barometer/{round.pk}/close/").status_code == 404
+    assert as_outsider.post(f"/barometer/{round.pk}/avslutt/").status_code == 404
     round.refresh_from_db()
     assert round.status == RoundStatus.FIELDWORK
 
 
 def test_a_refused_new_round_keeps_what_was_typed(as_innovator, home_municipality):
     response = as_innovator.post(
-        "/barometer/new/",
+        "/barometer/ny/",
         {
             "owner": home_municipality.pk,
             "title": "Mitt barometer",
@@ -122,7 +122,7 @@ def test_breakdown_groups_and_strata_are_named_in_the_readers_language(
     from nyskap.barometer import services
 
     services.round_close(actor=innovator, round=round)
-    results = as_innovator.get(f"/barometer/{round.pk}/results/").content.decode()
+    results = as_innovator.get(f"/barometer/{round.pk}/resultater/").content.decode()
     assert f'<th scope="row">{sector}</th>' in results and size in results
     assert "health_care" not in results and "10-49" not in results
     services.round_publish(actor=innovator, round=round)
@@ -147,3 +147,71 @@ def test_response_per_stratum_during_fieldwork_hides_a_count_that_could_tell_who
     education = '<tr><th scope="row">Education and childhood</th>' + "".join(num.format(n) for n in (10, 10, 13))
     assert health in page
     assert education + num.format("hidden") + "</tr>" in page
+
+
+def test_a_strategic_round_takes_its_frame_from_the_reference_data(
+    as_innovator, innovator, home_municipality, other_municipality
+):
+    """No upload: the frame is the active organisations of the chosen kinds, one row each."""
+    import datetime
+
+    from nyskap.barometer.models import Workplace
+    from nyskap.organisations.models import OrganisationKind
+    from tests.organisations.factories import OrganisationFactory
+
+    from .factories import barometer_round
+
+    OrganisationFactory(name="Vestland fylkeskommune", kind=OrganisationKind.COUNTY_MUNICIPALITY)
+    OrganisationFactory(name="Digitaliseringsdirektoratet", kind=OrganisationKind.STATE_AGENCY, county=None)
+    OrganisationFactory(name="Kommunal- og distriktsdepartementet", kind=OrganisationKind.MINISTRY, county=None)
+    OrganisationFactory(name="Statsforvaltaren i Vestland", kind=OrganisationKind.COUNTY_GOVERNOR, county=None)
+    OrganisationFactory(name="Nedlagt kommune", ended_on=datetime.date(2020, 1, 1))
+    OrganisationFactory(name="Et aksjeselskap", kind=OrganisationKind.COMPANY)
+    home_municipality.centrality_class = 4
+    home_municipality.save()
+    round = barometer_round(innovator, home_municipality, kind="strategic")
+    url = f"/barometer/{round.pk}/ramme/referansedata/"
+    page = as_innovator.get(f"/barometer/{round.pk}/").content.decode()
+    assert f'action="{url}"' in page
+
+    response = as_innovator.post(url, {"reference-kinds": ["municipalities", "state"]})
+
+    assert response.status_code == 302
+    rows = list(Workplace.objects.filter(round=round).order_by("row"))
+    # 2 active municipalities (not the ended one) + 3 central state bodies; no county municipality, no company.
+    assert len(rows) == 2 + 3
+    assert len(rows) == (
+        OrganisationFactory._meta.model.objects.filter(
+            kind__in=["municipality", *OrganisationKind.central_state()], ended_on__isnull=True
+        ).count()
+    )
+    by_name = {w.name: w for w in rows}
+    home = by_name["Øygarden kommune"]
+    assert (home.sector, home.org_type, home.size_band, home.county, home.centrality) == (
+        "municipal",
+        "municipality",
+        "unknown",
+        "Vestland",
+        "4",
+    )
+    assert home.organisation == home_municipality and home.email is None
+    agency = by_name["Digitaliseringsdirektoratet"]
+    assert (agency.sector, agency.org_type, agency.county, agency.centrality) == ("state", "state_agency", "-", "0")
+    assert [w.row for w in rows] == [2, 3, 4, 5, 6]
+
+
+def test_an_operative_round_or_no_choice_takes_no_frame_from_the_reference_data(
+    as_innovator, innovator, home_municipality
+):
+    from nyskap.barometer.models import Workplace
+
+    from .factories import barometer_round
+
+    operative = barometer_round(innovator, home_municipality)
+    response = as_innovator.post(f"/barometer/{operative.pk}/ramme/referansedata/", {"reference-kinds": ["state"]})
+    assert response.status_code == 422
+    assert "Bare en strategisk runde kan hente rammen fra referansedataene." in response.content.decode()
+    strategic = barometer_round(innovator, home_municipality, kind="strategic")
+    response = as_innovator.post(f"/barometer/{strategic.pk}/ramme/referansedata/", {"reference-kinds": ["nonsense"]})
+    assert response.status_code == 422
+    assert not Workplace.objects.exists()

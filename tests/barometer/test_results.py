@@ -115,7 +115,7 @@ def test_once_the_owner_has_seen_a_closed_rounds_figures_it_can_no_longer_be_reo
     services.round_close(actor=innovator, round=round)
     round.survey_round.refresh_from_db()
     assert not round.survey_round.results_opened
-    assert as_innovator.get(f"/barometer/{round.pk}/results/").status_code == 200
+    assert as_innovator.get(f"/barometer/{round.pk}/resultater/").status_code == 200
     round.survey_round.refresh_from_db()
     assert round.survey_round.results_opened and round.survey_round.frozen
     with pytest.raises(SurveyError):
@@ -124,7 +124,7 @@ def test_once_the_owner_has_seen_a_closed_rounds_figures_it_can_no_longer_be_reo
     assert round.survey_round.closed_early
 
 
-@pytest.mark.parametrize("path", ["results.csv", "results.xlsx", "microdata.csv"])
+@pytest.mark.parametrize("path", ["resultater.csv", "resultater.xlsx", "mikrodata.csv"])
 def test_the_exports_of_a_closed_round_freeze_it_too(round, innovator, as_innovator, path):
     services.round_close(actor=innovator, round=round)
     assert as_innovator.get(f"/barometer/{round.pk}/{path}").status_code == 200
@@ -139,9 +139,9 @@ def test_a_closed_round_under_the_threshold_showed_nothing_and_may_still_be_reop
     for _i in range(3):
         answer(round, HEALTH, innovating())
     services.round_close(actor=innovator, round=round)
-    page = as_innovator.get(f"/barometer/{round.pk}/results/")
+    page = as_innovator.get(f"/barometer/{round.pk}/resultater/")
     assert page.status_code == 200 and not re.search(r"\d+–\d+ %", page.content.decode())  # no interval anywhere
-    microdata = as_innovator.get(f"/barometer/{round.pk}/microdata.csv").content.decode("utf-8-sig")
+    microdata = as_innovator.get(f"/barometer/{round.pk}/mikrodata.csv").content.decode("utf-8-sig")
     assert len(microdata.splitlines()) == 1  # the header only: 3 answers are under the threshold of 5
     round.survey_round.refresh_from_db()
     assert not round.survey_round.results_opened

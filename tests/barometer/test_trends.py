@@ -46,7 +46,7 @@ def test_two_published_rounds_side_by_side_with_exact_figures_and_the_published_
 ):
     published(innovator, home_municipality, "Runde 2024", 2024, innovators=4, others=2)
     published(innovator, home_municipality, "Runde 2026", 2026, innovators=6, others=2)
-    page = anonymous.get("/barometer/trends/")  # in bokmål, the site's language
+    page = anonymous.get("/barometer/utvikling/")  # in bokmål, the site's language
     assert page.status_code == 200
     table = rate_table(page.content.decode())
     # Earlier round first: 4 of 6 (67 %, Wilson 30–90 %), then 6 of 8 (75 %, Wilson 41–93 %).
@@ -59,12 +59,12 @@ def test_two_published_rounds_side_by_side_with_exact_figures_and_the_published_
     # The chart (core/charts) with its data table and CSV download.
     content = page.content.decode()
     assert "<svg" in content and "format=csv" in content
-    csv = anonymous.get("/barometer/trends/?diagram=andel-med-innovasjon&format=csv")
+    csv = anonymous.get("/barometer/utvikling/?diagram=andel-med-innovasjon&format=csv")
     assert csv.status_code == 200
     text = csv.content.decode()
     assert '"Runde 2024 (2024)";"67"\r\n"Runde 2026 (2026)";"75"\r\n"Kommunal sektor (2020)";"74"' in text
     assert text.startswith("\ufeff")
-    comma = anonymous.get("/barometer/trends/?diagram=andel-med-innovasjon&format=csv&sep=comma").content.decode()
+    comma = anonymous.get("/barometer/utvikling/?diagram=andel-med-innovasjon&format=csv&sep=comma").content.decode()
     assert comma.startswith("\ufeff")
     assert '"Runde 2024 (2024)","67"\r\n"Runde 2026 (2026)","75"\r\n"Kommunal sektor (2020)","74"' in comma
 
@@ -77,18 +77,18 @@ def test_only_published_rounds_appear_for_an_anonymous_visitor_and_an_outsider(
     fielding = fielded_round(innovator, home_municipality, workplaces(12))
     Round.objects.filter(pk=fielding.pk).update(title="Runde i felt")
     for client in (anonymous, as_outsider):
-        content = client.get("/barometer/trends/").content.decode()
+        content = client.get("/barometer/utvikling/").content.decode()
         assert "Publisert runde" in content
         assert "Avsluttet runde" not in content and "Runde i felt" not in content
-    assert anonymous.get("/barometer/trends/?kind=nonsense").status_code == 404
-    assert anonymous.get("/barometer/trends/?kind=strategic").status_code == 200
+    assert anonymous.get("/barometer/utvikling/?kind=nonsense").status_code == 404
+    assert anonymous.get("/barometer/utvikling/?kind=strategic").status_code == 200
 
 
 def test_overview_and_a_results_page_link_to_the_trends(innovator, home_municipality, anonymous):
     round = published(innovator, home_municipality, "Publisert runde", 2024, innovators=4, others=2)
-    assert 'href="/barometer/trends/"' in anonymous.get("/barometer/").content.decode()
-    results = anonymous.get(f"/barometer/{round.pk}/results/").content.decode()
-    assert 'href="/barometer/trends/?kind=operative"' in results
+    assert 'href="/barometer/utvikling/"' in anonymous.get("/barometer/").content.decode()
+    results = anonymous.get(f"/barometer/{round.pk}/resultater/").content.decode()
+    assert 'href="/barometer/utvikling/?kind=operative"' in results
 
 
 def test_differencing_over_time_a_figure_the_round_hides_stays_hidden_in_the_trend(
@@ -110,7 +110,7 @@ def test_differencing_over_time_a_figure_the_round_hides_stays_hidden_in_the_tre
     rate = next(t for t in found if t.key == "innovation_rate")
     assert rate.points[0].figure is not None and not rate.points[0].figure.shown
     assert [p.round for p in rate.shown] == [second]
-    table = rate_table(anonymous.get("/barometer/trends/").content.decode())
+    table = rate_table(anonymous.get("/barometer/utvikling/").content.decode())
     first_row = table[table.index("Runde 2024 (2024)") : table.index("</tr>", table.index("Runde 2024 (2024)"))]
     assert "skjult (for få svar)" in first_row and "%" not in first_row
     assert "100 %" not in table

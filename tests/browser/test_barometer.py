@@ -85,16 +85,61 @@ def test_a_round_from_frame_to_published_results(page, live_server, innovator, h
 
     for language in ("nb", "nn", "en"):
         browser_language(page.context, live_server, language)
-        pages = ("/barometer/", "/barometer/new/", "/barometer/trends/", f"/barometer/{round.pk}/")
-        for path in (*pages, f"/barometer/{round.pk}/results/"):
+        pages = ("/barometer/", "/barometer/ny/", "/barometer/utvikling/", f"/barometer/{round.pk}/")
+        for path in (*pages, f"/barometer/{round.pk}/resultater/"):
             page.goto(f"{live_server.url}{path}")
             found[f"{language} {path}"] = run_axe(page)
     for width in (320, 1280):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(f"{live_server.url}/barometer/{round.pk}/results/")
+        page.goto(f"{live_server.url}/barometer/{round.pk}/resultater/")
         wide = page.evaluate(
             "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth"
             " + 1).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 60))"
         )
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (width, wide)
+    assert {name: violations for name, violations in found.items() if violations} == {}
+
+
+def test_the_organisations_own_figures_the_national_figure_and_the_reference_frame_form_pass_axe(
+    page, live_server, innovator, home_municipality
+):
+    """A member sees the published round's figures for her municipality's own workplaces; the trends page shows
+    the national figure of a municipal and a state round; a strategic round offers its frame from the reference
+    data. axe-core finds no violations on any of them in bokmål, nynorsk and English."""
+    from nyskap.barometer import services
+    from tests.barometer.factories import answer, barometer_round, fielded_round, innovating, not_innovating
+    from tests.barometer.factories import workplaces as rows
+
+    cell = "health_care | municipality | 10-49 | Vestland | 3"
+    own = [(*row[:6], f"eigen{i}@oygarden.kommune.no", row[7], home_municipality.slug) for i, row in enumerate(rows(6))]
+    municipal = fielded_round(innovator, home_municipality, own + rows(6))
+    for i in range(6):
+        answer(municipal, f"{cell} | org:{home_municipality.pk}", innovating() if i < 4 else not_innovating())
+        answer(municipal, cell, innovating() if i < 3 else not_innovating())
+    state = fielded_round(innovator, home_municipality, rows(6, "state"))
+    for i in range(6):
+        answer(state, "state | municipality | 10-49 | Vestland | 3", innovating() if i < 4 else not_innovating())
+    for round in (municipal, state):
+        services.round_close(actor=innovator, round=round)
+        services.round_publish(actor=innovator, round=round)
+    strategic = barometer_round(innovator, home_municipality, kind="strategic")
+    login_browser_as(page, live_server, innovator)
+    found: dict[str, list] = {}
+    for language in ("nb", "nn", "en"):
+        browser_language(page.context, live_server, language)
+        page.goto(f"{live_server.url}/barometer/{municipal.pk}/resultater/")
+        page.locator(f'a[href="/barometer/{municipal.pk}/resultater/egne/"]').click()
+        expect(page.locator("h2", has_text="Øygarden kommune")).to_be_visible()
+        expect(page.locator("table td", has_text="67 %").first).to_be_visible()  # 4 of its 6 workplaces
+        found[f"{language} own"] = run_axe(page)
+        page.goto(f"{live_server.url}/barometer/utvikling/")
+        expect(page.locator("#national-heading")).to_be_visible()
+        found[f"{language} national"] = run_axe(page)
+        page.goto(f"{live_server.url}/barometer/{strategic.pk}/")
+        expect(page.locator("#reference-heading")).to_be_visible()
+        found[f"{language} reference frame"] = run_axe(page)
+    browser_language(page.context, live_server, "en")
+    page.get_by_label("Municipalities", exact=True).check()
+    page.get_by_role("button", name="Take the frame from the reference data").click()
+    expect(page.get_by_role("row", name=re.compile("Municipal administration"))).to_be_visible()
     assert {name: violations for name, violations in found.items() if violations} == {}

@@ -26,15 +26,18 @@ DOMAIN = "demo.nyskap.no"
 TITLE = "Syntetisk demonstrasjonsrunde (ikke ekte svar)"
 
 
-def frame_csv(workplaces: int, rng: random.Random) -> io.BytesIO:
-    lines = ["name,sector,org_type,size_band,county,centrality,email,language"]
+def frame_csv(workplaces: int, rng: random.Random, organisation: str = "") -> io.BytesIO:
+    """Made-up workplaces; those in Vestland belong to ``organisation`` (a slug) when given, so its members have
+    their own workplaces' figures to see."""
+    lines = ["name,sector,org_type,size_band,county,centrality,email,language,organisation"]
     for i in range(workplaces):
         sector = rng.choice(list(SECTORS))
         language = "nn" if rng.random() < 0.15 else "nb"
         county = rng.choice(list(COUNTIES))
+        own = organisation if county == "Vestland" else ""
         lines.append(
             f"Arbeidsplass {i + 1},{sector},municipality,{rng.choice(SIZES)},{county},"
-            f"{COUNTIES[county]},leder{i + 1}@{DOMAIN},{language}"
+            f"{COUNTIES[county]},leder{i + 1}@{DOMAIN},{language},{own}"
         )
     return io.BytesIO(("\n".join(lines) + "\n").encode())
 
@@ -105,7 +108,8 @@ def build(
             synthetic=True,
         ),
     )
-    services.frame_upload(actor=actor, round=round, upload=frame_csv(workplaces, rng), filename="ramme.csv")
+    frame = frame_csv(workplaces, rng, owner.slug)
+    services.frame_upload(actor=actor, round=round, upload=frame, filename="ramme.csv")
     if until == "draft":
         return round
     services.sample_draw(actor=actor, round=round, size=sample, seed=seed)

@@ -68,6 +68,19 @@ class FrameForm(forms.Form):
         return upload
 
 
+class ReferenceFrameForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("Organisations of the reference data"),
+        choices=[
+            ("municipalities", _("Municipalities")),
+            ("county_municipalities", _("County municipalities")),
+            ("state", _("State bodies")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("One row per organisation. Their managers' addresses are not in the reference data."),
+    )
+
+
 class SampleForm(forms.Form):
     size = forms.IntegerField(
         label=_("Sample size"),

@@ -37,6 +37,7 @@ class Sector(models.TextChoices):
     CULTURE = "culture", _("Culture")
     TECHNICAL = "technical", _("Technical services")
     STATE = "state", _("State administration")
+    MUNICIPAL = "municipal", _("Municipal administration")
 
 
 class SizeBand(models.TextChoices):
@@ -46,6 +47,7 @@ class SizeBand(models.TextChoices):
     MEDIUM = "10-49", _("10–49 employees")
     LARGE = "50-249", _("50–249 employees")
     VERY_LARGE = "250+", _("250 or more employees")
+    UNKNOWN = "unknown", _("Size not known")
 
 
 class Centrality(models.TextChoices):
@@ -57,6 +59,11 @@ class Centrality(models.TextChoices):
     C4 = "4", _("Centrality 4")
     C5 = "5", _("Centrality 5")
     C6 = "6", _("Centrality 6 (least central)")
+    UNKNOWN = "0", _("Centrality not known")
+
+
+# The county of a frame row whose organisation has none (a state body of the reference data).
+NO_COUNTY = "-"
 
 
 # The frame variables a stratum may be built of, and every breakdown of the results.
@@ -71,8 +78,19 @@ VARIABLE_CHOICES: dict[str, type[models.TextChoices]] = {
 }
 
 
+# An engine unit of workplaces of one organisation ends with " | org:<its id>" after the breakdown values, so the
+# organisation can see its own workplaces' figures (`results.organisation_results`).
+ORGANISATION_TAG = "org:"
+
+
+def organisation_unit(cell: str, organisation_id: int) -> str:
+    return f"{cell} | {ORGANISATION_TAG}{organisation_id}"
+
+
 def value_label(variable: str, value: str) -> str:
     """A breakdown value as a reader sees it, in the active language: "health_care" → "Helse og omsorg"."""
+    if variable == "county" and value == NO_COUNTY:
+        return str(_("No county"))
     choices = VARIABLE_CHOICES.get(variable)
     if choices is None or value not in choices.values:
         return value

@@ -31,7 +31,7 @@ from nyskap.surveys import selectors as survey_selectors
 from nyskap.surveys.disclosure import disclose, disclose_overlapping, dominant_value
 
 from . import calculations, questionnaire
-from .models import STRATUM_VARIABLES, Round, Workplace
+from .models import ORGANISATION_TAG, STRATUM_VARIABLES, Round, Workplace
 
 Answer = str | tuple[str, ...]
 
@@ -167,6 +167,8 @@ class IndicatorResult:
     indicator: Indicator
     overall: Figure
     breakdowns: dict[str, list[Figure]] = field(default_factory=dict)
+    # Engine unit → (valid answers, yes): what the figures were counted from, never shown.
+    per_unit: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     @property
     def label(self) -> str:
@@ -186,6 +188,12 @@ class RoundResults:
     weights: dict[str, float]
     indicators: list[IndicatorResult]
     withdrawn: set[tuple[str, str]]
+    # For the organisations' own figures (`organisation_results`): the engine units' breakdown values, their
+    # weights, and the respondents of every group the results show (as capped members, see step 1).
+    units: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    unit_weights: dict[int, float] = field(default_factory=dict, repr=False)
+    shown_groups: dict[tuple[str, str], frozenset[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    submitted: dict[int, int] = field(default_factory=dict, repr=False)
 
 
 def _cells(round: Round) -> tuple[dict[int, tuple[str, ...]], dict[tuple[str, ...], int]]:
@@ -280,6 +288,10 @@ def round_results(round: Round, confidence: float = calculations.CONFIDENCE) -> 
         weights=weights,
         indicators=results,
         withdrawn=withdrawn,
+        units=units,
+        unit_weights=unit_weights,
+        shown_groups={key: groups[key] for key in allowed},
+        submitted=submitted,
     )
 
 
@@ -301,7 +313,7 @@ def _indicator_result(
     valid_total = sum(per_unit[u][0] for u in valid)
     overall_shown = ("all", "all") in allowed and valid_total >= round.min_cell
     overall = _figure("all", [cell(u) for u in valid], overall_shown, confidence)
-    result = IndicatorResult(indicator, overall)
+    result = IndicatorResult(indicator, overall, per_unit=per_unit)
     for index, variable in enumerate(STRATUM_VARIABLES):
         by_group: dict[str, list[int]] = defaultdict(list)
         for unit in valid:
@@ -318,3 +330,78 @@ def _indicator_result(
             for group in sorted(by_group)
         ]
     return result
+
+
+def _members(counts: dict[int, int], threshold: int) -> frozenset[tuple[int, int]]:
+    """A group's respondents as (unit, i), capped at the threshold per unit as in step 1 of `round_results`."""
+    return frozenset((unit, i) for unit, n in counts.items() for i in range(min(n, threshold)))
+
+
+@dataclass
+class OrganisationResults:
+    """One organisation's own workplaces in a round: how many answered (None when that is not shown either) and
+    per indicator its aggregate figure, hidden where it could tell a workplace's answer."""
+
+    respondents: int | None
+    shown: bool
+    indicators: list[tuple[IndicatorResult, Figure]]
+
+
+def _organisation_of(results: RoundResults) -> dict[int, str]:
+    """Engine unit → the organisation tag of its units of one organisation's own."""
+    return {
+        unit: values[-1]
+        for unit, values in results.units.items()
+        if len(values) > len(STRATUM_VARIABLES) and values[-1].startswith(ORGANISATION_TAG)
+    }
+
+
+def _organisation_groups(tags: dict[int, str], counts: dict[int, int], threshold: int) -> dict[str, frozenset]:
+    by_tag: dict[str, dict[int, int]] = defaultdict(dict)
+    for unit, n in counts.items():
+        if unit in tags:
+            by_tag[tags[unit]][unit] = n
+    return {tag: _members(units, threshold) for tag, units in by_tag.items()}
+
+
+def organisation_results(
+    round: Round, results: RoundResults, organisation_id: int, confidence: float = calculations.CONFIDENCE
+) -> OrganisationResults:
+    """The aggregate of an organisation's own workplaces (its engine units), with the survey engine's rules and
+    the public results taken as already published. Every organisation's own group is decided together, the same
+    for every reader (two organisations' leaders comparing notes, or a member of both, learn no more than one):
+    ``disclose_overlapping`` withdraws organisations until no set of fewer than the threshold follows from their
+    groups together with every group the public results show (an organisation's total minus a county's would
+    otherwise tell the county's other workplaces). First on respondents, then per indicator on its valid answers;
+    a group of 90 % or more one answer gets a band, as on the public page."""
+    threshold = round.min_cell
+    tags = _organisation_of(results)
+    tag = f"{ORGANISATION_TAG}{organisation_id}"
+    own = {unit for unit, t in tags.items() if t == tag}
+    answered = {unit: n for unit, n in results.submitted.items() if unit in own}
+    total = sum(answered.values())
+    known = [group for group in results.shown_groups.values() if group]
+    shown = bool(own) and tag in disclose_overlapping(
+        _organisation_groups(tags, results.submitted, threshold), threshold, known
+    )
+    figures = []
+    for result in results.indicators:
+        valid = {unit: n for unit, (n, _y) in result.per_unit.items() if n > 0}
+        mine = {unit: n for unit, n in valid.items() if unit in own}
+        indicator_shown = shown and disclose(sum(mine.values()), {}, threshold).total_shown
+        if indicator_shown:
+            published = [_members(valid, threshold)] if result.overall.shown else []
+            for index, variable in enumerate(STRATUM_VARIABLES):
+                for figure in result.breakdowns.get(variable, []):
+                    if figure.shown:
+                        in_group = {u: n for u, n in valid.items() if results.units[u][index] == figure.group}
+                        published.append(_members(in_group, threshold))
+            groups = _organisation_groups(tags, valid, threshold)
+            indicator_shown = tag in disclose_overlapping(groups, threshold, [g for g in published if g])
+        cells = [
+            calculations.Cell(results.unit_weights[u], n, result.per_unit[u][1])
+            for u, n in mine.items()
+            if u in results.unit_weights
+        ]
+        figures.append((result, _figure("own", cells, indicator_shown, confidence)))
+    return OrganisationResults(total if shown else None, shown, figures)

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from nyskap.core.permissions import is_editor_of, organisations_edited_by
+from nyskap.organisations.models import Organisation
 from nyskap.surveys import selectors as survey_selectors
 from nyskap.surveys.disclosure import disclose
 
@@ -41,6 +42,15 @@ def round_for_results(user: Any, pk: int) -> Round | None:
     if round.status == RoundStatus.CLOSED and is_editor_of(user, round.owner):
         return round
     return None
+
+
+def own_organisations(user: Any, round: Round) -> list[Organisation]:
+    """The organisations ``user`` is a member of (any role) that have workplaces in a published round's frame: each
+    may see its own workplaces' aggregate figures. Operators are not members by being operators."""
+    if round.status != RoundStatus.PUBLISHED or not getattr(user, "is_authenticated", False):
+        return []
+    in_frame = Workplace.objects.filter(round=round, organisation__isnull=False).values("organisation_id")
+    return list(Organisation.objects.filter(memberships__user=user, pk__in=in_frame).distinct().order_by("name"))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nyskap.core.permissions import require_editor_of
-from nyskap.organisations.models import Organisation
+from nyskap.organisations.models import Organisation, OrganisationKind
 from nyskap.surveys import selectors as survey_selectors
 from nyskap.surveys import services as survey_services
 from nyskap.surveys.errors import SurveyError
@@ -24,7 +25,18 @@ from nyskap.surveys.loading import questionnaire_load
 
 from . import questionnaire, sampling
 from .frame import read_frame
-from .models import STRATUM_VARIABLES, Round, RoundStatus, Workplace
+from .models import (
+    NO_COUNTY,
+    STRATUM_VARIABLES,
+    Centrality,
+    QuestionnaireKind,
+    Round,
+    RoundStatus,
+    Sector,
+    SizeBand,
+    Workplace,
+    organisation_unit,
+)
 
 if TYPE_CHECKING:
     from nyskap.surveys.models import QuestionnaireVersion
@@ -115,6 +127,57 @@ def frame_upload(*, actor: Any, round: Round, upload: IO[bytes], filename: str) 
     return len(entries)
 
 
+# The organisations of the reference data a strategic round's frame may be taken from, by the form's choice.
+REFERENCE_KINDS: dict[str, list[str]] = {
+    "municipalities": [OrganisationKind.MUNICIPALITY],
+    "county_municipalities": [OrganisationKind.COUNTY_MUNICIPALITY],
+    "state": [str(kind) for kind in OrganisationKind.central_state()],
+}
+
+
+def _reference_row(row: int, organisation: Organisation) -> Workplace:
+    """One administration of the reference data as a frame row: municipal or state sector by its kind, its county
+    and centrality where the reference data has them; its size in employees is not known."""
+    municipal = organisation.kind in (OrganisationKind.MUNICIPALITY, OrganisationKind.COUNTY_MUNICIPALITY)
+    centrality = organisation.centrality_class
+    return Workplace(
+        row=row,
+        name=organisation.name[:200],
+        sector=Sector.MUNICIPAL if municipal else Sector.STATE,
+        org_type=organisation.kind,
+        size_band=SizeBand.UNKNOWN,
+        county=" ".join(organisation.county.name.replace("|", " ").split()) if organisation.county else NO_COUNTY,
+        centrality=str(centrality) if centrality in range(1, 7) else Centrality.UNKNOWN,
+        organisation=organisation,
+        email=None,
+        language="nb",
+    )
+
+
+@transaction.atomic
+def frame_from_reference(*, actor: Any, round: Round, kinds: list[str]) -> int:
+    """Replace a strategic round's frame with the active organisations of the reference data of the chosen
+    ``kinds`` (municipalities, county municipalities, state bodies), one row each, with no address: the
+    administrations are invited by uploading a frame instead, or answer through imported data. The number of rows."""
+    require_editor_of(actor, round.owner)
+    _require_draft(round)
+    if round.kind != QuestionnaireKind.STRATEGIC:
+        raise BarometerError(_("Only a strategic round can take its frame from the reference data."), "kinds")
+    if not kinds or any(kind not in REFERENCE_KINDS for kind in kinds):
+        raise BarometerError(_("Choose which organisations of the reference data make the frame."), "kinds")
+    chosen = [k for kind in kinds for k in REFERENCE_KINDS[kind]]
+    organisations = Organisation.objects.filter(kind__in=chosen, ended_on__isnull=True).select_related("county")
+    rows = [_reference_row(row, o) for row, o in enumerate(organisations.order_by("kind", "name", "pk"), start=2)]
+    if not rows:
+        raise BarometerError(_("The reference data has no such organisations."), "kinds")
+    Workplace.objects.filter(round=round).delete()
+    for workplace in rows:
+        workplace.round = round
+    Workplace.objects.bulk_create(rows)
+    Round.objects.filter(pk=round.pk).update(seed=None, sample_size=None)
+    return len(rows)
+
+
 def stratum_of(round: Round, workplace: Workplace) -> str:
     """The workplace's weighting stratum: its values of the round's stratum variables, joined; "all" without."""
     return " | ".join(workplace.value(v) for v in round.strata) or "all"
@@ -145,10 +208,22 @@ def sample_draw(*, actor: Any, round: Round, size: int | None, seed: int | None 
     return len(chosen)
 
 
-def cell_of(workplace: Workplace) -> str:
+def cell_of(workplace: Workplace, own_units: Collection[int] = ()) -> str:
     """The survey engine's unit for a workplace: its values of every breakdown variable. Answers carry their unit
-    (from the invitation), so the results can be weighted and broken down without knowing who answered."""
-    return " | ".join(workplace.value(v) for v in STRATUM_VARIABLES)
+    (from the invitation), so the results can be weighted and broken down without knowing who answered. A
+    workplace of an organisation in ``own_units`` gets a unit of that organisation's own (the same values, then its
+    id), so the organisation can be shown its workplaces' aggregate."""
+    cell = " | ".join(workplace.value(v) for v in STRATUM_VARIABLES)
+    if workplace.organisation_id is not None and workplace.organisation_id in own_units:
+        return organisation_unit(cell, workplace.organisation_id)
+    return cell
+
+
+def organisations_with_own_units(round: Round, sampled: list[Workplace]) -> set[int]:
+    """The organisations with at least the round's smallest cell of workplaces in the sample: only they could ever
+    be shown a figure of their own, so only they get units of their own (the engine allows 100 units a round)."""
+    counts = Counter(w.organisation_id for w in sampled if w.organisation_id is not None)
+    return {organisation for organisation, n in counts.items() if n >= round.min_cell}
 
 
 @dataclass(frozen=True)
@@ -170,7 +245,8 @@ def fieldwork_start(*, actor: Any, round: Round, closes_on: datetime.date) -> Fi
     version = survey_selectors.latest_published_version(questionnaire.key(round.kind))
     if version is None:
         raise BarometerError(_("The questionnaire is not loaded."), "closes_on")
-    cells = sorted({cell_of(w) for w in sampled})
+    own_units = organisations_with_own_units(round, sampled)
+    cells = sorted({cell_of(w, own_units) for w in sampled})
     try:
         survey_round = survey_services.round_create(
             actor=actor,
@@ -189,7 +265,7 @@ def fieldwork_start(*, actor: Any, round: Round, closes_on: datetime.date) -> Fi
         batches: dict[tuple[str, str], list[str]] = defaultdict(list)
         for workplace in sampled:
             if workplace.email:
-                batches[(cell_of(workplace), workplace.language)].append(workplace.email)
+                batches[(cell_of(workplace, own_units), workplace.language)].append(workplace.email)
         invited = 0
         for (cell, language), emails in sorted(batches.items()):
             result = survey_services.round_invite(

@@ -18,10 +18,18 @@ from nyskap.core.permissions import organisations_edited_by
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator, csv_text
 
 from . import comparison, exports, importing, jobs, selectors, services, trends
-from .forms import VARIABLE_LABELS, FieldworkForm, FrameForm, ImportForm, RoundForm, SampleForm
+from .forms import (
+    VARIABLE_LABELS,
+    FieldworkForm,
+    FrameForm,
+    ImportForm,
+    ReferenceFrameForm,
+    RoundForm,
+    SampleForm,
+)
 from .frame import FrameError
 from .models import QuestionnaireKind, Round, RoundStatus, stratum_label, value_label
-from .results import RoundResults, round_results
+from .results import Figure, IndicatorResult, RoundResults, organisation_results, round_results
 
 
 @require_GET
@@ -81,6 +89,8 @@ def _round_page(request: HttpRequest, round: Round, status: int = 200, **forms: 
         "rows": [(stratum_label(round.strata, row.stratum), row) for row in selectors.response_rates(round)],
         "strata_names": [str(VARIABLE_LABELS[v]) for v in round.strata],
         "frame_form": forms.get("frame_form") or FrameForm(),
+        "reference_form": forms.get("reference_form") or ReferenceFrameForm(prefix="reference"),
+        "kinds": QuestionnaireKind,
         "sample_form": forms.get("sample_form") or SampleForm(initial={"seed": round.seed}),
         "fieldwork_form": forms.get("fieldwork_form")
         or FieldworkForm(initial={"closes_on": datetime.date.today() + datetime.timedelta(days=28)}),
@@ -116,6 +126,22 @@ def frame_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("barometer:round", pk=round.pk)
     return _round_page(request, round, 422, frame_form=form)
+
+
+@login_required
+@require_POST
+def frame_reference(request: HttpRequest, pk: int) -> HttpResponse:
+    """A strategic round's frame from the organisations of the reference data (no upload)."""
+    round = _edited(request, pk)
+    form = ReferenceFrameForm(request.POST, prefix="reference")
+    if form.is_valid():
+        try:
+            services.frame_from_reference(actor=request.user, round=round, kinds=list(form.cleaned_data["kinds"]))
+        except services.BarometerError as error:
+            form.add_error("kinds", error.message)
+        else:
+            return redirect("barometer:round", pk=round.pk)
+    return _round_page(request, round, 422, reference_form=form)
 
 
 @login_required
@@ -237,7 +263,39 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "chart": chart,
             "chart_title": _("Innovation rate and types"),
+            "own_organisations": selectors.own_organisations(request.user, round),
         },
+    )
+
+
+def _chart_rows(pairs: list[tuple[IndicatorResult, Figure]]) -> list[tuple[str, int]]:
+    """The innovation rate and the types of innovation, for the chart above the tables."""
+    return [
+        (result.label, round_percent(figure.share.estimate))
+        for result, figure in pairs
+        if figure.share is not None
+        and (result.indicator.key == "innovation_rate" or result.indicator.key.startswith("b2_"))
+    ]
+
+
+@login_required
+@require_GET
+def organisation_results_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published round's figures for the workplaces of the reader's own organisations, as aggregates with the
+    public results' rules; 404 for a round without workplaces of an organisation the reader is a member of."""
+    round = selectors.round_for_results(request.user, pk)
+    own = selectors.own_organisations(request.user, round) if round is not None else []
+    figures = round_results(round) if round is not None and own else None
+    if round is None or figures is None:
+        raise Http404
+    sections = []
+    for organisation in own:
+        found = organisation_results(round, figures, organisation.pk)
+        sections.append((organisation, found, _chart_rows(found.indicators)))
+    return render(
+        request,
+        "barometer/organisation_results.html",
+        {"round": round, "results": figures, "sections": sections, "chart_title": _("Innovation rate and types")},
     )
 
 
@@ -308,8 +366,23 @@ def trends_page(request: HttpRequest) -> HttpResponse:
             if point.figure is not None and point.figure.share is not None
         ] + [(f"{published.text} ({published.year})", published.percent) for published in trend.series]
         sections.append((trend, title, chart))
+    national = trends.national(kind)
+    national_chart = []
+    if national is not None:
+        national_chart = [
+            (row.label, round_percent(row.national.share.estimate))
+            for row in national.rows
+            if row.national is not None and (row.key == "innovation_rate" or row.key.startswith("b2_"))
+        ]
     return render(
         request,
         "barometer/trends.html",
-        {"rounds": rounds, "sections": sections, "kind": QuestionnaireKind(kind).label},
+        {
+            "rounds": rounds,
+            "sections": sections,
+            "kind": QuestionnaireKind(kind).label,
+            "national": national,
+            "national_chart": national_chart,
+            "national_title": _("National figure: innovation rate and types"),
+        },
     )

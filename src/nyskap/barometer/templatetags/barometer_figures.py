@@ -36,3 +36,13 @@ def figure_cells(figure: Any) -> SafeString:
         band = _("90 % or more") if figure.band == "high" else _("10 % or less")
         return format_html('<td class="num">{}</td><td colspan="2">{}</td>', figure.n, band)
     return format_html('<td colspan="3">{}</td>', _("hidden (too few answers)"))
+
+
+@register.simple_tag
+def figure_share(figure: Any) -> str:
+    """A figure's share alone, in whole per cent, its band, or "hidden"."""
+    if figure is not None and figure.share is not None:
+        return f"{percent(figure.share.estimate)} %"
+    if figure is not None and figure.band in ("high", "low"):
+        return str(_("90 % or more") if figure.band == "high" else _("10 % or less"))
+    return str(_("hidden (too few answers)"))

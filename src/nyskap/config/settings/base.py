@@ -343,6 +343,10 @@ SURVEY_LINK_TICKETS_PER_WINDOW = env_int("SURVEY_LINK_TICKETS_PER_WINDOW", 30, m
 SURVEY_LINK_WINDOW_SECONDS = env_int("SURVEY_LINK_WINDOW_SECONDS", 600, minimum=1)
 CULTURE_MIN_ORGANISATIONS = env_int("CULTURE_MIN_ORGANISATIONS", 5, minimum=3)
 
+# The innovation barometer's national figure: the stated weights of the municipal and the state estimates, e.g.
+# {"municipal": 2, "state": 1} (normalised). None: the shares of public employment, 2/3 and 1/3 (ADR 0015).
+BAROMETER_NATIONAL_WEIGHTS: dict[str, float] | None = None
+
 # Updates from the Central Coordinating Register's bulk download of entities (ADR "register updates"): the
 # institutional sector codes and organisation forms of the public bodies an import looks at. 6100 is state
 # administration, 6500 local government.

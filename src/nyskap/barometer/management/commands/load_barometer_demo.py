@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from nyskap.barometer import services
 from nyskap.barometer.demo import TITLE, build
 from nyskap.barometer.models import Round
 from nyskap.core.permissions import editors_of
@@ -45,4 +46,17 @@ class Command(BaseCommand):
             ("closed", "Syntetisk avsluttet runde (ikke ekte svar)"),
         ):
             build(actor=actor, owner=owner, workplaces=60, sample=40, seed=7, title=title, until=step)
-        self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic round {round.pk}: {round.title}, and four more."))
+        # A strategic round in set-up, whose frame may be taken from the reference data.
+        services.round_create(
+            actor=actor,
+            owner=owner,
+            data=services.RoundInput(
+                title="Syntetisk strategisk runde under oppsett (ikke ekte svar)",
+                kind="strategic",
+                period_start=datetime.date(2024, 9, 1),
+                period_end=datetime.date(2026, 8, 31),
+                strata=[],
+                synthetic=True,
+            ),
+        )
+        self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic round {round.pk}: {round.title}, and five more."))
