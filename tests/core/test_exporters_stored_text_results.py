@@ -1,9 +1,9 @@
 """The survey and statistics exporters write whatever is stored: text holding control characters (legacy rows from
 before input refused them), right-to-left overrides, text that begins like a formula, emoji outside the BMP, the
-non-characters U+FFFE and U+FFFF and long strings, written straight into the database (as an operator import or
-old data might, past every form), comes back from the real view with the right role in a file that parses, with formula-leading cells neutralised, never a 500.
-NUL only on SQLite (PostgreSQL cannot store it); a lone surrogate cannot be stored in either database (the driver
-refuses to encode it), so no export meets one.
+non-characters U+FFFE and U+FFFF and long strings, written straight into the database (as an operator import or old
+data might, past every form), comes back from the real view with the right role in a file that parses, with formula-
+leading cells neutralised, never a 500. NUL only on SQLite (PostgreSQL cannot store it); a lone surrogate cannot be
+stored in either database (the driver refuses to encode it), so no export meets one.
 
 What each file does with a character class (the shared writers in `nyskap.core.spreadsheets` and `nyskap.core.charts`):
 CSV keeps the text and puts an apostrophe before every `;`/`,`-separated segment that begins like a formula; XLSX
@@ -12,7 +12,10 @@ like a formula; SVG (and the PNG drawn from it) leaves out the characters XML ca
 
 `EXPORTERS` (at the end) lists every export of the project (its URL name, or the chart downloads a page offers
 through `?diagram=`) with the test that sends it stored text; `test_every_export_route_is_listed` fails for an
-export route that is not in the list, so a new exporter gets a test here (or in test_exporters_stored_text.py)."""
+export route that is not in the list, so a new exporter gets a test here (or in test_exporters_stored_text.py).
+The other pages' chart downloads (projects, benefits and instruments portfolios, trials statistics, barometer
+results and trends) draw with the same `nyskap.core.charts` template tag as the procurement statistics, whose
+buyers' names are stored text; `test_every_chart_download_writer_is_listed` fails for a new chart writer."""
 
 from __future__ import annotations
 
@@ -174,6 +177,37 @@ def test_every_export_route_is_listed():
     assert {route for route in listed if " " not in route} <= _export_routes() | {"api-v1:dashboard"}
 
 
+CHART_WRITERS = {  # the modules that hand a chart to the downloads (`download_links`), and the test of each
+    "nyskap/core/templatetags/charts.py": "procurement (the shared bar chart)",
+    "nyskap/procurement/templatetags/procurement_tables.py": "procurement",
+    "nyskap/culture/templatetags/culture_charts.py": "culture",
+}
+
+
+def test_every_chart_download_writer_is_listed():
+    from pathlib import Path
+
+    import nyskap
+
+    root = Path(nyskap.__file__).parent.parent
+    writers = {
+        str(path.relative_to(root))
+        for path in (root / "nyskap").rglob("*.py")
+        if "download_links(" in path.read_text(encoding="utf-8")
+    }
+    assert writers - {"nyskap/core/charts.py"} == set(CHART_WRITERS)  # where it is defined
+
+
+def test_a_lone_surrogate_cannot_be_stored(innovator, home_municipality):
+    from nyskap.core.visibility import Visibility
+    from nyskap.projects.models import Project
+    from tests.projects.factories import make_project
+
+    project = make_project(actor=innovator, owner=home_municipality, title="P", visibility=Visibility.PUBLIC)
+    with pytest.raises(UnicodeEncodeError):
+        Project.objects.filter(pk=project.pk).update(description="a\ud800b")
+
+
 # Culture
 
 
@@ -327,7 +361,7 @@ def test_when_a_dashboard_holds_any_stored_text_then_its_xlsx_charts_and_api_wri
                  "indicators": [{"key": "innovation_rate", "share": 0.5, "low": 0.25, "high": 0.75}]}
             ]  # fmt: skip
             snapshot.save(update_fields=["data"])
-        for visitor in (client, as_innovator):  # the public figures and the members' own
+        for visitor in (client, as_innovator) if key == "control" else (as_innovator,):  # public and members' own
             response = visitor.get(base + "eksport.xlsx")
             assert response.status_code == 200
             sheets = list(workbook_cells(_body(response)).values())
@@ -342,17 +376,27 @@ def test_when_a_dashboard_holds_any_stored_text_then_its_xlsx_charts_and_api_wri
         record = json.loads(body.content)
         assert record["title"] == text[:200], key
         assert record["figures"]["barometer"][0]["title"] == text[:200], key
-        for panel in ("top_instruments", "barometer-operative"):
-            svg = svg_texts(as_innovator.get(f"{base}diagram/{panel}.svg"))
-            assert svg, (key, panel)
-            assert_png(as_innovator.get(f"{base}diagram/{panel}.png"))
-            cells = cells_of_csv(as_innovator, f"{base}diagram/{panel}.csv")
-            if panel == "top_instruments":
-                assert [as_csv(k, t[:300]) for k, t in texts.items()] == cells[2::2], key
     record = json.loads(client.get(f"/api/v1/dashboards/organisation/{number}").content)
     assert [item["names"]["nb"] for item in record["figures"]["instruments"]["top"]] == [
         text[:300] for text in texts.values()
     ]
+    # The charts (drawn once: the drawing is cached per lens and refresh): every class in the instruments' labels,
+    # and in the barometer chart's title.
+    joined = " · ".join(text[:20] for text in texts.values())
+    for snapshot in snapshots:
+        snapshot.data["barometer"][0]["title"] = joined
+        snapshot.save(update_fields=["data"])
+    for panel in ("top_instruments", "barometer-operative"):
+        assert svg_texts(as_innovator.get(f"{base}diagram/{panel}.svg")), panel
+        assert_png(as_innovator.get(f"{base}diagram/{panel}.png"))
+        rows = csv_both(as_innovator, f"{base}diagram/{panel}.csv")[0]
+        if panel == "top_instruments":
+            assert [row[0] for row in rows[1:]] == [as_csv(k, t[:300]) for k, t in texts.items()]
+    drawn = svg_texts(as_innovator.get(f"{base}diagram/barometer-operative.svg"))
+    assert any(as_svg("control", "Kontroll\x01\x0b\x1f\x7fslutt") in text for text in drawn)
+    labels = svg_texts(client.get(f"{base}diagram/top_instruments.svg"))
+    for key in ("rtl", "formula"):  # short enough to be drawn whole
+        assert as_svg(key, texts[key]) in labels, key
 
 
 # Procurement statistics
