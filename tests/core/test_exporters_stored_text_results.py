@@ -158,10 +158,12 @@ def chart_links(page: str) -> list[str]:
 # The list of exporters
 
 
-def _export_routes() -> set[str]:
+def _routes() -> tuple[set[str], set[str]]:
+    """(the names of the routes that look like exports, the names of every route)."""
     from django.urls import URLPattern, URLResolver, get_resolver
 
     found: set[str] = set()
+    names: set[str] = set()
 
     def walk(patterns: list, namespace: str | None, prefix: str) -> None:
         for pattern in patterns:
@@ -170,19 +172,21 @@ def _export_routes() -> set[str]:
                 full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
                 walk(pattern.url_patterns, full, prefix + str(pattern.pattern))
             elif isinstance(pattern, URLPattern) and pattern.name:
-                route = prefix + str(pattern.pattern)
-                if EXPORT_PATH.search(route):
-                    found.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                names.add(name)
+                if EXPORT_PATH.search(prefix + str(pattern.pattern)):
+                    found.add(name)
 
     walk(get_resolver().url_patterns, None, "")
-    return found
+    return found, names
 
 
 def test_every_export_route_is_listed():
+    exports, names = _routes()
     listed = [route for _test, routes in EXPORTERS for route in routes]
     assert len(listed) == len(set(listed))
-    assert _export_routes() - set(listed) - NO_STORED_TEXT == set()
-    assert {route for route in listed if " " not in route} <= _export_routes() | {"api-v1:dashboard"}
+    assert exports - set(listed) - NO_STORED_TEXT == set()
+    assert {route.split(" ")[0] for route in listed} <= names  # the API's JSON of figures is listed by its name
 
 
 CHART_WRITERS = {  # the modules that hand a chart to the downloads (`download_links`), and the test of each
@@ -272,6 +276,18 @@ def test_when_a_culture_round_holds_any_stored_text_then_its_xlsx_pdf_and_chart_
         as_xlsx(key, text) for key, text in texts.items()
     )
     assert_pdf(file_via_job(as_leader, url + "rapport.pdf"))
+    # The same results as JSON through the API.
+    from tests.helpers import bearer
+
+    auth: dict[str, Any] = bearer(leader)
+    response = as_leader.get(f"/api/v1/culture/rounds/{round.pk}/results", **auth)
+    assert response.status_code == 200
+    record = json.loads(response.content)
+    assert [dimension["name"] for dimension in record["dimensions"]][: len(texts)] == [
+        text[:200] for text in texts.values()
+    ]
+    assert sorted(record["comments"]) == sorted(texts.values())
+    assert {unit["unit"] for unit in record["units_invited"]} == {Unit.objects.get(pk=unit.pk).name}
 
     # The page's charts as files: the interval chart of every dimension, and each dimension's answers.
     page = as_leader.get(url)
@@ -504,7 +520,7 @@ EXPORTERS = [
     ),
     (
         test_when_a_culture_round_holds_any_stored_text_then_its_xlsx_pdf_and_chart_files_write_it,
-        ("culture:results_xlsx", "culture:results_pdf", "culture:results ?diagram="),
+        ("culture:results_xlsx", "culture:results_pdf", "culture:results ?diagram=", "api-v1:culture_round_results"),
     ),
     (
         test_when_a_barometer_round_holds_any_stored_text_then_its_exports_write_it,
