@@ -48,3 +48,34 @@ def test_when_a_value_is_large_then_it_is_written_with_the_language_s_thousands_
     with translation.override("en"):
         html = template.render(Context({"rows": [("Citizens", 1_020_000_000)]}))
     assert ">1,020,000,000</text>" in html
+
+
+def test_when_labels_hold_characters_xml_cannot_hold_then_the_svg_leaves_them_out_and_parses():
+    from defusedxml import ElementTree
+
+    from nyskap.core.charts import png, standalone_svg
+
+    svg = standalone_svg("Tittel\x01\ufffe", [("Kontroll\x00\x0b\x1f\x7fslutt", 2), ("=1+1 \u202eevil\u202c", 1)])
+    root = ElementTree.fromstring(svg.encode("utf-8"))
+    texts = [element.text for element in root.iter() if element.text and element.text.strip()]
+    assert texts[:2] == ["Tittel", "Tittel"]  # the <title> and the drawn title
+    assert "Kontroll\x7fslutt" in texts and "=1+1 \u202eevil\u202c" in texts
+    assert png(svg).startswith(b"\x89PNG")
+
+
+def test_when_a_vega_chart_holds_characters_xml_cannot_hold_then_it_is_drawn_without_them():
+    """vl-convert aborts the whole process on such a character (it does not raise), so they never reach it."""
+    from defusedxml import ElementTree
+
+    from nyskap.core import vega
+
+    spec = {
+        "data": {"values": [{"label": "Kontroll\x01\x0b\ufffeslutt", "value": 1}]},
+        "mark": "bar",
+        "encoding": {"y": {"field": "label", "type": "nominal"}, "x": {"field": "value", "type": "quantitative"}},
+        "title": {"text": "Tittel\x00\x1f", "limit": 0},
+    }
+    root = ElementTree.fromstring(vega.to_svg(spec).encode("utf-8"))
+    texts = {"".join(element.itertext()) for element in root.iter()}
+    assert "Kontrollslutt" in texts and "Tittel" in texts
+    assert vega.to_png(spec).startswith(b"\x89PNG")

@@ -78,11 +78,19 @@ class ChartDownload:
     svg: str
 
 
+def svg_text(value: object) -> str:
+    """Text for an SVG document: escaped, and without the characters XML cannot hold (control characters in stored
+    text from before input refused them), so the file parses and draws as PNG."""
+    from xml.sax.saxutils import escape
+
+    from .spreadsheets import XML_ILLEGAL
+
+    return escape(XML_ILLEGAL.sub("", str(value)))
+
+
 def svg_document(title: str, width: int, height: int, body: list[str]) -> str:
     """A standalone SVG: white background, the title on top, the chart's own elements below it (colours and font
     as attributes, so it looks the same outside the page)."""
-    from xml.sax.saxutils import escape
-
     return (
         "\n".join(
             [
@@ -90,9 +98,9 @@ def svg_document(title: str, width: int, height: int, body: list[str]) -> str:
                 f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + TITLE_HEIGHT}" '
                 f'viewBox="0 0 {width} {height + TITLE_HEIGHT}" font-family="DejaVu Sans, Arial, sans-serif" '
                 'font-size="14">',
-                f"<title>{escape(title)}</title>",
+                f"<title>{svg_text(title)}</title>",
                 '<rect width="100%" height="100%" fill="#ffffff"/>',
-                f'<text x="0" y="18" font-size="16" font-weight="bold" fill="{TEXT_COLOUR}">{escape(title)}</text>',
+                f'<text x="0" y="18" font-size="16" font-weight="bold" fill="{TEXT_COLOUR}">{svg_text(title)}</text>',
                 f'<g transform="translate(0 {TITLE_HEIGHT})">',
                 *body,
                 "</g></svg>",
@@ -107,8 +115,6 @@ TITLE_HEIGHT = 32
 
 def standalone_svg(title: str, rows: list[tuple[str, int]]) -> str:
     """A bar chart as an SVG document."""
-    from xml.sax.saxutils import escape
-
     chart = bar_chart(rows)
     body = []
     for bar in chart.bars:
@@ -116,7 +122,7 @@ def standalone_svg(title: str, rows: list[tuple[str, int]]) -> str:
         value = f"{bar.value:,}".replace(",", "\u00a0")
         body.append(
             f'<text x="{chart.label_width - 8}" y="{bar.text_y}" text-anchor="end" fill="{TEXT_COLOUR}">'
-            f"{escape(label)}</text>"
+            f"{svg_text(label)}</text>"
             f'<rect x="{chart.label_width}" y="{bar.y}" width="{bar.width}" height="{BAR_HEIGHT}" rx="2" '
             f'fill="{BAR_COLOUR}"/>'
             f'<text x="{chart.label_width + 8 + bar.width}" y="{bar.text_y}" fill="{TEXT_COLOUR}">'

@@ -24,8 +24,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is read as a formula by Excel and LibreOffice (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 (and so XLSX) cannot hold; openpyxl refuses them with IllegalCharacterError.
-XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# Characters XML 1.0 (and so XLSX and SVG) cannot hold: openpyxl refuses the control characters with
+# IllegalCharacterError, and writes the two non-characters into a file Excel cannot open.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 CSV_SEGMENT = re.compile(r"([;,])")
 SEPARATORS = {"semicolon": ";", "comma": ","}
 DEFAULT_SEPARATOR = ";"

@@ -30,15 +30,31 @@ def _format_locale() -> dict[str, Any]:
     return ENGLISH_FORMAT if (get_language() or "nb").startswith("en") else NORWEGIAN_FORMAT
 
 
+def _xml_safe(value: Any) -> Any:
+    """The specification with the characters XML cannot hold left out of every text (labels and titles from stored
+    text written before input refused them): vl-convert aborts the whole process on one, it does not raise."""
+    from .spreadsheets import XML_ILLEGAL
+
+    if isinstance(value, str):
+        return XML_ILLEGAL.sub("", value)
+    if isinstance(value, dict):
+        return {_xml_safe(key): _xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe(item) for item in value]
+    return value
+
+
 def to_svg(spec: dict[str, Any]) -> str:
     import vl_convert
 
+    spec = _xml_safe(spec)
     return str(vl_convert.vegalite_to_svg(spec, config=CONFIG, format_locale=_format_locale(), allowed_base_urls=[]))
 
 
 def to_png(spec: dict[str, Any], scale: float = 2) -> bytes:
     import vl_convert
 
+    spec = _xml_safe(spec)
     return bytes(
         vl_convert.vegalite_to_png(
             spec, config=CONFIG, format_locale=_format_locale(), allowed_base_urls=[], scale=scale

@@ -70,9 +70,7 @@ WHISKER_COLOUR = "#1f2328"
 def standalone_interval_svg(title: str, rows: list[tuple[str, float | None, float | None, float | None, str]]) -> str:
     """The chart as an SVG document for download (`nyskap.core.charts.svg_document`): the same marks as on the
     page; a row without a mean (too few answers, or a band) shows only its text."""
-    from xml.sax.saxutils import escape
-
-    from nyskap.core.charts import BAR_COLOUR, TEXT_COLOUR, svg_document
+    from nyskap.core.charts import BAR_COLOUR, TEXT_COLOUR, svg_document, svg_text
 
     chart = interval_chart(rows)
     body = []
@@ -85,7 +83,7 @@ def standalone_interval_svg(title: str, rows: list[tuple[str, float | None, floa
         label = row.label if len(row.label) <= 36 else row.label[:35] + "…"
         body.append(
             f'<text x="{chart.label_width - 8}" y="{row.y + 5}" text-anchor="end" fill="{TEXT_COLOUR}">'
-            f"{escape(label)}</text>"
+            f"{svg_text(label)}</text>"
         )
         if row.x is not None:
             if row.x_low is not None and row.x_high is not None:
@@ -95,6 +93,6 @@ def standalone_interval_svg(title: str, rows: list[tuple[str, float | None, floa
                 )
             body.append(f'<circle cx="{row.x}" cy="{row.y}" r="6" fill="{BAR_COLOUR}"/>')
         body.append(
-            f'<text x="{chart.plot_right + 8}" y="{row.y + 5}" fill="{TEXT_COLOUR}">{escape(str(row.value))}</text>'
+            f'<text x="{chart.plot_right + 8}" y="{row.y + 5}" fill="{TEXT_COLOUR}">{svg_text(row.value)}</text>'
         )
     return svg_document(title, chart.width, chart.height, body)

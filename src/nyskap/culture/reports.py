@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from nyskap.core.spreadsheets import neutralise
 
 from .results import LEVEL_NAMES, RoundResults, anonymity_explanation
 
@@ -30,17 +27,16 @@ def _round(value: float | None, places: int = 3) -> float | None:
 
 
 def results_workbook(results: RoundResults) -> bytes:
-    from openpyxl import Workbook
+    """The sheets written through `nyskap.core.spreadsheets.xlsx_sheets`, so every cell (dimension, unit and
+    organisation names, comments) is neutralised and characters XLSX cannot hold are escaped."""
+    from nyskap.core.spreadsheets import xlsx_sheets
 
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _("Dimensions")[:31]
-    summary.append([neutralise(results.round.title)])
-    summary.append([neutralise(str(results.round.organisation)), results.version_label])
-    summary.append([_("Respondents"), results.respondents if results.total_shown else None])
-    summary.append([_("Anonymity threshold"), results.threshold])
-    summary.append([])
-    summary.append(
+    sheets: list[tuple[str, list[Any], list[list[Any]]]] = []
+    summary: list[list[Any]] = [
+        [str(results.round.organisation), results.version_label],
+        [_("Respondents"), results.respondents if results.total_shown else None],
+        [_("Anonymity threshold"), results.threshold],
+        [],
         [
             _("Dimension"),
             _("Respondents"),
@@ -55,8 +51,8 @@ def results_workbook(results: RoundResults) -> bytes:
             _("Change CI low"),
             _("Change CI high"),
             _("Band"),
-        ]
-    )
+        ],
+    ]
     for d in results.dimensions:
         mean, agree, change = d.total.mean, d.total.agree, d.change
         summary.append(
@@ -76,24 +72,28 @@ def results_workbook(results: RoundResults) -> bytes:
                 d.total.band_name or None,
             ]
         )
-    distribution = workbook.create_sheet(_("Distribution")[:31])
-    distribution.append([_("Dimension"), _("Answer option"), _("Number of answers"), _("Share of answers")])
+    sheets.append((_("Dimensions"), [results.round.title], summary))
+    distribution: list[list[Any]] = []
     for d in results.dimensions:
         for _point, label, count, share in d.distribution:
             distribution.append([d.name, label, count, _round(share)])
         if d.distribution:
             distribution.append([d.name, _("Don't know"), d.dont_know, None])
-    if results.has_units:
-        units = workbook.create_sheet(_("Units")[:31])
-        units.append(
-            [_("Unit"), _("Dimension"), _("Respondents"), _("Mean"), _("95 % CI low"), _("95 % CI high"), _("Band")]
+    sheets.append(
+        (
+            _("Distribution"),
+            [_("Dimension"), _("Answer option"), _("Number of answers"), _("Share of answers")],
+            distribution,
         )
+    )
+    if results.has_units:
+        units: list[list[Any]] = []
         for d in results.dimensions:
             for name, figures in d.units:
                 mean = figures.mean
                 units.append(
                     [
-                        neutralise(name),
+                        name,
                         d.name,
                         figures.n,
                         _round(mean.estimate) if mean else None,
@@ -102,21 +102,32 @@ def results_workbook(results: RoundResults) -> bytes:
                         figures.band_name or None,
                     ]
                 )
-        invited_sheet = workbook.create_sheet(_("Invited per unit")[:31])
-        invited_sheet.append([_("Unit"), _("Invited"), _("Answered")])
-        for name, invited, answered in results.unit_progress:
-            invited_sheet.append([neutralise(name), invited, answered])
+        sheets.append(
+            (
+                _("Units"),
+                [
+                    _("Unit"),
+                    _("Dimension"),
+                    _("Respondents"),
+                    _("Mean"),
+                    _("95 % CI low"),
+                    _("95 % CI high"),
+                    _("Band"),
+                ],
+                units,
+            )
+        )
+        sheets.append(
+            (
+                _("Invited per unit"),
+                [_("Unit"), _("Invited"), _("Answered")],
+                [[name, invited, answered] for name, invited, answered in results.unit_progress],
+            )
+        )
     if results.comments:
-        comments = workbook.create_sheet(_("Comments")[:31])
-        comments.append([results.comment_question])
-        for comment in results.comments:
-            comments.append([neutralise(comment)])
-    anonymity = workbook.create_sheet(_("Anonymity")[:31])
-    anonymity.append([_("How anonymity is protected")])
-    for sentence in anonymity_explanation(results):
-        anonymity.append([sentence])
-    anonymity.append([])
-    anonymity.append([_("Answers by shared link"), results.by_link])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        sheets.append((_("Comments"), [results.comment_question], [[comment] for comment in results.comments]))
+    anonymity: list[list[Any]] = [[sentence] for sentence in anonymity_explanation(results)]
+    anonymity += [[], [_("Answers by shared link"), results.by_link]]
+    sheets.append((_("Anonymity"), [_("How anonymity is protected")], anonymity))
+    with xlsx_sheets(sheets) as workbook:
+        return workbook.read()
