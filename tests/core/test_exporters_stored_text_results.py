@@ -31,6 +31,7 @@ import pytest
 import time_machine
 from defusedxml import ElementTree
 from django.db import connection
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.core import test_exporters_stored_text as first_module
@@ -334,24 +335,27 @@ def test_when_a_barometer_round_holds_any_stored_text_then_its_exports_write_it(
     round = services.round_publish(actor=innovator, round=round)
     assert round.survey_round is not None
     unit = round.survey_round.units.get(name=cell)
-    base = f"/barometer/{round.pk}/"
+
+    def url(name: str) -> str:
+        return reverse(f"barometer:{name}", kwargs={"pk": round.pk})
+
     for key, text in one_at_a_time().items():
         county = text[:150]  # the unit's name (200 characters) holds every breakdown value; the county is one
         Unit.objects.filter(pk=unit.pk).update(name=f"health_care | municipality | 10-49 | {county} | 3")
         BarometerRound.objects.filter(pk=round.pk).update(title=text[:200])
-        rows = csv_both(as_innovator, base + "results.csv")[0]
+        rows = csv_both(as_innovator, url("results_csv"))[0]
         assert rows[0] == ["indicator", "breakdown", "group", "n", "share", "ci_low", "ci_high", "band"]
         assert {row[2] for row in rows[1:] if row[1] == "county"} == {as_csv(key, county)}, key
-        response = as_innovator.get(base + "results.xlsx")
+        response = as_innovator.get(url("results_xlsx"))
         assert response.status_code == 200
         ((_title, sheet),) = workbook_cells(_body(response)).items()
         assert {row[2] for row in sheet[1:] if row[1] == "county"} == {as_xlsx(key, county)}, key
-        microdata = csv_both(as_innovator, base + "microdata.csv")[0]
+        microdata = csv_both(as_innovator, url("microdata"))[0]
         column = microdata[0].index("county")
         assert [row[column] for row in microdata[1:]] == [as_csv(key, county)] * 5, key
     joined = " · ".join(text[:30] for text in stored_texts().values())
     BarometerRound.objects.filter(pk=round.pk).update(title=joined[:200])
-    assert_pdf(file_via_job(as_innovator, base + "results.pdf"))
+    assert_pdf(file_via_job(as_innovator, url("results_pdf")))
 
 
 # Dashboards
