@@ -156,7 +156,7 @@ def _plan_import_version(
 
     plan = (
         BenefitPlan.objects.select_related("project")
-        .filter(pk=params.get("plan"), project__in=Project.objects.visible_to(actor))
+        .filter(pk=params.get("plan", 0), project__in=Project.objects.visible_to(actor))
         .first()
     )
     if plan is None:
