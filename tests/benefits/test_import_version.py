@@ -20,7 +20,7 @@ from nyskap.core.visibility import Visibility
 
 from ..projects.factories import make_project
 from .factories import hand_worked_plan
-from .test_import import _content, _counts, _edited, _export, _upload, full_plan  # noqa: F401 - a fixture
+from .test_import import _content, _counts, _edited, _export, _upload, empty_project, full_plan  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +254,38 @@ def test_when_an_outsider_aims_at_a_public_project_then_no_draft_or_plan_is_reve
     assert answers[0][1] == answers[1][1] == answers[2][1]
     assert not BenefitPlan.objects.filter(version__gt=1).exists()
     assert BenefitPlan.objects.filter(status=PlanStatus.SUBMITTED).count() == 1
+
+
+def test_when_the_job_runs_after_the_rights_or_the_plan_changed_then_it_refuses_and_writes_nothing(
+    request, as_innovator, submitted, innovator, outsider, colleague
+):
+    """The page and the API check before they start the job; the job checks again, as it may run a while later."""
+    from nyskap.benefits import jobs
+
+    without_plan = request.getfixturevalue("empty_project")
+
+    data = _export(as_innovator, submitted)
+    hidden = jobs.plan_import_start(actor=outsider, project=without_plan, upload=io.BytesIO(data), filename="p.xlsx")
+    not_editor = jobs.plan_import_start(
+        actor=colleague, project=without_plan, upload=io.BytesIO(data), filename="p.xlsx"
+    )
+    has_plan = jobs.plan_import_start(
+        actor=innovator, project=submitted.project, upload=io.BytesIO(data), filename="p.xlsx"
+    )
+    services.plan_new_version(plan=submitted, actor=innovator)  # the current version is now a draft
+    before = _counts()
+    from_draft = jobs.plan_import_version_start(
+        actor=innovator, plan=submitted, upload=io.BytesIO(data), filename="p.xlsx"
+    )
+    answers = [(job.status, job.problems) for job in (hidden, not_editor, has_plan, from_draft)]
+    assert answers == [
+        (JobStatus.FAILED, ["The project no longer exists, or you can no longer see it."]),
+        (JobStatus.FAILED, ["Only the project's authors and editors of its organisations can change its plan."]),
+        (
+            JobStatus.FAILED,
+            ["The project already has a benefit-realisation plan. A plan is imported into a project without one."],
+        ),
+        (JobStatus.FAILED, ["Only the current version can be revised."]),
+    ]
+    assert _counts() == before
+    assert not BenefitPlan.objects.filter(project=without_plan).exists()
