@@ -17,9 +17,11 @@ from openpyxl import Workbook, load_workbook
 from nyskap.api.models import ApiToken
 from nyskap.benefits import selectors, services, transfer
 from nyskap.benefits.models import BenefitPlan, CostKind
+from nyskap.core.jobs.models import BackgroundJob, JobStatus
 from nyskap.core.spreadsheets import XLSX_TYPE, SpreadsheetError
 from nyskap.core.visibility import Visibility
 
+from ..helpers import EN
 from ..projects.factories import make_project
 from .factories import hand_worked_plan, make_benefit
 
@@ -201,12 +203,30 @@ def test_when_the_import_page_is_used_then_the_plan_is_created_and_outsiders_are
     assert as_outsider.get(url).status_code == 404  # the project is not visible to an outsider
     # A member who may see but not change the project is refused.
     assert as_colleague.post(url, {"file": _upload(data)}).status_code == 403
-    before = _counts()
-    assert _counts() == before
-    response = as_innovator.post(url, {"file": _upload(data)})
+    assert BackgroundJob.objects.count() == 0
+    response = as_innovator.post(url, {"file": _upload(data)}, **EN)
+    # The import ran as a background job: the page answers with its progress page, which links the new plan.
+    job = BackgroundJob.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/gevinster/prosjekt/{empty_project.slug}/"
+    assert response["Location"] == f"/oppgaver/{job.pk}/"
+    assert (job.kind, job.status, job.owner, job.params) == (
+        "benefits.plan_import",
+        JobStatus.DONE,
+        full_plan.created_by,
+        {"project": empty_project.slug},
+    )
+    # Every data row of the five data sheets is counted (13 plan fields, 3 benefits, 2 measurements, and the
+    # yearly amounts and costs), the header rows left out.
+    assert (job.rows_done, job.rows_total) == (25, 25)
+    assert not job.input_file  # the uploaded file is not kept
     assert BenefitPlan.objects.get(project=empty_project).benefits.count() == 3
+    html = as_innovator.get(response["Location"], **EN).content.decode()
+    assert "The plan has been imported as a draft. Check it and submit it." in html
+    assert (
+        f'<a class="ds-link" href="/gevinster/prosjekt/{empty_project.slug}/versjon/1/">'
+        "Benefit-realisation plan for Tom, version 1</a>"
+    ) in html
+    assert f'<a class="ds-link" href="/gevinster/prosjekt/{empty_project.slug}/">Back to where you started</a>' in html
     # Once the project has a plan, the page sends the editor to it.
     assert as_innovator.get(url)["Location"] == f"/gevinster/prosjekt/{empty_project.slug}/"
 
@@ -326,13 +346,20 @@ def test_when_a_bad_file_is_posted_on_the_page_then_the_problems_are_shown_in_no
     data = _edited(_export(as_innovator, full_plan), spoil)
     before = _counts()
     response = as_innovator.post(
-        f"/gevinster/prosjekt/{empty_project.slug}/importer/", {"file": _upload(data)}, HTTP_ACCEPT_LANGUAGE="nb"
+        f"/gevinster/prosjekt/{empty_project.slug}/importer/",
+        {"file": _upload(data)},
+        HTTP_ACCEPT_LANGUAGE="nb",
+        follow=True,
     )
-    assert response.status_code == 400
+    job = BackgroundJob.objects.get()
+    assert response.redirect_chain == [(f"/oppgaver/{job.pk}/", 302)]
+    assert (job.status, job.language) == (JobStatus.FAILED, "nb")
+    assert job.problems == ["Ark «data-costs», rad 2, kolonne year: Skriv et helt tall mellom 1990 og 2200."]
     page = response.content.decode()
     assert "Filen har 1 problem. Ingenting ble importert." in page
     assert "Ark «data-costs», rad 2, kolonne year: Skriv et helt tall mellom 1990 og 2200." in page
     assert _counts() == before
+    # A file that is no workbook at all is refused on the form, before any job.
     broken = as_innovator.post(
         f"/gevinster/prosjekt/{empty_project.slug}/importer/",
         {"file": _upload(b"x", name="plan.xlsx")},
@@ -340,6 +367,7 @@ def test_when_a_bad_file_is_posted_on_the_page_then_the_problems_are_shown_in_no
     )
     assert broken.status_code == 400
     assert "Filen er ikke en Excel-arbeidsbok (.xlsx)." in broken.content.decode()
+    assert BackgroundJob.objects.count() == 1
 
 
 def test_when_a_plan_is_imported_through_the_api_then_problems_have_sheet_row_and_column(
@@ -363,35 +391,59 @@ def test_when_a_plan_is_imported_through_the_api_then_problems_have_sheet_row_an
         workbook["data-amounts"]["C2"] = "mye"
 
     before = _counts()
+    assert BackgroundJob.objects.count() == 0  # the refusals above queued nothing
     bad = client.post(url, _edited(data, spoil), content_type=XLSX_TYPE, HTTP_ACCEPT_LANGUAGE="nb", **auth)
-    assert bad.status_code == 422
-    assert bad.json() == {
+    assert bad.status_code == 202
+    assert (bad.json()["status"], bad.json()["problems"], bad.json()["created"]) == (
+        "failed",
+        ["Ark «data-amounts», rad 2, kolonne amount: Skriv inn et tall."],
+        [],
+    )
+    broken = client.post(url, b"x", content_type=XLSX_TYPE, HTTP_ACCEPT_LANGUAGE="nb", **auth)
+    assert broken.status_code == 422
+    assert broken.json() == {
         "status": 422,
-        "code": "validation_error",
-        "message": "Filen har problemer. Ingenting ble importert.",
+        "code": "invalid_file",
+        "message": "Filen er ikke en Excel-arbeidsbok (.xlsx).",
         "errors": [
             {
-                "field": "data-amounts!2!amount",
-                "message": "Skriv inn et tall.",
-                "sheet": "data-amounts",
-                "row": 2,
-                "column": "amount",
+                "field": "file",
+                "message": "Filen er ikke en Excel-arbeidsbok (.xlsx).",
+                "sheet": "",
+                "row": 0,
+                "column": "",
             }
         ],
     }
-    broken = client.post(url, b"PK\x03\x04x", content_type=XLSX_TYPE, HTTP_ACCEPT_LANGUAGE="nb", **auth)
-    assert broken.status_code == 422
-    assert broken.json()["code"] == "invalid_file"
-    assert broken.json()["errors"][0]["field"] == "file"
+    assert BackgroundJob.objects.count() == 1  # the refusals before it queued nothing
+    # A ZIP archive that is no workbook: the task reads it and fails with the reason.
+    unreadable = client.post(url, b"PK\x03\x04x", content_type=XLSX_TYPE, HTTP_ACCEPT_LANGUAGE="nb", **auth)
+    assert unreadable.status_code == 202
+    assert (unreadable.json()["status"], unreadable.json()["problems"]) == (
+        "failed",
+        ["Excel-filen kunne ikke leses. Lagre den som .xlsx og prøv igjen."],
+    )
     assert _counts() == before
     created = client.post(url, data, content_type=XLSX_TYPE, **auth)
-    assert created.status_code == 201
-    assert created.json() == {
-        "project": empty_project.slug,
-        "version": 1,
-        "status": "draft",
-        "url": f"/gevinster/prosjekt/{empty_project.slug}/",
-    }
+    assert created.status_code == 202
+    job = BackgroundJob.objects.get(kind="benefits.plan_import", status=JobStatus.DONE)
+    assert created["Location"] == f"http://testserver/api/v1/tasks/{job.pk}"
+    task = created.json()
+    assert (task["kind"], task["status"], task["rows_done"], task["rows_total"], task["problems"]) == (
+        "benefits.plan_import",
+        "done",
+        25,
+        25,
+        [],
+    )
+    assert task["created"] == [
+        {
+            "title": "Gevinstrealiseringsplan for Tom, versjon 1",
+            "url": f"/gevinster/prosjekt/{empty_project.slug}/versjon/1/",
+        }
+    ]
+    assert client.get(created["Location"], **auth).json() == task
     assert _content(BenefitPlan.objects.get(project=empty_project)) == _content(full_plan)
     again = client.post(url, data, content_type=XLSX_TYPE, **auth)
     assert again.status_code == 409
+    assert BackgroundJob.objects.count() == 3

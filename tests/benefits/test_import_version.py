@@ -14,12 +14,13 @@ from openpyxl import Workbook
 from nyskap.api.models import ApiToken
 from nyskap.benefits import selectors, services, transfer
 from nyskap.benefits.models import BenefitPlan, PlanStatus
+from nyskap.core.jobs.models import BackgroundJob, JobStatus
 from nyskap.core.spreadsheets import XLSX_TYPE
 from nyskap.core.visibility import Visibility
 
 from ..projects.factories import make_project
 from .factories import hand_worked_plan
-from .test_import import _content, _counts, _edited, _export, _upload, full_plan  # noqa: F401 - a fixture
+from .test_import import _content, _counts, _edited, _export, _upload, empty_project, full_plan  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -134,18 +135,36 @@ def test_when_the_page_is_used_then_the_new_version_is_made_and_others_are_refus
     assert form.status_code == 200
     assert '<h1 class="ds-heading" data-size="lg">Importer ny versjon fra regneark</h1>' in form.content.decode()
     before = _counts()
-    bad = as_innovator.post(url, {"file": _upload(_edited(data, _spoil))}, HTTP_ACCEPT_LANGUAGE="nb")
-    assert bad.status_code == 400
+    jobs_before = BackgroundJob.objects.count()  # the anonymous visitor's post was sent to sign in, no job
+    assert jobs_before == 0
+    bad = as_innovator.post(url, {"file": _upload(_edited(data, _spoil))}, HTTP_ACCEPT_LANGUAGE="nb", follow=True)
+    # The import ran as a background job: the page answers with its progress page, which lists the problems.
+    job = BackgroundJob.objects.get()
+    assert bad.redirect_chain == [(f"/oppgaver/{job.pk}/", 302)]
+    assert (job.kind, job.status, job.params) == (
+        "benefits.plan_import_version",
+        JobStatus.FAILED,
+        {"project": slug, "plan": submitted.pk},
+    )
     page = bad.content.decode()
     assert "Filen har 3 problemer. Ingenting ble importert." in page
     assert "Ark «data-costs», rad 2, kolonne year: Skriv et helt tall mellom 1990 og 2200." in page
+    assert len(job.problems) == 3
     assert _counts() == before
     assert _versions(submitted) == [(1, "submitted", True)]
     done = as_innovator.post(url, {"file": _upload(data)}, HTTP_ACCEPT_LANGUAGE="nb")
+    job = BackgroundJob.objects.get(status=JobStatus.DONE)
     assert done.status_code == 302
-    assert done["Location"] == f"/gevinster/prosjekt/{slug}/"
+    assert done["Location"] == f"/oppgaver/{job.pk}/"
     assert _versions(submitted) == [(1, "submitted", False), (2, "draft", True)]
     assert _content(BenefitPlan.objects.get(project=submitted.project, version=2)) == _content(submitted)
+    result = as_innovator.get(done["Location"], HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "Filen er importert som versjon 2, et utkast. Sjekk den og send den inn." in result
+    title = submitted.project.title
+    assert (
+        f'<a class="ds-link" href="/gevinster/prosjekt/{slug}/versjon/2/">'
+        f"Gevinstrealiseringsplan for {title}, versjon 2</a>"
+    ) in result
     # The new version is a draft: the page sends the editor back to the plan, and adds nothing.
     again = as_innovator.get(url, HTTP_ACCEPT_LANGUAGE="nb")
     assert again["Location"] == f"/gevinster/prosjekt/{slug}/"
@@ -173,26 +192,39 @@ def test_when_a_new_version_is_imported_through_the_api_then_it_answers_as_the_f
         client.post("/api/v1/benefits/plans/no-such-project/versions", data, content_type=XLSX_TYPE, **auth).status_code
         == 404
     )
+    assert BackgroundJob.objects.count() == 0  # the refusals above queued nothing
     bad = client.post(url, _edited(data, _spoil), content_type=XLSX_TYPE, HTTP_ACCEPT_LANGUAGE="nb", **auth)
-    assert bad.status_code == 422
+    assert bad.status_code == 202
     body = bad.json()
-    assert (body["status"], body["code"], body["message"]) == (
-        422,
-        "validation_error",
-        "Filen har problemer. Ingenting ble importert.",
-    )
-    assert {(e["sheet"], e["row"], e["column"]) for e in body["errors"]} == set(SPOILED)
-    assert {e["field"] for e in body["errors"]} == {f"{s}!{r}!{c}" for s, r, c in SPOILED}
-    broken = client.post(url, b"PK\x03\x04x", content_type=XLSX_TYPE, **auth)
-    assert (broken.status_code, broken.json()["code"], broken.json()["errors"][0]["field"]) == (
+    assert (body["kind"], body["status"], body["created"]) == ("benefits.plan_import_version", "failed", [])
+    assert sorted(body["problems"]) == [
+        "Ark «data-amounts», rad 2, kolonne amount: Skriv inn et tall.",
+        "Ark «data-benefits», rad 3, kolonne owner: «ukjent@example.no» er ikke medlem i noen av prosjektets "
+        "virksomheter.",
+        "Ark «data-costs», rad 2, kolonne year: Skriv et helt tall mellom 1990 og 2200.",
+    ]
+    not_a_workbook = client.post(url, b"a;b\n1;2\n", content_type=XLSX_TYPE, **auth)
+    assert (not_a_workbook.status_code, not_a_workbook.json()["code"], not_a_workbook.json()["errors"][0]["field"]) == (
         422,
         "invalid_file",
         "file",
     )
+    broken = client.post(url, b"PK\x03\x04x", content_type=XLSX_TYPE, **auth)
+    assert (broken.status_code, broken.json()["status"]) == (202, "failed")
     assert _counts() == before
     created = client.post(url, data, content_type=XLSX_TYPE, **auth)
-    assert created.status_code == 201
-    assert created.json() == {"project": slug, "version": 2, "status": "draft", "url": f"/gevinster/prosjekt/{slug}/"}
+    assert created.status_code == 202
+    task = client.get(created["Location"], **auth).json()
+    assert (task["status"], task["problems"], task["created"]) == (
+        "done",
+        [],
+        [
+            {
+                "title": f"Gevinstrealiseringsplan for {submitted.project.title}, versjon 2",
+                "url": f"/gevinster/prosjekt/{slug}/versjon/2/",
+            }
+        ],
+    )
     assert _content(BenefitPlan.objects.get(project=submitted.project, version=2)) == _content(submitted)
     # The current version is now a draft: changed directly, not imported over (409), and nothing is added.
     again = client.post(url, data, content_type=XLSX_TYPE, HTTP_ACCEPT_LANGUAGE="en", **auth)
@@ -222,3 +254,38 @@ def test_when_an_outsider_aims_at_a_public_project_then_no_draft_or_plan_is_reve
     assert answers[0][1] == answers[1][1] == answers[2][1]
     assert not BenefitPlan.objects.filter(version__gt=1).exists()
     assert BenefitPlan.objects.filter(status=PlanStatus.SUBMITTED).count() == 1
+
+
+def test_when_the_job_runs_after_the_rights_or_the_plan_changed_then_it_refuses_and_writes_nothing(
+    request, as_innovator, submitted, innovator, outsider, colleague
+):
+    """The page and the API check before they start the job; the job checks again, as it may run a while later."""
+    from nyskap.benefits import jobs
+
+    without_plan = request.getfixturevalue("empty_project")
+
+    data = _export(as_innovator, submitted)
+    hidden = jobs.plan_import_start(actor=outsider, project=without_plan, upload=io.BytesIO(data), filename="p.xlsx")
+    not_editor = jobs.plan_import_start(
+        actor=colleague, project=without_plan, upload=io.BytesIO(data), filename="p.xlsx"
+    )
+    has_plan = jobs.plan_import_start(
+        actor=innovator, project=submitted.project, upload=io.BytesIO(data), filename="p.xlsx"
+    )
+    services.plan_new_version(plan=submitted, actor=innovator)  # the current version is now a draft
+    before = _counts()
+    from_draft = jobs.plan_import_version_start(
+        actor=innovator, plan=submitted, upload=io.BytesIO(data), filename="p.xlsx"
+    )
+    answers = [(job.status, job.problems) for job in (hidden, not_editor, has_plan, from_draft)]
+    assert answers == [
+        (JobStatus.FAILED, ["The project no longer exists, or you can no longer see it."]),
+        (JobStatus.FAILED, ["Only the project's authors and editors of its organisations can change its plan."]),
+        (
+            JobStatus.FAILED,
+            ["The project already has a benefit-realisation plan. A plan is imported into a project without one."],
+        ),
+        (JobStatus.FAILED, ["Only the current version can be revised."]),
+    ]
+    assert _counts() == before
+    assert not BenefitPlan.objects.filter(project=without_plan).exists()

@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from nyskap.accounts.models import Role
+from nyskap.core.jobs.models import BackgroundJob, JobStatus
 from nyskap.organisations.models import Organisation, OrganisationKind, RegisterImport
 from nyskap.organisations.register import display_name
 from nyskap.organisations.services import RegisterImportRefused, register_import_apply, register_import_create
@@ -392,12 +393,12 @@ def test_when_an_outsider_or_anonymous_opens_the_page_then_they_are_refused(bodi
     client.force_login(outsider)
     assert client.get(URL).status_code == 403
     assert client.post(URL, {"file": upload("enheter.json.gz", path.read_bytes())}).status_code == 403
-    assert RegisterImport.objects.count() == 0
+    assert RegisterImport.objects.count() == 0 and BackgroundJob.objects.count() == 0
     register_import = preview(path)
     assert client.get(f"{URL}{register_import.pk}/").status_code == 403
     assert client.post(f"{URL}{register_import.pk}/bruk/").status_code == 403
     register_import.refresh_from_db()
-    assert register_import.applied_at is None
+    assert register_import.applied_at is None and BackgroundJob.objects.count() == 0
     assert not Organisation.objects.filter(organisation_number=NEW_AGENCY).exists()
 
 
@@ -407,10 +408,25 @@ def test_when_an_operator_uploads_and_applies_then_the_page_shows_the_diff_and_t
     assert as_operator.get(URL).status_code == 200
     path = rf.write_json(tmp_path / "enheter_alle.json.gz", fixture_entities())
     response = as_operator.post(URL, {"file": upload("enheter_alle.json.gz", path.read_bytes())})
+    # The file is read into the preview by a background job; its progress page links the preview.
     register_import = RegisterImport.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"{URL}{register_import.pk}/"
+    job = BackgroundJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/oppgaver/{job.pk}/"
+    assert (job.kind, job.status, job.owner, job.input_name) == (
+        "organisations.register_preview",
+        JobStatus.DONE,
+        operator,
+        "enheter_alle.json.gz",
+    )
+    assert not job.input_file  # the uploaded file is not kept
     assert register_import.created_by == operator
-    page = as_operator.get(response["Location"]).content.decode()
+    progress = as_operator.get(response["Location"]).content.decode()
+    assert f'<a class="ds-link" href="{URL}{register_import.pk}/">Registerimport enheter_alle.json.gz</a>' in progress
+    assert (
+        f"enheter_alle.json.gz: 308 enheter lest, {register_import.selected_count} offentlige organer eller organer "
+        "som alt er i Nyskap. Se over endringene før du bruker dem."
+    ) in progress
+    page = as_operator.get(f"{URL}{register_import.pk}/").content.decode()
     assert (
         "2 nye organer" in page and "1 organ med nytt navn" in page and "2 slettede eller sammenslåtte organer" in page
     )
@@ -419,15 +435,70 @@ def test_when_an_operator_uploads_and_applies_then_the_page_shows_the_diff_and_t
     assert "Bruk alle 7 endringene" in page
     assert not Organisation.objects.filter(organisation_number=NEW_AGENCY).exists()
 
+    # Applying runs as a background job too, all or nothing; its page gives the counts and links the preview.
     response = as_operator.post(f"{URL}{register_import.pk}/bruk/", follow=True)
-    assert response.status_code == 200
-    assert "Lagret: 2 nye, 1 med nytt navn" in response.content.decode()
+    job = BackgroundJob.objects.get(kind="organisations.register_apply")
+    assert response.redirect_chain == [(f"/oppgaver/{job.pk}/", 302)]
+    assert (job.status, job.owner, job.params, job.rows_done, job.rows_total) == (
+        JobStatus.DONE,
+        operator,
+        {"register_import": register_import.pk},
+        7,
+        7,
+    )
+    page = response.content.decode()
+    assert "Lagret: 2 nye, 1 med nytt navn" in page
+    assert f'<a class="ds-link" href="{URL}{register_import.pk}/">Registerimport enheter_alle.json.gz</a>' in page
     assert Organisation.objects.filter(organisation_number=NEW_AGENCY).exists()
     register_import.refresh_from_db()
     assert register_import.applied_by == operator
-    # Applying twice is refused with a message, not an error page.
+    # Applying twice is refused with a message, not an error page, and starts no job.
     response = as_operator.post(f"{URL}{register_import.pk}/bruk/", follow=True)
     assert response.status_code == 200 and "allerede blitt brukt" in response.content.decode()
+    assert response.redirect_chain == [(f"{URL}{register_import.pk}/", 302)]
+    assert BackgroundJob.objects.count() == 2
+
+
+def test_when_the_data_changed_before_the_apply_job_ran_then_its_page_says_so_and_nothing_is_written(
+    bodies, as_operator, operator, tmp_path
+):
+    register_import = preview(rf.write_json(tmp_path / "enheter.json.gz", fixture_entities()))
+    Organisation.objects.filter(pk=bodies["ssb"].pk).update(legal_name="ENDRET FOR HAND")
+    before = list(Organisation.objects.order_by("pk").values())
+    response = as_operator.post(f"{URL}{register_import.pk}/bruk/", follow=True)
+    job = BackgroundJob.objects.get()
+    assert (job.kind, job.status, job.problems) == (
+        "organisations.register_apply",
+        JobStatus.FAILED,
+        [
+            "Organisasjonene er endret siden denne forhåndsvisningen ble laget; ingenting ble skrevet. "
+            "Lag en ny forhåndsvisning."
+        ],
+    )
+    assert "Lag en ny forhåndsvisning." in response.content.decode()
+    assert f'href="{URL}{register_import.pk}/">' in response.content.decode()  # back to the preview
+    assert list(Organisation.objects.order_by("pk").values()) == before
+    register_import.refresh_from_db()
+    assert register_import.applied_at is None
+
+
+def test_when_the_operator_lost_the_role_before_the_job_ran_then_it_is_refused(bodies, operator, tmp_path):
+    from nyskap.core.jobs.services import job_start
+
+    register_import = preview(rf.write_json(tmp_path / "enheter.json.gz", fixture_entities()))
+    operator.is_staff = operator.is_superuser = False
+    operator.save()
+    operator.groups.clear()
+    job = job_start(
+        owner=operator, kind="organisations.register_apply", title="x", params={"register_import": register_import.pk}
+    )
+    assert (job.status, job.problems) == (
+        JobStatus.FAILED,
+        ["Bare driftsansvarlige kan oppdatere organisasjonene fra Enhetsregisteret."],
+    )
+    register_import.refresh_from_db()
+    assert register_import.applied_at is None
+    assert not Organisation.objects.filter(organisation_number=NEW_AGENCY).exists()
 
 
 @pytest.mark.parametrize(
@@ -441,11 +512,16 @@ def test_when_an_operator_uploads_a_bad_file_then_the_page_names_the_problem_and
     response = as_operator.post(URL, {"file": upload("enheter.json.gz", content)}, follow=True)
     assert response.status_code in (200, 400)
     if content:
+        # Read by a background job: its page links the stored preview, which names the problem.
         register_import = RegisterImport.objects.get()
+        assert BackgroundJob.objects.get().status == JobStatus.DONE
+        assert f'href="{URL}{register_import.pk}/">' in response.content.decode()
         assert register_import.fatal or register_import.problem_count
-        assert "Filen kunne ikke leses til slutt" in response.content.decode() or register_import.problem_count
+        page = as_operator.get(f"{URL}{register_import.pk}/").content.decode()
+        assert "Filen kunne ikke leses til slutt" in page or register_import.problem_count
     else:
         assert "Fil fra Enhetsregisteret: " in response.content.decode()  # the error names the field
+        assert BackgroundJob.objects.count() == 0
     assert Organisation.objects.count() == 7
 
 

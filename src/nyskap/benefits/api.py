@@ -6,8 +6,10 @@
 - ``GET /parameters``: the versioned parameter table.
 - ``GET /plans/{slug}``: the current plan of a project the caller may see (anonymous: public projects).
 - ``POST /benefits/{id}/measurements``: a benefit owner (or the plan's editors) records a measurement, with a token.
-- ``POST /plans/{slug}/import``: the plan's editors create it from the XLSX its export writes, with a token.
-- ``POST /plans/{slug}/versions``: the plan's editors make such a file (its export, edited) its next version.
+- ``POST /plans/{slug}/import``: the plan's editors create it from the XLSX its export writes, with a token (a
+  background task, ``/api/v1/tasks/{id}``).
+- ``POST /plans/{slug}/versions``: the plan's editors make such a file (its export, edited) its next version (a
+  background task too).
 
 Money is given and returned as decimal strings or numbers in NOK; results are rounded to øre.
 """
@@ -15,29 +17,27 @@ Money is given and returned as decimal strings or numbers in NOK; results are ro
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from nyskap.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY, TOKEN_AUTH
 from nyskap.api.errors import ErrorOut, api_error, invalid
+from nyskap.api.tasks import TaskOut, accepted
 from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.core.spreadsheets import XLSX_TYPE, CellProblem, SpreadsheetError
 from nyskap.projects.models import Project
 
-from . import calculations, selectors, services, transfer
+from . import calculations, jobs, selectors, services, transfer
 from .models import Benefit, BenefitPlan, ParameterSet
 from .schemas import (
     CalculationIn,
     CalculationOut,
-    ImportedPlanOut,
     ImportErrorOut,
     MeasurementIn,
     MeasurementOut,
@@ -306,7 +306,7 @@ IMPORT_TYPES = (XLSX_TYPE, "application/octet-stream")
 @router.post(
     "/plans/{slug}/import",
     response={
-        201: ImportedPlanOut,
+        202: TaskOut,
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
@@ -320,9 +320,11 @@ IMPORT_TYPES = (XLSX_TYPE, "application/octet-stream")
         "Creates the project's benefit-realisation plan (a draft) from an XLSX file in the layout of the plan's "
         "export (its data sheets), sent as the request body with the content type "
         f"`{XLSX_TYPE}`. For the project's authors and the editors of its owning organisations, with a token; "
-        "only into a project without a plan (409 otherwise). All or nothing: a file with problems answers 422 "
-        "with every problem in `errors`, each with its `sheet`, `row` (the header is row 1; 0 for the sheet as a "
-        "whole) and `column`; nothing is written."
+        "only into a project without a plan (409 otherwise). A body that is no XLSX file at all (empty, or not a "
+        "ZIP archive) answers 422 at once. Otherwise the import runs as a background task: the answer is 202 with "
+        "the task and its address in `Location` (`/api/v1/tasks/{id}`); poll it until `status` is `done`, with "
+        "the new plan in `created`, or `failed`, with every problem in `problems` (its sheet, row — the header "
+        "is row 1 — and column) and nothing written. All or nothing."
     ),
     auth=TOKEN_AUTH,
     openapi_extra={
@@ -332,7 +334,7 @@ IMPORT_TYPES = (XLSX_TYPE, "application/octet-stream")
         }
     },
 )
-def plan_import(request: HttpRequest, slug: str) -> Any:
+def plan_import(request: HttpRequest, response: HttpResponse, slug: str) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     project = Project.objects.visible_to(user).filter(slug=slug).first()
     if project is None:
@@ -341,53 +343,36 @@ def plan_import(request: HttpRequest, slug: str) -> Any:
         return api_error(
             403, "forbidden", _("Only the project's authors and editors of its organisations can change its plan.")
         )
+    if BenefitPlan.objects.filter(project=project, is_current=True).exists():
+        return api_error(
+            409,
+            "conflict",
+            _("The project already has a benefit-realisation plan. A plan is imported into a project without one."),
+        )
     if request.content_type not in IMPORT_TYPES:
         return api_error(415, "unsupported_media_type", f"Send the XLSX file as the request body ({XLSX_TYPE}).")
-    return _import_answer(
-        project,
-        lambda: transfer.import_plan(
-            project=project, actor=user, upload=io.BytesIO(request.body), filename=f"{project.slug}.xlsx"
-        ),
-    )
+    upload, filename = io.BytesIO(request.body), f"{project.slug}.xlsx"
+    if refused := _refused_file(upload, filename):
+        return refused
+    job = jobs.plan_import_start(actor=user, project=project, upload=upload, filename=filename)
+    return accepted(request, response, job)
 
 
-def _import_answer(project: Project, run: Callable[[], transfer.PlanImport]) -> Any:
-    """The import's answer, the same for a first plan and a new version: 201 with the new version, 409 when the
-    plan's state refuses it, 422 with every problem (nothing written)."""
+def _refused_file(upload: io.BytesIO, filename: str) -> Any:
+    """422 for a body that is no XLSX file at all (the checks that need not read it), else None."""
     try:
-        result = run()
-    except services.BenefitError as error:
-        return api_error(409, "conflict", error.message)
+        transfer.check_upload(upload, filename)
     except SpreadsheetError as error:
         problem = CellProblem("", 0, "", error.message)
         body = problem.as_dict() | {"field": "file"}
         return Status(422, {"status": 422, "code": "invalid_file", "message": error.message, "errors": [body]})
-    if result.plan is None:
-        return Status(
-            422,
-            {
-                "status": 422,
-                "code": "validation_error",
-                "message": _("The file has problems. Nothing was imported."),
-                "errors": [problem.as_dict() for problem in result.problems],
-            },
-        )
-    plan = result.plan
-    return Status(
-        201,
-        {
-            "project": project.slug,
-            "version": plan.version,
-            "status": plan.status,
-            "url": reverse("benefits:plan", kwargs={"slug": project.slug}),
-        },
-    )
+    return None
 
 
 @router.post(
     "/plans/{slug}/versions",
     response={
-        201: ImportedPlanOut,
+        202: TaskOut,
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
@@ -403,9 +388,10 @@ def _import_answer(project: Project, run: Callable[[], transfer.PlanImport]) -> 
         f"body with the content type `{XLSX_TYPE}`. For the project's authors and the editors of its owning "
         "organisations, with a token (403 for others who may see the project, 404 for those who may not); only "
         "when the current version is submitted (409 for a draft, which is changed directly), as with a new "
-        "version started on the plan page. All or nothing: a file with problems answers 422 with every problem "
-        "in `errors`, each with its `sheet`, `row` (the header is row 1; 0 for the sheet as a whole) and "
-        "`column`; nothing is written."
+        "version started on the plan page. A body that is no XLSX file at all answers 422 at once; otherwise the "
+        "import runs as a background task, answered with 202 and the task as for `POST /plans/{slug}/import`: "
+        "`done` with the new version in `created`, or `failed` with every problem in `problems` (sheet, row and "
+        "column) and nothing written."
     ),
     auth=TOKEN_AUTH,
     openapi_extra={
@@ -415,7 +401,7 @@ def _import_answer(project: Project, run: Callable[[], transfer.PlanImport]) -> 
         }
     },
 )
-def plan_version_import(request: HttpRequest, slug: str) -> Any:
+def plan_version_import(request: HttpRequest, response: HttpResponse, slug: str) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     project = Project.objects.visible_to(user).filter(slug=slug).first()
     if project is None:
@@ -427,11 +413,12 @@ def plan_version_import(request: HttpRequest, slug: str) -> Any:
     plan = selectors.current_plan(user, project)
     if plan is None:
         raise Http404
+    if (refusal := services.can_start_version(plan)) is not None:
+        return api_error(409, "conflict", refusal.message)
     if request.content_type not in IMPORT_TYPES:
         return api_error(415, "unsupported_media_type", f"Send the XLSX file as the request body ({XLSX_TYPE}).")
-    return _import_answer(
-        project,
-        lambda: transfer.import_plan_version(
-            plan=plan, actor=user, upload=io.BytesIO(request.body), filename=f"{project.slug}.xlsx"
-        ),
-    )
+    upload, filename = io.BytesIO(request.body), f"{project.slug}.xlsx"
+    if refused := _refused_file(upload, filename):
+        return refused
+    job = jobs.plan_import_version_start(actor=user, plan=plan, upload=upload, filename=filename)
+    return accepted(request, response, job)

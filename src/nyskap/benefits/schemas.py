@@ -318,10 +318,3 @@ class ImportErrorOut(Schema):
     code: str
     message: str
     errors: list[ImportProblemOut] = []
-
-
-class ImportedPlanOut(Schema):
-    project: str
-    version: int
-    status: str
-    url: str

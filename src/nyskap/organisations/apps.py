@@ -9,7 +9,7 @@ class OrganisationsConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.db.models.signals import post_delete, post_save
 
-        from . import models, selectors
+        from . import jobs, models, selectors  # noqa: F401 - registers the jobs
 
         post_save.connect(selectors.forget_county_choices, sender=models.County, dispatch_uid="county-choices-save")
         post_delete.connect(selectors.forget_county_choices, sender=models.County, dispatch_uid="county-choices-delete")

@@ -347,16 +347,24 @@ def _stale() -> RegisterImportRefused:
     )
 
 
+def register_import_refusal(register_import: RegisterImport) -> RegisterImportRefused | None:
+    """Why the preview cannot be applied as it stands (already applied, or its file unreadable), or None; checked
+    before an apply is started and again under the lock when it runs."""
+    if register_import.applied_at is not None:
+        return RegisterImportRefused(_("This import has already been applied."))
+    if register_import.fatal:
+        return RegisterImportRefused(_("The file could not be read to the end, so nothing from it can be applied."))
+    return None
+
+
 @transaction.atomic
 def register_import_apply(*, register_import: RegisterImport, actor: Any = None) -> dict[str, int]:
     """Apply every change of the stored plan, or none: each change is checked against the database first (the
     value the preview saw must still be there). Bodies with content, and bodies of the shipped reference data, are
     never deleted, only marked as ended. Returns the number of changes of each sort."""
     locked = RegisterImport.objects.select_for_update().get(pk=register_import.pk)
-    if locked.applied_at is not None:
-        raise RegisterImportRefused(_("This import has already been applied."))
-    if locked.fatal:
-        raise RegisterImportRefused(_("The file could not be read to the end, so nothing from it can be applied."))
+    if (refusal := register_import_refusal(locked)) is not None:
+        raise refusal
     plan = locked.plan
     today = timezone.localdate()
     touched: dict[int, Organisation] = {}

@@ -1,5 +1,6 @@
 """The operators' page for updates from the Central Coordinating Register (``/drift/enhetsregisteret/``): upload the
-register's bulk download, look at the dry-run diff, then apply it all or nothing. Operators only."""
+register's bulk download, look at the dry-run diff, then apply it all or nothing — reading the file and applying
+it each run as a background job, whose progress page the page answers with. Operators only."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nyskap.core.visibility import is_operator
 
+from . import jobs
 from .models import OrganisationKind, RegisterImport
-from .services import RegisterImportRefused, register_import_apply, register_import_create
+from .services import register_import_refusal
 
 
 class RegisterFileForm(forms.Form):
@@ -40,12 +41,13 @@ def _operator(request: HttpRequest) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_imports(request: HttpRequest) -> HttpResponse:
+    """The upload: the file is read into a preview by a background job, whose progress page links the preview."""
     _operator(request)
     form = RegisterFileForm(request.POST, request.FILES) if request.method == "POST" else RegisterFileForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        register_import = register_import_create(stream=upload.file, file_name=upload.name, actor=request.user)
-        return redirect(register_import)
+        job = jobs.preview_start(actor=request.user, upload=upload.file, filename=upload.name)
+        return redirect("core:job", job_id=job.pk)
     status = 400 if request.method == "POST" else 200
     recent = RegisterImport.objects.select_related("created_by", "applied_by")[:20]
     return render(request, "organisations/register_imports.html", {"form": form, "imports": recent}, status=status)
@@ -65,26 +67,12 @@ def register_import(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def register_import_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply the preview in a background job (all or nothing), answered with its progress page; a preview that
+    cannot be applied (already applied, unreadable file) is refused at once with a message."""
     _operator(request)
     register_import = get_object_or_404(RegisterImport, pk=pk)
-    try:
-        counts = register_import_apply(register_import=register_import, actor=request.user)
-    except RegisterImportRefused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _(
-                "Applied: %(new)s new, %(renamed)s renamed, %(recorded)s legal names recorded, %(parents)s parents "
-                "changed, %(ended)s marked as ended, %(deleted)s deleted."
-            )
-            % {
-                "new": counts["new"],
-                "renamed": counts["renamed"],
-                "recorded": counts["names_recorded"],
-                "parents": counts["parents"],
-                "ended": counts["ended"],
-                "deleted": counts["deleted"],
-            },
-        )
-    return redirect(register_import)
+    if (refusal := register_import_refusal(register_import)) is not None:
+        messages.error(request, refusal.message)
+        return redirect(register_import)
+    job = jobs.apply_start(actor=request.user, register_import=register_import)
+    return redirect("core:job", job_id=job.pk)

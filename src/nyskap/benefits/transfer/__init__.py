@@ -23,7 +23,7 @@ importing user is recorded instead) and when it was recorded. Benefit owners are
 of the project's owning organisations, bearer organisations by their slug.
 """
 
-from .importing import PlanImport, import_plan, import_plan_version
+from .importing import PlanImport, check_upload, import_plan, import_plan_version
 from .sheets import (
     AMOUNT_COLUMNS,
     AMOUNTS_SHEET,
@@ -72,6 +72,7 @@ __all__ = [
     "SHEETS",
     "TEXT_LIMITS",
     "PlanImport",
+    "check_upload",
     "data_sheets",
     "import_plan",
     "import_plan_version",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -12,7 +13,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from nyskap.accounts.models import User
-from nyskap.core.spreadsheets import CellProblem, SpreadsheetError, read_xlsx
+from nyskap.core.spreadsheets import XLSX_SIGNATURE, CellProblem, SpreadsheetError, read_xlsx
 from nyskap.core.tabular import choice_lookup
 from nyskap.projects.models import Project
 
@@ -56,7 +57,35 @@ class PlanImport:
     problems: list[CellProblem] = field(default_factory=list)
 
 
-def import_plan(*, project: Project, actor: Any, upload: IO[bytes], filename: str) -> PlanImport:
+Counter = Callable[[int], None]
+
+
+def _ignore(_rows: int) -> None:
+    pass
+
+
+def check_upload(upload: IO[bytes], filename: str) -> None:
+    """The checks of a file that need not read it (its name, size and first bytes), made where it is uploaded so a
+    file that is no workbook at all is refused at once: raises `SpreadsheetError`. The import makes them again."""
+    if not filename.lower().endswith(".xlsx"):
+        raise SpreadsheetError(_("Upload the plan as an Excel workbook (.xlsx), as the export writes it."))
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(0)
+    if size > MAX_UPLOAD_BYTES:
+        raise SpreadsheetError(_("The file is larger than %(limit)d MB.") % {"limit": MAX_UPLOAD_BYTES // 2**20})
+    if size == 0:
+        raise SpreadsheetError(_("The file is empty."))
+    start = upload.read(len(XLSX_SIGNATURE))
+    upload.seek(0)
+    if start != XLSX_SIGNATURE:
+        raise SpreadsheetError(_("The file is not an Excel workbook (.xlsx)."))
+
+
+def import_plan(
+    *, project: Project, actor: Any, upload: IO[bytes], filename: str, on_total: Counter = _ignore,
+    on_row: Counter = _ignore,
+) -> PlanImport:  # fmt: skip
     """Read the file and create the project's plan from it, or return every problem and write nothing. Raises
     `PermissionDenied` for a user who may not create the plan (before the file is read), `BenefitError` when the
     project already has a plan, and `SpreadsheetError` for a file that cannot be read at all."""
@@ -66,10 +95,15 @@ def import_plan(*, project: Project, actor: Any, upload: IO[bytes], filename: st
         raise services.BenefitError(
             _("The project already has a benefit-realisation plan. A plan is imported into a project without one.")
         )
-    return _import(project=project, actor=actor, upload=upload, filename=filename, after=None)
+    return _import(
+        project=project, actor=actor, upload=upload, filename=filename, after=None, on_total=on_total, on_row=on_row
+    )
 
 
-def import_plan_version(*, plan: BenefitPlan, actor: Any, upload: IO[bytes], filename: str) -> PlanImport:
+def import_plan_version(
+    *, plan: BenefitPlan, actor: Any, upload: IO[bytes], filename: str, on_total: Counter = _ignore,
+    on_row: Counter = _ignore,
+) -> PlanImport:  # fmt: skip
     """Read the file (typically the plan's own export, edited) and make it the next version of ``plan``, as
     "Start a new version" does but with the file's content instead of a copy, or return every problem and write
     nothing. The rule for new versions is the service's (`services.plan_next_version`): for the plan's editors,
@@ -82,19 +116,19 @@ def import_plan_version(*, plan: BenefitPlan, actor: Any, upload: IO[bytes], fil
     refusal = services.can_start_version(plan)
     if refusal is not None:
         raise refusal
-    return _import(project=plan.project, actor=actor, upload=upload, filename=filename, after=plan)
+    return _import(
+        project=plan.project, actor=actor, upload=upload, filename=filename, after=plan, on_total=on_total,
+        on_row=on_row,
+    )  # fmt: skip
 
 
-def _import(*, project: Project, actor: Any, upload: IO[bytes], filename: str, after: BenefitPlan | None) -> PlanImport:
-    if not filename.lower().endswith(".xlsx"):
-        raise SpreadsheetError(_("Upload the plan as an Excel workbook (.xlsx), as the export writes it."))
-    upload.seek(0, 2)
-    size = upload.tell()
-    upload.seek(0)
-    if size > MAX_UPLOAD_BYTES:
-        raise SpreadsheetError(_("The file is larger than %(limit)d MB.") % {"limit": MAX_UPLOAD_BYTES // 2**20})
-    if size == 0:
-        raise SpreadsheetError(_("The file is empty."))
+def _import(
+    *, project: Project, actor: Any, upload: IO[bytes], filename: str, after: BenefitPlan | None, on_total: Counter,
+    on_row: Counter,
+) -> PlanImport:  # fmt: skip
+    """``on_total`` is told the number of data rows (the header rows left out) once the file is read, and
+    ``on_row`` the rows of each data sheet once it has been checked."""
+    check_upload(upload, filename)
     sheets = read_xlsx(upload, max_rows=MAX_ROWS)
     problems: list[CellProblem] = []
     for name in SHEETS:
@@ -102,7 +136,13 @@ def _import(*, project: Project, actor: Any, upload: IO[bytes], filename: str, a
             problems.append(CellProblem(name, 0, "", _("The sheet is missing. Start from the plan's export.")))
     if problems:
         return PlanImport(problems=problems)
+
+    def rows_of(name: str) -> int:
+        return max(0, len(sheets[name]) - 1)
+
+    on_total(sum(rows_of(name) for name in SHEETS))
     plan_fields = read_plan_fields(sheets[PLAN_SHEET], problems)
+    on_row(rows_of(PLAN_SHEET))
     parameters = (plan_fields or {}).get("parameters")
     base_year = (plan_fields or {}).get("base_year")
     years = (plan_fields or {}).get("analysis_years")
@@ -118,14 +158,18 @@ def _import(*, project: Project, actor: Any, upload: IO[bytes], filename: str, a
     period = range(base_year, base_year + years) if base_year is not None and years is not None else None
 
     benefits = benefit_rows(sheets[BENEFITS_SHEET], project, problems)
+    on_row(rows_of(BENEFITS_SHEET))
     amounts = yearly_rows(
         sheets[AMOUNTS_SHEET], AMOUNTS_SHEET, AMOUNT_COLUMNS, "benefit", benefits, period, problems, negative=True
     )
+    on_row(rows_of(AMOUNTS_SHEET))
     cost_lookup = choice_lookup(CostKind.choices)
     costs = yearly_rows(
         sheets[COSTS_SHEET], COSTS_SHEET, COST_COLUMNS, "kind", cost_lookup, period, problems, negative=False
     )
+    on_row(rows_of(COSTS_SHEET))
     measurements = measurement_rows(sheets[MEASUREMENTS_SHEET], benefits, problems)
+    on_row(rows_of(MEASUREMENTS_SHEET))
     if problems or plan_fields is None:
         return PlanImport(problems=problems)
     return PlanImport(

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from nyskap.core.spreadsheets import SpreadsheetError
 
-from .. import selectors, services, transfer
+from .. import jobs, selectors, services, transfer
 from ..cleaning import BenefitError, PlanIncomplete, Problem
 from ..forms import (
     BenefitForm,
@@ -272,14 +272,20 @@ class PlanImportForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is %(size)s MB; the limit is 10 MB.") % {"size": f"{upload.size / 1024 / 1024:.1f}"}
             )
+        try:
+            transfer.check_upload(upload.file, upload.name)
+        except SpreadsheetError as error:
+            raise forms.ValidationError(error.message) from error
         return upload
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
-    """Create the project's plan from a spreadsheet (the plan export's data sheets): all or nothing, with every
-    problem listed by sheet, row and column. For whoever may write the plan; only into a project without one."""
+    """Create the project's plan from a spreadsheet (the plan export's data sheets) in a background job, whose
+    progress page this answers with: all or nothing, with every problem listed by sheet, row and column. A file
+    that is no workbook at all is refused on the form. For whoever may write the plan; only into a project without
+    one (both checked again by the job)."""
     project = visible_project(request, slug)
     if not services.can_change(request.user, project):
         raise PermissionDenied
@@ -290,22 +296,12 @@ def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect("benefits:plan", slug=project.slug)
     form = PlanImportForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            result = transfer.import_plan(project=project, actor=request.user, upload=upload.file, filename=upload.name)
-        except SpreadsheetError as error:
-            form.add_error("file", error.message)
-        except BenefitError as error:
-            form.add_error(None, error.message)
-        else:
-            if result.plan is not None:
-                messages.success(request, _("The plan has been imported as a draft. Check it and submit it."))
-                return redirect("benefits:plan", slug=project.slug)
-            problems = [str(problem) for problem in result.problems]
+        job = jobs.plan_import_start(actor=request.user, project=project, upload=upload.file, filename=upload.name)
+        return redirect("core:job", job_id=job.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"project": project, "form": form, "problems": problems, "sheets": transfer.SHEETS}
+    context = {"project": project, "form": form, "sheets": transfer.SHEETS}
     return render(request, "benefits/plan_import.html", context, status=status)
 
 
@@ -313,8 +309,9 @@ def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_import_version(request: HttpRequest, slug: str) -> HttpResponse:
     """Bring an edited export back as the plan's next version: all or nothing, with every problem listed by sheet,
-    row and column, as the first import. For the plan's editors, from the current version once it is submitted
-    (the rule of "Start a new version", `services.plan_next_version`)."""
+    row and column, as the first import, in a background job as well. For the plan's editors, from the current
+    version once it is submitted (the rule of "Start a new version", `services.plan_next_version`; checked again by
+    the job)."""
     plan = current_plan(request, slug, change=True)
     project = plan.project
     refusal = services.can_start_version(plan)
@@ -322,31 +319,14 @@ def plan_import_version(request: HttpRequest, slug: str) -> HttpResponse:
         messages.info(request, refusal.message)
         return redirect("benefits:plan", slug=project.slug)
     form = PlanImportForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            result = transfer.import_plan_version(
-                plan=plan, actor=request.user, upload=upload.file, filename=upload.name
-            )
-        except SpreadsheetError as error:
-            form.add_error("file", error.message)
-        except BenefitError as error:
-            form.add_error(None, error.message)
-        else:
-            if result.plan is not None:
-                messages.success(
-                    request,
-                    _("The file has been imported as version %(version)d, a draft. Check it and submit it.")
-                    % {"version": result.plan.version},
-                )
-                return redirect("benefits:plan", slug=project.slug)
-            problems = [str(problem) for problem in result.problems]
+        job = jobs.plan_import_version_start(actor=request.user, plan=plan, upload=upload.file, filename=upload.name)
+        return redirect("core:job", job_id=job.pk)
     status = 400 if request.method == "POST" else 200
     context = {
         "project": project,
         "form": form,
-        "problems": problems,
         "sheets": transfer.SHEETS,
         "new_version_of": plan,
     }
