@@ -123,14 +123,19 @@ def trial_statistics(request: HttpRequest) -> HttpResponse:
     stats = selectors.statistics(selectors.filtered(request.user, params, query))
     not_given = _("Year not given")
     kind_labels = dict(TrialKind.choices)
-    shares = [(SHARE_LABELS[share.key][0], SHARE_LABELS[share.key][1], share) for share in stats.shares]
     context = {
         "stats": stats,
-        "kind_labels": [kind_labels[kind] for kind in stats.kinds],
-        "years": [(year if year is not None else not_given, counts, total) for year, counts, total in stats.by_year],
+        "year_header": [_("Year"), *(kind_labels[kind] for kind in stats.kinds), _("In all")],
+        "years": [
+            (year if year is not None else not_given, "", [*counts, total]) for year, counts, total in stats.by_year
+        ],
         "year_chart": [(str(year) if year is not None else not_given, total) for year, _c, total in stats.by_year],
-        "shares": shares,
-        "share_chart": [(str(label), share.percent) for label, _of, share in shares],
+        "share_header": [_("Share"), _("Trials"), _("Of"), _("Percent")],
+        "shares": [
+            (SHARE_LABELS[share.key][0], SHARE_LABELS[share.key][1], [share.count, share.of, f"{share.percent} %"])
+            for share in stats.shares
+        ],
+        "share_chart": [(str(SHARE_LABELS[share.key][0]), share.percent) for share in stats.shares],
         "querystring": request.GET.urlencode(),
     }
     return render(request, "trials/statistics.html", context)
