@@ -499,6 +499,13 @@ def exemption_add(*, actor: Any, trial: Trial, rule: str, reason: str, for_whom:
     return Exemption.objects.create(trial=trial, rule=rule.strip(), reason=reason.strip(), for_whom=for_whom.strip())
 
 
+@transaction.atomic
+def exemption_remove(*, actor: Any, exemption: Exemption) -> None:
+    """The rule is no longer set aside for the trial (the change history keeps the removed exemption)."""
+    require_change(actor, exemption.trial)
+    exemption.delete()
+
+
 # Sandboxes
 
 

@@ -35,7 +35,7 @@ from .forms import (
     approval_initial,
     initial_for,
 )
-from .models import Sandbox, SandboxAdmission, Trial, TrialKind, TrialStatus
+from .models import Exemption, Sandbox, SandboxAdmission, Trial, TrialKind, TrialStatus
 from .services import TrialError
 
 PAGE_SIZE = 20
@@ -417,6 +417,16 @@ def trial_exemptions(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "trials/exemptions.html", {"form": form, "trial": trial, "exemptions": trial.exemptions.all()}
     )
+
+
+@login_required
+@require_POST
+def exemption_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    trial = editable_trial(request, slug)
+    exemption = get_object_or_404(Exemption, trial=trial, pk=pk)
+    services.exemption_remove(actor=request.user, exemption=exemption)
+    messages.success(request, _("The exemption is removed."))
+    return redirect("trials:exemptions", slug=trial.slug)
 
 
 # Sandboxes
