@@ -582,10 +582,15 @@ def cast(
         return client
 
     # Trials: one planned under the trial act at the sample slug (its page offers the transitions, its approval
-    # page the checklist), and one ended (its results page offers the report).
+    # page the checklist, its exemptions page the removal of its exemption), and one ended (its results page offers
+    # the report).
+    from nyskap.trials import services as trial_services
     from tests.trials.factories import make_trial, run_to_end
 
-    make_trial(actor=innovator, owner=home_municipality, title="Oygarden", kind="forsoksloven")
+    at_sample_slug = make_trial(actor=innovator, owner=home_municipality, title="Oygarden", kind="forsoksloven")
+    trial_services.exemption_add(
+        actor=innovator, trial=at_sample_slug, rule="Opplæringsloven § 1-1", reason="Forsøk", for_whom="Elevene"
+    )
     ended = run_to_end(make_trial(actor=innovator, owner=home_municipality, title="Avsluttet forsøk"), innovator)
     # And one in a sandbox with a round (its admission and exit report form).
     from nyskap.trials.models import Sandbox, SandboxRound
@@ -865,6 +870,7 @@ BUTTON_ROUTES = (
     "surveys:reopen",
     "surveys:resume",
     "benefits:prevention_save",
+    "trials:exemption_remove",
 )
 
 

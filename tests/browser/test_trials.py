@@ -107,6 +107,9 @@ def test_every_trials_page_has_no_axe_violations(page, live_server, innovator, h
         fields={"hypothesis": "Brukervalg gir mer tilfredse brukere."},
         amendment_reason="Presisert.",
     )
+    exemption = services.exemption_add(
+        actor=innovator, trial=act, rule="Helse- og omsorgstjenesteloven § 3-2", reason="Fritt valg.", for_whom=""
+    )
     sandbox = Sandbox.objects.create(name="Personvernsandkassen", slug="personvern", owner=home_municipality,
                                      criteria=["Nytte for samfunnet"])  # fmt: skip
     round_ = SandboxRound.objects.create(
@@ -118,7 +121,9 @@ def test_every_trials_page_has_no_axe_violations(page, live_server, innovator, h
     services.sandbox_participation_set(
         actor=innovator, trial=boxed, round=round_, plan="Forklarbar KI.", exit_report=""
     )
-    ended = run_to_end(make_trial(actor=innovator, owner=home_municipality, title="SMS før timen"), innovator)
+    ended = run_to_end(
+        make_trial(actor=innovator, owner=home_municipality, title="SMS før timen", area="Helse"), innovator
+    )
     services.result_add_counts(
         actor=innovator, trial=ended, outcome="Møtte", arms=[("SMS", 120, 400), ("Ingen", 90, 410)]
     )
@@ -130,6 +135,7 @@ def test_every_trials_page_has_no_axe_violations(page, live_server, innovator, h
     paths = [
         "/forsok/",
         "/forsok/?kind=forsoksloven&size_band=xl",
+        "/forsok/?outcome=estimated&area=Helse",
         "/forsok/statistikk/",
         "/forsok/sandkasser/",
         "/forsok/sandkasser/personvern/",
@@ -151,3 +157,8 @@ def test_every_trials_page_has_no_axe_violations(page, live_server, innovator, h
         assert page.locator("html").get_attribute("lang") == language, path
         found[path] = run_axe(page)
     assert {path: violations for path, violations in found.items() if violations} == {}
+    # The exemption's removal button: the page comes back without it.
+    page.goto(f"{live_server.url}/forsok/{act.slug}/unntak/")
+    page.locator(f'form[action="/forsok/{act.slug}/unntak/{exemption.pk}/fjern/"] button').click()
+    expect(page.locator(f'form[action="/forsok/{act.slug}/unntak/{exemption.pk}/fjern/"]')).to_have_count(0)
+    assert list(act.exemptions.all()) == []

@@ -35,3 +35,18 @@ def make_challenge(
 
 def open_for_proposals(challenge: Challenge, actor: User) -> Challenge:
     return services.open_proposals(actor=actor, challenge=challenge)
+
+
+def award(challenge: Challenge, actor: User, *, suppliers: str, **fields: Any) -> None:
+    """Take an open challenge through evaluation to its awarded outcome (decided 1 January 2026 unless told)."""
+    services.start_evaluation(actor=actor, challenge=challenge)
+    values: dict[str, Any] = {"procedure": "market_dialogue", "decided_on": datetime.date(2026, 1, 1)}
+    values.update(fields)
+    services.award(actor=actor, challenge=challenge, suppliers=suppliers, **values)
+
+
+def make_awarded(*, actor: User, owner: Organisation, title: str, suppliers: str) -> Challenge:
+    """A challenge opened for proposals and awarded to ``suppliers`` through market dialogue."""
+    challenge = open_for_proposals(make_challenge(actor=actor, owner=owner, title=title), actor)
+    award(challenge, actor, suppliers=suppliers)
+    return challenge

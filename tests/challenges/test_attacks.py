@@ -31,7 +31,7 @@ from nyskap.challenges.models import (
 )
 
 from .conftest import login
-from .factories import make_challenge
+from .factories import make_awarded, make_challenge
 
 pytestmark = pytest.mark.django_db
 
@@ -458,16 +458,8 @@ def test_api_create_wrong_types_refused(innovator, client, change):
 
 def test_outcome_csv_neutralises_formulas(innovator, home_municipality, anonymous):
     """An owner's title or supplier text that a spreadsheet would run as a formula (CSV injection)."""
-    challenge = make_challenge(actor=innovator, owner=home_municipality, title='=HYPERLINK("http://x.example")')
-    services.open_proposals(actor=innovator, challenge=challenge)
-    services.start_evaluation(actor=innovator, challenge=challenge)
-    services.award(
-        actor=innovator,
-        challenge=challenge,
-        procedure="market_dialogue",
-        decided_on=datetime.date(2026, 1, 1),
-        suppliers="@SUM(1+1)",
-    )
+    title = '=HYPERLINK("http://x.example")'
+    make_awarded(actor=innovator, owner=home_municipality, title=title, suppliers="@SUM(1+1)")
     for separator, query in ((";", ""), (",", "?sep=comma")):
         body = anonymous.get(reverse("challenges:outcomes_csv") + query).content.decode("utf-8")
         assert body.startswith('\ufeff"challenge"' + separator + '"owners"')
@@ -482,16 +474,8 @@ def test_outcome_csv_neutralises_formulas(innovator, home_municipality, anonymou
 
 def test_outcome_csv_neutralises_each_segment_and_quotes_every_field(innovator, home_municipality, anonymous):
     """A title such as `Formelprosjekt;=1+1;@SUM(1+1)`: each `;`/`,` segment is neutralised, not only the first."""
-    challenge = make_challenge(actor=innovator, owner=home_municipality, title="Formelprosjekt;=1+1,@SUM(1+1)")
-    services.open_proposals(actor=innovator, challenge=challenge)
-    services.start_evaluation(actor=innovator, challenge=challenge)
-    services.award(
-        actor=innovator,
-        challenge=challenge,
-        procedure="market_dialogue",
-        decided_on=datetime.date(2026, 1, 1),
-        suppliers="Leverandør AS",
-    )
+    title = "Formelprosjekt;=1+1,@SUM(1+1)"
+    make_awarded(actor=innovator, owner=home_municipality, title=title, suppliers="Leverandør AS")
     for separator, query in ((";", ""), (",", "?sep=comma")):
         body = anonymous.get(reverse("challenges:outcomes_csv") + query).content.decode("utf-8")
         rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"), newline=""), delimiter=separator))

@@ -13,7 +13,7 @@ from nyskap.challenges.models import Challenge, ChallengeStatus, ProposalAccess
 
 from ..accounts.factories import MembershipFactory, UserFactory
 from .conftest import login
-from .factories import make_challenge
+from .factories import award, make_challenge
 
 pytestmark = pytest.mark.django_db
 
@@ -165,10 +165,9 @@ def test_admin_shows_metadata_only_and_operator_reads_with_a_logged_reason(open_
 
 
 def test_outcome_table_and_csv(open_challenge, innovator, anonymous):
-    services.start_evaluation(actor=innovator, challenge=open_challenge)
-    services.award(
-        actor=innovator,
-        challenge=open_challenge,
+    award(
+        open_challenge,
+        innovator,
         procedure="innovation_partnership",
         decided_on=datetime.date(2026, 6, 1),
         contract_value=750_000,

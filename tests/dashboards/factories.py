@@ -10,6 +10,11 @@ from nyskap.dashboards import services
 from tests.projects.factories import make_project
 
 
+def make_internal(actor, owner) -> None:
+    """A health-care project "Internt" shown only to the owner's own people."""
+    make_project(actor=actor, owner=owner, title="Internt", visibility=Visibility.ORGANISATION, sector="health_care")
+
+
 def two_municipalities(innovator, outsider, home_municipality, other_municipality) -> None:
     make_project(
         actor=innovator,
@@ -19,12 +24,6 @@ def two_municipalities(innovator, outsider, home_municipality, other_municipalit
         sector="health_care",
         start_date=datetime.date(2024, 2, 1),
     )
-    make_project(
-        actor=innovator,
-        owner=home_municipality,
-        title="Internt",
-        visibility=Visibility.ORGANISATION,
-        sector="health_care",
-    )
+    make_internal(innovator, home_municipality)
     make_project(actor=outsider, owner=other_municipality, title="Bodø", visibility=Visibility.PUBLIC)
     services.refresh()

@@ -20,6 +20,7 @@ from nyskap.projects.services.projects import project_adopt
 from nyskap.trials.models import Trial
 from tests.benefits.factories import make_plan
 from tests.challenges.factories import make_challenge
+from tests.dashboards.factories import make_internal
 from tests.projects.factories import make_project
 from tests.trials.factories import make_trial
 
@@ -31,13 +32,7 @@ def landscape(innovator, outsider, home_municipality, other_municipality):
     shared = make_project(
         actor=innovator, owner=home_municipality, title="Varm mat", visibility=Visibility.PUBLIC, sector="health_care"
     )
-    make_project(
-        actor=innovator,
-        owner=home_municipality,
-        title="Internt",
-        visibility=Visibility.ORGANISATION,
-        sector="health_care",
-    )
+    make_internal(innovator, home_municipality)
     make_project(actor=innovator, owner=home_municipality, title="Utkast", visibility=Visibility.DRAFT)
     make_project(
         actor=outsider,

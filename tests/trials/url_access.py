@@ -27,6 +27,7 @@ ACCESS_MATRIX = {
     "trials:sandboxes":                                           "ok    ok    ok    ok    ok    ok    ok",
     "trials:sandbox":                                             "404   404   404   404   404   404   404",
     "trials:exemptions":                                          "login 404   404   404   404   404   404",
+    "trials:exemption_remove":                                    "login 405   405   405   405   405   405",
     "trials:sandbox_participation":                               "login 404   404   404   404   404   404",
     "trials:create":                                              "login ok    403   ok    ok    ok    403",
     "trials:detail":                                              "404   404   404   404   404   404   404",

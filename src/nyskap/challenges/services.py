@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nyskap.accounts.models import SupplierProfile
+from nyskap.core.forms import Refusal
 from nyskap.core.mail import site_url
 from nyskap.core.permissions import edits_for_any, organisations_edited_by, require_editor_of
 from nyskap.core.slugs import unique_slug
@@ -76,16 +77,8 @@ RULE_MESSAGES = {
 }
 
 
-class ChallengeError(Exception):
+class ChallengeError(Refusal):
     """A refused change: ``problems`` are (field, message) pairs, the messages fit to show next to the field."""
-
-    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
-        super().__init__("; ".join(message for _field, message in problems))
-        self.problems = list(problems)
-
-    @classmethod
-    def one(cls, field: str, message: str) -> ChallengeError:
-        return cls([(field, message)])
 
 
 # Access

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from nyskap.core.forms import add_problems, form_saved
 from nyskap.core.permissions import is_operator
 from nyskap.core.spreadsheets import csv_separator, csv_text
 
@@ -68,11 +69,6 @@ def editable_challenge(request: HttpRequest, slug: str) -> Challenge:
     if not services.can_change(request.user, challenge):
         raise PermissionDenied
     return challenge
-
-
-def add_errors(form: Any, error: ChallengeError) -> None:
-    for field, message in error.problems:
-        form.add_error(field if field in form.fields else None, message)
 
 
 # The list
@@ -202,7 +198,7 @@ def challenge_create(request: HttpRequest) -> HttpResponse:
                         actor=request.user, challenge=challenge, file=form.cleaned_data["attachment"]
                     )
             except ChallengeError as error:
-                add_errors(form, error)
+                add_problems(form, error)
             else:
                 messages.success(request, _("The challenge is saved as a draft."))
                 return redirect("challenges:detail", slug=challenge.slug)
@@ -224,7 +220,7 @@ def challenge_edit(request: HttpRequest, slug: str) -> HttpResponse:
                         actor=request.user, challenge=challenge, file=form.cleaned_data["attachment"]
                     )
             except ChallengeError as error:
-                add_errors(form, error)
+                add_problems(form, error)
             else:
                 messages.success(request, _("The challenge is saved."))
                 return redirect("challenges:detail", slug=challenge.slug)
@@ -265,14 +261,13 @@ def challenge_not_awarded(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = editable_challenge(request, slug)
     form = NotAwardedForm(request.POST or None)
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.not_award(actor=request.user, challenge=challenge, reason=form.cleaned_data["reason"])
-            except ChallengeError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("The challenge is marked as not awarded."))
-                return redirect("challenges:detail", slug=challenge.slug)
+        if form_saved(
+            request,
+            form,
+            lambda data: services.not_award(actor=request.user, challenge=challenge, reason=data["reason"]),
+            success=_("The challenge is marked as not awarded."),
+        ):
+            return redirect("challenges:detail", slug=challenge.slug)
         return render(request, "challenges/not_awarded.html", {"form": form, "challenge": challenge}, status=400)
     return render(request, "challenges/not_awarded.html", {"form": form, "challenge": challenge})
 
@@ -283,14 +278,13 @@ def challenge_outcome(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = editable_challenge(request, slug)
     form = OutcomeForm(request.POST or None, user=request.user, initial={"procedure": challenge.procedure})
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.award(actor=request.user, challenge=challenge, **form.cleaned_data)
-            except ChallengeError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("The outcome is recorded and every supplier who proposed is told."))
-                return redirect("challenges:detail", slug=challenge.slug)
+        if form_saved(
+            request,
+            form,
+            lambda data: services.award(actor=request.user, challenge=challenge, **data),
+            success=_("The outcome is recorded and every supplier who proposed is told."),
+        ):
+            return redirect("challenges:detail", slug=challenge.slug)
         return render(request, "challenges/outcome.html", {"form": form, "challenge": challenge}, status=400)
     return render(request, "challenges/outcome.html", {"form": form, "challenge": challenge})
 
@@ -304,14 +298,13 @@ def stage_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = StageForm(request.POST or None, initial=initial)
     context = {"form": form, "challenge": challenge, "stage": stage}
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.stage_update(actor=request.user, stage=stage, **form.cleaned_data)
-            except ChallengeError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("The stage is saved."))
-                return redirect("challenges:detail", slug=challenge.slug)
+        if form_saved(
+            request,
+            form,
+            lambda data: services.stage_update(actor=request.user, stage=stage, **data),
+            success=_("The stage is saved."),
+        ):
+            return redirect("challenges:detail", slug=challenge.slug)
         return render(request, "challenges/stage.html", context, status=400)
     return render(request, "challenges/stage.html", context)
 
@@ -327,19 +320,18 @@ def challenge_join(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     form = JoinForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.join(
-                    actor=request.user,
-                    challenge=challenge,
-                    organisation=form.cleaned_data["organisation"],
-                    note=form.cleaned_data["note"],
-                )
-            except ChallengeError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("Your body is counted as having the same need."))
-                return redirect("challenges:detail", slug=challenge.slug)
+        if form_saved(
+            request,
+            form,
+            lambda data: services.join(
+                actor=request.user,
+                challenge=challenge,
+                organisation=data["organisation"],
+                note=data["note"],
+            ),
+            success=_("Your body is counted as having the same need."),
+        ):
+            return redirect("challenges:detail", slug=challenge.slug)
         return render(request, "challenges/join.html", {"form": form, "challenge": challenge}, status=400)
     return render(request, "challenges/join.html", {"form": form, "challenge": challenge})
 
@@ -371,16 +363,13 @@ def question_ask(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     form = QuestionForm(request.POST or None)
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.ask(actor=request.user, challenge=challenge, text=form.cleaned_data["text"])
-            except ChallengeError as error:
-                add_errors(form, error)
-            else:
-                messages.success(
-                    request, _("Your question is sent. The answer is published to everyone, without your name.")
-                )
-                return redirect("challenges:detail", slug=challenge.slug)
+        if form_saved(
+            request,
+            form,
+            lambda data: services.ask(actor=request.user, challenge=challenge, text=data["text"]),
+            success=_("Your question is sent. The answer is published to everyone, without your name."),
+        ):
+            return redirect("challenges:detail", slug=challenge.slug)
         return render(request, "challenges/ask.html", {"form": form, "challenge": challenge}, status=400)
     return render(request, "challenges/ask.html", {"form": form, "challenge": challenge})
 
@@ -393,14 +382,13 @@ def question_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST or None, initial={"answer": question.answer})
     context = {"form": form, "challenge": challenge, "question": question}
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.answer(actor=request.user, question=question, text=form.cleaned_data["answer"])
-            except ChallengeError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("The answer is published."))
-                return redirect("challenges:detail", slug=challenge.slug)
+        if form_saved(
+            request,
+            form,
+            lambda data: services.answer(actor=request.user, question=question, text=data["answer"]),
+            success=_("The answer is published."),
+        ):
+            return redirect("challenges:detail", slug=challenge.slug)
         return render(request, "challenges/answer.html", context, status=400)
     return render(request, "challenges/answer.html", context)
 
@@ -421,19 +409,18 @@ def proposal_own(request: HttpRequest, slug: str) -> HttpResponse:
     form = ProposalForm(request.POST or None, request.FILES or None, initial=initial)
     context = {"form": form, "challenge": challenge, "proposal": proposal}
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                proposal = services.submit_proposal(
-                    actor=request.user,
-                    challenge=challenge,
-                    text=form.cleaned_data["text"],
-                    attachment=form.cleaned_data.get("attachment"),
-                )
-            except ChallengeError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("Your proposal is sent. The receipt is below and in your e-mail."))
-                return redirect("challenges:proposal", slug=challenge.slug)
+        if form_saved(
+            request,
+            form,
+            lambda data: services.submit_proposal(
+                actor=request.user,
+                challenge=challenge,
+                text=data["text"],
+                attachment=data.get("attachment"),
+            ),
+            success=_("Your proposal is sent. The receipt is below and in your e-mail."),
+        ):
+            return redirect("challenges:proposal", slug=challenge.slug)
         return render(request, "challenges/proposal_own.html", context, status=400)
     return render(request, "challenges/proposal_own.html", context)
 
@@ -501,7 +488,7 @@ def proposal_operator_read(request: HttpRequest, slug: str, pk: int) -> HttpResp
             try:
                 services.log_operator_access(actor=request.user, proposal=proposal, reason=form.cleaned_data["reason"])
             except ChallengeError as error:
-                add_errors(form, error)
+                add_problems(form, error)
             else:
                 context["shown"] = True
                 return render(request, "challenges/operator_read.html", context)
@@ -520,14 +507,13 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
     form = CriteriaForm(request.POST or None, initial=criteria_initial(criteria))
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.set_criteria(actor=request.user, challenge=challenge, criteria=form.criteria())
-            except ChallengeError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("The criteria are saved."))
-                return redirect("challenges:evaluation", slug=challenge.slug)
+        if form_saved(
+            request,
+            form,
+            lambda data: services.set_criteria(actor=request.user, challenge=challenge, criteria=form.criteria()),
+            success=_("The criteria are saved."),
+        ):
+            return redirect("challenges:evaluation", slug=challenge.slug)
         status = 400
     context = {
         "challenge": challenge,
@@ -549,14 +535,13 @@ def proposal_score(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = ScoreForm(request.POST or None, criteria=criteria, initial={f"c{k}": v for k, v in mine.items()})
     context = {"challenge": challenge, "proposal": proposal, "form": form}
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.score(actor=request.user, proposal=proposal, values=form.values())
-            except ChallengeError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("Your scores are saved."))
-                return redirect("challenges:evaluation", slug=challenge.slug)
+        if form_saved(
+            request,
+            form,
+            lambda data: services.score(actor=request.user, proposal=proposal, values=form.values()),
+            success=_("Your scores are saved."),
+        ):
+            return redirect("challenges:evaluation", slug=challenge.slug)
         return render(request, "challenges/score.html", context, status=400)
     return render(request, "challenges/score.html", context)
 
@@ -623,16 +608,13 @@ def follows(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if supplier is None:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.follow(
-                    actor=request.user, sector=form.cleaned_data["sector"], topic=form.cleaned_data["topic"]
-                )
-            except ChallengeError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("You will get an e-mail when a matching challenge opens."))
-                return redirect("challenges:follows")
+        if form_saved(
+            request,
+            form,
+            lambda data: services.follow(actor=request.user, sector=data["sector"], topic=data["topic"]),
+            success=_("You will get an e-mail when a matching challenge opens."),
+        ):
+            return redirect("challenges:follows")
         return render(request, "challenges/follows.html", context, status=400)
     return render(request, "challenges/follows.html", context)
 

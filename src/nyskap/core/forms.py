@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Self
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -127,3 +130,47 @@ def refused_characters_only(form: forms.BaseForm) -> bool:
         for error in errors:
             form.add_error(name if name in form.fields else None, error)
     return bool(form.errors)
+
+
+# Forms whose data a service saves
+
+
+class Refusal(Exception):
+    """A change a service refuses: ``problems`` are (field, message) pairs, the messages fit to show next to the
+    field (an app's own refusal subclasses it)."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        super().__init__("; ".join(message for _field, message in problems))
+        self.problems = list(problems)
+
+    @classmethod
+    def one(cls, field: str, message: str) -> Self:
+        return cls([(field, message)])
+
+
+def add_problems(form: forms.BaseForm, refusal: Refusal) -> None:
+    """Show a refusal's messages on the form: next to their field, or above the form for a field it does not have."""
+    for field, message in refusal.problems:
+        form.add_error(field if field in form.fields else None, message)
+
+
+@dataclass(frozen=True)
+class Saved:
+    result: Any  # what the service returned
+
+
+def form_saved(
+    request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str, Any]], Any], *, success: str
+) -> Saved | None:
+    """Whether a posted form's data is saved: when the form is valid, ``save(form.cleaned_data)`` (a service call) is
+    tried; a `Refusal` puts its problems on the form (the page shows it again, 400), else ``success`` is the message
+    on the next page and the answer holds what ``save`` returned."""
+    if not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except Refusal as refusal:
+        add_problems(form, refusal)
+        return None
+    messages.success(request, success)
+    return Saved(result)

@@ -127,10 +127,6 @@ def _export(job: BackgroundJob, progress: Progress) -> registry.JobOutput:
 registry.register(EXPORT, _export)
 
 
-def is_large(count: int) -> bool:
-    return count > settings.BACKGROUND_EXPORT_THRESHOLD
-
-
 def export_start(
     *,
     actor: Any,

@@ -22,9 +22,10 @@ from nyskap.api.pagination import PageNumberPagination
 from nyskap.api.throttling import ANONYMOUS_WRITES
 from nyskap.api.types import InSchema, NoNul, one_of, whole_number
 from nyskap.core.statistics import Comparison
+from nyskap.projects.models import Sector
 
 from . import calculations, selectors
-from .models import Trial, TrialDecision, TrialDesign, TrialKind, TrialStatus
+from .models import Trial, TrialDecision, TrialDesign, TrialKind, TrialOutcome, TrialStatus
 
 router = Router(tags=["trials"])
 
@@ -33,6 +34,7 @@ MAX_UNITS = 1_000_000_000
 Finite = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e12, le=1e12)]
 
 
+FacetText = Annotated[NoNul, Field(max_length=300)]
 Label = Annotated[NoNul, Field(max_length=100, description="What the arm got, e.g. “SMS the day before”.")]
 Units = whole_number(1, MAX_UNITS)
 Events = whole_number(0, MAX_UNITS)
@@ -192,12 +194,21 @@ class TrialFilters(Schema):
     kind: list[TrialKind] = Field(default_factory=list, description="Kinds of trial (alternatives).")
     status: list[TrialStatus] = Field(default_factory=list, description="Statuses (alternatives).")
     design: list[TrialDesign] = Field(default_factory=list, description="Designs (alternatives).")
+    sector: list[Sector] = Field(default_factory=list, description="Sectors (alternatives).")
+    area: list[FacetText] = Field(default_factory=list, description="Areas, as written on the trials (alternatives).")
+    legal_act: list[FacetText] = Field(default_factory=list, description="Acts of the legal basis (alternatives).")
+    outcome: list[TrialOutcome] = Field(
+        default_factory=list,
+        description="What has come of the trial (alternatives): `estimated` results entered as data, `summary` "
+        "results in words only, `none` no results yet.",
+    )
     decision: list[TrialDecision] = Field(default_factory=list, description="Decisions (alternatives).")
     overdue: bool = Field(False, description="Only trials past their end without results, or without a decision.")
 
     def as_params(self) -> dict[str, list[str]]:
         params: dict[str, list[str]] = {
-            name: [str(value) for value in getattr(self, name)] for name in ("kind", "status", "design", "decision")
+            name: [str(value) for value in getattr(self, name)]
+            for name in ("kind", "status", "design", "sector", "area", "legal_act", "outcome", "decision")
         }
         params["overdue"] = ["1"] if self.overdue else []
         return params

@@ -7,14 +7,13 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import FileResponse, HttpRequest, HttpResponseBase, QueryDict, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponseBase, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from nyskap.core.jobs.services import owner_of
-from nyskap.core.spreadsheets import XLSX_TYPE, csv_lines, csv_separator, xlsx_file
+from nyskap.core.jobs.exports import base_url_of
+from nyskap.core.spreadsheets import csv_lines, csv_separator, xlsx_file
 
 from . import jobs, selectors
 from .forms import FilterForm
@@ -76,14 +75,10 @@ def rows(trials: Any, base_url: str, on_row: Callable[[], None] | None = None) -
         ]
 
 
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponseBase:
     lines = csv_lines(
-        header(), rows(public_trials(request), _base_url(request)), separator=csv_separator(request.GET.get("sep"))
+        header(), rows(public_trials(request), base_url_of(request)), separator=csv_separator(request.GET.get("sep"))
     )
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="nyskap-forsok.csv"'
@@ -98,15 +93,4 @@ def xlsx(trials: Any, base_url: str, on_row: Callable[[], None] | None = None) -
 def export_xlsx(request: HttpRequest) -> HttpResponseBase:
     """An export of more trials than the threshold is made in the background (its progress page is the answer); a
     smaller one is served at once."""
-    trials = public_trials(request)
-    if jobs.is_large(trials.count()):
-        query = request.GET.urlencode()
-        job = jobs.export_xlsx_start(
-            **owner_of(request),
-            query=query,
-            base_url=_base_url(request),
-            back_url=f"{reverse('trials:list')}?{query}" if query else reverse("trials:list"),
-        )
-        return redirect("core:job", job_id=job.pk)
-    workbook = xlsx(trials, _base_url(request))
-    return FileResponse(workbook, as_attachment=True, filename=jobs.FILENAME, content_type=XLSX_TYPE)
+    return jobs.EXPORT_XLSX.response(request, public_trials(request), list_url=reverse("trials:list"))

@@ -23,6 +23,7 @@ from .models import (
     TrialDecision,
     TrialDesign,
     TrialKind,
+    TrialOutcome,
     TrialStatus,
 )
 
@@ -325,6 +326,8 @@ FACET_LABELS = {
     "status": (_("Status"), dict(TrialStatus.choices)),
     "design": (_("Design"), dict(TrialDesign.choices)),
     "sector": (_("Sector"), dict(Sector.choices)),
+    "area": (_("Area"), {}),
+    "outcome": (_("Outcome"), dict(TrialOutcome.choices)),
     "decision": (_("Decision"), dict(TrialDecision.choices)),
     "legal_act": (_("Legal basis"), {}),
     "county": (_("Owners' county"), {}),

@@ -4,48 +4,38 @@ The CSV is streamed row by row and needs no job."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import IO, Any
 
-from django.conf import settings
 from django.http import QueryDict
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from nyskap.core.jobs import registry
-from nyskap.core.jobs.models import BackgroundJob
-from nyskap.core.jobs.progress import Progress
-from nyskap.core.jobs.services import job_start
-from nyskap.core.spreadsheets import XLSX_TYPE
+from nyskap.core.jobs.exports import register_xlsx_export
 
-EXPORT_XLSX = "trials.export_xlsx"
 FILENAME = "nyskap-forsok.xlsx"
 
 
-def is_large(count: int) -> bool:
-    return count > settings.BACKGROUND_EXPORT_THRESHOLD
-
-
-def _export_xlsx(job: BackgroundJob, progress: Progress) -> registry.JobOutput:
+def _trials(query: QueryDict) -> Any:
     from . import exports
 
-    trials = exports.trials_for(QueryDict(job.params.get("query", "")))
-    progress.set_total(trials.count())
-    content = exports.xlsx(trials, job.params.get("base_url", settings.SITE_URL), on_row=progress.advance)
-    summary = ngettext("%(count)d trial exported.", "%(count)d trials exported.", progress.done) % {
-        "count": progress.done
-    }
-    return registry.JobOutput(content=content, filename=FILENAME, content_type=XLSX_TYPE, report={"summary": summary})
+    return exports.trials_for(query)
 
 
-registry.register(EXPORT_XLSX, _export_xlsx)
+def _write(trials: Any, base_url: str, on_row: Callable[[], None] | None) -> IO[bytes]:
+    from . import exports
+
+    return exports.xlsx(trials, base_url, on_row=on_row)
 
 
-def export_xlsx_start(*, owner: Any, visitor: str, query: str, base_url: str, back_url: str) -> BackgroundJob:
-    return job_start(
-        owner=owner,
-        visitor=visitor,
-        kind=EXPORT_XLSX,
-        title=_("Export of trials (XLSX)"),
-        params={"query": query, "base_url": base_url},
-        back_url=back_url,
-    )
+def _summary(count: int) -> str:
+    return ngettext("%(count)d trial exported.", "%(count)d trials exported.", count) % {"count": count}
+
+
+EXPORT_XLSX = register_xlsx_export(
+    "trials.export_xlsx",
+    title=gettext_lazy("Export of trials (XLSX)"),
+    records=_trials,
+    write=_write,
+    filename=lambda: FILENAME,
+    summary=_summary,
+)

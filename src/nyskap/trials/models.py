@@ -55,6 +55,14 @@ class TrialDecision(models.TextChoices):
     STOPPED = "stopped", _("Stopped")
 
 
+class TrialOutcome(models.TextChoices):
+    """What has come of a trial so far, read from its results (not stored): the overview's outcome facet."""
+
+    ESTIMATED = "estimated", _("Results entered as data (effect estimate)")
+    SUMMARY = "summary", _("Results in words only")
+    NONE = "none", _("No results yet")
+
+
 class Evaluator(models.TextChoices):
     INTERNAL = "internal", _("Internal")
     EXTERNAL = "external", _("External")

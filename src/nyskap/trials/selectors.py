@@ -10,7 +10,19 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
@@ -28,6 +40,7 @@ from .models import (
     TrialDecision,
     TrialDesign,
     TrialKind,
+    TrialOutcome,
     TrialStatus,
 )
 
@@ -42,6 +55,8 @@ FACETS = (
     "status",
     "design",
     "sector",
+    "area",
+    "outcome",
     "decision",
     "legal_act",
     "county",
@@ -57,7 +72,25 @@ OWNER_FACETS = {
     "size_band": "size_band",
     "centrality": "centrality_class",
 }
-OWN_FIELD_FACETS = ("kind", "status", "design", "sector", "decision", "legal_act")
+OWN_FIELD_FACETS = ("kind", "status", "design", "sector", "area", "decision", "legal_act")
+# The outcome facet is read from the results (`with_outcome`).
+OUTCOME = "outcome"
+OUTCOME_STATE = "outcome_state"
+
+
+def with_outcome(trials: QuerySet[Trial]) -> QuerySet[Trial]:
+    """The trials annotated with ``outcome_state`` (a `TrialOutcome`): results entered as data, else a summary of the
+    results in words, else none yet."""
+    return trials.annotate(
+        **{
+            OUTCOME_STATE: Case(
+                When(Exists(Result.objects.filter(trial=OuterRef("pk"))), then=Value(TrialOutcome.ESTIMATED.value)),
+                When(~Q(result_summary=""), then=Value(TrialOutcome.SUMMARY.value)),
+                default=Value(TrialOutcome.NONE.value),
+                output_field=CharField(),
+            )
+        }
+    )
 
 
 def _owner_values(facet: str, values: list[str]) -> list[str]:
@@ -117,6 +150,9 @@ def filtered(user: Any, params: dict[str, list[str]], query: str = "") -> QueryS
             if facet == "municipality":
                 owned = owned.filter(organisation__kind=OrganisationKind.MUNICIPALITY)
             trials = trials.filter(pk__in=owned.values("trial_id"))
+        elif facet == OUTCOME:
+            chosen = with_outcome(Trial.objects.all()).filter(**{f"{OUTCOME_STATE}__in": values})
+            trials = trials.filter(pk__in=chosen.values("pk"))
         else:
             trials = trials.filter(**{f"{facet}__in": values})
     if params.get("overdue"):
@@ -135,6 +171,8 @@ def facet_counts(trials: QuerySet[Trial]) -> dict[str, dict[Any, int]]:
     for field in OWN_FIELD_FACETS:
         rows = base.exclude(**{field: ""}).values_list(field).annotate(n=Count("pk"))
         counts[field] = dict(rows)  # type: ignore[arg-type]
+    outcomes = with_outcome(base).values_list(OUTCOME_STATE).annotate(n=Count("pk"))
+    counts[OUTCOME] = dict(outcomes)  # type: ignore[arg-type]
     for facet, field in OWNER_FACETS.items():
         owned = Trial.owners.through.objects.filter(trial_id__in=ids).exclude(
             **{f"organisation__{field}__isnull": True}

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nyskap.core.forms import Refusal
 from nyskap.core.mail import site_url
 from nyskap.core.permissions import can_edit, editors_of, is_operator, organisations_edited_by, require_editor_of
 from nyskap.core.slugs import unique_slug
@@ -107,16 +108,8 @@ def rule_message(message: str) -> str:
     return str(RULE_MESSAGES.get(message, message))
 
 
-class TrialError(Exception):
+class TrialError(Refusal):
     """A refused change: ``problems`` are (field, message) pairs, the messages fit to show next to the field."""
-
-    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
-        super().__init__("; ".join(message for _field, message in problems))
-        self.problems = list(problems)
-
-    @classmethod
-    def one(cls, field: str, message: str) -> TrialError:
-        return cls([(field, message)])
 
 
 # Access
@@ -504,6 +497,13 @@ def exemption_add(*, actor: Any, trial: Trial, rule: str, reason: str, for_whom:
     if not rule.strip():
         raise TrialError.one("rule", _("Name the rule that is set aside."))
     return Exemption.objects.create(trial=trial, rule=rule.strip(), reason=reason.strip(), for_whom=for_whom.strip())
+
+
+@transaction.atomic
+def exemption_remove(*, actor: Any, exemption: Exemption) -> None:
+    """The rule is no longer set aside for the trial (the change history keeps the removed exemption)."""
+    require_change(actor, exemption.trial)
+    exemption.delete()
 
 
 # Sandboxes

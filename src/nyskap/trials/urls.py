@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:slug>/resultater/", views.trial_results, name="results"),
     path("<slug:slug>/resultater/rapporter/", views.trial_report, name="report"),
     path("<slug:slug>/unntak/", views.trial_exemptions, name="exemptions"),
+    path("<slug:slug>/unntak/<int:pk>/fjern/", views.exemption_remove, name="exemption_remove"),
     path("<slug:slug>/sandkasse/", views.trial_sandbox, name="sandbox_participation"),
     path("<slug:slug>/beslutning/", views.trial_decide, name="decide"),
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from nyskap.core.forms import form_saved
 from nyskap.organisations.models import County, Organisation, size_band_choices
 
 from . import rules, selectors, services
@@ -34,7 +35,7 @@ from .forms import (
     approval_initial,
     initial_for,
 )
-from .models import Sandbox, SandboxAdmission, Trial, TrialKind, TrialStatus
+from .models import Exemption, Sandbox, SandboxAdmission, Trial, TrialKind, TrialStatus
 from .services import TrialError
 
 PAGE_SIZE = 20
@@ -54,11 +55,6 @@ def editable_trial(request: HttpRequest, slug: str) -> Trial:
     if not services.can_change(request.user, trial):
         raise PermissionDenied
     return trial
-
-
-def add_errors(form: Any, error: TrialError) -> None:
-    for field, message in error.problems:
-        form.add_error(field if field in form.fields else None, message)
 
 
 # The overview
@@ -127,14 +123,19 @@ def trial_statistics(request: HttpRequest) -> HttpResponse:
     stats = selectors.statistics(selectors.filtered(request.user, params, query))
     not_given = _("Year not given")
     kind_labels = dict(TrialKind.choices)
-    shares = [(SHARE_LABELS[share.key][0], SHARE_LABELS[share.key][1], share) for share in stats.shares]
     context = {
         "stats": stats,
-        "kind_labels": [kind_labels[kind] for kind in stats.kinds],
-        "years": [(year if year is not None else not_given, counts, total) for year, counts, total in stats.by_year],
+        "year_header": [_("Year"), *(kind_labels[kind] for kind in stats.kinds), _("In all")],
+        "years": [
+            (year if year is not None else not_given, "", [*counts, total]) for year, counts, total in stats.by_year
+        ],
         "year_chart": [(str(year) if year is not None else not_given, total) for year, _c, total in stats.by_year],
-        "shares": shares,
-        "share_chart": [(str(label), share.percent) for label, _of, share in shares],
+        "share_header": [_("Share"), _("Trials"), _("Of"), _("Percent")],
+        "shares": [
+            (SHARE_LABELS[share.key][0], SHARE_LABELS[share.key][1], [share.count, share.of, f"{share.percent} %"])
+            for share in stats.shares
+        ],
+        "share_chart": [(str(SHARE_LABELS[share.key][0]), share.percent) for share in stats.shares],
         "querystring": request.GET.urlencode(),
     }
     return render(request, "trials/statistics.html", context)
@@ -196,16 +197,16 @@ def trial_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = TrialForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                trial = services.trial_create(
-                    actor=request.user, owners=list(form.cleaned_data["owners"]), fields=form.service_fields()
-                )
-            except TrialError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("The trial is registered."))
-                return redirect("trials:detail", slug=trial.slug)
+        saved = form_saved(
+            request,
+            form,
+            lambda data: services.trial_create(
+                actor=request.user, owners=list(data["owners"]), fields=form.service_fields()
+            ),
+            success=_("The trial is registered."),
+        )
+        if saved:
+            return redirect("trials:detail", slug=saved.result.slug)
         return render(request, "trials/form.html", {"form": form}, status=400)
     return render(request, "trials/form.html", {"form": form})
 
@@ -216,20 +217,19 @@ def trial_edit(request: HttpRequest, slug: str) -> HttpResponse:
     trial = editable_trial(request, slug)
     if request.method == "POST":
         form = TrialForm(request.POST, user=request.user, trial=trial)
-        if form.is_valid():
-            try:
-                services.trial_update(
-                    actor=request.user,
-                    trial=trial,
-                    fields=form.service_fields(),
-                    owners=list(form.cleaned_data["owners"]),
-                    amendment_reason=form.cleaned_data.get("amendment_reason", ""),
-                )
-            except TrialError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("The trial is saved."))
-                return redirect("trials:detail", slug=trial.slug)
+        if form_saved(
+            request,
+            form,
+            lambda data: services.trial_update(
+                actor=request.user,
+                trial=trial,
+                fields=form.service_fields(),
+                owners=list(data["owners"]),
+                amendment_reason=data.get("amendment_reason", ""),
+            ),
+            success=_("The trial is saved."),
+        ):
+            return redirect("trials:detail", slug=trial.slug)
         return render(request, "trials/form.html", {"form": form, "trial": trial}, status=400)
     form = TrialForm(initial=initial_for(trial), user=request.user, trial=trial)
     return render(request, "trials/form.html", {"form": form, "trial": trial})
@@ -246,27 +246,25 @@ def trial_approval(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         form = ApprovalForm(request.POST)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    for step in rules.APPROVAL_STEPS:
-                        services.approval_step_set(
-                            actor=request.user, trial=trial, step=step, dated_on=form.cleaned_data[f"step_{step}"]
-                        )
-                    for item in rules.LIMITS_CHECKLIST:
-                        answer = form.cleaned_data[f"answer_{item}"]
-                        services.checklist_answer_set(
-                            actor=request.user,
-                            trial=trial,
-                            item=item,
-                            answer=None if not answer else answer == "yes",
-                            reason=form.cleaned_data[f"reason_{item}"],
-                        )
-            except TrialError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("The approval steps and the checklist are saved."))
-                return redirect("trials:detail", slug=trial.slug)
+
+        def save(data: dict[str, Any]) -> None:
+            with transaction.atomic():
+                for step in rules.APPROVAL_STEPS:
+                    services.approval_step_set(
+                        actor=request.user, trial=trial, step=step, dated_on=data[f"step_{step}"]
+                    )
+                for item in rules.LIMITS_CHECKLIST:
+                    answer = data[f"answer_{item}"]
+                    services.checklist_answer_set(
+                        actor=request.user,
+                        trial=trial,
+                        item=item,
+                        answer=None if not answer else answer == "yes",
+                        reason=data[f"reason_{item}"],
+                    )
+
+        if form_saved(request, form, save, success=_("The approval steps and the checklist are saved.")):
+            return redirect("trials:detail", slug=trial.slug)
         return render(request, "trials/approval.html", {"form": form, "trial": trial}, status=400)
     form = ApprovalForm(initial=approval_initial(trial))
     return render(request, "trials/approval.html", {"form": form, "trial": trial})
@@ -379,14 +377,13 @@ def trial_results(request: HttpRequest, slug: str) -> HttpResponse:
 def trial_report(request: HttpRequest, slug: str) -> HttpResponse:
     trial = editable_trial(request, slug)
     form = ReportForm(request.POST)
-    if form.is_valid():
-        try:
-            services.report_results(actor=request.user, trial=trial, summary=form.cleaned_data["result_summary"])
-        except TrialError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The results are reported."))
-            return redirect("trials:detail", slug=trial.slug)
+    if form_saved(
+        request,
+        form,
+        lambda data: services.report_results(actor=request.user, trial=trial, summary=data["result_summary"]),
+        success=_("The results are reported."),
+    ):
+        return redirect("trials:detail", slug=trial.slug)
     forms = {
         "counts_form": CountsForm(prefix="counts"),
         "means_form": MeansForm(prefix="means"),
@@ -406,25 +403,30 @@ def trial_exemptions(request: HttpRequest, slug: str) -> HttpResponse:
     trial = editable_trial(request, slug)
     form = ExemptionForm(request.POST or None)
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.exemption_add(
-                    actor=request.user,
-                    trial=trial,
-                    rule=form.cleaned_data["rule"],
-                    reason=form.cleaned_data["reason"],
-                    for_whom=form.cleaned_data["for_whom"],
-                )
-            except TrialError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("The exemption is added."))
-                return redirect("trials:exemptions", slug=trial.slug)
+        if form_saved(
+            request,
+            form,
+            lambda data: services.exemption_add(
+                actor=request.user, trial=trial, rule=data["rule"], reason=data["reason"], for_whom=data["for_whom"]
+            ),
+            success=_("The exemption is added."),
+        ):
+            return redirect("trials:exemptions", slug=trial.slug)
         context = {"form": form, "trial": trial, "exemptions": trial.exemptions.all()}
         return render(request, "trials/exemptions.html", context, status=400)
     return render(
         request, "trials/exemptions.html", {"form": form, "trial": trial, "exemptions": trial.exemptions.all()}
     )
+
+
+@login_required
+@require_POST
+def exemption_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    trial = editable_trial(request, slug)
+    exemption = get_object_or_404(Exemption, trial=trial, pk=pk)
+    services.exemption_remove(actor=request.user, exemption=exemption)
+    messages.success(request, _("The exemption is removed."))
+    return redirect("trials:exemptions", slug=trial.slug)
 
 
 # Sandboxes
@@ -461,20 +463,19 @@ def trial_sandbox(request: HttpRequest, slug: str) -> HttpResponse:
     admission = SandboxAdmission.objects.filter(trial=trial).first()
     if request.method == "POST":
         form = SandboxForm(request.POST, trial=trial)
-        if form.is_valid():
-            try:
-                services.sandbox_participation_set(
-                    actor=request.user,
-                    trial=trial,
-                    round=form.cleaned_data["round"],
-                    plan=form.cleaned_data["plan"],
-                    exit_report=form.cleaned_data["exit_report"],
-                )
-            except TrialError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("The admission and the exit report are saved."))
-                return redirect("trials:detail", slug=trial.slug)
+        if form_saved(
+            request,
+            form,
+            lambda data: services.sandbox_participation_set(
+                actor=request.user,
+                trial=trial,
+                round=data["round"],
+                plan=data["plan"],
+                exit_report=data["exit_report"],
+            ),
+            success=_("The admission and the exit report are saved."),
+        ):
+            return redirect("trials:detail", slug=trial.slug)
         return render(request, "trials/sandbox_form.html", {"form": form, "trial": trial}, status=400)
     initial = (
         {"round": admission.round_id, "plan": admission.plan, "exit_report": admission.exit_report} if admission else {}
@@ -492,20 +493,19 @@ def trial_decide(request: HttpRequest, slug: str) -> HttpResponse:
     trial = editable_trial(request, slug)
     if request.method == "POST":
         form = DecisionForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                services.decide(
-                    actor=request.user,
-                    trial=trial,
-                    decision=form.cleaned_data["decision"],
-                    reason=form.cleaned_data["decision_reason"],
-                    lessons=form.cleaned_data["lessons"],
-                    adopted_by=form.cleaned_data["adopted_by"],
-                )
-            except TrialError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("The decision is recorded."))
-                return redirect("trials:detail", slug=trial.slug)
+        if form_saved(
+            request,
+            form,
+            lambda data: services.decide(
+                actor=request.user,
+                trial=trial,
+                decision=data["decision"],
+                reason=data["decision_reason"],
+                lessons=data["lessons"],
+                adopted_by=data["adopted_by"],
+            ),
+            success=_("The decision is recorded."),
+        ):
+            return redirect("trials:detail", slug=trial.slug)
         return render(request, "trials/decide.html", {"form": form, "trial": trial}, status=400)
     return render(request, "trials/decide.html", {"form": DecisionForm(user=request.user), "trial": trial})

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from nyskap.core.jobs.services import owner_of
-from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
+from nyskap.core.jobs.exports import base_url_of
+from nyskap.core.spreadsheets import csv_separator
 
 from .. import exports, jobs, selectors
 from ..models import Instrument, Offer
@@ -66,33 +65,25 @@ def _export_queryset(request: HttpRequest) -> Any:
     return instruments
 
 
-def _filename(extension: str) -> str:
-    return f"nyskap-virkemidler-{timezone.localdate().isoformat()}.{extension}"
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 @require_GET
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         exports.export_csv(
-            _export_queryset(request), base_url=_base_url(request), separator=csv_separator(request.GET.get("sep"))
+            _export_queryset(request), base_url=base_url_of(request), separator=csv_separator(request.GET.get("sep"))
         ),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    response["Content-Disposition"] = f'attachment; filename="{jobs.export_filename("csv")}"'
     return response
 
 
 @require_GET
 def export_json(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        exports.export_json(_export_queryset(request), base_url=_base_url(request)),
+        exports.export_json(_export_queryset(request), base_url=base_url_of(request)),
         content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("json")}"'
+    response["Content-Disposition"] = f'attachment; filename="{jobs.export_filename("json")}"'
     return response
 
 
@@ -100,19 +91,4 @@ def export_json(request: HttpRequest) -> StreamingHttpResponse:
 def export_xlsx(request: HttpRequest) -> HttpResponseBase:
     """An export of more instruments than the threshold runs as a background job (its progress page is the
     answer); a smaller one is served at once."""
-    instruments = _export_queryset(request)
-    if jobs.is_large(instruments.count()):
-        query = request.GET.urlencode()
-        job = jobs.export_xlsx_start(
-            **owner_of(request),
-            query=query,
-            base_url=_base_url(request),
-            back_url=f"{reverse('instruments:list')}?{query}" if query else reverse("instruments:list"),
-        )
-        return redirect("core:job", job_id=job.pk)
-    return FileResponse(
-        exports.export_xlsx(instruments, base_url=_base_url(request)),
-        as_attachment=True,
-        filename=_filename("xlsx"),
-        content_type=XLSX_TYPE,
-    )
+    return jobs.EXPORT_XLSX.response(request, _export_queryset(request), list_url=reverse("instruments:list"))

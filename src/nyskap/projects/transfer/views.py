@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from nyskap.core.jobs.exports import is_large
 from nyskap.core.jobs.services import owner_of
 from nyskap.core.permissions import organisations_edited_by
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator
@@ -43,7 +44,7 @@ def _base_url(request: HttpRequest) -> str:
 def _in_background(request: HttpRequest, extension: str) -> HttpResponseRedirect | None:
     """An export of more projects than the threshold runs as a background job: the answer is its progress page.
     A visitor who is not signed in (public projects only) owns the job through their browser session."""
-    if not jobs.is_large(_search_result(request).count()):
+    if not is_large(_search_result(request).count()):
         return None
     query = request.GET.copy()
     owner = owner_of(request)
