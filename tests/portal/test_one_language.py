@@ -116,6 +116,7 @@ def _problems(html: str, english: set[str]) -> list[str]:
     return problems
 
 
+@pytest.mark.crawl_once
 def test_when_every_page_is_read_in_bokmal_and_nynorsk_then_it_is_all_in_that_language(settings):
     load_demo_site(settings)
     english = _english_only_messages()
