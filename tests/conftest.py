@@ -49,8 +49,8 @@ DATABASE_FIXTURES = {
 def pytest_collection_modifyitems(config, items):
     """With NYSKAP_DATABASE_TESTS_ONLY=1 (CI's second database pass) only the tests that use the database run: the
     others (calculations, property tests, documents) cannot differ between databases and ran in the first pass. The
-    whole-site crawls that check links and language (marked `crawl_once`) are left out too: the reflow test crawls
-    the same site on PostgreSQL in the browser pass and fails there on any page that does not answer."""
+    whole-site crawl that reads every page for its language (marked `crawl_once`) is left out too: the crawl test
+    opens the same pages on PostgreSQL."""
     if os.environ.get("NYSKAP_DATABASE_TESTS_ONLY") != "1":
         return
     kept, skipped = [], []

@@ -50,8 +50,6 @@ def _pages_by_persona() -> dict[str | None, list[str]]:
     chosen: dict[str, tuple[str | None, str]] = {}
     for persona in PERSONAS:
         result = crawl(client_for(persona))
-        # Every page the crawl meets answers, on this database too (the crawl test runs on SQLite).
-        assert result.errors == [], (persona, result.errors)
         for name, paths in result.html_pages.items():
             if name not in chosen:
                 chosen[name] = (persona, sorted(paths, key=len)[0])
