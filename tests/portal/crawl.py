@@ -235,7 +235,14 @@ def _demo_work() -> None:
     from nyskap.trials import services as trial_services
     from tests.trials.factories import make_trial, run_to_end
 
-    make_trial(actor=innovator, owner=home, title="Fritt brukervalg", kind="forsoksloven")
+    free_choice = make_trial(actor=innovator, owner=home, title="Fritt brukervalg", kind="forsoksloven")
+    trial_services.exemption_add(  # its exemptions page offers to remove it
+        actor=innovator,
+        trial=free_choice,
+        rule="Kommuneloven § 5-1",
+        reason="Prøve ut brukervalg",
+        for_whom="Innbyggere over 67 år",
+    )
     run_to_end(make_trial(actor=innovator, owner=home, title="SMS før timen"), innovator)
     reported = run_to_end(make_trial(actor=innovator, owner=home, title="Nudging i skolen"), innovator)
     trial_services.report_results(actor=innovator, trial=reported, summary="Mindre fravær.")
