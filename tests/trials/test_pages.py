@@ -303,6 +303,10 @@ def test_an_editor_adds_an_exemption_and_an_outsider_cannot(as_innovator, as_out
     refused = as_innovator.post(url, {"rule": " ", "reason": "x"})
     assert refused.status_code == 400
     assert 'id="id_rule_error"' in refused.content.decode()
+    # A post with no fields at all (every field left out) names the missing ones too, not a blank form.
+    empty = as_innovator.post(url, {})
+    assert empty.status_code == 400
+    assert 'id="id_rule_error"' in empty.content.decode()
     assert as_outsider.post(url, {"rule": "Kommuneloven § 5-1"}).status_code == 403
     assert trial.exemptions.count() == 0
     added = as_innovator.post(url, {"rule": "Kommuneloven § 5-1", "reason": "Direkte valg.", "for_whom": "Ordføreren"})

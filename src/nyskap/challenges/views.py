@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nyskap.core.forms import add_problems, form_saved
+from nyskap.core.forms import add_problems, form_page, form_saved, posted
 from nyskap.core.permissions import is_operator
 from nyskap.core.spreadsheets import csv_separator, csv_text
 
@@ -130,6 +131,10 @@ def _actions(challenge: Challenge) -> list[tuple[str, str]]:
     return actions
 
 
+def _detail_url(challenge: Challenge) -> str:
+    return reverse("challenges:detail", kwargs={"slug": challenge.slug})
+
+
 def _detail_context(request: HttpRequest, challenge: Challenge) -> dict[str, Any]:
     owner = services.is_owner_member(request.user, challenge)
     can_change = services.can_change(request.user, challenge)
@@ -186,7 +191,7 @@ def attachment_download(request: HttpRequest, slug: str, pk: int) -> FileRespons
 def challenge_create(request: HttpRequest) -> HttpResponse:
     if not services.may_create(request.user):
         raise PermissionDenied
-    form = ChallengeForm(request.POST or None, request.FILES or None, user=request.user)
+    form = ChallengeForm(posted(request), request.FILES or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -259,34 +264,30 @@ def challenge_transition(request: HttpRequest, slug: str, action: str) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def challenge_not_awarded(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = editable_challenge(request, slug)
-    form = NotAwardedForm(request.POST or None)
-    if request.method == "POST":
-        if form_saved(
-            request,
-            form,
-            lambda data: services.not_award(actor=request.user, challenge=challenge, reason=data["reason"]),
-            success=_("The challenge is marked as not awarded."),
-        ):
-            return redirect("challenges:detail", slug=challenge.slug)
-        return render(request, "challenges/not_awarded.html", {"form": form, "challenge": challenge}, status=400)
-    return render(request, "challenges/not_awarded.html", {"form": form, "challenge": challenge})
+    return form_page(
+        request,
+        NotAwardedForm(posted(request)),
+        lambda data: services.not_award(actor=request.user, challenge=challenge, reason=data["reason"]),
+        success=_("The challenge is marked as not awarded."),
+        template="challenges/not_awarded.html",
+        context={"challenge": challenge},
+        then=_detail_url(challenge),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def challenge_outcome(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = editable_challenge(request, slug)
-    form = OutcomeForm(request.POST or None, user=request.user, initial={"procedure": challenge.procedure})
-    if request.method == "POST":
-        if form_saved(
-            request,
-            form,
-            lambda data: services.award(actor=request.user, challenge=challenge, **data),
-            success=_("The outcome is recorded and every supplier who proposed is told."),
-        ):
-            return redirect("challenges:detail", slug=challenge.slug)
-        return render(request, "challenges/outcome.html", {"form": form, "challenge": challenge}, status=400)
-    return render(request, "challenges/outcome.html", {"form": form, "challenge": challenge})
+    return form_page(
+        request,
+        OutcomeForm(posted(request), user=request.user, initial={"procedure": challenge.procedure}),
+        lambda data: services.award(actor=request.user, challenge=challenge, **data),
+        success=_("The outcome is recorded and every supplier who proposed is told."),
+        template="challenges/outcome.html",
+        context={"challenge": challenge},
+        then=_detail_url(challenge),
+    )
 
 
 @login_required
@@ -295,18 +296,15 @@ def stage_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     challenge = editable_challenge(request, slug)
     stage = get_object_or_404(ProgrammeStage, challenge=challenge, pk=pk)
     initial = {name: getattr(stage, name) for name in StageForm.base_fields}
-    form = StageForm(request.POST or None, initial=initial)
-    context = {"form": form, "challenge": challenge, "stage": stage}
-    if request.method == "POST":
-        if form_saved(
-            request,
-            form,
-            lambda data: services.stage_update(actor=request.user, stage=stage, **data),
-            success=_("The stage is saved."),
-        ):
-            return redirect("challenges:detail", slug=challenge.slug)
-        return render(request, "challenges/stage.html", context, status=400)
-    return render(request, "challenges/stage.html", context)
+    return form_page(
+        request,
+        StageForm(posted(request), initial=initial),
+        lambda data: services.stage_update(actor=request.user, stage=stage, **data),
+        success=_("The stage is saved."),
+        template="challenges/stage.html",
+        context={"challenge": challenge, "stage": stage},
+        then=_detail_url(challenge),
+    )
 
 
 # Joining
@@ -318,22 +316,17 @@ def challenge_join(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = visible_challenge(request, slug)
     if not services.public_bodies_edited_by(request.user).exists():
         raise PermissionDenied
-    form = JoinForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        if form_saved(
-            request,
-            form,
-            lambda data: services.join(
-                actor=request.user,
-                challenge=challenge,
-                organisation=data["organisation"],
-                note=data["note"],
-            ),
-            success=_("Your body is counted as having the same need."),
-        ):
-            return redirect("challenges:detail", slug=challenge.slug)
-        return render(request, "challenges/join.html", {"form": form, "challenge": challenge}, status=400)
-    return render(request, "challenges/join.html", {"form": form, "challenge": challenge})
+    return form_page(
+        request,
+        JoinForm(posted(request), user=request.user),
+        lambda data: services.join(
+            actor=request.user, challenge=challenge, organisation=data["organisation"], note=data["note"]
+        ),
+        success=_("Your body is counted as having the same need."),
+        template="challenges/join.html",
+        context={"challenge": challenge},
+        then=_detail_url(challenge),
+    )
 
 
 @login_required
@@ -361,17 +354,15 @@ def question_ask(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = visible_challenge(request, slug)
     if services.supplier_of(request.user) is None:
         raise PermissionDenied
-    form = QuestionForm(request.POST or None)
-    if request.method == "POST":
-        if form_saved(
-            request,
-            form,
-            lambda data: services.ask(actor=request.user, challenge=challenge, text=data["text"]),
-            success=_("Your question is sent. The answer is published to everyone, without your name."),
-        ):
-            return redirect("challenges:detail", slug=challenge.slug)
-        return render(request, "challenges/ask.html", {"form": form, "challenge": challenge}, status=400)
-    return render(request, "challenges/ask.html", {"form": form, "challenge": challenge})
+    return form_page(
+        request,
+        QuestionForm(posted(request)),
+        lambda data: services.ask(actor=request.user, challenge=challenge, text=data["text"]),
+        success=_("Your question is sent. The answer is published to everyone, without your name."),
+        template="challenges/ask.html",
+        context={"challenge": challenge},
+        then=_detail_url(challenge),
+    )
 
 
 @login_required
@@ -379,18 +370,15 @@ def question_ask(request: HttpRequest, slug: str) -> HttpResponse:
 def question_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     challenge = editable_challenge(request, slug)
     question = get_object_or_404(Question, challenge=challenge, pk=pk)
-    form = AnswerForm(request.POST or None, initial={"answer": question.answer})
-    context = {"form": form, "challenge": challenge, "question": question}
-    if request.method == "POST":
-        if form_saved(
-            request,
-            form,
-            lambda data: services.answer(actor=request.user, question=question, text=data["answer"]),
-            success=_("The answer is published."),
-        ):
-            return redirect("challenges:detail", slug=challenge.slug)
-        return render(request, "challenges/answer.html", context, status=400)
-    return render(request, "challenges/answer.html", context)
+    return form_page(
+        request,
+        AnswerForm(posted(request), initial={"answer": question.answer}),
+        lambda data: services.answer(actor=request.user, question=question, text=data["answer"]),
+        success=_("The answer is published."),
+        template="challenges/answer.html",
+        context={"challenge": challenge, "question": question},
+        then=_detail_url(challenge),
+    )
 
 
 # Proposals
@@ -406,23 +394,17 @@ def proposal_own(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     proposal = Proposal.objects.filter(challenge=challenge, supplier=supplier).first()
     initial = {"text": proposal.text} if proposal else {}
-    form = ProposalForm(request.POST or None, request.FILES or None, initial=initial)
-    context = {"form": form, "challenge": challenge, "proposal": proposal}
-    if request.method == "POST":
-        if form_saved(
-            request,
-            form,
-            lambda data: services.submit_proposal(
-                actor=request.user,
-                challenge=challenge,
-                text=data["text"],
-                attachment=data.get("attachment"),
-            ),
-            success=_("Your proposal is sent. The receipt is below and in your e-mail."),
-        ):
-            return redirect("challenges:proposal", slug=challenge.slug)
-        return render(request, "challenges/proposal_own.html", context, status=400)
-    return render(request, "challenges/proposal_own.html", context)
+    return form_page(
+        request,
+        ProposalForm(posted(request), request.FILES or None, initial=initial),
+        lambda data: services.submit_proposal(
+            actor=request.user, challenge=challenge, text=data["text"], attachment=data.get("attachment")
+        ),
+        success=_("Your proposal is sent. The receipt is below and in your e-mail."),
+        template="challenges/proposal_own.html",
+        context={"challenge": challenge, "proposal": proposal},
+        then=reverse("challenges:proposal", kwargs={"slug": challenge.slug}),
+    )
 
 
 @login_required
@@ -481,7 +463,7 @@ def proposal_operator_read(request: HttpRequest, slug: str, pk: int) -> HttpResp
     if not is_operator(request.user):
         raise Http404
     proposal = get_object_or_404(Proposal.objects.select_related("supplier", "challenge"), challenge__slug=slug, pk=pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(posted(request))
     context: dict[str, Any] = {"form": form, "challenge": proposal.challenge, "proposal": proposal, "shown": False}
     if request.method == "POST":
         if form.is_valid():
@@ -504,7 +486,7 @@ def proposal_operator_read(request: HttpRequest, slug: str, pk: int) -> HttpResp
 def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = editable_challenge(request, slug)
     criteria = list(challenge.criteria.all())
-    form = CriteriaForm(request.POST or None, initial=criteria_initial(criteria))
+    form = CriteriaForm(posted(request), initial=criteria_initial(criteria))
     status = 200
     if request.method == "POST":
         if form_saved(
@@ -532,18 +514,16 @@ def proposal_score(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     proposal = readable_proposal(request, challenge, pk)
     criteria = list(challenge.criteria.all())
     mine = {s.criterion_id: s.value for s in proposal.scores.filter(evaluator_id=request.user.pk)}
-    form = ScoreForm(request.POST or None, criteria=criteria, initial={f"c{k}": v for k, v in mine.items()})
-    context = {"challenge": challenge, "proposal": proposal, "form": form}
-    if request.method == "POST":
-        if form_saved(
-            request,
-            form,
-            lambda data: services.score(actor=request.user, proposal=proposal, values=form.values()),
-            success=_("Your scores are saved."),
-        ):
-            return redirect("challenges:evaluation", slug=challenge.slug)
-        return render(request, "challenges/score.html", context, status=400)
-    return render(request, "challenges/score.html", context)
+    form = ScoreForm(posted(request), criteria=criteria, initial={f"c{k}": v for k, v in mine.items()})
+    return form_page(
+        request,
+        form,
+        lambda data: services.score(actor=request.user, proposal=proposal, values=form.values()),
+        success=_("Your scores are saved."),
+        template="challenges/score.html",
+        context={"challenge": challenge, "proposal": proposal},
+        then=reverse("challenges:evaluation", kwargs={"slug": challenge.slug}),
+    )
 
 
 @login_required
@@ -599,7 +579,7 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follows(request: HttpRequest) -> HttpResponse:
     supplier = services.supplier_of(request.user)
-    form = FollowForm(request.POST or None)
+    form = FollowForm(posted(request))
     context = {
         "form": form,
         "supplier": supplier,

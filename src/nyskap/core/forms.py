@@ -9,7 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -174,3 +175,30 @@ def form_saved(
         return None
     messages.success(request, success)
     return Saved(result)
+
+
+def posted(request: HttpRequest) -> Any:
+    """The data a form is bound to: the posted fields on a POST, even when none came (an empty form is a form with
+    problems to show, not a blank page), and nothing on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    success: str,
+    template: str,
+    context: dict[str, Any],
+    then: Any,
+) -> HttpResponse:
+    """A page with one form: shown with ``form`` (GET), or the posted form saved (`form_saved`) and the visitor sent
+    on to ``then`` (what `redirect` takes, or a function of what ``save`` returned that gives it), or the page shown
+    again with the problems and what was typed (400)."""
+    if request.method == "POST":
+        saved = form_saved(request, form, save, success=success)
+        if saved:
+            return redirect(then(saved.result) if callable(then) else then)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {**context, "form": form}, status=status)

@@ -12,11 +12,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nyskap.core.forms import form_saved
+from nyskap.core.forms import form_page, form_saved, posted
 from nyskap.organisations.models import County, Organisation, size_band_choices
 
 from . import rules, selectors, services
@@ -187,6 +188,10 @@ def _actions(trial: Trial) -> list[tuple[str, str]]:
     return actions
 
 
+def _detail_url(trial: Trial) -> str:
+    return reverse("trials:detail", kwargs={"slug": trial.slug})
+
+
 # Creating and editing
 
 
@@ -195,20 +200,18 @@ def _actions(trial: Trial) -> list[tuple[str, str]]:
 def trial_create(request: HttpRequest) -> HttpResponse:
     if not services.may_create(request.user):
         raise PermissionDenied
-    form = TrialForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        saved = form_saved(
-            request,
-            form,
-            lambda data: services.trial_create(
-                actor=request.user, owners=list(data["owners"]), fields=form.service_fields()
-            ),
-            success=_("The trial is registered."),
-        )
-        if saved:
-            return redirect("trials:detail", slug=saved.result.slug)
-        return render(request, "trials/form.html", {"form": form}, status=400)
-    return render(request, "trials/form.html", {"form": form})
+    form = TrialForm(posted(request), user=request.user)
+    return form_page(
+        request,
+        form,
+        lambda data: services.trial_create(
+            actor=request.user, owners=list(data["owners"]), fields=form.service_fields()
+        ),
+        success=_("The trial is registered."),
+        template="trials/form.html",
+        context={},
+        then=_detail_url,
+    )
 
 
 @login_required
@@ -217,22 +220,23 @@ def trial_edit(request: HttpRequest, slug: str) -> HttpResponse:
     trial = editable_trial(request, slug)
     if request.method == "POST":
         form = TrialForm(request.POST, user=request.user, trial=trial)
-        if form_saved(
-            request,
-            form,
-            lambda data: services.trial_update(
-                actor=request.user,
-                trial=trial,
-                fields=form.service_fields(),
-                owners=list(data["owners"]),
-                amendment_reason=data.get("amendment_reason", ""),
-            ),
-            success=_("The trial is saved."),
-        ):
-            return redirect("trials:detail", slug=trial.slug)
-        return render(request, "trials/form.html", {"form": form, "trial": trial}, status=400)
-    form = TrialForm(initial=initial_for(trial), user=request.user, trial=trial)
-    return render(request, "trials/form.html", {"form": form, "trial": trial})
+    else:
+        form = TrialForm(initial=initial_for(trial), user=request.user, trial=trial)
+    return form_page(
+        request,
+        form,
+        lambda data: services.trial_update(
+            actor=request.user,
+            trial=trial,
+            fields=form.service_fields(),
+            owners=list(data["owners"]),
+            amendment_reason=data.get("amendment_reason", ""),
+        ),
+        success=_("The trial is saved."),
+        template="trials/form.html",
+        context={"trial": trial},
+        then=_detail_url(trial),
+    )
 
 
 # The approval checklist (trial act)
@@ -401,21 +405,16 @@ def trial_report(request: HttpRequest, slug: str) -> HttpResponse:
 def trial_exemptions(request: HttpRequest, slug: str) -> HttpResponse:
     """The rules the trial sets aside: which, why and for whom."""
     trial = editable_trial(request, slug)
-    form = ExemptionForm(request.POST or None)
-    if request.method == "POST":
-        if form_saved(
-            request,
-            form,
-            lambda data: services.exemption_add(
-                actor=request.user, trial=trial, rule=data["rule"], reason=data["reason"], for_whom=data["for_whom"]
-            ),
-            success=_("The exemption is added."),
-        ):
-            return redirect("trials:exemptions", slug=trial.slug)
-        context = {"form": form, "trial": trial, "exemptions": trial.exemptions.all()}
-        return render(request, "trials/exemptions.html", context, status=400)
-    return render(
-        request, "trials/exemptions.html", {"form": form, "trial": trial, "exemptions": trial.exemptions.all()}
+    return form_page(
+        request,
+        ExemptionForm(posted(request)),
+        lambda data: services.exemption_add(
+            actor=request.user, trial=trial, rule=data["rule"], reason=data["reason"], for_whom=data["for_whom"]
+        ),
+        success=_("The exemption is added."),
+        template="trials/exemptions.html",
+        context={"trial": trial, "exemptions": trial.exemptions.all()},
+        then=reverse("trials:exemptions", kwargs={"slug": trial.slug}),
     )
 
 
@@ -461,27 +460,20 @@ def trial_sandbox(request: HttpRequest, slug: str) -> HttpResponse:
     if trial.kind != TrialKind.SANDBOX or trial.sandbox is None:
         raise Http404
     admission = SandboxAdmission.objects.filter(trial=trial).first()
-    if request.method == "POST":
-        form = SandboxForm(request.POST, trial=trial)
-        if form_saved(
-            request,
-            form,
-            lambda data: services.sandbox_participation_set(
-                actor=request.user,
-                trial=trial,
-                round=data["round"],
-                plan=data["plan"],
-                exit_report=data["exit_report"],
-            ),
-            success=_("The admission and the exit report are saved."),
-        ):
-            return redirect("trials:detail", slug=trial.slug)
-        return render(request, "trials/sandbox_form.html", {"form": form, "trial": trial}, status=400)
     initial = (
         {"round": admission.round_id, "plan": admission.plan, "exit_report": admission.exit_report} if admission else {}
     )
-    form = SandboxForm(initial=initial, trial=trial)
-    return render(request, "trials/sandbox_form.html", {"form": form, "trial": trial})
+    return form_page(
+        request,
+        SandboxForm(posted(request), initial=initial, trial=trial),
+        lambda data: services.sandbox_participation_set(
+            actor=request.user, trial=trial, round=data["round"], plan=data["plan"], exit_report=data["exit_report"]
+        ),
+        success=_("The admission and the exit report are saved."),
+        template="trials/sandbox_form.html",
+        context={"trial": trial},
+        then=_detail_url(trial),
+    )
 
 
 # The decision
@@ -491,21 +483,19 @@ def trial_sandbox(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def trial_decide(request: HttpRequest, slug: str) -> HttpResponse:
     trial = editable_trial(request, slug)
-    if request.method == "POST":
-        form = DecisionForm(request.POST, user=request.user)
-        if form_saved(
-            request,
-            form,
-            lambda data: services.decide(
-                actor=request.user,
-                trial=trial,
-                decision=data["decision"],
-                reason=data["decision_reason"],
-                lessons=data["lessons"],
-                adopted_by=data["adopted_by"],
-            ),
-            success=_("The decision is recorded."),
-        ):
-            return redirect("trials:detail", slug=trial.slug)
-        return render(request, "trials/decide.html", {"form": form, "trial": trial}, status=400)
-    return render(request, "trials/decide.html", {"form": DecisionForm(user=request.user), "trial": trial})
+    return form_page(
+        request,
+        DecisionForm(posted(request), user=request.user),
+        lambda data: services.decide(
+            actor=request.user,
+            trial=trial,
+            decision=data["decision"],
+            reason=data["decision_reason"],
+            lessons=data["lessons"],
+            adopted_by=data["adopted_by"],
+        ),
+        success=_("The decision is recorded."),
+        template="trials/decide.html",
+        context={"trial": trial},
+        then=_detail_url(trial),
+    )
