@@ -13,7 +13,7 @@ def summarise(name: str, report: Path) -> None:
     if not report.exists():
         print(f"{name}: no report (the pass did not finish)")
         return
-    cases = list(ET.parse(report).getroot().iter("testcase"))
+    cases = list(ET.parse(report).getroot().iter("testcase"))  # noqa: S314 (our own pytest wrote it)
     failed, times, per_file = [], [], defaultdict(float)
     for case in cases:
         test = f"{case.get('classname', '')}::{case.get('name', '')}"
@@ -25,7 +25,9 @@ def summarise(name: str, report: Path) -> None:
             failed.append(f"  {problem.tag.upper()} {test}: {' '.join(first_line)[:300]}")
     print(f"{name}: {len(cases)} tests, {len(failed)} failed or in error, {sum(t for t, _ in times):.0f} s in tests")
     print("\n".join(failed))
-    print("  slowest modules: " + ", ".join(f"{m} {s:.0f}s" for m, s in sorted(per_file.items(), key=lambda i: -i[1])[:8]))
+    print(
+        "  slowest modules: " + ", ".join(f"{m} {s:.0f}s" for m, s in sorted(per_file.items(), key=lambda i: -i[1])[:8])
+    )
     print("  slowest tests: " + ", ".join(f"{t.rsplit('::', 1)[-1][:60]} {s:.0f}s" for s, t in sorted(times)[-5:]))
 
 
