@@ -14,7 +14,9 @@ def summarise(name: str, report: Path) -> None:
         print(f"{name}: no report (the pass did not finish)")
         return
     cases = list(ET.parse(report).getroot().iter("testcase"))  # noqa: S314 (our own pytest wrote it)
-    failed, times, per_file = [], [], defaultdict(float)
+    failed: list[str] = []
+    times: list[tuple[float, str]] = []
+    per_file: defaultdict[str, float] = defaultdict(float)
     for case in cases:
         test = f"{case.get('classname', '')}::{case.get('name', '')}"
         seconds = float(case.get("time") or 0)
