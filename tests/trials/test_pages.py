@@ -316,3 +316,29 @@ def test_an_editor_adds_an_exemption_and_an_outsider_cannot(as_innovator, as_out
     ]
     page = as_innovator.get(f"/forsok/{trial.slug}/").content.decode()
     assert "<li>Kommuneloven § 5-1 (Ordføreren): Direkte valg.</li>" in page
+
+
+def test_the_area_and_what_has_come_of_a_trial_are_data_in_the_export_and_the_api(client, innovator, home_municipality):
+    """The overview's area and outcome facets are in the downloads and the API too, so a reader can count them."""
+    estimated = run_to_end(
+        make_trial(actor=innovator, owner=home_municipality, title="Med tall", area="Helse"), innovator
+    )
+    services.result_add_counts(
+        actor=innovator, trial=estimated, outcome="Møtte", arms=[("SMS", 80, 100), ("Ingen", 70, 100)]
+    )
+    worded = run_to_end(make_trial(actor=innovator, owner=home_municipality, title="Med ord"), innovator)
+    services.report_results(actor=innovator, trial=worded, summary="Færre uteblitte.")
+    make_trial(actor=innovator, owner=home_municipality, title="Uten resultat", area="Skole")
+    lines = client.get("/forsok/eksport/forsok.csv").getvalue().decode("utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    area, outcome = header.index('"Område"'), header.index('"Utfall"')
+    rows = {cells[0]: (cells[area], cells[outcome]) for cells in (line.split(";") for line in lines[1:])}
+    assert rows == {
+        '"Med tall"': ('"Helse"', '"Resultater lagt inn som data (effektestimat)"'),
+        '"Med ord"': ('""', '"Resultater bare i ord"'),
+        '"Uten resultat"': ('"Skole"', '"Ingen resultater ennå"'),
+    }
+    api = {t["title"]: (t["area"], t["outcome"]) for t in client.get("/api/v1/trials").json()["results"]}
+    assert api == {"Med tall": ("Helse", "estimated"), "Med ord": ("", "summary"), "Uten resultat": ("Skole", "none")}
+    detail = client.get(f"/api/v1/trials/{estimated.slug}").json()
+    assert (detail["area"], detail["outcome"]) == ("Helse", "estimated")

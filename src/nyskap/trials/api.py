@@ -224,6 +224,11 @@ class TrialOut(Schema):
     legal_basis: str
     design: str
     sector: str
+    area: str = Field(description="The area of the trial, as written on it (empty when not given).")
+    outcome: TrialOutcome = Field(
+        description="What has come of the trial so far, read from its results: `estimated` results entered as data, "
+        "`summary` results in words only, `none` no results yet."
+    )
     starts_on: datetime.date | None
     ends_on: datetime.date | None
     not_preregistered: bool
@@ -268,6 +273,8 @@ def _trial_out(trial: Trial) -> dict[str, Any]:
         "legal_basis": " ".join(part for part in (trial.legal_act, trial.legal_section) if part),
         "design": trial.design,
         "sector": trial.sector,
+        "area": trial.area,
+        "outcome": getattr(trial, selectors.OUTCOME_STATE),
         "starts_on": trial.starts_on,
         "ends_on": trial.ends_on,
         "not_preregistered": trial.not_preregistered,
@@ -291,7 +298,7 @@ def _trial_out(trial: Trial) -> dict[str, Any]:
 @paginate(PageNumberPagination)
 def trial_list(request: HttpRequest, filters: Query[TrialFilters]) -> Any:
     trials = selectors.filtered(_caller(request), filters.as_params(), filters.q)
-    return _Mapped(trials.select_related("registration").prefetch_related("owners"))
+    return _Mapped(selectors.with_outcome(trials).select_related("registration").prefetch_related("owners"))
 
 
 class _Mapped:
@@ -317,7 +324,7 @@ class _Mapped:
     openapi_extra=OPTIONAL_SECURITY,
 )
 def trial_detail(request: HttpRequest, slug: str) -> Any:
-    trial = Trial.objects.visible_to(_caller(request)).filter(slug=slug).first()
+    trial = selectors.with_outcome(Trial.objects.visible_to(_caller(request))).filter(slug=slug).first()
     if trial is None:
         raise Http404
     registration = getattr(trial, "registration", None)

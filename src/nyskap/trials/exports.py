@@ -17,6 +17,7 @@ from nyskap.core.spreadsheets import csv_lines, csv_separator, xlsx_file
 
 from . import jobs, selectors
 from .forms import FilterForm
+from .models import TrialOutcome
 
 
 def trials_for(data: QueryDict) -> Any:
@@ -24,7 +25,7 @@ def trials_for(data: QueryDict) -> Any:
     form = FilterForm(data)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     params = {name: data.getlist(name) for name in (*selectors.FACETS, "overdue")}
-    return selectors.filtered(AnonymousUser(), params, query).prefetch_related("owners")
+    return selectors.with_outcome(selectors.filtered(AnonymousUser(), params, query)).prefetch_related("owners")
 
 
 def public_trials(request: HttpRequest) -> Any:
@@ -40,6 +41,8 @@ def header() -> list[str]:
         _("Legal basis"),
         _("Design"),
         _("Sector"),
+        _("Area"),
+        _("Outcome"),
         _("Start date"),
         _("End date"),
         _("Pre-registration fingerprint (SHA-256)"),
@@ -64,6 +67,8 @@ def rows(trials: Any, base_url: str, on_row: Callable[[], None] | None = None) -
             " ".join(part for part in (trial.legal_act, trial.legal_section) if part),
             trial.get_design_display(),
             trial.get_sector_display(),
+            trial.area,
+            str(TrialOutcome(getattr(trial, selectors.OUTCOME_STATE)).label),
             trial.starts_on,
             trial.ends_on,
             registration.fingerprint if registration else "",
