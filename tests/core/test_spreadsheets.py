@@ -84,3 +84,23 @@ def test_when_stored_text_holds_control_characters_then_xlsx_is_written_with_the
     assert header == "a"
     assert value in ("a\x01b\x0bc\x00d\te\nf", "a_x0001_b_x000B_c_x0000_d\te\nf")
     assert neutralise("a\x01") == "a_x0001_"
+
+
+def test_when_a_text_is_longer_than_a_cell_holds_then_the_xlsx_cell_is_cut_with_a_note_saying_so():
+    from django.utils import translation
+
+    fits = "x" * 32_767
+    long = "ø" * 40_000
+    with translation.override("nb"):
+        workbook = load_workbook(xlsx_file("Ark", ["a"], [[fits], [long], ["=" + long]]))
+    cells = [row[0].value for row in workbook.active.iter_rows(min_row=2)]
+    assert cells[0] == fits  # exactly at the limit: whole
+    note = (
+        " [Kuttet her: en regnearkcelle rommer høyst 32\u00a0767 tegn, og denne teksten har 40\u00a0000. "
+        "Hele teksten finnes i Nyskap.]"
+    )
+    assert cells[1] == "ø" * (32_767 - len(note)) + note
+    assert len(cells[1]) == 32_767
+    # The formula guard comes first and counts: the cut text still starts with the apostrophe.
+    assert cells[2].startswith("'=ø") and cells[2].endswith("har 40\u00a0002. Hele teksten finnes i Nyskap.]")
+    assert len(cells[2]) == 32_767

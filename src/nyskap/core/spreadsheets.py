@@ -5,7 +5,9 @@ CSV is written the way Excel with Norwegian regional settings opens a double-cli
 mark, `;` between fields (`,` on request: `?sep=comma`), every field quoted. Because a file may still be opened with
 the other separator, every `;`- or `,`-separated segment of a text that begins like a formula is neutralised too.
 XLSX cannot hold most control characters: stored text holding one (legacy rows, from before input refused them) is
-written with OOXML's own escape (`_x0001_`), so an export never fails on what is stored."""
+written with OOXML's own escape (`_x0001_`), so an export never fails on what is stored. A cell holds at most
+32,767 characters in Excel: a longer text is cut there and ends with a note that says so, never cut in
+silence."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is read as a formula by Excel and LibreOffice (CSV injection).
@@ -36,13 +39,34 @@ def _xml_escape(match: re.Match[str]) -> str:
     return f"_x{ord(match.group(0)):04X}_"
 
 
+# The most characters an Excel cell holds (Excel's specifications and limits); a longer text is cut to fit with a note.
+XLSX_CELL_LENGTH = 32_767
+
+
+def _cut_note(length: int) -> str:
+    numbers = {name: f"{n:,}".replace(",", "\u00a0") for name, n in (("most", XLSX_CELL_LENGTH), ("length", length))}
+    return (
+        " "
+        + _(
+            "[Cut here: a spreadsheet cell holds at most %(most)s characters and this text has %(length)s. "
+            "The whole text is in Nyskap.]"
+        )
+        % numbers
+    )
+
+
 def neutralise(value: Any) -> Any:
     """A cell for XLSX: text that a spreadsheet would read as a formula gets a leading apostrophe, characters XML
-    cannot hold are escaped the OOXML way; other values are unchanged."""
+    cannot hold are escaped the OOXML way, and a text longer than a cell holds is cut with a note saying so; other
+    values are unchanged."""
     if isinstance(value, str):
         if value.startswith(FORMULA_PREFIXES):
             value = "'" + value
-        return XML_ILLEGAL.sub(_xml_escape, value)
+        value = XML_ILLEGAL.sub(_xml_escape, value)
+        if len(value) > XLSX_CELL_LENGTH:
+            note = _cut_note(len(value))
+            value = value[: XLSX_CELL_LENGTH - len(note)] + note
+        return value
     return value
 
 
