@@ -7,8 +7,9 @@ Mapping, one line per column: ``their column = our key``, where our key is a bre
 org_type, size_band, county, centrality — all five are needed) or an item key of the questionnaire (b1_product,
 b3_novelty …). A several-choice answer lists its option keys separated by ``;``. Unmapped columns are ignored.
 
-Every row is read and checked outside any transaction (a background import's progress is seen as it grows); then
-everything is written in one transaction, after the round's state is checked again under a lock."""
+It runs as a background job (`jobs`), queued by the upload page once `microdata_import_check` has passed. Every row
+is read and checked outside any transaction, so the job's progress page sees the count grow; then everything is
+written in one transaction, after the round's state is checked again under a lock."""
 
 from __future__ import annotations
 
