@@ -5,11 +5,17 @@ problem is reported with its row (numbered as in the spreadsheet, the header bei
 
 Mapping, one line per column: ``their column = our key``, where our key is a breakdown variable (sector,
 org_type, size_band, county, centrality — all five are needed) or an item key of the questionnaire (b1_product,
-b3_novelty …). A several-choice answer lists its option keys separated by ``;``. Unmapped columns are ignored."""
+b3_novelty …). A several-choice answer lists its option keys separated by ``;``. Unmapped columns are ignored.
+
+It runs as a background job (`jobs`), queued by the upload page once `microdata_import_check` has passed. Every row
+is read and checked outside any transaction, so the job's progress page sees the count grow; then everything is
+written in one transaction, after the round's state is checked again under a lock."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db import transaction
@@ -64,18 +70,64 @@ def parse_mapping(text: str, kind: str) -> dict[str, str]:
     return mapping
 
 
-@transaction.atomic
-def microdata_import(*, actor: Any, round: Round, upload: IO[bytes], filename: str, mapping_text: str) -> int:
-    """Import the file's answers; the round becomes closed. The number of responses imported."""
-    require_editor_of(actor, round.owner)
+RowCounter = Callable[[], None]
+TotalCounter = Callable[[int], None]
+
+
+def _require_importable(round: Round) -> None:
     if round.status != RoundStatus.DRAFT:
         raise BarometerError(_("Only a round in draft can change its frame or sample."))
     if not Workplace.objects.filter(round=round).exists():
         raise BarometerError(_("Upload the frame first."), "file")
+
+
+def microdata_import_check(*, actor: Any, round: Round, mapping_text: str) -> dict[str, str]:
+    """The refusals that need no file, made where the file is uploaded (so nothing is queued) and again by the
+    import: an editor of the owner (else `PermissionDenied`), a round in draft with a frame and a good mapping (else
+    `BarometerError`, naming the form's field). The mapping, their normalised column name → our key."""
+    require_editor_of(actor, round.owner)
+    _require_importable(round)
     try:
-        mapping = parse_mapping(mapping_text, round.kind)
+        return parse_mapping(mapping_text, round.kind)
     except MappingError as error:
         raise BarometerError(error.message, "mapping") from None
+
+
+@dataclass
+class _Answers:
+    responses: list[tuple[str, dict[str, Any]]]  # (the engine's unit, the answers) per row with answers
+    numbers: list[int]  # the spreadsheet's row number of each response
+    columns: dict[str, str]  # our key → their column as the header spells it
+
+
+def microdata_import(
+    *,
+    actor: Any,
+    round: Round,
+    upload: IO[bytes],
+    filename: str,
+    mapping_text: str,
+    on_total: TotalCounter | None = None,
+    on_row: RowCounter | None = None,
+) -> int:
+    """Import the file's answers; the round becomes closed. The number of responses imported. Every row is checked
+    before anything is written (`FrameError` lists every problem; nothing is written). ``on_total`` is told the
+    number of rows below the header once the file is read, and ``on_row`` is called for each of them as it is checked
+    (a background import's progress)."""
+    mapping = microdata_import_check(actor=actor, round=round, mapping_text=mapping_text)
+    answers = _read_answers(round, upload, filename, mapping, on_total=on_total, on_row=on_row)
+    return _write(actor=actor, round=round, answers=answers)
+
+
+def _read_answers(
+    round: Round,
+    upload: IO[bytes],
+    filename: str,
+    mapping: dict[str, str],
+    *,
+    on_total: TotalCounter | None,
+    on_row: RowCounter | None,
+) -> _Answers:
     items = {item["key"]: item for block in questionnaire.data(round.kind)["blocks"] for item in block["items"]}
     lookups = {name: choice_lookup(choices) for name, choices in LOOKUPS_FIELDS.items()}
     # A county as the frame spells it, whatever its case here (the engine tells unit names apart without case).
@@ -86,6 +138,8 @@ def microdata_import(*, actor: Any, round: Round, upload: IO[bytes], filename: s
         raise FrameError([CellProblem("", 0, "", error.message)]) from None
     if not rows:
         raise FrameError([CellProblem("", 1, "", _("The file is empty."))])
+    if on_total is not None:
+        on_total(len(rows) - 1)
     header = [normalise_key(cell_text(cell)) for cell in rows[0]]
     positions = {
         mapping[name]: (index, cell_text(rows[0][index])) for index, name in enumerate(header) if name in mapping
@@ -100,6 +154,8 @@ def microdata_import(*, actor: Any, round: Round, upload: IO[bytes], filename: s
     responses: list[tuple[str, dict[str, Any]]] = []
     numbers: list[int] = []
     for number, cells in enumerate(rows[1:], start=2):
+        if on_row is not None:
+            on_row()
         values = {
             ours: cell_text(cells[index]) if index < len(cells) else "" for ours, (index, _c) in positions.items()
         }
@@ -137,7 +193,17 @@ def microdata_import(*, actor: Any, round: Round, upload: IO[bytes], filename: s
         raise FrameError(problems)
     if not responses:
         raise FrameError([CellProblem("", 2, "", _("The file has no answers."))])
-    _check_population(round, responses)
+    return _Answers(responses, numbers, {ours: theirs for ours, (_i, theirs) in positions.items()})
+
+
+@transaction.atomic
+def _write(*, actor: Any, round: Round, answers: _Answers) -> int:
+    # The round's state again, under a lock: it may have moved on since the file was read (another import, the
+    # fieldwork started, a new frame); and its frame's population.
+    round.status = Round.objects.select_for_update().filter(pk=round.pk).values_list("status", flat=True).get()
+    _require_importable(round)
+    _check_population(round, answers.responses)
+    responses = answers.responses
     cells = sorted({unit for unit, _answers in responses})
     version = survey_selectors.latest_published_version(questionnaire.key(round.kind))
     if version is None:
@@ -162,12 +228,11 @@ def microdata_import(*, actor: Any, round: Round, upload: IO[bytes], filename: s
     except SurveyError as error:
         if not error.errors:
             raise BarometerError(error.message, "file") from None
-        columns = {ours: theirs for ours, (_i, theirs) in positions.items()}
         found = []
         for key, message in error.errors.items():
             index, _sep, item = key.partition(":")
-            column = columns.get(item, item) if item != "unit" else ""
-            found.append(CellProblem("", numbers[int(index)] if index.isdigit() else 0, column, message))
+            column = answers.columns.get(item, item) if item != "unit" else ""
+            found.append(CellProblem("", answers.numbers[int(index)] if index.isdigit() else 0, column, message))
         raise FrameError(found) from None
     round.survey_round = survey_round
     round.status = RoundStatus.CLOSED

@@ -1,28 +1,34 @@
-"""The barometer's background job: a round's PDF report (WeasyPrint takes a while), for a signed-in person who may
-see the round's results (anybody once published; the owner's editors while closed)."""
+"""The barometer's background jobs: a round's PDF report (WeasyPrint takes a while), for a signed-in person who may
+see the round's results (anybody once published; the owner's editors while closed); and the import of earlier
+microdata into a round in draft, for the owner's editors (`importing`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from nyskap.core.jobs import registry
+from nyskap.core.jobs.imports import ImportOutcome, ImportRefused, register_import, start_import
 from nyskap.core.jobs.models import BackgroundJob
 from nyskap.core.jobs.progress import Progress
 from nyskap.core.jobs.services import job_start
 
-from . import comparison, selectors
+from . import comparison, importing, selectors
+from .frame import FrameError
 from .results import round_results
+from .services import BarometerError
 
 if TYPE_CHECKING:
     from .models import Round
 
 RESULTS_PDF = "barometer.results_pdf"
+MICRODATA_IMPORT = "barometer.microdata_import"
 
 
 def report_pdf(round: Round) -> bytes:
@@ -56,4 +62,60 @@ def results_pdf_start(*, actor: Any, round: Round) -> BackgroundJob:
         title=_("PDF report: %(round)s") % {"round": round.title},
         params={"round": round.pk},
         back_url=reverse("barometer:results", kwargs={"pk": round.pk}),
+    )
+
+
+# Import of earlier microdata: all or nothing, every problem with its row and column
+
+
+def _microdata_import(
+    upload: IO[bytes], filename: str, *, actor: Any, params: dict[str, Any], progress: Progress
+) -> ImportOutcome:
+    round = selectors.round_for_editor(actor, params.get("round", 0))
+    if round is None:
+        raise ImportRefused(_("The round no longer exists, or you can no longer edit it."))
+    # The checks made when the job was started are made again (the round may have moved on since).
+    try:
+        imported = importing.microdata_import(
+            actor=actor,
+            round=round,
+            upload=upload,
+            filename=filename,
+            mapping_text=params.get("mapping", ""),
+            on_total=progress.set_total,
+            on_row=progress.advance,
+        )
+    except FrameError as error:
+        return ImportOutcome(problems=[str(problem) for problem in error.problems])
+    except BarometerError as error:
+        raise ImportRefused(error.message) from error
+    except PermissionDenied as error:
+        raise ImportRefused(str(error)) from error
+    summary = ngettext(
+        "%(count)d response was imported into %(round)s. The round is closed.",
+        "%(count)d responses were imported into %(round)s. The round is closed.",
+        imported,
+    ) % {"count": imported, "round": round.title}
+    results = {
+        "title": _("Results: %(title)s") % {"title": round.title},
+        "url": reverse("barometer:results", kwargs={"pk": round.pk}),
+    }
+    return ImportOutcome(created=[results], summary=summary)
+
+
+register_import(MICRODATA_IMPORT, _microdata_import)
+
+
+def microdata_import_start(
+    *, actor: Any, round: Round, upload: IO[bytes], filename: str, mapping_text: str
+) -> BackgroundJob:
+    """Queue the import of ``upload`` into ``round`` (the caller has made `importing.microdata_import_check`)."""
+    return start_import(
+        owner=actor,
+        kind=MICRODATA_IMPORT,
+        title=_("Import of microdata into %(round)s") % {"round": round.title},
+        upload=upload,
+        filename=filename,
+        params={"round": round.pk, "mapping": mapping_text},
+        back_url=reverse("barometer:round", kwargs={"pk": round.pk}),
     )

@@ -95,7 +95,6 @@ def _round_page(request: HttpRequest, round: Round, status: int = 200, **forms: 
         "fieldwork_form": forms.get("fieldwork_form")
         or FieldworkForm(initial={"closes_on": datetime.date.today() + datetime.timedelta(days=28)}),
         "import_form": forms.get("import_form") or ImportForm(prefix="import"),
-        "import_problems": forms.get("import_problems", []),
         "problems": forms.get("problems", []),
         "error": forms.get("error"),
         "statuses": RoundStatus,
@@ -147,25 +146,29 @@ def frame_reference(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def microdata_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import earlier microdata in a background job, whose progress page this answers with: all or nothing, with
+    every problem listed by row and column. The form and what needs no file (the round in draft, its frame, the
+    mapping) are checked here, a refusal shown on the form (at the top of the page for a round past draft, which
+    has no import form) with nothing queued; the job checks them again."""
     round = _edited(request, pk)
     form = ImportForm(request.POST, request.FILES, prefix="import")
     if form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            importing.microdata_import(
+            importing.microdata_import_check(actor=request.user, round=round, mapping_text=form.cleaned_data["mapping"])
+        except services.BarometerError as error:
+            if error.field not in form.fields:  # the round is past draft: its page has no import form
+                return _round_page(request, round, 422, error=error.message)
+            form.add_error(error.field, error.message)
+        else:
+            upload = form.cleaned_data["file"]
+            job = jobs.microdata_import_start(
                 actor=request.user,
                 round=round,
-                upload=upload,
+                upload=upload.file,
                 filename=upload.name,
                 mapping_text=form.cleaned_data["mapping"],
             )
-        except FrameError as error:
-            form.add_error("file", _("Nothing was imported. Correct the problems listed and upload the file again."))
-            return _round_page(request, round, 422, import_form=form, import_problems=[str(p) for p in error.problems])
-        except services.BarometerError as error:
-            form.add_error(error.field if error.field in form.fields else "file", error.message)
-        else:
-            return redirect("barometer:round", pk=round.pk)
+            return redirect("core:job", job_id=job.pk)
     return _round_page(request, round, 422, import_form=form)
 
 
