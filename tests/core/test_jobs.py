@@ -253,3 +253,35 @@ def test_when_a_queued_task_is_asked_for_then_it_has_no_file_yet(innovator):
     body = Client().get(f"/api/v1/tasks/{job.pk}", **auth).json()
     assert (body["status"], body["rows_total"], body["percent"], body["file_url"]) == ("queued", None, None, None)
     assert Client().get(f"/api/v1/tasks/{job.pk}/file", **auth).status_code == 404
+
+
+def test_when_a_job_counts_inside_one_transaction_then_its_page_and_the_api_show_the_counts_from_the_cache(
+    as_innovator, innovator, monkeypatch
+):
+    """An import that writes all or nothing counts inside its transaction, where nobody else sees its row change: the
+    cache carries the counts to the page and the API while it runs; a finished job shows its row; a cache that is
+    down leaves the row's counts, not an error."""
+    from django.core.cache import cache
+
+    from nyskap.core.jobs import progress as progress_module
+
+    monkeypatch.setattr(progress_module, "WRITE_EVERY_SECONDS", 0)
+    job = _queued(innovator, status=JobStatus.RUNNING)
+    progress = progress_module.Progress(job)
+    progress.set_total(10)
+    for _row in range(3):
+        progress.advance()
+    # What another connection sees before the transaction ends: the row as it was.
+    BackgroundJob.objects.filter(pk=job.pk).update(rows_done=0, rows_total=10)
+    assert "3 of 10 rows" in as_innovator.get(f"/oppgaver/{job.pk}/", **EN).content.decode()
+    task = Client().get(f"/api/v1/tasks/{job.pk}", **_token(innovator)).json()
+    assert (task["rows_done"], task["rows_total"], task["percent"]) == (3, 10, 30)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", down)
+    assert "0 of 10 rows" in as_innovator.get(f"/oppgaver/{job.pk}/", **EN).content.decode()
+    monkeypatch.undo()
+    BackgroundJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE, rows_done=10)
+    assert "10 of 10 rows" in as_innovator.get(f"/oppgaver/{job.pk}/", **EN).content.decode()

@@ -220,8 +220,10 @@ def test_when_applied_then_everything_is_written_with_an_audit_entry_and_a_secon
 ):
     path = rf.write_json(tmp_path / "enheter_alle.json.gz", fixture_entities())
     register_import = preview(path)
-    counts = register_import_apply(register_import=register_import, actor=operator)
+    steps: list[int] = []
+    counts = register_import_apply(register_import=register_import, actor=operator, advance=lambda: steps.append(1))
     assert counts == {"new": 2, "renamed": 1, "names_recorded": 1, "parents": 1, "ended": 1, "deleted": 1}
+    assert len(steps) == register_import.change_count == 7  # each change counted once, for the job's progress
     today = datetime.date.today()
     agency = Organisation.objects.get(organisation_number=NEW_AGENCY)
     facts = (agency.name, agency.legal_name, agency.kind, agency.parent, agency.category, agency.register_updated_on)

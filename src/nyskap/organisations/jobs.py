@@ -91,10 +91,10 @@ def _apply(job: BackgroundJob, progress: Progress) -> registry.JobOutput:
     register_import = RegisterImport.objects.filter(pk=job.params.get("register_import")).first()
     if register_import is None:
         return registry.JobOutput(report={"problems": [_("The preview no longer exists.")]}, failed=True)
-    # The changes are written in one transaction, so they are counted as done when it ends.
+    # The changes are written in one transaction: the counts reach the page through the cache as they grow.
     progress.set_total(register_import.change_count)
     try:
-        counts = register_import_apply(register_import=register_import, actor=actor)
+        counts = register_import_apply(register_import=register_import, actor=actor, advance=progress.advance)
     except RegisterImportRefused as refusal:
         return registry.JobOutput(report={"problems": [refusal.message]}, failed=True)
     return registry.JobOutput(report={"summary": applied_summary(counts), "created": [_link(register_import)]})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -358,10 +359,14 @@ def register_import_refusal(register_import: RegisterImport) -> RegisterImportRe
 
 
 @transaction.atomic
-def register_import_apply(*, register_import: RegisterImport, actor: Any = None) -> dict[str, int]:
+def register_import_apply(
+    *, register_import: RegisterImport, actor: Any = None, advance: Callable[[], None] | None = None
+) -> dict[str, int]:
     """Apply every change of the stored plan, or none: each change is checked against the database first (the
     value the preview saw must still be there). Bodies with content, and bodies of the shipped reference data, are
-    never deleted, only marked as ended. Returns the number of changes of each sort."""
+    never deleted, only marked as ended. Returns the number of changes of each sort; ``advance`` is called as each
+    change is made (a job's progress)."""
+    step = advance or (lambda: None)
     locked = RegisterImport.objects.select_for_update().get(pk=register_import.pk)
     if (refusal := register_import_refusal(locked)) is not None:
         raise refusal
@@ -395,6 +400,7 @@ def register_import_apply(*, register_import: RegisterImport, actor: Any = None)
         )
         organisation.save()
         created[item["number"]] = organisation
+        step()
     for item in plan.get("new", []):
         if item["parent"]:
             organisation = created[item["number"]]
@@ -410,11 +416,13 @@ def register_import_apply(*, register_import: RegisterImport, actor: Any = None)
         if organisation.legal_name != item["old"]:
             raise _stale()
         organisation.legal_name = item["new"]
+        step()
     for item in plan.get("names_recorded", []):
         organisation = body(item["pk"])
         if organisation.legal_name:
             raise _stale()
         organisation.legal_name = item["new"]
+        step()
     for item in plan.get("parents", []):
         organisation = body(item["pk"])
         if (organisation.parent.organisation_number if organisation.parent else "") != item["old"]:
@@ -423,6 +431,7 @@ def register_import_apply(*, register_import: RegisterImport, actor: Any = None)
         if parent is None:
             raise _stale()
         organisation.parent = parent
+        step()
     deleted = 0
     for item in plan.get("ended", []):
         organisation = body(item["pk"])
@@ -432,8 +441,10 @@ def register_import_apply(*, register_import: RegisterImport, actor: Any = None)
             touched.pop(item["pk"])
             organisation.delete()
             deleted += 1
+            step()
             continue
         organisation.ended_on = datetime.date.fromisoformat(item["deleted_on"])
+        step()
     for organisation in touched.values():
         organisation.register_updated_on = today
         organisation.save()

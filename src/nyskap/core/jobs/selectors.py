@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.utils import timezone
 
 from .models import BackgroundJob
+from .progress import live
 
 
 def jobs_of(user: Any, visitor_key: str = "") -> QuerySet[BackgroundJob]:
@@ -25,7 +26,7 @@ def job_of(user: Any, job_id: uuid.UUID | str, visitor_key: str = "") -> Backgro
     """The user's job (or the visitor's session's), or 404 (someone else's job, an expired job and no job look
     the same)."""
     try:
-        return jobs_of(user, visitor_key).get(pk=job_id)
+        return live(jobs_of(user, visitor_key).get(pk=job_id))
     except (BackgroundJob.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
