@@ -47,23 +47,31 @@ DATABASE_FIXTURES = {
 
 
 def pytest_collection_modifyitems(config, items):
-    """With NYSKAP_DATABASE_TESTS_ONLY=1 (CI's second database pass) only the tests that use the database run: the
-    others (calculations, property tests, documents) cannot differ between databases and ran in the first pass. The
-    whole-site crawl that reads every page for its language (marked `crawl_once`) is left out too: the crawl test
-    opens the same pages on PostgreSQL."""
-    if os.environ.get("NYSKAP_DATABASE_TESTS_ONLY") != "1":
+    """CI runs the tests in two database passes, side by side; what cannot differ between the databases runs in one.
+
+    - With NYSKAP_DATABASE_TESTS_ONLY=1 (the PostgreSQL pass) only the tests that use the database run: the others
+      (calculations, property tests, documents) ran in the SQLite pass. The crawl that reads every page for its
+      language (marked `crawl_once`) is left out too: it runs on SQLite, and the crawl test opens the same pages here.
+    - With NYSKAP_SQLITE_PASS=1 the whole-site checks marked `whole_site_on_postgresql` (the link crawl, the access
+      matrix of every route and persona) are left out: they run on PostgreSQL, the production database, and the
+      language crawl opens every page on SQLite and fails on any that does not answer."""
+    database_pass = os.environ.get("NYSKAP_DATABASE_TESTS_ONLY") == "1"
+    sqlite_pass = os.environ.get("NYSKAP_SQLITE_PASS") == "1"
+    if not (database_pass or sqlite_pass):
         return
     kept, skipped = [], []
     for item in items:
-        # The crash test runs PostgreSQL clusters of its own; it runs in the PostgreSQL pass (and skips elsewhere).
-        uses_database = (
-            item.get_closest_marker("django_db")
-            or item.get_closest_marker("crash")
-            or DATABASE_FIXTURES & set(item.fixturenames)
-        )
-        if item.get_closest_marker("crawl_once"):
-            uses_database = False
-        (kept if uses_database else skipped).append(item)
+        if sqlite_pass:
+            keep = not item.get_closest_marker("whole_site_on_postgresql")
+        else:
+            # The crash test runs PostgreSQL clusters of its own; it runs in the PostgreSQL pass (and skips elsewhere).
+            uses_database = (
+                item.get_closest_marker("django_db")
+                or item.get_closest_marker("crash")
+                or DATABASE_FIXTURES & set(item.fixturenames)
+            )
+            keep = bool(uses_database) and not item.get_closest_marker("crawl_once")
+        (kept if keep else skipped).append(item)
     if skipped:
         config.hook.pytest_deselected(items=skipped)
         items[:] = kept

@@ -93,6 +93,7 @@ def test_when_the_matrix_is_read_then_every_row_is_well_formed_and_names_a_route
 
 
 @pytest.mark.django_db
+@pytest.mark.whole_site_on_postgresql
 def test_when_every_route_is_opened_by_every_persona_then_each_gets_what_the_matrix_says(
     home_municipality, other_municipality
 ):

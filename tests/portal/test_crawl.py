@@ -44,6 +44,7 @@ def _listed(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in NOT_LINKED)
 
 
+@pytest.mark.whole_site_on_postgresql
 def test_when_the_site_is_crawled_from_the_home_page_then_every_page_of_every_module_is_reached(settings):
     load_demo_site(settings)
     reached: set[str] = set()
