@@ -104,7 +104,9 @@ def _name(path: str) -> str | None:
     return match.view_name
 
 
-def crawl(client: Client, start: str = "/") -> CrawlResult:
+def crawl(client: Client, start: str = "/", *, per_pattern: int | None = None) -> CrawlResult:
+    """The pages reached from ``start`` by links (``per_pattern`` addresses per URL pattern at most; PER_PATTERN)."""
+    most = PER_PATTERN if per_pattern is None else per_pattern
     result = CrawlResult()
     queue: deque[str] = deque([start])
     seen: set[str] = {start}
@@ -154,7 +156,7 @@ def crawl(client: Client, start: str = "/") -> CrawlResult:
                 # A file to download (PDF reports take a while to make): linked is reached; its own tests open it.
                 result.linked_files.add(target_name)
                 continue
-            if local in seen or per_name.get(target_name, 0) >= PER_PATTERN:
+            if local in seen or per_name.get(target_name, 0) >= most:
                 continue
             if from_here.get(target_name, 0) >= PER_PAGE:
                 continue
