@@ -8,7 +8,7 @@ optional), ``language`` (nb, nn or en; optional, default nb). Choices may be giv
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Annotated, Any
 
@@ -92,18 +92,30 @@ LOOKUPS_FIELDS: dict[str, Any] = {
 }
 
 
-def read_frame(upload: IO[bytes], filename: str) -> list[FrameEntry]:
+def read_frame(
+    upload: IO[bytes],
+    filename: str,
+    *,
+    on_total: Callable[[int], None] | None = None,
+    on_row: Callable[[], None] | None = None,
+) -> list[FrameEntry]:
+    """The file's entries, or `FrameError` listing every problem. ``on_total`` is told the number of rows below the
+    header once the file is read, and ``on_row`` is called for each of them as it is checked (a background upload's
+    progress)."""
     try:
-        rows = iter(list(read_table(upload, filename)))
-        header = next(rows, None)
-        if header is None:
+        table = list(read_table(upload, filename))
+        if not table:
             raise FrameError([CellProblem("", 1, "", _("The file is empty."))])
-        return parse_frame(header, rows)
+        if on_total is not None:
+            on_total(len(table) - 1)
+        return parse_frame(table[0], table[1:], on_row=on_row)
     except SpreadsheetError as error:
         raise FrameError([CellProblem("", 0, "", error.message)]) from None
 
 
-def parse_frame(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> list[FrameEntry]:
+def parse_frame(
+    header: Sequence[Any], rows: Iterable[Sequence[Any]], *, on_row: Callable[[], None] | None = None
+) -> list[FrameEntry]:
     """The frame's entries, or `FrameError` listing every problem."""
     positions, header_problems = header_positions(
         header, COLUMNS, required=REQUIRED, unknown_message=_("There is no such column.")
@@ -114,6 +126,8 @@ def parse_frame(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> list[Fr
     context = {"lookups": {name: choice_lookup(choices) for name, choices in LOOKUPS_FIELDS.items()}}
     parsed: list[tuple[int, FrameRow]] = []
     for number, cells in enumerate(rows, start=2):
+        if on_row is not None:
+            on_row()
         if number - 1 > MAX_ROWS:
             raise FrameError([CellProblem("", number, "", _("The frame can have at most 100000 rows."))])
         values = row_values(positions, cells)

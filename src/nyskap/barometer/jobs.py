@@ -1,6 +1,7 @@
 """The barometer's background jobs: a round's PDF report (WeasyPrint takes a while), for a signed-in person who may
-see the round's results (anybody once published; the owner's editors while closed); and the import of earlier
-microdata into a round in draft, for the owner's editors (`importing`)."""
+see the round's results (anybody once published; the owner's editors while closed); and, for the owner's editors,
+the upload of a round's sampling frame (`frame`) and the import of earlier microdata (`importing`) into a round in
+draft."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from nyskap.core.jobs.models import BackgroundJob
 from nyskap.core.jobs.progress import Progress
 from nyskap.core.jobs.services import job_start
 
-from . import comparison, importing, selectors
+from . import comparison, importing, selectors, services
 from .frame import FrameError
 from .results import round_results
 from .services import BarometerError
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 RESULTS_PDF = "barometer.results_pdf"
 MICRODATA_IMPORT = "barometer.microdata_import"
+FRAME_UPLOAD = "barometer.frame_upload"
 
 
 def report_pdf(round: Round) -> bytes:
@@ -117,5 +119,58 @@ def microdata_import_start(
         upload=upload,
         filename=filename,
         params={"round": round.pk, "mapping": mapping_text},
+        back_url=reverse("barometer:round", kwargs={"pk": round.pk}),
+    )
+
+
+# Upload of the sampling frame (20,000 workplaces and more): all or nothing, every problem with its row and column
+
+
+def _frame_upload(
+    upload: IO[bytes], filename: str, *, actor: Any, params: dict[str, Any], progress: Progress
+) -> ImportOutcome:
+    round = selectors.round_for_editor(actor, params.get("round", 0))
+    if round is None:
+        raise ImportRefused(_("The round no longer exists, or you can no longer edit it."))
+    # The checks made when the job was started are made again (the round may have moved on since).
+    try:
+        imported = services.frame_upload(
+            actor=actor,
+            round=round,
+            upload=upload,
+            filename=filename,
+            on_total=progress.set_total,
+            on_row=progress.advance,
+        )
+    except FrameError as error:
+        return ImportOutcome(problems=[str(problem) for problem in error.problems])
+    except BarometerError as error:
+        raise ImportRefused(error.message) from error
+    except PermissionDenied as error:
+        raise ImportRefused(str(error)) from error
+    summary = ngettext(
+        "%(count)d workplace was imported into the frame of %(round)s.",
+        "%(count)d workplaces were imported into the frame of %(round)s.",
+        imported,
+    ) % {"count": imported, "round": round.title}
+    page = {
+        "title": _("Round: %(title)s") % {"title": round.title},
+        "url": reverse("barometer:round", kwargs={"pk": round.pk}),
+    }
+    return ImportOutcome(created=[page], summary=summary)
+
+
+register_import(FRAME_UPLOAD, _frame_upload)
+
+
+def frame_upload_start(*, actor: Any, round: Round, upload: IO[bytes], filename: str) -> BackgroundJob:
+    """Queue the upload of ``upload`` as the frame of ``round`` (the caller has made `services.frame_upload_check`)."""
+    return start_import(
+        owner=actor,
+        kind=FRAME_UPLOAD,
+        title=_("Import of the frame into %(round)s") % {"round": round.title},
+        upload=upload,
+        filename=filename,
+        params={"round": round.pk},
         back_url=reverse("barometer:round", kwargs={"pk": round.pk}),
     )

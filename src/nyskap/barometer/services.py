@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ from nyskap.surveys.errors import SurveyError
 from nyskap.surveys.loading import questionnaire_load
 
 from . import questionnaire, sampling
-from .frame import read_frame
+from .frame import FrameEntry, read_frame
 from .models import (
     NO_COUNTY,
     STRATUM_VARIABLES,
@@ -99,13 +99,37 @@ def _require_draft(round: Round) -> None:
         raise BarometerError(_("Only a round in draft can change its frame or sample."))
 
 
-@transaction.atomic
-def frame_upload(*, actor: Any, round: Round, upload: IO[bytes], filename: str) -> int:
-    """Replace the round's frame with the file's workplaces, all or nothing (`frame.FrameError` lists every bad
-    row and cell). Any earlier sample is dropped with the old frame."""
+def frame_upload_check(*, actor: Any, round: Round) -> None:
+    """The refusals that need no file, made where the file is uploaded (so nothing is queued) and again by the
+    upload: an editor of the owner (else `PermissionDenied`) and a round in draft (else `BarometerError`)."""
     require_editor_of(actor, round.owner)
     _require_draft(round)
-    entries = read_frame(upload, filename)
+
+
+def frame_upload(
+    *,
+    actor: Any,
+    round: Round,
+    upload: IO[bytes],
+    filename: str,
+    on_total: Callable[[int], None] | None = None,
+    on_row: Callable[[], None] | None = None,
+) -> int:
+    """Replace the round's frame with the file's workplaces, all or nothing (`frame.FrameError` lists every bad
+    row and cell); the number of workplaces. Any earlier sample is dropped with the old frame. The file is read and
+    checked outside any transaction (``on_total`` and ``on_row`` report the rows, as in `frame.read_frame`, so a
+    background upload's progress page sees the count grow); then the frame is written in one transaction, after the
+    round's state is checked again under a lock."""
+    frame_upload_check(actor=actor, round=round)
+    entries = read_frame(upload, filename, on_total=on_total, on_row=on_row)
+    return _frame_write(round, entries)
+
+
+@transaction.atomic
+def _frame_write(round: Round, entries: list[FrameEntry]) -> int:
+    # The round may have moved on while the file was read (the fieldwork started).
+    round.status = Round.objects.select_for_update().filter(pk=round.pk).values_list("status", flat=True).get()
+    _require_draft(round)
     Workplace.objects.filter(round=round).delete()
     Workplace.objects.bulk_create(
         Workplace(

@@ -27,7 +27,6 @@ from .forms import (
     RoundForm,
     SampleForm,
 )
-from .frame import FrameError
 from .models import QuestionnaireKind, Round, RoundStatus, stratum_label, value_label
 from .results import Figure, IndicatorResult, RoundResults, organisation_results, round_results
 
@@ -95,7 +94,6 @@ def _round_page(request: HttpRequest, round: Round, status: int = 200, **forms: 
         "fieldwork_form": forms.get("fieldwork_form")
         or FieldworkForm(initial={"closes_on": datetime.date.today() + datetime.timedelta(days=28)}),
         "import_form": forms.get("import_form") or ImportForm(prefix="import"),
-        "problems": forms.get("problems", []),
         "error": forms.get("error"),
         "statuses": RoundStatus,
     }
@@ -111,19 +109,23 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def frame_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the round's frame in a background job, whose progress page this answers with: all or nothing, with
+    every problem listed by row and column. The form and what needs no file (the round in draft) are checked here, a
+    refusal shown at the top of the page (a round past draft has no frame form) with nothing queued; the job checks
+    them again."""
     round = _edited(request, pk)
     form = FrameForm(request.POST, request.FILES)
     if form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            services.frame_upload(actor=request.user, round=round, upload=upload, filename=upload.name)
-        except FrameError as error:
-            form.add_error("file", _("The frame was not imported. Correct the problems listed and upload it again."))
-            return _round_page(request, round, 422, frame_form=form, problems=[str(p) for p in error.problems])
+            services.frame_upload_check(actor=request.user, round=round)
         except services.BarometerError as error:
-            form.add_error("file", error.message)
+            if error.field not in form.fields:  # the round is past draft: its page has no frame form
+                return _round_page(request, round, 422, error=error.message)
+            form.add_error(error.field, error.message)
         else:
-            return redirect("barometer:round", pk=round.pk)
+            upload = form.cleaned_data["file"]
+            job = jobs.frame_upload_start(actor=request.user, round=round, upload=upload.file, filename=upload.name)
+            return redirect("core:job", job_id=job.pk)
     return _round_page(request, round, 422, frame_form=form)
 
 
