@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from nyskap.barometer.models import Round, RoundStatus
+from nyskap.barometer.models import Round, RoundStatus, Workplace
+from nyskap.core.jobs.models import BackgroundJob, JobStatus
 from nyskap.surveys.models import EmailDomain
 
+from ..helpers import EN
 from .factories import HEADER, answer, fielded_round, innovating, not_innovating, workplaces
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +43,10 @@ def test_a_round_through_the_pages(as_innovator, home_municipality, anonymous, d
     assert response.status_code == 302
     round = Round.objects.get()
     url = f"/barometer/{round.pk}/"
-    assert as_innovator.post(url + "ramme/", {"file": frame_file(workplaces(12))}).status_code == 302
+    response = as_innovator.post(url + "ramme/", {"file": frame_file(workplaces(12))})
+    job = BackgroundJob.objects.get()  # the frame is uploaded in a job (the test settings run it at once)
+    assert (response.status_code, response["Location"]) == (302, f"/oppgaver/{job.pk}/")
+    assert job.status == JobStatus.DONE
     assert as_innovator.post(url + "utvalg/", {"size": "", "seed": "7"}).status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
         assert as_innovator.post(url + "feltarbeid/", {"closes_on": "2026-12-10"}).status_code == 302
@@ -63,14 +68,23 @@ def test_a_round_through_the_pages(as_innovator, home_municipality, anonymous, d
     assert "indicator" in csv.splitlines()[0]
 
 
-def test_a_bad_frame_is_shown_again_with_every_problem(as_innovator, innovator, home_municipality):
+def test_a_bad_frame_is_reported_with_every_problem_and_bad_forms_are_shown_again(
+    as_innovator, innovator, home_municipality
+):
     from .factories import barometer_round
 
     round = barometer_round(innovator, home_municipality)
     rows = [*workplaces(2), ("X", "harbour", "municipality", "10-49", "Vestland", "3", "", "")]
-    response = as_innovator.post(f"/barometer/{round.pk}/ramme/", {"file": frame_file(rows)})
-    assert response.status_code == 422
-    assert "harbour" in response.content.decode()
+    response = as_innovator.post(f"/barometer/{round.pk}/ramme/", {"file": frame_file(rows)}, **EN)
+    job = BackgroundJob.objects.get()
+    assert (response.status_code, response["Location"]) == (302, f"/oppgaver/{job.pk}/")
+    assert (job.status, job.problems) == (
+        JobStatus.FAILED,
+        ["Row 4, column sector: “harbour” is not one of the options."],
+    )
+    assert not Workplace.objects.filter(round=round).exists()
+    html = as_innovator.get(response["Location"], **EN).content.decode()
+    assert "<li>Row 4, column sector: “harbour” is not one of the options.</li>" in html
     response = as_innovator.post(f"/barometer/{round.pk}/utvalg/", {"size": "-3"})
     assert response.status_code == 422
     response = as_innovator.post(f"/barometer/{round.pk}/feltarbeid/", {"closes_on": "2026-12-10"})

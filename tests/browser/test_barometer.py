@@ -1,5 +1,5 @@
-"""The innovation barometer in the system Chromium: an editor sets up a round, uploads its frame, draws the sample
-and starts fieldwork; two managers answer through their invitations; the editor closes and publishes; axe-core
+"""The innovation barometer in the system Chromium: an editor sets up a round, uploads its frame (a background job,
+whose page links back to the round), draws the sample and starts fieldwork; two managers answer through their invitations; the editor closes and publishes; axe-core
 finds no WCAG 2.1 AA violations on every barometer page (overview, new round, trends, round, results) in bokmål,
 nynorsk and English. The `page` fixture fails on any CSP violation."""
 
@@ -49,6 +49,10 @@ def test_a_round_from_frame_to_published_results(page, live_server, innovator, h
         files=[{"name": "ramme.csv", "mimeType": "text/csv", "buffer": FRAME.encode()}]
     )
     page.get_by_role("button", name="Upload the frame").click()
+    # The frame is uploaded in a background job (run at once here): its page reports, and links back to the round.
+    expect(page.get_by_text("3 workplaces were imported into the frame of Barometer 2026.")).to_be_visible()
+    found["frame job"] = run_axe(page)
+    page.get_by_role("link", name="Round: Barometer 2026").click()
     expect(page.get_by_role("row", name=re.compile("Education and childhood"))).to_be_visible()
     page.get_by_label("Seed").fill("7")
     page.get_by_role("button", name="Draw the sample").click()
