@@ -1,7 +1,8 @@
 """The innovation barometer in the system Chromium: an editor sets up a round, uploads its frame (a background job,
-whose page links back to the round), draws the sample and starts fieldwork; two managers answer through their invitations; the editor closes and publishes; axe-core
-finds no WCAG 2.1 AA violations on every barometer page (overview, new round, trends, round, results) in bokmål,
-nynorsk and English. The `page` fixture fails on any CSP violation."""
+whose page links back to the round), draws the sample and starts fieldwork; two managers answer through their
+invitations; the editor closes and publishes; axe-core finds no WCAG 2.1 AA violations on every barometer page
+(overview, new round, trends, round, results) and on the frame's job page, in bokmål, nynorsk and English (the job
+page in English). The `page` fixture fails on any CSP violation."""
 
 from __future__ import annotations
 
