@@ -5,6 +5,7 @@ draft."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -67,18 +68,33 @@ def results_pdf_start(*, actor: Any, round: Round) -> BackgroundJob:
     )
 
 
-# Import of earlier microdata: all or nothing, every problem with its row and column
+# The two imports into a round in draft (earlier microdata, the sampling frame): all or nothing, every problem with
+# its row and column
+
+
+def _into_round(actor: Any, params: dict[str, Any], run: Callable[[Round], int]) -> tuple[Round, int] | ImportOutcome:
+    """The round to import into and what ``run`` imported into it, or the refusal as the import's report. The checks
+    made when the job was started are made again (the round may have moved on since)."""
+    round = selectors.round_for_editor(actor, params.get("round", 0))
+    if round is None:
+        raise ImportRefused(_("The round no longer exists, or you can no longer edit it."))
+    try:
+        return round, run(round)
+    except FrameError as error:
+        return ImportOutcome(problems=[str(problem) for problem in error.problems])
+    except BarometerError as error:
+        raise ImportRefused(error.message) from error
+    except PermissionDenied as error:
+        raise ImportRefused(str(error)) from error
 
 
 def _microdata_import(
     upload: IO[bytes], filename: str, *, actor: Any, params: dict[str, Any], progress: Progress
 ) -> ImportOutcome:
-    round = selectors.round_for_editor(actor, params.get("round", 0))
-    if round is None:
-        raise ImportRefused(_("The round no longer exists, or you can no longer edit it."))
-    # The checks made when the job was started are made again (the round may have moved on since).
-    try:
-        imported = importing.microdata_import(
+    done = _into_round(
+        actor,
+        params,
+        lambda round: importing.microdata_import(
             actor=actor,
             round=round,
             upload=upload,
@@ -86,13 +102,11 @@ def _microdata_import(
             mapping_text=params.get("mapping", ""),
             on_total=progress.set_total,
             on_row=progress.advance,
-        )
-    except FrameError as error:
-        return ImportOutcome(problems=[str(problem) for problem in error.problems])
-    except BarometerError as error:
-        raise ImportRefused(error.message) from error
-    except PermissionDenied as error:
-        raise ImportRefused(str(error)) from error
+        ),
+    )
+    if isinstance(done, ImportOutcome):
+        return done
+    round, imported = done
     summary = ngettext(
         "%(count)d response was imported into %(round)s. The round is closed.",
         "%(count)d responses were imported into %(round)s. The round is closed.",
@@ -123,31 +137,27 @@ def microdata_import_start(
     )
 
 
-# Upload of the sampling frame (20,000 workplaces and more): all or nothing, every problem with its row and column
+# Upload of the sampling frame (20,000 workplaces and more)
 
 
 def _frame_upload(
     upload: IO[bytes], filename: str, *, actor: Any, params: dict[str, Any], progress: Progress
 ) -> ImportOutcome:
-    round = selectors.round_for_editor(actor, params.get("round", 0))
-    if round is None:
-        raise ImportRefused(_("The round no longer exists, or you can no longer edit it."))
-    # The checks made when the job was started are made again (the round may have moved on since).
-    try:
-        imported = services.frame_upload(
+    done = _into_round(
+        actor,
+        params,
+        lambda round: services.frame_upload(
             actor=actor,
             round=round,
             upload=upload,
             filename=filename,
             on_total=progress.set_total,
             on_row=progress.advance,
-        )
-    except FrameError as error:
-        return ImportOutcome(problems=[str(problem) for problem in error.problems])
-    except BarometerError as error:
-        raise ImportRefused(error.message) from error
-    except PermissionDenied as error:
-        raise ImportRefused(str(error)) from error
+        ),
+    )
+    if isinstance(done, ImportOutcome):
+        return done
+    round, imported = done
     summary = ngettext(
         "%(count)d workplace was imported into the frame of %(round)s.",
         "%(count)d workplaces were imported into the frame of %(round)s.",
