@@ -155,15 +155,105 @@ def test_register_preregister_amend_enter_counts_and_decide_through_the_pages(as
     assert (trial.status, trial.decision) == (TrialStatus.DECIDED, "spread")
 
 
+def post_units(client, trial, rows: str, *, icc: str = "", outcome_type: str = "binary", **extra):
+    return client.post(
+        f"/forsok/{trial.slug}/resultater/",
+        {
+            "kind": "units",
+            "units-outcome": "Møtte",
+            "units-outcome_type": outcome_type,
+            "units-icc": icc,
+            "units-file": SimpleUploadedFile("rader.csv", rows.encode(), content_type="text/csv"),
+        },
+        **extra,
+    )
+
+
+def units_job(response):
+    """The one job the upload queued, which the answer sends the user to (the test settings run it at once)."""
+    from nyskap.core.jobs.models import BackgroundJob
+
+    job = BackgroundJob.objects.order_by("-created_at").first()
+    assert response.status_code == 302, response.status_code
+    assert response["Location"] == f"/oppgaver/{job.pk}/"
+    return job
+
+
 def test_an_upload_with_a_bad_cell_names_row_and_column_and_saves_nothing(as_innovator, innovator, home_municipality):
     trial = run_to_end(make_trial(actor=innovator, owner=home_municipality), innovator)
-    upload = SimpleUploadedFile("rader.csv", b"arm;outcome\nA;1\nB;x\n", content_type="text/csv")
-    response = as_innovator.post(
-        f"/forsok/{trial.slug}/resultater/",
-        {"kind": "units", "units-outcome": "Møtte", "units-outcome_type": "binary", "units-file": upload},
+    job = units_job(post_units(as_innovator, trial, "arm;outcome\nA;1\nB;x\nB;2\n;0\n"))
+    assert (job.kind, job.status, job.rows_done, job.rows_total) == ("trials.result_units", "failed", 4, 4)
+    assert job.problems == [
+        "Rad 3, kolonne «outcome»: skriv et tall.",
+        "Rad 4, kolonne «outcome»: et ja/nei-utfall er 0 eller 1.",
+        "Rad 5, kolonne «arm»: oppgi armen.",
+    ]
+    assert Result.objects.count() == 0
+    page = as_innovator.get(f"/oppgaver/{job.pk}/").content.decode()
+    assert "Rad 3, kolonne «outcome»: skriv et tall." in page
+    assert f'href="/forsok/{trial.slug}/resultater/"' in page
+
+
+def test_a_unit_upload_runs_in_the_background_and_its_page_leads_to_the_result(
+    as_innovator, innovator, home_municipality
+):
+    trial = run_to_end(make_trial(actor=innovator, owner=home_municipality), innovator)
+    rows = (
+        "arm;outcome\n"
+        + "".join(f"SMS;{i % 2}\n" for i in range(60))
+        + "".join(f"Brev;{i % 3 == 0:d}\n" for i in range(60))
     )
-    assert response.status_code == 400
-    assert "Rad 3, kolonne «outcome»: skriv et tall." in response.content.decode()
+    job = units_job(post_units(as_innovator, trial, rows + ";\n"))
+    assert (job.status, job.owner, job.rows_done, job.rows_total) == ("done", innovator, 121, 121)
+    assert job.params == {"trial": trial.pk, "outcome": "Møtte", "outcome_type": "binary", "icc": None}
+    assert not job.input_file  # the uploaded file is not kept
+    result = Result.objects.get()
+    assert (result.trial, result.outcome, result.kind, len(result.inputs["rows"])) == (trial, "Møtte", "units", 120)
+    assert result.inputs["arms"] == ["SMS", "Brev"]
+    page = as_innovator.get(f"/oppgaver/{job.pk}/").content.decode()
+    assert "Resultatet «Møtte» er lagret, fra 120 enheter." in page
+    assert f'<a class="ds-link" href="/forsok/{trial.slug}/resultater/">Resultater: {trial.title}</a>' in page
+    # 30/60 met in the SMS arm, 20/60 with letters: the estimate on the results page is computed from the rows.
+    results_page = as_innovator.get(f"/forsok/{trial.slug}/resultater/").content.decode()
+    assert "Forskjell: 16,7 prosentpoeng" in results_page
+
+
+def test_what_needs_no_file_is_refused_on_the_page_and_nothing_is_queued(
+    as_innovator, as_outsider, innovator, home_municipality
+):
+    from nyskap.core.jobs.models import BackgroundJob
+
+    planned = make_trial(actor=innovator, owner=home_municipality)
+    refused = post_units(as_innovator, planned, "arm;outcome\nA;1\nB;0\n")
+    assert refused.status_code == 400
+    assert "Resultater krever en forhåndsregistrert plan." in refused.content.decode()
+    running = run_to_end(make_trial(actor=innovator, owner=home_municipality, title="Annet"), innovator)
+    assert post_units(as_innovator, running, "arm;outcome\nA;1\nB;0\n", icc="2").status_code == 400
+    assert post_units(as_outsider, running, "arm;outcome\nA;1\nB;0\n").status_code == 403
+    assert (BackgroundJob.objects.count(), Result.objects.count()) == (0, 0)
+
+
+def test_when_the_trial_has_moved_back_before_the_job_runs_then_the_job_refuses_and_saves_nothing(
+    innovator, home_municipality
+):
+    import io
+
+    from nyskap.trials import jobs
+
+    trial = run_to_end(make_trial(actor=innovator, owner=home_municipality), innovator)
+    # Between the page's check and the job, the trial is set back (by another editor, or by an operator).
+    Trial.objects.filter(pk=trial.pk).update(status=TrialStatus.PLANNED)
+    job = jobs.result_units_start(
+        actor=innovator,
+        trial=trial,
+        upload=io.BytesIO(b"arm;outcome\nA;1\nB;0\n"),
+        filename="rader.csv",
+        outcome="Møtte",
+        outcome_type="continuous",
+        icc=None,
+    )
+    job.refresh_from_db()
+    assert (job.status, job.problems) == ("failed", ["Resultater legges inn når forsøket er i gang."])
     assert Result.objects.count() == 0
 
 
@@ -232,26 +322,13 @@ def test_clustered_rows_with_an_icc_use_the_design_effect_and_say_why_in_the_rea
     rows = "arm;outcome;cluster\n" + "".join(
         f"{arm};{(i + j) % 2};{arm}{j}\n" for arm in ("A", "B") for j in range(3) for i in range(4)
     )
-
-    def upload(icc: str) -> int:
-        return as_innovator.post(
-            f"/forsok/{trial.slug}/resultater/",
-            {
-                "kind": "units",
-                "units-outcome": "Møtte",
-                "units-outcome_type": "binary",
-                "units-icc": icc,
-                "units-file": SimpleUploadedFile("rader.csv", rows.encode(), content_type="text/csv"),
-            },
-        ).status_code
-
-    assert upload("1.5") == 400
+    assert post_units(as_innovator, trial, rows, icc="1.5").status_code == 400  # the form's bound, nothing queued
     assert Result.objects.count() == 0
-    assert upload("0.1") == 302
+    assert units_job(post_units(as_innovator, trial, rows, icc="0.1")).status == "done"
     assert Result.objects.get().inputs["icc"] == 0.1
     page = as_innovator.get(f"/forsok/{trial.slug}/").content.decode()
     assert "intervallet er gjort bredere med designeffekten 1 + (m − 1) × ICC" in page
-    assert upload("") == 302
+    assert units_job(post_units(as_innovator, trial, rows)).status == "done"
     assert "icc" not in Result.objects.order_by("pk")[1].inputs
     page = as_innovator.get(f"/forsok/{trial.slug}/").content.decode()
     assert "Anslaget er gjort på klyngenivå." in page

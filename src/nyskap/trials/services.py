@@ -13,8 +13,9 @@ pre-registration is an amendment: it needs a reason, and it is stored with the p
 from __future__ import annotations
 
 import datetime
+import itertools
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
@@ -611,9 +612,18 @@ def result_add_means(
 UNIT_COLUMNS = ("arm", "outcome", "cluster")
 
 
-def read_unit_rows(upload: IO[bytes], filename: str, *, outcome_type: str) -> list[list[Any]]:
+def read_unit_rows(
+    upload: IO[bytes],
+    filename: str,
+    *,
+    outcome_type: str,
+    on_total: Callable[[int], None] | None = None,
+    on_row: Callable[[], None] | None = None,
+) -> list[list[Any]]:
     """The rows of an uploaded table with the columns arm, outcome (0/1 or a number) and optionally cluster; every
-    problem is reported with its row (the header is row 1) and column, and nothing is kept unless all are right."""
+    problem is reported with its row (the header is row 1) and column, and nothing is kept unless all are right.
+    ``on_total`` is told the number of rows below the header once the file is read, and
+    ``on_row`` is called for each of them as it is checked (a background upload's progress)."""
     table: Any = iter(())
     try:
         table = read_table(upload, filename)
@@ -629,7 +639,16 @@ def read_unit_rows(upload: IO[bytes], filename: str, *, outcome_type: str) -> li
         positions = {name: names.index(name) for name in UNIT_COLUMNS if name in names}
         rows: list[list[Any]] = []
         problems: list[tuple[str, str]] = []
-        for number, cells in enumerate(table, start=2):
+        # Read whole, so that the progress knows the total: a bounded number of rows, blank ones allowed beside the
+        # units (a sheet often ends in empty rows).
+        body = list(itertools.islice(table, 2 * MAX_UNIT_ROWS))
+        if next(table, None) is not None:
+            raise TrialError.one("file", _("At most %(n)d rows can be read.") % {"n": MAX_UNIT_ROWS})
+        if on_total is not None:
+            on_total(len(body))
+        for number, cells in enumerate(body, start=2):
+            if on_row is not None:
+                on_row()
             if len(rows) >= MAX_UNIT_ROWS:
                 raise TrialError.one("file", _("At most %(n)d rows can be read.") % {"n": MAX_UNIT_ROWS})
             values = {name: (cells[index] if index < len(cells) else None) for name, index in positions.items()}
@@ -666,6 +685,15 @@ def read_unit_rows(upload: IO[bytes], filename: str, *, outcome_type: str) -> li
     return rows
 
 
+def result_units_check(*, actor: Any, trial: Trial, outcome_type: str) -> None:
+    """What a unit upload needs besides its file: checked in the request before the file is queued, and again, with
+    the trial locked, when it is read."""
+    require_change(actor, trial)
+    _result_allowed(trial)
+    if outcome_type not in (calculations.BINARY, calculations.CONTINUOUS):
+        raise TrialError.one("outcome_type", _("Choose the kind of outcome."))
+
+
 @transaction.atomic
 def result_add_units(
     *,
@@ -676,13 +704,15 @@ def result_add_units(
     upload: IO[bytes],
     filename: str,
     icc: float | None = None,
+    on_total: Callable[[int], None] | None = None,
+    on_row: Callable[[], None] | None = None,
 ) -> Result:
-    """Unit rows from an uploaded table; with clusters and an ICC the estimate uses the design effect."""
+    """Unit rows from an uploaded table; with clusters and an ICC the estimate uses the design effect. The upload is
+    read (``on_total`` and ``on_row`` report its rows, as in `read_unit_rows`) with the trial locked, so the result
+    is saved for the trial as it stands."""
     trial = _locked(actor, trial)
-    _result_allowed(trial)
-    if outcome_type not in (calculations.BINARY, calculations.CONTINUOUS):
-        raise TrialError.one("outcome_type", _("Choose the kind of outcome."))
-    rows = read_unit_rows(upload, filename, outcome_type=outcome_type)
+    result_units_check(actor=actor, trial=trial, outcome_type=outcome_type)
+    rows = read_unit_rows(upload, filename, outcome_type=outcome_type, on_total=on_total, on_row=on_row)
     arms = list(dict.fromkeys(row[0] for row in rows))
     return _save_result(
         actor=actor,

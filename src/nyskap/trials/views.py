@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nyskap.core.forms import form_page, form_saved, posted
 from nyskap.organisations.models import County, Organisation, size_band_choices
 
-from . import rules, selectors, services
+from . import jobs, rules, selectors, services
 from .forms import (
     FACET_LABELS,
     ApprovalForm,
@@ -356,16 +356,18 @@ def trial_results(request: HttpRequest, slug: str) -> HttpResponse:
                         (data["label_2"], data["mean_2"], data["sd_2"], data["n_2"]),
                     ],
                 )
-            else:
-                services.result_add_units(
+            else:  # read in a background job, whose progress page this answers with
+                services.result_units_check(actor=request.user, trial=trial, outcome_type=data["outcome_type"])
+                job = jobs.result_units_start(
                     actor=request.user,
                     trial=trial,
+                    upload=data["file"].file,
+                    filename=data["file"].name,
                     outcome=data["outcome"],
                     outcome_type=data["outcome_type"],
-                    upload=data["file"],
-                    filename=data["file"].name,
                     icc=data.get("icc"),
                 )
+                return redirect("core:job", job_id=job.pk)
         except TrialError as error:
             for field, message in error.problems:
                 target = {"arms_0_events": "events_1", "arms_1_events": "events_2"}.get(field, field)
