@@ -222,8 +222,10 @@ def main() -> int:
             path.unlink()
         folder.rmdir()
     if connection.vendor == "postgresql":
+        # What autovacuum does after a bulk import (PostgreSQL 13 and later vacuum a table after many inserts): the
+        # planner's statistics, and the visibility map that lets the buyer counts come from the indexes alone.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE procurement_notice")
+            cursor.execute("VACUUM ANALYZE procurement_notice")
 
     from nyskap.procurement.selectors import years
 
@@ -248,7 +250,7 @@ def main() -> int:
         trivial_after, _ = concurrent_get(server.url, ["/helse/live/"] * args.requests, args.clients)
     finally:
         server.stop()
-    trivial_p95 = max(percentiles(trivial)["p95_ms"], percentiles(trivial_after)["p95_ms"])
+    trivial_p95 = percentiles(trivial + trivial_after)["p95_ms"]  # both measurements of the ceiling, pooled
     page_stats = percentiles(page)
     ratio = round(page_stats["p95_ms"] / max(trivial_p95, 0.01), 1)
     report["http"] = {
