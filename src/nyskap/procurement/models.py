@@ -103,29 +103,13 @@ class Notice(models.Model):
         verbose_name = _("procurement notice")
         verbose_name_plural = _("procurement notices")
         constraints = [models.UniqueConstraint(fields=["source", "notice_id"], name="procurement_notice_unique")]
-        # Each filter's index carries the other filters and the buyer (PostgreSQL's INCLUDE), so the buyer table of
-        # a filtered page is counted from the index alone, without reading the notices (an index-only scan).
+        # On PostgreSQL each filter's index also carries the other filters and the buyer (INCLUDE, migration 0004),
+        # so that the buyer table of a filtered page is counted from the index alone (an index-only scan).
         indexes = [
-            models.Index(
-                fields=["kind", "year", "notice_class"],
-                name="procurement_kind_year",
-                include=["cpv_division", "procedure", "county_number", "buyer_org_number"],
-            ),
-            models.Index(
-                fields=["kind", "cpv_division"],
-                name="procurement_kind_division",
-                include=["year", "notice_class", "procedure", "county_number", "buyer_org_number"],
-            ),
-            models.Index(
-                fields=["kind", "procedure"],
-                name="procurement_kind_procedure",
-                include=["year", "notice_class", "cpv_division", "county_number", "buyer_org_number"],
-            ),
-            models.Index(
-                fields=["kind", "county_number"],
-                name="procurement_kind_county",
-                include=["year", "notice_class", "cpv_division", "procedure", "buyer_org_number"],
-            ),
+            models.Index(fields=["kind", "year", "notice_class"], name="procurement_kind_year"),
+            models.Index(fields=["kind", "cpv_division"], name="procurement_kind_division"),
+            models.Index(fields=["kind", "procedure"], name="procurement_kind_procedure"),
+            models.Index(fields=["kind", "county_number"], name="procurement_kind_county"),
             models.Index(fields=["kind", "buyer_org_number"], name="procurement_kind_buyer"),
             # Whether the page must say that demonstration data are counted: found at once, also among 100,000.
             models.Index(fields=["synthetic"], condition=models.Q(synthetic=True), name="procurement_synthetic"),
