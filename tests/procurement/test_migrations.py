@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("procurement", "0002_tallies")]
 AFTER = [("procurement", "0003_reason_code")]
+LATEST = [("procurement", "0004_covering_indexes")]  # where each test leaves the schema for the tests after it
 
 
 def migrate(target):
@@ -58,4 +59,24 @@ def test_existing_reasons_become_codes_and_back_to_english_sentences():
             "D": "Other: open procedure (open) without innovation codes or market dialogue.",
         }
     finally:
-        migrate(AFTER)
+        migrate(LATEST)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="INCLUDE is PostgreSQL's; SQLite keeps plain indexes")
+def test_on_postgresql_the_filters_indexes_carry_the_buyer_so_that_the_buyer_table_needs_no_notice_read():
+    def definitions() -> dict[str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'procurement_notice'")
+            return dict(cursor.fetchall())
+
+    migrate(AFTER)
+    assert definitions()["procurement_kind_county"].endswith("(kind, county_number)")
+    migrate(LATEST)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'procurement_notice'")
+        definitions = dict(cursor.fetchall())
+    assert definitions["procurement_kind_county"].endswith(
+        "(kind, county_number) INCLUDE (year, notice_class, cpv_division, procedure, buyer_org_number)"
+    )
+    for name in ("procurement_kind_year", "procurement_kind_division", "procurement_kind_procedure"):
+        assert "INCLUDE (" in definitions[name] and "buyer_org_number)" in definitions[name]
