@@ -67,7 +67,24 @@ def test_statistics_take_a_fixed_number_of_queries(anonymous, notices):
     )
     with CaptureQueriesContext(connection) as queries:
         anonymous.get(URL)
+    assert len(queries) == first + 2  # the import rebuilt the tallies: the years and the demo flag are read again
+    with CaptureQueriesContext(connection) as queries:
+        anonymous.get(URL)
     assert len(queries) == first
+
+
+def test_the_years_of_the_filter_follow_each_import(anonymous, notices):
+    from nyskap.procurement.selectors import years
+
+    before = years()
+    assert anonymous.get(URL).status_code == 200
+    Notice.objects.filter(kind="competition").update(year=1999)
+    assert years() == before  # the tallies are what the page counts, and they change with an import
+    notices_import(
+        files=[NoticeFile("more.json", io.BytesIO((FIXTURES / "ocds" / "release-package.json").read_bytes()))]
+    )
+    assert years()[0] == 1999
+    assert b'<option value="1999">1999</option>' in anonymous.get(URL).content
 
 
 def test_synthetic_data_is_labelled(anonymous, notices):

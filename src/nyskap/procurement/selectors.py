@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, F, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 
+from nyskap.core import versions
 from nyskap.organisations.selectors import county_choices
 
 from . import calculations
@@ -60,10 +61,6 @@ def _counts(field: str) -> dict[str, Any]:
 TALLY = _counts("count")
 
 
-def _grouped(queryset: QuerySet[Any], column: str, order: str) -> list[dict[str, Any]]:
-    return list(queryset.values(column).annotate(**TALLY).order_by(order))
-
-
 def _buyers(filters: dict[str, Any]) -> list[Row]:
     """The buyers with most competitions: from the buyer tally when only year and class are chosen, else from the
     notices themselves (a narrow choice, so an index scan)."""
@@ -87,50 +84,88 @@ def _buyers(filters: dict[str, Any]) -> list[Row]:
     return [Row(r["buyer_org_number"], r["name"], r["total"], r["innovation"], r["friendly"]) for r in rows]
 
 
-def statistics(filters: dict[str, Any]) -> dict[str, Any]:
-    """Every table of the page, each one GROUP BY over the tally (a few thousand rows at national scale)."""
+DIMENSIONS = ("year", "cpv_division", "procedure", "county_number")
+
+
+def _tallied(filters: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The total and the counts by year, sector, procedure and county over the tally, in one query (UNION ALL of
+    one GROUP BY each): ``{"": [total], "year": [{"key": …, "total": …, …}, …], …}``."""
     tally = NoticeTally.objects.filter(**filters)
-    totals = tally.aggregate(**TALLY)
+    columns = ("dimension", "key", "total", "innovation", "friendly")
+    parts = [
+        tally.annotate(dimension=Value(""), key=Value(""))
+        .values("dimension", "key")
+        .annotate(**TALLY)
+        .values_list(*columns)
+        .order_by()
+    ]
+    for dimension in DIMENSIONS:
+        key = Cast(dimension, CharField()) if dimension == "year" else F(dimension)
+        parts.append(
+            tally.annotate(dimension=Value(dimension), key=key)
+            .values("dimension", "key")
+            .annotate(**TALLY)
+            .values_list(*columns)
+            .order_by()
+        )
+    found: dict[str, list[dict[str, Any]]] = {"": [], **{dimension: [] for dimension in DIMENSIONS}}
+    for dimension, key, total, innovation, friendly in parts[0].union(*parts[1:], all=True):
+        found[dimension].append(
+            {"key": key, "total": total or 0, "innovation": innovation or 0, "friendly": friendly or 0}
+        )
+    return found
+
+
+def _rows(found: list[dict[str, Any]], label: Any, order: str) -> list[Row]:
+    rows = [Row(r["key"], label(r["key"]), r["total"], r["innovation"], r["friendly"]) for r in found]
+    if order == "-total":
+        return sorted(rows, key=lambda row: -row.total)
+    return sorted(rows, key=lambda row: row.key)
+
+
+def statistics(filters: dict[str, Any]) -> dict[str, Any]:
+    """Every table of the page: the tally's in one query over a few thousand rows at national scale, and the
+    buyers."""
+    found = _tallied(filters)
+    totals = found[""][0] if found[""] else {"total": 0, "innovation": 0, "friendly": 0}
     total = Row("", "", totals["total"], totals["innovation"], totals["friendly"])
     counties = dict(county_choices())
-    by_year = [
-        Row(str(r["year"]), str(r["year"]), r["total"], r["innovation"], r["friendly"])
-        for r in _grouped(tally, "year", "year")
-    ]
-    by_sector = [
-        Row(r["cpv_division"], division_label(r["cpv_division"]), r["total"], r["innovation"], r["friendly"])
-        for r in _grouped(tally, "cpv_division", "-total")
-    ]
-    by_procedure = [
-        Row(
-            r["procedure"],
-            str(PROCEDURE_LABELS.get(r["procedure"], r["procedure"])),
-            r["total"],
-            r["innovation"],
-            r["friendly"],
-        )
-        for r in _grouped(tally, "procedure", "-total")
-    ]
-    by_county = [
-        Row(r["county_number"], counties.get(r["county_number"], ""), r["total"], r["innovation"], r["friendly"])
-        for r in _grouped(tally, "county_number", "county_number")
-    ]
     return {
         "total": total,
-        "by_year": by_year,
-        "by_sector": by_sector,
-        "by_procedure": by_procedure,
-        "by_county": by_county,
+        "by_year": _rows(found["year"], str, "year"),
+        "by_sector": _rows(found["cpv_division"], division_label, "-total"),
+        "by_procedure": _rows(found["procedure"], lambda key: str(PROCEDURE_LABELS.get(key, key)), "-total"),
+        "by_county": _rows(found["county_number"], lambda key: counties.get(key, ""), "county_number"),
         "by_buyer": _buyers(filters),
     }
 
 
+# What the filter form and the page's note need, the same until the next import (the tallies are rebuilt then)
+TALLIES_VERSION = versions.register("procurement:tallies-version")
+_per_version: dict[str, tuple[list[int], bool]] = {}
+
+
+def forget_tallies() -> None:
+    versions.bump(TALLIES_VERSION)
+
+
+def _years_and_synthetic() -> tuple[list[int], bool]:
+    version = versions.current(TALLIES_VERSION)
+    known = _per_version.get(version)
+    if known is None:
+        years = list(NoticeTally.objects.values_list("year", flat=True).distinct().order_by("year"))
+        known = (years, Notice.objects.filter(synthetic=True).exists())
+        _per_version.clear()
+        _per_version[version] = known
+    return known
+
+
 def years() -> list[int]:
-    return list(NoticeTally.objects.values_list("year", flat=True).distinct().order_by("year"))
+    return list(_years_and_synthetic()[0])
 
 
 def has_synthetic() -> bool:
-    return Notice.objects.filter(synthetic=True).exists()
+    return _years_and_synthetic()[1]
 
 
 def recent_imports(limit: int = 20) -> QuerySet[ImportRun]:

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from nyskap.organisations.models import Organisation
 
-from . import calculations, labels
+from . import calculations, labels, selectors
 from .models import BuyerTally, ImportRun, ImportStatus, Notice, NoticeKind, NoticeTally
 from .parsers import NoticeProblem, ParsedNotice, read_notices
 
@@ -139,6 +139,10 @@ def tallies_rebuild() -> None:
             .annotate(name=Max("buyer_name"), n=Count("pk"))
         )
         _insert_select(BuyerTally, ["buyer_org_number", "year", "notice_class", "buyer_name", "count"], buyers)
+        # The years and the demo-data flag of the statistics page are read again: now for this process, and for
+        # every process once the new tallies are committed.
+        selectors.forget_tallies()
+        transaction.on_commit(selectors.forget_tallies)
 
 
 def _insert_select(model: Any, columns: list[str], queryset: Any) -> None:
