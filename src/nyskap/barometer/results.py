@@ -230,9 +230,9 @@ def round_results(round: Round, confidence: float = calculations.CONFIDENCE) -> 
     population: dict[str, int] = defaultdict(int)
     for values, n in frame.items():
         population[_stratum(round, values)] += n
-    submitted = {
-        u: n for u, n in survey_selectors.submitted_by_unit(round.survey_round).items() if u is not None and u in units
-    }
+    counted_responses = survey_selectors.submitted_choosing_by_unit(round.survey_round, INNOVATION_ITEMS, "yes")
+    submitted = {u: n for u, (n, _k) in counted_responses.items() if u is not None and u in units}
+    innovating = {u: k for u, (_n, k) in counted_responses.items() if k}
     respondents_by_stratum: dict[str, int] = defaultdict(int)
     for unit, n in submitted.items():
         respondents_by_stratum[_stratum(round, units[unit])] += n
@@ -265,7 +265,6 @@ def round_results(round: Round, confidence: float = calculations.CONFIDENCE) -> 
     for (unit_id, key, answer), count in counted.items():
         if unit_id is not None and unit_id in units:
             by_item[key].append((unit_id, answer, count))
-    innovating = survey_selectors.responses_choosing_by_unit(round.survey_round, INNOVATION_ITEMS, "yes")
     unit_weights = {u: weights[_stratum(round, values)] for u, values in units.items() if u in submitted}
     results = []
     for indicator in catalogue:

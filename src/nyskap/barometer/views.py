@@ -244,16 +244,24 @@ def _results_round(request: HttpRequest, pk: int) -> tuple[Round, RoundResults]:
     return round, results
 
 
+def _group_labels(figures: RoundResults) -> dict[tuple[str, str], str]:
+    """(variable, group) → "Breakdown: group" in the reader's language, once per page rather than per figure."""
+    groups = {(v, f.group) for r in figures.indicators for v, fs in r.breakdowns.items() for f in fs}
+    return {(v, g): f"{VARIABLE_LABELS[v]}: {value_label(v, g)}" for v, g in groups}
+
+
 @require_GET
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     round, figures = _results_round(request, pk)
-    rows = []
-    for result in figures.indicators:
-        breakdowns = [
-            (str(VARIABLE_LABELS[variable]), [(value_label(variable, f.group), f) for f in figures_])
-            for variable, figures_ in result.breakdowns.items()
-        ]
-        rows.append((result, breakdowns, comparison.for_indicator(result.indicator.key)))
+    labels = _group_labels(figures)
+    rows = [
+        (
+            result,
+            [(labels[variable, f.group], f) for variable, figures_ in result.breakdowns.items() for f in figures_],
+            comparison.for_indicator(result.indicator.key),
+        )
+        for result in figures.indicators
+    ]
     chart = [
         (r.label, round_percent(r.overall.share.estimate))
         for r in figures.indicators
