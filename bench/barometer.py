@@ -144,6 +144,7 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.urls import reverse
 
     from bench.common import Gunicorn, http_latency, time_calls
     from nyskap.barometer.models import Round
@@ -175,7 +176,7 @@ def main() -> int:
     report["raw_sql_aggregate"] = time_calls(raw_aggregate, args.repeat)
     server = Gunicorn(env, workers=2)
     try:
-        url = f"{server.url}/barometer/{pk}/results/"
+        url = server.url + reverse("barometer:results", args=[pk])
 
         def page() -> None:
             with urllib.request.urlopen(url, timeout=60) as response:

@@ -28,6 +28,7 @@ ACCESS_MATRIX = {
     "barometer:publish":                                          "login 405   405   405   405   405   405",
     "barometer:results":                                          "404   404   404   404   404   404   404",
     "barometer:organisation_results":                             "login 404   404   404   404   404   404",
+    "barometer:organisation_results_csv":                         "login 404   404   404   404   404   404",
     "barometer:results_csv":                                      "404   404   404   404   404   404   404",
     "barometer:results_xlsx":                                     "404   404   404   404   404   404   404",
     "barometer:results_pdf":                                      "login 404   404   404   404   404   404",

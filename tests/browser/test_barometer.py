@@ -108,7 +108,8 @@ def test_a_round_from_frame_to_published_results(page, live_server, innovator, h
 def test_the_organisations_own_figures_the_national_figure_and_the_reference_frame_form_pass_axe(
     page, live_server, innovator, home_municipality
 ):
-    """A member sees the published round's figures for her municipality's own workplaces; the trends page shows
+    """A member sees the published round's figures for her municipality's own workplaces, broken down by size band
+    (at 320 px and without JavaScript too); the trends page shows
     the national figure of a municipal and a state round; a strategic round offers its frame from the reference
     data. axe-core finds no violations on any of them in bokmål, nynorsk and English."""
     from nyskap.barometer import services
@@ -116,11 +117,16 @@ def test_the_organisations_own_figures_the_national_figure_and_the_reference_fra
     from tests.barometer.factories import workplaces as rows
 
     cell = "health_care | municipality | 10-49 | Vestland | 3"
+    small = "health_care | municipality | 1-9 | Vestland | 3"
     own = [(*row[:6], f"eigen{i}@oygarden.kommune.no", row[7], home_municipality.slug) for i, row in enumerate(rows(6))]
+    own += [(row[0] + " liten", *row[1:3], "1-9", *row[4:6], f"liten{i}@oygarden.kommune.no", row[7],
+             home_municipality.slug) for i, row in enumerate(rows(5))]  # fmt: skip
     municipal = fielded_round(innovator, home_municipality, own + rows(6))
     for i in range(6):
         answer(municipal, f"{cell} | org:{home_municipality.pk}", innovating() if i < 4 else not_innovating())
         answer(municipal, cell, innovating() if i < 3 else not_innovating())
+    for i in range(5):
+        answer(municipal, f"{small} | org:{home_municipality.pk}", innovating() if i < 2 else not_innovating())
     state = fielded_round(innovator, home_municipality, rows(6, "state"))
     for i in range(6):
         answer(state, "state | municipality | 10-49 | Vestland | 3", innovating() if i < 4 else not_innovating())
@@ -135,7 +141,9 @@ def test_the_organisations_own_figures_the_national_figure_and_the_reference_fra
         page.goto(f"{live_server.url}/barometer/{municipal.pk}/resultater/")
         page.locator(f'a[href="/barometer/{municipal.pk}/resultater/egne/"]').click()
         expect(page.locator("h2", has_text="Øygarden kommune")).to_be_visible()
-        expect(page.locator("table td", has_text="67 %").first).to_be_visible()  # 4 of its 6 workplaces
+        expect(page.locator("table td", has_text="55 %").first).to_be_visible()  # 6 of its 11 workplaces
+        expect(page.locator("table td", has_text="67 %").first).to_be_visible()  # 4 of its 6 with 10–49 employees
+        expect(page.locator("table td", has_text="40 %").first).to_be_visible()  # 2 of its 5 with 1–9
         found[f"{language} own"] = run_axe(page)
         page.goto(f"{live_server.url}/barometer/utvikling/")
         expect(page.locator("#national-heading")).to_be_visible()
@@ -143,6 +151,20 @@ def test_the_organisations_own_figures_the_national_figure_and_the_reference_fra
         page.goto(f"{live_server.url}/barometer/{strategic.pk}/")
         expect(page.locator("#reference-heading")).to_be_visible()
         found[f"{language} reference frame"] = run_axe(page)
+    for width in (320, 1280):  # the breakdowns' tables scroll in their own region; the page never does
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/barometer/{municipal.pk}/resultater/egne/")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+    no_script = page.context.browser.new_context(java_script_enabled=False)
+    try:
+        plain = no_script.new_page()
+        login_browser_as(plain, live_server, innovator)
+        plain.goto(f"{live_server.url}/barometer/{municipal.pk}/resultater/egne/")
+        expect(plain.locator("table td", has_text="40 %").first).to_be_visible()  # without JavaScript too
+    finally:
+        no_script.close()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/barometer/{strategic.pk}/")
     browser_language(page.context, live_server, "en")
     page.get_by_label("Municipalities", exact=True).check()
     page.get_by_role("button", name="Take the frame from the reference data").click()

@@ -358,6 +358,30 @@ def test_when_a_barometer_round_holds_any_stored_text_then_its_exports_write_it(
     assert_pdf(file_via_job(as_innovator, url("results_pdf")))
 
 
+def test_when_an_organisations_own_workplaces_hold_any_stored_text_then_their_csv_writes_it(
+    in_november_2026, as_innovator, innovator, home_municipality
+):
+    """The organisation's own figures (`barometer:organisation_results_csv`) name the organisation in every row."""
+    from nyskap.barometer import services
+    from nyskap.organisations.models import Organisation
+    from tests.barometer.factories import answer, fielded_round, innovating, not_innovating, workplaces
+
+    cell = f"health_care | municipality | 10-49 | Vestland | 3 | org:{home_municipality.pk}"
+    own = [(*row[:6], f"eigen{i}@oygarden.kommune.no", row[7], home_municipality.slug)
+           for i, row in enumerate(workplaces(5))]  # fmt: skip
+    round = fielded_round(innovator, home_municipality, own)
+    for index in range(5):  # the smallest cell: the organisation's aggregate is shown
+        answer(round, cell, innovating() if index < 3 else not_innovating())
+    services.round_close(actor=innovator, round=round)
+    round = services.round_publish(actor=innovator, round=round)
+    url = reverse("barometer:organisation_results_csv", kwargs={"pk": round.pk})
+    for key, text in one_at_a_time().items():
+        Organisation.objects.filter(pk=home_municipality.pk).update(name=text[:200])
+        rows = csv_both(as_innovator, url)[0]
+        assert rows[0] == ["organisation", "indicator", "breakdown", "group", "n", "share", "ci_low", "ci_high", "band"]
+        assert len(rows) > 1 and {row[0] for row in rows[1:]} == {as_csv(key, text[:200])}, key
+
+
 # Dashboards
 
 
@@ -543,6 +567,10 @@ EXPORTERS = [
     (
         test_when_a_barometer_round_holds_any_stored_text_then_its_exports_write_it,
         ("barometer:results_csv", "barometer:results_xlsx", "barometer:results_pdf", "barometer:microdata"),
+    ),
+    (
+        test_when_an_organisations_own_workplaces_hold_any_stored_text_then_their_csv_writes_it,
+        ("barometer:organisation_results_csv",),
     ),
     (
         test_when_a_dashboard_holds_any_stored_text_then_its_xlsx_charts_and_api_write_it,

@@ -18,7 +18,7 @@ from nyskap.surveys import selectors as survey_selectors
 
 from . import questionnaire
 from .models import STRATUM_VARIABLES, Round
-from .results import RoundResults
+from .results import Figure, OrganisationResults, RoundResults
 
 FIGURE_HEADER = ["indicator", "breakdown", "group", "n", "share", "ci_low", "ci_high", "band"]
 
@@ -27,17 +27,43 @@ def figure_rows(results: RoundResults) -> Iterator[list[Any]]:
     for result in results.indicators:
         groups = [("all", result.overall)] + [(v, f) for v, fs in result.breakdowns.items() for f in fs]
         for breakdown, figure in groups:
-            share = figure.share
-            yield [
-                result.indicator.key,
-                breakdown,
-                figure.group,
-                figure.n if figure.shown else None,
-                round(share.estimate, 4) if share else None,
-                round(share.low, 4) if share else None,
-                round(share.high, 4) if share else None,
-                figure.band or None,
-            ]
+            yield _figure_row(result.indicator.key, breakdown, figure)
+
+
+ORGANISATION_HEADER = ["organisation", *FIGURE_HEADER]
+
+
+def _figure_row(indicator: str, breakdown: str, figure: Figure) -> list[Any]:
+    share = figure.share
+    return [
+        indicator,
+        breakdown,
+        figure.group,
+        figure.n if figure.shown else None,
+        round(share.estimate, 4) if share else None,
+        round(share.low, 4) if share else None,
+        round(share.high, 4) if share else None,
+        figure.band or None,
+    ]
+
+
+def organisation_rows(own: list[tuple[Any, OrganisationResults]]) -> Iterator[list[Any]]:
+    """Per organisation, per indicator: its aggregate ("own") and its breakdowns' groups, hidden ones empty; an
+    organisation whose figures are not shown gives no rows."""
+    for organisation, found in own:
+        if not found.shown:
+            continue
+        for result, figure, breakdowns in found.rows():
+            yield [organisation.name, *_figure_row(result.indicator.key, "all", figure)]
+            for variable, figures in breakdowns:
+                for group in figures:
+                    yield [organisation.name, *_figure_row(result.indicator.key, variable, group)]
+
+
+def organisation_csv(
+    own: list[tuple[Any, OrganisationResults]], *, separator: str = DEFAULT_SEPARATOR
+) -> Iterator[str]:
+    return csv_lines(ORGANISATION_HEADER, organisation_rows(own), separator=separator)
 
 
 def figures_csv(results: RoundResults, *, separator: str = DEFAULT_SEPARATOR) -> Iterator[str]:

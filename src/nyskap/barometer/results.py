@@ -28,7 +28,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from nyskap.surveys import selectors as survey_selectors
-from nyskap.surveys.disclosure import disclose, disclose_overlapping, dominant_value
+from nyskap.surveys.disclosure import DOMINANCE_SHARE, disclose, disclose_overlapping, dominant_value
 
 from . import calculations, questionnaire
 from .models import ORGANISATION_TAG, STRATUM_VARIABLES, Round, Workplace
@@ -230,9 +230,9 @@ def round_results(round: Round, confidence: float = calculations.CONFIDENCE) -> 
     population: dict[str, int] = defaultdict(int)
     for values, n in frame.items():
         population[_stratum(round, values)] += n
-    submitted = {
-        u: n for u, n in survey_selectors.submitted_by_unit(round.survey_round).items() if u is not None and u in units
-    }
+    counted_responses = survey_selectors.submitted_choosing_by_unit(round.survey_round, INNOVATION_ITEMS, "yes")
+    submitted = {u: n for u, (n, _k) in counted_responses.items() if u is not None and u in units}
+    innovating = {u: k for u, (_n, k) in counted_responses.items() if k}
     respondents_by_stratum: dict[str, int] = defaultdict(int)
     for unit, n in submitted.items():
         respondents_by_stratum[_stratum(round, units[unit])] += n
@@ -265,7 +265,6 @@ def round_results(round: Round, confidence: float = calculations.CONFIDENCE) -> 
     for (unit_id, key, answer), count in counted.items():
         if unit_id is not None and unit_id in units:
             by_item[key].append((unit_id, answer, count))
-    innovating = survey_selectors.responses_choosing_by_unit(round.survey_round, INNOVATION_ITEMS, "yes")
     unit_weights = {u: weights[_stratum(round, values)] for u, values in units.items() if u in submitted}
     results = []
     for indicator in catalogue:
@@ -339,12 +338,23 @@ def _members(counts: dict[int, int], threshold: int) -> frozenset[tuple[int, int
 
 @dataclass
 class OrganisationResults:
-    """One organisation's own workplaces in a round: how many answered (None when that is not shown either) and
-    per indicator its aggregate figure, hidden where it could tell a workplace's answer."""
+    """One organisation's own workplaces in a round: how many answered (None when that is not shown either), per
+    indicator its aggregate figure, and per indicator the figures of each breakdown whose groups differ among its
+    workplaces (``variables``), every figure hidden where it could tell a workplace's answer."""
 
     respondents: int | None
     shown: bool
     indicators: list[tuple[IndicatorResult, Figure]]
+    variables: tuple[str, ...] = ()
+    # Indicator key → breakdown variable → its groups' figures (the groups with valid answers, sorted).
+    breakdowns: dict[str, dict[str, list[Figure]]] = field(default_factory=dict)
+
+    def rows(self) -> list[tuple[IndicatorResult, Figure, list[tuple[str, list[Figure]]]]]:
+        """Per indicator: its result, the organisation's aggregate and its breakdowns in ``variables`` order."""
+        return [
+            (result, figure, [(v, self.breakdowns.get(result.indicator.key, {}).get(v, [])) for v in self.variables])
+            for result, figure in self.indicators
+        ]
 
 
 def _organisation_of(results: RoundResults) -> dict[int, str]:
@@ -364,44 +374,162 @@ def _organisation_groups(tags: dict[int, str], counts: dict[int, int], threshold
     return {tag: _members(units, threshold) for tag, units in by_tag.items()}
 
 
+def _varying(results: RoundResults, tags: dict[int, str]) -> dict[str, tuple[int, ...]]:
+    """Per organisation tag, the breakdown variables (by index) whose values differ among its engine units: the
+    breakdowns of its own figures (one group would only repeat its aggregate)."""
+    values: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for unit, tag in tags.items():
+        values[tag].append(results.units[unit])
+    return {
+        tag: tuple(i for i in range(len(STRATUM_VARIABLES)) if len({v[i] for v in rows}) > 1)
+        for tag, rows in values.items()
+    }
+
+
+GroupKey = tuple[str, str, str]  # (organisation tag, breakdown variable, group)
+
+
+def _breakdown_counts(
+    results: RoundResults, tags: dict[int, str], varying: dict[str, tuple[int, ...]], counts: dict[int, int]
+) -> dict[GroupKey, dict[int, int]]:
+    """(tag, variable, group) → its engine units' counts, for the organisations' breakdowns."""
+    found: dict[GroupKey, dict[int, int]] = defaultdict(dict)
+    for unit, n in counts.items():
+        tag = tags.get(unit)
+        if tag is None:
+            continue
+        for index in varying[tag]:
+            found[(tag, STRATUM_VARIABLES[index], results.units[unit][index])][unit] = n
+    return found
+
+
+# A band says every answer was the same below this many answers (90 % or more of nine is nine): the organisation's
+# own figures are about workplaces its reader knows, so there the band is withheld too.
+UNANIMOUS_BELOW = round(1 / (1 - DOMINANCE_SHARE))
+
+
+def _own_figure(group: str, cells: list[calculations.Cell], shown: bool, confidence: float) -> Figure:
+    figure = _figure(group, cells, shown, confidence)
+    if figure.band is not None and figure.n < UNANIMOUS_BELOW:
+        return Figure(group, figure.n, None)
+    return figure
+
+
+def _is_dominant(n: int, yes: int) -> bool:
+    return n > 0 and dominant_value({"yes": yes, "no": n - yes}) is not None
+
+
+def organisations_results(
+    round: Round, results: RoundResults, confidence: float = calculations.CONFIDENCE
+) -> dict[int, OrganisationResults]:
+    """The figures of every organisation's own workplaces (its engine units), by organisation id, with the survey
+    engine's rules and the public results taken as already published. Every organisation's groups are decided
+    together, the same for every reader (two organisations' leaders comparing notes, or a member of both, learn no
+    more than one), in this order:
+
+    1. The aggregates, on respondents: ``disclose_overlapping`` withdraws organisations until no set of fewer than
+       the threshold follows from their groups together with every group the public results show (an
+       organisation's total minus a county's would otherwise tell the county's other workplaces).
+    2. The breakdowns of the organisations shown (by the variables that differ among their workplaces), on
+       respondents: ``disclose_overlapping`` over them all, the public groups and the aggregates of step 1 taken as
+       published (its aggregate minus one of its counties must not leave fewer than the threshold).
+    3. Per indicator on its valid answers: steps 1 and 2 again (a "don't know" lowers one figure's count but not
+       another's); within each breakdown ``disclose`` against the organisation's aggregate (primary and
+       complementary suppression). Dominance: an aggregate of 90 % or more one answer gets a band, as on the public
+       page — none where the band would say every answer (fewer than ten) — and then no breakdown (its exact groups
+       would bound the rest); a dominant group is hidden and counted with the hidden ones, and where the hidden
+       ones together (worked out by subtraction) are dominant, the breakdown shows nothing."""
+    threshold = round.min_cell
+    tags = _organisation_of(results)
+    varying = _varying(results, tags)
+    known = [group for group in results.shown_groups.values() if group]
+    totals = _organisation_groups(tags, results.submitted, threshold)
+    shown_tags = disclose_overlapping(totals, threshold, known)
+    respondent_groups = {
+        key: _members(units, threshold)
+        for key, units in _breakdown_counts(results, tags, varying, results.submitted).items()
+        if key[0] in shown_tags
+    }
+    allowed_groups = disclose_overlapping(respondent_groups, threshold, known + [totals[t] for t in shown_tags])
+
+    own_units: dict[str, list[int]] = defaultdict(list)
+    for unit, tag in tags.items():
+        own_units[tag].append(unit)
+    figures: dict[str, list[tuple[IndicatorResult, Figure]]] = defaultdict(list)
+    breakdowns: dict[str, dict[str, dict[str, list[Figure]]]] = defaultdict(dict)
+    for result in results.indicators:
+        valid = {unit: n for unit, (n, _y) in result.per_unit.items() if n > 0}
+        published = [_members(valid, threshold)] if result.overall.shown else []
+        for index, variable in enumerate(STRATUM_VARIABLES):
+            for figure in result.breakdowns.get(variable, []):
+                if figure.shown:
+                    in_group = {u: n for u, n in valid.items() if results.units[u][index] == figure.group}
+                    published.append(_members(in_group, threshold))
+        published = [g for g in published if g]
+        groups = {t: g for t, g in _organisation_groups(tags, valid, threshold).items() if t in shown_tags}
+        indicator_tags = disclose_overlapping(groups, threshold, published) if groups else frozenset()
+
+        def cells(units: list[int]) -> list[calculations.Cell]:
+            return [
+                calculations.Cell(results.unit_weights[u], valid[u], result.per_unit[u][1])  # noqa: B023
+                for u in units
+                if u in valid and u in results.unit_weights  # noqa: B023
+            ]
+
+        candidates: dict[GroupKey, dict[int, int]] = {}
+        by_key = _breakdown_counts(results, tags, varying, valid)
+        for tag in own_units:
+            mine = [u for u in own_units[tag] if u in valid]
+            total = _own_figure("own", cells(mine), tag in indicator_tags, confidence)
+            figures[tag].append((result, total))
+            if total.share is None:
+                continue  # hidden, or a band: no breakdown either
+            for index in varying[tag]:
+                variable = STRATUM_VARIABLES[index]
+                keys = [key for key in by_key if key[0] == tag and key[1] == variable]
+                yes = {key: sum(result.per_unit[u][1] for u in by_key[key]) for key in keys}
+                n = {key: sum(by_key[key].values()) for key in keys}
+                exact = {key[2]: n[key] for key in keys if not _is_dominant(n[key], yes[key])}
+                decision = disclose(total.n, exact, threshold)
+                shown = [key for key in keys if decision.is_shown(key[2])]
+                rest_n = total.n - sum(n[key] for key in shown)
+                rest_yes = sum(result.per_unit[u][1] for u in mine) - sum(yes[key] for key in shown)
+                if _is_dominant(rest_n, rest_yes):
+                    continue  # the hidden groups together would tell their workplaces' answers
+                candidates.update({key: by_key[key] for key in shown if key in allowed_groups})
+        allowed = disclose_overlapping(
+            {key: _members(units, threshold) for key, units in candidates.items()},
+            threshold,
+            published + [groups[t] for t in indicator_tags],
+        )
+        for tag in own_units:
+            for index in varying[tag]:
+                variable = STRATUM_VARIABLES[index]
+                breakdowns[tag].setdefault(result.indicator.key, {})[variable] = [
+                    _own_figure(key[2], cells(list(by_key[key])), key in allowed, confidence)
+                    for key in sorted(k for k in by_key if k[0] == tag and k[1] == variable)
+                ]
+    found = {}
+    for tag, units in own_units.items():
+        answered = sum(results.submitted.get(u, 0) for u in units)
+        visible = tag in shown_tags
+        found[int(tag.removeprefix(ORGANISATION_TAG))] = OrganisationResults(
+            answered if visible else None,
+            visible,
+            figures[tag],
+            tuple(STRATUM_VARIABLES[i] for i in varying[tag]) if visible else (),
+            breakdowns[tag] if visible else {},
+        )
+    return found
+
+
 def organisation_results(
     round: Round, results: RoundResults, organisation_id: int, confidence: float = calculations.CONFIDENCE
 ) -> OrganisationResults:
-    """The aggregate of an organisation's own workplaces (its engine units), with the survey engine's rules and
-    the public results taken as already published. Every organisation's own group is decided together, the same
-    for every reader (two organisations' leaders comparing notes, or a member of both, learn no more than one):
-    ``disclose_overlapping`` withdraws organisations until no set of fewer than the threshold follows from their
-    groups together with every group the public results show (an organisation's total minus a county's would
-    otherwise tell the county's other workplaces). First on respondents, then per indicator on its valid answers;
-    a group of 90 % or more one answer gets a band, as on the public page."""
-    threshold = round.min_cell
-    tags = _organisation_of(results)
-    tag = f"{ORGANISATION_TAG}{organisation_id}"
-    own = {unit for unit, t in tags.items() if t == tag}
-    answered = {unit: n for unit, n in results.submitted.items() if unit in own}
-    total = sum(answered.values())
-    known = [group for group in results.shown_groups.values() if group]
-    shown = bool(own) and tag in disclose_overlapping(
-        _organisation_groups(tags, results.submitted, threshold), threshold, known
-    )
-    figures = []
-    for result in results.indicators:
-        valid = {unit: n for unit, (n, _y) in result.per_unit.items() if n > 0}
-        mine = {unit: n for unit, n in valid.items() if unit in own}
-        indicator_shown = shown and disclose(sum(mine.values()), {}, threshold).total_shown
-        if indicator_shown:
-            published = [_members(valid, threshold)] if result.overall.shown else []
-            for index, variable in enumerate(STRATUM_VARIABLES):
-                for figure in result.breakdowns.get(variable, []):
-                    if figure.shown:
-                        in_group = {u: n for u, n in valid.items() if results.units[u][index] == figure.group}
-                        published.append(_members(in_group, threshold))
-            groups = _organisation_groups(tags, valid, threshold)
-            indicator_shown = tag in disclose_overlapping(groups, threshold, [g for g in published if g])
-        cells = [
-            calculations.Cell(results.unit_weights[u], n, result.per_unit[u][1])
-            for u, n in mine.items()
-            if u in results.unit_weights
-        ]
-        figures.append((result, _figure("own", cells, indicator_shown, confidence)))
-    return OrganisationResults(total if shown else None, shown, figures)
+    """The figures of one organisation's own workplaces (see `organisations_results`); nothing shown for an
+    organisation without engine units of its own."""
+    found = organisations_results(round, results, confidence).get(organisation_id)
+    if found is None:
+        figures = [(result, Figure("own", 0, None)) for result in results.indicators]
+        return OrganisationResults(None, False, figures)
+    return found

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/publiser/", views.publish, name="publish"),
     path("<int:pk>/resultater/", views.results, name="results"),
     path("<int:pk>/resultater/egne/", views.organisation_results_page, name="organisation_results"),
+    path("<int:pk>/resultater/egne.csv", views.organisation_results_csv, name="organisation_results_csv"),
     path("<int:pk>/resultater.csv", views.results_csv, name="results_csv"),
     path("<int:pk>/resultater.xlsx", views.results_xlsx, name="results_xlsx"),
     path("<int:pk>/resultater.pdf", views.results_pdf, name="results_pdf"),

@@ -28,7 +28,14 @@ from .forms import (
     SampleForm,
 )
 from .models import QuestionnaireKind, Round, RoundStatus, stratum_label, value_label
-from .results import Figure, IndicatorResult, RoundResults, organisation_results, round_results
+from .results import (
+    Figure,
+    IndicatorResult,
+    OrganisationResults,
+    RoundResults,
+    organisations_results,
+    round_results,
+)
 
 
 @require_GET
@@ -244,16 +251,28 @@ def _results_round(request: HttpRequest, pk: int) -> tuple[Round, RoundResults]:
     return round, results
 
 
+def _group_labels(figures: RoundResults) -> dict[tuple[str, str], str]:
+    """(variable, group) → "Breakdown: group" in the reader's language, once per page rather than per figure."""
+    groups = {(v, f.group) for r in figures.indicators for v, fs in r.breakdowns.items() for f in fs}
+    return {(v, g): _group_label(v, g) for v, g in groups}
+
+
+def _group_label(variable: str, group: str) -> str:
+    return f"{VARIABLE_LABELS[variable]}: {value_label(variable, group)}"
+
+
 @require_GET
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     round, figures = _results_round(request, pk)
-    rows = []
-    for result in figures.indicators:
-        breakdowns = [
-            (str(VARIABLE_LABELS[variable]), [(value_label(variable, f.group), f) for f in figures_])
-            for variable, figures_ in result.breakdowns.items()
-        ]
-        rows.append((result, breakdowns, comparison.for_indicator(result.indicator.key)))
+    labels = _group_labels(figures)
+    rows = [
+        (
+            result,
+            [(labels[variable, f.group], f) for variable, figures_ in result.breakdowns.items() for f in figures_],
+            comparison.for_indicator(result.indicator.key),
+        )
+        for result in figures.indicators
+    ]
     chart = [
         (r.label, round_percent(r.overall.share.estimate))
         for r in figures.indicators
@@ -283,25 +302,56 @@ def _chart_rows(pairs: list[tuple[IndicatorResult, Figure]]) -> list[tuple[str, 
     ]
 
 
-@login_required
-@require_GET
-def organisation_results_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """A published round's figures for the workplaces of the reader's own organisations, as aggregates with the
-    public results' rules; 404 for a round without workplaces of an organisation the reader is a member of."""
+def _own_results(request: HttpRequest, pk: int) -> tuple[Round, RoundResults, list[Any]]:
+    """A published round, its results and, per organisation of the reader's with workplaces in it, its own figures;
+    404 for a round without workplaces of an organisation the reader is a member of."""
     round = selectors.round_for_results(request.user, pk)
     own = selectors.own_organisations(request.user, round) if round is not None else []
     figures = round_results(round) if round is not None and own else None
     if round is None or figures is None:
         raise Http404
+    found = organisations_results(round, figures)
+    empty = OrganisationResults(None, False, [(r, Figure("own", 0, None)) for r in figures.indicators])
+    return round, figures, [(organisation, found.get(organisation.pk, empty)) for organisation in own]
+
+
+@login_required
+@require_GET
+def organisation_results_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published round's figures for the workplaces of the reader's own organisations, as aggregates and by the
+    breakdowns that vary among them, with the public results' rules (see `results.organisations_results`)."""
+    round, figures, own = _own_results(request, pk)
+    labels = _group_labels(figures)
     sections = []
-    for organisation in own:
-        found = organisation_results(round, figures, organisation.pk)
-        sections.append((organisation, found, _chart_rows(found.indicators)))
+    for organisation, found in own:
+        rows = [
+            (
+                result,
+                figure,
+                [(labels.get((v, f.group)) or _group_label(v, f.group), f) for v, fs in breakdowns for f in fs],
+            )
+            for result, figure, breakdowns in found.rows()
+        ]
+        variables = [str(VARIABLE_LABELS[v]) for v in found.variables]
+        sections.append((organisation, found, _chart_rows(found.indicators), rows, variables))
     return render(
         request,
         "barometer/organisation_results.html",
         {"round": round, "results": figures, "sections": sections, "chart_title": _("Innovation rate and types")},
     )
+
+
+@login_required
+@require_GET
+def organisation_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The figures of the reader's own organisations' workplaces as CSV, exactly what their page shows."""
+    round, _figures, own = _own_results(request, pk)
+    response = HttpResponse(
+        "".join(exports.organisation_csv(own, separator=csv_separator(request.GET.get("sep")))),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="barometer-{round.pk}-egne.csv"'
+    return response
 
 
 def round_percent(value: float) -> int:

@@ -4,13 +4,17 @@ and one grouped pass over many rounds' answers for comparisons across organisati
 
 from __future__ import annotations
 
+import json
 import random
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Avg, Case, Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -302,6 +306,24 @@ def dimension_answer_counts(round: Round) -> dict[str, dict[int | None, dict[int
     return counts
 
 
+# Answers are counted per kind of item by one narrow column each, which keeps the database's grouping cheap: a
+# one-choice item's option key, or a several-choice item's keys as JSON text (the engine stores either, never both);
+# a scale item's point, or -1 for "don't know".
+_CHOICE_ITEMS = (ItemKind.SINGLE, ItemKind.MULTIPLE)
+_DONT_KNOW = -1.0
+
+
+def _answer_column(kind: str) -> Any:
+    if kind == ItemKind.LIKERT:
+        return Case(When(dont_know=True, then=Value(_DONT_KNOW)), default=F("value"), output_field=FloatField())
+    return Coalesce(NullIf("choice", Value("")), Cast("choices", TextField()), output_field=TextField())
+
+
+@cache
+def _chosen_keys(text: str) -> tuple[str, ...]:
+    return tuple(sorted(str(c) for c in json.loads(text) or []))
+
+
 def choice_counts_by_unit(
     round: Round, item_keys: Collection[str] | None = None, among: tuple[Collection[str], str] | None = None
 ) -> dict[tuple[int | None, str, str | tuple[str, ...]], int]:
@@ -309,54 +331,67 @@ def choice_counts_by_unit(
     key of a one-choice item, the point (or "dk") of a scale item, and the tuple of chosen keys of a several-choice
     item; only ``item_keys`` when given; with ``among`` = (item keys, choice), only the responses that gave that
     choice to at least one of those items (e.g. the workplaces that introduced an innovation). One grouped query
-    over the round's answers (by item id, without joining the items); the database sends one row per distinct
-    answer, never one per respondent."""
-    chosen = Item.objects.filter(
-        version_id=round.version_id, kind__in=[ItemKind.SINGLE, ItemKind.MULTIPLE, ItemKind.LIKERT]
-    )
-    if item_keys is not None:
-        chosen = chosen.filter(key__in=list(item_keys))
-    items = {pk: (key, kind) for pk, key, kind in chosen.values_list("pk", "key", "kind")}
-    answers = Answer.objects.filter(response__round=round, response__submitted=True, item_id__in=list(items))
+    over the round's answers for the choice items and one for the scale items (by item id, without joining the
+    items); the database sends one row per distinct answer, never one per respondent."""
+    kinds = [*_CHOICE_ITEMS, ItemKind.LIKERT]
+    every = list(Item.objects.filter(version_id=round.version_id).values_list("pk", "key", "kind"))
+    items = {pk: (key, kind) for pk, key, kind in every if kind in kinds and (item_keys is None or key in item_keys)}
+    answers = Answer.objects.filter(response__round=round, response__submitted=True)
     if among is not None:
+        # The items' ids as numbers, not a subquery: the planner then knows how many answers they have.
         among_keys, among_choice = among
-        among_items = Item.objects.filter(version_id=round.version_id, key__in=list(among_keys)).values("pk")
+        among_ids = [pk for pk, key, _kind in every if key in among_keys]
         answers = answers.filter(
-            response_id__in=Answer.objects.filter(
-                response__round=round, item_id__in=among_items, choice=among_choice
-            ).values("response_id")
+            response_id__in=Answer.objects.filter(item_id__in=among_ids, choice=among_choice).values("response_id")
         )
-    rows = (
-        answers.values("response__unit_id", "item_id", "choice", "choices", "value", "dont_know")
-        .annotate(count=Count("*"))
-        .values_list("response__unit_id", "item_id", "choice", "choices", "value", "dont_know", "count")
-    )
     counts: dict[tuple[int | None, str, str | tuple[str, ...]], int] = defaultdict(int)
-    for unit_id, item_id, choice, choices, value, dont_know, count in rows:
-        key, kind = items[item_id]
-        answer: str | tuple[str, ...]
-        if kind == ItemKind.MULTIPLE:
-            answer = tuple(sorted(str(c) for c in choices or []))
-        elif kind == ItemKind.LIKERT:
-            answer = "dk" if dont_know or value is None else str(int(value))
-        else:
-            answer = str(choice)
-        counts[(unit_id, str(key), answer)] += count
+    for group in (_CHOICE_ITEMS, (ItemKind.LIKERT,)):
+        ids = [pk for pk, (_key, kind) in items.items() if kind in group]
+        if not ids:
+            continue
+        rows = (
+            answers.filter(item_id__in=ids)
+            .annotate(answer=_answer_column(group[0]))
+            .values("response__unit_id", "item_id", "answer")
+            .annotate(count=Count("*"))
+            .values_list("response__unit_id", "item_id", "answer", "count")
+        )
+        for unit_id, item_id, column, count in rows:
+            key, kind = items[item_id]
+            answer: str | tuple[str, ...]
+            if kind == ItemKind.MULTIPLE:
+                answer = _chosen_keys(column or "[]")
+            elif kind == ItemKind.LIKERT:
+                answer = "dk" if column is None or column == _DONT_KNOW else str(int(column))
+            else:
+                answer = "" if column is None or column.startswith("[") else str(column)  # no choice: its choices
+            counts[(unit_id, str(key), answer)] += count
     return dict(counts)
 
 
 def responses_choosing_by_unit(round: Round, item_keys: Collection[str], choice: str) -> dict[int | None, int]:
     """Submitted responses per unit id that gave ``choice`` to at least one of ``item_keys`` (for "introduced at
     least one kind of innovation"). One grouped query."""
+    return {unit: choosing for unit, (_n, choosing) in submitted_choosing_by_unit(round, item_keys, choice).items()
+            if choosing}  # fmt: skip
+
+
+def submitted_choosing_by_unit(
+    round: Round, item_keys: Collection[str], choice: str
+) -> dict[int | None, tuple[int, int]]:
+    """Per unit id (None for responses without a unit): the submitted responses, and how many of them gave
+    ``choice`` to at least one of ``item_keys``. One grouped query over the responses."""
     item_ids = list(
         Item.objects.filter(version_id=round.version_id, key__in=list(item_keys)).values_list("pk", flat=True)
     )
-    return dict(
-        Response.objects.filter(round=round, submitted=True, answers__item_id__in=item_ids, answers__choice=choice)
+    choosing = Answer.objects.filter(item_id__in=item_ids, choice=choice).values("response_id")
+    rows = (
+        Response.objects.filter(round=round, submitted=True)
         .values("unit_id")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("unit_id", "n")
+        .annotate(n=Count("pk"), choosing=Count("pk", filter=Q(pk__in=choosing)))
+        .values_list("unit_id", "n", "choosing")
     )
+    return {unit: (n, k) for unit, n, k in rows}
 
 
 def answers_by_response(round: Round) -> list[tuple[int | None, dict[str, str | list[str]]]]:
