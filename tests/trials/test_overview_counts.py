@@ -168,3 +168,16 @@ def test_the_overview_reads_in_a_fixed_number_of_queries(client, registry, djang
     assert "3 forsøk" in page
     assert ">Vestland (3)</label>" in page and ">Nordland (1)</label>" in page
     assert ">Askøy kommune (1)</label>" in page and ">Bodø kommune (1)</label>" in page
+
+
+def test_trials_indexed_in_bulk_are_indexed_as_one_by_one(registry):
+    from nyskap.core.search.models import SearchDocument
+    from nyskap.trials.search import index_trials
+
+    fields = ("object_id", "title", "text_a", "text_b", "text_c", "language", "tags")
+    one_by_one = sorted(SearchDocument.objects.values_list(*fields))
+    assert len(one_by_one) == Trial.objects.count() == 6
+    SearchDocument.objects.all().delete()
+    assert index_trials(Trial.objects.order_by("pk")) == 6
+    assert sorted(SearchDocument.objects.values_list(*fields)) == one_by_one
+    assert selectors.filtered(None, {}, "ventetid").count() == 5
