@@ -288,6 +288,19 @@ def overview_counts(trials: QuerySet[Trial]) -> FacetCounts:
     return FacetCounts(counts=counts, total=total, names=names)
 
 
+def owner_names(trial_ids: list[int]) -> dict[int, list[str]]:
+    """The names of each trial's owners, in name order (one query, no model instances: what a card shows)."""
+    names: dict[int, list[str]] = {}
+    rows = (
+        Trial.owners.through.objects.filter(trial_id__in=trial_ids)
+        .order_by("organisation__name", "organisation_id")
+        .values_list("trial_id", "organisation__name")
+    )
+    for trial_id, name in rows:
+        names.setdefault(trial_id, []).append(name)
+    return names
+
+
 @dataclass
 class AmendmentView:
     amendment: Amendment

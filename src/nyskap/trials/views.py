@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nyskap.core.forms import form_page, form_saved, posted
-from nyskap.organisations.models import Organisation, size_band_choices
+from nyskap.organisations.models import size_band_choices
 
 from . import rules, selectors, services
 from .forms import (
@@ -88,17 +87,17 @@ def trial_list(request: HttpRequest) -> HttpResponse:
     params = {name: request.GET.getlist(name) for name in (*selectors.FACETS, "overdue")}
     trials = selectors.filtered(request.user, params, query)
     figures = selectors.overview_counts(trials)
-    owners = Prefetch("owners", queryset=Organisation.objects.only("name"))
-    annotated = selectors.with_overdue(trials).only(*CARD_FIELDS).prefetch_related(owners)
-    paginator = Paginator(annotated, PAGE_SIZE)
+    paginator = Paginator(selectors.with_overdue(trials).only(*CARD_FIELDS), PAGE_SIZE)
     paginator.count = figures.total  # already counted with the facets
     page = paginator.get_page(request.GET.get("page"))
+    shown = list(page.object_list)
     rest = request.GET.copy()
     rest.pop("page", None)
     context = {
         "form": form,
         "page_obj": page,
-        "trials": page.object_list,
+        "trials": shown,
+        "owners": selectors.owner_names([trial.pk for trial in shown]),
         "facets": _facets(request, figures),
         "query": query,
         "overdue_only": bool(request.GET.get("overdue")),
