@@ -73,9 +73,10 @@ def trial_cards(trials: Any, owners: dict[int, list[str]]) -> SafeString:
             ("visibility", Visibility.choices),
         )
     }
-    overdue = f'<span class="ds-tag" data-color="danger">{conditional_escape(gettext("Overdue"))}</span>'
+    overdue_label, not_preregistered_label = gettext("Overdue"), gettext("Not pre-registered")
+    overdue = f'<span class="ds-tag" data-color="danger">{conditional_escape(overdue_label)}</span>'
     not_preregistered = (
-        f'<span class="ds-tag" data-color="warning">{conditional_escape(gettext("Not pre-registered"))}</span>'
+        f'<span class="ds-tag" data-color="warning">{conditional_escape(not_preregistered_label)}</span>'
     )
 
     def label(field: str, value: str) -> str:
