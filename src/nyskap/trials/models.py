@@ -211,6 +211,8 @@ class Trial(VisibleModel):
         ordering = ["-updated_at", "pk"]
         verbose_name = _("trial")
         verbose_name_plural = _("trials")
+        # The overview's order: a page of the latest trials is read from the index, not sorted from all of them.
+        indexes = [models.Index(fields=["-updated_at", "id"], name="trial_updated_order_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),

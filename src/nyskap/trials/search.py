@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from nyskap.core.search import index_object
+from collections.abc import Iterable
+
+from nyskap.core.search import index_many, index_object
 from nyskap.core.search import remove_object as _remove_from_index
 
 from .models import Trial
 
 
-def index_trial(trial: Trial) -> None:
-    """(Re-)index a trial's text as its own kind of search document: title and hypothesis rank above the rest."""
-    index_object(
-        trial,
-        title=trial.title,
-        a_texts=[trial.hypothesis, trial.intervention, trial.primary_outcome],
-        b_texts=[
+def _texts(trial: Trial) -> tuple[list[str], list[str]]:
+    """The texts that rank high (hypothesis, intervention, primary outcome) and the rest."""
+    return (
+        [trial.hypothesis, trial.intervention, trial.primary_outcome],
+        [
             trial.target_group,
             trial.secondary_outcomes,
             trial.analysis_plan,
@@ -25,6 +25,17 @@ def index_trial(trial: Trial) -> None:
             trial.decision_reason,
         ],
     )
+
+
+def index_trial(trial: Trial) -> None:
+    """(Re-)index a trial's text as its own kind of search document: title and hypothesis rank above the rest."""
+    a_texts, b_texts = _texts(trial)
+    index_object(trial, title=trial.title, a_texts=a_texts, b_texts=b_texts)
+
+
+def index_trials(trials: Iterable[Trial]) -> int:
+    """(Re-)index many trials at once, as `index_trial` would one by one (for bulk loads); how many."""
+    return index_many(Trial, ((trial.pk, trial.title, *_texts(trial), None) for trial in trials))
 
 
 def remove_from_index(trial: Trial) -> None:

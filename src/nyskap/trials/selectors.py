@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -28,7 +30,7 @@ from django.utils import timezone
 
 from nyskap.core.history import field_label
 from nyskap.core.search import filter_queryset
-from nyskap.organisations.models import OrganisationKind
+from nyskap.organisations.models import County, Organisation, OrganisationKind
 
 from . import rules
 from .models import (
@@ -160,30 +162,143 @@ def filtered(user: Any, params: dict[str, list[str]], query: str = "") -> QueryS
             overdue_condition(timezone.localdate())
         )
     if query.strip():
-        return filter_queryset(trials, query)  # type: ignore[return-value]
+        try:
+            return filter_queryset(trials, query)  # type: ignore[return-value]
+        except EmptyResultSet:  # a filter no value can meet (``centrality=x``): nothing to search
+            return trials.none()
     return trials.order_by("-updated_at", "pk")
 
 
-def facet_counts(trials: QuerySet[Trial]) -> dict[str, dict[Any, int]]:
-    ids = trials.order_by().values("pk")
-    base = Trial.objects.filter(pk__in=ids).order_by()
-    counts: dict[str, dict[Any, int]] = {}
-    for field in OWN_FIELD_FACETS:
-        rows = base.exclude(**{field: ""}).values_list(field).annotate(n=Count("pk"))
-        counts[field] = dict(rows)  # type: ignore[arg-type]
-    outcomes = with_outcome(base).values_list(OUTCOME_STATE).annotate(n=Count("pk"))
-    counts[OUTCOME] = dict(outcomes)  # type: ignore[arg-type]
-    for facet, field in OWNER_FACETS.items():
-        owned = Trial.owners.through.objects.filter(trial_id__in=ids).exclude(
-            **{f"organisation__{field}__isnull": True}
+@dataclass(frozen=True)
+class FacetCounts:
+    """The overview's figures for a filtered set of trials: the number of trials per value of each facet, how many
+    trials there are in all, and the names of the counties and municipalities counted (facet -> value -> name)."""
+
+    counts: dict[str, dict[Any, int]]
+    total: int
+    names: dict[str, dict[Any, str]]
+
+
+# Facet values the page compares with its choices as numbers.
+NUMERIC_FACETS = ("centrality",)
+
+
+def _own_counts_sql(vendor: str, text: str) -> str:
+    """The part of `overview_counts` that counts the trials (``total``) and their own facets, as rows (facet, value,
+    NULL, number) over ``hits``. PostgreSQL counts them all in one pass over the trials (GROUPING SETS: a row per
+    set, the other columns NULL, told apart by GROUPING); elsewhere each is a GROUP BY of its own."""
+    columns = [*OWN_FIELD_FACETS, "outcome"]
+    facets = [*OWN_FIELD_FACETS, OUTCOME]
+    if vendor == "postgresql":
+        everything = (1 << len(columns)) - 1  # GROUPING(...) sets the bit of every column not grouped by
+        sets = " ".join(
+            f"WHEN {everything - (1 << (len(columns) - 1 - index))} THEN '{facet}'"
+            for index, facet in enumerate(facets)
         )
-        if facet == "size_band":
-            owned = owned.exclude(organisation__size_band="")
-        if facet == "municipality":
-            owned = owned.filter(organisation__kind=OrganisationKind.MUNICIPALITY)
-        owner_rows = owned.order_by().values_list(f"organisation__{field}").annotate(n=Count("trial_id", distinct=True))
-        counts[facet] = dict(owner_rows)  # type: ignore[arg-type]
-    return counts
+        listed = ", ".join(columns)
+        return f"""SELECT CASE GROUPING({listed}) WHEN {everything} THEN 'total' {sets} END,
+            CAST(COALESCE({listed}) AS {text}), CAST(NULL AS {text}), COUNT(*)
+            FROM hits GROUP BY GROUPING SETS ((), {", ".join(f"({column})" for column in columns)})"""  # noqa: S608
+    return "\nUNION ALL ".join(
+        [
+            f"SELECT 'total', CAST(NULL AS {text}), CAST(NULL AS {text}), COUNT(*) FROM hits",  # noqa: S608
+            *(
+                f"SELECT '{facet}', {column}, NULL, COUNT(*) FROM hits GROUP BY {column}"  # noqa: S608
+                for column, facet in zip(columns, facets, strict=True)
+            ),
+        ]
+    )
+
+
+def facet_counts(trials: QuerySet[Trial]) -> dict[str, dict[Any, int]]:
+    """The number of trials per value of each facet (`overview_counts`)."""
+    return overview_counts(trials).counts
+
+
+def overview_counts(trials: QuerySet[Trial]) -> FacetCounts:
+    """Every facet's counts, the total and the owners' names for `trials`, in one statement: the filtered trials
+    are selected once and each facet is one GROUP BY over them, rather than one statement per facet each repeating
+    the filters. The own fields count a trial once per value; the owner facets count a trial once however many of
+    its owners share a value (a trial has a municipality once: the owners are distinct); an empty value is no facet
+    value. The owners' values are grouped by their ids, and their names joined to the few groups."""
+    counts: dict[str, dict[Any, int]] = {name: {} for name in (*OWN_FIELD_FACETS, OUTCOME, *OWNER_FACETS)}
+    names: dict[str, dict[Any, str]] = {"county": {}, "municipality": {}}
+    connection = connections[trials.db]
+    # The filtered trials' facet values, each trial once (the filters are subqueries, never joins).
+    facet_values = trials.order_by().annotate(
+        **{
+            OUTCOME_STATE: Case(
+                When(pk__in=Result.objects.values("trial_id"), then=Value(TrialOutcome.ESTIMATED.value)),
+                When(~Q(result_summary=""), then=Value(TrialOutcome.SUMMARY.value)),
+                default=Value(TrialOutcome.NONE.value),
+                output_field=CharField(),
+            )
+        }
+    )
+    try:
+        query = facet_values.values("pk", *OWN_FIELD_FACETS, OUTCOME_STATE).query
+        hits_sql, params = query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # no search hit, or a filter no value can meet
+        return FacetCounts(counts=counts, total=0, names=names)
+    quote = connection.ops.quote_name
+    owners = quote(Trial.owners.through._meta.db_table)
+    organisation = quote(Organisation._meta.db_table)
+    county = quote(County._meta.db_table)
+    text = "TEXT" if connection.vendor == "sqlite" else "VARCHAR"
+    own = _own_counts_sql(connection.vendor, text)
+    # Table and column names come from model metadata and this module; the values are the filters' parameters.
+    sql = f"""
+        WITH hits(id, {", ".join(OWN_FIELD_FACETS)}, outcome) AS MATERIALIZED ({hits_sql}),
+        owner_values AS MATERIALIZED (
+            SELECT w.trial_id, w.organisation_id, o.county_id, o.kind, o.size_band, o.centrality_class
+            FROM {owners} w JOIN {organisation} o ON o.id = w.organisation_id
+            WHERE w.trial_id IN (SELECT id FROM hits)
+        )
+        {own}
+        UNION ALL SELECT 'county', c.number, c.name, x.n FROM (
+            SELECT county_id, COUNT(*) AS n FROM (
+                SELECT DISTINCT trial_id, county_id FROM owner_values WHERE county_id IS NOT NULL
+            ) d GROUP BY county_id
+        ) x JOIN {county} c ON c.id = x.county_id
+        UNION ALL SELECT 'municipality', o.slug, o.name, x.n FROM (
+            SELECT organisation_id, COUNT(*) AS n FROM owner_values
+            WHERE kind = '{OrganisationKind.MUNICIPALITY.value}' GROUP BY organisation_id
+        ) x JOIN {organisation} o ON o.id = x.organisation_id
+        UNION ALL SELECT 'size_band', size_band, NULL, COUNT(*) FROM (
+            SELECT DISTINCT trial_id, size_band FROM owner_values WHERE size_band IS NOT NULL AND size_band <> ''
+        ) d GROUP BY size_band
+        UNION ALL SELECT 'centrality', CAST(centrality_class AS {text}), NULL, COUNT(*) FROM (
+            SELECT DISTINCT trial_id, centrality_class FROM owner_values WHERE centrality_class IS NOT NULL
+        ) d GROUP BY centrality_class
+    """  # noqa: S608
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for facet, value, name, number in rows:
+        if facet == "total":
+            total = int(number)
+            continue
+        if value is None or value == "":  # no value is no facet value
+            continue
+        key = int(value) if facet in NUMERIC_FACETS else value
+        counts[facet][key] = int(number)
+        if facet in names:
+            names[facet][key] = name
+    return FacetCounts(counts=counts, total=total, names=names)
+
+
+def owner_names(trial_ids: list[int]) -> dict[int, list[str]]:
+    """The names of each trial's owners, in name order (one query, no model instances: what a card shows)."""
+    names: dict[int, list[str]] = {}
+    rows = (
+        Trial.owners.through.objects.filter(trial_id__in=trial_ids)
+        .order_by("organisation__name", "organisation_id")
+        .values_list("trial_id", "organisation__name")
+    )
+    for trial_id, name in rows:
+        names.setdefault(trial_id, []).append(name)
+    return names
 
 
 @dataclass

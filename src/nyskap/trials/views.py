@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nyskap.core.forms import form_page, form_saved, posted
-from nyskap.organisations.models import County, Organisation, size_band_choices
+from nyskap.organisations.models import size_band_choices
 
 from . import jobs, rules, selectors, services
 from .forms import (
@@ -61,21 +61,19 @@ def editable_trial(request: HttpRequest, slug: str) -> Trial:
 # The overview
 
 
-def _facets(request: HttpRequest, counts: dict[str, dict[Any, int]]) -> list[dict[str, Any]]:
-    dynamic: dict[str, dict[Any, Any]] = {
-        "county": dict(County.objects.values_list("number", "name")),
-        "municipality": dict(
-            Organisation.objects.filter(slug__in=counts.get("municipality", {})).values_list("slug", "name")
-        ),
-        "size_band": dict(size_band_choices()),
-    }
+# What a card on the overview shows of a trial (nothing else is read for the page).
+CARD_FIELDS = ("title", "slug", "kind", "status", "design", "visibility", "not_preregistered")
+
+
+def _facets(request: HttpRequest, figures: selectors.FacetCounts) -> list[dict[str, Any]]:
+    dynamic: dict[str, dict[Any, Any]] = {**figures.names, "size_band": dict(size_band_choices())}
     facets = []
     for name, (label, labels) in FACET_LABELS.items():
         chosen = request.GET.getlist(name)
         names: dict[Any, Any] = dynamic.get(name) or cast(dict[Any, Any], labels)
         values = [
             {"value": value, "label": names.get(value, value), "count": count, "selected": str(value) in chosen}
-            for value, count in sorted(counts.get(name, {}).items(), key=lambda item: (-item[1], str(item[0])))
+            for value, count in sorted(figures.counts.get(name, {}).items(), key=lambda item: (-item[1], str(item[0])))
         ]
         if values:
             facets.append({"name": name, "label": label, "values": values})
@@ -88,16 +86,19 @@ def trial_list(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"] if form.is_valid() else ""
     params = {name: request.GET.getlist(name) for name in (*selectors.FACETS, "overdue")}
     trials = selectors.filtered(request.user, params, query)
-    counts = selectors.facet_counts(trials)
-    annotated = selectors.with_overdue(trials).prefetch_related("owners")
-    page = Paginator(annotated, PAGE_SIZE).get_page(request.GET.get("page"))
+    figures = selectors.overview_counts(trials)
+    paginator = Paginator(selectors.with_overdue(trials).only(*CARD_FIELDS), PAGE_SIZE)
+    paginator.count = figures.total  # already counted with the facets
+    page = paginator.get_page(request.GET.get("page"))
+    shown = list(page.object_list)
     rest = request.GET.copy()
     rest.pop("page", None)
     context = {
         "form": form,
         "page_obj": page,
-        "trials": page.object_list,
-        "facets": _facets(request, counts),
+        "trials": shown,
+        "owners": selectors.owner_names([trial.pk for trial in shown]),
+        "facets": _facets(request, figures),
         "query": query,
         "overdue_only": bool(request.GET.get("overdue")),
         "querystring": rest.urlencode(),
