@@ -3,12 +3,13 @@ template loop per cell would cost more than the database's work."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,12 @@ from nyskap.core.charts import bar_chart, bar_chart_download, download_links
 from nyskap.procurement.selectors import Row
 
 register = template.Library()
+
+
+def _escape(value: object) -> str:
+    """The same escaping as Django's (``html.escape``), without its lazy-string machinery: this page is built for
+    every request."""
+    return str(value) if isinstance(value, SafeData) else html.escape(str(value))
 
 
 def _share(value: float | None) -> str:
@@ -32,32 +39,31 @@ def statistics_table(rows: Iterable[Row], table_id: str, caption: str, first_hea
         _("Innovation-friendly"),
         _("Share (%%)") % (),
     ]
-    head = format_html_join("", '<th scope="col">{}</th>', ((h,) for h in headers))
-    body = format_html_join(
-        "\n",
-        '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
-        (
-            (
-                row.label or _("Not known"),
-                number_format(row.total, force_grouping=True),
-                number_format(row.innovation, force_grouping=True),
-                _share(row.innovation_share),
-                number_format(row.friendly, force_grouping=True),
-                _share(row.friendly_share),
+    head = "".join(f'<th scope="col">{_escape(h)}</th>' for h in headers)
+    cells = "</td><td>"
+    body = (
+        "\n".join(
+            f'<tr><th scope="row">{_escape(row.label or _("Not known"))}</th><td>'
+            + cells.join(
+                (
+                    number_format(row.total, force_grouping=True),
+                    number_format(row.innovation, force_grouping=True),
+                    _share(row.innovation_share),
+                    number_format(row.friendly, force_grouping=True),
+                    _share(row.friendly_share),
+                )
             )
+            + "</td></tr>"
             for row in rows
-        ),
-    ) or format_html('<tr><td colspan="6">{}</td></tr>', _("No notices match the filters."))
-    return format_html(
-        '<div class="table-wrapper" tabindex="0" role="region" aria-labelledby="{}-caption">'
-        '<table class="ds-table" data-size="sm" id="{}"><caption id="{}-caption">{}</caption>'
-        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>",
-        table_id,
-        table_id,
-        table_id,
-        caption,
-        head,
-        body,
+        )
+        or f'<tr><td colspan="6">{_escape(_("No notices match the filters."))}</td></tr>'
+    )
+    table_id = _escape(table_id)
+    # Every text above is escaped; the numbers are formatted by Django.
+    return mark_safe(
+        f'<div class="table-wrapper" tabindex="0" role="region" aria-labelledby="{table_id}-caption">'
+        f'<table class="ds-table" data-size="sm" id="{table_id}"><caption id="{table_id}-caption">{_escape(caption)}'
+        f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
