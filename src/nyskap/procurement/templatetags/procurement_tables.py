@@ -7,10 +7,12 @@ import html
 from collections.abc import Iterable
 
 from django import template
-from django.utils.formats import number_format
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from nyskap.core.charts import bar_chart, bar_chart_download, download_links
@@ -25,8 +27,29 @@ def _escape(value: object) -> str:
     return str(value) if isinstance(value, SafeData) else html.escape(str(value))
 
 
-def _share(value: float | None) -> str:
-    return "–" if value is None else number_format(value, 1)
+class _Numbers:
+    """``number_format`` with the reader's separators looked up once per table rather than three times a number."""
+
+    def __init__(self) -> None:
+        language = get_language()
+        self.decimal = get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
+        self.grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
+        self.thousands = get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
+
+    def whole(self, value: int) -> str:  # number_format(value, force_grouping=True)
+        return numberformat.format(
+            value, self.decimal, None, self.grouping, self.thousands, force_grouping=True, use_l10n=True
+        )
+
+    def rounded(self, value: int) -> str:  # number_format(value, 0, force_grouping=True)
+        return numberformat.format(
+            value, self.decimal, 0, self.grouping, self.thousands, force_grouping=True, use_l10n=True
+        )
+
+    def share(self, value: float | None) -> str:  # number_format(value, 1), or a dash
+        if value is None:
+            return "–"
+        return numberformat.format(value, self.decimal, 1, self.grouping, self.thousands, use_l10n=True)
 
 
 @register.simple_tag
@@ -39,6 +62,7 @@ def statistics_table(rows: Iterable[Row], table_id: str, caption: str, first_hea
         _("Innovation-friendly"),
         _("Share (%%)") % (),
     ]
+    numbers = _Numbers()
     head = "".join(f'<th scope="col">{_escape(h)}</th>' for h in headers)
     cells = "</td><td>"
     body = (
@@ -46,11 +70,11 @@ def statistics_table(rows: Iterable[Row], table_id: str, caption: str, first_hea
             f'<tr><th scope="row">{_escape(row.label or _("Not known"))}</th><td>'
             + cells.join(
                 (
-                    number_format(row.total, force_grouping=True),
-                    number_format(row.innovation, force_grouping=True),
-                    _share(row.innovation_share),
-                    number_format(row.friendly, force_grouping=True),
-                    _share(row.friendly_share),
+                    numbers.whole(row.total),
+                    numbers.whole(row.innovation),
+                    numbers.share(row.innovation_share),
+                    numbers.whole(row.friendly),
+                    numbers.share(row.friendly_share),
                 )
             )
             + "</td></tr>"
@@ -86,26 +110,16 @@ def statistics_chart(
         return format_html('<figure class="chart">{}{}</figure>', caption, empty)
     chart = bar_chart(values)
     labelled_by = f"{slug}-title {slug}-desc" if description else f"{slug}-title"
-    bars = format_html_join(
-        "",
-        '<text class="chart__label" x="{}" y="{}" text-anchor="end">{}</text>'
-        '<rect class="chart__bar" x="{}" y="{}" width="{}" height="24" rx="2"></rect>'
-        '<text class="chart__value" x="{}" dx="{}" y="{}">{}</text>',
-        (
-            (
-                chart.label_width - 8,
-                bar.text_y,
-                bar.label if len(bar.label) <= 28 else bar.label[:27] + "…",
-                chart.label_width,
-                bar.y,
-                bar.width,
-                chart.label_width + 8,
-                bar.width,
-                bar.text_y,
-                number_format(bar.value, 0, force_grouping=True),
-            )
+    numbers = _Numbers()
+    bars = mark_safe(  # every label escaped; the rest are numbers
+        "".join(
+            f'<text class="chart__label" x="{chart.label_width - 8}" y="{bar.text_y}" text-anchor="end">'
+            f"{_escape(bar.label if len(bar.label) <= 28 else bar.label[:27] + '…')}</text>"
+            f'<rect class="chart__bar" x="{chart.label_width}" y="{bar.y}" width="{bar.width}" height="24" rx="2">'
+            f'</rect><text class="chart__value" x="{chart.label_width + 8}" dx="{bar.width}" y="{bar.text_y}">'
+            f"{numbers.rounded(bar.value)}</text>"
             for bar in chart.bars
-        ),
+        )
     )
     desc = format_html('<desc id="{}-desc">{}</desc>', slug, description) if description else ""
     svg = format_html(
