@@ -63,11 +63,13 @@ def statistics_table(rows: Iterable[Row], table_id: str, caption: str, first_hea
         _("Share (%%)") % (),
     ]
     numbers = _Numbers()
+    not_known = _("Not known")
+    no_notices = _("No notices match the filters.")
     head = "".join(f'<th scope="col">{_escape(h)}</th>' for h in headers)
     cells = "</td><td>"
     body = (
         "\n".join(
-            f'<tr><th scope="row">{_escape(row.label or _("Not known"))}</th><td>'
+            f'<tr><th scope="row">{_escape(row.label or not_known)}</th><td>'
             + cells.join(
                 (
                     numbers.whole(row.total),
@@ -80,7 +82,7 @@ def statistics_table(rows: Iterable[Row], table_id: str, caption: str, first_hea
             + "</td></tr>"
             for row in rows
         )
-        or f'<tr><td colspan="6">{_escape(_("No notices match the filters."))}</td></tr>'
+        or f'<tr><td colspan="6">{_escape(no_notices)}</td></tr>'
     )
     table_id = _escape(table_id)
     # Every text above is escaped; the numbers are formatted by Django.
