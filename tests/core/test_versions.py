@@ -88,3 +88,18 @@ def test_when_the_redis_cache_is_used_then_one_client_serves_every_call():
     assert backend.get_many(["answer", "missing"]) == {"answer": {"value": 42}}
     backend.delete("answer")
     assert backend.get("answer") is None
+
+
+def test_a_memo_computes_once_per_stamp_and_again_after_it_is_forgotten():
+    calls: list[int] = []
+
+    def compute() -> list[int]:
+        calls.append(1)
+        return [len(calls)]
+
+    memo = versions.Memo(f"test:memo-{uuid.uuid4()}", compute)
+    assert (memo(), memo(), len(calls)) == ([1], [1], 1)
+    memo.forget()
+    assert (memo(), memo(), len(calls)) == ([2], [2], 2)
+    cache.delete(memo.key)  # another process's stamp (or an emptied cache) counts as a change too
+    assert (memo(), len(calls)) == ([3], 3)

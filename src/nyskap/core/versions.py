@@ -51,6 +51,27 @@ def bump(key: str) -> None:
         stamps[key] = stamp
 
 
+class Memo[T]:
+    """A value kept in each process under the stamp ``key``: computed once per process and stamp, and again after
+    `bump` (reads that change only with an import or a reference-data load; callers copy what they hand out)."""
+
+    def __init__(self, key: str, compute: Callable[[], T]) -> None:
+        self.key = register(key)
+        self.compute = compute
+        self._kept: tuple[str, T] | None = None
+
+    def __call__(self) -> T:
+        stamp = current(self.key)
+        kept = self._kept
+        if kept is None or kept[0] != stamp:
+            kept = (stamp, self.compute())
+            self._kept = kept
+        return kept[1]
+
+    def forget(self, **_kwargs: object) -> None:
+        bump(self.key)
+
+
 class VersionStampsMiddleware:
     """Gives each request its own set of stamps, read at most once (see the module's text)."""
 

@@ -15,23 +15,19 @@ from .validators import normalise_organisation_number
 # The counties change only with a reference-data load (a county reform); every search form asks for them. Kept in
 # each process under a version stamp, which a saved or deleted county bumps (see apps.py), so a request reads them
 # with the other stamps in one cache round trip and the database once per process and change.
-COUNTY_CHOICES_VERSION = versions.register("organisations:county-choices-version")
-_county_choices: dict[str, list[tuple[str, str]]] = {}
+_counties = versions.Memo(
+    "organisations:county-choices-version",
+    lambda: list(County.objects.order_by("number").values_list("number", "name")),
+)
 
 
 def county_choices() -> list[tuple[str, str]]:
     """(number, name) of every county, by number."""
-    version = versions.current(COUNTY_CHOICES_VERSION)
-    choices = _county_choices.get(version)
-    if choices is None:
-        choices = list(County.objects.order_by("number").values_list("number", "name"))
-        _county_choices.clear()
-        _county_choices[version] = choices
-    return list(choices)
+    return list(_counties())
 
 
 def forget_county_choices(**_kwargs: object) -> None:
-    versions.bump(COUNTY_CHOICES_VERSION)
+    _counties.forget()
 
 
 def _case_variants(text: str) -> list[str]:

@@ -141,23 +141,17 @@ def statistics(filters: dict[str, Any]) -> dict[str, Any]:
 
 
 # What the filter form and the page's note need, the same until the next import (the tallies are rebuilt then)
-TALLIES_VERSION = versions.register("procurement:tallies-version")
-_per_version: dict[str, tuple[list[int], bool]] = {}
+_years_and_synthetic = versions.Memo(
+    "procurement:tallies-version",
+    lambda: (
+        list(NoticeTally.objects.values_list("year", flat=True).distinct().order_by("year")),
+        Notice.objects.filter(synthetic=True).exists(),
+    ),
+)
 
 
 def forget_tallies() -> None:
-    versions.bump(TALLIES_VERSION)
-
-
-def _years_and_synthetic() -> tuple[list[int], bool]:
-    version = versions.current(TALLIES_VERSION)
-    known = _per_version.get(version)
-    if known is None:
-        years = list(NoticeTally.objects.values_list("year", flat=True).distinct().order_by("year"))
-        known = (years, Notice.objects.filter(synthetic=True).exists())
-        _per_version.clear()
-        _per_version[version] = known
-    return known
+    _years_and_synthetic.forget()
 
 
 def years() -> list[int]:
