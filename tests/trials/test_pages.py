@@ -194,6 +194,17 @@ def test_an_upload_with_a_bad_cell_names_row_and_column_and_saves_nothing(as_inn
     assert f'href="/forsok/{trial.slug}/resultater/"' in page
 
 
+def test_a_control_character_in_a_unit_row_is_refused_with_its_row_and_column_and_nothing_is_saved(
+    as_innovator, innovator, home_municipality
+):
+    trial = run_to_end(make_trial(actor=innovator, owner=home_municipality), innovator)
+    job = units_job(post_units(as_innovator, trial, "arm;outcome;cluster\nA\x00;1;k1\nB;0;k\x0b2\nB;1;k3\n"))
+    assert job.status == "failed"
+    assert [problem.split(":")[0] for problem in job.problems] == ["Rad 2, kolonne arm", "Rad 3, kolonne cluster"]
+    assert "U+0000" in job.problems[0] and "U+000B" in job.problems[1]
+    assert Result.objects.count() == 0
+
+
 def test_a_unit_upload_runs_in_the_background_and_its_page_leads_to_the_result(
     as_innovator, innovator, home_municipality
 ):

@@ -28,11 +28,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nyskap.core.forms import Refusal
+from nyskap.core.forms import REFUSED_CHARACTER_MESSAGE, Refusal
 from nyskap.core.mail import site_url
 from nyskap.core.permissions import can_edit, editors_of, is_operator, organisations_edited_by, require_editor_of
 from nyskap.core.slugs import unique_slug
 from nyskap.core.spreadsheets import SpreadsheetError, cell_text, read_table
+from nyskap.core.text import first_refused_character
 from nyskap.organisations.models import Organisation
 from nyskap.organisations.reference_data import slug_base
 
@@ -657,6 +658,21 @@ def read_unit_rows(
             arm = cell_text(values["arm"]).strip()
             cluster = cell_text(values.get("cluster")).strip()
             where = {"row": number}
+            refused = [
+                (column, found)
+                for column, text in (("arm", arm), ("cluster", cluster))
+                if (found := first_refused_character(text, multiline=False)) is not None
+            ]
+            for column, found in refused:  # a control character would be stored in the result's inputs
+                reason = REFUSED_CHARACTER_MESSAGE % {
+                    "what": found.description,
+                    "code_point": found.code_point,
+                    "position": found.position,
+                }
+                place = {**where, "column": column, "reason": reason}
+                problems.append(("file", _("Row %(row)d, column %(column)s: %(reason)s") % place))
+            if refused:
+                continue
             if not arm:
                 problems.append(("file", _("Row %(row)d, column “arm”: name the arm.") % where))
             raw = values["outcome"]
