@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -184,21 +184,60 @@ def test_outsider_is_refused_the_import(as_outsider):
 
 @pytest.mark.parametrize(
     "filters",
-    [{}, {"year": 2024}, {"notice_class": "innovation"}, {"procedure": "open"}, {"county_number": "03", "year": 2024}],
+    [
+        {},
+        {"year": 2024},
+        {"notice_class": "innovation"},
+        {"procedure": "open"},
+        {"county_number": "03", "year": 2024},
+        {"cpv_division": "72", "notice_class": "other"},
+        {"year": 1999},  # nothing matches
+    ],
 )
 def test_tallies_give_the_same_counts_as_the_notices(notices, filters):
-    from django.db.models import Count
+    from django.db.models import Count, Q
+    from django.db.models.functions import Cast
 
     from nyskap.procurement.selectors import competitions, statistics
 
+    def counted(field):
+        grouped = (
+            competitions(filters)
+            .annotate(key=Cast(field, models.CharField()) if field == "year" else models.F(field))
+            .values("key")
+            .annotate(
+                total=Count("pk"),
+                innovation=Count("pk", filter=Q(notice_class="innovation")),
+                friendly=Count("pk", filter=Q(notice_class="innovation_friendly")),
+            )
+        )
+        return {row["key"]: (row["total"], row["innovation"], row["friendly"]) for row in grouped}
+
     stats = statistics(filters)
-    direct = dict(competitions(filters).values_list("procedure").annotate(n=Count("pk")))
-    assert {row.key: row.total for row in stats["by_procedure"]} == direct
+    for table, field in (
+        ("by_year", "year"),
+        ("by_sector", "cpv_division"),
+        ("by_procedure", "procedure"),
+        ("by_county", "county_number"),
+    ):
+        assert {row.key: (row.total, row.innovation, row.friendly) for row in stats[table]} == counted(field), table
     buyers = dict(
         competitions(filters).exclude(buyer_org_number="").values_list("buyer_org_number").annotate(n=Count("pk"))
     )
     assert {row.key: row.total for row in stats["by_buyer"]} == buyers
-    assert stats["total"].total == competitions(filters).count()
+    total = stats["total"]
+    assert (total.total, total.innovation, total.friendly) == (
+        competitions(filters).count(),
+        competitions(filters).filter(notice_class="innovation").count(),
+        competitions(filters).filter(notice_class="innovation_friendly").count(),
+    )
+
+
+def test_statistics_take_only_the_filters_columns():
+    from nyskap.procurement.selectors import statistics
+
+    with pytest.raises(ValueError, match="buyer_name"):
+        statistics({"buyer_name": "x'; DROP TABLE procurement_notice; --"})
 
 
 DETAIL_REASONS = {

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Count, F, Max, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db import connection
+from django.db.models import Count, QuerySet
 
 from nyskap.core import versions
 from nyskap.organisations.selectors import county_choices
@@ -41,75 +41,108 @@ def competitions(filters: dict[str, Any] | None = None) -> QuerySet[Notice]:
     return Notice.objects.filter(kind=NoticeKind.COMPETITION, **(filters or {}))
 
 
-def _counts(field: str) -> dict[str, Any]:
-    """Total, procurement of innovation and innovation-friendly: sums of ``field`` (a tally's count) or, for
-    ``"pk"``, counts of notices (of a column the filters' indexes carry, never null, so that an index-only scan
-    answers)."""
-    if field == "pk":
-        return {
-            "total": Count("notice_class"),
-            "innovation": Count("notice_class", filter=Q(notice_class=NoticeClass.INNOVATION)),
-            "friendly": Count("notice_class", filter=Q(notice_class=NoticeClass.INNOVATION_FRIENDLY)),
-        }
-    return {
-        "total": Coalesce(Sum(field), 0),
-        "innovation": Coalesce(Sum(field, filter=Q(notice_class=NoticeClass.INNOVATION)), 0),
-        "friendly": Coalesce(Sum(field, filter=Q(notice_class=NoticeClass.INNOVATION_FRIENDLY)), 0),
-    }
+# The filters the page offers, by the tally's (and the notices') column: the only names the statements below are
+# built from; every value goes in as a parameter.
+FILTER_COLUMNS = ("year", "cpv_division", "procedure", "county_number", "notice_class")
+DIMENSIONS = ("year", "cpv_division", "procedure", "county_number")
 
 
-TALLY = _counts("count")
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
+    unknown = set(filters) - set(FILTER_COLUMNS)
+    if unknown:
+        raise ValueError(f"not a statistics filter: {sorted(unknown)}")
+    clauses = [f"{_q(column)} = %s" for column in FILTER_COLUMNS if column in filters]
+    return " AND ".join(clauses) or "1 = 1", [filters[column] for column in FILTER_COLUMNS if column in filters]
+
+
+def _class_sums(count: str) -> str:
+    """Total, procurement of innovation and innovation-friendly, as sums of ``count`` (a tally's column, or 1 for a
+    notice) — the class names are the enum's values, never user input."""
+    return (
+        f"SUM({count}), SUM(CASE WHEN notice_class = '{NoticeClass.INNOVATION.value}' THEN {count} ELSE 0 END), "
+        f"SUM(CASE WHEN notice_class = '{NoticeClass.INNOVATION_FRIENDLY.value}' THEN {count} ELSE 0 END)"
+    )
+
+
+def _select(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _buyers(filters: dict[str, Any]) -> list[Row]:
     """The buyers with most competitions: from the buyer tally when only year and class are chosen, else from the
-    notices themselves (a narrow choice, so an index scan)."""
+    notices themselves (on PostgreSQL an index-only scan of the filter's covering index). One statement each, written
+    out: the ORM's compilation of it cost more than the database's work on a page answered uncached."""
+    where, params = _where(filters)
     if set(filters) <= {"year", "notice_class"}:
-        grouped: Any = (
-            BuyerTally.objects.filter(**filters).values("buyer_org_number").annotate(name=Max("buyer_name"), **TALLY)
-        )
-    else:  # counted from the filters' covering indexes; the names, of the top buyers only, from their tally
-        grouped = (
-            competitions(filters).exclude(buyer_org_number="").values("buyer_org_number").annotate(**_counts("pk"))
-        )
-    rows = list(grouped.order_by("-total", "buyer_org_number")[:TOP_BUYERS])
-    if rows and "name" not in rows[0]:
+        table, count, name = _q(BuyerTally._meta.db_table), _q("count"), "MAX(buyer_name)"
+    else:
+        table, count, name = _q(Notice._meta.db_table), "1", "''"
+        where += " AND kind = %s AND buyer_org_number <> ''"
+        params.append(NoticeKind.COMPETITION.value)
+    rows = _select(
+        f"SELECT buyer_org_number, {name}, {_class_sums(count)} FROM {table} WHERE {where} "  # noqa: S608
+        f"GROUP BY buyer_org_number ORDER BY 3 DESC, buyer_org_number LIMIT {TOP_BUYERS}",
+        params,
+    )
+    if rows and table != _q(BuyerTally._meta.db_table):  # the names, of the top buyers only, from their tally
+        numbers = [row[0] for row in rows]
         names = dict(
-            BuyerTally.objects.filter(buyer_org_number__in=[r["buyer_org_number"] for r in rows])
-            .values("buyer_org_number")
-            .annotate(name=Max("buyer_name"))
-            .values_list("buyer_org_number", "name")
+            _select(
+                f"SELECT buyer_org_number, MAX(buyer_name) FROM {_q(BuyerTally._meta.db_table)} "  # noqa: S608
+                f"WHERE buyer_org_number IN ({', '.join(['%s'] * len(numbers))}) GROUP BY buyer_org_number",
+                numbers,
+            )
         )
-        rows = [{**r, "name": names.get(r["buyer_org_number"], "")} for r in rows]
-    return [Row(r["buyer_org_number"], r["name"], r["total"], r["innovation"], r["friendly"]) for r in rows]
-
-
-DIMENSIONS = ("year", "cpv_division", "procedure", "county_number")
+        rows = [(row[0], names.get(row[0], ""), *row[2:]) for row in rows]
+    return [
+        Row(number, name or "", total or 0, innovation or 0, friendly or 0)
+        for number, name, total, innovation, friendly in rows
+    ]
 
 
 def _tallied(filters: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """The total and the counts by year, sector, procedure and county over the tally, in one query (UNION ALL of
-    one GROUP BY each): ``{"": [total], "year": [{"key": …, "total": …, …}, …], …}``."""
-    tally = NoticeTally.objects.filter(**filters)
-    columns = ("dimension", "key", "total", "innovation", "friendly")
-    parts = [
-        tally.annotate(dimension=Value(""), key=Value(""))
-        .values("dimension", "key")
-        .annotate(**TALLY)
-        .values_list(*columns)
-        .order_by()
+    """The total and the counts by year, sector, procedure and county over the tally, in one statement:
+    ``{"": [total], "year": [{"key": …, "total": …, …}, …], …}``. On PostgreSQL one pass with GROUPING SETS (a
+    quarter of the time of five scans at national scale); elsewhere UNION ALL of one GROUP BY each."""
+    where, params = _where(filters)
+    table, sums = _q(NoticeTally._meta.db_table), _class_sums(_q("count"))
+    columns = [_q(dimension) for dimension in DIMENSIONS]
+    keys = [
+        f"CAST({column} AS TEXT)" if dimension == "year" else column
+        for dimension, column in zip(DIMENSIONS, columns, strict=True)
     ]
-    for dimension in DIMENSIONS:
-        key = Cast(dimension, CharField()) if dimension == "year" else F(dimension)
-        parts.append(
-            tally.annotate(dimension=Value(dimension), key=key)
-            .values("dimension", "key")
-            .annotate(**TALLY)
-            .values_list(*columns)
-            .order_by()
-        )
     found: dict[str, list[dict[str, Any]]] = {"": [], **{dimension: [] for dimension in DIMENSIONS}}
-    for dimension, key, total, innovation, friendly in parts[0].union(*parts[1:], all=True):
+    if connection.vendor == "postgresql":
+        # GROUPING(…) is a bit mask of the columns left out of a row's set: all four for the total, three for a row of
+        # one dimension (its own bit clear)
+        every = (1 << len(DIMENSIONS)) - 1
+        dimension_of = {every: -1} | {every ^ (1 << (len(DIMENSIONS) - 1 - i)): i for i in range(len(DIMENSIONS))}
+        sql = (
+            f"SELECT GROUPING({', '.join(columns)}), {', '.join(keys)}, {sums} FROM {table} WHERE {where} "  # noqa: S608
+            f"GROUP BY GROUPING SETS ((), {', '.join(f'({column})' for column in columns)})"
+        )
+        for mask, *values in _select(sql, params):
+            index = dimension_of[mask]
+            total, innovation, friendly = values[len(DIMENSIONS) :]
+            found[DIMENSIONS[index] if index >= 0 else ""].append(
+                {
+                    "key": values[index] if index >= 0 else "",
+                    "total": total or 0,
+                    "innovation": innovation or 0,
+                    "friendly": friendly or 0,
+                }
+            )
+        return found
+    parts = [f"SELECT '', '', {sums} FROM {table} WHERE {where}"]  # noqa: S608 — names ours, values parameters
+    for dimension, column, key in zip(DIMENSIONS, columns, keys, strict=True):
+        parts.append(f"SELECT '{dimension}', {key}, {sums} FROM {table} WHERE {where} GROUP BY {column}")  # noqa: S608
+    for dimension, key, total, innovation, friendly in _select(" UNION ALL ".join(parts), params * len(parts)):
         found[dimension].append(
             {"key": key, "total": total or 0, "innovation": innovation or 0, "friendly": friendly or 0}
         )
