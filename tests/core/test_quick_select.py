@@ -9,7 +9,8 @@ from django import forms
 
 from nyskap.core.forms import QuickSelect
 
-CHOICES = [("", "Alle"), ("a&b", "<b>Fet</b> & mer"), ("yes", "Ja")]
+# A repeated value: only its first option is selected
+CHOICES = [("", "Alle"), ("a&b", "<b>Fet</b> & mer"), ("yes", "Ja"), (3, "Tre"), ("yes", "Ja, igjen")]
 
 
 class Both(forms.Form):
@@ -28,7 +29,7 @@ def _normalised(html: str, name: str) -> str:
     return re.sub(r"\s+", " ", html).replace(" >", ">").replace("> <", "><").strip()
 
 
-@pytest.mark.parametrize("value", ["", "a&b", "yes", "unknown"])
+@pytest.mark.parametrize("value", ["", "a&b", "yes", "3", "unknown"])
 def test_when_a_quick_select_renders_then_it_equals_the_template_select(value):
     form = Both({"plain": value, "quick": value, "plain_attrs": value, "quick_attrs": value})
     assert _normalised(str(form["quick"]), "quick") == _normalised(str(form["plain"]), "plain")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 BAR_HEIGHT = 24
 BAR_GAP = 8
@@ -148,14 +149,13 @@ def download_links(request: Any, slug: str, download: Callable[[], ChartDownload
         return []
     if request.GET.get("diagram") == slug:
         setattr(request, DOWNLOAD_ATTRIBUTE, download())
-    query = request.GET.copy()
-    for name in ("diagram", "format"):
-        query.pop(name, None)
-    links = []
-    for fmt in CHART_FORMATS:
-        query["diagram"], query["format"] = slug, fmt
-        links.append((fmt.upper(), f"?{query.urlencode()}"))
-    return links
+    # The page's own query (in its order, without a chart's two parameters), then the chart's: what a copy of the
+    # QueryDict with those two set would encode, without copying it for every chart of the page
+    kept = urlencode(
+        [(name, value) for name, values in request.GET.lists() if name not in ("diagram", "format") for value in values]
+    )
+    prefix = f"?{kept}&" if kept else "?"
+    return [(fmt.upper(), f"{prefix}{urlencode({'diagram': slug, 'format': fmt})}") for fmt in CHART_FORMATS]
 
 
 def png(svg: str) -> bytes:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,8 +12,7 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .text import first_refused_character
@@ -31,26 +31,38 @@ class QuickSelect(forms.Select):
     through the template engine costs three template renders. Options only, no groups."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        given = dict(widget["attrs"])
+        # What `Select.get_context` and `optgroups` give the templates, without building a dict per option: the
+        # values as text, the first matching option selected (every matching one when multiple).
+        values = self.format_value(value)
+        given = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            given["multiple"] = True
         css = " ".join(part for part in ("ds-input", str(given.pop("class", ""))) if part)
-        attributes = mark_safe(
-            "".join(
-                format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value)
-                for key, value in given.items()
-                if value is not False and value is not None
+        attributes = "".join(
+            f" {_escaped(key)}" if value is True else f' {_escaped(key)}="{_escaped(value)}"'
+            for key, value in given.items()
+            if value is not False and value is not None
+        )
+        options = []
+        chosen = False
+        for option_value, label in self.choices:
+            if isinstance(label, list | tuple):  # a group: the templates' way
+                return super().render(name, value, attrs, renderer)
+            text = "" if option_value is None else str(option_value)
+            selected = (not chosen or self.allow_multiple_selected) and text in values
+            chosen = chosen or selected
+            options.append(
+                f'<option value="{_escaped(text)}"{" selected" if selected else ""}>{_escaped(label)}</option>'
             )
+        # Every name, attribute, value and label above is escaped as the templates would
+        return mark_safe(
+            f'<select name="{_escaped(name)}" class="{_escaped(css)}"{attributes}>{"".join(options)}</select>'
         )
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                for _group, choices, _index in widget["optgroups"]
-                for option in choices
-            ),
-        )
-        return format_html('<select name="{}" class="{}"{}>{}</select>', widget["name"], css, attributes, options)
+
+
+def _escaped(value: Any) -> str:
+    """`conditional_escape` without its lazy-string machinery (a widget of hundreds of options)."""
+    return str(value) if isinstance(value, SafeData) else html.escape(str(value))
 
 
 REFUSED_CHARACTER_MESSAGE = _(

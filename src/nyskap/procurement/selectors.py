@@ -152,7 +152,7 @@ def _tallied(filters: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 def _rows(found: list[dict[str, Any]], label: Any, order: str) -> list[Row]:
     rows = [Row(r["key"], label(r["key"]), r["total"], r["innovation"], r["friendly"]) for r in found]
     if order == "-total":
-        return sorted(rows, key=lambda row: -row.total)
+        return sorted(rows, key=lambda row: (-row.total, row.key))  # ties by code: the same order on every database
     return sorted(rows, key=lambda row: row.key)
 
 

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from django import template
 from django.utils import numberformat
 from django.utils.formats import get_format
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -104,43 +103,36 @@ def statistics_chart(
     downloads = download_links(
         context.get("request"), slug, lambda: bar_chart_download(slug, str(title), values, _("Value"))
     )
-    caption = format_html('<figcaption class="chart__title">{}</figcaption>', title)
+    caption = f'<figcaption class="chart__title">{_escape(title)}</figcaption>'
     if all(value == 0 for _label, value in values):
-        empty = format_html(
-            '<p class="ds-paragraph chart__empty" data-size="sm">{}</p>', _("Nothing to show yet: every value is 0.")
+        empty = _escape(_("Nothing to show yet: every value is 0."))
+        return mark_safe(  # escaped above
+            f'<figure class="chart">{caption}<p class="ds-paragraph chart__empty" data-size="sm">{empty}</p></figure>'
         )
-        return format_html('<figure class="chart">{}{}</figure>', caption, empty)
     chart = bar_chart(values)
-    labelled_by = f"{slug}-title {slug}-desc" if description else f"{slug}-title"
+    slug_text = _escape(slug)
+    labelled_by = f"{slug_text}-title {slug_text}-desc" if description else f"{slug_text}-title"
     numbers = _Numbers()
-    bars = mark_safe(  # every label escaped; the rest are numbers
-        "".join(
-            f'<text class="chart__label" x="{chart.label_width - 8}" y="{bar.text_y}" text-anchor="end">'
-            f"{_escape(bar.label if len(bar.label) <= 28 else bar.label[:27] + '…')}</text>"
-            f'<rect class="chart__bar" x="{chart.label_width}" y="{bar.y}" width="{bar.width}" height="24" rx="2">'
-            f'</rect><text class="chart__value" x="{chart.label_width + 8}" dx="{bar.width}" y="{bar.text_y}">'
-            f"{numbers.rounded(bar.value)}</text>"
-            for bar in chart.bars
-        )
+    bars = "".join(
+        f'<text class="chart__label" x="{chart.label_width - 8}" y="{bar.text_y}" text-anchor="end">'
+        f"{_escape(bar.label if len(bar.label) <= 28 else bar.label[:27] + '…')}</text>"
+        f'<rect class="chart__bar" x="{chart.label_width}" y="{bar.y}" width="{bar.width}" height="24" rx="2">'
+        f'</rect><text class="chart__value" x="{chart.label_width + 8}" dx="{bar.width}" y="{bar.text_y}">'
+        f"{numbers.rounded(bar.value)}</text>"
+        for bar in chart.bars
     )
-    desc = format_html('<desc id="{}-desc">{}</desc>', slug, description) if description else ""
-    svg = format_html(
-        '<svg class="chart__svg" role="img" aria-labelledby="{}" viewBox="0 0 {} {}" width="100%" '
-        'preserveAspectRatio="xMinYMin meet"><title id="{}-title">{}</title>{}{}</svg>',
-        labelled_by,
-        chart.width,
-        chart.height,
-        slug,
-        title,
-        desc,
-        bars,
+    desc = f'<desc id="{slug_text}-desc">{_escape(description)}</desc>' if description else ""
+    svg = (
+        f'<svg class="chart__svg" role="img" aria-labelledby="{labelled_by}" viewBox="0 0 {chart.width} '
+        f'{chart.height}" width="100%" preserveAspectRatio="xMinYMin meet"><title id="{slug_text}-title">'
+        f"{_escape(title)}</title>{desc}{bars}</svg>"
     )
-    links = format_html_join(
-        " · ",
-        '<a class="ds-link" href="{}" download rel="nofollow" aria-label="{}">{}</a>',
-        ((href, _("%(title)s as %(format)s") % {"title": title, "format": label}, label) for label, href in downloads),
+    as_format, download_the_chart = _("%(title)s as %(format)s"), _("Download the chart:")
+    links = " · ".join(
+        f'<a class="ds-link" href="{_escape(href)}" download rel="nofollow" '
+        f'aria-label="{_escape(as_format % {"title": title, "format": label})}">{_escape(label)}</a>'
+        for label, href in downloads
     )
-    download_text = format_html(
-        '<p class="ds-paragraph chart__downloads" data-size="sm">{} {}</p>', _("Download the chart:"), links
-    )
-    return format_html('<figure class="chart">{}{}{}</figure>', caption, svg, download_text)
+    download_text = f'<p class="ds-paragraph chart__downloads" data-size="sm">{_escape(download_the_chart)} {links}</p>'
+    # Every text above is escaped; the rest are numbers
+    return mark_safe(f'<figure class="chart">{caption}{svg}{download_text}</figure>')
