@@ -38,10 +38,11 @@ from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.db import connections, models, router
-from django.db.models import Case, FloatField, IntegerField, Value, When
+from django.db.models import FloatField, IntegerField
 
 from . import backends, compounds
 from .corrections import compound_corrections, typo_corrections
+from .ordering import ValueByKey
 from .services import content_type_of
 from .text import (
     Clause,
@@ -455,12 +456,9 @@ def filter_queryset(
     return (
         queryset.filter(pk__in=[hit.object_id for hit in hits])
         .annotate(
-            search_rank=Case(
-                *(When(pk=hit.object_id, then=Value(hit.score)) for hit in hits), output_field=FloatField()
-            ),
-            search_position=Case(
-                *(When(pk=hit.object_id, then=Value(position)) for position, hit in enumerate(hits)),
-                output_field=IntegerField(),
+            search_rank=ValueByKey([(hit.object_id, hit.score) for hit in hits], output_field=FloatField()),
+            search_position=ValueByKey(
+                [(hit.object_id, position) for position, hit in enumerate(hits)], output_field=IntegerField()
             ),
         )
         .order_by("search_position")
