@@ -41,7 +41,7 @@ class ValueByKey(Expression):
         resolved.key = self.key.resolve_expression(query, allow_joins, reuse, summarize, for_save)
         return resolved
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:  # (sql, params)
         key_sql, key_params = compiler.compile(self.key)
         if not self.pairs:
             return "NULL", []
