@@ -4,12 +4,15 @@ and en; a trial that is not public is seen only by its owners (an outsider gets 
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from nyskap.core.search.models import SearchDocument
 from nyskap.core.visibility import Visibility
 from nyskap.trials import selectors, services
 from nyskap.trials.models import Amendment, Result, Trial, TrialStatus
@@ -78,6 +81,23 @@ def test_facets_count_and_filter_and_the_search_finds_the_hypothesis(client, inn
     assert "Fritt brukervalg" in filtered and "SMS-påminnelse" not in filtered
     found = client.get("/forsok/?q=hjemmetjenesten").content.decode()
     assert "Fritt brukervalg" in found and "SMS-påminnelse" not in found
+
+
+def test_the_search_finds_a_trial_by_its_kind_owners_and_partners(innovator, home_municipality, other_municipality):
+    """What the trial's page shows beside its texts is searched too: its kind in both written standards, its
+    owners and partners (none of these words is in the trials' texts)."""
+    lab = make_trial(actor=innovator, owner=home_municipality, title="Tjenestedesign med brukerne", kind="lab")
+    pilot = make_trial(actor=innovator, owner=home_municipality, title="Nudging i skolen")
+    by_law = make_trial(actor=innovator, owner=home_municipality, title="Ventetid på NAV", kind="sector_law")
+    services.trial_update(actor=innovator, trial=pilot, fields={}, partners=[other_municipality])
+
+    def found(query: str) -> list[int]:
+        return list(selectors.filtered(None, {}, query).values_list("pk", flat=True))
+
+    assert found("lab") == found("laboratorium") == [lab.pk]
+    assert found("forsøkshjemmel") == found("forsøksheimel") == [by_law.pk]  # "Forsøkshjemmel i særlov", nb and nn
+    assert found("Bodø") == [pilot.pk]
+    assert set(found("Øygarden")) == {lab.pk, pilot.pk, by_law.pk}
 
 
 def test_an_overdue_trial_is_marked(client, innovator, home_municipality):
@@ -430,3 +450,13 @@ def test_the_area_and_what_has_come_of_a_trial_are_data_in_the_export_and_the_ap
     assert api == {"Med tall": ("Helse", "estimated"), "Med ord": ("", "summary"), "Uten resultat": ("Skole", "none")}
     detail = client.get(f"/api/v1/trials/{estimated.slug}").json()
     assert (detail["area"], detail["outcome"]) == ("Helse", "estimated")
+
+
+def test_reindex_trials_rebuilds_every_trials_search_document(innovator, home_municipality):
+    trial = make_trial(actor=innovator, owner=home_municipality, title="Tjenestedesign med brukerne", kind="lab")
+    SearchDocument.objects.all().delete()
+    assert not selectors.filtered(None, {}, "Øygarden").exists()
+    out = io.StringIO()
+    call_command("reindex_trials", stdout=out)
+    assert "Re-indexed 1 trials." in out.getvalue()
+    assert list(selectors.filtered(None, {}, "Øygarden lab")) == [trial]

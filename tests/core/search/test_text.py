@@ -115,7 +115,7 @@ def test_when_a_query_is_very_long_then_only_the_first_words_count():
 
 def test_when_a_query_has_an_er_noun_then_its_other_number_is_a_variant():
     assert parse_query("medisindispenser")[0].variants == (("medisindispenser",), ("medisindispensere",))
-    assert parse_query("saksbehandlere")[0].variants == (("saksbehandlere",), ("saksbehandler",))
+    assert parse_query("rådgivere")[0].variants == (("rådgivere",), ("rådgiver",))
     # Short words in -er are mostly other words; they get no plural.
     assert parse_query("tiger")[0].variants == (("tiger",),)
 

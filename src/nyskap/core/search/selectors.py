@@ -14,11 +14,11 @@ How a query is answered, identically on both databases:
    are fewer than `complete_below` (a page), documents with only some of the words: up to `candidates` with any
    word and up to as many more with a rarer word, so common words cannot crowd the rarer ones out. Each comes with
    flags per word: as a whole word; strong (a word, also as a part of an indexed compound, or all parts of the
-   query's compound); at all (also a single part); and one flag for "some word in the title and need" (each
-   distinct expression is asked for once).
+   query's compound); at all (also a single part); and in the title and need (each distinct expression is asked
+   for once).
 5. Hits are ordered by: all words before some words; then the sum over matched words of their IDF weight
    (`log(1 + DF_CAP / df)`), a compound-part match counting `PART_WEIGHT`, a single part `PIECE_WEIGHT`; then
-   those with a word in the title and need; then the object id. All of it is computed here from the
+   how many of the words are in the title and need; then the object id. All of it is computed here from the
    same flags and counts, so the order is the same on PostgreSQL and SQLite.
 
 At most four statements whatever the number of hits: a count, a lookup, and for a misspelt word a vocabulary lookup
@@ -104,11 +104,10 @@ def idf(document_frequency: int) -> float:
 @dataclass(frozen=True)
 class FlagPlan:
     """Which flag expressions a lookup asks for, each once, and where each word's flags are among them: per word
-    (whole, strong, any), and one flag for "some word in the title and need"."""
+    whole, strong, any, and in the title and need."""
 
     expressions: tuple[Expression, ...]
-    words: tuple[tuple[int, int, int], ...]
-    title: int
+    words: tuple[tuple[int, int, int, int], ...]
 
 
 def flag_plan(groups: Sequence[TermGroup]) -> FlagPlan:
@@ -117,9 +116,8 @@ def flag_plan(groups: Sequence[TermGroup]) -> FlagPlan:
     def index(expression: Expression) -> int:
         return expressions.setdefault(expression, len(expressions))
 
-    words = tuple((index(g.whole()), index(g.strong()), index(g.matching())) for g in groups)
-    title = index(tuple(clause for group in groups for clause in group.title()))
-    return FlagPlan(tuple(expressions), words, title)
+    words = tuple((index(g.whole()), index(g.strong()), index(g.matching()), index(g.title())) for g in groups)
+    return FlagPlan(tuple(expressions), words)
 
 
 def order_hits(
@@ -131,20 +129,21 @@ def order_hits(
     every_word: bool,
     require_strong: bool = False,
 ) -> list[SearchHit]:
-    """Hits from lookup rows (flags as in `plan`): all-words first, then by the IDF-weighted matches, then those
-    with a word in the title and need, then by object id — the same order on every database. `every_word` is False
-    when some query word matched nothing at all. A word counts as found for "all words" when it matched strongly (as
-    a word, or by all its compound parts). With `require_strong`, documents that share only single parts of
-    compounds with the query are left out ("similar to this text" should not offer a project for "hjemme" alone
-    because the text said "hjemmetjenesten")."""
+    """Hits from lookup rows (flags as in `plan`): all-words first, then by the IDF-weighted matches, then by how
+    many of the words are in the title and need, then by object id — the same order on every database.
+    `every_word` is False when some query word matched nothing at all. A word counts as found for "all words" when
+    it matched strongly (as a word, or by all its compound parts). With `require_strong`, documents that share only
+    single parts of compounds with the query are left out ("similar to this text" should not offer a project for
+    "hjemme" alone because the text said "hjemmetjenesten")."""
     # Many documents share the same pattern of flags: each pattern is scored once.
-    scored: dict[tuple[bool, ...], tuple[bool, float, bool, tuple[str, ...], bool]] = {}
+    scored: dict[tuple[bool, ...], tuple[bool, float, int, tuple[str, ...], bool]] = {}
     hits = []
     for object_id, flags, _tags in rows:
         known = scored.get(flags)
         if known is None:
-            score, complete, missing = 0.0, every_word, []
-            for weight, source, (whole, strong, found) in zip(weights, sources, plan.words, strict=True):
+            score, complete, missing, in_title = 0.0, every_word, [], 0
+            for weight, source, (whole, strong, found, title) in zip(weights, sources, plan.words, strict=True):
+                in_title += flags[title]
                 if flags[whole]:
                     score += weight
                 elif flags[strong]:
@@ -155,10 +154,10 @@ def order_hits(
                     complete = False
                     missing.append(source)
             weak = require_strong and len(missing) == len(sources)
-            known = scored[flags] = (not complete, -round(score, 9), not flags[plan.title], tuple(missing), weak)
-        partial, negative_score, no_title, missing_words, weak = known
+            known = scored[flags] = (not complete, -round(score, 9), -in_title, tuple(missing), weak)
+        partial, negative_score, fewer_in_title, missing_words, weak = known
         if not weak:
-            hits.append((partial, negative_score, no_title, object_id, missing_words))
+            hits.append((partial, negative_score, fewer_in_title, object_id, missing_words))
     hits.sort()
     return [
         SearchHit(object_id, -negative_score, SOME if partial else ALL, missing_words)

@@ -4,8 +4,9 @@ Both lists are data files in `data/`, each with its sources and rules at the top
 - `synonyms.txt`: groups of forms a search treats as the same word ("skule" finds "skole", "eldreomsorg" finds
   "omsorg for eldre", "sjukeheim" finds "omsorgsinstitusjon"). Snowball's Norwegian stemmer strips endings but cannot
   know that two different words mean the same.
-- `query_stopwords.txt`: question words, modal verbs, pronouns and quantifiers ("hvordan", "korleis", "kan", "vi",
-  "må", "fleire" …). They say how a question is asked, not what it is about, so they never decide recall.
+- `query_stopwords.txt`: question words, modal verbs, pronouns, quantifiers, prepositions and the like
+  ("hvordan", "korleis", "kan", "vi", "må", "fleire", "gjennom" …). They say how a question is asked, not what it
+  is about, so they never decide recall.
 
 Read once per process; the expansion happens in Python before a database is asked, so both backends use them alike.
 """
