@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -12,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .markup import escape
 from .text import first_refused_character
 
 
@@ -39,7 +39,7 @@ class QuickSelect(forms.Select):
             given["multiple"] = True
         css = " ".join(part for part in ("ds-input", str(given.pop("class", ""))) if part)
         attributes = "".join(
-            f" {_escaped(key)}" if value is True else f' {_escaped(key)}="{_escaped(value)}"'
+            f" {escape(key)}" if value is True else f' {escape(key)}="{escape(value)}"'
             for key, value in given.items()
             if value is not False and value is not None
         )
@@ -51,18 +51,9 @@ class QuickSelect(forms.Select):
             text = "" if option_value is None else str(option_value)
             selected = (not chosen or self.allow_multiple_selected) and text in values
             chosen = chosen or selected
-            options.append(
-                f'<option value="{_escaped(text)}"{" selected" if selected else ""}>{_escaped(label)}</option>'
-            )
+            options.append(f'<option value="{escape(text)}"{" selected" if selected else ""}>{escape(label)}</option>')
         # Every name, attribute, value and label above is escaped as the templates would
-        return mark_safe(
-            f'<select name="{_escaped(name)}" class="{_escaped(css)}"{attributes}>{"".join(options)}</select>'
-        )
-
-
-def _escaped(value: Any) -> str:
-    """`conditional_escape` without its lazy-string machinery (a widget of hundreds of options)."""
-    return str(value) if isinstance(value, SafeData) else html.escape(str(value))
+        return mark_safe(f'<select name="{escape(name)}" class="{escape(css)}"{attributes}>{"".join(options)}</select>')
 
 
 REFUSED_CHARACTER_MESSAGE = _(

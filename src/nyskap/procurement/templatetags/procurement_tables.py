@@ -3,27 +3,21 @@ template loop per cell would cost more than the database's work."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 from django import template
 from django.utils import numberformat
 from django.utils.formats import get_format
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from nyskap.core.charts import bar_chart, bar_chart_download, download_links
+from nyskap.core.markup import escape
 from nyskap.procurement.selectors import Row
 
 register = template.Library()
-
-
-def _escape(value: object) -> str:
-    """The same escaping as Django's (``html.escape``), without its lazy-string machinery: this page is built for
-    every request."""
-    return str(value) if isinstance(value, SafeData) else html.escape(str(value))
 
 
 class _Numbers:
@@ -64,11 +58,11 @@ def statistics_table(rows: Iterable[Row], table_id: str, caption: str, first_hea
     numbers = _Numbers()
     not_known = _("Not known")
     no_notices = _("No notices match the filters.")
-    head = "".join(f'<th scope="col">{_escape(h)}</th>' for h in headers)
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
     cells = "</td><td>"
     body = (
         "\n".join(
-            f'<tr><th scope="row">{_escape(row.label or not_known)}</th><td>'
+            f'<tr><th scope="row">{escape(row.label or not_known)}</th><td>'
             + cells.join(
                 (
                     numbers.whole(row.total),
@@ -81,13 +75,13 @@ def statistics_table(rows: Iterable[Row], table_id: str, caption: str, first_hea
             + "</td></tr>"
             for row in rows
         )
-        or f'<tr><td colspan="6">{_escape(no_notices)}</td></tr>'
+        or f'<tr><td colspan="6">{escape(no_notices)}</td></tr>'
     )
-    table_id = _escape(table_id)
+    table_id = escape(table_id)
     # Every text above is escaped; the numbers are formatted by Django.
     return mark_safe(
         f'<div class="table-wrapper" tabindex="0" role="region" aria-labelledby="{table_id}-caption">'
-        f'<table class="ds-table" data-size="sm" id="{table_id}"><caption id="{table_id}-caption">{_escape(caption)}'
+        f'<table class="ds-table" data-size="sm" id="{table_id}"><caption id="{table_id}-caption">{escape(caption)}'
         f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
@@ -103,36 +97,36 @@ def statistics_chart(
     downloads = download_links(
         context.get("request"), slug, lambda: bar_chart_download(slug, str(title), values, _("Value"))
     )
-    caption = f'<figcaption class="chart__title">{_escape(title)}</figcaption>'
+    caption = f'<figcaption class="chart__title">{escape(title)}</figcaption>'
     if all(value == 0 for _label, value in values):
-        empty = _escape(_("Nothing to show yet: every value is 0."))
+        empty = escape(_("Nothing to show yet: every value is 0."))
         return mark_safe(  # escaped above
             f'<figure class="chart">{caption}<p class="ds-paragraph chart__empty" data-size="sm">{empty}</p></figure>'
         )
     chart = bar_chart(values)
-    slug_text = _escape(slug)
+    slug_text = escape(slug)
     labelled_by = f"{slug_text}-title {slug_text}-desc" if description else f"{slug_text}-title"
     numbers = _Numbers()
     bars = "".join(
         f'<text class="chart__label" x="{chart.label_width - 8}" y="{bar.text_y}" text-anchor="end">'
-        f"{_escape(bar.label if len(bar.label) <= 28 else bar.label[:27] + '…')}</text>"
+        f"{escape(bar.label if len(bar.label) <= 28 else bar.label[:27] + '…')}</text>"
         f'<rect class="chart__bar" x="{chart.label_width}" y="{bar.y}" width="{bar.width}" height="24" rx="2">'
         f'</rect><text class="chart__value" x="{chart.label_width + 8}" dx="{bar.width}" y="{bar.text_y}">'
         f"{numbers.rounded(bar.value)}</text>"
         for bar in chart.bars
     )
-    desc = f'<desc id="{slug_text}-desc">{_escape(description)}</desc>' if description else ""
+    desc = f'<desc id="{slug_text}-desc">{escape(description)}</desc>' if description else ""
     svg = (
         f'<svg class="chart__svg" role="img" aria-labelledby="{labelled_by}" viewBox="0 0 {chart.width} '
         f'{chart.height}" width="100%" preserveAspectRatio="xMinYMin meet"><title id="{slug_text}-title">'
-        f"{_escape(title)}</title>{desc}{bars}</svg>"
+        f"{escape(title)}</title>{desc}{bars}</svg>"
     )
     as_format, download_the_chart = _("%(title)s as %(format)s"), _("Download the chart:")
     links = " · ".join(
-        f'<a class="ds-link" href="{_escape(href)}" download rel="nofollow" '
-        f'aria-label="{_escape(as_format % {"title": title, "format": label})}">{_escape(label)}</a>'
+        f'<a class="ds-link" href="{escape(href)}" download rel="nofollow" '
+        f'aria-label="{escape(as_format % {"title": title, "format": label})}">{escape(label)}</a>'
         for label, href in downloads
     )
-    download_text = f'<p class="ds-paragraph chart__downloads" data-size="sm">{_escape(download_the_chart)} {links}</p>'
+    download_text = f'<p class="ds-paragraph chart__downloads" data-size="sm">{escape(download_the_chart)} {links}</p>'
     # Every text above is escaped; the rest are numbers
     return mark_safe(f'<figure class="chart">{caption}{svg}{download_text}</figure>')

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from nyskap.core.markdown import render_markdown
+from nyskap.core.markup import escape
 
 register = template.Library()
 
@@ -24,65 +24,43 @@ def markdown_filter(text: str) -> SafeString:
 def facet_choices(facet: dict[str, Any]) -> SafeString:
     """A facet's checkboxes, one per value with its count: the same markup a template loop would give, built here
     because a search page has dozens of them and each would otherwise cost a dozen template lookups."""
-    name = facet["name"]
-    return format_html_join(
-        "\n",
-        '<div class="ds-field"><input class="ds-input" type="checkbox" name="{}" value="{}" id="facet-{}-{}"{}>'
-        '<label class="ds-label" data-weight="regular" for="facet-{}-{}">{} ({})</label></div>',
-        (
-            (
-                name,
-                value.value,
-                name,
-                value.value,
-                mark_safe(" checked") if value.selected else "",
-                name,
-                value.value,
-                value.label,
-                value.count,
-            )
-            for value in facet["values"]
-        ),
-    )
+    name = escape(facet["name"])
+    choices = []
+    for value in facet["values"]:
+        key = escape(value.value)
+        checked = " checked" if value.selected else ""
+        choices.append(
+            f'<div class="ds-field"><input class="ds-input" type="checkbox" name="{name}" value="{key}" '
+            f'id="facet-{name}-{key}"{checked}><label class="ds-label" data-weight="regular" for="facet-{name}-{key}">'
+            f"{escape(value.label)} ({escape(value.count)})</label></div>"
+        )
+    return mark_safe("\n".join(choices))  # every value is escaped above
 
 
 @register.simple_tag
 def result_cards(cards: list[Any]) -> SafeString:
     """The search page's result cards (`ResultCard`s from the view), built here for the same reason as
     `facet_choices`: twenty cards with their facts would cost hundreds of template lookups on every search."""
-    match_note = format_html(
-        '<span class="ds-tag" data-color="warning">{}</span>', gettext("Matches some of the words")
-    )
-    not_found = gettext("Not found:")
+    some_words, not_found = escape(gettext("Matches some of the words")), escape(gettext("Not found:"))
+    match_note = f'<span class="ds-tag" data-color="warning">{some_words}</span>'
     items = []
     for card in cards:
         project = card.project
         note = ""
         if getattr(project, "search_match", "") == "some":
             missing = getattr(project, "search_missing", None)
-            lacking = format_html(" {} {}", not_found, ", ".join(missing)) if missing else ""
-            note = format_html(
-                '<p class="ds-paragraph project-card__match" data-size="sm">{}{}</p>', match_note, lacking
-            )
+            lacking = f" {not_found} {escape(', '.join(missing))}" if missing else ""
+            note = f'<p class="ds-paragraph project-card__match" data-size="sm">{match_note}{lacking}</p>'
         owners = ""
         if card.owners:
-            owners = format_html(
-                '<p class="ds-paragraph project-card__owners" data-size="sm">{}</p>',
-                ", ".join(owner.name for owner in card.owners),
-            )
-        facts = format_html_join("", "<dt>{}</dt><dd>{}</dd>", card.facts)
+            names = escape(", ".join(owner.name for owner in card.owners))
+            owners = f'<p class="ds-paragraph project-card__owners" data-size="sm">{names}</p>'
+        facts = "".join(f"<dt>{escape(term)}</dt><dd>{escape(detail)}</dd>" for term, detail in card.facts)
         items.append(
-            format_html(
-                '<li class="ds-card project-card"><h3 class="ds-heading" data-size="xs">'
-                '<a class="ds-link" href="{}">{}</a></h3>{}{}<p class="ds-paragraph" data-size="sm">{}</p>'
-                '<dl class="facts project-card__facts">{}</dl></li>',
-                card.url,
-                project.title,
-                note,
-                owners,
-                card.summary,
-                facts,
-            )
+            f'<li class="ds-card project-card"><h3 class="ds-heading" data-size="xs"><a class="ds-link" '
+            f'href="{escape(card.url)}">{escape(project.title)}</a></h3>{note}{owners}'
+            f'<p class="ds-paragraph" data-size="sm">{escape(card.summary)}</p>'
+            f'<dl class="facts project-card__facts">{facts}</dl></li>'
         )
     return mark_safe('<ul class="project-list">' + "\n".join(items) + "</ul>")  # every part escaped above
 
