@@ -21,10 +21,12 @@ lowers the count of one figure but not of another), so a figure never reveals le
 
 from __future__ import annotations
 
-import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -216,11 +218,30 @@ class _Derivation[M: Hashable]:
         return None
 
 
-@functools.lru_cache(maxsize=256)
+_DERIVATIONS: OrderedDict[tuple[tuple[frozenset[Any], ...], tuple[frozenset[Any], ...]], _Derivation[Any]] = (
+    OrderedDict()
+)
+_KEPT_DERIVATIONS = 32  # the latest few, each with at most _KEPT_ATOMS atoms (two projections of 0.5 MB at most)
+_KEPT_ATOMS = 256
+_DERIVATIONS_LOCK = threading.Lock()
+
+
 def _derivation[M: Hashable](published: tuple[frozenset[M], ...], known: tuple[frozenset[M], ...]) -> _Derivation[M]:
     """The same groups give the same atoms and projections: a page checks one figure after another, most of them
-    over the same groups (kept per process, a few hundred at most)."""
-    return _Derivation(published, known)
+    over the same groups. The latest few small ones are kept per process."""
+    key = (published, known)
+    with _DERIVATIONS_LOCK:
+        found = _DERIVATIONS.get(key)
+        if found is not None:
+            _DERIVATIONS.move_to_end(key)
+            return found
+    derivation = _Derivation(published, known)
+    if len(derivation.atoms) <= _KEPT_ATOMS:
+        with _DERIVATIONS_LOCK:
+            _DERIVATIONS[key] = derivation
+            while len(_DERIVATIONS) > _KEPT_DERIVATIONS:
+                _DERIVATIONS.popitem(last=False)
+    return derivation
 
 
 def derivable_small_set[M: Hashable](
