@@ -15,6 +15,9 @@ Disclosure, in this order:
    suppression; answers without the item count as the residual).
 3. Dominance: where 90 % or more of a group's valid answers are yes (or no), the share is replaced by a band
    ("90 % or more", "10 % or less") — the exact figure would tell each workplace's answer.
+4. Dominance across breakdowns: per indicator, no set of answers worked out by adding and subtracting the exact
+   figures of different breakdowns may be 90 % or more one answer either (``disclose_overlapping`` with the
+   answers); the figures that would let it be worked out are hidden.
 """
 
 from __future__ import annotations
