@@ -5,7 +5,9 @@ against a visible group (the hidden one would follow), its groups against the pu
 against each other; dominance (a group where every workplace gave the same answer); padding a group with made-up
 answers; and reading the figures again after a late answer. The figures' oracle: no set of fewer than the
 threshold of answers can be worked out from everything shown (``derivable_small_set`` over the real members,
-not the capped ones the code decides on)."""
+not the capped ones the code decides on), and no set of answers that all gave the same answer — or 90 % or more of
+them — can be counted from the exact figures (``derivable_dominant_set``), whatever its size: two breakdowns'
+figures subtracted from each other must not tell that five workplaces all innovated."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import pytest
 from nyskap.barometer import services
 from nyskap.barometer.models import STRATUM_VARIABLES
 from nyskap.barometer.results import organisations_results, round_results
-from nyskap.surveys.disclosure import derivable_small_set
+from nyskap.surveys.disclosure import derivable_dominant_set, derivable_small_set
 from nyskap.surveys.errors import SurveyError
 from nyskap.surveys.selectors import resolve_token
 from nyskap.surveys.services import response_save, round_reopen
@@ -101,40 +103,66 @@ def members(counts):
     return frozenset((unit, i) for unit, n in counts.items() for i in range(n))
 
 
-def shown_groups(round, public, indicator_key):
+def shown_groups(round, public, indicator_key, exact=None):
     """Every group a reader of the public page and of every organisation's page sees a figure of for one indicator,
-    as sets of real (uncapped) answers: (public, organisations')."""
+    as sets of real (uncapped) answers: (public, organisations'). With ``exact`` (a dict), the groups are split by
+    what the reader has of their answers: ``exact["public"]`` and ``exact["organisations"]`` the figures with a
+    share, ``exact["banded"]`` those with a band (their counts only)."""
     result = next(r for r in public.indicators if r.indicator.key == indicator_key)
     valid = {u: n for u, (n, _y) in result.per_unit.items() if n > 0}
-    seen = [members(valid)] if result.overall.shown else []
+    split = {"public": [], "organisations": [], "banded": []} if exact is None else exact
+    split.update({"public": [], "organisations": [], "banded": []})
+
+    def take(where, seen, figure, group):
+        if figure.shown:
+            seen.append(group)
+            split[where if figure.share is not None else "banded"].append(group)
+
+    seen = []
+    take("public", seen, result.overall, members(valid))
     for index, variable in enumerate(STRATUM_VARIABLES):
         for figure in result.breakdowns.get(variable, []):
-            if figure.shown:
-                seen.append(members({u: n for u, n in valid.items() if public.units[u][index] == figure.group}))
+            take(
+                "public",
+                seen,
+                figure,
+                members({u: n for u, n in valid.items() if public.units[u][index] == figure.group}),
+            )
     organisations = []
     for organisation_id, found in organisations_results(round, public).items():
         tag = f"org:{organisation_id}"
         mine = {u: n for u, n in valid.items() if public.units[u][-1] == tag}
         total = next(f for r, f in found.indicators if r.indicator.key == indicator_key)
-        if total.shown:
-            organisations.append(members(mine))
+        take("organisations", organisations, total, members(mine))
         for variable, groups in found.breakdowns.get(indicator_key, {}).items():
             index = STRATUM_VARIABLES.index(variable)
             for figure in groups:
-                if figure.shown:
-                    organisations.append(
-                        members({u: n for u, n in mine.items() if public.units[u][index] == figure.group})
-                    )
+                in_group = members({u: n for u, n in mine.items() if public.units[u][index] == figure.group})
+                take("organisations", organisations, figure, in_group)
     return seen, organisations
+
+
+def answers_of(public, indicator_key):
+    """Each real answer's value for one indicator: a unit's (valid, yes) answers as members (unit, i), the first
+    ``yes`` of them "yes" (which ones does not matter: a unit's answers are in the same groups)."""
+    result = next(r for r in public.indicators if r.indicator.key == indicator_key)
+    return {(u, i): {"yes" if i < yes else "no": 1} for u, (n, yes) in result.per_unit.items() for i in range(n)}
 
 
 def assert_nothing_derivable(round, threshold=5):
     """For every indicator: the organisations' figures add no set of fewer than ``threshold`` answers to what the
-    public figures already tell."""
+    public figures already tell; and neither the public figures nor the organisations' tell a set of answers of any
+    size that are 90 % or more one answer, beyond what a band says of its own group."""
     public = round_results(round)
     for result in public.indicators:
-        seen, organisations = shown_groups(round, public, result.indicator.key)
-        assert derivable_small_set(organisations, threshold, known=seen) is None, result.indicator.key
+        key = result.indicator.key
+        exact = {}
+        seen, organisations = shown_groups(round, public, key, exact)
+        assert derivable_small_set(organisations, threshold, known=seen) is None, key
+        counts = answers_of(public, key)
+        assert derivable_dominant_set(exact["public"], counts, known=exact["banded"]) is None, key
+        known = exact["public"] + exact["banded"]
+        assert derivable_dominant_set(exact["organisations"], counts, known=known) is None, key
 
 
 def csv_rows(response):
@@ -254,13 +282,19 @@ def test_dominance_a_group_where_every_workplace_said_the_same_is_hidden_not_ban
     them did, so the group is hidden; the 1–9 group would leave the 6 to subtraction, and they are all one answer,
     so it is hidden too. The aggregate (8 of 11) is no band and is shown."""
     round = two_sizes(innovator, home_municipality, big=(6, 0), small=(2, 3))
-    _public, found = figures(round, home_municipality)
+    public, found = figures(round, home_municipality)
     total, breakdowns = rate(found)
-    assert total.shown and total.share.estimate == pytest.approx(8 / 11)
     assert [(f.group, f.shown, f.band) for f in breakdowns["size_band"]] == [
         ("1-9", False, None),
         ("10-49", False, None),
     ]
+    # The aggregate (8 of 11) is no band, but it is also the public "Vestland", and the public "1–9 employees" is
+    # the municipality's five of 1–9: subtracted, they would tell the six that all innovated. The public page
+    # withholds "Vestland", so the aggregate is hidden too.
+    public_rate = next(r for r in public.indicators if r.indicator.key == "innovation_rate")
+    assert not next(f for f in public_rate.breakdowns["county"] if f.group == "Vestland").shown
+    assert not total.shown and total.n == 11
+    assert_nothing_derivable(round)
     text = as_colleague.get(f"/barometer/{round.pk}/resultater/egne/").content.decode()
     assert "90 % or more" not in text and "90 % eller mer" not in text and "100 %" not in text
 
@@ -339,3 +373,73 @@ def test_bad_query_parameters_give_no_server_error(innovator, home_municipality,
     round = two_sizes(innovator, home_municipality, big=(3, 3), small=(2, 3))
     for path in ("resultater/egne/", "resultater/egne.csv"):
         assert as_colleague.get(f"/barometer/{round.pk}/{path}{query}").status_code < 500
+
+
+def public_members(public, indicator_key, **where):
+    """The real answers to one indicator of the engine units with the given breakdown values."""
+    result = next(r for r in public.indicators if r.indicator.key == indicator_key)
+    index = {variable: STRATUM_VARIABLES.index(variable) for variable in where}
+    return members(
+        {
+            u: n
+            for u, (n, _y) in result.per_unit.items()
+            if n > 0 and all(public.units[u][index[v]] == value for v, value in where.items())
+        }
+    )
+
+
+def test_dominance_across_public_breakdowns_six_who_all_innovated_cannot_be_worked_out(innovator, home_municipality):
+    """Health care only: 6 workplaces of 10–49 employees in Vestland, all innovating; 6 of 1–9 in Vestland and 6 of
+    10–49 in Nordland, one innovating each. No figure is small or 90 % one answer (all 8 of 18, Vestland 7 of 12,
+    10–49 employees 7 of 12, 1–9 employees and Nordland 1 of 6), yet all minus "1–9 employees" minus "Nordland" is
+    the six of Vestland with 10–49 employees, all innovating: a set of more than five, everyone the same answer. The
+    public page withholds enough of those figures that it cannot be worked out."""
+    frame = rows(6) + rows(6, "1-9") + rows(6, county="Nordland")
+    round = fielded_round(innovator, home_municipality, frame)
+    answers(round, BIG, 6, 0)
+    answers(round, SMALL, 1, 5)
+    answers(round, "health_care | municipality | 10-49 | Nordland | 5", 1, 5)
+    publish(innovator, round)
+    public = round_results(round)
+    key = "innovation_rate"
+    counts = answers_of(public, key)
+    six = public_members(public, key, size_band="10-49", county="Vestland")
+    every = [
+        public_members(public, key),
+        public_members(public, key, county="Vestland"),
+        public_members(public, key, county="Nordland"),
+        public_members(public, key, size_band="10-49"),
+        public_members(public, key, size_band="1-9"),
+    ]
+    # What the figures told before: each figure alone passes every rule, and together they give the six.
+    assert derivable_small_set(every, 5) is None
+    assert derivable_dominant_set(every, counts) == six
+    result = next(r for r in public.indicators if r.indicator.key == key)
+    shown = [result.overall.shown] + [f.shown for v in ("size_band", "county") for f in result.breakdowns[v]]
+    assert not all(shown)
+    assert all(f.band is None for v in ("size_band", "county") for f in result.breakdowns[v])
+    assert_nothing_derivable(round)
+
+
+def test_dominance_a_public_group_minus_the_organisations_own_would_tell_five_who_all_innovated(
+    innovator, home_municipality
+):
+    """The public "1–9 employees" (10 answers, 7 innovating) is the municipality's own five of 1–9 (2 innovating)
+    and five workplaces of nobody's in Agder, all innovating. Every figure passes every rule on its own — five
+    answers each at least, none 90 % one answer — but the public group minus the municipality's own group of 1–9
+    would tell that the five in Agder all innovated. The two pages together no longer tell it."""
+    round = two_sizes(innovator, home_municipality, big=(3, 3), small=(2, 3), other_small=(5, 0), other_big=(3, 2))
+    public, found = figures(round, home_municipality)
+    key = "innovation_rate"
+    counts = answers_of(public, key)
+    agder = public_members(public, key, size_band="1-9", county="Agder")
+    public_small = public_members(public, key, size_band="1-9")
+    own_small = public_members(public, key, size_band="1-9", county="Vestland")
+    # Before: the public figure and the municipality's own group, both exact, give the five of Agder.
+    assert len(agder) == 5 and derivable_small_set([public_small, own_small], 5) is None
+    assert derivable_dominant_set([public_small, own_small], counts) == agder
+    public_rate = next(r for r in public.indicators if r.indicator.key == key)
+    public_figure = next(f for f in public_rate.breakdowns["size_band"] if f.group == "1-9")
+    own_figure = next((f for f in rate(found)[1].get("size_band", []) if f.group == "1-9"), None)
+    assert public_figure.n == 10 and not (public_figure.share is not None and own_figure and own_figure.shown)
+    assert_nothing_derivable(round)

@@ -173,3 +173,95 @@ def test_when_only_a_union_of_four_single_members_can_be_derived_then_it_is_foun
     assert derivable_small_set(list(groups.values()), 5, depth=3) is None
     assert derivable_small_set(list(groups.values()), 5) == frozenset("ABCD")
     assert disclose_overlapping(groups, 5) == frozenset({"all", "s1", "s2", "s3"})
+
+
+# Dominance across overlapping groups: a set of any size whose answers can be counted by subtraction and that is
+# 90 % or more one answer tells each member's answer (or nearly).
+
+
+def _units(sizes: dict[str, tuple[int, int]], threshold: int):
+    """Units of (yes, no) answers as members (unit, i) capped at the threshold, each unit's answers on its first."""
+    members = {u: frozenset((u, i) for i in range(min(yes + no, threshold))) for u, (yes, no) in sizes.items()}
+    counts = {(u, 0): {"yes": yes, "no": no} for u, (yes, no) in sizes.items()}
+    return members, counts
+
+
+def test_when_three_figures_subtract_to_six_who_all_said_yes_then_the_set_is_found_and_a_figure_withdrawn():
+    """Vestland (U1, U2), 10–49 employees (U1, U4), health care (U1, U2, U4): none small, none 90 % one answer, but
+    Vestland + 10–49 − health care is U1, six answers, all yes."""
+    from nyskap.surveys.disclosure import derivable_dominant_set, derivable_small_set, disclose_overlapping
+
+    units, counts = _units({"U1": (6, 0), "U2": (1, 5), "U4": (1, 5)}, 5)
+    groups = {
+        "vestland": units["U1"] | units["U2"],
+        "10-49": units["U1"] | units["U4"],
+        "health": units["U1"] | units["U2"] | units["U4"],
+    }
+    assert derivable_small_set(list(groups.values()), 5) is None
+    assert derivable_dominant_set(list(groups.values()), counts) == units["U1"]
+    assert disclose_overlapping(groups, 5) == set(groups)
+    shown = disclose_overlapping(groups, 5, counts=counts)
+    assert len(shown) == 2
+    assert derivable_dominant_set([groups[k] for k in shown], counts) is None
+    # Derivable from what was known before alone, the set is no new leak; with one more figure it is.
+    known = list(groups.values())
+    assert derivable_dominant_set([groups["vestland"]], counts, known=known) is None
+    assert derivable_dominant_set([groups["vestland"]], counts, known=known[1:]) == units["U1"]
+
+
+def test_when_a_derived_set_is_below_90_percent_then_nothing_is_withdrawn():
+    from nyskap.surveys.disclosure import disclose_overlapping
+
+    units, counts = _units({"U1": (8, 1), "U2": (1, 5), "U4": (1, 5)}, 5)  # U1: 8 of 9, under 90 %
+    groups = {
+        "a": units["U1"] | units["U2"],
+        "b": units["U1"] | units["U4"],
+        "c": units["U1"] | units["U2"] | units["U4"],
+    }
+    assert disclose_overlapping(groups, 5, counts=counts) == set(groups)
+    _units_again, counts = _units({"U1": (9, 1), "U2": (1, 5), "U4": (1, 5)}, 5)  # 9 of 10: 90 %, dominant
+    assert len(disclose_overlapping(groups, 5, counts=counts)) == 2
+
+
+def _derivable_unit_sets(groups: list[frozenset[str]], units: list[str]):
+    """Every non-empty set of units whose indicator is a linear combination of the groups' (brute force)."""
+    from itertools import combinations
+
+    import numpy as np
+
+    if not groups:
+        return
+    rows = np.array([[1.0 if u in g else 0.0 for u in units] for g in groups])
+    rank = np.linalg.matrix_rank(rows)
+    for size in range(1, len(units) + 1):
+        for subset in combinations(units, size):
+            target = np.array([[1.0 if u in subset else 0.0 for u in units]])
+            if np.linalg.matrix_rank(np.vstack([rows, target])) == rank:
+                yield subset
+
+
+@given(
+    st.integers(min_value=3, max_value=5),
+    st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8)).filter(sum), min_size=1, max_size=4),
+    st.lists(st.frozensets(st.integers(min_value=0, max_value=3), min_size=1), min_size=1, max_size=6),
+)
+def test_whatever_groups_overlap_no_derivable_set_is_small_or_dominant(threshold, answers, sets):
+    """Up to four units (so every union of atoms is searched): after ``disclose_overlapping`` with the answers, no set
+    of units whose answers can be counted from the shown groups has fewer than the threshold or 90 % one answer."""
+    from nyskap.surveys.disclosure import disclose_overlapping, dominant_value
+
+    names = [f"u{i}" for i in range(len(answers))]
+    units, counts = _units(dict(zip(names, answers, strict=True)), threshold)
+    groups = {}
+    for i, members in enumerate(sets):
+        chosen = [names[m] for m in members if m < len(names)]
+        if chosen:
+            groups[f"g{i}"] = frozenset().union(*(units[u] for u in chosen))
+    shown = disclose_overlapping(groups, threshold, counts=counts)
+    by_unit = {names[i]: answers[i] for i in range(len(names))}
+    published = [frozenset(u for u in names if units[u] <= groups[k]) for k in shown]
+    for subset in _derivable_unit_sets(published, names):
+        yes = sum(by_unit[u][0] for u in subset)
+        no = sum(by_unit[u][1] for u in subset)
+        assert yes + no >= threshold, (subset, sorted(shown))
+        assert dominant_value({"yes": yes, "no": no}) is None, (subset, sorted(shown))

@@ -15,6 +15,9 @@ Disclosure, in this order:
    suppression; answers without the item count as the residual).
 3. Dominance: where 90 % or more of a group's valid answers are yes (or no), the share is replaced by a band
    ("90 % or more", "10 % or less") — the exact figure would tell each workplace's answer.
+4. Dominance across breakdowns: per indicator, no set of answers worked out by adding and subtracting the exact
+   figures of different breakdowns may be 90 % or more one answer either (``disclose_overlapping`` with the
+   answers); the figures that would let it be worked out are hidden.
 """
 
 from __future__ import annotations
@@ -328,7 +331,50 @@ def _indicator_result(
             )
             for group in sorted(by_group)
         ]
+    _withhold_dominant_derivations(result, units, round.min_cell)
     return result
+
+
+def _answer_counts(per_unit: dict[int, tuple[int, int]]) -> dict[tuple[int, int], dict[str, int]]:
+    """An indicator's yes and no answers per engine unit, kept on the unit's first (capped) member, for the survey
+    engine's dominance rule across figures (see `_members`)."""
+    return {(unit, 0): {"yes": yes, "no": n - yes} for unit, (n, yes) in per_unit.items() if n > 0}
+
+
+def _withhold_dominant_derivations(result: IndicatorResult, units: dict[int, tuple[str, ...]], threshold: int) -> None:
+    """4. Across breakdowns, on the indicator's answers: no set of answers that can be worked out by adding and
+    subtracting the exact figures (with the banded ones, whose counts are shown) may be 90 % or more one answer —
+    "Vestland" plus "10–49 employees" minus "health care" might be six workplaces that all innovated, though
+    none of the three figures is dominant. The survey engine's ``disclose_overlapping`` with the answers withdraws
+    the figures that make such a set derivable (and any set under the threshold); those figures are hidden."""
+    valid = {unit: n for unit, (n, _yes) in result.per_unit.items() if n > 0}
+    if not any(_is_dominant(n, yes) for n, yes in result.per_unit.values()):
+        return  # every set worked out is a union of engine units, and none of them is dominant: nor is a union
+    exact: dict[tuple[str, str], frozenset[tuple[int, int]]] = {}
+    banded: list[frozenset[tuple[int, int]]] = []
+
+    def take(key: tuple[str, str], figure: Figure, in_group: dict[int, int]) -> None:
+        if figure.share is not None:
+            exact[key] = _members(in_group, threshold)
+        elif figure.band is not None:
+            banded.append(_members(in_group, threshold))
+
+    take(("all", "all"), result.overall, valid)
+    for index, variable in enumerate(STRATUM_VARIABLES):
+        for figure in result.breakdowns.get(variable, []):
+            take((variable, figure.group), figure, {u: n for u, n in valid.items() if units[u][index] == figure.group})
+    if not exact:
+        return
+    kept = disclose_overlapping(exact, threshold, banded, counts=_answer_counts(result.per_unit))
+    if len(kept) == len(exact):
+        return
+    if ("all", "all") not in kept:
+        result.overall = Figure(result.overall.group, result.overall.n, None)
+    for variable, figures in result.breakdowns.items():
+        result.breakdowns[variable] = [
+            Figure(f.group, f.n, None) if (variable, f.group) in exact and (variable, f.group) not in kept else f
+            for f in figures
+        ]
 
 
 def _members(counts: dict[int, int], threshold: int) -> frozenset[tuple[int, int]]:
@@ -502,6 +548,7 @@ def organisations_results(
             threshold,
             published + [groups[t] for t in indicator_tags],
         )
+        allowed = _withhold_own_dominant_derivations(result, figures, groups, candidates, allowed, published, threshold)
         for tag in own_units:
             for index in varying[tag]:
                 variable = STRATUM_VARIABLES[index]
@@ -521,6 +568,37 @@ def organisations_results(
             breakdowns[tag] if visible else {},
         )
     return found
+
+
+def _withhold_own_dominant_derivations(
+    result: IndicatorResult,
+    figures: dict[str, list[tuple[IndicatorResult, Figure]]],
+    groups: dict[str, frozenset[tuple[int, int]]],
+    candidates: dict[GroupKey, dict[int, int]],
+    allowed: frozenset[GroupKey],
+    published: list[frozenset[tuple[int, int]]],
+    threshold: int,
+) -> frozenset[GroupKey]:
+    """Step 4 of `organisations_results`, on one indicator: no set of answers worked out from the organisations'
+    exact figures together with the public figures and their bands may be 90 % or more one answer (the public
+    "1–9 employees" minus a municipality's own "1–9 employees" might be five workplaces that all innovated). The
+    survey engine withdraws the figures that make such a set derivable; an aggregate withdrawn takes its breakdown
+    with it. Returns the breakdown groups still shown; the aggregates are hidden in ``figures``."""
+    if not any(_is_dominant(n, yes) for n, yes in result.per_unit.values()):
+        return allowed  # a union of engine units none of which is dominant is not dominant either
+    totals = {tag: rows[-1][1] for tag, rows in figures.items() if rows and rows[-1][0] is result}
+    exact: dict[tuple[str, ...], frozenset[tuple[int, int]]] = {
+        ("own", tag): groups[tag] for tag, total in totals.items() if total.share is not None
+    }
+    exact |= {key: _members(candidates[key], threshold) for key in allowed}
+    if not exact:
+        return allowed
+    banded = [groups[tag] for tag, total in totals.items() if total.band is not None]
+    kept = disclose_overlapping(exact, threshold, published + banded, counts=_answer_counts(result.per_unit))
+    withdrawn = {key[1] for key in exact if key[0] == "own" and key not in kept}
+    for tag in withdrawn:
+        figures[tag][-1] = (result, Figure("own", totals[tag].n, None))
+    return frozenset(key for key in allowed if key in kept and key[0] not in withdrawn)
 
 
 def organisation_results(

@@ -21,8 +21,12 @@ lowers the count of one figure but not of another), so a figure never reveals le
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -100,6 +104,146 @@ def _residual_projection(rows: list[np.ndarray], width: int) -> np.ndarray:
     return np.eye(width) - basis @ basis.T
 
 
+class _Derivation[M: Hashable]:
+    """What a reader can add and subtract: the members fall into atoms (members in exactly the same groups), and a
+    set a reader can derive is a union of atoms whose indicator lies in the span of the groups' indicators (x is in
+    the span when xᵀ(I − P)x = 0). ``residual`` is I − P over the ``published`` and ``known`` groups together,
+    ``known_residual`` over the ``known`` ones alone (what could be derived before)."""
+
+    def __init__(self, published: Collection[frozenset[M]], known: Collection[frozenset[M]]) -> None:
+        rows_sets = [g for g in published if g] + [g for g in known if g]
+        where: dict[M, list[int]] = {}
+        for index, group in enumerate(rows_sets):
+            for member in group:
+                where.setdefault(member, []).append(index)
+        signatures: dict[tuple[int, ...], list[M]] = {}
+        for member in sorted(where, key=repr):
+            signatures.setdefault(tuple(where[member]), []).append(member)
+        self.atoms = list(signatures.values())
+        self.atom_of = {member: index for index, atom in enumerate(self.atoms) for member in atom}
+        width = len(self.atoms)
+        self.residual = _residual_projection(self._indicators(published) + self._indicators(known), width)
+        self.known_residual = _residual_projection(self._indicators(known), width)
+
+    def _indicators(self, groups: Iterable[frozenset[M]]) -> list[np.ndarray]:
+        return [np.array([1.0 if atom[0] in g else 0.0 for atom in self.atoms]) for g in groups if g]
+
+    def union(self, combo: Iterable[int]) -> frozenset[M]:
+        return frozenset(m for i in combo for m in self.atoms[i])
+
+    def search(self, candidates: list[int], scores: np.ndarray, bounds: np.ndarray, depth: int) -> list[int] | None:
+        """A union of up to ``depth`` (at most 4) of the ``candidates`` atoms that can be derived now but not from
+        the known groups alone, and whose scores add up to at least the bound of one criterion (a row of
+        ``scores``, one column per candidate): the candidates' positions in the atoms, or None. Singles, pairs and
+        triples are vectorised; four atoms are found by meeting in the middle: (I − P)(a + b) = −(I − P)(c + d)."""
+        if not candidates:
+            return None
+        bounds = np.asarray(bounds, dtype=float)
+
+        def fits(total: np.ndarray) -> np.ndarray:
+            return (total >= bounds.reshape(-1, *([1] * (total.ndim - 1)))).any(axis=0)
+
+        def found(combo: Iterable[int]) -> list[int]:
+            return [candidates[int(i)] for i in combo]
+
+        r = self.residual[np.ix_(candidates, candidates)]
+        r0 = self.known_residual[np.ix_(candidates, candidates)]
+        eps = 1e-8
+        diag, diag0 = np.diag(r), np.diag(r0)
+        hits = np.flatnonzero((diag < eps) & (diag0 > eps) & fits(scores))
+        if len(hits):
+            return found(hits[:1])
+        count = len(candidates)
+        if depth >= 2:
+            pair = diag[:, None] + diag[None, :] + 2 * r
+            pair0 = diag0[:, None] + diag0[None, :] + 2 * r0
+            sums = scores[:, :, None] + scores[:, None, :]
+            pairs = np.argwhere(np.triu(fits(sums) & (np.abs(pair) < eps) & (pair0 > eps), k=1))
+            if len(pairs):
+                return found(pairs[0])
+        if depth >= 3:
+            # A union that meets a rule here has an atom that meets it alone (sizes are positive; a share of 90 %
+            # over a union needs a part with 90 %), so each triple is looked for from such an atom.
+            for i in (int(a) for a in np.flatnonzero(fits(scores))):
+                triple = pair + diag[i] + 2 * (r[i][:, None] + r[i][None, :])
+                triple0 = pair0 + diag0[i] + 2 * (r0[i][:, None] + r0[i][None, :])
+                mask = np.triu(fits(sums + scores[:, i, None, None]) & (np.abs(triple) < eps) & (triple0 > eps), k=1)
+                mask[i, :] = False
+                mask[:, i] = False
+                triples = np.argwhere(mask)
+                if len(triples):
+                    return found((i, *triples[0]))
+        best = scores.max(axis=1)
+        if depth >= 4 and count >= 4 and bool((4 * best >= bounds).any()):
+            return self._four(candidates, scores, bounds, best, fits, r0)
+        return None
+
+    def _four(
+        self,
+        candidates: list[int],
+        scores: np.ndarray,
+        bounds: np.ndarray,
+        best: np.ndarray,
+        fits: Callable[[np.ndarray], np.ndarray],
+        r0: np.ndarray,
+    ) -> list[int] | None:
+        """Four atoms by meeting in the middle, all pairs at once: a pair's residual vector is keyed by a fixed
+        random projection, and pairs whose keys cancel are compared in full. The first pair in order (i, j) with
+        an earlier partner wins, as a search pair by pair would find it."""
+        count = len(candidates)
+        first, second = np.triu_indices(count, k=1)
+        keep = fits(scores[:, first] + scores[:, second] + 2 * best[:, None])
+        first, second = first[keep], second[keep]
+        if len(first) < 2:
+            return None
+        columns = self.residual[:, candidates]
+        vectors = np.round(columns[:, first] + columns[:, second], 6) + 0.0
+        keys = np.random.default_rng(0).standard_normal(vectors.shape[0]) @ vectors
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        low = np.searchsorted(ordered, -keys - 1e-6, side="left")
+        high = np.searchsorted(ordered, -keys + 1e-6, side="right")
+        for p in np.flatnonzero(high > low):
+            partners = sorted(int(q) for q in order[low[p] : high[p]] if q < p)
+            for q in partners:
+                combo = (int(first[p]), int(second[p]), int(first[q]), int(second[q]))
+                if len(set(combo)) < 4 or not np.allclose(vectors[:, p], -vectors[:, q], atol=1e-6):
+                    continue
+                if not fits(scores[:, list(combo)].sum(axis=1)).item():
+                    continue
+                x = np.zeros(count)
+                x[list(combo)] = 1.0
+                if x @ r0 @ x > 1e-8:
+                    return [candidates[i] for i in combo]
+        return None
+
+
+_DERIVATIONS: OrderedDict[tuple[tuple[frozenset[Any], ...], tuple[frozenset[Any], ...]], _Derivation[Any]] = (
+    OrderedDict()
+)
+_KEPT_DERIVATIONS = 32  # the latest few, each with at most _KEPT_ATOMS atoms (two projections of 0.5 MB at most)
+_KEPT_ATOMS = 256
+_DERIVATIONS_LOCK = threading.Lock()
+
+
+def _derivation[M: Hashable](published: tuple[frozenset[M], ...], known: tuple[frozenset[M], ...]) -> _Derivation[M]:
+    """The same groups give the same atoms and projections: a page checks one figure after another, most of them
+    over the same groups. The latest few small ones are kept per process."""
+    key = (published, known)
+    with _DERIVATIONS_LOCK:
+        found = _DERIVATIONS.get(key)
+        if found is not None:
+            _DERIVATIONS.move_to_end(key)
+            return found
+    derivation = _Derivation(published, known)
+    if len(derivation.atoms) <= _KEPT_ATOMS:
+        with _DERIVATIONS_LOCK:
+            _DERIVATIONS[key] = derivation
+            while len(_DERIVATIONS) > _KEPT_DERIVATIONS:
+                _DERIVATIONS.popitem(last=False)
+    return derivation
+
+
 def derivable_small_set[M: Hashable](
     published: Collection[frozenset[M]], threshold: int, known: Collection[frozenset[M]] = (), depth: int = 4
 ) -> frozenset[M] | None:
@@ -107,87 +251,76 @@ def derivable_small_set[M: Hashable](
     totals of the ``published`` groups (and of groups published before, ``known``) — but could not from ``known``
     alone — or None when there is none.
 
-    The members fall into atoms (members in exactly the same groups); any set a reader can derive is a union of
-    atoms whose indicator lies in the span of the groups' indicators. Unions of up to ``depth`` (at most 4) small
-    atoms are tried — with the default threshold of 5 that is every possible union, since each atom holds at least
-    one member. Singles, pairs and triples are vectorised (x is in the span when xᵀ(I − P)x = 0); four atoms are
-    found by meeting in the middle: (I − P)(a + b) = −(I − P)(c + d)."""
-    rows_sets = [g for g in published if g] + [g for g in known if g]
-    if not rows_sets:
+    Any set a reader can derive is a union of atoms (see `_Derivation`). Unions of up to ``depth`` (at most 4)
+    small atoms are tried — with the default threshold of 5 that is every possible union, since each atom holds at
+    least one member."""
+    if not any(published) and not any(known):
         return None
-    universe = sorted(set().union(*rows_sets), key=repr)
-    signatures: dict[tuple[bool, ...], list[M]] = {}
-    for member in universe:
-        signatures.setdefault(tuple(member in g for g in rows_sets), []).append(member)
-    atoms = list(signatures.values())
+    derivation = _derivation(tuple(published), tuple(known))
+    return _small_set(derivation, threshold, depth)
 
-    def indicators(groups: Iterable[frozenset[M]]) -> list[np.ndarray]:
-        return [np.array([1.0 if atom[0] in g else 0.0 for atom in atoms]) for g in groups if g]
 
-    width = len(atoms)
-    residual = _residual_projection(indicators(published) + indicators(known), width)
-    known_residual = _residual_projection(indicators(known), width)
-    small = [i for i in sorted(range(width), key=lambda i: len(atoms[i])) if len(atoms[i]) < threshold]
-    if not small:
+def _small_set[M: Hashable](derivation: _Derivation[M], threshold: int, depth: int) -> frozenset[M] | None:
+    atoms = derivation.atoms
+    small = [i for i in sorted(range(len(atoms)), key=lambda i: len(atoms[i])) if len(atoms[i]) < threshold]
+    sizes = np.array([[len(atoms[i]) for i in small]], dtype=float)
+    combo = derivation.search(small, -sizes, np.array([1.0 - threshold]), depth)
+    return None if combo is None else derivation.union(combo)
+
+
+def derivable_dominant_set[M: Hashable, V](
+    published: Collection[frozenset[M]],
+    counts: Mapping[M, Mapping[V, int]],
+    known: Collection[frozenset[M]] = (),
+    depth: int = 4,
+    share: float = DOMINANCE_SHARE,
+) -> frozenset[M] | None:
+    """A set of members whose answers a reader can count by adding and subtracting the figures of the
+    ``published`` groups (and of ``known`` ones) — but could not from ``known`` alone — and in which one answer
+    value holds at least ``share`` of the answers (the rule of `dominant_value`): or None when there is none.
+
+    ``counts`` gives each member's answers by value (a member may stand for several answers, such as a unit's;
+    a member without counts has none). The set may be of any size: a reader who works out that twelve workplaces
+    all answered "yes" knows each one's answer. The sets tried are those of `derivable_small_set`, unions of up to
+    ``depth`` atoms, of any size. A union of atoms none of which is dominant is not dominant either (the shares
+    of its parts all fall short), so where no atom is dominant nothing is searched."""
+    published = [g for g in published if g]
+    if not published:
         return None
-    sizes = np.array([len(atoms[i]) for i in small])
-    r = residual[np.ix_(small, small)]
-    r0 = known_residual[np.ix_(small, small)]
-    eps = 1e-8
-
-    def found(combo: tuple[int, ...]) -> frozenset[M]:
-        return frozenset(m for i in combo for m in atoms[small[i]])
-
-    diag, diag0 = np.diag(r), np.diag(r0)
-    for i in range(len(small)):
-        if diag[i] < eps and diag0[i] > eps:
-            return found((i,))
-    if depth >= 2:
-        pair = diag[:, None] + diag[None, :] + 2 * r
-        pair0 = diag0[:, None] + diag0[None, :] + 2 * r0
-        light = (sizes[:, None] + sizes[None, :]) < threshold
-        hits = np.argwhere(np.triu(light & (np.abs(pair) < eps) & (pair0 > eps), k=1))
-        if len(hits):
-            return found(tuple(hits[0]))
-    if depth >= 3:
-        for i in range(len(small)):
-            triple = pair + diag[i] + 2 * (r[i][:, None] + r[i][None, :])
-            triple0 = pair0 + diag0[i] + 2 * (r0[i][:, None] + r0[i][None, :])
-            light = (sizes[i] + sizes[:, None] + sizes[None, :]) < threshold
-            mask = np.triu(light & (np.abs(triple) < eps) & (triple0 > eps), k=1)
-            mask[i, :] = False
-            mask[:, i] = False
-            hits = np.argwhere(mask)
-            if len(hits):
-                return found((i, *hits[0]))
-    if depth >= 4 and len(small) >= 4 and 4 * int(sizes.min()) < threshold:
-        columns = residual[:, small]
-        seen: dict[tuple[float, ...], list[tuple[int, int]]] = {}
-        for i in range(len(small)):
-            for j in range(i + 1, len(small)):
-                if sizes[i] + sizes[j] + 2 * int(sizes.min()) >= threshold:
-                    continue
-                vector = columns[:, i] + columns[:, j]
-                for k, m in seen.get(_key(-vector), []):
-                    combo = (i, j, k, m)
-                    if len(set(combo)) < 4 or int(sizes[list(combo)].sum()) >= threshold:
-                        continue
-                    x = np.zeros(len(small))
-                    x[list(combo)] = 1.0
-                    if x @ r0 @ x > eps:
-                        return found(combo)
-                seen.setdefault(_key(vector), []).append((i, j))
-    return None
+    return _dominant_set(_derivation(tuple(published), tuple(known)), counts, depth, share)
 
 
-def _key(vector: np.ndarray) -> tuple[float, ...]:
-    """A hashable form of a residual vector: its entries are ratios of small integers, so six decimals tell them
-    apart, and adding 0.0 turns -0.0 into 0.0."""
-    return tuple((np.round(vector, 6) + 0.0).tolist())
+def _dominant_set[M: Hashable, V](
+    derivation: _Derivation[M], counts: Mapping[M, Mapping[V, int]], depth: int, share: float
+) -> frozenset[M] | None:
+    atoms = derivation.atoms
+    values = sorted({v for member_counts in counts.values() for v in member_counts}, key=repr)
+    if not values or not atoms:
+        return None
+    tally = np.zeros((len(values), len(atoms)))
+    position = {v: i for i, v in enumerate(values)}
+    for member, member_counts in counts.items():
+        atom = derivation.atom_of.get(member)
+        if atom is not None:
+            for value, n in member_counts.items():
+                tally[position[value], atom] += n
+    # count ≥ share × total in whole numbers (share = p / q), so sums of atoms are exact.
+    ratio = Fraction(share).limit_denominator(1000)
+    scores = ratio.denominator * tally - ratio.numerator * tally.sum(axis=0)
+    answered = tally.sum(axis=0) > 0
+    if not (scores[:, answered] >= 0).any():
+        return None
+    candidates = [a for a in range(len(atoms)) if answered[a]]
+    combo = derivation.search(candidates, scores[:, candidates], np.zeros(len(values)), depth)
+    return None if combo is None else derivation.union(combo)
 
 
-def disclose_overlapping[K, M: Hashable](
-    groups: Mapping[K, frozenset[M]], threshold: int, known: Collection[frozenset[M]] = ()
+def disclose_overlapping[K, M: Hashable, V](
+    groups: Mapping[K, frozenset[M]],
+    threshold: int,
+    known: Collection[frozenset[M]] = (),
+    counts: Mapping[M, Mapping[V, int]] | None = None,
+    share: float = DOMINANCE_SHARE,
 ) -> frozenset[K]:
     """Which of overlapping groups (organisation kind, size band, county …) may be published together.
 
@@ -195,11 +328,20 @@ def disclose_overlapping[K, M: Hashable](
     members can be derived from the published groups (and the ``known`` ones published before), the smallest
     group whose withdrawal makes that set underivable is withdrawn (the smallest costs least information). This
     is complementary suppression across every grouping at once, not one breakdown at a time: with four
-    municipalities, three of them in one size band, "municipalities" minus "size band" is one municipality."""
+    municipalities, three of them in one size band, "municipalities" minus "size band" is one municipality.
+
+    With ``counts`` (each member's answers by value, see `derivable_dominant_set`) the groups are figures of
+    answers, and a derivable set of any size in which one value is dominant (``share``, the rule of
+    `dominant_value`) is withdrawn in the same way: "Vestland" plus "10–49 employees" minus "health care" may be
+    six workplaces that all said yes. ``known`` groups are then those whose counts a reader has but whose values
+    are not exact (a band) or were checked before."""
     check_threshold(threshold)
     shown = {key for key, members in groups.items() if len(members) >= threshold}
     while shown:
-        leak = derivable_small_set([groups[k] for k in shown], threshold, known)
+        derivation = _derivation(tuple(groups[k] for k in sorted(shown, key=repr)), tuple(known))
+        leak = _small_set(derivation, threshold, depth=4)
+        if leak is None and counts is not None:
+            leak = _dominant_set(derivation, counts, depth=4, share=share)
         if leak is None:
             break
         # Groups with the same members are one figure under different names: they go or stay together.
