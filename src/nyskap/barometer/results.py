@@ -30,6 +30,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from nyskap.core.memory import collector_paused
 from nyskap.surveys import selectors as survey_selectors
 from nyskap.surveys.disclosure import DOMINANCE_SHARE, disclose, disclose_overlapping, dominant_value
 
@@ -225,6 +226,7 @@ def _figure(group: str, cells: list[calculations.Cell], shown: bool, confidence:
     return Figure(group, n, calculations.weighted_share(cells, confidence))
 
 
+@collector_paused()
 def round_results(round: Round, confidence: float = calculations.CONFIDENCE) -> RoundResults | None:
     """Every indicator of a round that has been in fieldwork, or None before."""
     if round.survey_round is None:
@@ -465,6 +467,7 @@ def _is_dominant(n: int, yes: int) -> bool:
     return n > 0 and dominant_value({"yes": yes, "no": n - yes}) is not None
 
 
+@collector_paused()
 def organisations_results(
     round: Round, results: RoundResults, confidence: float = calculations.CONFIDENCE
 ) -> dict[int, OrganisationResults]:

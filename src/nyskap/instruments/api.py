@@ -27,6 +27,7 @@ from nyskap.api.auth import TOKEN_AUTH
 from nyskap.api.errors import ErrorOut, refusal
 from nyskap.api.pagination import PageNumberPagination
 from nyskap.api.types import InSchema, NoNul
+from nyskap.core.memory import collector_paused
 from nyskap.organisations.models import Organisation, OrganisationKind
 from nyskap.organisations.schemas import OrganisationRef
 from nyskap.projects.models import InnovationTypeCode, Sector
@@ -241,7 +242,7 @@ def call_list(
     "page.",
 )
 def match_instruments(request: HttpRequest, answers: Query[MatchIn]) -> JsonResponse:
-    with selectors.collector_paused():
+    with collector_paused():
         return _match_response(request, answers)
 
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -216,21 +214,6 @@ def _catalogue_for_matching(include_synthetic: bool, language: str) -> list[tupl
         cache.set(key, catalogue, timeout=3600)
     _MEMO[slot] = (key, catalogue)
     return catalogue
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a match is built. A match makes thousands of short-lived, acyclic
-    objects (results, reasons, JSON); freed by reference counting, they need no collector, but while they live
-    they get promoted into the oldest generation and set off full collections of the whole process heap (about
-    100 ms in a Django worker) every few requests. The collector runs again, as usual, afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def run_matcher(asked: MatchInput, *, today: datetime.date, include_synthetic: bool = True) -> list[Ranked]:

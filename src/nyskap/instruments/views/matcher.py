@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from nyskap.core.memory import collector_paused
 from nyskap.projects.models import Project
 
 from .. import selectors, services
@@ -50,7 +51,7 @@ def matcher(request: HttpRequest) -> HttpResponse:
     does_not_fit: list[selectors.Ranked] = []
     profile_form = None
     if form.is_answered():
-        with selectors.collector_paused():
+        with collector_paused():
             results = selectors.run_matcher(form.match_input(), today=timezone.localdate())
         groups: dict[str, list[selectors.Ranked]] = {FITS: fits, FITS_PARTLY: fits_partly, DOES_NOT_FIT: does_not_fit}
         for item in results:
