@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from nyskap.core.memory import collector_paused
 from nyskap.core.permissions import organisations_edited_by
 from nyskap.core.spreadsheets import XLSX_TYPE, csv_separator, csv_text
 
@@ -262,6 +263,7 @@ def _group_label(variable: str, group: str) -> str:
 
 
 @require_GET
+@collector_paused()  # the figures and their page: many short-lived objects, no cycles (core.memory)
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     round, figures = _results_round(request, pk)
     labels = _group_labels(figures)
@@ -317,6 +319,7 @@ def _own_results(request: HttpRequest, pk: int) -> tuple[Round, RoundResults, li
 
 @login_required
 @require_GET
+@collector_paused()
 def organisation_results_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A published round's figures for the workplaces of the reader's own organisations, as aggregates and by the
     breakdowns that vary among them, with the public results' rules (see `results.organisations_results`)."""
