@@ -79,8 +79,10 @@ def _buyers(filters: dict[str, Any]) -> list[Row]:
     notices themselves (on PostgreSQL an index-only scan of the filter's covering index). One statement each, written
     out: the ORM's compilation of it cost more than the database's work on a page answered uncached."""
     where, params = _where(filters)
-    if set(filters) <= {"year", "notice_class"}:
-        table, count, name = _q(BuyerTally._meta.db_table), _q("count"), "MAX(buyer_name)"
+    tally = _q(BuyerTally._meta.db_table)
+    from_tally = set(filters) <= {"year", "notice_class"}
+    if from_tally:
+        table, count, name = tally, _q("count"), "MAX(buyer_name)"
     else:
         table, count, name = _q(Notice._meta.db_table), "1", "''"
         where += " AND kind = %s AND buyer_org_number <> ''"
@@ -90,11 +92,11 @@ def _buyers(filters: dict[str, Any]) -> list[Row]:
         f"GROUP BY buyer_org_number ORDER BY 3 DESC, buyer_org_number LIMIT {TOP_BUYERS}",
         params,
     )
-    if rows and table != _q(BuyerTally._meta.db_table):  # the names, of the top buyers only, from their tally
+    if rows and not from_tally:  # the names, of the top buyers only, from their tally
         numbers = [row[0] for row in rows]
         names = dict(
             _select(
-                f"SELECT buyer_org_number, MAX(buyer_name) FROM {_q(BuyerTally._meta.db_table)} "  # noqa: S608
+                f"SELECT buyer_org_number, MAX(buyer_name) FROM {tally} "  # noqa: S608
                 f"WHERE buyer_org_number IN ({', '.join(['%s'] * len(numbers))}) GROUP BY buyer_org_number",
                 numbers,
             )
