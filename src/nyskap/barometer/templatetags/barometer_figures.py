@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from nyskap.core.markup import escape
 
 register = template.Library()
 
@@ -34,9 +35,9 @@ def _cells(figure: Any, hidden: str, high: str, low: str) -> str:
 
 def _words() -> tuple[str, str, str]:
     return (
-        conditional_escape(_("hidden (too few answers)")),
-        conditional_escape(_("90 % or more")),
-        conditional_escape(_("10 % or less")),
+        escape(_("hidden (too few answers)")),
+        escape(_("90 % or more")),
+        escape(_("10 % or less")),
     )
 
 
@@ -51,7 +52,7 @@ def figure_rows(rows: Any) -> SafeString:
     has about a thousand)."""
     words = _words()
     return mark_safe(  # the labels are escaped here, the cells above
-        "".join(f'<tr><th scope="row">{conditional_escape(label)}</th>{_cells(f, *words)}</tr>' for label, f in rows)
+        "".join(f'<tr><th scope="row">{escape(label)}</th>{_cells(f, *words)}</tr>' for label, f in rows)
     )
 
 

@@ -3,16 +3,15 @@ and the overview's facet checkboxes and result cards."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from nyskap.core.markup import escape
 from nyskap.core.permissions import Visibility
 from nyskap.trials.models import TrialDesign, TrialKind, TrialStatus
 
@@ -46,15 +45,15 @@ def rule_message(value: Any) -> str:
 def facet_choices(facet: dict[str, Any]) -> SafeString:
     """A facet's checkboxes, one per value with its count: the markup a template loop would give, built here because
     the owner facets have hundreds of values (every municipality) and each would cost a dozen template lookups."""
-    name = html.escape(str(facet["name"]))
+    name = escape(facet["name"])
     choices = []
     for number, value in enumerate(facet["values"], start=1):
         checked = " checked" if value["selected"] else ""
         choices.append(
             f'<div class="ds-field"><input class="ds-input" type="checkbox" name="{name}"'
-            f' value="{html.escape(str(value["value"]))}" id="facet-{name}-{number}"{checked}>'
+            f' value="{escape(value["value"])}" id="facet-{name}-{number}"{checked}>'
             f'<label class="ds-label" data-weight="regular" for="facet-{name}-{number}">'
-            f"{conditional_escape(value['label'])} ({value['count']})</label></div>"
+            f"{escape(value['label'])} ({value['count']})</label></div>"
         )
     return mark_safe("\n".join(choices))  # every value is escaped above
 
@@ -65,7 +64,7 @@ def trial_cards(trials: Any, owners: dict[int, list[str]]) -> SafeString:
     the markup a template loop would give, built here because each card would otherwise cost a dozen template
     lookups and the label of each choice would be looked up anew for every card."""
     labels = {
-        field: {value: conditional_escape(label) for value, label in choices}
+        field: {value: escape(label) for value, label in choices}
         for field, choices in (
             ("kind", TrialKind.choices),
             ("status", TrialStatus.choices),
@@ -74,20 +73,18 @@ def trial_cards(trials: Any, owners: dict[int, list[str]]) -> SafeString:
         )
     }
     overdue_label, not_preregistered_label = gettext("Overdue"), gettext("Not pre-registered")
-    overdue = f'<span class="ds-tag" data-color="danger">{conditional_escape(overdue_label)}</span>'
-    not_preregistered = (
-        f'<span class="ds-tag" data-color="warning">{conditional_escape(not_preregistered_label)}</span>'
-    )
+    overdue = f'<span class="ds-tag" data-color="danger">{escape(overdue_label)}</span>'
+    not_preregistered = f'<span class="ds-tag" data-color="warning">{escape(not_preregistered_label)}</span>'
 
     def label(field: str, value: str) -> str:
-        return labels[field].get(value) or html.escape(value)
+        return labels[field].get(value) or escape(value)
 
     cards = []
     for trial in trials:
         facts = f"{label('kind', trial.kind)} · {label('status', trial.status)}"
         if trial.design:
             facts += f" · {label('design', trial.design)}"
-        names = ", ".join(html.escape(name) for name in owners.get(trial.pk, ()))
+        names = ", ".join(escape(name) for name in owners.get(trial.pk, ()))
         tags = (
             (overdue if trial.is_overdue else "")
             + (not_preregistered if trial.not_preregistered else "")
@@ -97,11 +94,11 @@ def trial_cards(trials: Any, owners: dict[int, list[str]]) -> SafeString:
                 else f'<span class="ds-tag" data-color="neutral">{label("visibility", trial.visibility)}</span>'
             )
         )
-        url = html.escape(reverse("trials:detail", args=[trial.slug]))
+        url = escape(reverse("trials:detail", args=[trial.slug]))
         cards.append(
             '<li class="ds-card">'
             f'<h3 class="ds-heading" data-size="xs"><a class="ds-link" href="{url}">'
-            f"{html.escape(trial.title)}</a></h3>\n"
+            f"{escape(trial.title)}</a></h3>\n"
             f'<p class="ds-paragraph" data-size="sm">{facts}{f" · {names}" if names else ""}</p>\n'
             f'<p class="ds-paragraph" data-size="sm">{tags}</p></li>'
         )
